@@ -1,0 +1,180 @@
+package io.mailflow.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The job's validated, immutable configuration.
+ *
+ * <p>Values come, later ones winning, from the defaults in {@link MailflowOptions}, an optional YAML
+ * file ({@code --config path}, flat or nested keys) and command-line arguments ({@code --key value}
+ * or {@code --key=value}). Unknown keys are rejected so that a typo does not silently leave a
+ * default in place.
+ */
+public final class MailflowConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final String CONFIG_ARG = "config";
+
+    private final Map<String, Object> values;
+    private final String smtpPassword;
+
+    private MailflowConfig(Map<String, Object> values, String smtpPassword) {
+        this.values = Collections.unmodifiableMap(values);
+        this.smtpPassword = smtpPassword;
+    }
+
+    public static MailflowConfig defaults() {
+        return builder().build();
+    }
+
+    /** Parses {@code --config file} and {@code --key value} arguments; the password comes from the environment. */
+    public static MailflowConfig fromArgs(String[] args) {
+        Map<String, String> cli = parseArgs(args);
+        Builder builder = builder();
+        String file = cli.remove(CONFIG_ARG);
+        if (file != null) {
+            builder.setAll(readYaml(Path.of(file)));
+        }
+        builder.setAll(cli);
+        builder.smtpPassword(System.getenv(MailflowOptions.SMTP_PASSWORD_ENV));
+        return builder.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Option<T> option) {
+        Object v = values.get(option.key());
+        return v == null ? option.defaultValue() : (T) v;
+    }
+
+    /** The SMTP password from the environment, or empty. Never part of {@link #toString()}. */
+    public String smtpPassword() {
+        return smtpPassword == null ? "" : smtpPassword;
+    }
+
+    /** A builder seeded with this configuration, to derive a variant (used by the demo and tests). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.values.putAll(values);
+        b.smtpPassword = smtpPassword;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("MailflowConfig{");
+        for (Option<?> o : MailflowOptions.all()) {
+            sb.append(o.key()).append('=').append(get(o)).append(", ");
+        }
+        return sb.append("smtp.password=").append(smtpPassword().isEmpty() ? "<unset>" : "<set>").append('}').toString();
+    }
+
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new IllegalArgumentException("Unexpected argument '" + a + "': use --key value or --key=value.");
+            }
+            String body = a.substring(2);
+            int eq = body.indexOf('=');
+            if (eq >= 0) {
+                out.put(body.substring(0, eq), body.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                out.put(body, args[++i]);
+            } else {
+                throw new IllegalArgumentException("Option --" + body + " needs a value.");
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> readYaml(Path file) {
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            Map<String, String> flat = new LinkedHashMap<>();
+            if (root != null) {
+                flatten("", root, flat);
+            }
+            return flat;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else {
+            out.put(prefix, node.asText());
+        }
+    }
+
+    /** Collects raw or typed values and validates them all in {@link #build()}. */
+    public static final class Builder {
+        private final Map<String, Object> values = new HashMap<>();
+        private String smtpPassword;
+
+        private Builder() {}
+
+        public <T> Builder set(Option<T> option, T value) {
+            values.put(option.key(), option.parse(asText(option, value)));
+            return this;
+        }
+
+        /** Sets a raw value by key, validating it. Unknown keys and secrets are rejected. */
+        public Builder set(String key, String raw) {
+            if (key.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+                throw new IllegalArgumentException("Option '" + key + "' is not allowed: secrets come from the environment ("
+                        + MailflowOptions.SMTP_PASSWORD_ENV + "), never from configuration.");
+            }
+            Option<?> option = MailflowOptions.all().stream()
+                    .filter(o -> o.key().equals(key))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown option '" + key + "'."));
+            values.put(key, option.parse(raw));
+            return this;
+        }
+
+        public Builder setAll(Map<String, String> raw) {
+            raw.forEach(this::set);
+            return this;
+        }
+
+        public Builder smtpPassword(String password) {
+            this.smtpPassword = password;
+            return this;
+        }
+
+        public MailflowConfig build() {
+            return new MailflowConfig(new HashMap<>(values), smtpPassword);
+        }
+
+        private static <T> String asText(Option<T> option, T value) {
+            if (value instanceof java.time.Duration d) {
+                return d.toMillis() + "ms";
+            }
+            if (value instanceof Enum<?> e) {
+                return e.name();
+            }
+            return String.valueOf(value);
+        }
+    }
+}

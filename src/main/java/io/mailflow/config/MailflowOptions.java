@@ -1,0 +1,156 @@
+package io.mailflow.config;
+
+import static io.mailflow.config.Option.bool;
+import static io.mailflow.config.Option.duration;
+import static io.mailflow.config.Option.integer;
+import static io.mailflow.config.Option.nonEmpty;
+import static io.mailflow.config.Option.string;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every job option Mailflow reads, with its default and description. This class is the source of
+ * the configuration reference in the README ({@code ConfigReferenceTest} keeps them in sync).
+ *
+ * <p>Secrets are not options: the SMTP password is read from the environment variable {@value
+ * #SMTP_PASSWORD_ENV} only.
+ */
+public final class MailflowOptions {
+    public static final String SMTP_PASSWORD_ENV = "MAILFLOW_SMTP_PASSWORD";
+
+    // ---- Kafka ----
+    public static final Option<String> KAFKA_BOOTSTRAP =
+            nonEmpty("kafka.bootstrap-servers", "localhost:9092", "Kafka bootstrap servers.");
+    public static final Option<String> KAFKA_GROUP_ID =
+            nonEmpty("kafka.group-id", "mailflow", "Consumer group id of the job's Kafka sources.");
+    public static final Option<String> TOPIC_EVENTS =
+            nonEmpty("topic.events", "mailflow.events", "Input topic of behaviour events (JSON).");
+    public static final Option<String> TOPIC_PROFILES = nonEmpty(
+            "topic.profiles", "mailflow.profiles", "Input topic of user profiles (JSON, compacted, keyed by userId).");
+    public static final Option<String> TOPIC_SESSIONS =
+            nonEmpty("topic.sessions", "mailflow.sessions", "Output topic of session summaries.");
+    public static final Option<String> TOPIC_SEND_RESULTS =
+            nonEmpty("topic.send-results", "mailflow.send-results", "Output topic of delivery outcomes.");
+    public static final Option<String> TOPIC_DEAD_LETTERS = nonEmpty(
+            "topic.dead-letters", "mailflow.dead-letters", "Output topic of everything rejected, with the reason.");
+    public static final Option<String> TOPIC_LATE_EVENTS = nonEmpty(
+            "topic.late-events", "mailflow.late-events", "Output topic of events that arrived after their session closed.");
+
+    // ---- Ingestion ----
+    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = duration(
+            "ingest.max-out-of-orderness",
+            Duration.ofSeconds(5),
+            Duration.ZERO,
+            Duration.ofHours(1),
+            "How far events may arrive out of timestamp order before they count as late (watermark lag).");
+    public static final Option<Duration> IDLENESS = duration(
+            "ingest.idleness",
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ofHours(1),
+            "A source partition without events for this long stops holding back the watermark (0 disables).");
+    public static final Option<Duration> MAX_FUTURE_SKEW = duration(
+            "ingest.max-future-skew",
+            Duration.ofHours(1),
+            Duration.ZERO,
+            Duration.ofDays(7),
+            "Events stamped further than this ahead of the wall clock are rejected.");
+    public static final Option<Duration> DEDUP_TTL = duration(
+            "ingest.dedup-ttl",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            Duration.ofDays(30),
+            "How long an eventId is remembered to drop duplicates.");
+
+    // ---- Sessions ----
+    public static final Option<Duration> SESSION_GAP = duration(
+            "session.gap",
+            Duration.ofMinutes(30),
+            Duration.ofSeconds(1),
+            Duration.ofDays(1),
+            "Inactivity gap that closes a user's session (event time).");
+    public static final Option<Integer> SESSION_MAX_ITEMS = integer(
+            "session.max-items", 20, 1, 1000, "Most items kept per list (viewed, carted, purchased, searches) in a session summary.");
+
+    // ---- Abandoned cart ----
+    public static final Option<Duration> ABANDONED_CART_DELAY = duration(
+            "abandoned-cart.delay",
+            Duration.ofHours(1),
+            Duration.ZERO,
+            Duration.ofDays(30),
+            "Wait this long after a session with an abandoned cart closes; a purchase meanwhile cancels the e-mail.");
+
+    // ---- E-mail ----
+    public static final Option<String> TEMPLATE_DIR = string(
+            "email.template-dir", "", "Directory with Velocity templates overriding the built-in ones (empty: built-in only).");
+    public static final Option<String> FROM_ADDRESS =
+            nonEmpty("email.from-address", "shop@mailflow.local", "Sender address of every e-mail.");
+    public static final Option<String> FROM_NAME = nonEmpty("email.from-name", "Mailflow Shop", "Sender display name.");
+    public static final Option<String> SHOP_URL =
+            nonEmpty("email.shop-url", "https://shop.example.com", "Base URL of the shop, used for links in e-mails.");
+
+    // ---- SMTP and delivery ----
+    public static final Option<String> SMTP_HOST = nonEmpty("smtp.host", "localhost", "SMTP relay host.");
+    public static final Option<Integer> SMTP_PORT = integer("smtp.port", 25, 1, 65535, "SMTP relay port.");
+    public static final Option<String> SMTP_USERNAME = string(
+            "smtp.username", "", "SMTP user name (empty: no authentication). The password comes from " + SMTP_PASSWORD_ENV + ".");
+    public static final Option<SmtpSecurity> SMTP_SECURITY = Option.choice(
+            "smtp.security", SmtpSecurity.NONE, SmtpSecurity.class, "Transport security: none, starttls or smtps.");
+    public static final Option<Duration> SMTP_TIMEOUT = duration(
+            "smtp.timeout",
+            Duration.ofSeconds(10),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(5),
+            "Connect and read timeout of one SMTP exchange.");
+    public static final Option<Integer> DELIVERY_CAPACITY = integer(
+            "delivery.capacity", 100, 1, 100_000, "Most e-mails in flight per parallel sender instance (async I/O capacity).");
+    public static final Option<Integer> DELIVERY_THREADS = integer(
+            "delivery.threads", 8, 1, 256, "SMTP connections (and threads) per parallel sender instance.");
+    public static final Option<Duration> DELIVERY_TIMEOUT = duration(
+            "delivery.timeout",
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofHours(1),
+            "Time limit for one request in the async sender, retries included.");
+
+    // ---- Job ----
+    public static final Option<Integer> MAX_PARALLELISM =
+            integer("job.max-parallelism", 128, 1, 32768, "Max parallelism (number of key groups); fixed for the life of the state.");
+    public static final Option<Boolean> BOUNDED = bool(
+            "job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
+
+    private static final List<Option<?>> ALL = collect();
+
+    private MailflowOptions() {}
+
+    /** All options, in declaration order. */
+    public static List<Option<?>> all() {
+        return ALL;
+    }
+
+    private static List<Option<?>> collect() {
+        List<Option<?>> options = new ArrayList<>();
+        for (Field f : MailflowOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Option.class) {
+                try {
+                    options.add((Option<?>) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Collections.unmodifiableList(options);
+    }
+
+    /** Transport security of the SMTP connection. */
+    public enum SmtpSecurity {
+        NONE,
+        STARTTLS,
+        SMTPS
+    }
+}

@@ -1,0 +1,50 @@
+package io.mailflow.io;
+
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.config.MailflowOptions;
+import io.mailflow.model.RawRecord;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+/** Builds the job's Kafka sources and sinks from the configuration. */
+public final class KafkaIO {
+    private KafkaIO() {}
+
+    /** A source of raw records; bounded to the topic's current end when {@code job.bounded} is set. */
+    public static KafkaSource<RawRecord> rawSource(MailflowConfig config, String topic, String groupSuffix) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.get(MailflowOptions.KAFKA_BOOTSTRAP))
+                .setTopics(topic)
+                .setGroupId(config.get(MailflowOptions.KAFKA_GROUP_ID) + groupSuffix)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("partition.discovery.interval.ms", "60000");
+        if (config.get(MailflowOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** A JSON sink keyed by {@code key}; at-least-once, since every consumer of these topics is idempotent by id. */
+    public static <T> KafkaSink<T> jsonSink(MailflowConfig config, String topic, JsonSerialization.KeyOf<T> key) {
+        Properties props = new Properties();
+        props.setProperty("linger.ms", "20");
+        props.setProperty("compression.type", "lz4");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.get(MailflowOptions.KAFKA_BOOTSTRAP))
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(key::keyBytes)
+                        .setValueSerializationSchema(new JsonSerialization<T>())
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}

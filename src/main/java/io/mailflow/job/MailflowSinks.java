@@ -1,0 +1,18 @@
+package io.mailflow.job;
+
+import io.mailflow.model.DeadLetter;
+import io.mailflow.model.Event;
+import io.mailflow.model.SendResult;
+import io.mailflow.model.SessionSummary;
+import java.util.function.Consumer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Where the topology's outputs go. Production attaches Kafka sinks; tests attach collecting sinks to
+ * run the very same topology. Each consumer must give the sink it adds a uid from {@link Uids}.
+ */
+public record MailflowSinks(
+        Consumer<DataStream<SessionSummary>> sessions,
+        Consumer<DataStream<SendResult>> sendResults,
+        Consumer<DataStream<DeadLetter>> deadLetters,
+        Consumer<DataStream<Event>> lateEvents) {}

@@ -1,0 +1,170 @@
+package io.mailflow.job;
+
+import static io.mailflow.config.MailflowOptions.ABANDONED_CART_DELAY;
+import static io.mailflow.config.MailflowOptions.DEDUP_TTL;
+import static io.mailflow.config.MailflowOptions.DELIVERY_CAPACITY;
+import static io.mailflow.config.MailflowOptions.DELIVERY_THREADS;
+import static io.mailflow.config.MailflowOptions.DELIVERY_TIMEOUT;
+import static io.mailflow.config.MailflowOptions.FROM_ADDRESS;
+import static io.mailflow.config.MailflowOptions.FROM_NAME;
+import static io.mailflow.config.MailflowOptions.IDLENESS;
+import static io.mailflow.config.MailflowOptions.MAX_FUTURE_SKEW;
+import static io.mailflow.config.MailflowOptions.MAX_OUT_OF_ORDERNESS;
+import static io.mailflow.config.MailflowOptions.MAX_PARALLELISM;
+import static io.mailflow.config.MailflowOptions.SESSION_GAP;
+import static io.mailflow.config.MailflowOptions.SESSION_MAX_ITEMS;
+import static io.mailflow.config.MailflowOptions.SHOP_URL;
+import static io.mailflow.config.MailflowOptions.TEMPLATE_DIR;
+
+import io.mailflow.campaigns.AbandonedCartFunction;
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.delivery.AsyncEmailSender;
+import io.mailflow.delivery.MailClientFactory;
+import io.mailflow.delivery.RetryPolicy;
+import io.mailflow.delivery.SendOutcomeFunction;
+import io.mailflow.email.RenderFunction;
+import io.mailflow.ingestion.DeduplicateFunction;
+import io.mailflow.ingestion.EventValidator;
+import io.mailflow.ingestion.ParseEventsFunction;
+import io.mailflow.model.AddressedRequest;
+import io.mailflow.model.DeadLetter;
+import io.mailflow.model.EmailRequest;
+import io.mailflow.model.Event;
+import io.mailflow.model.EventType;
+import io.mailflow.model.RenderedEmail;
+import io.mailflow.model.SendResult;
+import io.mailflow.model.SessionSummary;
+import io.mailflow.model.UserProfile;
+import io.mailflow.profiles.ParseProfilesFunction;
+import io.mailflow.profiles.ProfileJoinFunction;
+import io.mailflow.sessions.EmitSessionFunction;
+import io.mailflow.sessions.SessionAggregateFunction;
+import io.mailflow.sessions.SessionAggregator;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+
+/**
+ * The Mailflow data flow, independent of where data comes from and goes to:
+ *
+ * <pre>
+ * events -> parse/validate -> watermarks -> dedup -> session windows -> abandoned-cart trigger
+ *        -> profile join -> render (Velocity) -> async SMTP send -> send results
+ * </pre>
+ *
+ * Every rejected record along the way leaves through the dead-letter output with its reason.
+ */
+public final class MailflowTopology {
+    private MailflowTopology() {}
+
+    public static void build(
+            StreamExecutionEnvironment env,
+            MailflowConfig config,
+            MailflowSources sources,
+            MailflowSinks sinks,
+            MailClientFactory mailClients) {
+        env.setMaxParallelism(config.get(MAX_PARALLELISM));
+
+        // ---- ingestion ----
+        SingleOutputStreamOperator<Event> parsed = env
+                .fromSource(sources.events(), WatermarkStrategy.noWatermarks(), "events")
+                .uid(Uids.EVENTS_SOURCE)
+                .process(new ParseEventsFunction(new EventValidator(config.get(MAX_FUTURE_SKEW))))
+                .uid(Uids.PARSE_EVENTS)
+                .name("parse and validate events");
+
+        DataStream<Event> timed = parsed
+                .assignTimestampsAndWatermarks(watermarks(config))
+                .uid(Uids.WATERMARKS)
+                .name("event-time watermarks");
+
+        SingleOutputStreamOperator<Event> unique = timed
+                .keyBy(Event::userId)
+                .process(new DeduplicateFunction(config.get(DEDUP_TTL)))
+                .uid(Uids.DEDUPLICATE)
+                .name("drop duplicate events");
+        KeyedStream<Event, String> byUser = DataStreamUtils.reinterpretAsKeyedStream(unique, Event::userId);
+
+        // ---- sessions ----
+        SessionAggregator aggregator = new SessionAggregator(config.get(SESSION_MAX_ITEMS));
+        SingleOutputStreamOperator<SessionSummary> sessions = byUser
+                .window(EventTimeSessionWindows.withGap(config.get(SESSION_GAP)))
+                .sideOutputLateData(Tags.LATE_EVENTS)
+                .aggregate(new SessionAggregateFunction(aggregator), new EmitSessionFunction(aggregator))
+                .uid(Uids.SESSION_WINDOW)
+                .name("session windows");
+
+        // ---- triggers ----
+        DataStream<Event> purchases = unique.filter(e -> e.type() == EventType.PURCHASE).name("purchases");
+        DataStream<EmailRequest> requests = sessions
+                .keyBy(SessionSummary::userId)
+                .connect(purchases.keyBy(Event::userId))
+                .process(new AbandonedCartFunction(config.get(ABANDONED_CART_DELAY)))
+                .uid(Uids.ABANDONED_CART)
+                .name("abandoned-cart trigger");
+
+        // ---- e-mail ----
+        SingleOutputStreamOperator<UserProfile> profiles = env
+                .fromSource(sources.profiles(), WatermarkStrategy.noWatermarks(), "profiles")
+                .uid(Uids.PROFILES_SOURCE)
+                .process(new ParseProfilesFunction())
+                .uid(Uids.PARSE_PROFILES)
+                .name("parse profiles");
+        SingleOutputStreamOperator<AddressedRequest> addressed = requests
+                .keyBy(EmailRequest::userId)
+                .connect(profiles.keyBy(UserProfile::userId))
+                .process(new ProfileJoinFunction())
+                .uid(Uids.PROFILE_JOIN)
+                .name("join profiles");
+        SingleOutputStreamOperator<RenderedEmail> rendered = addressed
+                .process(new RenderFunction(
+                        config.get(TEMPLATE_DIR),
+                        config.get(FROM_ADDRESS),
+                        Map.of("shopUrl", config.get(SHOP_URL), "shopName", config.get(FROM_NAME))))
+                .uid(Uids.RENDER)
+                .name("render e-mail");
+
+        // ---- delivery ----
+        int capacity = config.get(DELIVERY_CAPACITY);
+        Duration timeout = config.get(DELIVERY_TIMEOUT);
+        DataStream<SendResult> attempts = AsyncDataStream.unorderedWait(
+                        rendered,
+                        new AsyncEmailSender(mailClients, config.get(DELIVERY_THREADS), capacity, RetryPolicy.defaults()),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        capacity)
+                .uid(Uids.SEND)
+                .name("send e-mail (async SMTP)");
+        SingleOutputStreamOperator<SendResult> results = attempts
+                .process(new SendOutcomeFunction())
+                .uid(Uids.SEND_OUTCOMES)
+                .name("send outcomes");
+
+        // ---- outputs ----
+        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Tags.DEAD_LETTERS)
+                .union(
+                        profiles.getSideOutput(Tags.DEAD_LETTERS),
+                        addressed.getSideOutput(Tags.DEAD_LETTERS),
+                        rendered.getSideOutput(Tags.DEAD_LETTERS),
+                        results.getSideOutput(Tags.DEAD_LETTERS));
+        sinks.sessions().accept(sessions);
+        sinks.sendResults().accept(results);
+        sinks.deadLetters().accept(deadLetters);
+        sinks.lateEvents().accept(sessions.getSideOutput(Tags.LATE_EVENTS));
+    }
+
+    static WatermarkStrategy<Event> watermarks(MailflowConfig config) {
+        WatermarkStrategy<Event> s = WatermarkStrategy.<Event>forBoundedOutOfOrderness(config.get(MAX_OUT_OF_ORDERNESS))
+                .withTimestampAssigner((e, previous) -> e.timestamp());
+        Duration idle = config.get(IDLENESS);
+        return idle.isZero() ? s : s.withIdleness(idle);
+    }
+}

@@ -1,0 +1,26 @@
+package io.mailflow.job;
+
+/**
+ * Stable operator ids. State in a savepoint is matched to operators by these strings: never change
+ * one that has shipped; add new ones instead (see docs/operations.md).
+ */
+public final class Uids {
+    public static final String EVENTS_SOURCE = "events-source";
+    public static final String PROFILES_SOURCE = "profiles-source";
+    public static final String PARSE_EVENTS = "parse-events";
+    public static final String WATERMARKS = "event-watermarks";
+    public static final String DEDUPLICATE = "deduplicate-events";
+    public static final String SESSION_WINDOW = "session-window";
+    public static final String ABANDONED_CART = "abandoned-cart-trigger";
+    public static final String PARSE_PROFILES = "parse-profiles";
+    public static final String PROFILE_JOIN = "profile-join";
+    public static final String RENDER = "render-email";
+    public static final String SEND = "send-email";
+    public static final String SEND_OUTCOMES = "send-outcomes";
+    public static final String SESSIONS_SINK = "sessions-sink";
+    public static final String SEND_RESULTS_SINK = "send-results-sink";
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    public static final String LATE_EVENTS_SINK = "late-events-sink";
+
+    private Uids() {}
+}
