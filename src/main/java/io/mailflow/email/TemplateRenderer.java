@@ -67,7 +67,8 @@ public final class TemplateRenderer {
         EmailRequest r = addressed.request();
         String locale = addressed.recipient().locale();
         VelocityContext ctx = context(r, addressed.recipient());
-        String subject = merge(template(r.templateId(), locale, "subject.vm"), ctx, false).strip();
+        // Subjects are one line: template whitespace (directives, line breaks) collapses to single spaces.
+        String subject = merge(template(r.templateId(), locale, "subject.vm"), ctx, false).strip().replaceAll("\\s+", " ");
         String html = merge(template(r.templateId(), locale, "html.vm"), ctx, true);
         String text = merge(template(r.templateId(), locale, "text.vm"), ctx, false);
         return new Rendered(subject, html, text);

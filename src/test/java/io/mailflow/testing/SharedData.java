@@ -1,0 +1,27 @@
+package io.mailflow.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Locates the public e-commerce logs in {@code ../shared/data}. Where they are absent (a user's
+ * clone) tests that need them are skipped with a message; with {@code -Dmailflow.requireSharedData=true}
+ * (set by .ci/run) their absence fails the test instead, so CI never skips silently.
+ */
+public final class SharedData {
+    private SharedData() {}
+
+    public static Path require(String relative) {
+        Path base = Path.of(System.getProperty("mailflow.sharedData", "../shared/data"));
+        Path file = base.resolve(relative);
+        boolean present = Files.isReadable(file);
+        if (!present && Boolean.getBoolean("mailflow.requireSharedData")) {
+            throw new AssertionError("Required shared data file is missing: " + file.toAbsolutePath()
+                    + " (mailflow.requireSharedData=true)");
+        }
+        assumeTrue(present, "Skipped: shared data file " + file.toAbsolutePath() + " is not present");
+        return file;
+    }
+}
