@@ -107,7 +107,7 @@ public final class MailflowTopology {
         DataStream<EmailRequest> requests = sessions
                 .keyBy(SessionSummary::userId)
                 .connect(purchases.keyBy(Event::userId))
-                .process(new AbandonedCartFunction(config.get(ABANDONED_CART_DELAY)))
+                .process(new AbandonedCartFunction(config.get(ABANDONED_CART_DELAY), config.get(SESSION_GAP)))
                 .uid(Uids.ABANDONED_CART)
                 .name("abandoned-cart trigger");
 

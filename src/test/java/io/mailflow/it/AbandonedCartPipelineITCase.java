@@ -18,6 +18,7 @@ import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.PipelineFixture;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -61,8 +61,9 @@ class AbandonedCartPipelineITCase {
 
     @Test
     void abandonedCartsBecomeEmailsAndBadRecordsBecomeDeadLetters() throws Exception {
-        MailflowConfig config = config("it1");
-        createTopics(config);
+        PipelineFixture fixture = PipelineFixture.create(kafka, "it1", SMTP.getSmtp().getPort(),
+                "session.gap", "30min", "abandoned-cart.delay", "1h");
+        MailflowConfig config = fixture.config();
 
         List<UserProfile> profiles = List.of(
                 new UserProfile("alice", "alice@example.com", "Alice", "en", "Europe/Berlin", true, 1),
@@ -135,11 +136,11 @@ class AbandonedCartPipelineITCase {
         assertThat(chen.getHeader("Subject")[0]).startsWith("=?UTF-8?");
         assertThat(GreenMailUtil.getBody(chen)).contains("sku-4");
 
-        List<JsonNode> results = read(config.get(MailflowOptions.TOPIC_SEND_RESULTS));
+        List<JsonNode> results = fixture.read(MailflowOptions.TOPIC_SEND_RESULTS);
         assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
         assertThat(results.stream().map(r -> r.get("userId").asText())).containsExactlyInAnyOrder("alice", "chen");
 
-        List<JsonNode> sessions = read(config.get(MailflowOptions.TOPIC_SESSIONS));
+        List<JsonNode> sessions = fixture.read(MailflowOptions.TOPIC_SESSIONS);
         Map<String, Long> sessionsPerUser = sessions.stream()
                 .collect(Collectors.groupingBy(s -> s.get("userId").asText(), Collectors.counting()));
         assertThat(sessionsPerUser).containsEntry("alice", 1L).containsEntry("dana", 2L).containsEntry("zoe", 1L);
@@ -147,7 +148,7 @@ class AbandonedCartPipelineITCase {
         assertThat(aliceSession.get("addToCarts").asInt()).isEqualTo(2);
         assertThat(aliceSession.get("views").asInt()).isEqualTo(1);
 
-        List<JsonNode> dead = read(config.get(MailflowOptions.TOPIC_DEAD_LETTERS));
+        List<JsonNode> dead = fixture.read(MailflowOptions.TOPIC_DEAD_LETTERS);
         List<String> reasons = dead.stream().map(d -> d.get("stage").asText() + ": " + d.get("reason").asText()).toList();
         assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("ingest: malformed JSON"))
                 .anySatisfy(r -> assertThat(r).isEqualTo("ingest: missing field 'userId'"))
@@ -161,41 +162,6 @@ class AbandonedCartPipelineITCase {
         assertThat(notJson.get("topic").asText()).isEqualTo(config.get(MailflowOptions.TOPIC_EVENTS));
         assertThat(notJson.get("offset").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(String.join("\n", reasons)).doesNotContain("@example");
-    }
-
-    static MailflowConfig config(String prefix) {
-        return MailflowConfig.builder()
-                .set("kafka.bootstrap-servers", kafka.bootstrapServers())
-                .set("kafka.group-id", prefix)
-                .set("topic.events", prefix + ".events")
-                .set("topic.profiles", prefix + ".profiles")
-                .set("topic.sessions", prefix + ".sessions")
-                .set("topic.send-results", prefix + ".send-results")
-                .set("topic.dead-letters", prefix + ".dead-letters")
-                .set("topic.late-events", prefix + ".late-events")
-                .set("job.bounded", "true")
-                .set("smtp.host", "127.0.0.1")
-                .set("smtp.port", Integer.toString(SMTP.getSmtp().getPort()))
-                .set("session.gap", "30min")
-                .set("abandoned-cart.delay", "1h")
-                .build();
-    }
-
-    static void createTopics(MailflowConfig c) throws Exception {
-        kafka.createTopic(c.get(MailflowOptions.TOPIC_EVENTS), 2, false);
-        kafka.createTopic(c.get(MailflowOptions.TOPIC_PROFILES), 1, true);
-        kafka.createTopic(c.get(MailflowOptions.TOPIC_SESSIONS), 2, false);
-        kafka.createTopic(c.get(MailflowOptions.TOPIC_SEND_RESULTS), 2, false);
-        kafka.createTopic(c.get(MailflowOptions.TOPIC_DEAD_LETTERS), 1, false);
-        kafka.createTopic(c.get(MailflowOptions.TOPIC_LATE_EVENTS), 1, false);
-    }
-
-    static List<JsonNode> read(String topic) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
-            out.add(Json.mapper().readTree(r.value()));
-        }
-        return out;
     }
 
     private static byte[] bytes(String s) {

@@ -1,0 +1,65 @@
+package io.mailflow.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.config.MailflowOptions;
+import io.mailflow.demo.EmbeddedKafka;
+import io.mailflow.io.Json;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Topics and configuration for running the production topology against an embedded broker. */
+public final class PipelineFixture {
+    private final EmbeddedKafka kafka;
+    private final MailflowConfig config;
+
+    private PipelineFixture(EmbeddedKafka kafka, MailflowConfig config) {
+        this.kafka = kafka;
+        this.config = config;
+    }
+
+    /** A bounded job whose topics are prefixed with {@code prefix}, sending to SMTP on {@code smtpPort}. */
+    public static PipelineFixture create(EmbeddedKafka kafka, String prefix, int smtpPort, String... overrides) throws Exception {
+        MailflowConfig.Builder b = MailflowConfig.builder()
+                .set("kafka.bootstrap-servers", kafka.bootstrapServers())
+                .set("kafka.group-id", prefix)
+                .set("topic.events", prefix + ".events")
+                .set("topic.profiles", prefix + ".profiles")
+                .set("topic.sessions", prefix + ".sessions")
+                .set("topic.send-results", prefix + ".send-results")
+                .set("topic.dead-letters", prefix + ".dead-letters")
+                .set("topic.late-events", prefix + ".late-events")
+                .set("job.bounded", "true")
+                .set("smtp.host", "127.0.0.1")
+                .set("smtp.port", Integer.toString(smtpPort));
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            b.set(overrides[i], overrides[i + 1]);
+        }
+        MailflowConfig config = b.build();
+        kafka.createTopic(config.get(MailflowOptions.TOPIC_EVENTS), 2, false);
+        kafka.createTopic(config.get(MailflowOptions.TOPIC_PROFILES), 1, true);
+        kafka.createTopic(config.get(MailflowOptions.TOPIC_SESSIONS), 2, false);
+        kafka.createTopic(config.get(MailflowOptions.TOPIC_SEND_RESULTS), 2, false);
+        kafka.createTopic(config.get(MailflowOptions.TOPIC_DEAD_LETTERS), 1, false);
+        kafka.createTopic(config.get(MailflowOptions.TOPIC_LATE_EVENTS), 1, false);
+        return new PipelineFixture(kafka, config);
+    }
+
+    public MailflowConfig config() {
+        return config;
+    }
+
+    public String topic(io.mailflow.config.Option<String> topicOption) {
+        return config.get(topicOption);
+    }
+
+    /** Every record of an output topic, parsed as JSON. */
+    public List<JsonNode> read(io.mailflow.config.Option<String> topicOption) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(config.get(topicOption))) {
+            out.add(Json.mapper().readTree(r.value()));
+        }
+        return out;
+    }
+}
