@@ -24,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -39,6 +40,9 @@ public final class DemoMain {
     private DemoMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "mailflow-demo-log4j2.properties");
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
@@ -64,7 +68,7 @@ public final class DemoMain {
             say("Mailflow demo: starting an embedded KRaft Kafka broker, SMTP server and Flink runtime...");
             Path mailDir = options.out().resolve("mail");
             clean(mailDir);
-            try (EmbeddedKafka kafka = EmbeddedKafka.start();
+            try (EmbeddedKafka kafka = quietly(EmbeddedKafka::start);
                     CapturingSmtpServer smtp = new CapturingSmtpServer(mailDir)) {
                 MailflowConfig config = config(kafka, smtp);
                 createTopics(kafka, config);
@@ -88,14 +92,19 @@ public final class DemoMain {
                     ticker.scheduleAtFixedRate(() -> progress(produced[0], counter, smtp), 5, 5, TimeUnit.SECONDS);
 
                     StreamExecutionEnvironment env = environment();
-                    JobClient job = MailflowJob.start(env, config);
+                    boolean replay = options.replay() != null;
+                    if (replay) {
+                        // a bounded job reads up to the end offsets it sees at start: publish everything first
+                        feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
+                        producer.flush();
+                    }
                     long jobStarted = System.nanoTime();
-                    produced[0] = 0;
-                    feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
-                    producer.flush();
-                    if (options.replay() != null) {
+                    JobClient job = MailflowJob.start(env, config);
+                    if (replay) {
                         job.getJobExecutionResult().get();
                     } else {
+                        feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
+                        producer.flush();
                         awaitQuiet(counter);
                         job.cancel().get();
                     }
@@ -170,7 +179,7 @@ public final class DemoMain {
             int mails = smtp.flushToFolder();
             Map<String, String> lines = new LinkedHashMap<>();
             lines.put("input", feed.description());
-            lines.put("events in", String.format(Locale.ROOT, "%,d in %.1f s (%,.0f events/s)", produced, jobSeconds, produced / jobSeconds));
+            lines.put("events in", String.format(Locale.ROOT, "%,d; job ran %.1f s (%,.0f events/s)", produced, jobSeconds, produced / jobSeconds));
             lines.put("sessions closed", String.format(Locale.ROOT, "%,d (covering %,d events)", c.sessions.get(), c.eventsInClosedSessions.get()));
             lines.put("e-mails sent", String.format(Locale.ROOT, "%,d (SMTP server received %,d)", c.sent.get(), mails));
             lines.put("delivery failures", Long.toString(c.failed.get()));
@@ -190,6 +199,17 @@ public final class DemoMain {
 
         private void say(String s) {
             System.out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - startedNanos) / 1e9, s);
+        }
+
+        /** The broker's formatter prints to stdout; keep the demo's output to its own lines. */
+        private static <T> T quietly(java.util.concurrent.Callable<T> start) throws Exception {
+            java.io.PrintStream out = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                return start.call();
+            } finally {
+                System.setOut(out);
+            }
         }
 
         private static void clean(Path dir) throws Exception {
@@ -272,8 +292,8 @@ public final class DemoMain {
         @Override
         public String description() {
             return String.format(Locale.ROOT, "generated traffic: %,d shoppers, ~%,d events/s for %s, simulated clock x%d (%s of shopping)",
-                    options.users(), options.eventsPerSecond(), options.duration(), options.speed(),
-                    Duration.ofMillis(simulatedSpan));
+                    options.users(), options.eventsPerSecond(), TimeUtils.formatWithHighestUnit(options.duration()),
+                    options.speed(), TimeUtils.formatWithHighestUnit(Duration.ofMillis(simulatedSpan)));
         }
 
         @Override

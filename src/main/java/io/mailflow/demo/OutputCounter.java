@@ -68,7 +68,9 @@ final class OutputCounter implements AutoCloseable {
                 (n.path("status").asText().equals("SENT") ? sent : failed).incrementAndGet();
             } else if (r.topic().equals(deadLettersTopic)) {
                 deadLetters.incrementAndGet();
-                String reason = n.path("stage").asText() + ": " + n.path("reason").asText().replaceAll("[0-9]{6,}", "N");
+                String reason = n.path("stage").asText() + ": " + n.path("reason").asText()
+                        .replaceAll("user \\S+", "user <id>")
+                        .replaceAll("[0-9]{6,}", "N");
                 synchronized (deadLetterReasons) {
                     deadLetterReasons.merge(reason, 1L, Long::sum);
                 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Locates the public e-commerce logs in {@code ../shared/data}. Where they are absent (a user's
- * clone) tests that need them are skipped with a message; with {@code -Dmailflow.requireSharedData=true}
- * (set by .ci/run) their absence fails the test instead, so CI never skips silently.
+ * clone) tests that need them are skipped with a message; with {@code MAILFLOW_REQUIRE_SHARED_DATA=true}
+ * in the environment (set by .ci/run) their absence fails the test instead, so CI never skips silently.
  */
 public final class SharedData {
     private SharedData() {}
@@ -17,9 +17,9 @@ public final class SharedData {
         Path base = Path.of(System.getProperty("mailflow.sharedData", "../shared/data"));
         Path file = base.resolve(relative);
         boolean present = Files.isReadable(file);
-        if (!present && Boolean.getBoolean("mailflow.requireSharedData")) {
+        if (!present && "true".equalsIgnoreCase(System.getenv("MAILFLOW_REQUIRE_SHARED_DATA"))) {
             throw new AssertionError("Required shared data file is missing: " + file.toAbsolutePath()
-                    + " (mailflow.requireSharedData=true)");
+                    + " (MAILFLOW_REQUIRE_SHARED_DATA=true)");
         }
         assumeTrue(present, "Skipped: shared data file " + file.toAbsolutePath() + " is not present");
         return file;
