@@ -2,6 +2,7 @@ package io.mailflow.features;
 
 import io.mailflow.model.SessionSummary;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -72,7 +73,7 @@ public final class FeatureFunction extends KeyedProcessFunction<String, SessionS
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        standardizerState.update(java.util.List.of(standardizer));
+        standardizerState.update(List.of(standardizer));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mailflow.scoring;
 
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -47,7 +48,7 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
     }
 
     @Override
-    public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+    public void open(OpenContext ctx) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         rejected = metrics.counter("propensityExamplesRejected");
         metrics.gauge("propensityTrainedVersion", () -> state.version());

@@ -28,6 +28,8 @@ import io.mailflow.segmentation.SegmentAssignment;
 import io.mailflow.segmentation.StreamingKMeans;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -62,6 +64,9 @@ public final class ModelPipeline {
                         new FeatureExtractor(config.get(FEATURES_DECAY_HALF_LIFE), MAX_CATEGORIES), config.get(FEATURES_TTL)))
                 .uid(ModelUids.FEATURES)
                 .name("user features");
+        // Features leave the operator on the subtask that owns their user, so the per-user consumers
+        // below can reuse that partitioning instead of shuffling every snapshot three more times.
+        KeyedStream<UserFeatures, String> byUser = DataStreamUtils.reinterpretAsKeyedStream(features, UserFeatures::userId);
 
         // ---- segments ----
         StreamingKMeans kmeans = new StreamingKMeans(
@@ -72,16 +77,14 @@ public final class ModelPipeline {
                 .setParallelism(1)
                 .uid(ModelUids.KMEANS_TRAINER)
                 .name("k-means trainer");
-        SingleOutputStreamOperator<SegmentAssignment> segments = features
-                .keyBy(UserFeatures::userId)
+        SingleOutputStreamOperator<SegmentAssignment> segments = byUser
                 .connect(kmeansModels.broadcast(KMeansAssigner.MODEL))
                 .process(new KMeansAssigner())
                 .uid(ModelUids.KMEANS_ASSIGNER)
                 .name("segment assignment");
 
         // ---- propensity ----
-        SingleOutputStreamOperator<LabeledExample> examples = features
-                .keyBy(UserFeatures::userId)
+        SingleOutputStreamOperator<LabeledExample> examples = byUser
                 .connect(purchases.keyBy(Event::userId))
                 .process(new PurchaseLabeller(config.get(LABEL_HORIZON)))
                 .uid(ModelUids.PURCHASE_LABELLER)
@@ -92,8 +95,7 @@ public final class ModelPipeline {
                 .setParallelism(1)
                 .uid(ModelUids.FTRL_TRAINER)
                 .name("propensity trainer (FTRL)");
-        SingleOutputStreamOperator<PropensityScore> scores = features
-                .keyBy(UserFeatures::userId)
+        SingleOutputStreamOperator<PropensityScore> scores = byUser
                 .connect(propensityModels.broadcast(PropensityScorer.MODEL))
                 .process(new PropensityScorer())
                 .uid(ModelUids.PROPENSITY_SCORER)

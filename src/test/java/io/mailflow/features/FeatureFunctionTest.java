@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class FeatureFunctionTest {
     private static final Duration TTL = Duration.ofDays(90);
 

@@ -11,6 +11,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class FtrlTrainerTest {
     private static final Ftrl FTRL = new Ftrl(0.1, 0.1, 0.001, 0.01);
 

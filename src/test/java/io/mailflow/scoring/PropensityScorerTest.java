@@ -13,6 +13,7 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class PropensityScorerTest {
     private static final LogRegModel V1 = new LogRegModel(1, new double[] {1.0, 0.0}, 0.0, 100);
     private static final LogRegModel V2 = new LogRegModel(2, new double[] {-1.0, 0.0}, 0.5, 200);

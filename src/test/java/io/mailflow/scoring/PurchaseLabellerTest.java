@@ -13,6 +13,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class PurchaseLabellerTest {
     private static final long HORIZON = Duration.ofHours(24).toMillis();
     private static final long BEGINNING = 1_700_000_000_000L;

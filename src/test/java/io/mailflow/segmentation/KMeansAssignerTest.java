@@ -11,6 +11,7 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class KMeansAssignerTest {
     private static final KMeansModel V1 = new KMeansModel(1, new double[][] {{0, 0}, {10, 10}}, new double[] {5, 5});
     private static final KMeansModel V2 = new KMeansModel(2, new double[][] {{20, 20}, {10, 10}}, new double[] {5, 5});

@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class KMeansTrainerTest {
     private static final long T0 = 1_000_000L;
     private static final Duration MAX_WAIT = Duration.ofMinutes(5);
