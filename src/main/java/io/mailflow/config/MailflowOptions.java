@@ -1,6 +1,7 @@
 package io.mailflow.config;
 
 import static io.mailflow.config.Option.bool;
+import static io.mailflow.config.Option.decimal;
 import static io.mailflow.config.Option.duration;
 import static io.mailflow.config.Option.integer;
 import static io.mailflow.config.Option.nonEmpty;
@@ -123,6 +124,54 @@ public final class MailflowOptions {
             integer("job.max-parallelism", 128, 1, 32768, "Max parallelism (number of key groups); fixed for the life of the state.");
     public static final Option<Boolean> BOUNDED = bool(
             "job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
+
+    // ---- Models ----
+    // Features, segments (streaming k-means) and purchase propensity (FTRL); see io.mailflow.scoring.ModelPipeline.
+    public static final Option<Duration> FEATURES_TTL = duration(
+            "features.ttl",
+            Duration.ofDays(90),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
+            "A user's long-lived features are dropped after this long without a session (state TTL).");
+    public static final Option<Duration> FEATURES_DECAY_HALF_LIFE = duration(
+            "features.decay-half-life",
+            Duration.ofDays(30),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
+            "Event-time half-life of the decayed counts in the feature vector (recent behaviour weighs more).");
+    public static final Option<Integer> KMEANS_K =
+            integer("kmeans.k", 8, 2, 100, "Number of user segments (clusters of streaming k-means).");
+    public static final Option<Double> KMEANS_DECAY_HALF_LIFE = decimal(
+            "kmeans.decay-half-life",
+            20.0,
+            0.01,
+            1e9,
+            "Half-life of past points in k-means, in mini-batches (decay factor d = 0.5^(1/half-life)).");
+    public static final Option<Integer> KMEANS_BATCH_SIZE = integer(
+            "kmeans.batch-size", 500, 1, 1_000_000, "A k-means mini-batch closes when it holds this many feature vectors.");
+    public static final Option<Duration> KMEANS_BATCH_MAX_WAIT = duration(
+            "kmeans.batch-max-wait",
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(1),
+            Duration.ofDays(7),
+            "A k-means mini-batch also closes this long (event time) after its first vector, so low traffic still updates the model.");
+    public static final Option<Double> FTRL_ALPHA =
+            decimal("ftrl.alpha", 0.1, 1e-9, 100.0, "FTRL-Proximal alpha (scale of the per-coordinate learning rate).");
+    public static final Option<Double> FTRL_BETA =
+            decimal("ftrl.beta", 0.1, 0.0, 100.0, "FTRL-Proximal beta (smooths the learning rate of rarely updated coordinates).");
+    public static final Option<Double> FTRL_L1 =
+            decimal("ftrl.l1", 0.001, 0.0, 1000.0, "FTRL-Proximal L1 regularization (drives weak coefficients to exactly 0).");
+    public static final Option<Double> FTRL_L2 = decimal("ftrl.l2", 0.01, 0.0, 1000.0, "FTRL-Proximal L2 regularization.");
+    public static final Option<Integer> FTRL_PUBLISH_EVERY = integer(
+            "ftrl.publish-every", 100, 1, 1_000_000, "The propensity trainer publishes a new model version every this many examples.");
+    public static final Option<Duration> LABEL_HORIZON = duration(
+            "label.horizon",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            Duration.ofDays(365),
+            "A session's feature snapshot is a positive example if the user purchases within this long after it (event time); keep it above session.gap.");
+    public static final Option<Integer> VALIDATION_WINDOW = integer(
+            "validation.window", 1000, 10, 1_000_000, "Number of most recent examples over which progressive AUC and log loss are computed.");
 
     private static final List<Option<?>> ALL = collect();
 

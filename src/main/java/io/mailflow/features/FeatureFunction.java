@@ -1,0 +1,96 @@
+package io.mailflow.features;
+
+import io.mailflow.model.SessionSummary;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by user: folds every closed session into the user's {@link UserHistory} and emits the
+ * user's {@link UserFeatures}, raw and standardized.
+ *
+ * <p>The history lives in keyed state with a TTL refreshed on every write, so users who stop coming
+ * back disappear by themselves instead of accumulating forever.
+ *
+ * <p>The standardizer is per parallel instance (operator state), not global: users are hashed to
+ * instances at random, so every instance sees a sample of the same population and its moments
+ * converge to the global ones without a global aggregation step. On restore the assigned states are
+ * merged exactly ({@link OnlineStandardizer#merge}); after a scale-up an instance that receives none
+ * starts from scratch and catches up.
+ */
+public final class FeatureFunction extends KeyedProcessFunction<String, SessionSummary, UserFeatures>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    private final FeatureExtractor extractor;
+    private final Duration ttl;
+    private transient ValueState<UserHistory> history;
+    private transient ListState<StandardizerState> standardizerState;
+    private transient StandardizerState standardizer;
+
+    public FeatureFunction(FeatureExtractor extractor, Duration ttl) {
+        this.extractor = extractor;
+        this.ttl = ttl;
+    }
+
+    static ValueStateDescriptor<UserHistory> historyDescriptor(Duration ttl) {
+        ValueStateDescriptor<UserHistory> d = new ValueStateDescriptor<>("user-history", UserHistory.class);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return d;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        history = getRuntimeContext().getState(historyDescriptor(ttl));
+    }
+
+    @Override
+    public void processElement(SessionSummary session, Context ctx, Collector<UserFeatures> out) throws Exception {
+        UserHistory updated = extractor.update(history.value(), session);
+        history.update(updated);
+        double[] vector = extractor.vector(updated);
+        standardizer = OnlineStandardizer.update(standardizer, vector);
+        out.collect(new UserFeatures(
+                session.userId(),
+                updated.lastSessionEnd(),
+                vector,
+                OnlineStandardizer.standardize(standardizer, vector),
+                FeatureVector.VERSION));
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        standardizerState.update(List.of(standardizer));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        standardizerState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("feature-standardizer", StandardizerState.class));
+        standardizer = OnlineStandardizer.empty(FeatureVector.SIZE);
+        for (StandardizerState s : standardizerState.get()) {
+            // A state from another feature layout is meaningless for this one: drop it.
+            if (s.mean().length == FeatureVector.SIZE) {
+                standardizer = OnlineStandardizer.merge(standardizer, s);
+            }
+        }
+    }
+
+    /** For tests: the instance's current standardizer. */
+    StandardizerState standardizer() {
+        return standardizer;
+    }
+}

@@ -1,0 +1,14 @@
+package io.mailflow.scoring;
+
+/**
+ * A feature snapshot with its late-arriving label: did the user purchase within the horizon?
+ *
+ * @param userId the user
+ * @param snapshotTime event time of the feature snapshot (end of the session)
+ * @param features standardized features at that time
+ * @param label 1 if the user purchased in {@code (snapshotTime, snapshotTime + horizon]}, else 0
+ * @param weight sample weight; scales the example's gradient in {@link Ftrl}
+ * @param labelTime event time at which the label became known
+ */
+public record LabeledExample(
+        String userId, long snapshotTime, double[] features, double label, double weight, long labelTime) {}

@@ -1,0 +1,26 @@
+package io.mailflow.scoring;
+
+import io.mailflow.features.UserFeatures;
+import io.mailflow.segmentation.KMeansModel;
+import io.mailflow.segmentation.SegmentAssignment;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The streams {@link ModelPipeline#attach} produces, for the caller to sink or join.
+ *
+ * @param features every user's feature snapshot, one per closed session
+ * @param segments segment of every snapshot, stamped with the k-means model version
+ * @param kmeansModels every k-means model version
+ * @param examples labelled examples (snapshot plus purchased-within-horizon label)
+ * @param propensityModels every propensity model version (Flink ML logistic-regression semantics)
+ * @param scores purchase propensity of every snapshot, stamped with the model version
+ * @param validation progressive-validation metrics, one per propensity model version
+ */
+public record ModelOutputs(
+        DataStream<UserFeatures> features,
+        DataStream<SegmentAssignment> segments,
+        DataStream<KMeansModel> kmeansModels,
+        DataStream<LabeledExample> examples,
+        DataStream<LogRegModel> propensityModels,
+        DataStream<PropensityScore> scores,
+        DataStream<ValidationMetrics> validation) {}

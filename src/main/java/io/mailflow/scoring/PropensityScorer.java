@@ -1,0 +1,38 @@
+package io.mailflow.scoring;
+
+import io.mailflow.features.ModelBroadcastFunction;
+import io.mailflow.features.UserFeatures;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * Scores each user's standardized features with the latest broadcast {@link LogRegModel} through
+ * Flink ML's servable ({@link PropensityModel}); runs at full parallelism, keyed by user. Gauge:
+ * {@value #VERSION_GAUGE}.
+ */
+public final class PropensityScorer extends ModelBroadcastFunction<LogRegModel, PropensityModel, PropensityScore> {
+    private static final long serialVersionUID = 1L;
+    public static final String VERSION_GAUGE = "propensityModelVersion";
+    /** Broadcast state holding the current model; also the descriptor of the broadcast stream. */
+    public static final MapStateDescriptor<String, LogRegModel> MODEL =
+            new MapStateDescriptor<>("propensity-model", Types.STRING, Types.POJO(LogRegModel.class));
+
+    public PropensityScorer() {
+        super(MODEL, VERSION_GAUGE);
+    }
+
+    @Override
+    protected long version(LogRegModel model) {
+        return model.version();
+    }
+
+    @Override
+    protected PropensityModel compile(LogRegModel model) {
+        return PropensityModel.load(model);
+    }
+
+    @Override
+    protected PropensityScore apply(PropensityModel model, long version, UserFeatures features) {
+        return new PropensityScore(features.userId(), model.score(features.standardized()), version, features.asOf());
+    }
+}

@@ -1,0 +1,103 @@
+package io.mailflow.scoring;
+
+import io.mailflow.features.UserFeatures;
+import io.mailflow.model.Event;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Labels feature snapshots with what happened next: a snapshot taken at {@code t} (a session's end)
+ * becomes a positive example as soon as the user purchases in {@code (t, t + horizon]}, and a negative
+ * one when the watermark passes {@code t + horizon} without such a purchase.
+ *
+ * <p>Input 1 is the user's feature snapshots, input 2 the user's purchase events. Purchases can
+ * overtake snapshots (a snapshot only exists once the session window has closed), so the latest
+ * purchase time is remembered until it can no longer label anything, at {@code purchase + horizon}.
+ * The horizon should exceed the session gap for that to cover every snapshot.
+ *
+ * <p>Timers are never deleted: each timer looks up what is still pending at its instant and does
+ * nothing otherwise, so a snapshot labelled early simply leaves a harmless timer behind. Once every
+ * timer has fired, no state is left for the user.
+ */
+public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserFeatures, Event, LabeledExample> {
+    private static final long serialVersionUID = 1L;
+
+    private final long horizonMs;
+    private transient MapState<Long, UserFeatures> pending;
+    private transient ValueState<Long> lastPurchase;
+
+    public PurchaseLabeller(Duration horizon) {
+        this.horizonMs = horizon.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending-snapshots", Types.LONG, Types.POJO(UserFeatures.class)));
+        lastPurchase = getRuntimeContext().getState(new ValueStateDescriptor<>("last-purchase", Types.LONG));
+    }
+
+    @Override
+    public void processElement1(UserFeatures snapshot, Context ctx, Collector<LabeledExample> out) throws Exception {
+        Long purchase = lastPurchase.value();
+        if (purchase != null && labels(snapshot.asOf(), purchase)) {
+            out.collect(example(snapshot, 1.0, purchase));
+            return;
+        }
+        pending.put(snapshot.asOf(), snapshot);
+        ctx.timerService().registerEventTimeTimer(snapshot.asOf() + horizonMs);
+    }
+
+    @Override
+    public void processElement2(Event purchase, Context ctx, Collector<LabeledExample> out) throws Exception {
+        long t = purchase.timestamp();
+        List<Long> labelled = new ArrayList<>();
+        for (Map.Entry<Long, UserFeatures> e : pending.entries()) {
+            if (labels(e.getKey(), t)) {
+                out.collect(example(e.getValue(), 1.0, t));
+                labelled.add(e.getKey());
+            }
+        }
+        for (Long key : labelled) {
+            pending.remove(key);
+        }
+        Long last = lastPurchase.value();
+        if (last == null || t > last) {
+            lastPurchase.update(t);
+            ctx.timerService().registerEventTimeTimer(t + horizonMs);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabeledExample> out) throws Exception {
+        long snapshotTime = timestamp - horizonMs;
+        UserFeatures unlabelled = pending.get(snapshotTime);
+        if (unlabelled != null) {
+            out.collect(example(unlabelled, 0.0, timestamp));
+            pending.remove(snapshotTime);
+        }
+        Long last = lastPurchase.value();
+        if (last != null && last + horizonMs == timestamp) {
+            lastPurchase.clear();
+        }
+    }
+
+    /** True when a purchase at {@code purchase} makes the snapshot at {@code snapshot} positive. */
+    private boolean labels(long snapshot, long purchase) {
+        return purchase > snapshot && purchase <= snapshot + horizonMs;
+    }
+
+    private static LabeledExample example(UserFeatures f, double label, long labelTime) {
+        return new LabeledExample(f.userId(), f.asOf(), f.standardized(), label, 1.0, labelTime);
+    }
+}

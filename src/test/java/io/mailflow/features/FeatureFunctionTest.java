@@ -1,0 +1,76 @@
+package io.mailflow.features;
+
+import static io.mailflow.features.Sessions.BEGINNING;
+import static io.mailflow.features.Sessions.DAY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailflow.model.SessionSummary;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
+class FeatureFunctionTest {
+    private static final Duration TTL = Duration.ofDays(90);
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SessionSummary, UserFeatures> harness() throws Exception {
+        FeatureFunction fn = new FeatureFunction(new FeatureExtractor(Duration.ofDays(30), 5), TTL);
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), SessionSummary::userId, Types.STRING);
+    }
+
+    @Test
+    void emitsVersionedRawAndStandardizedFeaturesPerSession() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
+            h.processElement(Sessions.cart("bob", BEGINNING, "shoes", true, 20), BEGINNING);
+            h.processElement(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
+
+            List<UserFeatures> out = h.extractOutputValues();
+            assertThat(out).extracting(UserFeatures::userId).containsExactly("ann", "bob", "ann");
+            assertThat(out).allSatisfy(f -> {
+                assertThat(f.featureVersion()).isEqualTo(FeatureVector.VERSION);
+                assertThat(f.vector()).hasSize(FeatureVector.SIZE);
+                assertThat(f.standardized()).hasSize(FeatureVector.SIZE);
+            });
+            assertThat(out.get(2).vector()[FeatureVector.FREQUENCY]).isGreaterThan(out.get(0).vector()[FeatureVector.FREQUENCY]);
+            assertThat(out.get(0).standardized()).containsOnly(0.0); // first observation is the mean
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2); // one history per user, nothing else keyed
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void historyStateExpiresAfterTheTtl() {
+        var ttl = FeatureFunction.historyDescriptor(TTL).getTtlConfig();
+        assertThat(ttl.isEnabled()).isTrue();
+        assertThat(ttl.getTimeToLive()).isEqualTo(TTL);
+    }
+
+    @Test
+    void standardizerAndHistorySurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        StandardizerState before;
+        try (var h = harness()) {
+            h.open();
+            h.processElement(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
+            h.processElement(Sessions.browse("bob", BEGINNING, 9), BEGINNING);
+            before = ((FeatureFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            StandardizerState after = ((FeatureFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
+            assertThat(after.count()).isEqualTo(2);
+            assertThat(after.mean()).containsExactly(before.mean());
+            h.processElement(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
+            assertThat(h.extractOutputValues().get(0).vector()[FeatureVector.FREQUENCY])
+                    .as("ann's history was restored").isGreaterThan(Math.log1p(1.0));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.mailflow.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+@SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
+class FtrlTrainerTest {
+    private static final Ftrl FTRL = new Ftrl(0.1, 0.1, 0.001, 0.01);
+
+    private static OneInputStreamOperatorTestHarness<LabeledExample, LogRegModel> harness(FtrlTrainer trainer) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(trainer));
+    }
+
+    private static List<LabeledExample> examples(int count, long seed) {
+        Random r = new Random(seed);
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> {
+            double[] x = {r.nextGaussian(), r.nextGaussian()};
+            double label = r.nextDouble() < 1 / (1 + Math.exp(-3 * x[0])) ? 1 : 0;
+            return new LabeledExample("u" + i, i, x, label, 1.0, i);
+        }).toList();
+    }
+
+    @Test
+    void publishesVersionedModelsWithProgressiveValidationMetrics() throws Exception {
+        FtrlTrainer trainer = new FtrlTrainer(FTRL, 2, 100, 200);
+        try (var h = harness(trainer)) {
+            h.open();
+            for (LabeledExample e : examples(1000, 1)) {
+                h.processElement(e, e.labelTime());
+            }
+            List<LogRegModel> models = h.extractOutputValues();
+            assertThat(models).extracting(LogRegModel::version).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            assertThat(models).extracting(LogRegModel::examples).startsWith(100L, 200L);
+            assertThat(models.get(9).coefficients()[0]).isGreaterThan(1.0);
+
+            List<ValidationMetrics> metrics = h.getSideOutput(FtrlTrainer.METRICS).stream().map(StreamRecord::getValue).toList();
+            assertThat(metrics).extracting(ValidationMetrics::modelVersion).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            ValidationMetrics last = metrics.get(9);
+            assertThat(last.window()).isEqualTo(200);
+            assertThat(last.auc()).as("held-out quality of a learnable problem").isGreaterThan(0.75);
+            assertThat(last.logLoss()).isLessThan(Math.log(2));
+        }
+    }
+
+    @Test
+    void rejectsExamplesOfAnotherFeatureLayout() throws Exception {
+        try (var h = harness(new FtrlTrainer(FTRL, 2, 1, 10))) {
+            h.open();
+            h.processElement(new LabeledExample("u", 0, new double[] {1, 2, 3}, 1, 1, 0), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void accumulatorsVersionAndValidationWindowSurviveARestore() throws Exception {
+        List<LabeledExample> data = examples(500, 2);
+        FtrlTrainer uninterrupted = new FtrlTrainer(FTRL, 2, 100, 50);
+        List<LogRegModel> expected;
+        try (var h = harness(uninterrupted)) {
+            h.open();
+            for (LabeledExample e : data) {
+                h.processElement(e, e.labelTime());
+            }
+            expected = h.extractOutputValues();
+        }
+
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new FtrlTrainer(FTRL, 2, 100, 50))) {
+            h.open();
+            for (LabeledExample e : data.subList(0, 250)) {
+                h.processElement(e, e.labelTime());
+            }
+            snapshot = h.snapshot(1, 1);
+        }
+        FtrlTrainer restored = new FtrlTrainer(FTRL, 2, 100, 50);
+        try (var h = harness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(restored.state().examples()).isEqualTo(250);
+            assertThat(restored.state().version()).isEqualTo(2);
+            for (LabeledExample e : data.subList(250, 500)) {
+                h.processElement(e, e.labelTime());
+            }
+            List<LogRegModel> after = h.extractOutputValues();
+            assertThat(after).extracting(LogRegModel::version).containsExactly(3L, 4L, 5L);
+            LogRegModel last = after.get(2);
+            assertThat(last.coefficients()).containsExactly(expected.get(4).coefficients(), within(1e-12));
+            assertThat(last.intercept()).isCloseTo(expected.get(4).intercept(), within(1e-12));
+            assertThat(restored.state().n()).containsExactly(uninterrupted.state().n(), within(1e-12));
+            ValidationMetrics metrics = h.getSideOutput(FtrlTrainer.METRICS).stream().map(StreamRecord::getValue).toList().get(2);
+            assertThat(metrics.window()).isEqualTo(50);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.mailflow.scoring;
+
+import static io.mailflow.features.Sessions.BEGINNING;
+import static io.mailflow.features.Sessions.HOUR;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.config.MailflowOptions;
+import io.mailflow.features.Sessions;
+import io.mailflow.features.UserFeatures;
+import io.mailflow.model.Event;
+import io.mailflow.model.EventType;
+import io.mailflow.model.SessionSummary;
+import io.mailflow.segmentation.KMeansModel;
+import io.mailflow.segmentation.SegmentAssignment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+
+/** The whole model pipeline on bounded input, at parallelism 2 with generic (Kryo) types disabled. */
+class ModelPipelineTest {
+    private static final int USERS = 30;
+
+    @Test
+    void everySnapshotIsSegmentedLabelledAndScoredWithAModelVersion() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.setMaxParallelism(16);
+        MailflowConfig config = MailflowConfig.builder()
+                .set(MailflowOptions.KMEANS_K, 3)
+                .set(MailflowOptions.KMEANS_BATCH_SIZE, 10)
+                .set(MailflowOptions.FTRL_PUBLISH_EVERY, 5)
+                .set(MailflowOptions.LABEL_HORIZON, Duration.ofHours(2))
+                .build();
+
+        List<SessionSummary> sessions = new ArrayList<>();
+        List<Event> purchases = new ArrayList<>();
+        for (int u = 0; u < USERS; u++) {
+            String user = "user-" + u;
+            long start = BEGINNING + u * 60_000L;
+            sessions.add(u % 2 == 0 ? Sessions.cart(user, start, "c" + u % 3, false, 30) : Sessions.browse(user, start, u));
+            sessions.add(Sessions.browse(user, start + 10 * HOUR, 1));
+            if (u % 2 == 0) {
+                long t = start + HOUR;
+                purchases.add(new Event("p" + u, user, "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR", null, t));
+            }
+        }
+        sessions.sort(java.util.Comparator.comparingLong(SessionSummary::end));
+        DataStream<SessionSummary> sessionStream = env.fromData(sessions)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<SessionSummary>forMonotonousTimestamps()
+                        .withTimestampAssigner((s, t) -> s.end()));
+        DataStream<Event> purchaseStream = env.fromData(purchases)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps()
+                        .withTimestampAssigner((e, t) -> e.timestamp()));
+
+        ModelOutputs outputs = ModelPipeline.attach(sessionStream, purchaseStream, config);
+        CloseableIterator<UserFeatures> features = outputs.features().collectAsync();
+        CloseableIterator<SegmentAssignment> segments = outputs.segments().collectAsync();
+        CloseableIterator<KMeansModel> kmeansModels = outputs.kmeansModels().collectAsync();
+        CloseableIterator<LabeledExample> examples = outputs.examples().collectAsync();
+        CloseableIterator<PropensityScore> scores = outputs.scores().collectAsync();
+        CloseableIterator<ValidationMetrics> validation = outputs.validation().collectAsync();
+        env.execute("model pipeline test");
+
+        int snapshots = 2 * USERS;
+        assertThat(drain(features)).hasSize(snapshots);
+        List<KMeansModel> models = drain(kmeansModels);
+        assertThat(models).extracting(KMeansModel::version).startsWith(1L, 2L);
+        List<SegmentAssignment> assigned = drain(segments);
+        // Snapshots that arrive before the first model are buffered latest-per-user, so every user's
+        // latest snapshot is assigned; earlier ones only if the model was already there.
+        assertThat(assigned).extracting(SegmentAssignment::userId).hasSizeBetween(USERS, snapshots).containsAll(userIds());
+        assertThat(assigned).allSatisfy(a -> {
+            assertThat(a.modelVersion()).isPositive();
+            assertThat(a.segment()).isBetween(0, 2);
+        });
+        List<LabeledExample> labelled = drain(examples);
+        assertThat(labelled).hasSize(snapshots);
+        assertThat(labelled).filteredOn(e -> e.label() == 1.0).extracting(LabeledExample::snapshotTime)
+                .as("only the first sessions of the even users were followed by a purchase")
+                .hasSize(USERS / 2)
+                .allSatisfy(t -> assertThat(t).isLessThan(BEGINNING + 10 * HOUR));
+        List<PropensityScore> scored = drain(scores);
+        assertThat(scored).extracting(PropensityScore::userId).hasSizeBetween(USERS, snapshots).containsAll(userIds());
+        assertThat(scored).allSatisfy(s -> {
+            assertThat(s.modelVersion()).isPositive();
+            assertThat(s.score()).isBetween(0.0, 1.0);
+        });
+        assertThat(drain(validation)).extracting(ValidationMetrics::modelVersion)
+                .containsExactly(java.util.stream.LongStream.rangeClosed(1, snapshots / 5).boxed().toArray(Long[]::new));
+    }
+
+    private static List<String> userIds() {
+        return java.util.stream.IntStream.range(0, USERS).mapToObj(u -> "user-" + u).toList();
+    }
+
+    private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {
+        List<T> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        it.close();
+        return out;
+    }
+}
