@@ -42,6 +42,17 @@ public final class MailflowOptions {
     public static final Option<String> TOPIC_LATE_EVENTS = nonEmpty(
             "topic.late-events", "mailflow.late-events", "Output topic of events that arrived after their session closed.");
 
+    public static final Option<String> TOPIC_SEGMENTS = nonEmpty(
+            "topic.segments", "mailflow.segments", "Output topic of segment assignments (stamped with the k-means model version).");
+    public static final Option<String> TOPIC_SEGMENT_MODELS = nonEmpty(
+            "topic.segment-models", "mailflow.segment-models", "Output topic of every streaming k-means model version.");
+    public static final Option<String> TOPIC_SCORES = nonEmpty(
+            "topic.scores", "mailflow.scores", "Output topic of purchase-propensity scores (stamped with the model version).");
+    public static final Option<String> TOPIC_PROPENSITY_MODELS = nonEmpty(
+            "topic.propensity-models", "mailflow.propensity-models", "Output topic of every propensity model version (Flink ML logistic-regression model data).");
+    public static final Option<String> TOPIC_MODEL_METRICS = nonEmpty(
+            "topic.model-metrics", "mailflow.model-metrics", "Output topic of progressive-validation AUC and log loss.");
+
     // ---- Ingestion ----
     public static final Option<Duration> MAX_OUT_OF_ORDERNESS = duration(
             "ingest.max-out-of-orderness",

@@ -71,7 +71,7 @@ public final class DemoMain {
             try (EmbeddedKafka kafka = quietly(EmbeddedKafka::start);
                     CapturingSmtpServer smtp = new CapturingSmtpServer(mailDir)) {
                 MailflowConfig config = config(kafka, smtp);
-                createTopics(kafka, config);
+                kafka.createTopics(config);
                 try (OutputCounter counter = new OutputCounter(kafka.bootstrapServers(),
                                 config.get(MailflowOptions.TOPIC_SESSIONS), config.get(MailflowOptions.TOPIC_SEND_RESULTS),
                                 config.get(MailflowOptions.TOPIC_DEAD_LETTERS), config.get(MailflowOptions.TOPIC_LATE_EVENTS));
@@ -127,6 +127,11 @@ public final class DemoMain {
                     .set("topic.send-results", PREFIX + ".send-results")
                     .set("topic.dead-letters", PREFIX + ".dead-letters")
                     .set("topic.late-events", PREFIX + ".late-events")
+                    .set("topic.segments", PREFIX + ".segments")
+                    .set("topic.segment-models", PREFIX + ".segment-models")
+                    .set("topic.scores", PREFIX + ".scores")
+                    .set("topic.propensity-models", PREFIX + ".propensity-models")
+                    .set("topic.model-metrics", PREFIX + ".model-metrics")
                     .set("job.bounded", Boolean.toString(options.replay() != null))
                     .set("smtp.host", "127.0.0.1")
                     .set("smtp.port", Integer.toString(smtp.port()))
@@ -141,15 +146,6 @@ public final class DemoMain {
             conf.setString("pipeline.auto-watermark-interval", "100ms");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
             return env;
-        }
-
-        private static void createTopics(EmbeddedKafka kafka, MailflowConfig c) throws Exception {
-            kafka.createTopic(c.get(MailflowOptions.TOPIC_EVENTS), 2, false);
-            kafka.createTopic(c.get(MailflowOptions.TOPIC_PROFILES), 1, true);
-            kafka.createTopic(c.get(MailflowOptions.TOPIC_SESSIONS), 2, false);
-            kafka.createTopic(c.get(MailflowOptions.TOPIC_SEND_RESULTS), 2, false);
-            kafka.createTopic(c.get(MailflowOptions.TOPIC_DEAD_LETTERS), 1, false);
-            kafka.createTopic(c.get(MailflowOptions.TOPIC_LATE_EVENTS), 1, false);
         }
 
         /** Live mode ends when no new e-mail or session has appeared for two seconds (at most 20 s). */

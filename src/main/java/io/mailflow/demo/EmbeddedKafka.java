@@ -66,6 +66,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Creates every topic of the job's configuration (see {@link io.mailflow.io.Topics}). */
+    public void createTopics(io.mailflow.config.MailflowConfig config) throws ExecutionException, InterruptedException {
+        for (io.mailflow.io.Topics.Spec t : io.mailflow.io.Topics.all(config)) {
+            createTopic(t.name(), t.partitions(), t.compacted());
+        }
+    }
+
     public KafkaProducer<byte[], byte[]> producer() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

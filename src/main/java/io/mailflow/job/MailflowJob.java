@@ -9,6 +9,11 @@ import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
+import io.mailflow.scoring.LogRegModel;
+import io.mailflow.scoring.PropensityScore;
+import io.mailflow.scoring.ValidationMetrics;
+import io.mailflow.segmentation.KMeansModel;
+import io.mailflow.segmentation.SegmentAssignment;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -52,7 +57,19 @@ public final class MailflowJob {
                 s -> s.sinkTo(KafkaIO.<DeadLetter>jsonSink(c, c.get(MailflowOptions.TOPIC_DEAD_LETTERS), DeadLetter::stage))
                         .uid(Uids.DEAD_LETTERS_SINK).name("dead letters to Kafka"),
                 s -> s.sinkTo(KafkaIO.<Event>jsonSink(c, c.get(MailflowOptions.TOPIC_LATE_EVENTS), Event::userId))
-                        .uid(Uids.LATE_EVENTS_SINK).name("late events to Kafka"));
+                        .uid(Uids.LATE_EVENTS_SINK).name("late events to Kafka"),
+                m -> {
+                    m.segments().sinkTo(KafkaIO.<SegmentAssignment>jsonSink(c, c.get(MailflowOptions.TOPIC_SEGMENTS), SegmentAssignment::userId))
+                            .uid(Uids.SEGMENTS_SINK).name("segments to Kafka");
+                    m.kmeansModels().sinkTo(KafkaIO.<KMeansModel>jsonSink(c, c.get(MailflowOptions.TOPIC_SEGMENT_MODELS), k -> "kmeans"))
+                            .setParallelism(1).uid(Uids.SEGMENT_MODELS_SINK).name("k-means models to Kafka");
+                    m.scores().sinkTo(KafkaIO.<PropensityScore>jsonSink(c, c.get(MailflowOptions.TOPIC_SCORES), PropensityScore::userId))
+                            .uid(Uids.SCORES_SINK).name("scores to Kafka");
+                    m.propensityModels().sinkTo(KafkaIO.<LogRegModel>jsonSink(c, c.get(MailflowOptions.TOPIC_PROPENSITY_MODELS), k -> "propensity"))
+                            .setParallelism(1).uid(Uids.PROPENSITY_MODELS_SINK).name("propensity models to Kafka");
+                    m.validation().sinkTo(KafkaIO.<ValidationMetrics>jsonSink(c, c.get(MailflowOptions.TOPIC_MODEL_METRICS), k -> "propensity"))
+                            .setParallelism(1).uid(Uids.MODEL_METRICS_SINK).name("model metrics to Kafka");
+                });
     }
 
     static io.mailflow.delivery.MailClientFactory mailClients(MailflowConfig c) {

@@ -4,6 +4,7 @@ import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
+import io.mailflow.scoring.ModelOutputs;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -15,4 +16,5 @@ public record MailflowSinks(
         Consumer<DataStream<SessionSummary>> sessions,
         Consumer<DataStream<SendResult>> sendResults,
         Consumer<DataStream<DeadLetter>> deadLetters,
-        Consumer<DataStream<Event>> lateEvents) {}
+        Consumer<DataStream<Event>> lateEvents,
+        Consumer<ModelOutputs> models) {}

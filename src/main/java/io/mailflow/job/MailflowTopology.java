@@ -37,6 +37,8 @@ import io.mailflow.model.SessionSummary;
 import io.mailflow.model.UserProfile;
 import io.mailflow.profiles.ParseProfilesFunction;
 import io.mailflow.profiles.ProfileJoinFunction;
+import io.mailflow.scoring.ModelOutputs;
+import io.mailflow.scoring.ModelPipeline;
 import io.mailflow.sessions.EmitSessionFunction;
 import io.mailflow.sessions.SessionAggregateFunction;
 import io.mailflow.sessions.SessionAggregator;
@@ -58,6 +60,7 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
  * <pre>
  * events -> parse/validate -> watermarks -> dedup -> session windows -> abandoned-cart trigger
  *        -> profile join -> render (Velocity) -> async SMTP send -> send results
+ * sessions + purchases -> features -> k-means segments, FTRL propensity scores ({@link ModelPipeline})
  * </pre>
  *
  * Every rejected record along the way leaves through the dead-letter output with its reason.
@@ -103,7 +106,14 @@ public final class MailflowTopology {
                 .name("session windows");
 
         // ---- triggers ----
-        DataStream<Event> purchases = unique.filter(e -> e.type() == EventType.PURCHASE).name("purchases");
+        DataStream<Event> purchases = unique
+                .filter(e -> e.type() == EventType.PURCHASE)
+                .uid(Uids.PURCHASES)
+                .name("purchases");
+
+        // ---- models: features, segments, propensity ----
+        ModelOutputs models = ModelPipeline.attach(sessions, purchases, config);
+
         DataStream<EmailRequest> requests = sessions
                 .keyBy(SessionSummary::userId)
                 .connect(purchases.keyBy(Event::userId))
@@ -159,6 +169,7 @@ public final class MailflowTopology {
         sinks.sendResults().accept(results);
         sinks.deadLetters().accept(deadLetters);
         sinks.lateEvents().accept(sessions.getSideOutput(Tags.LATE_EVENTS));
+        sinks.models().accept(models);
     }
 
     static WatermarkStrategy<Event> watermarks(MailflowConfig config) {

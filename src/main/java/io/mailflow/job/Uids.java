@@ -21,6 +21,12 @@ public final class Uids {
     public static final String SEND_RESULTS_SINK = "send-results-sink";
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
     public static final String LATE_EVENTS_SINK = "late-events-sink";
+    public static final String PURCHASES = "purchases-filter";
+    public static final String SEGMENTS_SINK = "segments-sink";
+    public static final String SEGMENT_MODELS_SINK = "segment-models-sink";
+    public static final String SCORES_SINK = "scores-sink";
+    public static final String PROPENSITY_MODELS_SINK = "propensity-models-sink";
+    public static final String MODEL_METRICS_SINK = "model-metrics-sink";
 
     private Uids() {}
 }

@@ -30,6 +30,11 @@ public final class PipelineFixture {
                 .set("topic.send-results", prefix + ".send-results")
                 .set("topic.dead-letters", prefix + ".dead-letters")
                 .set("topic.late-events", prefix + ".late-events")
+                .set("topic.segments", prefix + ".segments")
+                .set("topic.segment-models", prefix + ".segment-models")
+                .set("topic.scores", prefix + ".scores")
+                .set("topic.propensity-models", prefix + ".propensity-models")
+                .set("topic.model-metrics", prefix + ".model-metrics")
                 .set("job.bounded", "true")
                 .set("smtp.host", "127.0.0.1")
                 .set("smtp.port", Integer.toString(smtpPort));
@@ -37,12 +42,7 @@ public final class PipelineFixture {
             b.set(overrides[i], overrides[i + 1]);
         }
         MailflowConfig config = b.build();
-        kafka.createTopic(config.get(MailflowOptions.TOPIC_EVENTS), 2, false);
-        kafka.createTopic(config.get(MailflowOptions.TOPIC_PROFILES), 1, true);
-        kafka.createTopic(config.get(MailflowOptions.TOPIC_SESSIONS), 2, false);
-        kafka.createTopic(config.get(MailflowOptions.TOPIC_SEND_RESULTS), 2, false);
-        kafka.createTopic(config.get(MailflowOptions.TOPIC_DEAD_LETTERS), 1, false);
-        kafka.createTopic(config.get(MailflowOptions.TOPIC_LATE_EVENTS), 1, false);
+        kafka.createTopics(config);
         return new PipelineFixture(kafka, config);
     }
 
