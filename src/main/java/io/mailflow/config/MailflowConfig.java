@@ -27,10 +27,12 @@ public final class MailflowConfig implements Serializable {
 
     private final Map<String, Object> values;
     private final String smtpPassword;
+    private final String linkSecret;
 
-    private MailflowConfig(Map<String, Object> values, String smtpPassword) {
+    private MailflowConfig(Map<String, Object> values, String smtpPassword, String linkSecret) {
         this.values = Collections.unmodifiableMap(values);
         this.smtpPassword = smtpPassword;
+        this.linkSecret = linkSecret;
     }
 
     public static MailflowConfig defaults() {
@@ -47,6 +49,7 @@ public final class MailflowConfig implements Serializable {
         }
         builder.setAll(cli);
         builder.smtpPassword(System.getenv(MailflowOptions.SMTP_PASSWORD_ENV));
+        builder.linkSecret(System.getenv(MailflowOptions.LINK_SECRET_ENV));
         return builder.build();
     }
 
@@ -65,11 +68,17 @@ public final class MailflowConfig implements Serializable {
         return smtpPassword == null ? "" : smtpPassword;
     }
 
+    /** The link-signing secret from the environment, or empty. Never part of {@link #toString()}. */
+    public String linkSecret() {
+        return linkSecret == null ? "" : linkSecret;
+    }
+
     /** A builder seeded with this configuration, to derive a variant (used by the demo and tests). */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.values.putAll(values);
         b.smtpPassword = smtpPassword;
+        b.linkSecret = linkSecret;
         return b;
     }
 
@@ -79,7 +88,8 @@ public final class MailflowConfig implements Serializable {
         for (Option<?> o : MailflowOptions.all()) {
             sb.append(o.key()).append('=').append(get(o)).append(", ");
         }
-        return sb.append("smtp.password=").append(smtpPassword().isEmpty() ? "<unset>" : "<set>").append('}').toString();
+        return sb.append("smtp.password=").append(smtpPassword().isEmpty() ? "<unset>" : "<set>")
+                .append(", link.secret=").append(linkSecret().isEmpty() ? "<unset>" : "<set>").append('}').toString();
     }
 
     static Map<String, String> parseArgs(String[] args) {
@@ -131,6 +141,7 @@ public final class MailflowConfig implements Serializable {
     public static final class Builder {
         private final Map<String, Object> values = new HashMap<>();
         private String smtpPassword;
+        private String linkSecret;
 
         private Builder() {}
 
@@ -141,9 +152,10 @@ public final class MailflowConfig implements Serializable {
 
         /** Sets a raw value by key, validating it. Unknown keys and secrets are rejected. */
         public Builder set(String key, String raw) {
-            if (key.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("password") || lower.contains("secret")) {
                 throw new IllegalArgumentException("Option '" + key + "' is not allowed: secrets come from the environment ("
-                        + MailflowOptions.SMTP_PASSWORD_ENV + "), never from configuration.");
+                        + MailflowOptions.SMTP_PASSWORD_ENV + ", " + MailflowOptions.LINK_SECRET_ENV + "), never from configuration.");
             }
             Option<?> option = MailflowOptions.all().stream()
                     .filter(o -> o.key().equals(key))
@@ -163,8 +175,13 @@ public final class MailflowConfig implements Serializable {
             return this;
         }
 
+        public Builder linkSecret(String secret) {
+            this.linkSecret = secret;
+            return this;
+        }
+
         public MailflowConfig build() {
-            return new MailflowConfig(new HashMap<>(values), smtpPassword);
+            return new MailflowConfig(new HashMap<>(values), smtpPassword, linkSecret);
         }
 
         private static <T> String asText(Option<T> option, T value) {

@@ -23,6 +23,8 @@ import java.util.List;
  */
 public final class MailflowOptions {
     public static final String SMTP_PASSWORD_ENV = "MAILFLOW_SMTP_PASSWORD";
+    /** Secret that signs unsubscribe tokens and tracked links (at least 16 characters). */
+    public static final String LINK_SECRET_ENV = "MAILFLOW_LINK_SECRET";
 
     // ---- Kafka ----
     public static final Option<String> KAFKA_BOOTSTRAP =
@@ -42,6 +44,13 @@ public final class MailflowOptions {
     public static final Option<String> TOPIC_LATE_EVENTS = nonEmpty(
             "topic.late-events", "mailflow.late-events", "Output topic of events that arrived after their session closed.");
 
+    public static final Option<String> TOPIC_SUPPRESSIONS = nonEmpty(
+            "topic.suppressions", "mailflow.suppressions",
+            "Suppression events (bounces, complaints, unsubscribes, erasures), read and written by the job (compacted).");
+    public static final Option<String> TOPIC_SEND_LEDGER = nonEmpty(
+            "topic.send-ledger", "mailflow.send-ledger", "Compacted ledger of accepted request ids that prevents re-sending after a restart.");
+    public static final Option<String> TOPIC_DELIVERY_AUDIT = nonEmpty(
+            "topic.delivery-audit", "mailflow.delivery-audit", "One record per delivery attempt (request id, message id, outcome, SMTP reply, latency).");
     public static final Option<String> TOPIC_SEGMENTS = nonEmpty(
             "topic.segments", "mailflow.segments", "Output topic of segment assignments (stamped with the k-means model version).");
     public static final Option<String> TOPIC_SEGMENT_MODELS = nonEmpty(
@@ -106,6 +115,17 @@ public final class MailflowOptions {
     public static final Option<String> SHOP_URL =
             nonEmpty("email.shop-url", "https://shop.example.com", "Base URL of the shop, used for links in e-mails.");
 
+    public static final Option<String> TRACKING_BASE_URL = nonEmpty(
+            "email.tracking-base-url",
+            "https://shop.example.com/mf",
+            "Base URL of the click-redirect, open-pixel and one-click unsubscribe endpoints (/r, /o, /unsubscribe).");
+    public static final Option<String> UNSUBSCRIBE_MAILTO = string(
+            "email.unsubscribe-mailto", "", "Mailbox for mailto: unsubscribes (empty: unsubscribe@ the sender's domain).");
+    public static final Option<Boolean> OPEN_PIXEL = bool("email.open-pixel", false, "Add a 1x1 open-tracking image to HTML e-mails.");
+    public static final Option<Duration> LINK_TTL = duration(
+            "email.link-ttl", Duration.ofDays(60), Duration.ofHours(1), Duration.ofDays(3650),
+            "How long unsubscribe and tracked links in an e-mail stay valid.");
+
     // ---- SMTP and delivery ----
     public static final Option<String> SMTP_HOST = nonEmpty("smtp.host", "localhost", "SMTP relay host.");
     public static final Option<Integer> SMTP_PORT = integer("smtp.port", 25, 1, 65535, "SMTP relay port.");
@@ -129,6 +149,24 @@ public final class MailflowOptions {
             Duration.ofSeconds(1),
             Duration.ofHours(1),
             "Time limit for one request in the async sender, retries included.");
+
+    public static final Option<Ledger> DELIVERY_LEDGER = Option.choice(
+            "delivery.ledger", Ledger.KAFKA, Ledger.class,
+            "Send ledger: kafka (skip requests accepted before a restart) or none (may re-send after a failure).");
+    public static final Option<Duration> LEDGER_RETENTION = duration(
+            "delivery.ledger-retention", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(3650),
+            "How long an accepted request id is remembered by the send ledger.");
+    public static final Option<Integer> MAX_ATTEMPTS = integer(
+            "delivery.max-attempts", 5, 1, 100, "Attempts per e-mail, the first included, before a transient failure is final.");
+    public static final Option<Duration> RETRY_BASE = duration(
+            "delivery.retry-base", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(10),
+            "First retry backoff; doubles per attempt, with full jitter.");
+    public static final Option<Duration> RETRY_MAX = duration(
+            "delivery.retry-max", Duration.ofSeconds(10), Duration.ofMillis(1), Duration.ofHours(1), "Longest retry backoff.");
+    public static final Option<Double> RELAY_RATE_LIMIT = Option.decimal(
+            "delivery.relay-rate-limit", 0, 0, 1_000_000, "Most messages per second to the SMTP relay, whole job (0: unlimited).");
+    public static final Option<Double> DOMAIN_RATE_LIMIT = Option.decimal(
+            "delivery.domain-rate-limit", 0, 0, 1_000_000, "Most messages per second to one recipient domain, whole job (0: unlimited).");
 
     // ---- Job ----
     public static final Option<Integer> MAX_PARALLELISM =
@@ -205,6 +243,12 @@ public final class MailflowOptions {
             }
         }
         return Collections.unmodifiableList(options);
+    }
+
+    /** Where the send ledger lives. */
+    public enum Ledger {
+        KAFKA,
+        NONE
     }
 
     /** Transport security of the SMTP connection. */

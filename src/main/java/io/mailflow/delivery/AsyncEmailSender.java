@@ -1,5 +1,6 @@
 package io.mailflow.delivery;
 
+import io.mailflow.model.Attempt;
 import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import java.util.ArrayList;
@@ -15,34 +16,45 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * Sends e-mails from Flink's async I/O operator. The blocking SMTP exchange runs on a bounded pool
- * of threads, each with its own {@link MailClient} (so each keeps one SMTP connection open); the
- * operator's capacity bounds how many requests wait, which turns a slow server into backpressure.
+ * Sends e-mails from Flink's async I/O operator. The blocking SMTP exchange runs on a bounded pool of
+ * threads, each with its own {@link MailClient} keeping one SMTP connection open (a pool of reusable
+ * connections); the operator's capacity bounds how many requests wait, so a slow or absent server turns
+ * into backpressure rather than unbounded buffering.
  *
- * <p>Transient failures are retried with {@link RetryPolicy}; the result says how many attempts it
- * took. Every request ends in exactly one {@link SendResult}: SENT, FAILED_PERMANENT or
- * FAILED_TRANSIENT (retries exhausted or the operator timeout hit).
+ * <p>Per request: skip it if the {@link SendLedger} says it was already accepted; wait for the relay's and
+ * the recipient domain's rate limits; try, retrying transient failures with {@link RetryPolicy}; record an
+ * acceptance in the ledger before completing. Every request ends in exactly one {@link SendResult} with
+ * its full attempt log.
  */
 public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, SendResult> {
     private static final long serialVersionUID = 1L;
 
     private final MailClientFactory clients;
+    private final SendLedgerFactory ledgers;
     private final int threads;
     private final int capacity;
     private final RetryPolicy retry;
+    private final RateLimits.Config limits;
 
     private transient ThreadPoolExecutor executor;
     private transient ThreadLocal<MailClient> client;
     private transient List<MailClient> allClients;
+    private transient SendLedger ledger;
+    private transient RateLimits rateLimits;
     private transient Counter sent;
     private transient Counter failed;
     private transient Counter retries;
+    private transient Counter skipped;
+    private transient Counter ledgerFailures;
 
-    public AsyncEmailSender(MailClientFactory clients, int threads, int capacity, RetryPolicy retry) {
+    public AsyncEmailSender(MailClientFactory clients, SendLedgerFactory ledgers, int threads, int capacity,
+            RetryPolicy retry, RateLimits.Config limits) {
         this.clients = clients;
+        this.ledgers = ledgers;
         this.threads = threads;
         this.capacity = capacity;
         this.retry = retry;
+        this.limits = limits;
     }
 
     @Override
@@ -61,9 +73,14 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             allClients.add(c);
             return c;
         });
-        sent = getRuntimeContext().getMetricGroup().counter("emailsSent");
-        failed = getRuntimeContext().getMetricGroup().counter("emailsFailed");
-        retries = getRuntimeContext().getMetricGroup().counter("sendRetries");
+        ledger = ledgers.open();
+        rateLimits = limits.forInstance(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        var metrics = getRuntimeContext().getMetricGroup();
+        sent = metrics.counter("emailsSent");
+        failed = metrics.counter("emailsFailed");
+        retries = metrics.counter("sendRetries");
+        skipped = metrics.counter("emailsSkippedAlreadySent");
+        ledgerFailures = metrics.counter("sendLedgerWriteFailures");
     }
 
     @Override
@@ -72,49 +89,77 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
     }
 
     SendResult deliver(RenderedEmail email) {
-        long started = System.nanoTime();
-        int attempt = 0;
-        while (true) {
-            attempt++;
-            try {
-                String reply = client.get().send(email);
-                sent.inc();
-                return result(email, "SENT", attempt, started, reply);
-            } catch (DeliveryException e) {
-                if (!e.isTransient() || attempt >= retry.maxAttempts()) {
-                    failed.inc();
-                    return result(email, e.isTransient() ? "FAILED_TRANSIENT" : "FAILED_PERMANENT", attempt, started, e.getMessage());
-                }
-                retries.inc();
+        long started = System.currentTimeMillis();
+        List<Attempt> log = new ArrayList<>(1);
+        if (!ledger.tryClaim(email.requestId())) {
+            skipped.inc();
+            log.add(new Attempt(0, started, 0, "SKIPPED_ALREADY_SENT", -1, "request already accepted earlier"));
+            return result(email, SendResult.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
+        }
+        try {
+            rateLimits.acquire(email.toAddress());
+            for (int attempt = 1; ; attempt++) {
+                long t0 = System.currentTimeMillis();
                 try {
+                    String reply = client.get().send(email);
+                    long accepted = System.currentTimeMillis();
+                    log.add(new Attempt(attempt, t0, accepted - t0, "ACCEPTED", replyCode(reply), reply));
+                    recordInLedger(email, accepted);
+                    sent.inc();
+                    return result(email, SendResult.SENT, started, replyCode(reply), reply, log);
+                } catch (DeliveryException e) {
+                    boolean giveUp = !e.isTransient() || attempt >= retry.maxAttempts();
+                    log.add(new Attempt(attempt, t0, System.currentTimeMillis() - t0,
+                            e.isTransient() ? "TRANSIENT_FAILURE" : "PERMANENT_FAILURE", e.smtpCode(), e.getMessage()));
+                    if (giveUp) {
+                        ledger.release(email.requestId());
+                        failed.inc();
+                        return result(email, e.isTransient() ? SendResult.FAILED_TRANSIENT : SendResult.FAILED_PERMANENT,
+                                started, e.smtpCode(), e.getMessage(), log);
+                    }
+                    retries.inc();
                     Thread.sleep(retry.delayBeforeRetry(attempt));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return result(email, "FAILED_TRANSIENT", attempt, started, "interrupted during retry backoff");
                 }
             }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            ledger.release(email.requestId());
+            return result(email, SendResult.FAILED_TRANSIENT, started, -1, "interrupted (job cancelled)", log);
         }
     }
 
-    private static SendResult result(RenderedEmail e, String status, int attempts, long startedNanos, String reply) {
-        return new SendResult(
-                e.requestId(),
-                e.messageId(),
-                e.campaignId(),
-                e.userId(),
-                status,
-                attempts,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos),
-                reply,
-                System.currentTimeMillis());
+    private void recordInLedger(RenderedEmail email, long acceptedAt) {
+        try {
+            ledger.recordSent(email.requestId(), email.messageId(), acceptedAt);
+        } catch (Exception e) {
+            // The message is out; a restart before the next checkpoint could send it again.
+            ledgerFailures.inc();
+        }
+    }
+
+    private static int replyCode(String reply) {
+        if (reply != null && reply.length() >= 3 && Character.isDigit(reply.charAt(0))) {
+            try {
+                return Integer.parseInt(reply.substring(0, 3));
+            } catch (NumberFormatException ignored) {
+                // not a reply code
+            }
+        }
+        return -1;
+    }
+
+    private static SendResult result(RenderedEmail e, String status, long started, int code, String reply, List<Attempt> log) {
+        long now = System.currentTimeMillis();
+        return new SendResult(e.requestId(), e.messageId(), e.campaignId(), e.userId(), status,
+                (int) log.stream().filter(a -> a.number() > 0).count(), now - started, reply, now, code, List.copyOf(log));
     }
 
     @Override
     public void timeout(RenderedEmail email, ResultFuture<SendResult> result) {
         failed.inc();
-        result.complete(Collections.singleton(new SendResult(
-                email.requestId(), email.messageId(), email.campaignId(), email.userId(),
-                "FAILED_TRANSIENT", 0, -1, "async timeout exceeded", System.currentTimeMillis())));
+        long now = System.currentTimeMillis();
+        result.complete(Collections.singleton(new SendResult(email.requestId(), email.messageId(), email.campaignId(),
+                email.userId(), SendResult.FAILED_TRANSIENT, 0, -1, "async timeout exceeded", now, -1, List.of())));
     }
 
     @Override
@@ -125,6 +170,9 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         }
         if (allClients != null) {
             allClients.forEach(MailClient::close);
+        }
+        if (ledger != null) {
+            ledger.close();
         }
     }
 }

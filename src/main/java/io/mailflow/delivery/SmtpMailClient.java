@@ -114,6 +114,9 @@ public final class SmtpMailClient implements MailClient {
             mail.setSubject(email.subject());
             mail.setHtmlMsg(email.html());
             mail.setTextMsg(email.text());
+            mail.addHeader("List-Unsubscribe", email.listUnsubscribe());
+            // RFC 8058: the https URI in List-Unsubscribe accepts a one-click POST.
+            mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
             mail.buildMimeMessage();
             return mail.getMimeMessage();
         } catch (EmailException e) {

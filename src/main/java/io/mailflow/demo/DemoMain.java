@@ -119,6 +119,8 @@ public final class DemoMain {
 
         private MailflowConfig config(EmbeddedKafka kafka, CapturingSmtpServer smtp) {
             return MailflowConfig.builder()
+                    // a fresh secret per demo run; a deployment sets MAILFLOW_LINK_SECRET
+                    .linkSecret(java.util.UUID.randomUUID().toString())
                     .set("kafka.bootstrap-servers", kafka.bootstrapServers())
                     .set("kafka.group-id", PREFIX)
                     .set("topic.events", PREFIX + ".events")
@@ -127,6 +129,9 @@ public final class DemoMain {
                     .set("topic.send-results", PREFIX + ".send-results")
                     .set("topic.dead-letters", PREFIX + ".dead-letters")
                     .set("topic.late-events", PREFIX + ".late-events")
+                    .set("topic.suppressions", PREFIX + ".suppressions")
+                    .set("topic.send-ledger", PREFIX + ".send-ledger")
+                    .set("topic.delivery-audit", PREFIX + ".delivery-audit")
                     .set("topic.segments", PREFIX + ".segments")
                     .set("topic.segment-models", PREFIX + ".segment-models")
                     .set("topic.scores", PREFIX + ".scores")

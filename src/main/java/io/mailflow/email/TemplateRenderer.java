@@ -63,10 +63,17 @@ public final class TemplateRenderer {
     /** The three rendered parts of one e-mail. */
     public record Rendered(String subject, String html, String text) {}
 
+    /** Renders with a placeholder unsubscribe URL: for previews and template tests. */
     public Rendered render(AddressedRequest addressed) throws TemplateException {
+        return render(addressed, Map.of("unsubscribeUrl", "https://example.invalid/unsubscribe"));
+    }
+
+    /** Renders with extra per-message values (for example the signed unsubscribe URL). */
+    public Rendered render(AddressedRequest addressed, Map<String, Object> extra) throws TemplateException {
         EmailRequest r = addressed.request();
         String locale = addressed.recipient().locale();
         VelocityContext ctx = context(r, addressed.recipient());
+        extra.forEach(ctx::put);
         // Subjects are one line: template whitespace (directives, line breaks) collapses to single spaces.
         String subject = merge(template(r.templateId(), locale, "subject.vm"), ctx, false).strip().replaceAll("\\s+", " ");
         String html = merge(template(r.templateId(), locale, "html.vm"), ctx, true);

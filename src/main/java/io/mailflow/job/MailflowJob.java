@@ -2,7 +2,13 @@ package io.mailflow.job;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
+import io.mailflow.delivery.KafkaSendLedger;
+import io.mailflow.delivery.MailClientFactory;
+import io.mailflow.delivery.SendLedgerFactory;
+import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.delivery.SmtpMailClient;
+import io.mailflow.model.Suppression;
+import java.time.Duration;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.io.KafkaIO;
 import io.mailflow.model.DeadLetter;
@@ -34,7 +40,7 @@ public final class MailflowJob {
 
     /** Builds the production topology (Kafka in and out, SMTP) on {@code env}. */
     public static void define(StreamExecutionEnvironment env, MailflowConfig config) {
-        MailflowTopology.build(env, config, kafkaSources(config), kafkaSinks(config), mailClients(config));
+        MailflowTopology.build(env, config, kafkaSources(config), kafkaSinks(config), delivery(config));
     }
 
     public static JobClient start(StreamExecutionEnvironment env, MailflowConfig config) throws Exception {
@@ -45,7 +51,8 @@ public final class MailflowJob {
     static MailflowSources kafkaSources(MailflowConfig c) {
         return new MailflowSources(
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), ""),
-                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"));
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"));
     }
 
     static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -58,6 +65,11 @@ public final class MailflowJob {
                         .uid(Uids.DEAD_LETTERS_SINK).name("dead letters to Kafka"),
                 s -> s.sinkTo(KafkaIO.<Event>jsonSink(c, c.get(MailflowOptions.TOPIC_LATE_EVENTS), Event::userId))
                         .uid(Uids.LATE_EVENTS_SINK).name("late events to Kafka"),
+                s -> s.sinkTo(KafkaIO.<Suppression>jsonSink(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), Suppression::userId))
+                        .uid(Uids.SUPPRESSIONS_SINK).name("suppressions to Kafka"),
+                s -> s.sinkTo(KafkaIO.<SendOutcomeFunction.AuditRecord>jsonSink(c, c.get(MailflowOptions.TOPIC_DELIVERY_AUDIT),
+                                SendOutcomeFunction.AuditRecord::requestId))
+                        .uid(Uids.AUDIT_SINK).name("delivery audit to Kafka"),
                 m -> {
                     m.segments().sinkTo(KafkaIO.<SegmentAssignment>jsonSink(c, c.get(MailflowOptions.TOPIC_SEGMENTS), SegmentAssignment::userId))
                             .uid(Uids.SEGMENTS_SINK).name("segments to Kafka");
@@ -72,8 +84,21 @@ public final class MailflowJob {
                 });
     }
 
-    static io.mailflow.delivery.MailClientFactory mailClients(MailflowConfig c) {
+    /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */
+    public static MailflowTopology.Delivery delivery(MailflowConfig c) {
         SmtpSettings smtp = SmtpSettings.from(c);
-        return () -> new SmtpMailClient(smtp);
+        MailClientFactory clients = () -> new SmtpMailClient(smtp);
+        return new MailflowTopology.Delivery(clients, ledger(c));
+    }
+
+    public static SendLedgerFactory ledger(MailflowConfig c) {
+        if (c.get(MailflowOptions.DELIVERY_LEDGER) == MailflowOptions.Ledger.NONE) {
+            return SendLedgerFactory.none();
+        }
+        String bootstrap = c.get(MailflowOptions.KAFKA_BOOTSTRAP);
+        String topic = c.get(MailflowOptions.TOPIC_SEND_LEDGER);
+        Duration retention = c.get(MailflowOptions.LEDGER_RETENTION);
+        Duration timeout = c.get(MailflowOptions.SMTP_TIMEOUT);
+        return () -> new KafkaSendLedger(bootstrap, topic, retention, timeout);
     }
 }

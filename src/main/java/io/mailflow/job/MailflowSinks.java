@@ -3,7 +3,9 @@ package io.mailflow.job;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
+import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.model.SessionSummary;
+import io.mailflow.model.Suppression;
 import io.mailflow.scoring.ModelOutputs;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -17,4 +19,6 @@ public record MailflowSinks(
         Consumer<DataStream<SendResult>> sendResults,
         Consumer<DataStream<DeadLetter>> deadLetters,
         Consumer<DataStream<Event>> lateEvents,
+        Consumer<DataStream<Suppression>> suppressions,
+        Consumer<DataStream<SendOutcomeFunction.AuditRecord>> audit,
         Consumer<ModelOutputs> models) {}

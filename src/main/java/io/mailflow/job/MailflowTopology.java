@@ -20,8 +20,12 @@ import io.mailflow.campaigns.AbandonedCartFunction;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.AsyncEmailSender;
 import io.mailflow.delivery.MailClientFactory;
+import io.mailflow.delivery.RateLimits;
 import io.mailflow.delivery.RetryPolicy;
+import io.mailflow.delivery.SendLedgerFactory;
 import io.mailflow.delivery.SendOutcomeFunction;
+import io.mailflow.config.MailflowOptions;
+import io.mailflow.email.EmailComposer;
 import io.mailflow.email.RenderFunction;
 import io.mailflow.ingestion.DeduplicateFunction;
 import io.mailflow.ingestion.EventValidator;
@@ -34,8 +38,9 @@ import io.mailflow.model.EventType;
 import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
-import io.mailflow.model.UserProfile;
+import io.mailflow.model.ContactUpdate;
 import io.mailflow.profiles.ParseProfilesFunction;
+import io.mailflow.profiles.ParseSuppressionsFunction;
 import io.mailflow.profiles.ProfileJoinFunction;
 import io.mailflow.scoring.ModelOutputs;
 import io.mailflow.scoring.ModelPipeline;
@@ -68,12 +73,15 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
 public final class MailflowTopology {
     private MailflowTopology() {}
 
+    /** The delivery side effects, injectable: how to reach the mail server and where the send ledger is. */
+    public record Delivery(MailClientFactory clients, SendLedgerFactory ledger) {}
+
     public static void build(
             StreamExecutionEnvironment env,
             MailflowConfig config,
             MailflowSources sources,
             MailflowSinks sinks,
-            MailClientFactory mailClients) {
+            Delivery mailClients) {
         env.setMaxParallelism(config.get(MAX_PARALLELISM));
 
         // ---- ingestion ----
@@ -122,23 +130,26 @@ public final class MailflowTopology {
                 .name("abandoned-cart trigger");
 
         // ---- e-mail ----
-        SingleOutputStreamOperator<UserProfile> profiles = env
+        SingleOutputStreamOperator<ContactUpdate> profiles = env
                 .fromSource(sources.profiles(), WatermarkStrategy.noWatermarks(), "profiles")
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction())
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
+        SingleOutputStreamOperator<ContactUpdate> suppressionEvents = env
+                .fromSource(sources.suppressions(), WatermarkStrategy.noWatermarks(), "suppressions")
+                .uid(Uids.SUPPRESSIONS_SOURCE)
+                .process(new ParseSuppressionsFunction())
+                .uid(Uids.PARSE_SUPPRESSIONS)
+                .name("parse suppressions");
         SingleOutputStreamOperator<AddressedRequest> addressed = requests
                 .keyBy(EmailRequest::userId)
-                .connect(profiles.keyBy(UserProfile::userId))
+                .connect(profiles.union(suppressionEvents).keyBy(ContactUpdate::userId))
                 .process(new ProfileJoinFunction())
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
         SingleOutputStreamOperator<RenderedEmail> rendered = addressed
-                .process(new RenderFunction(
-                        config.get(TEMPLATE_DIR),
-                        config.get(FROM_ADDRESS),
-                        Map.of("shopUrl", config.get(SHOP_URL), "shopName", config.get(FROM_NAME))))
+                .process(new RenderFunction(composerSettings(config)))
                 .uid(Uids.RENDER)
                 .name("render e-mail");
 
@@ -147,7 +158,16 @@ public final class MailflowTopology {
         Duration timeout = config.get(DELIVERY_TIMEOUT);
         DataStream<SendResult> attempts = AsyncDataStream.unorderedWait(
                         rendered,
-                        new AsyncEmailSender(mailClients, config.get(DELIVERY_THREADS), capacity, RetryPolicy.defaults()),
+                        new AsyncEmailSender(
+                                mailClients.clients(),
+                                mailClients.ledger(),
+                                config.get(DELIVERY_THREADS),
+                                capacity,
+                                new RetryPolicy(config.get(MailflowOptions.MAX_ATTEMPTS),
+                                        config.get(MailflowOptions.RETRY_BASE).toMillis(),
+                                        config.get(MailflowOptions.RETRY_MAX).toMillis()),
+                                new RateLimits.Config(config.get(MailflowOptions.RELAY_RATE_LIMIT),
+                                        config.get(MailflowOptions.DOMAIN_RATE_LIMIT))),
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS,
                         capacity)
@@ -162,6 +182,7 @@ public final class MailflowTopology {
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Tags.DEAD_LETTERS)
                 .union(
                         profiles.getSideOutput(Tags.DEAD_LETTERS),
+                        suppressionEvents.getSideOutput(Tags.DEAD_LETTERS),
                         addressed.getSideOutput(Tags.DEAD_LETTERS),
                         rendered.getSideOutput(Tags.DEAD_LETTERS),
                         results.getSideOutput(Tags.DEAD_LETTERS));
@@ -170,6 +191,25 @@ public final class MailflowTopology {
         sinks.deadLetters().accept(deadLetters);
         sinks.lateEvents().accept(sessions.getSideOutput(Tags.LATE_EVENTS));
         sinks.models().accept(models);
+        sinks.suppressions().accept(results.getSideOutput(SendOutcomeFunction.SUPPRESSIONS)
+                .union(addressed.getSideOutput(ProfileJoinFunction.ERASURES)));
+        sinks.audit().accept(results.getSideOutput(SendOutcomeFunction.AUDIT));
+    }
+
+    static EmailComposer.Settings composerSettings(MailflowConfig config) {
+        if (config.linkSecret().length() < 16) {
+            throw new IllegalArgumentException("Set the environment variable " + MailflowOptions.LINK_SECRET_ENV
+                    + " to a secret of at least 16 characters: it signs unsubscribe and tracked links.");
+        }
+        return new EmailComposer.Settings(
+                config.get(TEMPLATE_DIR),
+                config.get(FROM_ADDRESS),
+                config.get(MailflowOptions.TRACKING_BASE_URL),
+                config.get(MailflowOptions.UNSUBSCRIBE_MAILTO),
+                config.get(MailflowOptions.OPEN_PIXEL),
+                config.get(MailflowOptions.LINK_TTL),
+                config.linkSecret(),
+                Map.of("shopUrl", config.get(SHOP_URL), "shopName", config.get(FROM_NAME)));
     }
 
     static WatermarkStrategy<Event> watermarks(MailflowConfig config) {

@@ -22,6 +22,10 @@ public final class Uids {
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
     public static final String LATE_EVENTS_SINK = "late-events-sink";
     public static final String PURCHASES = "purchases-filter";
+    public static final String SUPPRESSIONS_SOURCE = "suppressions-source";
+    public static final String PARSE_SUPPRESSIONS = "parse-suppressions";
+    public static final String SUPPRESSIONS_SINK = "suppressions-sink";
+    public static final String AUDIT_SINK = "delivery-audit-sink";
     public static final String SEGMENTS_SINK = "segments-sink";
     public static final String SEGMENT_MODELS_SINK = "segment-models-sink";
     public static final String SCORES_SINK = "scores-sink";

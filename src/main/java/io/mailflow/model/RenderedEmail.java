@@ -1,6 +1,10 @@
 package io.mailflow.model;
 
-/** A fully rendered e-mail, ready to hand to an SMTP server. */
+/**
+ * A fully rendered e-mail, ready to hand to an SMTP server.
+ *
+ * @param listUnsubscribe value of the List-Unsubscribe header (mailto and https, RFC 2369/8058)
+ */
 public record RenderedEmail(
         String requestId,
         String messageId,
@@ -11,4 +15,5 @@ public record RenderedEmail(
         String subject,
         String html,
         String text,
+        String listUnsubscribe,
         long triggeredAt) {}

@@ -1,9 +1,13 @@
 package io.mailflow.model;
 
+import java.util.List;
+
 /**
- * The outcome of delivering one request. Carries no e-mail address: results are safe to log.
+ * The outcome of delivering one request, with every attempt. Carries no e-mail address: results are
+ * safe to log.
  *
- * @param status SENT, FAILED_PERMANENT or FAILED_TRANSIENT
+ * @param status SENT, SKIPPED_ALREADY_SENT, FAILED_PERMANENT or FAILED_TRANSIENT
+ * @param latencyMs from the start of the first attempt to the outcome
  * @param smtpReply the server's last reply (or the error) for diagnosis
  */
 public record SendResult(
@@ -15,9 +19,20 @@ public record SendResult(
         int attempts,
         long latencyMs,
         String smtpReply,
-        long sentAt) {
+        long sentAt,
+        int smtpCode,
+        List<Attempt> attemptLog) {
+
+    public static final String SENT = "SENT";
+    public static final String SKIPPED_ALREADY_SENT = "SKIPPED_ALREADY_SENT";
+    public static final String FAILED_PERMANENT = "FAILED_PERMANENT";
+    public static final String FAILED_TRANSIENT = "FAILED_TRANSIENT";
 
     public boolean sent() {
-        return "SENT".equals(status);
+        return SENT.equals(status);
+    }
+
+    public boolean failed() {
+        return FAILED_PERMANENT.equals(status) || FAILED_TRANSIENT.equals(status);
     }
 }

@@ -21,7 +21,12 @@ class SerializationTest {
                 Recipient.class,
                 AddressedRequest.class,
                 RenderedEmail.class,
-                SendResult.class);
+                SendResult.class,
+                Attempt.class,
+                ContactUpdate.class,
+                Suppression.class,
+                io.mailflow.delivery.SendOutcomeFunction.AuditRecord.class,
+                io.mailflow.campaigns.PendingCart.class);
     }
 
     @ParameterizedTest

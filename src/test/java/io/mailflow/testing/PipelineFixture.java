@@ -11,6 +11,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Topics and configuration for running the production topology against an embedded broker. */
 public final class PipelineFixture {
+    /** The link-signing secret of test jobs (in production it comes from MAILFLOW_LINK_SECRET). */
+    public static final String LINK_SECRET = "test-link-secret-0123456789";
+
     private final EmbeddedKafka kafka;
     private final MailflowConfig config;
 
@@ -22,6 +25,7 @@ public final class PipelineFixture {
     /** A bounded job whose topics are prefixed with {@code prefix}, sending to SMTP on {@code smtpPort}. */
     public static PipelineFixture create(EmbeddedKafka kafka, String prefix, int smtpPort, String... overrides) throws Exception {
         MailflowConfig.Builder b = MailflowConfig.builder()
+                .linkSecret(LINK_SECRET)
                 .set("kafka.bootstrap-servers", kafka.bootstrapServers())
                 .set("kafka.group-id", prefix)
                 .set("topic.events", prefix + ".events")
@@ -30,6 +34,9 @@ public final class PipelineFixture {
                 .set("topic.send-results", prefix + ".send-results")
                 .set("topic.dead-letters", prefix + ".dead-letters")
                 .set("topic.late-events", prefix + ".late-events")
+                .set("topic.suppressions", prefix + ".suppressions")
+                .set("topic.send-ledger", prefix + ".send-ledger")
+                .set("topic.delivery-audit", prefix + ".delivery-audit")
                 .set("topic.segments", prefix + ".segments")
                 .set("topic.segment-models", prefix + ".segment-models")
                 .set("topic.scores", prefix + ".scores")
