@@ -106,6 +106,11 @@ public final class MailflowOptions {
             Duration.ofDays(30),
             "Wait this long after a session with an abandoned cart closes; a purchase meanwhile cancels the e-mail.");
 
+    // ---- Profiles ----
+    public static final Option<Duration> PROFILE_GRACE = duration(
+            "profiles.grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(24),
+            "Event time a request waits for profile and suppression updates that may still be in flight before it is decided.");
+
     // ---- E-mail ----
     public static final Option<String> TEMPLATE_DIR = string(
             "email.template-dir", "", "Directory with Velocity templates overriding the built-in ones (empty: built-in only).");

@@ -48,14 +48,14 @@ public final class MailflowJob {
         return env.executeAsync("mailflow");
     }
 
-    static MailflowSources kafkaSources(MailflowConfig c) {
+    public static MailflowSources kafkaSources(MailflowConfig c) {
         return new MailflowSources(
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), ""),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"));
     }
 
-    static MailflowSinks kafkaSinks(MailflowConfig c) {
+    public static MailflowSinks kafkaSinks(MailflowConfig c) {
         return new MailflowSinks(
                 s -> s.sinkTo(KafkaIO.<SessionSummary>jsonSink(c, c.get(MailflowOptions.TOPIC_SESSIONS), SessionSummary::userId))
                         .uid(Uids.SESSIONS_SINK).name("sessions to Kafka"),

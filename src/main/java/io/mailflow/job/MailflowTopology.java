@@ -39,6 +39,7 @@ import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.ContactUpdate;
+import io.mailflow.model.RawRecord;
 import io.mailflow.profiles.ParseProfilesFunction;
 import io.mailflow.profiles.ParseSuppressionsFunction;
 import io.mailflow.profiles.ProfileJoinFunction;
@@ -131,13 +132,13 @@ public final class MailflowTopology {
 
         // ---- e-mail ----
         SingleOutputStreamOperator<ContactUpdate> profiles = env
-                .fromSource(sources.profiles(), WatermarkStrategy.noWatermarks(), "profiles")
+                .fromSource(sources.profiles(), contactWatermarks(config), "profiles")
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction())
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
         SingleOutputStreamOperator<ContactUpdate> suppressionEvents = env
-                .fromSource(sources.suppressions(), WatermarkStrategy.noWatermarks(), "suppressions")
+                .fromSource(sources.suppressions(), contactWatermarks(config), "suppressions")
                 .uid(Uids.SUPPRESSIONS_SOURCE)
                 .process(new ParseSuppressionsFunction())
                 .uid(Uids.PARSE_SUPPRESSIONS)
@@ -145,7 +146,7 @@ public final class MailflowTopology {
         SingleOutputStreamOperator<AddressedRequest> addressed = requests
                 .keyBy(EmailRequest::userId)
                 .connect(profiles.union(suppressionEvents).keyBy(ContactUpdate::userId))
-                .process(new ProfileJoinFunction())
+                .process(new ProfileJoinFunction(config.get(MailflowOptions.PROFILE_GRACE)))
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
         SingleOutputStreamOperator<RenderedEmail> rendered = addressed
@@ -210,6 +211,19 @@ public final class MailflowTopology {
                 config.get(MailflowOptions.LINK_TTL),
                 config.linkSecret(),
                 Map.of("shopUrl", config.get(SHOP_URL), "shopName", config.get(FROM_NAME)));
+    }
+
+    /**
+     * Contact topics (profiles, suppressions) are stamped with their Kafka append time and go idle when
+     * quiet, so they never hold back event time; a bounded run instead holds decisions until their end.
+     */
+    static WatermarkStrategy<RawRecord> contactWatermarks(MailflowConfig config) {
+        if (config.get(MailflowOptions.BOUNDED)) {
+            return WatermarkStrategy.noWatermarks();
+        }
+        return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(Duration.ofSeconds(1))
+                .withTimestampAssigner((r, previous) -> r.sourceTimestamp())
+                .withIdleness(Duration.ofSeconds(5));
     }
 
     static WatermarkStrategy<Event> watermarks(MailflowConfig config) {

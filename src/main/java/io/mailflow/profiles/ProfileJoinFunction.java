@@ -8,9 +8,17 @@ import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Recipient;
 import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -22,28 +30,65 @@ import org.apache.flink.util.OutputTag;
  * without consent or suppressed (bounced, complained, unsubscribed, erased) is dead-lettered with the
  * reason rather than dropped.
  *
- * <p>A GDPR erasure clears the profile and leaves only a suppression marker (user id and reason, no
- * personal data), so a later request for that user cannot be sent; it is also announced on
- * {@link #ERASURES} so that the rest of the job and downstream systems can forget the user.
+ * <p>Contact updates (profiles, suppressions) travel on their own topics, so they can arrive a little
+ * after a request that depends on them; most of all when a job replays a backlog. Each request is
+ * therefore decided by an event-time timer at {@code triggeredAt + grace}: by then the watermark of the
+ * contact input says every update stamped up to that instant has been seen (the contact sources carry
+ * Kafka append-time watermarks and go idle when quiet; in a bounded run the decision waits for the end
+ * of the contact topics). A suppression that arrived meanwhile therefore wins over a profile that
+ * arrived first.
+ *
+ * <p>A GDPR erasure clears the profile and any request still waiting, and leaves only a suppression
+ * marker (user id and reason, no personal data); it is also announced on {@link #ERASURES} so that the
+ * rest of the job and downstream systems can forget the user.
  */
 public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, EmailRequest, ContactUpdate, AddressedRequest> {
     private static final long serialVersionUID = 1L;
     /** Users erased on request, for the rest of the pipeline to forget them. */
     public static final OutputTag<Suppression> ERASURES = new OutputTag<>("erasures") {};
 
+    private final long graceMs;
     private transient ValueState<UserProfile> profile;
     private transient ValueState<Suppression> suppression;
+    private transient MapState<Long, List<EmailRequest>> waiting;
     private transient Counter blocked;
+
+    public ProfileJoinFunction(Duration grace) {
+        this.graceMs = grace.toMillis();
+    }
 
     @Override
     public void open(OpenContext ctx) {
         profile = getRuntimeContext().getState(new ValueStateDescriptor<>("profile", UserProfile.class));
         suppression = getRuntimeContext().getState(new ValueStateDescriptor<>("suppression", Suppression.class));
+        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class))));
         blocked = getRuntimeContext().getMetricGroup().counter("requestsBlockedByContactRules");
     }
 
     @Override
     public void processElement1(EmailRequest request, Context ctx, Collector<AddressedRequest> out) throws Exception {
+        long decideAt = request.triggeredAt() + graceMs;
+        List<EmailRequest> due = waiting.get(decideAt);
+        List<EmailRequest> next = due == null ? new ArrayList<>() : new ArrayList<>(due);
+        next.add(request);
+        waiting.put(decideAt, next);
+        ctx.timerService().registerEventTimeTimer(decideAt);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AddressedRequest> out) throws Exception {
+        List<EmailRequest> due = waiting.get(timestamp);
+        if (due == null) {
+            return;
+        }
+        waiting.remove(timestamp);
+        for (EmailRequest r : due) {
+            decide(r, ctx, out);
+        }
+    }
+
+    private void decide(EmailRequest request, Context ctx, Collector<AddressedRequest> out) throws Exception {
         UserProfile p = profile.value();
         Suppression s = suppression.value();
         String reason = null;
@@ -65,20 +110,7 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
     @Override
     public void processElement2(ContactUpdate update, Context ctx, Collector<AddressedRequest> out) throws Exception {
         switch (update.kind()) {
-            case PROFILE -> {
-                UserProfile current = profile.value();
-                UserProfile next = update.profile();
-                if (current == null || next.updatedAt() >= current.updatedAt()) {
-                    profile.update(next);
-                }
-                // Opting in again after an unsubscribe or an erasure lifts it; bounces and complaints need
-                // an operator's decision (an explicit suppression removal), not just a profile update.
-                Suppression s = suppression.value();
-                if (s != null && next.consent() && next.updatedAt() > s.at()
-                        && (s.reason().equals("UNSUBSCRIBED") || s.reason().equals("ERASED"))) {
-                    suppression.clear();
-                }
-            }
+            case PROFILE -> applyProfile(update.profile());
             case SUPPRESS -> {
                 if (suppression.value() == null) {
                     suppression.update(new Suppression(update.userId(), update.reason(), null, update.at()));
@@ -86,10 +118,31 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
             }
             case ERASE -> {
                 profile.clear();
+                for (Map.Entry<Long, List<EmailRequest>> e : waiting.entries()) {
+                    ctx.timerService().deleteEventTimeTimer(e.getKey());
+                    for (EmailRequest r : e.getValue()) {
+                        ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", "user " + r.userId() + " was erased", r.requestId()));
+                    }
+                }
+                waiting.clear();
                 Suppression erased = new Suppression(update.userId(), "ERASED", null, update.at());
                 suppression.update(erased);
                 ctx.output(ERASURES, erased);
             }
+        }
+    }
+
+    private void applyProfile(UserProfile next) throws Exception {
+        UserProfile current = profile.value();
+        if (current == null || next.updatedAt() >= current.updatedAt()) {
+            profile.update(next);
+        }
+        // Opting in again after an unsubscribe or an erasure lifts it; bounces and complaints need an
+        // operator's decision (an explicit suppression removal), not just a profile update.
+        Suppression s = suppression.value();
+        if (s != null && next.consent() && next.updatedAt() > s.at()
+                && (s.reason().equals("UNSUBSCRIBED") || s.reason().equals("ERASED"))) {
+            suppression.clear();
         }
     }
 }

@@ -116,6 +116,7 @@ class AbandonedCartPipelineITCase {
         MailflowJob.define(env, config);
         env.execute("abandoned-cart-it");
 
+        assertThat(SMTP.waitForIncomingEmail(30_000, 2)).isTrue();
         MimeMessage[] received = SMTP.getReceivedMessages();
         Map<String, MimeMessage> byRecipient = new java.util.HashMap<>();
         for (MimeMessage m : received) {

@@ -94,6 +94,7 @@ class Rees46ReplayITCase {
         assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_LATE_EVENTS))).isEmpty();
         assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_DEAD_LETTERS))).isEmpty();
         assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_SESSIONS))).hasSize(expected.sessions);
+        assertThat(SMTP.waitForIncomingEmail(30_000, expected.abandonedCartEmails)).isTrue();
         assertThat(SMTP.getReceivedMessages()).hasSize(expected.abandonedCartEmails);
         assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_SEND_RESULTS))).hasSize(expected.abandonedCartEmails);
     }

@@ -12,6 +12,7 @@ import io.mailflow.model.UserProfile;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +24,7 @@ class ProfileJoinFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new ProfileJoinFunction()),
+        h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new ProfileJoinFunction(java.time.Duration.ofSeconds(10))),
                 EmailRequest::userId, ContactUpdate::userId, Types.STRING);
         h.open();
     }
@@ -46,6 +47,7 @@ class ProfileJoinFunctionTest {
         h.processElement2(ContactUpdate.profile(profile("u1", true, 2)), 0);
         h.processElement2(ContactUpdate.profile(new UserProfile("u1", "old@example.com", "N", "en", "UTC", true, 1)), 0);
         h.processElement1(request("u1", "r1"), 0);
+        decide();
         assertThat(h.extractOutputValues()).singleElement().satisfies(a -> assertThat(a.recipient().email()).isEqualTo("u1@example.com"));
     }
 
@@ -54,11 +56,13 @@ class ProfileJoinFunctionTest {
         h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
         h.processElement2(ContactUpdate.suppress("u1", "BOUNCED", 5), 0);
         h.processElement1(request("u1", "r1"), 0);
+        decide();
         assertThat(h.extractOutputValues()).isEmpty();
         assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("user u1 is suppressed (BOUNCED)");
         // a profile update does not lift a bounce
         h.processElement2(ContactUpdate.profile(profile("u1", true, 10)), 0);
         h.processElement1(request("u1", "r2"), 0);
+        decide();
         assertThat(h.extractOutputValues()).isEmpty();
     }
 
@@ -68,6 +72,7 @@ class ProfileJoinFunctionTest {
         h.processElement2(ContactUpdate.suppress("u1", "UNSUBSCRIBED", 5), 0);
         h.processElement2(ContactUpdate.profile(profile("u1", true, 9)), 0);
         h.processElement1(request("u1", "r1"), 0);
+        decide();
         assertThat(h.extractOutputValues()).hasSize(1);
     }
 
@@ -76,6 +81,7 @@ class ProfileJoinFunctionTest {
         h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
         h.processElement2(ContactUpdate.erase("u1", 7), 0);
         h.processElement1(request("u1", "r1"), 0);
+        decide();
         assertThat(h.extractOutputValues()).isEmpty();
         assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("user u1 is suppressed (ERASED)");
         assertThat(h.getSideOutput(ProfileJoinFunction.ERASURES)).extracting(StreamRecord::getValue)
@@ -85,13 +91,44 @@ class ProfileJoinFunctionTest {
     }
 
     @Test
+    void aSuppressionArrivingAfterTheRequestButWithinTheGraceStillWins() throws Exception {
+        h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
+        h.processElement1(request("u1", "r1"), 0);
+        h.processElement2(ContactUpdate.suppress("u1", "COMPLAINED", 2), 0);
+        decide();
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("user u1 is suppressed (COMPLAINED)");
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aProfileArrivingAfterTheRequestButWithinTheGraceIsUsed() throws Exception {
+        h.processElement1(request("u1", "r1"), 0);
+        h.processBothWatermarks(new Watermark(9_999));
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
+        h.processBothWatermarks(new Watermark(10_000));
+        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void noProfileAndNoConsentAreDeadLettered() throws Exception {
         h.processElement1(request("u9", "r1"), 0);
         h.processElement2(ContactUpdate.profile(profile("u2", false, 1)), 0);
         h.processElement1(request("u2", "r2"), 0);
+        decide();
         assertThat(deadLetters()).extracting(DeadLetter::reason)
                 .containsExactly("no profile for user u9", "user u2 has not consented to e-mail");
     }
+
+    /** Requests are decided once event time passes their trigger time plus the grace period. */
+    private void decide() throws Exception {
+        watermark += 86_400_000L;
+        h.processBothWatermarks(new Watermark(watermark));
+    }
+
+    private long watermark;
 
     private List<DeadLetter> deadLetters() {
         return h.getSideOutput(Tags.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
