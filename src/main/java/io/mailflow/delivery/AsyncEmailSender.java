@@ -150,7 +150,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
 
     private static SendResult result(RenderedEmail e, String status, long started, int code, String reply, List<Attempt> log) {
         long now = System.currentTimeMillis();
-        return new SendResult(e.requestId(), e.messageId(), e.campaignId(), e.userId(), status,
+        return new SendResult(e.requestId(), e.messageId(), e.campaignId(), e.variant(), e.userId(), status,
                 (int) log.stream().filter(a -> a.number() > 0).count(), now - started, reply, now, code, List.copyOf(log));
     }
 
@@ -159,7 +159,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         failed.inc();
         long now = System.currentTimeMillis();
         result.complete(Collections.singleton(new SendResult(email.requestId(), email.messageId(), email.campaignId(),
-                email.userId(), SendResult.FAILED_TRANSIENT, 0, -1, "async timeout exceeded", now, -1, List.of())));
+                email.variant(), email.userId(), SendResult.FAILED_TRANSIENT, 0, -1, "async timeout exceeded", now, -1, List.of())));
     }
 
     @Override

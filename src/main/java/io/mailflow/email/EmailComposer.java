@@ -68,6 +68,7 @@ public final class EmailComposer {
                 r.requestId(),
                 MessageIds.of(r.requestId(), settings.fromAddress()),
                 r.campaignId(),
+                "default",
                 r.userId(),
                 a.recipient().email(),
                 name,

@@ -6,6 +6,7 @@ import java.util.List;
  * The outcome of delivering one request, with every attempt. Carries no e-mail address: results are
  * safe to log.
  *
+ * @param variant the experiment variant of the e-mail
  * @param status SENT, SKIPPED_ALREADY_SENT, FAILED_PERMANENT or FAILED_TRANSIENT
  * @param latencyMs from the start of the first attempt to the outcome
  * @param smtpReply the server's last reply (or the error) for diagnosis
@@ -14,6 +15,7 @@ public record SendResult(
         String requestId,
         String messageId,
         String campaignId,
+        String variant,
         String userId,
         String status,
         int attempts,
