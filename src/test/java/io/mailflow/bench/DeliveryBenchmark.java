@@ -1,0 +1,168 @@
+package io.mailflow.bench;
+
+import io.mailflow.config.MailflowOptions.SmtpSecurity;
+import io.mailflow.delivery.AsyncEmailSender;
+import io.mailflow.delivery.RateLimits;
+import io.mailflow.delivery.RetryPolicy;
+import io.mailflow.delivery.SendLedgerFactory;
+import io.mailflow.delivery.SmtpMailClient;
+import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.model.RenderedEmail;
+import io.mailflow.model.SendResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.mail2.jakarta.HtmlEmail;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * Delivery throughput: Mailflow's async sender (Flink async I/O, pooled SMTP connections) against the
+ * naive approach (a sequential loop of Commons Email {@code send()}, one connection per message) and
+ * against postfix's own load generator {@code smtp-source}, all into the same {@code smtp-sink} on
+ * 127.0.0.1 in the same run, so the ratios hold on a noisy machine.
+ *
+ * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.DeliveryBenchmark -Ddemo.args="--messages 20000"</pre>
+ */
+public final class DeliveryBenchmark {
+    private DeliveryBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int messages = 20_000;
+        int sequential = 1_000;
+        int threads = 16;
+        Path out = Path.of("target/bench/delivery.md");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--messages" -> messages = Integer.parseInt(args[i + 1]);
+                case "--sequential" -> sequential = Integer.parseInt(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        try (SmtpSink sink = new SmtpSink()) {
+            say("smtp-sink on 127.0.0.1:" + sink.port());
+            double source = smtpSource(sink.port(), messages);
+            say(String.format(Locale.ROOT, "smtp-source: %,.0f msg/s", source));
+            double[] seq = sequential(sink.port(), sequential);
+            say(String.format(Locale.ROOT, "sequential Commons Email loop: %,.0f msg/s (p50 %.1f ms, p99 %.1f ms)", seq[0], seq[1], seq[2]));
+            double[] async = async(sink.port(), messages, threads);
+            say(String.format(Locale.ROOT, "async sender: %,.0f msg/s (p50 %.1f ms, p99 %.1f ms per message)", async[0], async[1], async[2]));
+            String report = String.format(Locale.ROOT, """
+                    | run | messages | msg/s | p50 ms | p99 ms |
+                    |---|---|---|---|---|
+                    | postfix smtp-source (20 sessions) | %d | %.0f | | |
+                    | sequential Commons Email loop | %d | %.0f | %.1f | %.1f |
+                    | Mailflow async sender (%d connections, parallelism 1) | %d | %.0f | %.1f | %.1f |
+
+                    async / smtp-source = %.2f; async / sequential = %.1fx (measured %s, 127.0.0.1, smtp-sink)
+                    """, messages, source, sequential, seq[0], seq[1], seq[2], threads, messages, async[0], async[1], async[2],
+                    async[0] / source, async[0] / seq[0], Instant.now());
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, report);
+            System.out.println();
+            System.out.println(report);
+        }
+    }
+
+    /** postfix's smtp-source with 20 parallel sessions, 10 messages per connection. */
+    static double smtpSource(int port, int messages) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("/usr/sbin/smtp-source", "-s", "20", "-m", Integer.toString(messages), "-l", "4096",
+                "-f", "bench@mailflow.local", "-t", "sink@example.com", "-r", "10", "127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("smtp-source failed");
+        }
+        return messages / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    static double[] sequential(int port, int messages) throws Exception {
+        double[] latencies = new double[messages];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            RenderedEmail e = email(i);
+            long s = System.nanoTime();
+            HtmlEmail mail = new HtmlEmail();
+            mail.setHostName("127.0.0.1");
+            mail.setSmtpPort(port);
+            mail.setCharset("UTF-8");
+            mail.setFrom("shop@mailflow.local", "Mailflow Shop");
+            mail.addTo(e.toAddress(), e.toName());
+            mail.setSubject(e.subject());
+            mail.setHtmlMsg(e.html());
+            mail.setTextMsg(e.text());
+            mail.send();
+            latencies[i] = (System.nanoTime() - s) / 1e6;
+            progress("sequential", i + 1, messages);
+        }
+        double rate = messages / ((System.nanoTime() - t0) / 1e9);
+        return new double[] {rate, percentile(latencies, 50), percentile(latencies, 99)};
+    }
+
+    static double[] async(int port, int messages, int threads) throws Exception {
+        List<RenderedEmail> emails = new ArrayList<>(messages);
+        for (int i = 0; i < messages; i++) {
+            emails.add(email(i));
+        }
+        SmtpSettings smtp = new SmtpSettings("127.0.0.1", port, SmtpSecurity.NONE, "", "", 10_000, "shop@mailflow.local", "Mailflow Shop");
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        var results = AsyncDataStream.unorderedWait(env.fromData(emails),
+                new AsyncEmailSender(() -> new SmtpMailClient(smtp), SendLedgerFactory.none(), threads, threads * 8,
+                        RetryPolicy.defaults(), new RateLimits.Config(0, 0)),
+                60, TimeUnit.SECONDS, threads * 8);
+        double[] latencies = new double[messages];
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        int n = 0;
+        try (CloseableIterator<SendResult> it = results.executeAndCollect("delivery-benchmark")) {
+            while (it.hasNext()) {
+                SendResult r = it.next();
+                if (!r.sent()) {
+                    throw new IllegalStateException("send failed: " + r.smtpReply());
+                }
+                long started = r.attemptLog().get(0).startedAt();
+                first = Math.min(first, started);
+                last = Math.max(last, r.sentAt());
+                latencies[n++] = r.latencyMs();
+                progress("async", n, messages);
+            }
+        }
+        double rate = n / Math.max(0.001, (last - first) / 1000.0);
+        return new double[] {rate, percentile(latencies, 50), percentile(latencies, 99)};
+    }
+
+    static RenderedEmail email(int i) {
+        String html = "<html><body><p>Hi Ann,</p><p>You left sku-" + i + " in your cart.</p>" + "<p>x</p>".repeat(40) + "</body></html>";
+        return new RenderedEmail("bench-" + i, "<bench-" + i + "@mailflow.local>", "bench", "default", "u" + i,
+                "user" + i + "@example.com", "Ann", "Ann, you left 1 item in your cart", html, "Hi Ann, you left sku-" + i,
+                "<https://shop.example.com/mf/unsubscribe?t=x>", System.currentTimeMillis());
+    }
+
+    static double percentile(double[] values, double p) {
+        double[] v = Arrays.copyOf(values, values.length);
+        Arrays.sort(v);
+        return v[(int) Math.min(v.length - 1, Math.ceil(p / 100.0 * v.length) - 1)];
+    }
+
+    private static void progress(String what, int done, int total) {
+        if (done % Math.max(1, total / 5) == 0) {
+            say(what + ": " + done + "/" + total);
+        }
+    }
+
+    private static void say(String s) {
+        System.out.println("[bench] " + s);
+    }
+}
