@@ -20,7 +20,12 @@ import io.mailflow.model.UserProfile;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.FlinkTestEnv;
 import io.mailflow.testing.PipelineFixture;
+import io.mailflow.report.ReportData;
+import io.mailflow.report.ReportMain;
+import io.mailflow.report.ReportReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,6 +149,14 @@ class FeedbackITCase {
             assertThat(x.get("userId").asText()).isEqualTo("ben");
             assertThat(x.get("unsubscribed").asBoolean()).isTrue();
         });
+
+        // The report reads the same topics: the campaign, its funnel and the send results are in it.
+        ReportData data = new ReportReader(config).read();
+        assertThat(data.stats()).isNotEmpty();
+        assertThat(data.results()).hasSize(4);
+        Path report = Path.of("target", "report", "feedback-itcase.html");
+        ReportMain.write(data, report);
+        assertThat(Files.readString(report)).contains(CAMPAIGN, "Funnel per campaign");
 
         // The suppressions are read back: a new abandoned cart of ben's is blocked at the contact guardrail.
         try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
