@@ -227,6 +227,30 @@ public final class MailflowOptions {
     public static final Option<Integer> VALIDATION_WINDOW = integer(
             "validation.window", 1000, 10, 1_000_000, "Number of most recent examples over which progressive AUC and log loss are computed.");
 
+    // ---- Feedback ----
+    // Engagement events, attribution and campaign statistics; see io.mailflow.feedback.FeedbackPipeline.
+    public static final Option<String> TOPIC_ENGAGEMENT = nonEmpty(
+            "topic.engagement", "mailflow.engagement",
+            "Input topic of engagement events (delivered, opened, clicked, bounced, complained, unsubscribed; JSON).");
+    public static final Option<String> TOPIC_CAMPAIGN_STATS = nonEmpty(
+            "topic.campaign-stats", "mailflow.campaign-stats",
+            "Output topic of campaign statistics per campaign, variant and event-time window.");
+    public static final Option<String> TOPIC_ENGAGEMENT_FEATURES = nonEmpty(
+            "topic.engagement-features", "mailflow.engagement-features",
+            "Output topic of per-user e-mail engagement features (decayed sends, opens, clicks, conversions).");
+    public static final Option<Duration> ATTRIBUTION_WINDOW = duration(
+            "attribution.window",
+            Duration.ofDays(3),
+            Duration.ofMinutes(1),
+            Duration.ofDays(90),
+            "A purchase this long (event time) after a click on, or else the send of, a campaign e-mail is credited to it (last touch, clicks first).");
+    public static final Option<Duration> STATS_WINDOW = duration(
+            "stats.window", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(31),
+            "Event-time tumbling window of the campaign statistics.");
+    public static final Option<Duration> STATS_ALLOWED_LATENESS = duration(
+            "stats.allowed-lateness", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(7),
+            "A statistics window fires again with corrected counts for funnel events up to this late; later ones become dead letters.");
+
     private static final List<Option<?>> ALL = collect();
 
     private MailflowOptions() {}

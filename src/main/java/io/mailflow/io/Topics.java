@@ -29,6 +29,9 @@ public final class Topics {
                 new Spec(c.get(MailflowOptions.TOPIC_SEGMENT_MODELS), 1, false),
                 new Spec(c.get(MailflowOptions.TOPIC_SCORES), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_PROPENSITY_MODELS), 1, false),
-                new Spec(c.get(MailflowOptions.TOPIC_MODEL_METRICS), 1, false));
+                new Spec(c.get(MailflowOptions.TOPIC_MODEL_METRICS), 1, false),
+                new Spec(c.get(MailflowOptions.TOPIC_ENGAGEMENT), 2, false),
+                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS), 1, false),
+                new Spec(c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES), 2, false));
     }
 }

@@ -10,6 +10,8 @@ import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.model.Suppression;
 import java.time.Duration;
 import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.io.KafkaIO;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
@@ -52,7 +54,8 @@ public final class MailflowJob {
         return new MailflowSources(
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), ""),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
-                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"));
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"),
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT), "-engagement"));
     }
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -81,6 +84,13 @@ public final class MailflowJob {
                             .setParallelism(1).uid(Uids.PROPENSITY_MODELS_SINK).name("propensity models to Kafka");
                     m.validation().sinkTo(KafkaIO.<ValidationMetrics>jsonSink(c, c.get(MailflowOptions.TOPIC_MODEL_METRICS), k -> "propensity"))
                             .setParallelism(1).uid(Uids.MODEL_METRICS_SINK).name("model metrics to Kafka");
+                },
+                f -> {
+                    f.campaignStats().sinkTo(KafkaIO.<CampaignStats>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS), CampaignStats::campaignId))
+                            .uid(Uids.CAMPAIGN_STATS_SINK).name("campaign statistics to Kafka");
+                    f.engagementFeatures().sinkTo(KafkaIO.<EngagementFeatures>jsonSink(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES),
+                                    EngagementFeatures::userId))
+                            .uid(Uids.ENGAGEMENT_FEATURES_SINK).name("engagement features to Kafka");
                 });
     }
 

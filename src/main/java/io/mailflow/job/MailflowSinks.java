@@ -4,6 +4,7 @@ import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.delivery.SendOutcomeFunction;
+import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.Suppression;
 import io.mailflow.scoring.ModelOutputs;
@@ -21,4 +22,5 @@ public record MailflowSinks(
         Consumer<DataStream<Event>> lateEvents,
         Consumer<DataStream<Suppression>> suppressions,
         Consumer<DataStream<SendOutcomeFunction.AuditRecord>> audit,
-        Consumer<ModelOutputs> models) {}
+        Consumer<ModelOutputs> models,
+        Consumer<FeedbackOutputs> feedback) {}

@@ -5,4 +5,7 @@ import org.apache.flink.api.connector.source.Source;
 
 /** The topology's inputs as raw records: Kafka in production, bounded sources in tests. */
 public record MailflowSources(
-        Source<RawRecord, ?, ?> events, Source<RawRecord, ?, ?> profiles, Source<RawRecord, ?, ?> suppressions) {}
+        Source<RawRecord, ?, ?> events,
+        Source<RawRecord, ?, ?> profiles,
+        Source<RawRecord, ?, ?> suppressions,
+        Source<RawRecord, ?, ?> engagement) {}

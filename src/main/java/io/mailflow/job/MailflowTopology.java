@@ -27,6 +27,8 @@ import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.RenderFunction;
+import io.mailflow.feedback.FeedbackOutputs;
+import io.mailflow.feedback.FeedbackPipeline;
 import io.mailflow.ingestion.DeduplicateFunction;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.ingestion.ParseEventsFunction;
@@ -67,6 +69,7 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
  * events -> parse/validate -> watermarks -> dedup -> session windows -> abandoned-cart trigger
  *        -> profile join -> render (Velocity) -> async SMTP send -> send results
  * sessions + purchases -> features -> k-means segments, FTRL propensity scores ({@link ModelPipeline})
+ * send results + engagement + purchases -> suppressions, attribution, campaign statistics ({@link FeedbackPipeline})
  * </pre>
  *
  * Every rejected record along the way leaves through the dead-letter output with its reason.
@@ -179,6 +182,9 @@ public final class MailflowTopology {
                 .uid(Uids.SEND_OUTCOMES)
                 .name("send outcomes");
 
+        // ---- feedback: engagement, attribution, campaign statistics (io.mailflow.feedback) ----
+        FeedbackOutputs feedback = FeedbackPipeline.attach(env, config, sources.engagement(), results, purchases);
+
         // ---- outputs ----
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Tags.DEAD_LETTERS)
                 .union(
@@ -186,15 +192,17 @@ public final class MailflowTopology {
                         suppressionEvents.getSideOutput(Tags.DEAD_LETTERS),
                         addressed.getSideOutput(Tags.DEAD_LETTERS),
                         rendered.getSideOutput(Tags.DEAD_LETTERS),
-                        results.getSideOutput(Tags.DEAD_LETTERS));
+                        results.getSideOutput(Tags.DEAD_LETTERS),
+                        feedback.deadLetters());
         sinks.sessions().accept(sessions);
         sinks.sendResults().accept(results);
         sinks.deadLetters().accept(deadLetters);
         sinks.lateEvents().accept(sessions.getSideOutput(Tags.LATE_EVENTS));
         sinks.models().accept(models);
         sinks.suppressions().accept(results.getSideOutput(SendOutcomeFunction.SUPPRESSIONS)
-                .union(addressed.getSideOutput(ProfileJoinFunction.ERASURES)));
+                .union(addressed.getSideOutput(ProfileJoinFunction.ERASURES), feedback.suppressions()));
         sinks.audit().accept(results.getSideOutput(SendOutcomeFunction.AUDIT));
+        sinks.feedback().accept(feedback);
     }
 
     static EmailComposer.Settings composerSettings(MailflowConfig config) {

@@ -32,5 +32,18 @@ public final class Uids {
     public static final String PROPENSITY_MODELS_SINK = "propensity-models-sink";
     public static final String MODEL_METRICS_SINK = "model-metrics-sink";
 
+    public static final String ENGAGEMENT_SOURCE = "engagement-source";
+    public static final String PARSE_ENGAGEMENT = "parse-engagement";
+    public static final String ENGAGEMENT_WATERMARKS = "engagement-watermarks";
+    public static final String SENDS_TO_FUNNEL = "sends-to-funnel";
+    public static final String ENGAGEMENT_TO_FUNNEL = "engagement-to-funnel";
+    public static final String PURCHASES_TO_FUNNEL = "purchases-to-funnel";
+    public static final String ATTRIBUTION = "attribution";
+    public static final String ENGAGEMENT_FEATURES = "engagement-features";
+    public static final String CAMPAIGN_STATS_WINDOW = "campaign-stats-window";
+    public static final String LATE_FUNNEL_EVENTS = "late-funnel-events";
+    public static final String CAMPAIGN_STATS_SINK = "campaign-stats-sink";
+    public static final String ENGAGEMENT_FEATURES_SINK = "engagement-features-sink";
+
     private Uids() {}
 }

@@ -108,7 +108,8 @@ class DeliveryFailoverITCase {
                 real.lateEvents(),
                 real.suppressions(),
                 real.audit(),
-                real.models());
+                real.models(),
+                real.feedback());
     }
 
     /** Throws on the N-th send result it sees, once per test (static: it must survive the restart). */

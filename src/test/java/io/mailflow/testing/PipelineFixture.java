@@ -42,6 +42,9 @@ public final class PipelineFixture {
                 .set("topic.scores", prefix + ".scores")
                 .set("topic.propensity-models", prefix + ".propensity-models")
                 .set("topic.model-metrics", prefix + ".model-metrics")
+                .set("topic.engagement", prefix + ".engagement")
+                .set("topic.campaign-stats", prefix + ".campaign-stats")
+                .set("topic.engagement-features", prefix + ".engagement-features")
                 .set("job.bounded", "true")
                 .set("smtp.host", "127.0.0.1")
                 .set("smtp.port", Integer.toString(smtpPort));

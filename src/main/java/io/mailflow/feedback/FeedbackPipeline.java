@@ -1,0 +1,139 @@
+package io.mailflow.feedback;
+
+import static io.mailflow.config.MailflowOptions.ATTRIBUTION_WINDOW;
+import static io.mailflow.config.MailflowOptions.FEATURES_DECAY_HALF_LIFE;
+import static io.mailflow.config.MailflowOptions.FEATURES_TTL;
+import static io.mailflow.config.MailflowOptions.IDLENESS;
+import static io.mailflow.config.MailflowOptions.MAX_FUTURE_SKEW;
+import static io.mailflow.config.MailflowOptions.MAX_OUT_OF_ORDERNESS;
+import static io.mailflow.config.MailflowOptions.STATS_ALLOWED_LATENESS;
+import static io.mailflow.config.MailflowOptions.STATS_WINDOW;
+
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.io.Json;
+import io.mailflow.job.Tags;
+import io.mailflow.job.Uids;
+import io.mailflow.model.DeadLetter;
+import io.mailflow.model.Event;
+import io.mailflow.model.RawRecord;
+import io.mailflow.model.SendResult;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Closes the loop from sent e-mails to what recipients did with them:
+ *
+ * <pre>
+ * engagement topic -> parse/validate -> watermarks --+-> (unsubscribe, complaint, hard bounce) -> suppressions
+ * send results ----------------------------------------+
+ * purchases -------------------------------------------+-> attribution (keyed by user, event-time order)
+ *                                                            +-> engagement features (per user)
+ *                                                            +-> campaign statistics (per campaign, tumbling window)
+ * </pre>
+ *
+ * Suppressions leave straight from parsing: they must not wait for any watermark.
+ */
+public final class FeedbackPipeline {
+    /** Funnel events that arrive after their statistics window (and its allowed lateness) closed. */
+    public static final OutputTag<FunnelEvent> LATE_FUNNEL = new OutputTag<>("late-funnel-events") {};
+
+    private FeedbackPipeline() {}
+
+    /**
+     * @param results send results with event-time timestamps (the decision time) and watermarks
+     * @param purchases purchase events with event-time timestamps and watermarks
+     */
+    public static FeedbackOutputs attach(
+            StreamExecutionEnvironment env,
+            MailflowConfig config,
+            Source<RawRecord, ?, ?> engagementSource,
+            DataStream<SendResult> results,
+            DataStream<Event> purchases) {
+        SingleOutputStreamOperator<EngagementEvent> engagement = env
+                .fromSource(engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
+                .uid(Uids.ENGAGEMENT_SOURCE)
+                .process(new ParseEngagementFunction(new EngagementValidator(config.get(MAX_FUTURE_SKEW))))
+                .uid(Uids.PARSE_ENGAGEMENT)
+                .name("parse and validate engagement");
+        DataStream<EngagementEvent> timedEngagement = engagement
+                .assignTimestampsAndWatermarks(watermarks(config))
+                .uid(Uids.ENGAGEMENT_WATERMARKS)
+                .name("engagement watermarks");
+
+        DataStream<FunnelEvent> sends = results
+                .process(new SendsToFunnel())
+                .uid(Uids.SENDS_TO_FUNNEL)
+                .name("sends to funnel");
+        DataStream<FunnelEvent> engaged = timedEngagement
+                .map(Funnel::fromEngagement)
+                .uid(Uids.ENGAGEMENT_TO_FUNNEL)
+                .name("engagement to funnel");
+        DataStream<FunnelEvent> bought = purchases
+                .map(Funnel::fromPurchase)
+                .uid(Uids.PURCHASES_TO_FUNNEL)
+                .name("purchases to funnel");
+
+        SingleOutputStreamOperator<FunnelEvent> funnel = sends.union(engaged, bought)
+                .keyBy(FunnelEvent::userId)
+                .process(new AttributionFunction(config.get(ATTRIBUTION_WINDOW)))
+                .uid(Uids.ATTRIBUTION)
+                .name("attribution (last touch)");
+
+        SingleOutputStreamOperator<EngagementFeatures> features = DataStreamUtils
+                .reinterpretAsKeyedStream(funnel, FunnelEvent::userId)
+                .process(new EngagementFeatureFunction(config.get(FEATURES_DECAY_HALF_LIFE), config.get(FEATURES_TTL)))
+                .uid(Uids.ENGAGEMENT_FEATURES)
+                .name("engagement features");
+
+        SingleOutputStreamOperator<CampaignStats> stats = funnel
+                .keyBy(FunnelEvent::campaignId)
+                .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
+                .allowedLateness(config.get(STATS_ALLOWED_LATENESS))
+                .sideOutputLateData(LATE_FUNNEL)
+                .aggregate(new CampaignStatsFunctions.Count(), new CampaignStatsFunctions.Emit())
+                .uid(Uids.CAMPAIGN_STATS_WINDOW)
+                .name("campaign statistics");
+
+        DataStream<DeadLetter> late = stats.getSideOutput(LATE_FUNNEL)
+                .map(e -> DeadLetter.of("stats", "funnel event too late for its statistics window", Json.toText(e)))
+                .uid(Uids.LATE_FUNNEL_EVENTS)
+                .name("late funnel events");
+
+        return new FeedbackOutputs(
+                engagement.getSideOutput(Tags.DEAD_LETTERS).union(late),
+                engagement.getSideOutput(ParseEngagementFunction.SUPPRESSIONS),
+                funnel,
+                stats,
+                features);
+    }
+
+    static WatermarkStrategy<EngagementEvent> watermarks(MailflowConfig config) {
+        WatermarkStrategy<EngagementEvent> s = WatermarkStrategy
+                .<EngagementEvent>forBoundedOutOfOrderness(config.get(MAX_OUT_OF_ORDERNESS))
+                .withTimestampAssigner((e, previous) -> e.timestamp());
+        Duration idle = config.get(IDLENESS);
+        return idle.isZero() ? s : s.withIdleness(idle);
+    }
+
+    /** Send results to funnel events at their event time (the decision time the result carries). */
+    static final class SendsToFunnel extends ProcessFunction<SendResult, FunnelEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(SendResult r, Context ctx, Collector<FunnelEvent> out) {
+            FunnelEvent e = Funnel.fromSend(r, ctx.timestamp() == null ? r.sentAt() : ctx.timestamp());
+            if (e != null) {
+                out.collect(e);
+            }
+        }
+    }
+}
