@@ -60,6 +60,11 @@ public final class SignedTokens {
         } catch (IllegalArgumentException e) {
             return new Verification(Status.MALFORMED, null);
         }
+        // Base64 decoding ignores the unused low bits of the last character; refuse such variants so
+        // that every token has exactly one spelling.
+        if (!ENC.encodeToString(given).equals(token.substring(dot + 1))) {
+            return new Verification(Status.MALFORMED, null);
+        }
         if (!MessageDigest.isEqual(mac(payload), given)) {
             return new Verification(Status.FORGED, null);
         }

@@ -96,8 +96,9 @@ class DeliveryITCase {
             assertThat(valid.status()).isEqualTo(SignedTokens.Status.VALID);
             assertThat(valid.claims().userId()).isEqualTo("chen");
             assertThat(valid.claims().campaignId()).isEqualTo("abandoned-cart");
-            char last = token.charAt(token.length() - 1);
-            String forged = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+            int macStart = token.indexOf('.') + 1;
+            char c = token.charAt(macStart);
+            String forged = token.substring(0, macStart) + (c == 'A' ? 'B' : 'A') + token.substring(macStart + 1);
             assertThat(tokens.verify(forged, now).status()).isEqualTo(SignedTokens.Status.FORGED);
             assertThat(tokens.verify(token, now + 61L * 86_400).status()).isEqualTo(SignedTokens.Status.EXPIRED);
         } finally {
