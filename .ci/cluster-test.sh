@@ -20,13 +20,24 @@ rm -rf "$WORK"
 mkdir -p "$WORK"/{conf,log,mail,tmp,checkpoints,savepoints}
 
 T0=$(date +%s%N)
-LAST=$T0
-CHECKS=0
-step() { # step NAME: prints how long the previous step took
+STEP_NAME=""
+STEP_START=$T0
+TIMINGS=()
+secs() { printf '%d.%d' "$(($1 / 1000000000))" "$(($1 % 1000000000 / 100000000))"; }
+step() { # step NAME: ends the previous step (recording its time) and starts the next one
   local now; now=$(date +%s%N)
-  printf '[cluster-test %6.1fs] %s (previous step %.1fs)\n' "$(( (now - T0) / 1000000 ))e-3" "$1" "$(( (now - LAST) / 1000000 ))e-3" | tee -a "$WORK/timings.txt"
-  LAST=$now
+  if [ -n "$STEP_NAME" ]; then TIMINGS+=("$(printf '%7ss  %s' "$(secs $((now - STEP_START)))" "$STEP_NAME")"); fi
+  STEP_NAME=$1
+  STEP_START=$now
+  [ -z "$1" ] || printf '[cluster-test %7ss] %s\n' "$(secs $((now - T0)))" "$1"
 }
+report() {
+  step ""
+  echo "[cluster-test] timings:"
+  printf '  %s\n' "${TIMINGS[@]}" | tee "$WORK/timings.txt"
+  printf '  %7ss  total\n' "$(secs $(($(date +%s%N) - T0)))" | tee -a "$WORK/timings.txt"
+}
+CHECKS=0
 passed() { CHECKS=$((CHECKS + 1)); echo "[cluster-test] ok: $1"; }
 fail() {
   echo "[cluster-test] FAILED: $1" >&2
@@ -34,6 +45,7 @@ fail() {
     [ -f "$f" ] || continue
     echo "---- last lines of $f" >&2; tail -n 40 "$f" >&2
   done
+  report
   echo "cluster-test: $CHECKS passed, 1 failed"
   exit 1
 }
@@ -56,11 +68,11 @@ trap cleanup EXIT
 step "resolving the cluster's jars"
 JAR=$(ls "$ROOT"/target/mailflow-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
 if [ -z "$JAR" ] || [ ! -d "$ROOT/target/test-classes" ]; then
-  mvn -B -ntp -q package -DskipTests
+  mvn -B -ntp -q -Dstyle.color=never package -DskipTests
   JAR=$(ls "$ROOT"/target/mailflow-*.jar | grep -v '/original-' | head -n 1)
 fi
-mvn -B -ntp -q -f .ci/flink-cluster/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/flink.classpath" >/dev/null
-mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test.classpath" >/dev/null
+mvn -B -ntp -q -Dstyle.color=never -f .ci/flink-cluster/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/flink.classpath" >/dev/null
+mvn -B -ntp -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test.classpath" >/dev/null
 FLINK_CP=$(cat "$WORK/flink.classpath")
 TEST_CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/test.classpath")"
 
@@ -208,5 +220,5 @@ await_running "$JOB"
 passed "changed uid accepted with --allowNonRestoredState"
 flink cancel -m "127.0.0.1:$REST_PORT" "$JOB" >/dev/null 2>&1 || true
 
-step "done"
+report
 echo "cluster-test: $CHECKS passed, 0 failed"
