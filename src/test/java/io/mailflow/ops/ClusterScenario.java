@@ -86,18 +86,16 @@ public final class ClusterScenario {
         }
     }
 
-    /** Job options: the services' addresses, and small model batches so that versions move within a phase. */
+    /** Job options: the services' addresses and {@link #JOB_OPTIONS}. */
     private void writeJobConfig() throws Exception {
-        String yaml = String.join("\n",
-                "kafka.bootstrap-servers: " + services.getProperty("bootstrap"),
-                "smtp.host: 127.0.0.1",
-                "smtp.port: " + services.getProperty("smtpPort"),
-                "kmeans.k: 2",
-                "kmeans.batch-size: 4",
-                "ftrl.publish-every: 3",
-                "label.horizon: 1h",
-                "");
-        Files.writeString(work.resolve("job.yaml"), yaml);
+        StringBuilder yaml = new StringBuilder()
+                .append("kafka.bootstrap-servers: ").append(services.getProperty("bootstrap")).append('\n')
+                .append("smtp.host: 127.0.0.1\n")
+                .append("smtp.port: ").append(services.getProperty("smtpPort")).append('\n');
+        for (int i = 0; i < JOB_OPTIONS.length; i += 2) {
+            yaml.append(JOB_OPTIONS[i]).append(": ").append(JOB_OPTIONS[i + 1]).append('\n');
+        }
+        Files.writeString(work.resolve("job.yaml"), yaml.toString());
     }
 
     private void phase(int n) throws Exception {
@@ -119,12 +117,25 @@ public final class ClusterScenario {
     }
 
     private void produce(KafkaProducer<byte[], byte[]> p, int n, long t0) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = records(n, t0);
+        records.forEach(p::send);
+        p.flush();
+        System.out.printf("phase %d: produced %d records%n", n, records.size());
+    }
+
+    /**
+     * The records of phase {@code n} for the default topic names: profiles (phase 1), the phase's events,
+     * then one clock event per partition that moves event time forward. Also used to generate the
+     * committed savepoints ({@code SavepointGeneratorTest}), which hold the state after phase 1.
+     */
+    static List<ProducerRecord<byte[], byte[]>> records(int n, long t0) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         long clock;
         switch (n) {
             case 1 -> {
                 for (String u : concat(users("a", 5), users("b", 5), users("c", 1), users("e", 3), users("f", 3))) {
-                    send(p, "mailflow.profiles", null, u, Json.toBytes(new UserProfile(u, u + "@example.com", u.toUpperCase(), "en", "UTC", true, 1)));
+                    out.add(record("mailflow.profiles", null, u, Json.toBytes(new UserProfile(u, u + "@example.com", u.toUpperCase(), "en", "UTC", true, 1))));
                 }
                 for (int i = 1; i <= 5; i++) {
                     events.add(cart("a" + i, "a" + i + "-cart", t0 + i * MINUTE));
@@ -153,17 +164,19 @@ public final class ClusterScenario {
             default -> throw new IllegalArgumentException("phase " + n);
         }
         for (Event e : events) {
-            send(p, "mailflow.events", null, e.userId(), Json.toBytes(e));
+            out.add(record("mailflow.events", null, e.userId(), Json.toBytes(e)));
         }
         // The watermark is the minimum over all source splits: move every partition's clock forward.
         for (int partition = 0; partition < 2; partition++) {
             String user = "clock-" + partition;
             Event tick = new Event("tick-" + n + "-" + partition, user, null, EventType.VIEW, "sku-0", "cat-0", 1.0, null, "USD", null, clock);
-            send(p, "mailflow.events", partition, user, Json.toBytes(tick));
+            out.add(record("mailflow.events", partition, user, Json.toBytes(tick)));
         }
-        p.flush();
-        System.out.printf("phase %d: produced %d events, event-time clock at t0+%d min%n", n, events.size() + 2, (clock - t0) / MINUTE);
+        return out;
     }
+
+    /** The job options of the scenario (besides addresses): small model batches so that versions move. */
+    static final String[] JOB_OPTIONS = {"kmeans.k", "2", "kmeans.batch-size", "4", "ftrl.publish-every", "3", "label.horizon", "1h"};
 
     private static Event cart(String user, String eventId, long at) {
         return new Event(eventId, user, null, EventType.ADD_TO_CART, "sku-" + user, "cat-1", 10.0, 1, "USD", null, at);
@@ -262,8 +275,8 @@ public final class ClusterScenario {
         return new KafkaProducer<>(p);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> p, String topic, Integer partition, String key, byte[] value) {
-        p.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value));
+    private static ProducerRecord<byte[], byte[]> record(String topic, Integer partition, String key, byte[] value) {
+        return new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value);
     }
 
     private static void check(boolean ok, String message) {
