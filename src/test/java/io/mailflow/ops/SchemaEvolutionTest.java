@@ -35,8 +35,8 @@ class SchemaEvolutionTest {
     private static final Path V1 = Path.of("src/test/resources/schema-evolution/cart-note-v1");
     private static final String UID = "schema-evolution-demo";
 
-    /** A state type as it is today. */
-    public record CartNote(String sessionKey, long dueAt) {}
+    /** A state type as it is today: {@code campaignId} was added after the savepoint was written. */
+    public record CartNote(String sessionKey, long dueAt, String campaignId) {}
 
     @Test
     @EnabledIfSystemProperty(named = "mailflow.generateSavepoint", matches = "evolution")
@@ -44,7 +44,7 @@ class SchemaEvolutionTest {
         StreamExecutionEnvironment env = StateTool.writerEnvironment();
         SavepointWriter.newSavepoint(env, 128)
                 .withOperator(OperatorIdentifier.forUid(UID), OperatorTransformation
-                        .bootstrapWith(env.fromData(new Keyed("u1", new CartNote("s-1", 1000L)), new Keyed("u2", new CartNote("s-2", 2000L))))
+                        .bootstrapWith(env.fromData(new Keyed("u1", new CartNote("s-1", 1000L, null)), new Keyed("u2", new CartNote("s-2", 2000L, null))))
                         .keyBy(Keyed::userId)
                         .transform(new Writer()))
                 .write(V1.toAbsolutePath().toUri().toString());
@@ -52,10 +52,10 @@ class SchemaEvolutionTest {
     }
 
     @Test
-    void stateWrittenByTheOldClassRestores() throws Exception {
+    void stateWrittenBeforeAFieldWasAddedRestoresWithTheFieldsDefault() throws Exception {
         assertThat(read()).containsExactly(
-                new Keyed("u1", new CartNote("s-1", 1000L)),
-                new Keyed("u2", new CartNote("s-2", 2000L)));
+                new Keyed("u1", new CartNote("s-1", 1000L, null)),
+                new Keyed("u2", new CartNote("s-2", 2000L, null)));
     }
 
     /** A user and their note, the input of the savepoint writer. */
