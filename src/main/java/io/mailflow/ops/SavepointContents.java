@@ -13,13 +13,17 @@ import io.mailflow.scoring.PropensityScorer;
 import io.mailflow.segmentation.KMeansAssigner;
 import io.mailflow.segmentation.KMeansModel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
@@ -50,19 +54,38 @@ public record SavepointContents(
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         SavepointReader sp = SavepointReader.read(env, path);
+        Set<OperatorID> present = new HashSet<>();
+        SavepointLoader.loadSavepointMetadata(path).getOperatorStates().forEach(o -> present.add(o.getOperatorID()));
         Reads r = new Reads();
-        r.profiles = sp.readKeyedState(OperatorIdentifier.forUid(Uids.PROFILE_JOIN), new StateReaders.Profiles()).collectAsync();
-        r.seen = sp.readKeyedState(OperatorIdentifier.forUid(Uids.DEDUPLICATE), new StateReaders.Dedup()).collectAsync();
-        r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.ABANDONED_CART), new StateReaders.PendingCarts()).collectAsync();
-        r.histories = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.FEATURES), new StateReaders.Histories()).collectAsync();
-        r.standardizers = sp.readListState(OperatorIdentifier.forUid(ModelUids.FEATURES), "feature-standardizer",
-                Types.POJO(StandardizerState.class)).collectAsync();
-        r.kmeans = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.KMEANS_TRAINER), new StateReaders.KMeans()).collectAsync();
-        r.kmeansServing = sp.readBroadcastState(OperatorIdentifier.forUid(ModelUids.KMEANS_ASSIGNER),
-                KMeansAssigner.MODEL.getName(), Types.STRING, Types.POJO(KMeansModel.class)).collectAsync();
-        r.propensityServing = sp.readBroadcastState(OperatorIdentifier.forUid(ModelUids.PROPENSITY_SCORER),
-                PropensityScorer.MODEL.getName(), Types.STRING, Types.POJO(LogRegModel.class)).collectAsync();
-        r.ftrl = sp.readListState(OperatorIdentifier.forUid(ModelUids.FTRL_TRAINER), "ftrl-state", Types.POJO(FtrlState.class)).collectAsync();
+        if (present.contains(id(Uids.PROFILE_JOIN))) {
+            r.profiles = sp.readKeyedState(OperatorIdentifier.forUid(Uids.PROFILE_JOIN), new StateReaders.Profiles()).collectAsync();
+        }
+        if (present.contains(id(Uids.DEDUPLICATE))) {
+            r.seen = sp.readKeyedState(OperatorIdentifier.forUid(Uids.DEDUPLICATE), new StateReaders.Dedup()).collectAsync();
+        }
+        if (present.contains(id(Uids.ABANDONED_CART))) {
+            r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.ABANDONED_CART), new StateReaders.PendingCarts()).collectAsync();
+        }
+        if (present.contains(id(ModelUids.FEATURES))) {
+            r.histories = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.FEATURES), new StateReaders.Histories()).collectAsync();
+            r.standardizers = sp.readListState(OperatorIdentifier.forUid(ModelUids.FEATURES), "feature-standardizer",
+                    Types.POJO(StandardizerState.class)).collectAsync();
+        }
+        if (present.contains(id(ModelUids.KMEANS_TRAINER))) {
+            r.kmeans = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.KMEANS_TRAINER), new StateReaders.KMeans()).collectAsync();
+        }
+        if (present.contains(id(ModelUids.KMEANS_ASSIGNER))) {
+            r.kmeansServing = sp.readBroadcastState(OperatorIdentifier.forUid(ModelUids.KMEANS_ASSIGNER),
+                    KMeansAssigner.MODEL.getName(), Types.STRING, Types.POJO(KMeansModel.class)).collectAsync();
+        }
+        if (present.contains(id(ModelUids.PROPENSITY_SCORER))) {
+            r.propensityServing = sp.readBroadcastState(OperatorIdentifier.forUid(ModelUids.PROPENSITY_SCORER),
+                    PropensityScorer.MODEL.getName(), Types.STRING, Types.POJO(LogRegModel.class)).collectAsync();
+        }
+        if (present.contains(id(ModelUids.FTRL_TRAINER))) {
+            r.ftrl = sp.readListState(OperatorIdentifier.forUid(ModelUids.FTRL_TRAINER), "ftrl-state", Types.POJO(FtrlState.class))
+                    .collectAsync();
+        }
         env.execute("read savepoint " + path);
         return new SavepointContents(
                 drain(r.profiles), drain(r.seen), drain(r.carts), drain(r.histories), drain(r.standardizers),
@@ -83,8 +106,16 @@ public record SavepointContents(
         CloseableIterator<FtrlState> ftrl;
     }
 
+    private static OperatorID id(String uid) {
+        return OperatorIdentifier.forUid(uid).getOperatorId();
+    }
+
+    /** Everything an iterator yields; nothing for an operator the savepoint does not have. */
     private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {
         List<T> out = new ArrayList<>();
+        if (it == null) {
+            return out;
+        }
         try (it) {
             it.forEachRemaining(out::add);
         }
