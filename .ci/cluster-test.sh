@@ -126,7 +126,7 @@ java $JAVA_OPTS ${JM[0]} -Dlog.file="$WORK/log/jobmanager.log" -Dlog4j.configura
   --configDir "$WORK/conf" "${DYN[@]}" ${JM[1]} >"$WORK/log/jobmanager.out" 2>&1 &
 PIDS+=($!)
 
-step "starting the TaskManager (TaskManagerRunner, 2 slots)"
+step "starting the TaskManager (TaskManagerRunner, 2 slots); waiting for cluster, Kafka and SMTP"
 mapfile -t TM < <(resource_params GET_TM_RESOURCE_PARAMS)
 [ ${#TM[@]} -eq 2 ] || fail "BashJavaUtils GET_TM_RESOURCE_PARAMS gave no result"
 # shellcheck disable=SC2086
