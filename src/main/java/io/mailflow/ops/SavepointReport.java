@@ -1,0 +1,133 @@
+package io.mailflow.ops;
+
+import io.mailflow.features.FeatureExtractor;
+import io.mailflow.features.FeatureVector;
+import io.mailflow.features.OnlineStandardizer;
+import io.mailflow.features.StandardizerState;
+import io.mailflow.model.UserProfile;
+import io.mailflow.ops.StateReaders.HistoryRow;
+import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.SeenIds;
+import io.mailflow.scoring.ModelPipeline;
+import io.mailflow.segmentation.KMeansModel;
+import io.mailflow.segmentation.NearestCentroid;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Per-user rows and state statistics of a savepoint ({@code StateTool inspect}).
+ *
+ * <p>A user's segment is the segment of their latest features under the savepoint's k-means model:
+ * the feature vector of their history, standardized with the merged standardizer state, assigned to the
+ * nearest centroid (what the segment assigner would emit for their next session, before that session
+ * changes it).
+ */
+public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
+
+    /** One user; absent state reads as null or 0. */
+    public record UserRow(
+            String userId,
+            Integer segment,
+            Double segmentDistance,
+            long sessions,
+            String lastSessionEnd,
+            int seenEventIds,
+            int pendingCarts,
+            String nextCartDue,
+            boolean profile,
+            Boolean consent,
+            String locale) {}
+
+    public static SavepointReport of(SavepointContents c) {
+        KMeansModel kmeans = c.kmeansTrainer() != null ? c.kmeansTrainer() : c.kmeansServing();
+        StandardizerState standardizer = OnlineStandardizer.empty(FeatureVector.SIZE);
+        for (StandardizerState s : c.standardizers()) {
+            if (s.mean().length == FeatureVector.SIZE) {
+                standardizer = OnlineStandardizer.merge(standardizer, s);
+            }
+        }
+        // Only vector() is used, which does not depend on the decay half-life.
+        FeatureExtractor extractor = new FeatureExtractor(Duration.ofDays(30), ModelPipeline.MAX_CATEGORIES);
+        NearestCentroid nearest = kmeans == null || kmeans.centroids()[0].length != FeatureVector.SIZE
+                ? null : new NearestCentroid(kmeans.centroids());
+
+        Map<String, HistoryRow> histories = c.histories().stream().collect(Collectors.toMap(HistoryRow::userId, h -> h));
+        Map<String, Integer> seen = c.seenIds().stream().collect(Collectors.toMap(SeenIds::userId, SeenIds::count));
+        Map<String, List<PendingCartRow>> carts = c.pendingCarts().stream().collect(Collectors.groupingBy(PendingCartRow::userId));
+        Map<String, UserProfile> profiles = c.profiles().stream().collect(Collectors.toMap(UserProfile::userId, p -> p));
+        TreeMap<String, Boolean> users = new TreeMap<>();
+        histories.keySet().forEach(u -> users.put(u, true));
+        seen.keySet().forEach(u -> users.put(u, true));
+        carts.keySet().forEach(u -> users.put(u, true));
+        profiles.keySet().forEach(u -> users.put(u, true));
+
+        Map<Integer, Long> segmentSizes = new TreeMap<>();
+        List<UserRow> rows = new java.util.ArrayList<>();
+        for (String u : users.keySet()) {
+            HistoryRow h = histories.get(u);
+            Integer segment = null;
+            Double distance = null;
+            if (h != null && nearest != null) {
+                double[] z = OnlineStandardizer.standardize(standardizer, extractor.vector(h.history()));
+                segment = nearest.nearest(z);
+                distance = nearest.distance(segment, z);
+                segmentSizes.merge(segment, 1L, Long::sum);
+            }
+            List<PendingCartRow> userCarts = carts.getOrDefault(u, List.of());
+            UserProfile p = profiles.get(u);
+            rows.add(new UserRow(
+                    u, segment, distance,
+                    h == null ? 0 : h.history().totalSessions(),
+                    h == null ? null : Instant.ofEpochMilli(h.history().lastSessionEnd()).toString(),
+                    seen.getOrDefault(u, 0),
+                    userCarts.size(),
+                    userCarts.stream().mapToLong(PendingCartRow::dueAt).min().stream()
+                            .mapToObj(t -> Instant.ofEpochMilli(t).toString()).findFirst().orElse(null),
+                    p != null, p == null ? null : p.consent(), p == null ? null : p.locale()));
+        }
+
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("users", users.size());
+        stats.put("profiles", c.profiles().size());
+        stats.put("usersWithSeenEventIds", c.seenIds().size());
+        stats.put("seenEventIds", c.seenIds().stream().mapToLong(SeenIds::count).sum());
+        stats.put("pendingCarts", c.pendingCarts().size());
+        stats.put("pendingCartsWithoutTimer", c.pendingCarts().stream().filter(p -> !p.timerRegistered()).count());
+        stats.put("featureHistories", c.histories().size());
+        stats.put("standardizerCount", standardizer.count());
+        stats.put("kmeansVersion", kmeans == null ? null : kmeans.version());
+        stats.put("kmeansServingVersion", c.kmeansServing() == null ? null : c.kmeansServing().version());
+        stats.put("segmentSizes", segmentSizes);
+        stats.put("propensityTrainedVersion", c.ftrl() == null ? null : c.ftrl().version());
+        stats.put("propensityExamples", c.ftrl() == null ? null : c.ftrl().examples());
+        stats.put("propensityServingVersion", c.propensityServing() == null ? null : c.propensityServing().version());
+        return new SavepointReport(stats, rows);
+    }
+
+    /** The per-user rows as CSV with a header line. */
+    public String csv() {
+        StringBuilder sb = new StringBuilder(
+                "userId,segment,segmentDistance,sessions,lastSessionEnd,seenEventIds,pendingCarts,nextCartDue,profile,consent,locale\n");
+        for (UserRow r : users) {
+            sb.append(String.join(",", cell(r.userId()), cell(r.segment()),
+                    r.segmentDistance() == null ? "" : String.format(Locale.ROOT, "%.4f", r.segmentDistance()),
+                    cell(r.sessions()), cell(r.lastSessionEnd()), cell(r.seenEventIds()), cell(r.pendingCarts()),
+                    cell(r.nextCartDue()), cell(r.profile()), cell(r.consent()), cell(r.locale()))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String cell(Object v) {
+        if (v == null) {
+            return "";
+        }
+        String s = v.toString();
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+}

@@ -1,0 +1,122 @@
+package io.mailflow.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.io.Json;
+import io.mailflow.job.MailflowJob;
+import io.mailflow.model.UserProfile;
+import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.SeenIds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.OperatorIDPair;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.state.api.runtime.SavepointLoader;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every savepoint committed under {@code src/test/resources/savepoints/<version>/} (written by
+ * {@link SavepointGeneratorTest} after the first phase of {@link ClusterScenario}) must still restore
+ * with the current code:
+ *
+ * <ul>
+ *   <li>every operator state in it maps to an operator of today's production job, so {@code flink run -s}
+ *       needs no {@code --allowNonRestoredState};
+ *   <li>today's state descriptors and types read it (a renamed state or an incompatible type change
+ *       fails here), and it holds what the release left: profiles, de-duplication ids, the pending
+ *       abandoned carts with their event-time timers, feature histories, the k-means model and the
+ *       FTRL accumulators, and the models in the scorers' broadcast state.
+ * </ul>
+ */
+class SavepointCompatibilityITCase {
+    private static final Path SAVEPOINTS = Path.of("src/test/resources/savepoints");
+
+    static Stream<String> versions() throws Exception {
+        try (Stream<Path> dirs = Files.list(SAVEPOINTS)) {
+            List<String> out = dirs.filter(d -> Files.exists(d.resolve("_metadata")) && Files.exists(d.resolve("expected.json")))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
+            assertThat(out).as("committed savepoints").isNotEmpty();
+            return out.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "savepoint of {0}")
+    @MethodSource("versions")
+    void everyOperatorStateMapsToAnOperatorOfTheCurrentJob(String version) throws Exception {
+        CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(SAVEPOINTS.resolve(version).toAbsolutePath().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        MailflowJob.define(env, MailflowConfig.defaults());
+        Set<OperatorID> current = new HashSet<>();
+        for (JobVertex v : env.getStreamGraph().getJobGraph().getVertices()) {
+            for (OperatorIDPair ids : v.getOperatorIDs()) {
+                current.add(ids.getGeneratedOperatorID());
+                ids.getUserDefinedOperatorID().ifPresent(current::add);
+            }
+        }
+        List<OperatorID> unmapped = metadata.getOperatorStates().stream()
+                .filter(s -> s.getStateSize() > 0 || s.getCoordinatorState() != null)
+                .map(OperatorState::getOperatorID)
+                .filter(id -> !current.contains(id))
+                .toList();
+        assertThat(unmapped).as("state in the savepoint of " + version + " that no operator of the current job would take").isEmpty();
+        assertThat(metadata.getOperatorStates().stream().filter(s -> s.getStateSize() > 0).count()).isGreaterThan(10);
+    }
+
+    @ParameterizedTest(name = "savepoint of {0}")
+    @MethodSource("versions")
+    void currentCodeReadsTheStateTheReleaseLeft(String version) throws Exception {
+        Path dir = SAVEPOINTS.resolve(version);
+        JsonNode expected = Json.mapper().readTree(dir.resolve("expected.json").toFile());
+        long t0 = expected.get("t0").asLong();
+        SavepointContents c = SavepointContents.read(dir.toAbsolutePath().toString());
+
+        // profiles (profile join)
+        assertThat(c.profiles()).hasSize(expected.get("profiles").asInt());
+        assertThat(c.profiles()).extracting(UserProfile::email).contains("a1@example.com", "b5@example.com");
+
+        // de-duplication ids: one per event each user sent
+        Map<String, Integer> seen = c.seenIds().stream().collect(Collectors.toMap(SeenIds::userId, SeenIds::count));
+        assertThat(seen).hasSize(expected.get("usersWithSeenIds").asInt()).containsEntry("a1", 1).containsEntry("c1", 1);
+
+        // campaign timers: b1..b5 and c1 wait for their delay, each with its event-time timer
+        assertThat(c.pendingCarts()).hasSize(expected.get("pendingCarts").asInt())
+                .allSatisfy(p -> assertThat(p.timerRegistered()).as(p.userId() + " has its timer").isTrue())
+                .allSatisfy(p -> assertThat(p.dueAt()).isEqualTo(p.cart().sessionEnd() + 3_600_000L));
+        assertThat(c.pendingCarts()).extracting(PendingCartRow::userId).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
+        PendingCartRow b1 = c.pendingCarts().stream().filter(p -> p.userId().equals("b1")).findFirst().orElseThrow();
+        assertThat(b1.dueAt()).isEqualTo(t0 + 3 * 3_600_000L + 60_000L);
+        assertThat(b1.cart().items()).singleElement().satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
+
+        // features: every user whose session closed
+        assertThat(c.histories()).hasSize(expected.get("histories").asInt())
+                .allSatisfy(h -> assertThat(h.history().totalSessions()).isEqualTo(1));
+        int featureSize = expected.get("featureSize").asInt();
+        assertThat(c.standardizers()).isNotEmpty().allSatisfy(s -> assertThat(s.mean()).hasSize(featureSize));
+
+        // models: trainers and the scorers' broadcast state
+        assertThat(c.kmeansTrainer().version()).isEqualTo(expected.get("kmeansVersion").asLong());
+        assertThat(c.kmeansTrainer().k()).isEqualTo(2);
+        assertThat(List.of(c.kmeansTrainer().centroids())).allSatisfy(centroid -> assertThat(centroid).hasSize(featureSize));
+        assertThat(c.kmeansServing().version()).isEqualTo(expected.get("kmeansServingVersion").asLong());
+        assertThat(c.ftrl().version()).isEqualTo(expected.get("ftrlVersion").asLong());
+        assertThat(c.ftrl().examples()).isEqualTo(expected.get("ftrlExamples").asLong());
+        assertThat(c.ftrl().features()).isEqualTo(featureSize);
+        assertThat(c.propensityServing().version()).isEqualTo(expected.get("propensityServingVersion").asLong());
+        assertThat(c.propensityServing().coefficients()).hasSize(featureSize);
+    }
+}
