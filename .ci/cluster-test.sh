@@ -19,6 +19,10 @@ WORK=$ROOT/target/cluster-test
 rm -rf "$WORK"
 mkdir -p "$WORK"/{conf,log,mail,tmp,checkpoints,savepoints}
 
+# The job signs its links with this secret; MailflowJob's main reads it when `flink run` builds the job
+# (in the CLI's JVM), so it must be in the environment of the CLI as well as of the TaskManager.
+export MAILFLOW_LINK_SECRET=cluster-test-link-secret-0123456789
+
 T0=$(date +%s%N)
 STEP_NAME=""
 STEP_START=$T0
