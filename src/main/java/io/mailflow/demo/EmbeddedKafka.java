@@ -51,6 +51,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(cluster);
     }
 
+    /**
+     * Shuts the broker down (a controlled shutdown; the KRaft controller keeps running) until
+     * {@link #startBroker()}: clients see a broker restart. For the reliability tests.
+     */
+    public void stopBroker() {
+        cluster.brokers().values().forEach(b -> {
+            b.shutdown();
+            b.awaitShutdown();
+        });
+    }
+
+    /** Starts the broker again on the same port, with its log directories as it left them. */
+    public void startBroker() {
+        cluster.brokers().values().forEach(b -> b.startup());
+    }
+
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
