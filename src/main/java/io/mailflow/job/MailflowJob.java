@@ -35,9 +35,20 @@ public final class MailflowJob {
 
     public static void main(String[] args) throws Exception {
         MailflowConfig config = MailflowConfig.fromArgs(args);
+        requireLinkSecret(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, config);
         env.execute("mailflow");
+    }
+
+    /** Fails at submission, not at the first e-mail, when the link-signing secret is missing. */
+    static void requireLinkSecret(MailflowConfig config) {
+        String secret = config.linkSecret().isEmpty() ? System.getenv(MailflowOptions.LINK_SECRET_ENV) : config.linkSecret();
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalArgumentException("Set the environment variable " + MailflowOptions.LINK_SECRET_ENV
+                    + " to a secret of at least 16 characters (on the client and the task managers): it signs"
+                    + " unsubscribe and tracked links.");
+        }
     }
 
     /** Builds the production topology (Kafka in and out, SMTP) on {@code env}. */

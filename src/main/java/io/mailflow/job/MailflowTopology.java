@@ -206,10 +206,6 @@ public final class MailflowTopology {
     }
 
     static EmailComposer.Settings composerSettings(MailflowConfig config) {
-        if (config.linkSecret().length() < 16) {
-            throw new IllegalArgumentException("Set the environment variable " + MailflowOptions.LINK_SECRET_ENV
-                    + " to a secret of at least 16 characters: it signs unsubscribe and tracked links.");
-        }
         return new EmailComposer.Settings(
                 config.get(TEMPLATE_DIR),
                 config.get(FROM_ADDRESS),
