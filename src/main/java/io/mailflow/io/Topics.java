@@ -26,6 +26,9 @@ public final class Topics {
                 new Spec(c.get(MailflowOptions.TOPIC_SEGMENT_MODELS), 1, false),
                 new Spec(c.get(MailflowOptions.TOPIC_SCORES), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_PROPENSITY_MODELS), 1, false),
-                new Spec(c.get(MailflowOptions.TOPIC_MODEL_METRICS), 1, false));
+                new Spec(c.get(MailflowOptions.TOPIC_MODEL_METRICS), 1, false),
+                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGNS), 1, true),
+                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), 1, false),
+                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), 2, false));
     }
 }

@@ -5,6 +5,8 @@ import io.mailflow.config.MailflowOptions;
 import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.io.KafkaIO;
+import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
@@ -45,7 +47,8 @@ public final class MailflowJob {
     static MailflowSources kafkaSources(MailflowConfig c) {
         return new MailflowSources(
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), ""),
-                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"));
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CAMPAIGNS), "-campaigns"));
     }
 
     static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -69,7 +72,11 @@ public final class MailflowJob {
                             .setParallelism(1).uid(Uids.PROPENSITY_MODELS_SINK).name("propensity models to Kafka");
                     m.validation().sinkTo(KafkaIO.<ValidationMetrics>jsonSink(c, c.get(MailflowOptions.TOPIC_MODEL_METRICS), k -> "propensity"))
                             .setParallelism(1).uid(Uids.MODEL_METRICS_SINK).name("model metrics to Kafka");
-                });
+                },
+                s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))
+                        .uid(Uids.CAMPAIGN_STATUS_SINK).name("campaign status to Kafka"),
+                s -> s.sinkTo(KafkaIO.<CampaignEvent>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), CampaignEvent::userId))
+                        .uid(Uids.CAMPAIGN_EVENTS_SINK).name("campaign events to Kafka"));
     }
 
     static io.mailflow.delivery.MailClientFactory mailClients(MailflowConfig c) {

@@ -1,5 +1,7 @@
 package io.mailflow.job;
 
+import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
@@ -17,4 +19,6 @@ public record MailflowSinks(
         Consumer<DataStream<SendResult>> sendResults,
         Consumer<DataStream<DeadLetter>> deadLetters,
         Consumer<DataStream<Event>> lateEvents,
-        Consumer<ModelOutputs> models) {}
+        Consumer<ModelOutputs> models,
+        Consumer<DataStream<CampaignStatus>> campaignStatus,
+        Consumer<DataStream<CampaignEvent>> campaignEvents) {}

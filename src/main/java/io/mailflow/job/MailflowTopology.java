@@ -1,6 +1,5 @@
 package io.mailflow.job;
 
-import static io.mailflow.config.MailflowOptions.ABANDONED_CART_DELAY;
 import static io.mailflow.config.MailflowOptions.DEDUP_TTL;
 import static io.mailflow.config.MailflowOptions.DELIVERY_CAPACITY;
 import static io.mailflow.config.MailflowOptions.DELIVERY_THREADS;
@@ -16,16 +15,19 @@ import static io.mailflow.config.MailflowOptions.SESSION_MAX_ITEMS;
 import static io.mailflow.config.MailflowOptions.SHOP_URL;
 import static io.mailflow.config.MailflowOptions.TEMPLATE_DIR;
 
-import io.mailflow.campaigns.AbandonedCartFunction;
+import io.mailflow.campaigns.CampaignOutputs;
+import io.mailflow.campaigns.CampaignPipeline;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.AsyncEmailSender;
 import io.mailflow.delivery.MailClientFactory;
 import io.mailflow.delivery.RetryPolicy;
 import io.mailflow.delivery.SendOutcomeFunction;
+import io.mailflow.guardrails.Guardrails;
 import io.mailflow.email.RenderFunction;
 import io.mailflow.ingestion.DeduplicateFunction;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.ingestion.ParseEventsFunction;
+import io.mailflow.io.Untimed;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.EmailRequest;
@@ -58,9 +60,10 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
  * The Mailflow data flow, independent of where data comes from and goes to:
  *
  * <pre>
- * events -> parse/validate -> watermarks -> dedup -> session windows -> abandoned-cart trigger
- *        -> profile join -> render (Velocity) -> async SMTP send -> send results
+ * events -> parse/validate -> watermarks -> dedup -> session windows -> campaign triggers
+ *        -> profile join -> guardrails -> render (Velocity) -> async SMTP send -> send results
  * sessions + purchases -> features -> k-means segments, FTRL propensity scores ({@link ModelPipeline})
+ * campaign control topic + recommendation model --broadcast--> campaign triggers ({@link CampaignPipeline})
  * </pre>
  *
  * Every rejected record along the way leaves through the dead-letter output with its reason.
@@ -114,16 +117,12 @@ public final class MailflowTopology {
         // ---- models: features, segments, propensity ----
         ModelOutputs models = ModelPipeline.attach(sessions, purchases, config);
 
-        DataStream<EmailRequest> requests = sessions
-                .keyBy(SessionSummary::userId)
-                .connect(purchases.keyBy(Event::userId))
-                .process(new AbandonedCartFunction(config.get(ABANDONED_CART_DELAY), config.get(SESSION_GAP)))
-                .uid(Uids.ABANDONED_CART)
-                .name("abandoned-cart trigger");
+        CampaignOutputs campaigns = CampaignPipeline.attach(env, config, sources.campaigns(), sessions, unique, models);
+        DataStream<EmailRequest> requests = campaigns.requests();
 
         // ---- e-mail ----
         SingleOutputStreamOperator<UserProfile> profiles = env
-                .fromSource(sources.profiles(), WatermarkStrategy.noWatermarks(), "profiles")
+                .fromSource(sources.profiles(), Untimed.watermarks(), "profiles")
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction())
                 .uid(Uids.PARSE_PROFILES)
@@ -134,7 +133,8 @@ public final class MailflowTopology {
                 .process(new ProfileJoinFunction())
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
-        SingleOutputStreamOperator<RenderedEmail> rendered = addressed
+        SingleOutputStreamOperator<AddressedRequest> allowed = Guardrails.attach(addressed, config);
+        SingleOutputStreamOperator<RenderedEmail> rendered = allowed
                 .process(new RenderFunction(
                         config.get(TEMPLATE_DIR),
                         config.get(FROM_ADDRESS),
@@ -164,12 +164,15 @@ public final class MailflowTopology {
                         profiles.getSideOutput(Tags.DEAD_LETTERS),
                         addressed.getSideOutput(Tags.DEAD_LETTERS),
                         rendered.getSideOutput(Tags.DEAD_LETTERS),
-                        results.getSideOutput(Tags.DEAD_LETTERS));
+                        results.getSideOutput(Tags.DEAD_LETTERS),
+                        campaigns.deadLetters());
         sinks.sessions().accept(sessions);
         sinks.sendResults().accept(results);
         sinks.deadLetters().accept(deadLetters);
         sinks.lateEvents().accept(sessions.getSideOutput(Tags.LATE_EVENTS));
         sinks.models().accept(models);
+        sinks.campaignStatus().accept(campaigns.status());
+        sinks.campaignEvents().accept(allowed.getSideOutput(Tags.CAMPAIGN_EVENTS));
     }
 
     static WatermarkStrategy<Event> watermarks(MailflowConfig config) {

@@ -11,6 +11,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Topics and configuration for running the production topology against an embedded broker. */
 public final class PipelineFixture {
+    /** One campaign equivalent to the walking skeleton's hard-wired abandoned-cart trigger. */
+    public static final String ABANDONED_CART_ONLY = "classpath:campaigns/abandoned-cart.yaml";
+
     private final EmbeddedKafka kafka;
     private final MailflowConfig config;
 
@@ -35,6 +38,11 @@ public final class PipelineFixture {
                 .set("topic.scores", prefix + ".scores")
                 .set("topic.propensity-models", prefix + ".propensity-models")
                 .set("topic.model-metrics", prefix + ".model-metrics")
+                .set("topic.campaigns", prefix + ".campaigns")
+                .set("topic.campaign-status", prefix + ".campaign-status")
+                .set("topic.campaign-events", prefix + ".campaign-events")
+                // the walking skeleton's abandoned-cart behaviour, unless a test overrides campaigns.file
+                .set("campaigns.file", ABANDONED_CART_ONLY)
                 .set("job.bounded", "true")
                 .set("smtp.host", "127.0.0.1")
                 .set("smtp.port", Integer.toString(smtpPort));
