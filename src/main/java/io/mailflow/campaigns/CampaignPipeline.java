@@ -64,6 +64,7 @@ public final class CampaignPipeline {
         // ---- campaign definitions ----
         SingleOutputStreamOperator<CampaignUpdate> updates = env
                 .fromSource(campaignSource, Untimed.watermarks(), "campaigns")
+                .setParallelism(1) // see Untimed: a reader without a partition would hold event time back
                 .uid(Uids.CAMPAIGNS_SOURCE)
                 .process(new ParseCampaignsFunction(new CampaignParser(new TemplateCatalog(config.get(TEMPLATE_DIR)))))
                 .uid(Uids.PARSE_CAMPAIGNS)

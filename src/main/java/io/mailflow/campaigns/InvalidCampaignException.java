@@ -15,6 +15,11 @@ public final class InvalidCampaignException extends Exception {
         this.reasons = List.copyOf(reasons);
     }
 
+    /** {@code id: reason; reason} for one-line reports. */
+    public String getCampaignIdAndReasons() {
+        return campaignId + ": " + String.join("; ", reasons);
+    }
+
     public String campaignId() {
         return campaignId;
     }

@@ -123,6 +123,7 @@ public final class MailflowTopology {
         // ---- e-mail ----
         SingleOutputStreamOperator<UserProfile> profiles = env
                 .fromSource(sources.profiles(), Untimed.watermarks(), "profiles")
+                .setParallelism(1) // see Untimed: a reader without a partition would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction())
                 .uid(Uids.PARSE_PROFILES)

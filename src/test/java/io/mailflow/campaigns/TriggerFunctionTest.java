@@ -157,6 +157,18 @@ class TriggerFunctionTest {
     }
 
     @Test
+    void aSessionThatArrivesAfterTheWatermarkPassedItsDueTimeFiresAtTheNextWatermark() throws Exception {
+        // possible when an idle input wakes up: event time already moved on through the other inputs
+        start(CART);
+        harness.watermark(BEGINNING + 2 * ONE_HOUR);
+        session(session("u1", BEGINNING, BEGINNING + ONE_MINUTE, 1, 0));
+        assertThat(requests()).isEmpty();
+        harness.watermark(BEGINNING + 2 * ONE_HOUR + 1);
+        assertThat(requests()).hasSize(1);
+        assertThat(requests().get(0).triggeredAt()).isEqualTo(BEGINNING + ONE_MINUTE + ONE_HOUR);
+    }
+
+    @Test
     void withoutCampaignsNothingIsKept() throws Exception {
         start();
         session(session("u1", BEGINNING, BEGINNING + ONE_MINUTE, 1, 0));
