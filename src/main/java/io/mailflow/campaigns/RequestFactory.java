@@ -29,15 +29,17 @@ final class RequestFactory {
         Variant v = c.thompson()
                 ? ThompsonSampler.choose(c.variants(), stats, c.id(), Long.parseUnsignedLong(requestId.substring(0, 15), 16))
                 : Experiments.byHash(user, c);
-        List<String> context = new ArrayList<>();
+        // context: the latest session's items, then the trigger's own (most recent last); the trigger's
+        // items are shown by the e-mail itself, so they seed the ranking but are not recommended
+        List<String> shown = new ArrayList<>();
         for (LineItem i : p.items()) {
-            context.add(i.itemId());
+            shown.add(i.itemId());
         }
-        if (context.isEmpty()) {
-            context.addAll(f.recentItems());
-        }
+        List<String> context = new ArrayList<>(f.recentItems());
+        context.removeAll(shown);
+        context.addAll(shown);
         List<Recommendation> recs = settings.recommender().recommend(
-                context, model, f.segment(), purchased, settings.recommendationsPerEmail());
+                context, shown, model, f.segment(), purchased, settings.recommendationsPerEmail());
         return new EmailRequest(
                 requestId,
                 c.id(),

@@ -5,8 +5,8 @@ package io.mailflow.model;
  *
  * @param itemId the item
  * @param score ranking score (higher first); comparable only within one e-mail
- * @param source why it was chosen: {@code context} (from the trigger's items), {@code co-occurrence}
- *     (bought or viewed together with the context items), {@code segment} (top of the user's segment) or
- *     {@code popular} (fallback: top overall)
+ * @param source why it was chosen: {@code recent} (the user looked at it lately), {@code co-occurrence}
+ *     (in sessions together with the user's recent items), {@code segment} (top of the user's segment) or
+ *     {@code popular} (top overall)
  */
 public record Recommendation(String itemId, double score, String source) {}
