@@ -36,6 +36,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class DemoMain {
     private static final String PREFIX = "demo";
+    /** The campaigns the demo runs: all six triggers (see docs/campaigns.md). */
+    static final String DEFAULT_CAMPAIGNS = "classpath:campaigns/default-campaigns.yaml";
 
     private DemoMain() {}
 
@@ -140,6 +142,10 @@ public final class DemoMain {
                     .set("topic.engagement", PREFIX + ".engagement")
                     .set("topic.campaign-stats", PREFIX + ".campaign-stats")
                     .set("topic.engagement-features", PREFIX + ".engagement-features")
+                    .set("topic.campaigns", PREFIX + ".campaigns")
+                    .set("topic.campaign-status", PREFIX + ".campaign-status")
+                    .set("topic.campaign-events", PREFIX + ".campaign-events")
+                    .set("campaigns.file", DEFAULT_CAMPAIGNS)
                     .set("job.bounded", Boolean.toString(options.replay() != null))
                     .set("smtp.host", "127.0.0.1")
                     .set("smtp.port", Integer.toString(smtp.port()))

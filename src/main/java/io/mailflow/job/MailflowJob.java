@@ -13,6 +13,8 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.io.KafkaIO;
+import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
@@ -66,7 +68,8 @@ public final class MailflowJob {
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), ""),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"),
-                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT), "-engagement"));
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT), "-engagement"),
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CAMPAIGNS), "-campaigns"));
     }
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -102,7 +105,11 @@ public final class MailflowJob {
                     f.engagementFeatures().sinkTo(KafkaIO.<EngagementFeatures>jsonSink(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES),
                                     EngagementFeatures::userId))
                             .uid(Uids.ENGAGEMENT_FEATURES_SINK).name("engagement features to Kafka");
-                });
+                },
+                s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))
+                        .uid(Uids.CAMPAIGN_STATUS_SINK).name("campaign status to Kafka"),
+                s -> s.sinkTo(KafkaIO.<CampaignEvent>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), CampaignEvent::userId))
+                        .uid(Uids.CAMPAIGN_EVENTS_SINK).name("campaign events to Kafka"));
     }
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */

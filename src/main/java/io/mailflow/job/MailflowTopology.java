@@ -1,6 +1,5 @@
 package io.mailflow.job;
 
-import static io.mailflow.config.MailflowOptions.ABANDONED_CART_DELAY;
 import static io.mailflow.config.MailflowOptions.DEDUP_TTL;
 import static io.mailflow.config.MailflowOptions.DELIVERY_CAPACITY;
 import static io.mailflow.config.MailflowOptions.DELIVERY_THREADS;
@@ -16,7 +15,8 @@ import static io.mailflow.config.MailflowOptions.SESSION_MAX_ITEMS;
 import static io.mailflow.config.MailflowOptions.SHOP_URL;
 import static io.mailflow.config.MailflowOptions.TEMPLATE_DIR;
 
-import io.mailflow.campaigns.AbandonedCartFunction;
+import io.mailflow.campaigns.CampaignOutputs;
+import io.mailflow.campaigns.CampaignPipeline;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.AsyncEmailSender;
 import io.mailflow.delivery.MailClientFactory;
@@ -26,12 +26,14 @@ import io.mailflow.delivery.SendLedgerFactory;
 import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.guardrails.Guardrails;
 import io.mailflow.email.RenderFunction;
 import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.feedback.FeedbackPipeline;
 import io.mailflow.ingestion.DeduplicateFunction;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.ingestion.ParseEventsFunction;
+import io.mailflow.io.Untimed;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.EmailRequest;
@@ -66,10 +68,11 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
  * The Mailflow data flow, independent of where data comes from and goes to:
  *
  * <pre>
- * events -> parse/validate -> watermarks -> dedup -> session windows -> abandoned-cart trigger
- *        -> profile join -> render (Velocity) -> async SMTP send -> send results
+ * events -> parse/validate -> watermarks -> dedup -> session windows -> campaign triggers
+ *        -> profile join -> guardrails -> render (Velocity) -> async SMTP send -> send results
  * sessions + purchases -> features -> k-means segments, FTRL propensity scores ({@link ModelPipeline})
  * send results + engagement + purchases -> suppressions, attribution, campaign statistics ({@link FeedbackPipeline})
+ * campaign control topic + recommendation model --broadcast--> campaign triggers ({@link CampaignPipeline})
  * </pre>
  *
  * Every rejected record along the way leaves through the dead-letter output with its reason.
@@ -126,22 +129,20 @@ public final class MailflowTopology {
         // ---- models: features, segments, propensity ----
         ModelOutputs models = ModelPipeline.attach(sessions, purchases, config);
 
-        DataStream<EmailRequest> requests = sessions
-                .keyBy(SessionSummary::userId)
-                .connect(purchases.keyBy(Event::userId))
-                .process(new AbandonedCartFunction(config.get(ABANDONED_CART_DELAY), config.get(SESSION_GAP)))
-                .uid(Uids.ABANDONED_CART)
-                .name("abandoned-cart trigger");
+        CampaignOutputs campaigns = CampaignPipeline.attach(env, config, sources.campaigns(), sessions, unique, models);
+        DataStream<EmailRequest> requests = campaigns.requests();
 
         // ---- e-mail ----
         SingleOutputStreamOperator<ContactUpdate> profiles = env
                 .fromSource(sources.profiles(), contactWatermarks(config), "profiles")
+                .setParallelism(1) // one partition: a reader without one would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction())
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
         SingleOutputStreamOperator<ContactUpdate> suppressionEvents = env
                 .fromSource(sources.suppressions(), contactWatermarks(config), "suppressions")
+                .setParallelism(1)
                 .uid(Uids.SUPPRESSIONS_SOURCE)
                 .process(new ParseSuppressionsFunction())
                 .uid(Uids.PARSE_SUPPRESSIONS)
@@ -152,7 +153,8 @@ public final class MailflowTopology {
                 .process(new ProfileJoinFunction(config.get(MailflowOptions.PROFILE_GRACE)))
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
-        SingleOutputStreamOperator<RenderedEmail> rendered = addressed
+        SingleOutputStreamOperator<AddressedRequest> allowed = Guardrails.attach(addressed, config);
+        SingleOutputStreamOperator<RenderedEmail> rendered = allowed
                 .process(new RenderFunction(composerSettings(config)))
                 .uid(Uids.RENDER)
                 .name("render e-mail");
@@ -193,7 +195,8 @@ public final class MailflowTopology {
                         addressed.getSideOutput(Tags.DEAD_LETTERS),
                         rendered.getSideOutput(Tags.DEAD_LETTERS),
                         results.getSideOutput(Tags.DEAD_LETTERS),
-                        feedback.deadLetters());
+                        feedback.deadLetters(),
+                        campaigns.deadLetters());
         sinks.sessions().accept(sessions);
         sinks.sendResults().accept(results);
         sinks.deadLetters().accept(deadLetters);
@@ -203,6 +206,8 @@ public final class MailflowTopology {
                 .union(addressed.getSideOutput(ProfileJoinFunction.ERASURES), feedback.suppressions()));
         sinks.audit().accept(results.getSideOutput(SendOutcomeFunction.AUDIT));
         sinks.feedback().accept(feedback);
+        sinks.campaignStatus().accept(campaigns.status());
+        sinks.campaignEvents().accept(allowed.getSideOutput(Tags.CAMPAIGN_EVENTS));
     }
 
     static EmailComposer.Settings composerSettings(MailflowConfig config) {

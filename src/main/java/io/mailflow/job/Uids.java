@@ -31,6 +31,23 @@ public final class Uids {
     public static final String SCORES_SINK = "scores-sink";
     public static final String PROPENSITY_MODELS_SINK = "propensity-models-sink";
     public static final String MODEL_METRICS_SINK = "model-metrics-sink";
+    // ---- Campaigns (ABANDONED_CART above is retired: its state moved to CAMPAIGN_TRIGGERS) ----
+    public static final String CAMPAIGNS_SOURCE = "campaigns-source";
+    public static final String PARSE_CAMPAIGNS = "parse-campaigns";
+    public static final String CAMPAIGN_CONTROL = "campaign-control";
+    public static final String SIGNAL_SESSIONS = "trigger-signal-sessions";
+    public static final String SIGNAL_EVENTS = "trigger-signal-events";
+    public static final String SIGNAL_EVENTS_FILTER = "trigger-signal-events-filter";
+    public static final String SIGNAL_SEGMENTS = "trigger-signal-segments";
+    public static final String SIGNAL_SCORES = "trigger-signal-scores";
+    public static final String SIGNAL_FEATURES = "trigger-signal-features";
+    public static final String CAMPAIGN_TRIGGERS = "campaign-triggers";
+    public static final String SEGMENT_ACTIVITY = "segment-activity";
+    public static final String RECOMMENDATION_TRAINER = "recommendation-trainer";
+    public static final String RECOMMENDATION_CONTROL = "recommendation-control";
+    public static final String GUARDRAILS = "guardrails";
+    public static final String CAMPAIGN_STATUS_SINK = "campaign-status-sink";
+    public static final String CAMPAIGN_EVENTS_SINK = "campaign-events-sink";
 
     public static final String ENGAGEMENT_SOURCE = "engagement-source";
     public static final String PARSE_ENGAGEMENT = "parse-engagement";

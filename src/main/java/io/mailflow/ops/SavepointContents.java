@@ -4,7 +4,7 @@ import io.mailflow.features.StandardizerState;
 import io.mailflow.job.Uids;
 import io.mailflow.model.UserProfile;
 import io.mailflow.ops.StateReaders.HistoryRow;
-import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LogRegModel;
@@ -39,7 +39,7 @@ import org.apache.flink.util.CloseableIterator;
 public record SavepointContents(
         List<UserProfile> profiles,
         List<SeenIds> seenIds,
-        List<PendingCartRow> pendingCarts,
+        List<PendingTriggerRow> pendingTriggers,
         List<HistoryRow> histories,
         List<StandardizerState> standardizers,
         KMeansModel kmeansTrainer,
@@ -63,8 +63,8 @@ public record SavepointContents(
         if (present.contains(id(Uids.DEDUPLICATE))) {
             r.seen = sp.readKeyedState(OperatorIdentifier.forUid(Uids.DEDUPLICATE), new StateReaders.Dedup()).collectAsync();
         }
-        if (present.contains(id(Uids.ABANDONED_CART))) {
-            r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.ABANDONED_CART), new StateReaders.PendingCarts()).collectAsync();
+        if (present.contains(id(Uids.CAMPAIGN_TRIGGERS))) {
+            r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS), new StateReaders.PendingTriggers()).collectAsync();
         }
         if (present.contains(id(ModelUids.FEATURES))) {
             r.histories = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.FEATURES), new StateReaders.Histories()).collectAsync();
@@ -97,7 +97,7 @@ public record SavepointContents(
     private static final class Reads {
         CloseableIterator<UserProfile> profiles;
         CloseableIterator<SeenIds> seen;
-        CloseableIterator<PendingCartRow> carts;
+        CloseableIterator<PendingTriggerRow> carts;
         CloseableIterator<HistoryRow> histories;
         CloseableIterator<StandardizerState> standardizers;
         CloseableIterator<KMeansModel> kmeans;

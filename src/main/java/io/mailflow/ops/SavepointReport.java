@@ -6,7 +6,7 @@ import io.mailflow.features.OnlineStandardizer;
 import io.mailflow.features.StandardizerState;
 import io.mailflow.model.UserProfile;
 import io.mailflow.ops.StateReaders.HistoryRow;
-import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import io.mailflow.scoring.ModelPipeline;
 import io.mailflow.segmentation.KMeansModel;
@@ -38,7 +38,7 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
             long sessions,
             String lastSessionEnd,
             int seenEventIds,
-            int pendingCarts,
+            int pendingTriggers,
             String nextCartDue,
             boolean profile,
             Boolean consent,
@@ -59,7 +59,7 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
 
         Map<String, HistoryRow> histories = c.histories().stream().collect(Collectors.toMap(HistoryRow::userId, h -> h));
         Map<String, Integer> seen = c.seenIds().stream().collect(Collectors.toMap(SeenIds::userId, SeenIds::count));
-        Map<String, List<PendingCartRow>> carts = c.pendingCarts().stream().collect(Collectors.groupingBy(PendingCartRow::userId));
+        Map<String, List<PendingTriggerRow>> carts = c.pendingTriggers().stream().collect(Collectors.groupingBy(PendingTriggerRow::userId));
         Map<String, UserProfile> profiles = c.profiles().stream().collect(Collectors.toMap(UserProfile::userId, p -> p));
         TreeMap<String, Boolean> users = new TreeMap<>();
         histories.keySet().forEach(u -> users.put(u, true));
@@ -79,7 +79,7 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
                 distance = nearest.distance(segment, z);
                 segmentSizes.merge(segment, 1L, Long::sum);
             }
-            List<PendingCartRow> userCarts = carts.getOrDefault(u, List.of());
+            List<PendingTriggerRow> userCarts = carts.getOrDefault(u, List.of());
             UserProfile p = profiles.get(u);
             rows.add(new UserRow(
                     u, segment, distance,
@@ -87,7 +87,7 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
                     h == null ? null : Instant.ofEpochMilli(h.history().lastSessionEnd()).toString(),
                     seen.getOrDefault(u, 0),
                     userCarts.size(),
-                    userCarts.stream().mapToLong(PendingCartRow::dueAt).min().stream()
+                    userCarts.stream().mapToLong(PendingTriggerRow::dueAt).min().stream()
                             .mapToObj(t -> Instant.ofEpochMilli(t).toString()).findFirst().orElse(null),
                     p != null, p == null ? null : p.consent(), p == null ? null : p.locale()));
         }
@@ -97,8 +97,8 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
         stats.put("profiles", c.profiles().size());
         stats.put("usersWithSeenEventIds", c.seenIds().size());
         stats.put("seenEventIds", c.seenIds().stream().mapToLong(SeenIds::count).sum());
-        stats.put("pendingCarts", c.pendingCarts().size());
-        stats.put("pendingCartsWithoutTimer", c.pendingCarts().stream().filter(p -> !p.timerRegistered()).count());
+        stats.put("pendingTriggers", c.pendingTriggers().size());
+        stats.put("pendingTriggersWithoutTimer", c.pendingTriggers().stream().filter(p -> !p.timerRegistered()).count());
         stats.put("featureHistories", c.histories().size());
         stats.put("standardizerCount", standardizer.count());
         stats.put("kmeansVersion", kmeans == null ? null : kmeans.version());
@@ -113,11 +113,11 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
     /** The per-user rows as CSV with a header line. */
     public String csv() {
         StringBuilder sb = new StringBuilder(
-                "userId,segment,segmentDistance,sessions,lastSessionEnd,seenEventIds,pendingCarts,nextCartDue,profile,consent,locale\n");
+                "userId,segment,segmentDistance,sessions,lastSessionEnd,seenEventIds,pendingTriggers,nextCartDue,profile,consent,locale\n");
         for (UserRow r : users) {
             sb.append(String.join(",", cell(r.userId()), cell(r.segment()),
                     r.segmentDistance() == null ? "" : String.format(Locale.ROOT, "%.4f", r.segmentDistance()),
-                    cell(r.sessions()), cell(r.lastSessionEnd()), cell(r.seenEventIds()), cell(r.pendingCarts()),
+                    cell(r.sessions()), cell(r.lastSessionEnd()), cell(r.seenEventIds()), cell(r.pendingTriggers()),
                     cell(r.nextCartDue()), cell(r.profile()), cell(r.consent()), cell(r.locale()))).append('\n');
         }
         return sb.toString();

@@ -1,6 +1,6 @@
 package io.mailflow.ops;
 
-import io.mailflow.campaigns.PendingCart;
+import io.mailflow.campaigns.Pending;
 import io.mailflow.features.UserHistory;
 import io.mailflow.model.UserProfile;
 import io.mailflow.segmentation.KMeansModel;
@@ -33,8 +33,8 @@ public final class StateReaders {
     /** One user's de-duplication ids ({@code DeduplicateFunction}, uid {@code deduplicate-events}). */
     public record SeenIds(String userId, int count) {}
 
-    /** One pending abandoned cart and whether its event-time timer is registered ({@code AbandonedCartFunction}). */
-    public record PendingCartRow(String userId, long dueAt, boolean timerRegistered, int recentPurchases, PendingCart cart) {}
+    /** One trigger waiting for its campaign's delay and whether its event-time timer is registered ({@code TriggerFunction}). */
+    public record PendingTriggerRow(String userId, long dueAt, boolean timerRegistered, Pending pending) {}
 
     /** One user's long-lived feature history ({@code FeatureFunction}). */
     public record HistoryRow(String userId, UserHistory history) {}
@@ -48,13 +48,11 @@ public final class StateReaders {
     }
 
     public static final class Dedup extends KeyedStateReaderFunction<String, SeenIds> {
-        private transient MapState<String, Boolean> seen;
+        private transient MapState<String, Long> seen;
 
         @Override
         public void open(OpenContext ctx) {
-            MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN);
-            readingTtl(d);
-            seen = getRuntimeContext().getMapState(d);
+            seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG));
         }
 
         @Override
@@ -67,27 +65,21 @@ public final class StateReaders {
         }
     }
 
-    public static final class PendingCarts extends KeyedStateReaderFunction<String, PendingCartRow> {
-        private transient MapState<Long, PendingCart> pending;
-        private transient MapState<Long, Boolean> purchases;
+    public static final class PendingTriggers extends KeyedStateReaderFunction<String, PendingTriggerRow> {
+        private transient MapState<String, Pending> pending;
 
         @Override
         public void open(OpenContext ctx) {
             pending = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("pending-carts", Types.LONG, TypeInformation.of(PendingCart.class)));
-            purchases = getRuntimeContext().getMapState(new MapStateDescriptor<>("recent-purchases", Types.LONG, Types.BOOLEAN));
+                    new MapStateDescriptor<>("pending-triggers", Types.STRING, TypeInformation.of(Pending.class)));
         }
 
         @Override
-        public void readKey(String user, Context ctx, Collector<PendingCartRow> out) throws Exception {
-            int recent = 0;
-            for (Long ignored : purchases.keys()) {
-                recent++;
-            }
-            List<Map.Entry<Long, PendingCart>> carts = new ArrayList<>();
-            pending.entries().forEach(carts::add);
-            for (Map.Entry<Long, PendingCart> e : carts) {
-                out.collect(new PendingCartRow(user, e.getKey(), ctx.registeredEventTimeTimers().contains(e.getKey()), recent, e.getValue()));
+        public void readKey(String user, Context ctx, Collector<PendingTriggerRow> out) throws Exception {
+            List<Pending> all = new ArrayList<>();
+            pending.values().forEach(all::add);
+            for (Pending p : all) {
+                out.collect(new PendingTriggerRow(user, p.dueAt(), ctx.registeredEventTimeTimers().contains(p.dueAt()), p));
             }
         }
     }

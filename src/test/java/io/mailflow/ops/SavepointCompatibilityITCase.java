@@ -7,7 +7,7 @@ import io.mailflow.config.MailflowConfig;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.UserProfile;
-import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,13 +94,13 @@ class SavepointCompatibilityITCase {
         assertThat(seen).hasSize(expected.get("usersWithSeenIds").asInt()).containsEntry("a1", 1).containsEntry("c1", 1);
 
         // campaign timers: b1..b5 and c1 wait for their delay, each with its event-time timer
-        assertThat(c.pendingCarts()).hasSize(expected.get("pendingCarts").asInt())
+        assertThat(c.pendingTriggers()).hasSize(expected.get("pendingCarts").asInt())
                 .allSatisfy(p -> assertThat(p.timerRegistered()).as(p.userId() + " has its timer").isTrue())
-                .allSatisfy(p -> assertThat(p.dueAt()).isEqualTo(p.cart().sessionEnd() + 3_600_000L));
-        assertThat(c.pendingCarts()).extracting(PendingCartRow::userId).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
-        PendingCartRow b1 = c.pendingCarts().stream().filter(p -> p.userId().equals("b1")).findFirst().orElseThrow();
+                .allSatisfy(p -> assertThat(p.dueAt()).isEqualTo(p.pending().anchor() + 3_600_000L));
+        assertThat(c.pendingTriggers()).extracting(PendingTriggerRow::userId).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
+        PendingTriggerRow b1 = c.pendingTriggers().stream().filter(p -> p.userId().equals("b1")).findFirst().orElseThrow();
         assertThat(b1.dueAt()).isEqualTo(t0 + 3 * 3_600_000L + 60_000L);
-        assertThat(b1.cart().items()).singleElement().satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
+        assertThat(b1.pending().items()).singleElement().satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
 
         // features: every user whose session closed
         assertThat(c.histories()).hasSize(expected.get("histories").asInt())

@@ -96,7 +96,7 @@ class SavepointGeneratorTest {
         expected.put("t0", t0);
         expected.put("profiles", c.profiles().size());
         expected.put("usersWithSeenIds", c.seenIds().size());
-        expected.put("pendingCarts", c.pendingCarts().size());
+        expected.put("pendingCarts", c.pendingTriggers().size());
         expected.put("histories", c.histories().size());
         expected.put("featureSize", c.standardizers().get(0).mean().length);
         expected.put("kmeansVersion", c.kmeansTrainer().version());
