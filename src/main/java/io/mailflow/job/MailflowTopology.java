@@ -223,16 +223,14 @@ public final class MailflowTopology {
     }
 
     /**
-     * Contact topics (profiles, suppressions) are stamped with their Kafka append time and go idle when
-     * quiet, so they never hold back event time; a bounded run instead holds decisions until their end.
+     * Contact topics (profiles, suppressions) carry no event time. In a live job they are marked idle
+     * ({@link Untimed}), so the requests alone drive the contact guardrail's event time: their own clock
+     * (Kafka append time) is in another time domain and would, whenever the events went quiet, push event
+     * time far ahead of the data. A bounded run holds every decision until the contact topics are read to
+     * their end.
      */
     static WatermarkStrategy<RawRecord> contactWatermarks(MailflowConfig config) {
-        if (config.get(MailflowOptions.BOUNDED)) {
-            return WatermarkStrategy.noWatermarks();
-        }
-        return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(Duration.ofSeconds(1))
-                .withTimestampAssigner((r, previous) -> r.sourceTimestamp())
-                .withIdleness(Duration.ofSeconds(5));
+        return config.get(MailflowOptions.BOUNDED) ? WatermarkStrategy.noWatermarks() : Untimed.watermarks();
     }
 
     static WatermarkStrategy<Event> watermarks(MailflowConfig config) {

@@ -11,7 +11,6 @@ public final class Uids {
     public static final String WATERMARKS = "event-watermarks";
     public static final String DEDUPLICATE = "deduplicate-events";
     public static final String SESSION_WINDOW = "session-window";
-    public static final String ABANDONED_CART = "abandoned-cart-trigger";
     public static final String PARSE_PROFILES = "parse-profiles";
     public static final String PROFILE_JOIN = "profile-join";
     public static final String RENDER = "render-email";
@@ -31,7 +30,7 @@ public final class Uids {
     public static final String SCORES_SINK = "scores-sink";
     public static final String PROPENSITY_MODELS_SINK = "propensity-models-sink";
     public static final String MODEL_METRICS_SINK = "model-metrics-sink";
-    // ---- Campaigns (ABANDONED_CART above is retired: its state moved to CAMPAIGN_TRIGGERS) ----
+    // ---- Campaigns ----
     public static final String CAMPAIGNS_SOURCE = "campaigns-source";
     public static final String PARSE_CAMPAIGNS = "parse-campaigns";
     public static final String CAMPAIGN_CONTROL = "campaign-control";

@@ -143,9 +143,14 @@ class ComposeFileTest {
     }
 
     @Test
-    void composeInterpolatesNothing() {
-        // A single '$' would be replaced by Compose before the shell sees it; every one here is meant for the shell.
-        assertThat(composeText.replace("$$", "")).doesNotContain("$");
+    void composeInterpolatesOnlyTheSecretsFromTheCallersEnvironment() {
+        // A single '$' would be replaced by Compose before the shell sees it; every one here is meant for the
+        // shell, except the secrets, which Compose takes from the environment of `docker compose up`.
+        String secrets = "\\$\\{MAILFLOW_(LINK_SECRET|SMTP_PASSWORD):[?-][^}]*\\}";
+        assertThat(composeText.replace("$$", "").replaceAll(secrets, "")).doesNotContain("$");
+        assertThat(services.path("taskmanager").path("environment").path("MAILFLOW_LINK_SECRET").asText())
+                .startsWith("${MAILFLOW_LINK_SECRET:?");
+        assertThat(composeText).doesNotContainPattern("MAILFLOW_LINK_SECRET: *[^$ ]");
     }
 
     @Test
