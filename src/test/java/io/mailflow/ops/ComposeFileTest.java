@@ -150,7 +150,7 @@ class ComposeFileTest {
         assertThat(composeText.replace("$$", "").replaceAll(secrets, "")).doesNotContain("$");
         assertThat(services.path("taskmanager").path("environment").path("MAILFLOW_LINK_SECRET").asText())
                 .startsWith("${MAILFLOW_LINK_SECRET:?");
-        assertThat(composeText).doesNotContainPattern("MAILFLOW_LINK_SECRET: *[^$ ]");
+        assertThat(composeText).doesNotContainPattern("\\n *MAILFLOW_LINK_SECRET: *[^$ ]");
     }
 
     @Test
