@@ -60,7 +60,8 @@ public final class CampaignPipeline {
             Source<RawRecord, ?, ?> campaignSource,
             DataStream<SessionSummary> sessions,
             DataStream<Event> events,
-            ModelOutputs models) {
+            ModelOutputs models,
+            DataStream<String> erasures) {
         // ---- campaign definitions ----
         SingleOutputStreamOperator<CampaignUpdate> updates = env
                 .fromSource(campaignSource, Untimed.watermarks(), "campaigns")
@@ -106,7 +107,8 @@ public final class CampaignPipeline {
                                 .map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_EVENTS).name("events as trigger signals"),
                         models.segments().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SEGMENTS).name("segments as trigger signals"),
                         models.scores().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SCORES).name("scores as trigger signals"),
-                        models.features().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_FEATURES).name("features as trigger signals"));
+                        models.features().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_FEATURES).name("features as trigger signals"),
+                        erasures.map(UserSignal::erasure).returns(signal).uid(Uids.SIGNAL_ERASURES).name("erasures as trigger signals"));
 
         TriggerSettings settings = new TriggerSettings(
                 config.get(ABANDONED_CART_DELAY).toMillis(),

@@ -100,6 +100,10 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void processElement(UserSignal s, ReadOnlyContext ctx, Collector<EmailRequest> out) throws Exception {
+        if (s.erase()) {
+            forget();
+            return;
+        }
         List<CampaignDefinition> campaigns = campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
         if (campaigns.isEmpty()) {
             return;
@@ -115,6 +119,20 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
         } else if (s.features() != null) {
             updateFacts(current().withFeatures(s.features().vector(), s.features().asOf()), ctx);
         }
+    }
+
+    /**
+     * GDPR erasure: drops every piece of this user's state, pending triggers included. Timers cannot be
+     * listed, so those already registered stay and find nothing when they fire.
+     */
+    private void forget() {
+        pending.clear();
+        activity.clear();
+        views.clear();
+        lastActivity.clear();
+        facts.clear();
+        purchased.clear();
+        exposure.clear();
     }
 
     private void onSession(SessionSummary s, List<CampaignDefinition> campaigns, ReadOnlyContext ctx) throws Exception {

@@ -39,12 +39,16 @@ public final class DemoMain {
     /** The campaigns the demo runs: all six triggers (see docs/campaigns.md). */
     static final String DEFAULT_CAMPAIGNS = "classpath:campaigns/default-campaigns.yaml";
 
+    /** Held so the logger keeps its level: Flink ML's BLAS logs a harmless fallback warning otherwise. */
+    private static final java.util.logging.Logger NETLIB = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
     private DemoMain() {}
 
     public static void main(String[] args) throws Exception {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "mailflow-demo-log4j2.properties");
         }
+        NETLIB.setLevel(java.util.logging.Level.SEVERE);
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);

@@ -2,6 +2,7 @@ package io.mailflow.guardrails;
 
 import io.mailflow.job.Tags;
 import io.mailflow.model.AddressedRequest;
+import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.EmailRequest;
 import java.time.DateTimeException;
@@ -18,7 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -37,7 +38,7 @@ import org.apache.flink.util.Collector;
  * State is cleared as it stops mattering: a deferred request when released or dropped, a log entry at
  * its {@code keepUntil} (cap window, cooldown or duplicate retention, whichever is longest).
  */
-public final class GuardrailFunction extends KeyedProcessFunction<String, AddressedRequest, AddressedRequest> {
+public final class GuardrailFunction extends KeyedCoProcessFunction<String, AddressedRequest, ContactUpdate, AddressedRequest> {
     private static final long serialVersionUID = 1L;
 
     private final GuardrailPolicy policy;
@@ -61,7 +62,7 @@ public final class GuardrailFunction extends KeyedProcessFunction<String, Addres
     }
 
     @Override
-    public void processElement(AddressedRequest a, Context ctx, Collector<AddressedRequest> out) throws Exception {
+    public void processElement1(AddressedRequest a, Context ctx, Collector<AddressedRequest> out) throws Exception {
         EmailRequest r = a.request().withTemplate(a.request().templateFor(a.recipient().locale()));
         AddressedRequest resolved = new AddressedRequest(r, a.recipient());
         long now = r.triggeredAt();
@@ -71,6 +72,31 @@ public final class GuardrailFunction extends KeyedProcessFunction<String, Addres
             return;
         }
         decide(resolved, now, now, ctx, out);
+    }
+
+    /**
+     * A suppression or an erasure arriving while sends are deferred (quiet hours, caps) cancels them: a
+     * deferred e-mail must not reach someone who unsubscribed, complained or asked to be forgotten in the
+     * meantime. An erasure also forgets the user's send log.
+     */
+    @Override
+    public void processElement2(ContactUpdate update, Context ctx, Collector<AddressedRequest> out) throws Exception {
+        if (update.kind() == ContactUpdate.Kind.PROFILE) {
+            return;
+        }
+        List<Deferred> cancelled = new ArrayList<>();
+        deferred.values().forEach(cancelled::add);
+        for (Deferred d : cancelled) {
+            EmailRequest r = d.request().request();
+            dropped.inc();
+            ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED,
+                    "user " + (update.kind() == ContactUpdate.Kind.ERASE ? "erased" : "suppressed (" + update.reason() + ")"),
+                    d.firstSeen(), 0L));
+        }
+        deferred.clear();
+        if (update.kind() == ContactUpdate.Kind.ERASE) {
+            log.clear();
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.job.Uids;
 import io.mailflow.model.AddressedRequest;
+import io.mailflow.model.ContactUpdate;
 import java.time.Duration;
 import java.time.LocalTime;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -29,9 +30,11 @@ public final class Guardrails {
     }
 
     /** Keyed by user; the released requests continue to rendering, decisions leave through {@code Tags.CAMPAIGN_EVENTS}. */
-    public static SingleOutputStreamOperator<AddressedRequest> attach(DataStream<AddressedRequest> addressed, MailflowConfig config) {
+    public static SingleOutputStreamOperator<AddressedRequest> attach(
+            DataStream<AddressedRequest> addressed, DataStream<ContactUpdate> suppressions, MailflowConfig config) {
         return addressed
                 .keyBy(a -> a.request().userId())
+                .connect(suppressions.keyBy(ContactUpdate::userId))
                 .process(new GuardrailFunction(policy(config)))
                 .uid(Uids.GUARDRAILS)
                 .name("guardrails (caps, quiet hours, cooldown)");

@@ -129,10 +129,7 @@ public final class MailflowTopology {
         // ---- models: features, segments, propensity ----
         ModelOutputs models = ModelPipeline.attach(sessions, purchases, config);
 
-        CampaignOutputs campaigns = CampaignPipeline.attach(env, config, sources.campaigns(), sessions, unique, models);
-        DataStream<EmailRequest> requests = campaigns.requests();
-
-        // ---- e-mail ----
+        // ---- contacts: profiles, suppressions, erasures ----
         SingleOutputStreamOperator<ContactUpdate> profiles = env
                 .fromSource(sources.profiles(), contactWatermarks(config), "profiles")
                 .setParallelism(1) // one partition: a reader without one would hold event time back
@@ -147,13 +144,30 @@ public final class MailflowTopology {
                 .process(new ParseSuppressionsFunction())
                 .uid(Uids.PARSE_SUPPRESSIONS)
                 .name("parse suppressions");
+        DataStream<ContactUpdate> contacts = profiles.union(suppressionEvents);
+        DataStream<String> erasures = contacts
+                .filter(c -> c.kind() == ContactUpdate.Kind.ERASE)
+                .uid(Uids.ERASURES)
+                .name("erasures")
+                .map(ContactUpdate::userId)
+                .uid(Uids.ERASED_IDS)
+                .name("erased users");
+        DataStream<ContactUpdate> suppressionsAndErasures = contacts
+                .filter(c -> c.kind() != ContactUpdate.Kind.PROFILE)
+                .uid(Uids.SUPPRESSION_UPDATES)
+                .name("suppressions and erasures");
+
+        CampaignOutputs campaigns = CampaignPipeline.attach(env, config, sources.campaigns(), sessions, unique, models, erasures);
+        DataStream<EmailRequest> requests = campaigns.requests();
+
+        // ---- e-mail ----
         SingleOutputStreamOperator<AddressedRequest> addressed = requests
                 .keyBy(EmailRequest::userId)
-                .connect(profiles.union(suppressionEvents).keyBy(ContactUpdate::userId))
+                .connect(contacts.keyBy(ContactUpdate::userId))
                 .process(new ProfileJoinFunction(config.get(MailflowOptions.PROFILE_GRACE)))
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
-        SingleOutputStreamOperator<AddressedRequest> allowed = Guardrails.attach(addressed, config);
+        SingleOutputStreamOperator<AddressedRequest> allowed = Guardrails.attach(addressed, suppressionsAndErasures, config);
         SingleOutputStreamOperator<RenderedEmail> rendered = allowed
                 .process(new RenderFunction(composerSettings(config)))
                 .uid(Uids.RENDER)

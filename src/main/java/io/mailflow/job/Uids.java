@@ -41,6 +41,10 @@ public final class Uids {
     public static final String SIGNAL_SCORES = "trigger-signal-scores";
     public static final String SIGNAL_FEATURES = "trigger-signal-features";
     public static final String CAMPAIGN_TRIGGERS = "campaign-triggers";
+    public static final String SIGNAL_ERASURES = "trigger-signal-erasures";
+    public static final String ERASURES = "contact-erasures";
+    public static final String ERASED_IDS = "contact-erasures-ids";
+    public static final String SUPPRESSION_UPDATES = "contact-suppressions";
     public static final String SEGMENT_ACTIVITY = "segment-activity";
     public static final String RECOMMENDATION_TRAINER = "recommendation-trainer";
     public static final String RECOMMENDATION_CONTROL = "recommendation-control";

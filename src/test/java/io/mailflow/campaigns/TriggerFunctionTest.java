@@ -87,6 +87,19 @@ class TriggerFunctionTest {
     // ---- abandoned cart: the walking skeleton's rules, now as a campaign ----
 
     @Test
+    void anErasureForgetsEverythingAndCancelsPendingTriggers() throws Exception {
+        start(CART);
+        long end = BEGINNING + 10 * ONE_MINUTE;
+        session(session("u1", BEGINNING, end, 1, 0));
+        assertThat(operator.numKeyedStateEntries()).isPositive();
+
+        harness.processElement(UserSignal.erasure("u1"), end + 1);
+        assertThat(operator.numKeyedStateEntries()).isZero();
+        harness.watermark(end + 2 * ONE_HOUR);
+        assertThat(requests()).as("the pending abandoned cart of an erased user is not e-mailed").isEmpty();
+    }
+
+    @Test
     void abandonedCartEmailsWhenNoPurchaseWithinTheDelay() throws Exception {
         start(CART);
         long end = BEGINNING + 10 * ONE_MINUTE;

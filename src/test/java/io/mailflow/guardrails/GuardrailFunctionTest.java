@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import io.mailflow.model.ContactUpdate;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class GuardrailFunctionTest {
     static final long NOON = at("2025-06-10T10:00:00Z"); // 12:00 in Berlin
     static final SendRules NO_RULES = SendRules.none();
 
-    private KeyedOneInputStreamOperatorTestHarness<String, AddressedRequest, AddressedRequest> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, AddressedRequest, ContactUpdate, AddressedRequest> harness;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -37,8 +39,8 @@ class GuardrailFunctionTest {
     void start(int maxPerDay, boolean deferByDefault) throws Exception {
         GuardrailPolicy policy = new GuardrailPolicy(new FrequencyCap(maxPerDay, DAY),
                 new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)), deferByDefault, 3 * DAY);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new GuardrailFunction(policy)),
-                a -> a.request().userId(), Types.STRING);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new GuardrailFunction(policy)),
+                a -> a.request().userId(), ContactUpdate::userId, Types.STRING);
         harness.open();
     }
 
@@ -49,7 +51,7 @@ class GuardrailFunctionTest {
     }
 
     void send(AddressedRequest a) throws Exception {
-        harness.processElement(a, a.request().triggeredAt());
+        harness.processElement1(a, a.request().triggeredAt());
     }
 
     List<String> released() {
@@ -69,7 +71,7 @@ class GuardrailFunctionTest {
     }
 
     void assertCleared() throws Exception {
-        harness.processWatermark(Long.MAX_VALUE - 1);
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE - 1));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -96,10 +98,27 @@ class GuardrailFunctionTest {
         assertThat(released()).containsExactly("ny@" + t);
         assertThat(events()).contains("berlin:DEFERRED:quiet hours in Europe/Berlin", "sh:DEFERRED:quiet hours in Asia/Shanghai");
 
-        harness.processWatermark(at("2025-06-11T00:00:00Z")); // 08:00 Shanghai
+        harness.processBothWatermarks(new Watermark(at("2025-06-11T00:00:00Z"))); // 08:00 Shanghai
         assertThat(released()).containsExactly("ny@" + t, "sh@" + at("2025-06-11T00:00:00Z"));
-        harness.processWatermark(at("2025-06-11T06:00:00Z")); // 08:00 Berlin (CEST)
+        harness.processBothWatermarks(new Watermark(at("2025-06-11T06:00:00Z"))); // 08:00 Berlin (CEST)
         assertThat(released()).endsWith("berlin@" + at("2025-06-11T06:00:00Z"));
+        assertCleared();
+    }
+
+    @Test
+    void anUnsubscribeOrErasureWhileDeferredCancelsTheSend() throws Exception {
+        start(3, true);
+        long t = at("2025-06-10T20:00:00Z"); // 22:00 Berlin: quiet hours
+        send(request("r1", "c", "ann", "Europe/Berlin", t, NO_RULES, false));
+        send(request("r2", "c", "eve", "Europe/Berlin", t, NO_RULES, false));
+        assertThat(events()).contains("r1:DEFERRED:quiet hours in Europe/Berlin", "r2:DEFERRED:quiet hours in Europe/Berlin");
+
+        harness.processElement2(ContactUpdate.suppress("ann", "UNSUBSCRIBED", t + 1), t + 1);
+        harness.processElement2(ContactUpdate.erase("eve", t + 2), t + 2);
+        harness.processBothWatermarks(new Watermark(at("2025-06-11T12:00:00Z")));
+
+        assertThat(released()).isEmpty();
+        assertThat(events()).contains("r1:DROPPED:user suppressed (UNSUBSCRIBED)", "r2:DROPPED:user erased");
         assertCleared();
     }
 
@@ -108,9 +127,9 @@ class GuardrailFunctionTest {
         start(3, true);
         long t = at("2025-03-29T22:30:00Z"); // 23:30 CET, the night clocks go forward
         send(request("r", "c", "ann", "Europe/Berlin", t, NO_RULES, false));
-        harness.processWatermark(at("2025-03-30T05:59:59Z"));
+        harness.processBothWatermarks(new Watermark(at("2025-03-30T05:59:59Z")));
         assertThat(released()).isEmpty();
-        harness.processWatermark(at("2025-03-30T06:00:00Z")); // 08:00 CEST, not 07:00 UTC
+        harness.processBothWatermarks(new Watermark(at("2025-03-30T06:00:00Z"))); // 08:00 CEST, not 07:00 UTC
         assertThat(released()).containsExactly("r@" + at("2025-03-30T06:00:00Z"));
     }
 
@@ -134,7 +153,7 @@ class GuardrailFunctionTest {
         send(request("c", "c3", "ann", "UTC", NOON + 2 * H, NO_RULES, false)); // third within a day
         assertThat(released()).containsExactly("a@" + NOON, "b@" + (NOON + H));
         assertThat(events()).contains("c:DEFERRED:frequency cap");
-        harness.processWatermark(NOON + DAY);
+        harness.processBothWatermarks(new Watermark(NOON + DAY));
         assertThat(released()).containsExactly("a@" + NOON, "b@" + (NOON + H), "c@" + (NOON + DAY));
         assertCleared();
     }
@@ -155,7 +174,7 @@ class GuardrailFunctionTest {
         send(request("a", "c1", "ann", "UTC", at("2025-06-10T06:00:00Z") + 16 * H, NO_RULES, false)); // 22:00: quiet
         send(request("b", "c2", "bob", "UTC", evening, NO_RULES, false));
         send(request("c", "c3", "bob", "UTC", evening + H, NO_RULES, false)); // cap: 18:00 next day
-        harness.processWatermark(at("2025-06-12T00:00:00Z"));
+        harness.processBothWatermarks(new Watermark(at("2025-06-12T00:00:00Z")));
         assertThat(released()).contains("a@" + at("2025-06-11T08:00:00Z"), "c@" + (evening + DAY));
     }
 
@@ -170,7 +189,7 @@ class GuardrailFunctionTest {
         send(request("k1", "k", "ann", "UTC", NOON, cooldown, false));
         send(request("k2", "k", "ann", "UTC", NOON + DAY, cooldown, false)); // within the 2-day cooldown: dropped
         assertThat(events()).contains("a2:DEFERRED:campaign frequency cap", "x1:RELEASED", "k2:DROPPED:cooldown of campaign k");
-        harness.processWatermark(NOON + DAY);
+        harness.processBothWatermarks(new Watermark(NOON + DAY));
         assertThat(released()).contains("a2@" + (NOON + DAY));
         assertCleared();
     }
@@ -193,7 +212,7 @@ class GuardrailFunctionTest {
         long night = at("2025-06-10T23:00:00Z");
         send(request("q", "c", "bob", "UTC", night, NO_RULES, false));
         send(request("q", "c", "bob", "UTC", night, NO_RULES, false)); // duplicate while deferred
-        harness.processWatermark(night + DAY);
+        harness.processBothWatermarks(new Watermark(night + DAY));
         assertThat(released()).containsExactly("r@" + NOON, "q@" + at("2025-06-11T08:00:00Z"));
         assertThat(events()).contains("r:DROPPED:duplicate request id", "q:DROPPED:duplicate request id");
     }
@@ -204,13 +223,13 @@ class GuardrailFunctionTest {
         long night = at("2025-06-10T23:00:00Z");
         send(request("low", "c1", "ann", "UTC", night, new SendRules(1, 0, 0, 0, ""), false));
         send(request("high", "c2", "ann", "UTC", night + 1, new SendRules(9, 0, 0, 0, ""), false));
-        harness.processWatermark(at("2025-06-11T08:00:00Z"));
+        harness.processBothWatermarks(new Watermark(at("2025-06-11T08:00:00Z")));
         // both were due at 08:00; the higher priority goes first, the other waits for the cap
         assertThat(released()).containsExactly("high@" + at("2025-06-11T08:00:00Z"));
         for (int i = 0; i < 3; i++) {
             send(request("more" + i, "c3", "ann", "UTC", at("2025-06-11T09:00:00Z") + i, NO_RULES, false));
         }
-        harness.processWatermark(at("2025-06-20T00:00:00Z"));
+        harness.processBothWatermarks(new Watermark(at("2025-06-20T00:00:00Z")));
         assertThat(events()).anySatisfy(e -> assertThat(e).contains("beyond the maximum deferral"));
         assertCleared();
     }
