@@ -126,9 +126,6 @@ public final class MailflowTopology {
                 .uid(Uids.PURCHASES)
                 .name("purchases");
 
-        // ---- models: features, segments, propensity ----
-        ModelOutputs models = ModelPipeline.attach(sessions, purchases, config);
-
         // ---- contacts: profiles, suppressions, erasures ----
         SingleOutputStreamOperator<ContactUpdate> profiles = env
                 .fromSource(sources.profiles(), contactWatermarks(config), "profiles")
@@ -156,6 +153,9 @@ public final class MailflowTopology {
                 .filter(c -> c.kind() != ContactUpdate.Kind.PROFILE)
                 .uid(Uids.SUPPRESSION_UPDATES)
                 .name("suppressions and erasures");
+
+        // ---- models: features, segments, propensity ----
+        ModelOutputs models = ModelPipeline.attach(sessions, purchases, erasures, config);
 
         CampaignOutputs campaigns = CampaignPipeline.attach(env, config, sources.campaigns(), sessions, unique, models, erasures);
         DataStream<EmailRequest> requests = campaigns.requests();
