@@ -41,8 +41,11 @@ public record DecayedCounts(List<String> keys, double[] weights, long updatedAt)
         double g = decay(at, t, halfLifeMs);
         add.forEach((k, v) -> m.merge(k, v * g, Double::sum));
         List<Map.Entry<String, Double>> sorted = new ArrayList<>(m.entrySet());
-        // ties broken by key so that the kept set does not depend on hash order (replays are reproducible)
-        sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        // Sorting on every update was the largest cost of the whole job in a profile (the trainer runs at
+        // parallelism 1): sort only when the cap forces a choice; top() orders the published lists.
+        if (sorted.size() > cap) {
+            sorted.sort(HEAVIEST_FIRST);
+        }
         int n = Math.min(cap, sorted.size());
         List<String> k = new ArrayList<>(n);
         double[] w = new double[n];
@@ -55,7 +58,22 @@ public record DecayedCounts(List<String> keys, double[] weights, long updatedAt)
 
     /** The {@code n} heaviest keys as a published list. */
     public RecoList top(String listKey, int n, long version, long asOf) {
-        int m = Math.min(n, keys.size()); // keys are kept sorted by weight by add()
-        return new RecoList(listKey, List.copyOf(keys.subList(0, m)), Arrays.copyOf(weights, m), version, asOf);
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            sorted.add(Map.entry(keys.get(i), weights[i]));
+        }
+        sorted.sort(HEAVIEST_FIRST);
+        int m = Math.min(n, sorted.size());
+        List<String> k = new ArrayList<>(m);
+        double[] w = new double[m];
+        for (int i = 0; i < m; i++) {
+            k.add(sorted.get(i).getKey());
+            w[i] = sorted.get(i).getValue();
+        }
+        return new RecoList(listKey, List.copyOf(k), w, version, asOf);
     }
+
+    /** Heaviest first; ties broken by key so that results do not depend on hash order (replays are reproducible). */
+    private static final java.util.Comparator<Map.Entry<String, Double>> HEAVIEST_FIRST =
+            Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
 }
