@@ -2,6 +2,11 @@ package io.mailflow.ops;
 
 import io.mailflow.campaigns.Pending;
 import io.mailflow.features.UserHistory;
+import io.mailflow.guardrails.Deferred;
+import io.mailflow.guardrails.SendLog;
+import io.mailflow.guardrails.SentEntry;
+import io.mailflow.model.EmailRequest;
+import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
 import io.mailflow.segmentation.KMeansModel;
 import java.util.ArrayList;
@@ -30,8 +35,26 @@ import org.apache.flink.util.Collector;
 public final class StateReaders {
     private StateReaders() {}
 
-    /** One user's de-duplication ids ({@code DeduplicateFunction}, uid {@code deduplicate-events}). */
-    public record SeenIds(String userId, int count) {}
+    /**
+     * One user's de-duplication ids ({@code DeduplicateFunction}, uid {@code deduplicate-events}): how many,
+     * the event time of the next sweep ({@code event-ids-sweep}, null if none) and whether its event-time
+     * timer is registered.
+     */
+    public record SeenIds(String userId, int count, Long sweepAt, boolean sweepTimerRegistered) {}
+
+    /**
+     * One user's contact state in the profile join ({@code ProfileJoinFunction}, uid {@code profile-join}):
+     * the profile and suppression (either may be null) and how many requests wait for their decision,
+     * each decision with its event-time timer.
+     */
+    public record ContactRow(String userId, UserProfile profile, Suppression suppression, int requestsWaiting,
+            boolean waitingTimersRegistered) {}
+
+    /** One user's guardrail state ({@code GuardrailFunction}, uid {@code guardrails}): recent releases and deferred requests. */
+    public record GuardrailRow(String userId, List<SentEntry> sent, List<DeferredRow> deferred) {}
+
+    /** A request the guardrails deferred, and whether the event-time timer of its next look is registered. */
+    public record DeferredRow(String requestId, long until, boolean timerRegistered, Deferred deferred) {}
 
     /** One trigger waiting for its campaign's delay and whether its event-time timer is registered ({@code TriggerFunction}). */
     public record PendingTriggerRow(String userId, long dueAt, boolean timerRegistered, Pending pending) {}
@@ -49,10 +72,12 @@ public final class StateReaders {
 
     public static final class Dedup extends KeyedStateReaderFunction<String, SeenIds> {
         private transient MapState<String, Long> seen;
+        private transient ValueState<Long> sweepAt;
 
         @Override
         public void open(OpenContext ctx) {
             seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG));
+            sweepAt = getRuntimeContext().getState(new ValueStateDescriptor<>("event-ids-sweep", Types.LONG));
         }
 
         @Override
@@ -61,7 +86,8 @@ public final class StateReaders {
             for (String ignored : seen.keys()) {
                 n++;
             }
-            out.collect(new SeenIds(user, n));
+            Long sweep = sweepAt.value();
+            out.collect(new SeenIds(user, n, sweep, sweep != null && ctx.registeredEventTimeTimers().contains(sweep)));
         }
     }
 
@@ -71,7 +97,7 @@ public final class StateReaders {
         @Override
         public void open(OpenContext ctx) {
             pending = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("pending-triggers", Types.STRING, TypeInformation.of(Pending.class)));
+                    new MapStateDescriptor<>("pending-triggers", Types.STRING, Types.POJO(Pending.class)));
         }
 
         @Override
@@ -84,18 +110,56 @@ public final class StateReaders {
         }
     }
 
-    public static final class Profiles extends KeyedStateReaderFunction<String, UserProfile> {
+    /** The profile join's keyed state: profile, suppression and the requests waiting for their decision. */
+    public static final class Contacts extends KeyedStateReaderFunction<String, ContactRow> {
         private transient ValueState<UserProfile> profile;
+        private transient ValueState<Suppression> suppression;
+        private transient MapState<Long, List<EmailRequest>> waiting;
 
         @Override
         public void open(OpenContext ctx) {
             profile = getRuntimeContext().getState(new ValueStateDescriptor<>("profile", UserProfile.class));
+            suppression = getRuntimeContext().getState(new ValueStateDescriptor<>("suppression", Suppression.class));
+            waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                    "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class))));
         }
 
         @Override
-        public void readKey(String user, Context ctx, Collector<UserProfile> out) throws Exception {
-            if (profile.value() != null) {
-                out.collect(profile.value());
+        public void readKey(String user, Context ctx, Collector<ContactRow> out) throws Exception {
+            int n = 0;
+            boolean timers = true;
+            for (Map.Entry<Long, List<EmailRequest>> e : waiting.entries()) {
+                n += e.getValue().size();
+                timers &= ctx.registeredEventTimeTimers().contains(e.getKey());
+            }
+            if (profile.value() != null || suppression.value() != null || n > 0) {
+                out.collect(new ContactRow(user, profile.value(), suppression.value(), n, timers));
+            }
+        }
+    }
+
+    /** The guardrails' keyed state: the send log and the deferred requests with their timers. */
+    public static final class Guardrails extends KeyedStateReaderFunction<String, GuardrailRow> {
+        private transient ValueState<SendLog> log;
+        private transient MapState<String, Deferred> deferred;
+
+        @Override
+        public void open(OpenContext ctx) {
+            log = getRuntimeContext().getState(new ValueStateDescriptor<>("send-log", Types.POJO(SendLog.class)));
+            deferred = getRuntimeContext().getMapState(new MapStateDescriptor<>("deferred", Types.STRING, Types.POJO(Deferred.class)));
+        }
+
+        @Override
+        public void readKey(String user, Context ctx, Collector<GuardrailRow> out) throws Exception {
+            List<DeferredRow> rows = new ArrayList<>();
+            for (Map.Entry<String, Deferred> e : deferred.entries()) {
+                long until = e.getValue().until();
+                rows.add(new DeferredRow(e.getKey(), until, ctx.registeredEventTimeTimers().contains(until), e.getValue()));
+            }
+            SendLog l = log.value();
+            List<SentEntry> sent = l == null ? List.of() : List.copyOf(l.entries());
+            if (!sent.isEmpty() || !rows.isEmpty()) {
+                out.collect(new GuardrailRow(user, sent, rows));
             }
         }
     }

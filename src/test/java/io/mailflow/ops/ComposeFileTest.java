@@ -172,6 +172,10 @@ class ComposeFileTest {
         assertThat(job.get(MailflowOptions.KAFKA_BOOTSTRAP)).isEqualTo("kafka:19092");
         assertThat(job.get(MailflowOptions.SMTP_HOST)).isEqualTo("mailpit");
         assertThat(services.path("mailpit").path("ports").toString()).contains(":" + job.get(MailflowOptions.SMTP_PORT) + "\"");
+        // A job without a campaign sends nothing: the stack loads the default campaigns, and they are valid.
+        assertThat(job.get(MailflowOptions.CAMPAIGNS_FILE)).isEqualTo("classpath:campaigns/default-campaigns.yaml");
+        assertThat(io.mailflow.campaigns.CampaignPipeline.initialCampaigns(job)).extracting(c -> c.id())
+                .contains("abandoned-cart");
     }
 
     @Test
