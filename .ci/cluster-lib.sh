@@ -9,9 +9,11 @@
 #
 # then call cluster_prepare, start_services, start_jobmanager, start_taskmanager, await_cluster.
 
-# The job signs its links with this secret; MailflowJob's main reads it when `flink run` builds the job
-# (in the CLI's JVM), so it must be in the environment of the CLI as well as of the TaskManager.
-export MAILFLOW_LINK_SECRET=cluster-test-link-secret-0123456789
+# Secrets are read from the environment (MailflowJob.requireLinkSecret on the client, EmailComposer on
+# the TaskManagers), never from configuration: a link secret made up for this run, exported to the CLI
+# and the cluster's JVMs, written into no file.
+MAILFLOW_LINK_SECRET="$TAG-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export MAILFLOW_LINK_SECRET
 
 ROOT=$PWD
 rm -rf "$WORK"

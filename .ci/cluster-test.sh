@@ -4,7 +4,9 @@
 # broker and a capturing SMTP server, all on 127.0.0.1. The job jar built by `mvn package` is
 # submitted with the Flink CLI, stopped with a savepoint and resubmitted from it, as an operator would:
 #
-#   1. submit; produce events; abandoned carts are e-mailed          (io.mailflow.ops.ClusterScenario)
+#   0. a submission without MAILFLOW_LINK_SECRET is refused by the entry point
+#   1. submit with the abandoned-cart campaign (campaigns.file); produce events; abandoned carts are
+#      e-mailed                                                       (io.mailflow.ops.ClusterScenario)
 #   2. stop --savepointPath; run -s: pending carts, de-duplication ids and models carry on, no e-mail
 #      is lost or sent twice
 #   3. stop --savepointPath; run -s -p 1: the state is redistributed to another parallelism
@@ -12,6 +14,10 @@
 #
 # Needs target/mailflow-<version>.jar and target/test-classes (mvn verify builds both). Prints the
 # time each step took. Only processes it started are stopped, by PID, on exit.
+#
+# Secrets are read from the environment (MailflowJob.requireLinkSecret on the client, EmailComposer on
+# the TaskManagers), never from configuration: the script makes up a link secret for this run and exports
+# it to the CLI and the cluster's JVMs; it is written into no file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TAG=cluster-test
@@ -32,8 +38,19 @@ await_cluster 2
 passed "session cluster up: $(rest /overview)"
 scenario job-config
 
+# ---- 0: the link secret is required at submission ------------------------------------------------
+if grep -rqF "$MAILFLOW_LINK_SECRET" "$WORK/conf" "$WORK/job.yaml"; then fail "the link secret was written into a configuration file"; fi
+step "flink run without MAILFLOW_LINK_SECRET (must be refused)"
+if OUT=$(MAILFLOW_LINK_SECRET='' flink run -d -m "127.0.0.1:$REST_PORT" "$JAR" --config "$WORK/job.yaml" 2>&1); then
+  fail "a job was submitted without MAILFLOW_LINK_SECRET"
+fi
+echo "$OUT" | grep -q "Set the environment variable MAILFLOW_LINK_SECRET" || { echo "$OUT" | tail -n 30; fail "refused, but not for the missing link secret"; }
+rest /jobs/overview | grep -q '"jid"' && fail "a job runs although its submission was refused"
+passed "submission without MAILFLOW_LINK_SECRET refused by the entry point"
+grep -q '^campaigns.file: ' "$WORK/job.yaml" || fail "job.yaml gives the job no campaign: it would send nothing"
+
 # ---- 1: first deployment -------------------------------------------------------------------------
-step "flink run -d (first deployment)"
+step "flink run -d (first deployment, campaign $(sed -n 's/^campaigns.file: //p' "$WORK/job.yaml"))"
 JOB=$(submit "$JAR" --config "$WORK/job.yaml") || fail "flink run failed"
 [ -n "$JOB" ] || fail "flink run printed no job id"
 await_running "$JOB"

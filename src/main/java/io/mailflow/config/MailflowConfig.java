@@ -39,7 +39,7 @@ public final class MailflowConfig implements Serializable {
         return builder().build();
     }
 
-    /** Parses {@code --config file} and {@code --key value} arguments; the password comes from the environment. */
+    /** Parses {@code --config file} and {@code --key value} arguments. */
     public static MailflowConfig fromArgs(String[] args) {
         Map<String, String> cli = parseArgs(args);
         Builder builder = builder();
@@ -48,8 +48,8 @@ public final class MailflowConfig implements Serializable {
             builder.setAll(readYaml(Path.of(file)));
         }
         builder.setAll(cli);
-        builder.smtpPassword(System.getenv(MailflowOptions.SMTP_PASSWORD_ENV));
-        builder.linkSecret(System.getenv(MailflowOptions.LINK_SECRET_ENV));
+        // Secrets are not read here: the task managers read them from their own environment when the
+        // operators open, so they never travel inside the job graph.
         return builder.build();
     }
 
@@ -63,12 +63,18 @@ public final class MailflowConfig implements Serializable {
         return v == null ? option.defaultValue() : (T) v;
     }
 
-    /** The SMTP password from the environment, or empty. Never part of {@link #toString()}. */
+    /**
+     * An SMTP password set programmatically (tests, the demo), or empty: then the task managers read
+     * {@code MAILFLOW_SMTP_PASSWORD} from their environment. Never part of {@link #toString()}.
+     */
     public String smtpPassword() {
         return smtpPassword == null ? "" : smtpPassword;
     }
 
-    /** The link-signing secret from the environment, or empty. Never part of {@link #toString()}. */
+    /**
+     * A link-signing secret set programmatically (tests, the demo), or empty: then the task managers
+     * read {@code MAILFLOW_LINK_SECRET} from their environment. Never part of {@link #toString()}.
+     */
     public String linkSecret() {
         return linkSecret == null ? "" : linkSecret;
     }

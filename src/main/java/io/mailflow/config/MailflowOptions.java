@@ -251,6 +251,75 @@ public final class MailflowOptions {
             "stats.allowed-lateness", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(7),
             "A statistics window fires again with corrected counts for funnel events up to this late; later ones become dead letters.");
 
+    // ---- Campaigns ----
+    // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.
+    public static final Option<String> TOPIC_CAMPAIGNS = nonEmpty(
+            "topic.campaigns", "mailflow.campaigns", "Input control topic of campaign definitions (JSON or YAML, compacted, keyed by campaign id).");
+    public static final Option<String> TOPIC_CAMPAIGN_STATUS = nonEmpty(
+            "topic.campaign-status", "mailflow.campaign-status", "Output topic of campaign definitions applied (ACTIVE, PAUSED, DELETED), ignored (STALE) or rejected with the reason.");
+    public static final Option<String> TOPIC_CAMPAIGN_EVENTS = nonEmpty(
+            "topic.campaign-events", "mailflow.campaign-events", "Output topic of guardrail decisions per request: RELEASED, HOLDOUT (exposure without e-mail, for lift), DEFERRED, DROPPED.");
+    public static final Option<String> CAMPAIGNS_FILE = string(
+            "campaigns.file", "", "Campaign definitions in force from the start (a file path or classpath:name); control-topic updates override them. Empty: none.");
+    public static final Option<Duration> CAMPAIGNS_USER_STATE_TTL = duration(
+            "campaigns.user-state-ttl",
+            Duration.ofDays(90),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
+            "The trigger operator forgets a user's segment, score, features and purchased items this long (event time) after their last update.");
+    public static final Option<Duration> CAMPAIGNS_ATTRIBUTION_WINDOW = duration(
+            "campaigns.attribution-window",
+            Duration.ofDays(3),
+            Duration.ofMinutes(1),
+            Duration.ofDays(90),
+            "A purchase this soon after an e-mail request counts as a conversion of its variant (Thompson sampling).");
+    public static final Option<LimitAction> GUARDRAILS_ON_LIMIT = Option.choice(
+            "guardrails.on-limit", LimitAction.DEFER, LimitAction.class, "What a frequency cap or quiet hours do to a send that is not allowed now: defer it to the next allowed moment, or drop it (campaigns may override).");
+    public static final Option<Integer> GUARDRAILS_MAX_PER_USER = integer(
+            "guardrails.max-per-user", 3, 0, 1000, "Global frequency cap: most e-mails per user within guardrails.cap-window, all campaigns together (0: no cap).");
+    public static final Option<Duration> GUARDRAILS_CAP_WINDOW = duration(
+            "guardrails.cap-window",
+            Duration.ofDays(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(365),
+            "Rolling window of the global frequency cap.");
+    public static final Option<Duration> GUARDRAILS_QUIET_START = duration(
+            "guardrails.quiet-hours-start",
+            Duration.ofHours(21),
+            Duration.ZERO,
+            Duration.ofDays(1),
+            "Start of quiet hours as time after local midnight in the recipient's time zone (equal to the end: no quiet hours).");
+    public static final Option<Duration> GUARDRAILS_QUIET_END = duration(
+            "guardrails.quiet-hours-end",
+            Duration.ofHours(8),
+            Duration.ZERO,
+            Duration.ofDays(1),
+            "End of quiet hours as time after local midnight in the recipient's time zone.");
+    public static final Option<Duration> GUARDRAILS_MAX_DEFER = duration(
+            "guardrails.max-defer",
+            Duration.ofDays(3),
+            Duration.ZERO,
+            Duration.ofDays(30),
+            "A send that would be deferred further than this after its trigger is dropped instead.");
+    public static final Option<Integer> RECO_PER_EMAIL =
+            integer("recommendations.per-email", 6, 0, 50, "Recommended items in each e-mail.");
+    public static final Option<Integer> RECO_NEIGHBOURS =
+            integer("recommendations.neighbours", 20, 1, 200, "Top-K neighbours per item (and top items per segment) the recommendation model publishes.");
+    public static final Option<Integer> RECO_MAX_CANDIDATES = integer(
+            "recommendations.max-candidates", 100, 10, 10_000, "Co-occurring items remembered per item (the heaviest are kept; bounds the model's state).");
+    public static final Option<Duration> RECO_HALF_LIFE = duration(
+            "recommendations.decay-half-life",
+            Duration.ofDays(7),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
+            "Event-time half-life of co-occurrence and popularity counts.");
+    public static final Option<Duration> RECO_PUBLISH_INTERVAL = duration(
+            "recommendations.publish-interval",
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(1),
+            Duration.ofDays(1),
+            "The recommendation model publishes the lists that changed this often (event time).");
+
     private static final List<Option<?>> ALL = collect();
 
     private MailflowOptions() {}
@@ -278,6 +347,12 @@ public final class MailflowOptions {
     public enum Ledger {
         KAFKA,
         NONE
+    }
+
+    /** What a guardrail does with a send that is not allowed now. */
+    public enum LimitAction {
+        DEFER,
+        DROP
     }
 
     /** Transport security of the SMTP connection. */

@@ -105,7 +105,9 @@ public final class SmtpMailClient implements MailClient {
             closeQuietly();
             transport = session.getTransport();
             if (settings.authenticated()) {
-                transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
+                String password = settings.password().isEmpty()
+                        ? System.getenv(io.mailflow.config.MailflowOptions.SMTP_PASSWORD_ENV) : settings.password();
+                transport.connect(settings.host(), settings.port(), settings.username(), password);
             } else {
                 transport.connect();
             }

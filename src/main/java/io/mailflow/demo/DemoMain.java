@@ -36,6 +36,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class DemoMain {
     private static final String PREFIX = "demo";
+    /** The campaigns the demo runs: all six triggers (see docs/campaigns.md). */
+    static final String DEFAULT_CAMPAIGNS = "classpath:campaigns/default-campaigns.yaml";
+
+    /** Held so the logger keeps its level: Flink ML's BLAS logs a harmless fallback warning otherwise. */
+    private static final java.util.logging.Logger NETLIB = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
 
     private DemoMain() {}
 
@@ -43,6 +48,7 @@ public final class DemoMain {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "mailflow-demo-log4j2.properties");
         }
+        NETLIB.setLevel(java.util.logging.Level.SEVERE);
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
@@ -140,6 +146,10 @@ public final class DemoMain {
                     .set("topic.engagement", PREFIX + ".engagement")
                     .set("topic.campaign-stats", PREFIX + ".campaign-stats")
                     .set("topic.engagement-features", PREFIX + ".engagement-features")
+                    .set("topic.campaigns", PREFIX + ".campaigns")
+                    .set("topic.campaign-status", PREFIX + ".campaign-status")
+                    .set("topic.campaign-events", PREFIX + ".campaign-events")
+                    .set("campaigns.file", DEFAULT_CAMPAIGNS)
                     .set("job.bounded", Boolean.toString(options.replay() != null))
                     .set("smtp.host", "127.0.0.1")
                     .set("smtp.port", Integer.toString(smtp.port()))

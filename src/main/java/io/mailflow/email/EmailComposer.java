@@ -35,7 +35,9 @@ public final class EmailComposer {
 
     public EmailComposer(Settings settings) {
         this.settings = settings;
-        this.tokens = new SignedTokens(settings.linkSecret());
+        String secret = settings.linkSecret().isEmpty()
+                ? System.getenv(io.mailflow.config.MailflowOptions.LINK_SECRET_ENV) : settings.linkSecret();
+        this.tokens = new SignedTokens(secret);
         String base = settings.trackingBaseUrl().replaceAll("/+$", "");
         this.tracker = new LinkTracker(base, settings.openPixel());
         this.unsubscribeMailbox = settings.unsubscribeMailto().isBlank()

@@ -104,6 +104,15 @@ public final class TemplateRenderer {
             }
         }
         ctx.put("items", items);
+        List<Map<String, Object>> recs = new ArrayList<>();
+        if (r.recommendations() != null) {
+            for (io.mailflow.model.Recommendation rec : r.recommendations()) {
+                recs.add(Map.of("itemId", rec.itemId(), "source", rec.source()));
+            }
+        }
+        ctx.put("recommendations", recs);
+        ctx.put("trigger", r.trigger() == null ? "" : r.trigger());
+        ctx.put("variant", r.variant() == null ? "" : r.variant());
         ctx.put("itemCount", items.size());
         ctx.put("total", money(total));
         return ctx;

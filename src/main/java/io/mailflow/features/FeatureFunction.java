@@ -12,7 +12,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -28,7 +28,7 @@ import org.apache.flink.util.Collector;
  * merged exactly ({@link OnlineStandardizer#merge}); after a scale-up an instance that receives none
  * starts from scratch and catches up.
  */
-public final class FeatureFunction extends KeyedProcessFunction<String, SessionSummary, UserFeatures>
+public final class FeatureFunction extends KeyedCoProcessFunction<String, SessionSummary, String, UserFeatures>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -58,7 +58,7 @@ public final class FeatureFunction extends KeyedProcessFunction<String, SessionS
     }
 
     @Override
-    public void processElement(SessionSummary session, Context ctx, Collector<UserFeatures> out) throws Exception {
+    public void processElement1(SessionSummary session, Context ctx, Collector<UserFeatures> out) throws Exception {
         UserHistory updated = extractor.update(history.value(), session);
         history.update(updated);
         double[] vector = extractor.vector(updated);
@@ -69,6 +69,12 @@ public final class FeatureFunction extends KeyedProcessFunction<String, SessionS
                 vector,
                 OnlineStandardizer.standardize(standardizer, vector),
                 FeatureVector.VERSION));
+    }
+
+    /** Input 2 is the ids of users erased on request (GDPR): their history is forgotten. */
+    @Override
+    public void processElement2(String erasedUser, Context ctx, Collector<UserFeatures> out) {
+        history.clear();
     }
 
     @Override

@@ -13,6 +13,8 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.io.KafkaIO;
+import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
@@ -35,9 +37,20 @@ public final class MailflowJob {
 
     public static void main(String[] args) throws Exception {
         MailflowConfig config = MailflowConfig.fromArgs(args);
+        requireLinkSecret(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, config);
         env.execute("mailflow");
+    }
+
+    /** Fails at submission, not at the first e-mail, when the link-signing secret is missing. */
+    static void requireLinkSecret(MailflowConfig config) {
+        String secret = config.linkSecret().isEmpty() ? System.getenv(MailflowOptions.LINK_SECRET_ENV) : config.linkSecret();
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalArgumentException("Set the environment variable " + MailflowOptions.LINK_SECRET_ENV
+                    + " to a secret of at least 16 characters (on the client and the task managers): it signs"
+                    + " unsubscribe and tracked links.");
+        }
     }
 
     /** Builds the production topology (Kafka in and out, SMTP) on {@code env}. */
@@ -55,7 +68,8 @@ public final class MailflowJob {
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), ""),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"),
-                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT), "-engagement"));
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT), "-engagement"),
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CAMPAIGNS), "-campaigns"));
     }
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -91,7 +105,11 @@ public final class MailflowJob {
                     f.engagementFeatures().sinkTo(KafkaIO.<EngagementFeatures>jsonSink(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES),
                                     EngagementFeatures::userId))
                             .uid(Uids.ENGAGEMENT_FEATURES_SINK).name("engagement features to Kafka");
-                });
+                },
+                s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))
+                        .uid(Uids.CAMPAIGN_STATUS_SINK).name("campaign status to Kafka"),
+                s -> s.sinkTo(KafkaIO.<CampaignEvent>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), CampaignEvent::userId))
+                        .uid(Uids.CAMPAIGN_EVENTS_SINK).name("campaign events to Kafka"));
     }
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */

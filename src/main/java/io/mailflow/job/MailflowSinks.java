@@ -1,5 +1,7 @@
 package io.mailflow.job;
 
+import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
@@ -23,4 +25,7 @@ public record MailflowSinks(
         Consumer<DataStream<Suppression>> suppressions,
         Consumer<DataStream<SendOutcomeFunction.AuditRecord>> audit,
         Consumer<ModelOutputs> models,
-        Consumer<FeedbackOutputs> feedback) {}
+        Consumer<FeedbackOutputs> feedback,
+
+        Consumer<DataStream<CampaignStatus>> campaignStatus,
+        Consumer<DataStream<CampaignEvent>> campaignEvents) {}

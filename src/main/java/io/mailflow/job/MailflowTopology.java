@@ -1,6 +1,5 @@
 package io.mailflow.job;
 
-import static io.mailflow.config.MailflowOptions.ABANDONED_CART_DELAY;
 import static io.mailflow.config.MailflowOptions.DEDUP_TTL;
 import static io.mailflow.config.MailflowOptions.DELIVERY_CAPACITY;
 import static io.mailflow.config.MailflowOptions.DELIVERY_THREADS;
@@ -16,7 +15,8 @@ import static io.mailflow.config.MailflowOptions.SESSION_MAX_ITEMS;
 import static io.mailflow.config.MailflowOptions.SHOP_URL;
 import static io.mailflow.config.MailflowOptions.TEMPLATE_DIR;
 
-import io.mailflow.campaigns.AbandonedCartFunction;
+import io.mailflow.campaigns.CampaignOutputs;
+import io.mailflow.campaigns.CampaignPipeline;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.AsyncEmailSender;
 import io.mailflow.delivery.MailClientFactory;
@@ -26,12 +26,14 @@ import io.mailflow.delivery.SendLedgerFactory;
 import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.guardrails.Guardrails;
 import io.mailflow.email.RenderFunction;
 import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.feedback.FeedbackPipeline;
 import io.mailflow.ingestion.DeduplicateFunction;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.ingestion.ParseEventsFunction;
+import io.mailflow.io.Untimed;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.EmailRequest;
@@ -66,10 +68,11 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
  * The Mailflow data flow, independent of where data comes from and goes to:
  *
  * <pre>
- * events -> parse/validate -> watermarks -> dedup -> session windows -> abandoned-cart trigger
- *        -> profile join -> render (Velocity) -> async SMTP send -> send results
+ * events -> parse/validate -> watermarks -> dedup -> session windows -> campaign triggers
+ *        -> profile join -> guardrails -> render (Velocity) -> async SMTP send -> send results
  * sessions + purchases -> features -> k-means segments, FTRL propensity scores ({@link ModelPipeline})
  * send results + engagement + purchases -> suppressions, attribution, campaign statistics ({@link FeedbackPipeline})
+ * campaign control topic + recommendation model --broadcast--> campaign triggers ({@link CampaignPipeline})
  * </pre>
  *
  * Every rejected record along the way leaves through the dead-letter output with its reason.
@@ -123,36 +126,49 @@ public final class MailflowTopology {
                 .uid(Uids.PURCHASES)
                 .name("purchases");
 
-        // ---- models: features, segments, propensity ----
-        ModelOutputs models = ModelPipeline.attach(sessions, purchases, config);
-
-        DataStream<EmailRequest> requests = sessions
-                .keyBy(SessionSummary::userId)
-                .connect(purchases.keyBy(Event::userId))
-                .process(new AbandonedCartFunction(config.get(ABANDONED_CART_DELAY), config.get(SESSION_GAP)))
-                .uid(Uids.ABANDONED_CART)
-                .name("abandoned-cart trigger");
-
-        // ---- e-mail ----
+        // ---- contacts: profiles, suppressions, erasures ----
         SingleOutputStreamOperator<ContactUpdate> profiles = env
                 .fromSource(sources.profiles(), contactWatermarks(config), "profiles")
+                .setParallelism(1) // one partition: a reader without one would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction())
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
         SingleOutputStreamOperator<ContactUpdate> suppressionEvents = env
                 .fromSource(sources.suppressions(), contactWatermarks(config), "suppressions")
+                .setParallelism(1)
                 .uid(Uids.SUPPRESSIONS_SOURCE)
                 .process(new ParseSuppressionsFunction())
                 .uid(Uids.PARSE_SUPPRESSIONS)
                 .name("parse suppressions");
+        DataStream<ContactUpdate> contacts = profiles.union(suppressionEvents);
+        DataStream<String> erasures = contacts
+                .filter(c -> c.kind() == ContactUpdate.Kind.ERASE)
+                .uid(Uids.ERASURES)
+                .name("erasures")
+                .map(ContactUpdate::userId)
+                .uid(Uids.ERASED_IDS)
+                .name("erased users");
+        DataStream<ContactUpdate> suppressionsAndErasures = contacts
+                .filter(c -> c.kind() != ContactUpdate.Kind.PROFILE)
+                .uid(Uids.SUPPRESSION_UPDATES)
+                .name("suppressions and erasures");
+
+        // ---- models: features, segments, propensity ----
+        ModelOutputs models = ModelPipeline.attach(sessions, purchases, erasures, config);
+
+        CampaignOutputs campaigns = CampaignPipeline.attach(env, config, sources.campaigns(), sessions, unique, models, erasures);
+        DataStream<EmailRequest> requests = campaigns.requests();
+
+        // ---- e-mail ----
         SingleOutputStreamOperator<AddressedRequest> addressed = requests
                 .keyBy(EmailRequest::userId)
-                .connect(profiles.union(suppressionEvents).keyBy(ContactUpdate::userId))
+                .connect(contacts.keyBy(ContactUpdate::userId))
                 .process(new ProfileJoinFunction(config.get(MailflowOptions.PROFILE_GRACE)))
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
-        SingleOutputStreamOperator<RenderedEmail> rendered = addressed
+        SingleOutputStreamOperator<AddressedRequest> allowed = Guardrails.attach(addressed, suppressionsAndErasures, config);
+        SingleOutputStreamOperator<RenderedEmail> rendered = allowed
                 .process(new RenderFunction(composerSettings(config)))
                 .uid(Uids.RENDER)
                 .name("render e-mail");
@@ -193,7 +209,8 @@ public final class MailflowTopology {
                         addressed.getSideOutput(Tags.DEAD_LETTERS),
                         rendered.getSideOutput(Tags.DEAD_LETTERS),
                         results.getSideOutput(Tags.DEAD_LETTERS),
-                        feedback.deadLetters());
+                        feedback.deadLetters(),
+                        campaigns.deadLetters());
         sinks.sessions().accept(sessions);
         sinks.sendResults().accept(results);
         sinks.deadLetters().accept(deadLetters);
@@ -203,13 +220,11 @@ public final class MailflowTopology {
                 .union(addressed.getSideOutput(ProfileJoinFunction.ERASURES), feedback.suppressions()));
         sinks.audit().accept(results.getSideOutput(SendOutcomeFunction.AUDIT));
         sinks.feedback().accept(feedback);
+        sinks.campaignStatus().accept(campaigns.status());
+        sinks.campaignEvents().accept(allowed.getSideOutput(Tags.CAMPAIGN_EVENTS));
     }
 
     static EmailComposer.Settings composerSettings(MailflowConfig config) {
-        if (config.linkSecret().length() < 16) {
-            throw new IllegalArgumentException("Set the environment variable " + MailflowOptions.LINK_SECRET_ENV
-                    + " to a secret of at least 16 characters: it signs unsubscribe and tracked links.");
-        }
         return new EmailComposer.Settings(
                 config.get(TEMPLATE_DIR),
                 config.get(FROM_ADDRESS),
@@ -222,16 +237,14 @@ public final class MailflowTopology {
     }
 
     /**
-     * Contact topics (profiles, suppressions) are stamped with their Kafka append time and go idle when
-     * quiet, so they never hold back event time; a bounded run instead holds decisions until their end.
+     * Contact topics (profiles, suppressions) carry no event time. In a live job they are marked idle
+     * ({@link Untimed}), so the requests alone drive the contact guardrail's event time: their own clock
+     * (Kafka append time) is in another time domain and would, whenever the events went quiet, push event
+     * time far ahead of the data. A bounded run holds every decision until the contact topics are read to
+     * their end.
      */
     static WatermarkStrategy<RawRecord> contactWatermarks(MailflowConfig config) {
-        if (config.get(MailflowOptions.BOUNDED)) {
-            return WatermarkStrategy.noWatermarks();
-        }
-        return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(Duration.ofSeconds(1))
-                .withTimestampAssigner((r, previous) -> r.sourceTimestamp())
-                .withIdleness(Duration.ofSeconds(5));
+        return config.get(MailflowOptions.BOUNDED) ? WatermarkStrategy.noWatermarks() : Untimed.watermarks();
     }
 
     static WatermarkStrategy<Event> watermarks(MailflowConfig config) {

@@ -8,6 +8,11 @@ import org.apache.flink.util.OutputTag;
 public final class Tags {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     public static final OutputTag<Event> LATE_EVENTS = new OutputTag<>("late-events") {};
+    /** Campaign definitions accepted, applied, ignored or rejected (see io.mailflow.campaigns.CampaignStatus). */
+    public static final OutputTag<io.mailflow.campaigns.CampaignStatus> CAMPAIGN_STATUS =
+            new OutputTag<>("campaign-status") {};
+    /** What the guardrails did with each request: released, holdout, deferred, dropped. */
+    public static final OutputTag<io.mailflow.model.CampaignEvent> CAMPAIGN_EVENTS = new OutputTag<>("campaign-events") {};
 
     private Tags() {}
 }

@@ -11,7 +11,6 @@ public final class Uids {
     public static final String WATERMARKS = "event-watermarks";
     public static final String DEDUPLICATE = "deduplicate-events";
     public static final String SESSION_WINDOW = "session-window";
-    public static final String ABANDONED_CART = "abandoned-cart-trigger";
     public static final String PARSE_PROFILES = "parse-profiles";
     public static final String PROFILE_JOIN = "profile-join";
     public static final String RENDER = "render-email";
@@ -31,6 +30,27 @@ public final class Uids {
     public static final String SCORES_SINK = "scores-sink";
     public static final String PROPENSITY_MODELS_SINK = "propensity-models-sink";
     public static final String MODEL_METRICS_SINK = "model-metrics-sink";
+    // ---- Campaigns ----
+    public static final String CAMPAIGNS_SOURCE = "campaigns-source";
+    public static final String PARSE_CAMPAIGNS = "parse-campaigns";
+    public static final String CAMPAIGN_CONTROL = "campaign-control";
+    public static final String SIGNAL_SESSIONS = "trigger-signal-sessions";
+    public static final String SIGNAL_EVENTS = "trigger-signal-events";
+    public static final String SIGNAL_EVENTS_FILTER = "trigger-signal-events-filter";
+    public static final String SIGNAL_SEGMENTS = "trigger-signal-segments";
+    public static final String SIGNAL_SCORES = "trigger-signal-scores";
+    public static final String SIGNAL_FEATURES = "trigger-signal-features";
+    public static final String CAMPAIGN_TRIGGERS = "campaign-triggers";
+    public static final String SIGNAL_ERASURES = "trigger-signal-erasures";
+    public static final String ERASURES = "contact-erasures";
+    public static final String ERASED_IDS = "contact-erasures-ids";
+    public static final String SUPPRESSION_UPDATES = "contact-suppressions";
+    public static final String SEGMENT_ACTIVITY = "segment-activity";
+    public static final String RECOMMENDATION_TRAINER = "recommendation-trainer";
+    public static final String RECOMMENDATION_CONTROL = "recommendation-control";
+    public static final String GUARDRAILS = "guardrails";
+    public static final String CAMPAIGN_STATUS_SINK = "campaign-status-sink";
+    public static final String CAMPAIGN_EVENTS_SINK = "campaign-events-sink";
 
     public static final String ENGAGEMENT_SOURCE = "engagement-source";
     public static final String PARSE_ENGAGEMENT = "parse-engagement";

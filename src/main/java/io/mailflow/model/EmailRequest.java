@@ -1,10 +1,32 @@
 package io.mailflow.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A decision to e-mail a user, with the reason it exists. {@code requestId} is derived
  * deterministically from the trigger, so one trigger never yields two different requests.
+ *
+ * @param requestId {@code RequestIds.of(campaignId, userId, triggering fact)}
+ * @param campaignId the campaign that decided to send
+ * @param trigger the trigger type, e.g. {@code ABANDONED_CART}
+ * @param templateId the variant's default template; {@code localeTemplates} may override it per locale
+ * @param userId the recipient's user id
+ * @param triggeredAt event time at which the trigger fired
+ * @param sessionKey the triggering session, or another key of the triggering fact
+ * @param items the trigger's context items (the abandoned cart, the browsed item, the purchase)
+ * @param currency currency of the items' prices, or null
+ * @param campaignVersion version of the campaign definition that fired
+ * @param variant the experiment variant the user is assigned to
+ * @param holdout true if the user is in the campaign's holdout group: tracked for lift, never mailed
+ * @param segment the user's segment when the trigger fired, or null if not yet known
+ * @param segmentModelVersion version of the k-means model that assigned {@code segment}, or null
+ * @param score the user's purchase propensity when the trigger fired, or null if not yet known
+ * @param scoreModelVersion version of the propensity model that computed {@code score}, or null
+ * @param recommendations ranked items for the e-mail, best first
+ * @param localeTemplates per-locale template overrides of the variant (locale tag to template id)
+ * @param rules the campaign's guardrail parameters
+ * @param scheduledAt event time at which the guardrails released it (equals {@code triggeredAt} unless deferred)
  */
 public record EmailRequest(
         String requestId,
@@ -15,4 +37,60 @@ public record EmailRequest(
         long triggeredAt,
         String sessionKey,
         List<LineItem> items,
-        String currency) {}
+        String currency,
+        long campaignVersion,
+        String variant,
+        boolean holdout,
+        Integer segment,
+        Long segmentModelVersion,
+        Double score,
+        Long scoreModelVersion,
+        List<Recommendation> recommendations,
+        Map<String, String> localeTemplates,
+        SendRules rules,
+        long scheduledAt) {
+
+    /** A request without experiment, model or recommendation context (tests and simple producers). */
+    public EmailRequest(
+            String requestId,
+            String campaignId,
+            String trigger,
+            String templateId,
+            String userId,
+            long triggeredAt,
+            String sessionKey,
+            List<LineItem> items,
+            String currency) {
+        this(requestId, campaignId, trigger, templateId, userId, triggeredAt, sessionKey, items, currency,
+                0L, "default", false, null, null, null, null, List.of(), Map.of(), SendRules.none(), triggeredAt);
+    }
+
+    /** The template for a recipient's locale: an exact locale override, then its language's, then the default. */
+    public String templateFor(String locale) {
+        if (locale != null && localeTemplates != null && !localeTemplates.isEmpty()) {
+            String exact = localeTemplates.get(locale);
+            if (exact != null) {
+                return exact;
+            }
+            int dash = locale.indexOf('-');
+            if (dash > 0 && localeTemplates.containsKey(locale.substring(0, dash))) {
+                return localeTemplates.get(locale.substring(0, dash));
+            }
+        }
+        return templateId;
+    }
+
+    /** This request with another template (resolved for the recipient's locale). */
+    public EmailRequest withTemplate(String template) {
+        return new EmailRequest(requestId, campaignId, trigger, template, userId, triggeredAt, sessionKey, items, currency,
+                campaignVersion, variant, holdout, segment, segmentModelVersion, score, scoreModelVersion,
+                recommendations, localeTemplates, rules, scheduledAt);
+    }
+
+    /** This request released by the guardrails at {@code at} (event time). */
+    public EmailRequest scheduled(long at) {
+        return new EmailRequest(requestId, campaignId, trigger, templateId, userId, triggeredAt, sessionKey, items, currency,
+                campaignVersion, variant, holdout, segment, segmentModelVersion, score, scoreModelVersion,
+                recommendations, localeTemplates, rules, at);
+    }
+}

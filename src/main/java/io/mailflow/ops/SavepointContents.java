@@ -1,10 +1,15 @@
 package io.mailflow.ops;
 
+import io.mailflow.campaigns.CampaignDefinition;
+import io.mailflow.campaigns.Descriptors;
 import io.mailflow.features.StandardizerState;
 import io.mailflow.job.Uids;
+import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
+import io.mailflow.ops.StateReaders.ContactRow;
+import io.mailflow.ops.StateReaders.GuardrailRow;
 import io.mailflow.ops.StateReaders.HistoryRow;
-import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LogRegModel;
@@ -31,15 +36,23 @@ import org.apache.flink.util.CloseableIterator;
  * Everything Mailflow keeps in a savepoint, read with the State Processor API in one local job.
  * Operators absent from the savepoint (e.g. a bootstrapped one holding only models) read as empty.
  *
+ * @param contacts the profile join's state per user: profile, suppression, requests waiting
+ * @param seenIds the de-duplication ids per user
+ * @param pendingTriggers campaign triggers waiting for their delay, with their timers
+ * @param campaigns campaign definitions in the trigger engine's broadcast state (published on the
+ *     control topic; those of {@code campaigns.file} are not state)
+ * @param guardrails the guardrails' send logs and deferred requests per user
  * @param kmeansTrainer the k-means trainer's model (null if none)
  * @param kmeansServing the model in the segment assigners' broadcast state (null if none)
  * @param propensityServing the model in the scorers' broadcast state (null if none)
  * @param ftrl the propensity trainer's accumulators (null if none)
  */
 public record SavepointContents(
-        List<UserProfile> profiles,
+        List<ContactRow> contacts,
         List<SeenIds> seenIds,
-        List<PendingCartRow> pendingCarts,
+        List<PendingTriggerRow> pendingTriggers,
+        List<CampaignDefinition> campaigns,
+        List<GuardrailRow> guardrails,
         List<HistoryRow> histories,
         List<StandardizerState> standardizers,
         KMeansModel kmeansTrainer,
@@ -58,13 +71,18 @@ public record SavepointContents(
         SavepointLoader.loadSavepointMetadata(path).getOperatorStates().forEach(o -> present.add(o.getOperatorID()));
         Reads r = new Reads();
         if (present.contains(id(Uids.PROFILE_JOIN))) {
-            r.profiles = sp.readKeyedState(OperatorIdentifier.forUid(Uids.PROFILE_JOIN), new StateReaders.Profiles()).collectAsync();
+            r.contacts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.PROFILE_JOIN), new StateReaders.Contacts()).collectAsync();
         }
         if (present.contains(id(Uids.DEDUPLICATE))) {
             r.seen = sp.readKeyedState(OperatorIdentifier.forUid(Uids.DEDUPLICATE), new StateReaders.Dedup()).collectAsync();
         }
-        if (present.contains(id(Uids.ABANDONED_CART))) {
-            r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.ABANDONED_CART), new StateReaders.PendingCarts()).collectAsync();
+        if (present.contains(id(Uids.CAMPAIGN_TRIGGERS))) {
+            r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS), new StateReaders.PendingTriggers()).collectAsync();
+            r.campaigns = sp.readBroadcastState(OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS), Descriptors.CAMPAIGNS.getName(),
+                    Types.STRING, Types.POJO(CampaignDefinition.class)).collectAsync();
+        }
+        if (present.contains(id(Uids.GUARDRAILS))) {
+            r.guardrails = sp.readKeyedState(OperatorIdentifier.forUid(Uids.GUARDRAILS), new StateReaders.Guardrails()).collectAsync();
         }
         if (present.contains(id(ModelUids.FEATURES))) {
             r.histories = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.FEATURES), new StateReaders.Histories()).collectAsync();
@@ -88,16 +106,29 @@ public record SavepointContents(
         }
         env.execute("read savepoint " + path);
         return new SavepointContents(
-                drain(r.profiles), drain(r.seen), drain(r.carts), drain(r.histories), drain(r.standardizers),
+                drain(r.contacts), drain(r.seen), drain(r.carts), values(drain(r.campaigns)), drain(r.guardrails),
+                drain(r.histories), drain(r.standardizers),
                 first(drain(r.kmeans)), first(values(drain(r.kmeansServing))), first(values(drain(r.propensityServing))),
                 first(drain(r.ftrl)));
     }
 
+    /** The users' profiles in the profile join. */
+    public List<UserProfile> profiles() {
+        return contacts.stream().map(ContactRow::profile).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The suppressions in the profile join (bounced, complained, unsubscribed, erased users). */
+    public List<Suppression> suppressions() {
+        return contacts.stream().map(ContactRow::suppression).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The open iterators of one read. */
     private static final class Reads {
-        CloseableIterator<UserProfile> profiles;
+        CloseableIterator<ContactRow> contacts;
         CloseableIterator<SeenIds> seen;
-        CloseableIterator<PendingCartRow> carts;
+        CloseableIterator<PendingTriggerRow> carts;
+        CloseableIterator<Tuple2<String, CampaignDefinition>> campaigns;
+        CloseableIterator<GuardrailRow> guardrails;
         CloseableIterator<HistoryRow> histories;
         CloseableIterator<StandardizerState> standardizers;
         CloseableIterator<KMeansModel> kmeans;

@@ -4,9 +4,11 @@ import io.mailflow.features.FeatureExtractor;
 import io.mailflow.features.FeatureVector;
 import io.mailflow.features.OnlineStandardizer;
 import io.mailflow.features.StandardizerState;
+import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
+import io.mailflow.ops.StateReaders.GuardrailRow;
 import io.mailflow.ops.StateReaders.HistoryRow;
-import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import io.mailflow.scoring.ModelPipeline;
 import io.mailflow.segmentation.KMeansModel;
@@ -38,11 +40,13 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
             long sessions,
             String lastSessionEnd,
             int seenEventIds,
-            int pendingCarts,
-            String nextCartDue,
+            int pendingTriggers,
+            String nextTriggerDue,
             boolean profile,
             Boolean consent,
-            String locale) {}
+            String locale,
+            String suppressed,
+            int deferredSends) {}
 
     public static SavepointReport of(SavepointContents c) {
         KMeansModel kmeans = c.kmeansTrainer() != null ? c.kmeansTrainer() : c.kmeansServing();
@@ -59,13 +63,17 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
 
         Map<String, HistoryRow> histories = c.histories().stream().collect(Collectors.toMap(HistoryRow::userId, h -> h));
         Map<String, Integer> seen = c.seenIds().stream().collect(Collectors.toMap(SeenIds::userId, SeenIds::count));
-        Map<String, List<PendingCartRow>> carts = c.pendingCarts().stream().collect(Collectors.groupingBy(PendingCartRow::userId));
+        Map<String, List<PendingTriggerRow>> carts = c.pendingTriggers().stream().collect(Collectors.groupingBy(PendingTriggerRow::userId));
         Map<String, UserProfile> profiles = c.profiles().stream().collect(Collectors.toMap(UserProfile::userId, p -> p));
+        Map<String, Suppression> suppressions = c.suppressions().stream().collect(Collectors.toMap(Suppression::userId, s -> s));
+        Map<String, GuardrailRow> guardrails = c.guardrails().stream().collect(Collectors.toMap(GuardrailRow::userId, g -> g));
         TreeMap<String, Boolean> users = new TreeMap<>();
         histories.keySet().forEach(u -> users.put(u, true));
         seen.keySet().forEach(u -> users.put(u, true));
         carts.keySet().forEach(u -> users.put(u, true));
         profiles.keySet().forEach(u -> users.put(u, true));
+        suppressions.keySet().forEach(u -> users.put(u, true));
+        guardrails.keySet().forEach(u -> users.put(u, true));
 
         Map<Integer, Long> segmentSizes = new TreeMap<>();
         List<UserRow> rows = new java.util.ArrayList<>();
@@ -79,26 +87,39 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
                 distance = nearest.distance(segment, z);
                 segmentSizes.merge(segment, 1L, Long::sum);
             }
-            List<PendingCartRow> userCarts = carts.getOrDefault(u, List.of());
+            List<PendingTriggerRow> userCarts = carts.getOrDefault(u, List.of());
             UserProfile p = profiles.get(u);
+            Suppression sup = suppressions.get(u);
+            GuardrailRow g = guardrails.get(u);
             rows.add(new UserRow(
                     u, segment, distance,
                     h == null ? 0 : h.history().totalSessions(),
                     h == null ? null : Instant.ofEpochMilli(h.history().lastSessionEnd()).toString(),
                     seen.getOrDefault(u, 0),
                     userCarts.size(),
-                    userCarts.stream().mapToLong(PendingCartRow::dueAt).min().stream()
+                    userCarts.stream().mapToLong(PendingTriggerRow::dueAt).min().stream()
                             .mapToObj(t -> Instant.ofEpochMilli(t).toString()).findFirst().orElse(null),
-                    p != null, p == null ? null : p.consent(), p == null ? null : p.locale()));
+                    p != null, p == null ? null : p.consent(), p == null ? null : p.locale(),
+                    sup == null ? null : sup.reason(), g == null ? 0 : g.deferred().size()));
         }
 
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("users", users.size());
         stats.put("profiles", c.profiles().size());
+        stats.put("suppressions", c.suppressions().size());
+        stats.put("requestsWaitingForContacts", c.contacts().stream().mapToLong(StateReaders.ContactRow::requestsWaiting).sum());
         stats.put("usersWithSeenEventIds", c.seenIds().size());
         stats.put("seenEventIds", c.seenIds().stream().mapToLong(SeenIds::count).sum());
-        stats.put("pendingCarts", c.pendingCarts().size());
-        stats.put("pendingCartsWithoutTimer", c.pendingCarts().stream().filter(p -> !p.timerRegistered()).count());
+        stats.put("seenEventIdSweepsWithoutTimer", c.seenIds().stream().filter(s -> s.count() > 0 && !s.sweepTimerRegistered()).count());
+        stats.put("pendingTriggers", c.pendingTriggers().size());
+        stats.put("pendingTriggersWithoutTimer", c.pendingTriggers().stream().filter(p -> !p.timerRegistered()).count());
+        stats.put("pendingTriggersByCampaign", c.pendingTriggers().stream()
+                .collect(Collectors.groupingBy(p -> p.pending().campaignId(), TreeMap::new, Collectors.counting())));
+        stats.put("publishedCampaigns", c.campaigns().stream().map(d -> d.id() + " v" + d.version()).sorted().toList());
+        stats.put("guardrailSendLogEntries", c.guardrails().stream().mapToLong(g -> g.sent().size()).sum());
+        stats.put("deferredSends", c.guardrails().stream().mapToLong(g -> g.deferred().size()).sum());
+        stats.put("deferredSendsWithoutTimer", c.guardrails().stream()
+                .mapToLong(g -> g.deferred().stream().filter(d -> !d.timerRegistered()).count()).sum());
         stats.put("featureHistories", c.histories().size());
         stats.put("standardizerCount", standardizer.count());
         stats.put("kmeansVersion", kmeans == null ? null : kmeans.version());
@@ -113,12 +134,14 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
     /** The per-user rows as CSV with a header line. */
     public String csv() {
         StringBuilder sb = new StringBuilder(
-                "userId,segment,segmentDistance,sessions,lastSessionEnd,seenEventIds,pendingCarts,nextCartDue,profile,consent,locale\n");
+                "userId,segment,segmentDistance,sessions,lastSessionEnd,seenEventIds,pendingTriggers,nextTriggerDue,profile,consent,locale,"
+                        + "suppressed,deferredSends\n");
         for (UserRow r : users) {
             sb.append(String.join(",", cell(r.userId()), cell(r.segment()),
                     r.segmentDistance() == null ? "" : String.format(Locale.ROOT, "%.4f", r.segmentDistance()),
-                    cell(r.sessions()), cell(r.lastSessionEnd()), cell(r.seenEventIds()), cell(r.pendingCarts()),
-                    cell(r.nextCartDue()), cell(r.profile()), cell(r.consent()), cell(r.locale()))).append('\n');
+                    cell(r.sessions()), cell(r.lastSessionEnd()), cell(r.seenEventIds()), cell(r.pendingTriggers()),
+                    cell(r.nextTriggerDue()), cell(r.profile()), cell(r.consent()), cell(r.locale()),
+                    cell(r.suppressed()), cell(r.deferredSends()))).append('\n');
         }
         return sb.toString();
     }

@@ -1,7 +1,12 @@
 package io.mailflow.ops;
 
-import io.mailflow.campaigns.PendingCart;
+import io.mailflow.campaigns.Pending;
 import io.mailflow.features.UserHistory;
+import io.mailflow.guardrails.Deferred;
+import io.mailflow.guardrails.SendLog;
+import io.mailflow.guardrails.SentEntry;
+import io.mailflow.model.EmailRequest;
+import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
 import io.mailflow.segmentation.KMeansModel;
 import java.util.ArrayList;
@@ -30,11 +35,29 @@ import org.apache.flink.util.Collector;
 public final class StateReaders {
     private StateReaders() {}
 
-    /** One user's de-duplication ids ({@code DeduplicateFunction}, uid {@code deduplicate-events}). */
-    public record SeenIds(String userId, int count) {}
+    /**
+     * One user's de-duplication ids ({@code DeduplicateFunction}, uid {@code deduplicate-events}): how many,
+     * the event time of the next sweep ({@code event-ids-sweep}, null if none) and whether its event-time
+     * timer is registered.
+     */
+    public record SeenIds(String userId, int count, Long sweepAt, boolean sweepTimerRegistered) {}
 
-    /** One pending abandoned cart and whether its event-time timer is registered ({@code AbandonedCartFunction}). */
-    public record PendingCartRow(String userId, long dueAt, boolean timerRegistered, int recentPurchases, PendingCart cart) {}
+    /**
+     * One user's contact state in the profile join ({@code ProfileJoinFunction}, uid {@code profile-join}):
+     * the profile and suppression (either may be null) and how many requests wait for their decision,
+     * each decision with its event-time timer.
+     */
+    public record ContactRow(String userId, UserProfile profile, Suppression suppression, int requestsWaiting,
+            boolean waitingTimersRegistered) {}
+
+    /** One user's guardrail state ({@code GuardrailFunction}, uid {@code guardrails}): recent releases and deferred requests. */
+    public record GuardrailRow(String userId, List<SentEntry> sent, List<DeferredRow> deferred) {}
+
+    /** A request the guardrails deferred, and whether the event-time timer of its next look is registered. */
+    public record DeferredRow(String requestId, long until, boolean timerRegistered, Deferred deferred) {}
+
+    /** One trigger waiting for its campaign's delay and whether its event-time timer is registered ({@code TriggerFunction}). */
+    public record PendingTriggerRow(String userId, long dueAt, boolean timerRegistered, Pending pending) {}
 
     /** One user's long-lived feature history ({@code FeatureFunction}). */
     public record HistoryRow(String userId, UserHistory history) {}
@@ -48,13 +71,13 @@ public final class StateReaders {
     }
 
     public static final class Dedup extends KeyedStateReaderFunction<String, SeenIds> {
-        private transient MapState<String, Boolean> seen;
+        private transient MapState<String, Long> seen;
+        private transient ValueState<Long> sweepAt;
 
         @Override
         public void open(OpenContext ctx) {
-            MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN);
-            readingTtl(d);
-            seen = getRuntimeContext().getMapState(d);
+            seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG));
+            sweepAt = getRuntimeContext().getState(new ValueStateDescriptor<>("event-ids-sweep", Types.LONG));
         }
 
         @Override
@@ -63,47 +86,80 @@ public final class StateReaders {
             for (String ignored : seen.keys()) {
                 n++;
             }
-            out.collect(new SeenIds(user, n));
+            Long sweep = sweepAt.value();
+            out.collect(new SeenIds(user, n, sweep, sweep != null && ctx.registeredEventTimeTimers().contains(sweep)));
         }
     }
 
-    public static final class PendingCarts extends KeyedStateReaderFunction<String, PendingCartRow> {
-        private transient MapState<Long, PendingCart> pending;
-        private transient MapState<Long, Boolean> purchases;
+    public static final class PendingTriggers extends KeyedStateReaderFunction<String, PendingTriggerRow> {
+        private transient MapState<String, Pending> pending;
 
         @Override
         public void open(OpenContext ctx) {
             pending = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("pending-carts", Types.LONG, TypeInformation.of(PendingCart.class)));
-            purchases = getRuntimeContext().getMapState(new MapStateDescriptor<>("recent-purchases", Types.LONG, Types.BOOLEAN));
+                    new MapStateDescriptor<>("pending-triggers", Types.STRING, Types.POJO(Pending.class)));
         }
 
         @Override
-        public void readKey(String user, Context ctx, Collector<PendingCartRow> out) throws Exception {
-            int recent = 0;
-            for (Long ignored : purchases.keys()) {
-                recent++;
-            }
-            List<Map.Entry<Long, PendingCart>> carts = new ArrayList<>();
-            pending.entries().forEach(carts::add);
-            for (Map.Entry<Long, PendingCart> e : carts) {
-                out.collect(new PendingCartRow(user, e.getKey(), ctx.registeredEventTimeTimers().contains(e.getKey()), recent, e.getValue()));
+        public void readKey(String user, Context ctx, Collector<PendingTriggerRow> out) throws Exception {
+            List<Pending> all = new ArrayList<>();
+            pending.values().forEach(all::add);
+            for (Pending p : all) {
+                out.collect(new PendingTriggerRow(user, p.dueAt(), ctx.registeredEventTimeTimers().contains(p.dueAt()), p));
             }
         }
     }
 
-    public static final class Profiles extends KeyedStateReaderFunction<String, UserProfile> {
+    /** The profile join's keyed state: profile, suppression and the requests waiting for their decision. */
+    public static final class Contacts extends KeyedStateReaderFunction<String, ContactRow> {
         private transient ValueState<UserProfile> profile;
+        private transient ValueState<Suppression> suppression;
+        private transient MapState<Long, List<EmailRequest>> waiting;
 
         @Override
         public void open(OpenContext ctx) {
             profile = getRuntimeContext().getState(new ValueStateDescriptor<>("profile", UserProfile.class));
+            suppression = getRuntimeContext().getState(new ValueStateDescriptor<>("suppression", Suppression.class));
+            waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                    "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class))));
         }
 
         @Override
-        public void readKey(String user, Context ctx, Collector<UserProfile> out) throws Exception {
-            if (profile.value() != null) {
-                out.collect(profile.value());
+        public void readKey(String user, Context ctx, Collector<ContactRow> out) throws Exception {
+            int n = 0;
+            boolean timers = true;
+            for (Map.Entry<Long, List<EmailRequest>> e : waiting.entries()) {
+                n += e.getValue().size();
+                timers &= ctx.registeredEventTimeTimers().contains(e.getKey());
+            }
+            if (profile.value() != null || suppression.value() != null || n > 0) {
+                out.collect(new ContactRow(user, profile.value(), suppression.value(), n, timers));
+            }
+        }
+    }
+
+    /** The guardrails' keyed state: the send log and the deferred requests with their timers. */
+    public static final class Guardrails extends KeyedStateReaderFunction<String, GuardrailRow> {
+        private transient ValueState<SendLog> log;
+        private transient MapState<String, Deferred> deferred;
+
+        @Override
+        public void open(OpenContext ctx) {
+            log = getRuntimeContext().getState(new ValueStateDescriptor<>("send-log", Types.POJO(SendLog.class)));
+            deferred = getRuntimeContext().getMapState(new MapStateDescriptor<>("deferred", Types.STRING, Types.POJO(Deferred.class)));
+        }
+
+        @Override
+        public void readKey(String user, Context ctx, Collector<GuardrailRow> out) throws Exception {
+            List<DeferredRow> rows = new ArrayList<>();
+            for (Map.Entry<String, Deferred> e : deferred.entries()) {
+                long until = e.getValue().until();
+                rows.add(new DeferredRow(e.getKey(), until, ctx.registeredEventTimeTimers().contains(until), e.getValue()));
+            }
+            SendLog l = log.value();
+            List<SentEntry> sent = l == null ? List.of() : List.copyOf(l.entries());
+            if (!sent.isEmpty() || !rows.isEmpty()) {
+                out.collect(new GuardrailRow(user, sent, rows));
             }
         }
     }

@@ -32,10 +32,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Contact updates (profiles, suppressions) travel on their own topics, so they can arrive a little
  * after a request that depends on them; most of all when a job replays a backlog. Each request is
- * therefore decided by an event-time timer at {@code triggeredAt + grace}: by then the watermark of the
- * contact input says every update stamped up to that instant has been seen (the contact sources carry
- * Kafka append-time watermarks and go idle when quiet; in a bounded run the decision waits for the end
- * of the contact topics). A suppression that arrived meanwhile therefore wins over a profile that
+ * therefore decided by an event-time timer at {@code triggeredAt + grace}, which gives updates published
+ * together with the triggering events time to arrive; in a bounded run (a replay) every decision waits
+ * for the end of the contact topics. A suppression that arrived meanwhile wins over a profile that
  * arrived first.
  *
  * <p>A GDPR erasure clears the profile and any request still waiting, and leaves only a suppression
@@ -69,6 +68,11 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
     @Override
     public void processElement1(EmailRequest request, Context ctx, Collector<AddressedRequest> out) throws Exception {
         long decideAt = request.triggeredAt() + graceMs;
+        if (decideAt <= ctx.timerService().currentWatermark()) {
+            // A timer behind the watermark would only fire at its next advance, which may be long in coming.
+            decide(request, ctx, out);
+            return;
+        }
         List<EmailRequest> due = waiting.get(decideAt);
         List<EmailRequest> next = due == null ? new ArrayList<>() : new ArrayList<>(due);
         next.add(request);

@@ -53,13 +53,28 @@ public final class ModelPipeline {
 
     private ModelPipeline() {}
 
+    /** An empty stream of erasures, for callers (tests, tools) without a contact topic. */
+    private static DataStream<String> noErasures(DataStream<SessionSummary> sessions) {
+        return sessions.filter(s -> false).uid(ModelUids.FEATURES + "-no-erasures").name("no erasures")
+                .map(SessionSummary::userId).uid(ModelUids.FEATURES + "-no-erasures-ids").name("no erasures");
+    }
+
     /**
      * @param sessions closed session summaries, with event-time timestamps and watermarks
      * @param purchases purchase events, with event-time timestamps and watermarks
      */
     public static ModelOutputs attach(DataStream<SessionSummary> sessions, DataStream<Event> purchases, MailflowConfig config) {
+        return attach(sessions, purchases, noErasures(sessions), config);
+    }
+
+    /**
+     * @param erasures ids of users erased on request: their feature history is forgotten
+     */
+    public static ModelOutputs attach(
+            DataStream<SessionSummary> sessions, DataStream<Event> purchases, DataStream<String> erasures, MailflowConfig config) {
         SingleOutputStreamOperator<UserFeatures> features = sessions
                 .keyBy(SessionSummary::userId)
+                .connect(erasures.keyBy(u -> u, Types.STRING))
                 .process(new FeatureFunction(
                         new FeatureExtractor(config.get(FEATURES_DECAY_HALF_LIFE), MAX_CATEGORIES), config.get(FEATURES_TTL)))
                 .uid(ModelUids.FEATURES)

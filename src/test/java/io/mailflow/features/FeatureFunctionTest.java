@@ -9,26 +9,38 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 @SuppressWarnings("try") // the harnesses\' close() declares InterruptedException
 class FeatureFunctionTest {
     private static final Duration TTL = Duration.ofDays(90);
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, SessionSummary, UserFeatures> harness() throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, String, UserFeatures> harness() throws Exception {
         FeatureFunction fn = new FeatureFunction(new FeatureExtractor(Duration.ofDays(30), 5), TTL);
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), SessionSummary::userId, Types.STRING);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(fn), SessionSummary::userId, u -> u, Types.STRING);
+    }
+
+    @Test
+    void anErasureForgetsTheUsersHistory() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement1(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
+            h.processElement1(Sessions.browse("bob", BEGINNING, 3), BEGINNING);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            h.processElement2("ann", BEGINNING + 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        }
     }
 
     @Test
     void emitsVersionedRawAndStandardizedFeaturesPerSession() throws Exception {
         try (var h = harness()) {
             h.open();
-            h.processElement(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
-            h.processElement(Sessions.cart("bob", BEGINNING, "shoes", true, 20), BEGINNING);
-            h.processElement(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
+            h.processElement1(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
+            h.processElement1(Sessions.cart("bob", BEGINNING, "shoes", true, 20), BEGINNING);
+            h.processElement1(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
 
             List<UserFeatures> out = h.extractOutputValues();
             assertThat(out).extracting(UserFeatures::userId).containsExactly("ann", "bob", "ann");
@@ -57,18 +69,18 @@ class FeatureFunctionTest {
         StandardizerState before;
         try (var h = harness()) {
             h.open();
-            h.processElement(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
-            h.processElement(Sessions.browse("bob", BEGINNING, 9), BEGINNING);
-            before = ((FeatureFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
+            h.processElement1(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
+            h.processElement1(Sessions.browse("bob", BEGINNING, 9), BEGINNING);
+            before = ((FeatureFunction) ((KeyedCoProcessOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
             snapshot = h.snapshot(1, 1);
         }
         try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
-            StandardizerState after = ((FeatureFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
+            StandardizerState after = ((FeatureFunction) ((KeyedCoProcessOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
             assertThat(after.count()).isEqualTo(2);
             assertThat(after.mean()).containsExactly(before.mean());
-            h.processElement(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
+            h.processElement1(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
             assertThat(h.extractOutputValues().get(0).vector()[FeatureVector.FREQUENCY])
                     .as("ann's history was restored").isGreaterThan(Math.log1p(1.0));
         }

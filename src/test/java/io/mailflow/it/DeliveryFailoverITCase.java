@@ -109,7 +109,9 @@ class DeliveryFailoverITCase {
                 real.suppressions(),
                 real.audit(),
                 real.models(),
-                real.feedback());
+                real.feedback(),
+                real.campaignStatus(),
+                real.campaignEvents());
     }
 
     /** Throws on the N-th send result it sees, once per test (static: it must survive the restart). */

@@ -78,7 +78,9 @@ class KafkaRestartITCase {
         smtp.start();
         PipelineFixture f = PipelineFixture.create(kafka, "broker-restart", smtp.getSmtp().getPort(),
                 "job.bounded", "false",
-                "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s");
+                "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s",
+                // live wall-clock event time: no quiet hours, so that the outcome does not depend on the time of day
+                "guardrails.quiet-hours-start", "0ms", "guardrails.quiet-hours-end", "0ms");
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Configuration conf = new Configuration(); // as flink-conf/config.yaml, with checkpoints every 2 s
         conf.setString("execution.checkpointing.interval", "2s");

@@ -78,7 +78,7 @@ class PrometheusMetricsITCase {
             String metrics = awaitMetric("eventsValid", 5, Duration.ofSeconds(90));
             // Every stage's metrics, as Prometheus names them (operator scope plus the metric name).
             for (String name : List.of("eventsValid", "eventsInvalid", "duplicateEvents", "sessionsClosed",
-                    "abandonedCartTriggered", "requestsBlockedByContactRules", "emailsSent", "emailsFailed", "sendRetries",
+                    "campaignTriggered", "guardrailDeferred", "requestsBlockedByContactRules", "emailsSent", "emailsFailed", "sendRetries",
                     "engagementValid", "engagementInvalid", "engagementSuppressions", "purchasesUnattributed",
                     "propensityTrainedVersion", "progressiveAuc")) {
                 assertThat(metrics).as("metric %s is served", name).containsPattern("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{");

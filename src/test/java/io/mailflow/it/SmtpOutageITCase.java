@@ -85,6 +85,8 @@ class SmtpOutageITCase {
         PipelineFixture f = PipelineFixture.create(kafka, "smtp-outage", smtpPort,
                 "job.bounded", "false",
                 "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s",
+                // live wall-clock event time: no quiet hours, so that the outcome does not depend on the time of day
+                "guardrails.quiet-hours-start", "0ms", "guardrails.quiet-hours-end", "0ms",
                 "delivery.max-attempts", "100", "delivery.retry-base", "200ms", "delivery.retry-max", "2s", "delivery.timeout", "3min");
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Configuration checkpoints = new Configuration();

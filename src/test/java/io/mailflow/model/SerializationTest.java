@@ -25,8 +25,7 @@ class SerializationTest {
                 Attempt.class,
                 ContactUpdate.class,
                 Suppression.class,
-                io.mailflow.delivery.SendOutcomeFunction.AuditRecord.class,
-                io.mailflow.campaigns.PendingCart.class);
+                io.mailflow.delivery.SendOutcomeFunction.AuditRecord.class);
     }
 
     @ParameterizedTest

@@ -38,15 +38,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <ol>
  *   <li>phase 1: carts of a1..a5 are abandoned and e-mailed; carts of b1..b5 and c1 are still waiting
- *       for their delay when the job is stopped with a savepoint (pending carts in state);
+ *       for their delay when the job is stopped with a savepoint (pending campaign triggers in state);
+ *       q1's e-mail falls into q1's quiet hours and is deferred by the guardrails until after the
+ *       scenario (a deferred send with its timer in state); s1 unsubscribed, so s1's e-mail is refused by
+ *       the profile join (a suppression in state);
  *   <li>phase 2, restored at the same parallelism: b1..b5 are e-mailed from restored timers, c1's
  *       purchase cancels its restored cart, a replayed event of a1 is dropped by the restored
  *       de-duplication ids; f1..f3 leave carts pending again;
  *   <li>phase 3, restored at another parallelism: f1..f3 are e-mailed, as are new carts of e1..e3.
  * </ol>
  *
- * After every phase each expected recipient has exactly one e-mail, nothing was late, session keys
- * are unique and model versions continue where they stopped (restarted models would repeat version 1).
+ * After every phase each expected recipient has exactly one e-mail (q1 and s1 none), nothing was late,
+ * session keys are unique and model versions continue where they stopped (restarted models would
+ * repeat version 1).
+ *
+ * <p>The job sends for the abandoned-cart campaign of {@link #JOB_OPTIONS} ({@code campaigns.file}; a job
+ * without a campaign sends nothing). Quiet hours (21:00 to 08:00 local by default) would make the
+ * outcome depend on the time of day the test runs: every user therefore lives in a fixed-offset time
+ * zone where the scenario's hours are daytime ({@link #DAY_ZONE}), except q1 ({@link #NIGHT_ZONE}).
  *
  * <pre>ClusterScenario job-config WORK_DIR | ClusterScenario phase N WORK_DIR</pre>
  */
@@ -134,12 +143,19 @@ public final class ClusterScenario {
         long clock;
         switch (n) {
             case 1 -> {
-                for (String u : concat(users("a", 5), users("b", 5), users("c", 1), users("e", 3), users("f", 3))) {
-                    out.add(record("mailflow.profiles", null, u, Json.toBytes(new UserProfile(u, u + "@example.com", u.toUpperCase(), "en", "UTC", true, 1))));
+                for (String u : concat(users("a", 5), users("b", 5), users("c", 1), users("e", 3), users("f", 3), users("s", 1))) {
+                    out.add(record("mailflow.profiles", null, u, Json.toBytes(new UserProfile(u, u + "@example.com", u.toUpperCase(), "en",
+                            zone(t0, DAY_ZONE), true, 1))));
                 }
+                out.add(record("mailflow.profiles", null, "q1", Json.toBytes(new UserProfile("q1", "q1@example.com", "Q1", "en",
+                        zone(t0, NIGHT_ZONE), true, 1))));
+                out.add(record("mailflow.suppressions", null, "s1",
+                        Json.toBytes(java.util.Map.of("userId", "s1", "reason", "UNSUBSCRIBED", "at", t0))));
                 for (int i = 1; i <= 5; i++) {
                     events.add(cart("a" + i, "a" + i + "-cart", t0 + i * MINUTE));
                 }
+                events.add(cart("q1", "q1-cart", t0 + MINUTE)); // due at 23:01 in q1's zone: deferred to 08:00, t0 + 10 h
+                events.add(cart("s1", "s1-cart", t0 + 3 * MINUTE)); // due at t0 + 1 h 3 min, but s1 unsubscribed
                 for (int i = 1; i <= 5; i++) {
                     events.add(cart("b" + i, "b" + i + "-cart", t0 + 2 * HOUR + i * MINUTE));
                 }
@@ -175,8 +191,24 @@ public final class ClusterScenario {
         return out;
     }
 
-    /** The job options of the scenario (besides addresses): small model batches so that versions move. */
-    static final String[] JOB_OPTIONS = {"kmeans.k", "2", "kmeans.batch-size", "4", "ftrl.publish-every", "3", "label.horizon", "1h"};
+    /**
+     * The job options of the scenario (besides addresses): the abandoned-cart campaign (1 h delay), small
+     * model batches so that versions move.
+     */
+    static final String[] JOB_OPTIONS = {"campaigns.file", "classpath:campaigns/abandoned-cart.yaml",
+        "kmeans.k", "2", "kmeans.batch-size", "4", "ftrl.publish-every", "3", "label.horizon", "1h"};
+
+    /** Local hour at t0 of the users' time zone: the scenario's e-mails go out between 10:00 and 15:00 local. */
+    static final int DAY_ZONE = 9;
+    /** Local hour at t0 of q1's time zone: q1's e-mail is due at 23:01 local, in quiet hours until 08:00. */
+    static final int NIGHT_ZONE = 22;
+
+    /** The fixed-offset zone id in which {@code t0} (a full UTC hour) is {@code localHour}:00. */
+    static String zone(long t0, int localHour) {
+        int utcHour = Instant.ofEpochMilli(t0).atZone(java.time.ZoneOffset.UTC).getHour();
+        int offset = Math.floorMod(localHour - utcHour + 12, 24) - 12;
+        return java.time.ZoneOffset.ofHours(offset).getId();
+    }
 
     private static Event cart(String user, String eventId, long at) {
         return new Event(eventId, user, null, EventType.ADD_TO_CART, "sku-" + user, "cat-1", 10.0, 1, "USD", null, at);
@@ -218,12 +250,19 @@ public final class ClusterScenario {
         read("mailflow.sessions").forEach(s -> sessionKeys.merge(s.get("sessionKey").asText(), 1, Integer::sum));
         sessionKeys.forEach((k, c) -> check(c == 1, "session " + k + " emitted " + c + " times"));
 
+        // The send ledger is in Kafka, not in the savepoint: it must survive every restart on its own,
+        // one accepted request id per e-mail sent so far.
+        Map<String, Integer> ledger = new HashMap<>();
+        read("mailflow.send-ledger").forEach(e -> ledger.merge(e.get("requestId").asText(), 1, Integer::sum));
+        check(ledger.size() == EXPECTED.get(n - 1).size(),
+                "send ledger: expected " + EXPECTED.get(n - 1).size() + " accepted requests, got " + ledger.keySet());
+
         List<Long> kmeans = versions("mailflow.segment-models");
         List<Long> propensity = versions("mailflow.propensity-models");
         checkContinues("k-means", kmeans, n);
         checkContinues("propensity", propensity, n);
-        System.out.printf("phase %d: %d sessions, k-means versions 1..%d, propensity versions 1..%d, no late events%n",
-                n, sessionKeys.size(), kmeans.isEmpty() ? 0 : kmeans.get(kmeans.size() - 1),
+        System.out.printf("phase %d: %d sessions, %d requests in the send ledger, k-means versions 1..%d, propensity versions 1..%d,"
+                + " no late events%n", n, sessionKeys.size(), ledger.size(), kmeans.isEmpty() ? 0 : kmeans.get(kmeans.size() - 1),
                 propensity.isEmpty() ? 0 : propensity.get(propensity.size() - 1));
     }
 
@@ -259,7 +298,9 @@ public final class ClusterScenario {
             end.putAll(c.endOffsets(parts));
             while (end.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue())) {
                 for (var r : c.poll(Duration.ofMillis(200))) {
-                    out.add(Json.mapper().readTree(r.value()));
+                    if (r.value() != null) { // a compacted topic may hold tombstones
+                        out.add(Json.mapper().readTree(r.value()));
+                    }
                 }
             }
         }

@@ -143,9 +143,14 @@ class ComposeFileTest {
     }
 
     @Test
-    void composeInterpolatesNothing() {
-        // A single '$' would be replaced by Compose before the shell sees it; every one here is meant for the shell.
-        assertThat(composeText.replace("$$", "")).doesNotContain("$");
+    void composeInterpolatesOnlyTheSecretsFromTheCallersEnvironment() {
+        // A single '$' would be replaced by Compose before the shell sees it; every one here is meant for the
+        // shell, except the secrets, which Compose takes from the environment of `docker compose up`.
+        String secrets = "\\$\\{MAILFLOW_(LINK_SECRET|SMTP_PASSWORD):[?-][^}]*\\}";
+        assertThat(composeText.replace("$$", "").replaceAll(secrets, "")).doesNotContain("$");
+        assertThat(services.path("taskmanager").path("environment").path("MAILFLOW_LINK_SECRET").asText())
+                .startsWith("${MAILFLOW_LINK_SECRET:?");
+        assertThat(composeText).doesNotContainPattern("\\n *MAILFLOW_LINK_SECRET: *[^$ ]");
     }
 
     @Test
@@ -167,6 +172,10 @@ class ComposeFileTest {
         assertThat(job.get(MailflowOptions.KAFKA_BOOTSTRAP)).isEqualTo("kafka:19092");
         assertThat(job.get(MailflowOptions.SMTP_HOST)).isEqualTo("mailpit");
         assertThat(services.path("mailpit").path("ports").toString()).contains(":" + job.get(MailflowOptions.SMTP_PORT) + "\"");
+        // A job without a campaign sends nothing: the stack loads the default campaigns, and they are valid.
+        assertThat(job.get(MailflowOptions.CAMPAIGNS_FILE)).isEqualTo("classpath:campaigns/default-campaigns.yaml");
+        assertThat(io.mailflow.campaigns.CampaignPipeline.initialCampaigns(job)).extracting(c -> c.id())
+                .contains("abandoned-cart");
     }
 
     @Test

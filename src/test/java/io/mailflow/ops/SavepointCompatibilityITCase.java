@@ -7,7 +7,9 @@ import io.mailflow.config.MailflowConfig;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.UserProfile;
-import io.mailflow.ops.StateReaders.PendingCartRow;
+import io.mailflow.campaigns.TriggerType;
+import io.mailflow.ops.StateReaders.GuardrailRow;
+import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +38,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>every operator state in it maps to an operator of today's production job, so {@code flink run -s}
  *       needs no {@code --allowNonRestoredState};
  *   <li>today's state descriptors and types read it (a renamed state or an incompatible type change
- *       fails here), and it holds what the release left: profiles, de-duplication ids, the pending
- *       abandoned carts with their event-time timers, feature histories, the k-means model and the
- *       FTRL accumulators, and the models in the scorers' broadcast state.
+ *       fails here), and it holds what the release left: profiles and suppressions of the profile join,
+ *       de-duplication ids with their sweep timers, the pending campaign triggers with their event-time
+ *       timers and the campaign in the trigger engine's broadcast state, the guardrails' send logs and a
+ *       deferred send with its timer, feature histories, the k-means model and the FTRL accumulators, and
+ *       the models in the scorers' broadcast state.
  * </ul>
+ *
+ * The send ledger is not among them: it lives in the compacted Kafka topic {@code topic.send-ledger},
+ * not in Flink state (see docs/operations.md).
  */
 class SavepointCompatibilityITCase {
     private static final Path SAVEPOINTS = Path.of("src/test/resources/savepoints");
@@ -85,22 +92,58 @@ class SavepointCompatibilityITCase {
         long t0 = expected.get("t0").asLong();
         SavepointContents c = SavepointContents.read(dir.toAbsolutePath().toString());
 
-        // profiles (profile join)
+        // profile join: profiles, and s1's suppression (s1 unsubscribed; its request was refused, none waits)
         assertThat(c.profiles()).hasSize(expected.get("profiles").asInt());
-        assertThat(c.profiles()).extracting(UserProfile::email).contains("a1@example.com", "b5@example.com");
+        assertThat(c.profiles()).extracting(UserProfile::email).contains("a1@example.com", "b5@example.com", "q1@example.com");
+        assertThat(c.suppressions()).hasSize(expected.get("suppressions").asInt())
+                .singleElement().satisfies(s -> {
+                    assertThat(s.userId()).isEqualTo("s1");
+                    assertThat(s.reason()).isEqualTo("UNSUBSCRIBED");
+                    assertThat(s.at()).isEqualTo(t0);
+                });
+        assertThat(c.contacts()).allSatisfy(r -> assertThat(r.waitingTimersRegistered()).isTrue());
 
-        // de-duplication ids: one per event each user sent
+        // de-duplication ids: one per event each user sent, each user's sweep with its event-time timer
         Map<String, Integer> seen = c.seenIds().stream().collect(Collectors.toMap(SeenIds::userId, SeenIds::count));
-        assertThat(seen).hasSize(expected.get("usersWithSeenIds").asInt()).containsEntry("a1", 1).containsEntry("c1", 1);
+        assertThat(seen).hasSize(expected.get("usersWithSeenIds").asInt())
+                .containsEntry("a1", 1).containsEntry("c1", 1).containsEntry("q1", 1).containsEntry("s1", 1);
+        assertThat(c.seenIds()).allSatisfy(s -> {
+            assertThat(s.sweepAt()).as(s.userId() + "'s sweep").isNotNull();
+            assertThat(s.sweepTimerRegistered()).as(s.userId() + "'s sweep timer").isTrue();
+        });
 
-        // campaign timers: b1..b5 and c1 wait for their delay, each with its event-time timer
-        assertThat(c.pendingCarts()).hasSize(expected.get("pendingCarts").asInt())
+        // campaign triggers: b1..b5 and c1 wait for the abandoned-cart delay, each with its event-time timer
+        assertThat(c.pendingTriggers()).hasSize(expected.get("pendingTriggers").asInt())
                 .allSatisfy(p -> assertThat(p.timerRegistered()).as(p.userId() + " has its timer").isTrue())
-                .allSatisfy(p -> assertThat(p.dueAt()).isEqualTo(p.cart().sessionEnd() + 3_600_000L));
-        assertThat(c.pendingCarts()).extracting(PendingCartRow::userId).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
-        PendingCartRow b1 = c.pendingCarts().stream().filter(p -> p.userId().equals("b1")).findFirst().orElseThrow();
+                .allSatisfy(p -> assertThat(p.dueAt()).isEqualTo(p.pending().anchor() + 3_600_000L))
+                .allSatisfy(p -> assertThat(p.pending().campaignId()).isEqualTo("abandoned-cart"))
+                .allSatisfy(p -> assertThat(p.pending().trigger()).isEqualTo("ABANDONED_CART"));
+        assertThat(c.pendingTriggers()).extracting(PendingTriggerRow::userId).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
+        PendingTriggerRow b1 = c.pendingTriggers().stream().filter(p -> p.userId().equals("b1")).findFirst().orElseThrow();
         assertThat(b1.dueAt()).isEqualTo(t0 + 3 * 3_600_000L + 60_000L);
-        assertThat(b1.cart().items()).singleElement().satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
+        assertThat(b1.pending().items()).singleElement().satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
+        // the campaign published on the control topic, in the trigger engine's broadcast state
+        assertThat(c.campaigns()).hasSize(expected.get("campaigns").asInt());
+        if (!c.campaigns().isEmpty()) {
+            assertThat(c.campaigns()).singleElement().satisfies(d -> {
+                assertThat(d.id()).isEqualTo("abandoned-cart");
+                assertThat(d.trigger().type()).isEqualTo(TriggerType.ABANDONED_CART);
+            });
+        }
+
+        // guardrails: a1..a5 released (send log), q1's e-mail deferred by its quiet hours to 08:00 local (t0 + 10 h)
+        Map<String, GuardrailRow> guardrails = c.guardrails().stream().collect(Collectors.toMap(GuardrailRow::userId, g -> g));
+        assertThat(guardrails.values().stream().filter(g -> !g.sent().isEmpty()).count()).isEqualTo(expected.get("guardrailSendLogs").asLong());
+        for (int i = 1; i <= 5; i++) {
+            assertThat(guardrails.get("a" + i).sent()).singleElement().satisfies(e -> assertThat(e.campaignId()).isEqualTo("abandoned-cart"));
+        }
+        assertThat(c.guardrails().stream().mapToLong(g -> g.deferred().size()).sum()).isEqualTo(expected.get("deferredSends").asLong());
+        assertThat(guardrails.get("q1").deferred()).singleElement().satisfies(d -> {
+            assertThat(d.timerRegistered()).as("q1's deferred send has its timer").isTrue();
+            assertThat(d.until()).isEqualTo(t0 + 10 * 3_600_000L);
+            assertThat(d.deferred().request().recipient().email()).isEqualTo("q1@example.com");
+            assertThat(d.deferred().request().request().campaignId()).isEqualTo("abandoned-cart");
+        });
 
         // features: every user whose session closed
         assertThat(c.histories()).hasSize(expected.get("histories").asInt())

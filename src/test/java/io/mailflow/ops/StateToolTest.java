@@ -47,9 +47,15 @@ class StateToolTest {
         SavepointReport parsed = Json.mapper().readValue(json.toFile(), SavepointReport.class);
         JsonNode report = Json.mapper().readTree(json.toFile());
         JsonNode expected = Json.mapper().readTree(Path.of(SAVEPOINT, "expected.json").toFile());
-        assertThat(report.at("/stats/pendingCarts").asInt()).isEqualTo(expected.get("pendingCarts").asInt());
-        assertThat(report.at("/stats/pendingCartsWithoutTimer").asInt()).isZero();
+        assertThat(report.at("/stats/pendingTriggers").asInt()).isEqualTo(expected.get("pendingTriggers").asInt());
+        assertThat(report.at("/stats/pendingTriggersWithoutTimer").asInt()).isZero();
+        assertThat(report.at("/stats/pendingTriggersByCampaign/abandoned-cart").asInt()).isEqualTo(expected.get("pendingTriggers").asInt());
         assertThat(report.at("/stats/profiles").asInt()).isEqualTo(expected.get("profiles").asInt());
+        assertThat(report.at("/stats/suppressions").asInt()).isEqualTo(expected.get("suppressions").asInt());
+        assertThat(report.at("/stats/usersWithSeenEventIds").asInt()).isEqualTo(expected.get("usersWithSeenIds").asInt());
+        assertThat(report.at("/stats/seenEventIdSweepsWithoutTimer").asInt()).isZero();
+        assertThat(report.at("/stats/deferredSends").asInt()).isEqualTo(expected.get("deferredSends").asInt());
+        assertThat(report.at("/stats/deferredSendsWithoutTimer").asInt()).isZero();
         assertThat(report.at("/stats/kmeansVersion").asLong()).isEqualTo(expected.get("kmeansVersion").asLong());
         long segmented = 0;
         for (JsonNode size : report.at("/stats/segmentSizes")) {
@@ -70,6 +76,11 @@ class StateToolTest {
         assertThat(rows.get("b1")[7]).endsWith("Z");
         assertThat(rows.get("e1")[8]).isEqualTo("true"); // a profile, nothing else yet
         assertThat(rows.get("e1")[1]).isEmpty();
+        assertThat(lines.get(0)).endsWith(",suppressed,deferredSends");
+        assertThat(rows.get("s1")[11]).isEqualTo("UNSUBSCRIBED"); // the profile join refused s1's e-mail
+        assertThat(rows.get("q1")[12]).isEqualTo("1"); // q1's e-mail waits for the end of q1's quiet hours
+        assertThat(rows.get("a1")[11]).isEmpty();
+        assertThat(rows.get("a1")[12]).isEqualTo("0");
     }
 
     @Test

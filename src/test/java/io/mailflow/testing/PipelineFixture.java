@@ -14,6 +14,9 @@ public final class PipelineFixture {
     /** The link-signing secret of test jobs (in production it comes from MAILFLOW_LINK_SECRET). */
     public static final String LINK_SECRET = "test-link-secret-0123456789";
 
+    /** One campaign equivalent to the walking skeleton's hard-wired abandoned-cart trigger. */
+    public static final String ABANDONED_CART_ONLY = "classpath:campaigns/abandoned-cart.yaml";
+
     private final EmbeddedKafka kafka;
     private final MailflowConfig config;
 
@@ -45,6 +48,11 @@ public final class PipelineFixture {
                 .set("topic.engagement", prefix + ".engagement")
                 .set("topic.campaign-stats", prefix + ".campaign-stats")
                 .set("topic.engagement-features", prefix + ".engagement-features")
+                .set("topic.campaigns", prefix + ".campaigns")
+                .set("topic.campaign-status", prefix + ".campaign-status")
+                .set("topic.campaign-events", prefix + ".campaign-events")
+                // the walking skeleton's abandoned-cart behaviour, unless a test overrides campaigns.file
+                .set("campaigns.file", ABANDONED_CART_ONLY)
                 .set("job.bounded", "true")
                 .set("smtp.host", "127.0.0.1")
                 .set("smtp.port", Integer.toString(smtpPort));

@@ -1,0 +1,346 @@
+package io.mailflow.campaigns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.features.FeatureVector;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Turns one campaign document (a JSON or YAML object, see docs/campaigns.md) into a validated
+ * {@link CampaignDefinition}, or an {@link InvalidCampaignException} listing every problem. Unknown
+ * fields are errors, so that a typo ({@code holdoutPercnt}) is not silently ignored.
+ */
+public final class CampaignParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> TOP = Set.of("id", "version", "status", "name", "priority", "trigger", "audience",
+            "variants", "selection", "holdoutPercent", "cooldown", "frequencyCap", "onLimit", "activeFrom", "activeUntil");
+    private static final Set<String> TRIGGER = Set.of("type", "delay", "minViews", "scope", "window", "inactivity",
+            "segments", "threshold", "direction");
+    private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
+    private static final Set<String> VARIANT = Set.of("id", "weight", "template", "templates");
+    private static final Set<String> OPS = Set.of("<", "<=", ">", ">=", "==", "!=");
+
+    private final SerializablePredicate templateExists;
+
+    /** @param templateExists whether a template id can be rendered (checked for every variant and locale) */
+    public CampaignParser(SerializablePredicate templateExists) {
+        this.templateExists = templateExists;
+    }
+
+    /** A predicate that is also serializable, so the parser can run inside a Flink operator. */
+    public interface SerializablePredicate extends Predicate<String>, Serializable {}
+
+    public CampaignDefinition parse(JsonNode doc) throws InvalidCampaignException {
+        List<String> errors = new ArrayList<>();
+        if (doc == null || !doc.isObject()) {
+            throw new InvalidCampaignException("?", List.of("a campaign must be an object"));
+        }
+        String id = text(doc, "id", null, errors);
+        if (id == null || !ID.matcher(id).matches()) {
+            errors.add("'id' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        unknown(doc, TOP, "", errors);
+        long version = longValue(doc, "version", 1L, errors);
+        String status = text(doc, "status", CampaignDefinition.ACTIVE, errors).toLowerCase(java.util.Locale.ROOT);
+        if (!Set.of(CampaignDefinition.ACTIVE, CampaignDefinition.PAUSED, CampaignDefinition.DELETED).contains(status)) {
+            errors.add("'status' must be active, paused or deleted, got '" + status + "'");
+        }
+        String name = text(doc, "name", id == null ? "" : id, errors);
+        int priority = (int) longValue(doc, "priority", 0L, errors);
+        TriggerSpec trigger = trigger(doc.get("trigger"), errors);
+        Audience audience = audience(doc.get("audience"), errors);
+        List<Variant> variants = variants(doc.get("variants"), errors);
+        String selection = text(doc, "selection", "hash", errors);
+        if (!selection.equals("hash") && !selection.equals("thompson")) {
+            errors.add("'selection' must be hash or thompson, got '" + selection + "'");
+        }
+        double holdout = number(doc, "holdoutPercent", 0.0, errors);
+        if (holdout < 0 || holdout >= 100) {
+            errors.add("'holdoutPercent' must be in [0, 100), got " + holdout);
+        }
+        long cooldown = duration(doc, "cooldown", 0L, errors);
+        int capMax = 0;
+        long capWindow = 0;
+        JsonNode cap = doc.get("frequencyCap");
+        if (cap != null && !cap.isNull()) {
+            unknown(cap, Set.of("max", "window"), "frequencyCap.", errors);
+            capMax = (int) longValue(cap, "max", 0L, errors);
+            capWindow = duration(cap, "window", 0L, errors);
+            if (capMax < 0 || (capMax > 0 && capWindow <= 0)) {
+                errors.add("'frequencyCap' needs max >= 0 and, when max > 0, a positive window");
+            }
+        }
+        String onLimit = text(doc, "onLimit", "", errors).toLowerCase(java.util.Locale.ROOT);
+        if (!onLimit.isEmpty() && !onLimit.equals("defer") && !onLimit.equals("drop")) {
+            errors.add("'onLimit' must be defer or drop, got '" + onLimit + "'");
+        }
+        long from = instant(doc, "activeFrom", 0L, errors);
+        long until = instant(doc, "activeUntil", Long.MAX_VALUE, errors);
+        if (until <= from) {
+            errors.add("'activeUntil' must be after 'activeFrom'");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidCampaignException(id == null ? "?" : id, errors);
+        }
+        return new CampaignDefinition(id, version, status, name, priority, trigger, audience, variants, selection,
+                holdout, cooldown, capMax, capWindow, onLimit, from, until);
+    }
+
+    private TriggerSpec trigger(JsonNode t, List<String> errors) {
+        if (t == null || !t.isObject()) {
+            errors.add("'trigger' is required and must be an object with a 'type'");
+            return null;
+        }
+        unknown(t, TRIGGER, "trigger.", errors);
+        String typeName = text(t, "type", "", errors);
+        TriggerType type = TriggerType.parse(typeName);
+        if (type == null) {
+            errors.add("unknown trigger type '" + typeName + "' (expected one of abandoned-cart, browse-abandonment, "
+                    + "win-back, post-purchase, segment-entry, score-threshold)");
+            return null;
+        }
+        long delay = duration(t, "delay", type == TriggerType.ABANDONED_CART ? -1L : 0L, errors);
+        int minViews = (int) longValue(t, "minViews", 3L, errors);
+        String scope = text(t, "scope", "item", errors);
+        long window = duration(t, "window", Duration.ofHours(1).toMillis(), errors);
+        long inactivity = duration(t, "inactivity", 0L, errors);
+        List<Integer> segments = intList(t.get("segments"), "trigger.segments", errors);
+        double threshold = number(t, "threshold", 0.5, errors);
+        String direction = text(t, "direction", "up", errors);
+        switch (type) {
+            case BROWSE_ABANDONMENT -> {
+                if (minViews < 1) {
+                    errors.add("'trigger.minViews' must be at least 1");
+                }
+                if (!scope.equals("item") && !scope.equals("category")) {
+                    errors.add("'trigger.scope' must be item or category, got '" + scope + "'");
+                }
+                if (window <= 0) {
+                    errors.add("'trigger.window' must be positive");
+                }
+            }
+            case WIN_BACK -> {
+                if (inactivity <= 0) {
+                    errors.add("win-back needs a positive 'trigger.inactivity', e.g. 30d");
+                }
+            }
+            case SCORE_THRESHOLD -> {
+                if (threshold <= 0 || threshold >= 1) {
+                    errors.add("'trigger.threshold' must be in (0, 1), got " + threshold);
+                }
+                if (!direction.equals("up") && !direction.equals("down")) {
+                    errors.add("'trigger.direction' must be up or down, got '" + direction + "'");
+                }
+            }
+            default -> { }
+        }
+        return new TriggerSpec(type, delay, minViews, scope, window, inactivity, segments, threshold, direction);
+    }
+
+    private Audience audience(JsonNode a, List<String> errors) {
+        if (a == null || a.isNull()) {
+            return Audience.everyone();
+        }
+        unknown(a, AUDIENCE, "audience.", errors);
+        List<Integer> segments = intList(a.get("segments"), "audience.segments", errors);
+        Double min = a.hasNonNull("minScore") ? number(a, "minScore", 0, errors) : null;
+        Double max = a.hasNonNull("maxScore") ? number(a, "maxScore", 1, errors) : null;
+        if ((min != null && (min < 0 || min > 1)) || (max != null && (max < 0 || max > 1)) || (min != null && max != null && min > max)) {
+            errors.add("'audience.minScore' and 'maxScore' must be in [0, 1] with minScore <= maxScore");
+        }
+        List<FeaturePredicate> features = new ArrayList<>();
+        JsonNode fs = a.get("features");
+        if (fs != null && !fs.isNull()) {
+            if (!fs.isArray()) {
+                errors.add("'audience.features' must be a list");
+            } else {
+                for (JsonNode f : fs) {
+                    unknown(f, Set.of("feature", "op", "value"), "audience.features[].", errors);
+                    String feature = text(f, "feature", "", errors);
+                    String op = text(f, "op", "", errors);
+                    double value = number(f, "value", Double.NaN, errors);
+                    if (!FeatureVector.NAMES.contains(feature)) {
+                        errors.add("unknown feature '" + feature + "' (expected one of " + FeatureVector.NAMES + ")");
+                    }
+                    if (!OPS.contains(op)) {
+                        errors.add("unknown operator '" + op + "' (expected one of <, <=, >, >=, ==, !=)");
+                    }
+                    if (Double.isNaN(value)) {
+                        errors.add("feature predicate on '" + feature + "' needs a numeric 'value'");
+                    }
+                    features.add(new FeaturePredicate(feature, op, value));
+                }
+            }
+        }
+        return new Audience(segments, min, max, features);
+    }
+
+    private List<Variant> variants(JsonNode vs, List<String> errors) {
+        if (vs == null || !vs.isArray() || vs.isEmpty()) {
+            errors.add("'variants' must be a non-empty list of {id, weight, template}");
+            return List.of();
+        }
+        List<Variant> out = new ArrayList<>();
+        int total = 0;
+        for (JsonNode v : vs) {
+            unknown(v, VARIANT, "variants[].", errors);
+            String vid = text(v, "id", "", errors);
+            if (!ID.matcher(vid).matches()) {
+                errors.add("variant 'id' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            int weight = (int) longValue(v, "weight", 1L, errors);
+            if (weight < 0) {
+                errors.add("variant '" + vid + "' has a negative weight");
+            }
+            total += Math.max(0, weight);
+            String template = text(v, "template", "", errors);
+            checkTemplate(vid, template, errors);
+            Map<String, String> locales = new LinkedHashMap<>();
+            JsonNode ts = v.get("templates");
+            if (ts != null && ts.isObject()) {
+                Iterator<Map.Entry<String, JsonNode>> it = ts.fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    checkTemplate(vid + "/" + e.getKey(), e.getValue().asText(), errors);
+                    locales.put(e.getKey(), e.getValue().asText());
+                }
+            } else if (ts != null && !ts.isNull()) {
+                errors.add("variant '" + vid + "': 'templates' must map locales to template ids");
+            }
+            if (out.stream().anyMatch(o -> o.id().equals(vid))) {
+                errors.add("duplicate variant id '" + vid + "'");
+            }
+            out.add(new Variant(vid, weight, template, locales));
+        }
+        if (total <= 0) {
+            errors.add("variant weights must add up to more than 0");
+        }
+        return out;
+    }
+
+    private void checkTemplate(String where, String template, List<String> errors) {
+        if (template == null || !ID.matcher(template).matches()) {
+            errors.add("variant '" + where + "' needs a 'template' id (letters, digits, '.', '_', '-')");
+        } else if (!templateExists.test(template)) {
+            errors.add("variant '" + where + "': template '" + template + "' does not exist");
+        }
+    }
+
+    private static void unknown(JsonNode node, Set<String> known, String prefix, List<String> errors) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        node.fieldNames().forEachRemaining(f -> {
+            if (!known.contains(f)) {
+                errors.add("unknown field '" + prefix + f + "'");
+            }
+        });
+    }
+
+    private static String text(JsonNode n, String field, String dflt, List<String> errors) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isValueNode()) {
+            errors.add("'" + field + "' must be text");
+            return dflt;
+        }
+        return v.asText().trim();
+    }
+
+    private static long longValue(JsonNode n, String field, long dflt, List<String> errors) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.canConvertToLong() && (v.isIntegralNumber() || v.asText().matches("-?\\d+"))) {
+            return v.asLong();
+        }
+        if (v.isTextual() && v.asText().trim().matches("-?\\d+")) {
+            return Long.parseLong(v.asText().trim());
+        }
+        errors.add("'" + field + "' must be an integer, got '" + v.asText() + "'");
+        return dflt;
+    }
+
+    private static double number(JsonNode n, String field, double dflt, List<String> errors) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        try {
+            return Double.parseDouble(v.asText().trim());
+        } catch (NumberFormatException e) {
+            errors.add("'" + field + "' must be a number, got '" + v.asText() + "'");
+            return dflt;
+        }
+    }
+
+    private static long duration(JsonNode n, String field, long dflt, List<String> errors) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        try {
+            Duration d = v.isIntegralNumber() ? Duration.ofMillis(v.asLong()) : TimeUtils.parseDuration(v.asText());
+            if (d.isNegative()) {
+                errors.add("'" + field + "' must not be negative");
+                return dflt;
+            }
+            return d.toMillis();
+        } catch (RuntimeException e) {
+            errors.add("'" + field + "' must be a duration such as 30min, 1h or 7d, got '" + v.asText() + "'");
+            return dflt;
+        }
+    }
+
+    private static long instant(JsonNode n, String field, long dflt, List<String> errors) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        try {
+            return Instant.parse(v.asText().trim()).toEpochMilli();
+        } catch (RuntimeException e) {
+            errors.add("'" + field + "' must be an ISO-8601 instant such as 2026-11-29T00:00:00Z, got '" + v.asText() + "'");
+            return dflt;
+        }
+    }
+
+    private static List<Integer> intList(JsonNode n, String field, List<String> errors) {
+        List<Integer> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            errors.add("'" + field + "' must be a list of segment numbers");
+            return out;
+        }
+        for (JsonNode x : n) {
+            if (!x.isIntegralNumber() || x.asInt() < 0) {
+                errors.add("'" + field + "' must hold segment numbers >= 0, got '" + x.asText() + "'");
+            } else {
+                out.add(x.asInt());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package io.mailflow.campaigns;
+
+import java.util.Locale;
+
+/** The six real-time triggers. The wire form in a definition is the lower-case name with dashes. */
+public enum TriggerType {
+    /** A session left items in the cart and bought nothing; no purchase within the delay. */
+    ABANDONED_CART,
+    /** N views of one item (or category) within a window, and no cart or purchase within the delay. */
+    BROWSE_ABANDONMENT,
+    /** No session for the inactivity period. */
+    WIN_BACK,
+    /** A session with a purchase; cross-sell after the delay. */
+    POST_PURCHASE,
+    /** The user's segment changes into one of the listed segments. */
+    SEGMENT_ENTRY,
+    /** The user's purchase propensity crosses the threshold (upwards by default). */
+    SCORE_THRESHOLD;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses {@code abandoned-cart}, {@code ABANDONED_CART} and the like; null if unknown. */
+    public static TriggerType parse(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.mailflow.campaigns;
+
+import io.mailflow.features.UserFeatures;
+import io.mailflow.model.Event;
+import io.mailflow.model.SessionSummary;
+import io.mailflow.scoring.PropensityScore;
+import io.mailflow.segmentation.SegmentAssignment;
+
+/**
+ * One input of the trigger operator about one user: exactly one field besides {@code userId} is set
+ * (or {@code erase} is true).
+ * The five per-user streams are unioned into this type because a broadcast connection takes one keyed input.
+ */
+public record UserSignal(
+        String userId,
+        SessionSummary session,
+        Event event,
+        SegmentAssignment segment,
+        PropensityScore score,
+        UserFeatures features,
+        boolean erase) {
+
+    public static UserSignal of(SessionSummary s) {
+        return new UserSignal(s.userId(), s, null, null, null, null, false);
+    }
+
+    public static UserSignal of(Event e) {
+        return new UserSignal(e.userId(), null, e, null, null, null, false);
+    }
+
+    public static UserSignal of(SegmentAssignment a) {
+        return new UserSignal(a.userId(), null, null, a, null, null, false);
+    }
+
+    public static UserSignal of(PropensityScore p) {
+        return new UserSignal(p.userId(), null, null, null, p, null, false);
+    }
+
+    public static UserSignal of(UserFeatures f) {
+        return new UserSignal(f.userId(), null, null, null, null, f, false);
+    }
+
+    /** GDPR erasure: the trigger operator forgets everything it holds for the user. */
+    public static UserSignal erasure(String userId) {
+        return new UserSignal(userId, null, null, null, null, null, true);
+    }
+}

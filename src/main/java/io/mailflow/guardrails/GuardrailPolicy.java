@@ -1,0 +1,103 @@
+package io.mailflow.guardrails;
+
+import io.mailflow.model.EmailRequest;
+import io.mailflow.model.SendRules;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The guardrail rules after consent and suppression (which the profile join applies), in order:
+ * <ol>
+ *   <li>a request id already released is a duplicate and dropped (one trigger, one e-mail);
+ *   <li>the global and the campaign's frequency cap (rolling windows) and the recipient's quiet hours:
+ *       if any of them forbids sending now, the request is DEFERRED to the earliest moment all of them
+ *       allow, or DROPPED if the campaign (or the job default) says {@code drop}, or if that moment is
+ *       more than {@code maxDeferMs} after the request first arrived;
+ *   <li>the campaign's cooldown: a send of the same campaign within the cooldown drops the request.
+ * </ol>
+ * Holdout releases are logged but do not count towards frequency caps (nothing was mailed); they do
+ * start the cooldown, so a held-out user is not re-triggered into the campaign at once.
+ */
+public final class GuardrailPolicy implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** How long a released request id is remembered at least, to drop duplicates. */
+    static final long MIN_RETENTION_MS = Duration.ofDays(1).toMillis();
+
+    private final FrequencyCap globalCap;
+    private final QuietHours quietHours;
+    private final boolean deferByDefault;
+    private final long maxDeferMs;
+
+    public GuardrailPolicy(FrequencyCap globalCap, QuietHours quietHours, boolean deferByDefault, long maxDeferMs) {
+        this.globalCap = globalCap;
+        this.quietHours = quietHours;
+        this.deferByDefault = deferByDefault;
+        this.maxDeferMs = maxDeferMs;
+    }
+
+    /**
+     * @param now event time of the decision
+     * @param firstSeen event time at which the request first reached the guardrails
+     * @param log the user's recent releases, oldest first
+     */
+    public Decision decide(EmailRequest r, ZoneId zone, long now, long firstSeen, List<SentEntry> log) {
+        for (SentEntry e : log) {
+            if (e.requestId().equals(r.requestId())) {
+                return Decision.drop("duplicate request id");
+            }
+        }
+        SendRules rules = r.rules();
+        FrequencyCap campaignCap = new FrequencyCap(rules.campaignCapMax(), rules.campaignCapWindowMs());
+        List<Long> all = new ArrayList<>();
+        List<Long> mine = new ArrayList<>();
+        for (SentEntry e : log) {
+            if (e.counts()) {
+                all.add(e.at());
+                if (e.campaignId().equals(r.campaignId())) {
+                    mine.add(e.at());
+                }
+            }
+        }
+        long t = now;
+        String reason = "";
+        // each rule can only move t later; iterate until all three agree (a few rounds at most)
+        for (int round = 0; round < 16; round++) {
+            long g = globalCap.nextAllowed(t, all);
+            long c = campaignCap.nextAllowed(g, mine);
+            long q = quietHours.nextAllowed(c, zone);
+            if (reason.isEmpty()) {
+                reason = g > t ? "frequency cap" : c > g ? "campaign frequency cap" : q > c ? "quiet hours in " + zone.getId() : "";
+            }
+            if (q == t) {
+                break;
+            }
+            t = q;
+        }
+        if (t > now) {
+            boolean defer = rules.onLimit().isEmpty() ? deferByDefault : rules.onLimit().equals("defer");
+            if (!defer) {
+                return Decision.drop(reason);
+            }
+            if (t - firstSeen > maxDeferMs) {
+                return Decision.drop(reason + ": next allowed moment is beyond the maximum deferral");
+            }
+            return Decision.defer(t, reason);
+        }
+        for (SentEntry e : log) {
+            if (e.campaignId().equals(r.campaignId()) && e.cooldownUntil() > now) {
+                return Decision.drop("cooldown of campaign " + r.campaignId());
+            }
+        }
+        return Decision.release();
+    }
+
+    /** The log entry for a release of {@code r} at {@code at}. */
+    public SentEntry entry(EmailRequest r, long at) {
+        SendRules rules = r.rules();
+        long keep = Math.max(Math.max(globalCap.windowMs(), rules.campaignCapWindowMs()), Math.max(rules.cooldownMs(), MIN_RETENTION_MS));
+        return new SentEntry(r.requestId(), r.campaignId(), at, !r.holdout(), at + rules.cooldownMs(), at + keep);
+    }
+}

@@ -1,0 +1,121 @@
+package io.mailflow.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CampaignParserTest {
+    static final CampaignParser REAL_TEMPLATES = new CampaignParser(new TemplateCatalog(""));
+
+    static JsonNode doc(String yaml) throws Exception {
+        return CampaignDocuments.parse(yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void parsesEveryFieldOfTheSchema() throws Exception {
+        CampaignDefinition c = REAL_TEMPLATES.parse(doc("""
+                id: vip-browse
+                version: 3
+                status: paused
+                name: VIP browse abandonment
+                priority: 7
+                trigger: {type: browse-abandonment, minViews: 4, scope: category, window: 2h, delay: 30min}
+                audience:
+                  segments: [1, 3]
+                  minScore: 0.2
+                  maxScore: 0.9
+                  features: [{feature: monetary, op: '>', value: 2.5}]
+                variants:
+                  - {id: A, weight: 70, template: browse-abandonment}
+                  - {id: B, weight: 30, template: browse-abandonment, templates: {zh-CN: browse-abandonment}}
+                selection: thompson
+                holdoutPercent: 12.5
+                cooldown: 2d
+                frequencyCap: {max: 2, window: 7d}
+                onLimit: drop
+                activeFrom: 2026-01-01T00:00:00Z
+                activeUntil: 2026-02-01T00:00:00Z
+                """));
+        assertThat(c.id()).isEqualTo("vip-browse");
+        assertThat(c.version()).isEqualTo(3);
+        assertThat(c.status()).isEqualTo("paused");
+        assertThat(c.trigger().type()).isEqualTo(TriggerType.BROWSE_ABANDONMENT);
+        assertThat(c.trigger().minViews()).isEqualTo(4);
+        assertThat(c.trigger().scope()).isEqualTo("category");
+        assertThat(c.trigger().windowMs()).isEqualTo(Duration.ofHours(2).toMillis());
+        assertThat(c.audience().segments()).containsExactly(1, 3);
+        assertThat(c.audience().features()).containsExactly(new FeaturePredicate("monetary", ">", 2.5));
+        assertThat(c.variants()).extracting(Variant::weight).containsExactly(70, 30);
+        assertThat(c.variants().get(1).localeTemplates()).containsEntry("zh-CN", "browse-abandonment");
+        assertThat(c.thompson()).isTrue();
+        assertThat(c.holdoutPercent()).isEqualTo(12.5);
+        assertThat(c.cooldownMs()).isEqualTo(Duration.ofDays(2).toMillis());
+        assertThat(c.capMax()).isEqualTo(2);
+        assertThat(c.onLimit()).isEqualTo("drop");
+        assertThat(c.liveAt(java.time.Instant.parse("2026-01-15T00:00:00Z").toEpochMilli())).isFalse(); // paused
+    }
+
+    @Test
+    void rejectsWithEveryReason() throws Exception {
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("""
+                id: bad campaign
+                trigger: {type: teleport}
+                holdoutPercnt: 10
+                holdoutPercent: 150
+                variants: [{id: A, weight: 0, template: no-such-template}]
+                cooldown: soon
+                """)))
+                .isInstanceOf(InvalidCampaignException.class)
+                .hasMessageContaining("'id' must be")
+                .hasMessageContaining("unknown trigger type 'teleport'")
+                .hasMessageContaining("unknown field 'holdoutPercnt'")
+                .hasMessageContaining("'holdoutPercent' must be in [0, 100)")
+                .hasMessageContaining("template 'no-such-template' does not exist")
+                .hasMessageContaining("weights must add up to more than 0")
+                .hasMessageContaining("'cooldown' must be a duration");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: w\ntrigger: {type: win-back}\nvariants: [{id: A, template: win-back}]")))
+                .hasMessageContaining("win-back needs a positive 'trigger.inactivity'");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: s\ntrigger: {type: score-threshold, threshold: 1.5}\nvariants: [{id: A, template: win-back}]")))
+                .hasMessageContaining("'trigger.threshold' must be in (0, 1)");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: f\ntrigger: {type: abandoned-cart}\n"
+                + "audience: {features: [{feature: shoe_size, op: '~', value: 1}]}\nvariants: [{id: A, template: win-back}]")))
+                .hasMessageContaining("unknown feature 'shoe_size'").hasMessageContaining("unknown operator '~'");
+    }
+
+    @Test
+    void theShippedCampaignFilesAreValid() throws Exception {
+        for (String f : List.of("classpath:campaigns/default-campaigns.yaml", "classpath:campaigns/abandoned-cart.yaml")) {
+            for (JsonNode d : CampaignDocuments.load(f)) {
+                REAL_TEMPLATES.parse(d);
+            }
+        }
+        assertThat(CampaignDocuments.load("classpath:campaigns/default-campaigns.yaml"))
+                .extracting(d -> TriggerType.parse(d.get("trigger").get("type").asText()))
+                .containsExactlyInAnyOrder(TriggerType.values());
+    }
+
+    @Test
+    void cliValidatesAndRefusesToPublishInvalidFiles(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("good.yaml"), "campaigns:\n  - {id: c1, trigger: {type: abandoned-cart}, variants: [{id: A, template: abandoned-cart}]}\n");
+        Path bad = Files.writeString(dir.resolve("bad.json"), "[{\"id\":\"c2\",\"trigger\":{\"type\":\"nope\"},\"variants\":[]}]");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(CampaignCli.run(new String[] {"validate", good.toString()}, ps, ps)).isZero();
+        assertThat(CampaignCli.run(new String[] {"publish", bad.toString(), "--bootstrap", "localhost:1", "--topic", "t"}, ps, ps)).isEqualTo(1);
+        assertThat(CampaignCli.run(new String[] {"frobnicate"}, ps, ps)).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("OK       c1 v1 abandoned-cart (active)")
+                .contains("INVALID  c2: unknown trigger type 'nope'")
+                .contains("nothing published");
+    }
+}

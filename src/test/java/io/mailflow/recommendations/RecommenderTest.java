@@ -1,0 +1,52 @@
+package io.mailflow.recommendations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailflow.model.Recommendation;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecommenderTest {
+    static final long DAY = 86_400_000L;
+
+    @Test
+    void coOccurrenceRanksByCosineAndDecays() {
+        CoOccurrence co = new CoOccurrence(7 * DAY, 100);
+        Map<String, ItemCounts> items = new HashMap<>();
+        List<List<String>> sessions = List.of(List.of("tent", "stove"), List.of("tent", "stove"), List.of("tent", "mat"),
+                List.of("tent", "socks"), List.of("socks", "shoes"), List.of("socks", "shoes"), List.of("socks", "shirt"));
+        for (List<String> s : sessions) {
+            for (String i : s) {
+                items.put(i, co.observe(items.get(i), i, s, 0L));
+            }
+        }
+        RecoList nb = co.neighbours(items.get("tent"), o -> co.weightAt(items.get(o), 0L), 3, 1, 0L);
+        // socks co-occur with tent once but are popular: cosine ranks the stove and the mat first
+        assertThat(nb.items()).containsExactly("stove", "mat", "socks");
+        assertThat(co.weightAt(items.get("tent"), 7 * DAY)).isEqualTo(2.0); // 4 sessions, one half-life later
+    }
+
+    @Test
+    void ranksRecentItemsNeighboursSegmentAndPopularWithoutShownOrPurchasedItems() {
+        Map<String, RecoList> model = Map.of(
+                RecoList.itemKey("tent"), new RecoList("item:tent", List.of("stove", "mat"), new double[] {0.9, 0.4}, 1, 0),
+                RecoList.segmentKey(2), new RecoList("segment:2", List.of("boots", "mat"), new double[] {5, 3}, 1, 0),
+                RecoList.POPULAR, new RecoList("popular", List.of("phone", "boots"), new double[] {9, 8}, 1, 0));
+        List<Recommendation> recs = Recommender.defaults().recommend(
+                List.of("lamp", "tent"), List.of("tent"), model::get, 2, List.of("phone"), 10);
+        // stove 0.9 (neighbour of the latest item); mat 0.4 + 0.3 * 1/2 from the segment; lamp 1/2 (second most
+        // recent); boots 0.3 (segment) + 0.1 * 1/2 (popular); the tent is shown, the phone was bought
+        assertThat(recs).extracting(Recommendation::itemId).containsExactly("stove", "mat", "lamp", "boots");
+        assertThat(recs).extracting(Recommendation::source).containsExactly("co-occurrence", "co-occurrence", "recent", "segment");
+    }
+
+    @Test
+    void decayedCountsKeepTheHeaviest() {
+        DecayedCounts c = DecayedCounts.empty(0).add(Map.of("a", 1.0, "b", 3.0, "c", 2.0), 0, DAY, 2);
+        assertThat(c.keys()).containsExactly("b", "c");
+        DecayedCounts later = c.add(Map.of("a", 2.0), DAY, DAY, 2);
+        assertThat(later.keys()).containsExactly("a", "b"); // b decayed to 1.5, c to 1.0
+    }
+}
