@@ -1,5 +1,6 @@
 package io.mailflow.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.io.Json;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -144,27 +146,42 @@ public final class ChaosScenario {
                 + "%d missing, %d unexpected%s%n", n, received, copies.size(), duplicates, maxDuplicates, missing.size(),
                 unexpected.size(), duplicated.isEmpty() ? "" : "; duplicated: " + duplicated);
         System.out.println("chaos: send results by status (a restart replays requests; the ledger skips those accepted before): "
-                + sendResultsByStatus());
+                + countBy("mailflow.send-results", r -> r.get("status").asText()));
+        // How each duplicate came about: one delivery that retried, or two deliveries (replay after a kill)?
+        Set<String> duplicatedIds = copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+        for (JsonNode a : records("mailflow.delivery-audit")) {
+            if (duplicatedIds.contains(a.get("messageId").asText())) {
+                System.out.printf("chaos: audit of a duplicate: %s attempt %d %s at %s after %d ms: %s%n", a.get("messageId").asText(),
+                        a.get("attempt").asInt(), a.get("outcome").asText(), Instant.ofEpochMilli(a.get("startedAt").asLong()),
+                        a.get("latencyMs").asLong(), a.get("reply").asText());
+            }
+        }
         boolean oneIdPerRecipient = copies.size() == got.size();
         return missing.isEmpty() && unexpected.isEmpty() && oneIdPerRecipient && duplicates <= maxDuplicates;
     }
 
-    /** Counts the send-results topic's records by status, reading it from the beginning to its current end. */
-    private Map<String, Integer> sendResultsByStatus() throws Exception {
+    /** Counts the records of a topic by a property of each. */
+    private Map<String, Integer> countBy(String topic, java.util.function.Function<JsonNode, String> key) throws Exception {
+        Map<String, Integer> out = new TreeMap<>();
+        records(topic).forEach(r -> out.merge(key.apply(r), 1, Integer::sum));
+        return out;
+    }
+
+    /** Every record of a topic, from the beginning to its current end. */
+    private List<JsonNode> records(String topic) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.getProperty("bootstrap"));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        Map<String, Integer> out = new TreeMap<>();
+        List<JsonNode> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            String topic = "mailflow.send-results";
             List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (var r : c.poll(Duration.ofMillis(200))) {
-                    out.merge(Json.mapper().readTree(r.value()).get("status").asText(), 1, Integer::sum);
+                    out.add(Json.mapper().readTree(r.value()));
                 }
             }
         }
