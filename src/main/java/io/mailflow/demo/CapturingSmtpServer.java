@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * A real SMTP server on 127.0.0.1 (GreenMail) that accepts every message and writes each one as an
@@ -15,7 +18,12 @@ import java.nio.file.Path;
 public final class CapturingSmtpServer implements AutoCloseable {
     private final GreenMail greenMail;
     private final Path folder;
-    private int written;
+    /**
+     * Messages already written, by identity. GreenMail lists its messages mailbox by mailbox, so a second
+     * message to an earlier recipient lands in the middle of the list: counting "the first n are written"
+     * would write another message twice and this one never (tests count copies per Message-ID).
+     */
+    private final Set<MimeMessage> written = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public CapturingSmtpServer(Path folder) throws IOException {
         this.folder = Files.createDirectories(folder);
@@ -31,18 +39,20 @@ public final class CapturingSmtpServer implements AutoCloseable {
         return folder;
     }
 
-    /** Writes the messages received since the last call; returns how many have been received in all. */
+    /** Writes the messages received since the last call, each once; returns how many have been received in all. */
     public synchronized int flushToFolder() throws Exception {
         MimeMessage[] all = greenMail.getReceivedMessages();
-        for (int i = written; i < all.length; i++) {
-            String id = all[i].getMessageID() == null ? "msg-" + i : all[i].getMessageID().replaceAll("[<>@.]", "_");
-            Path file = folder.resolve(String.format("%05d%s.eml", i + 1, id));
-            try (OutputStream out = Files.newOutputStream(file)) {
-                all[i].writeTo(out);
+        for (MimeMessage m : all) {
+            if (!written.add(m)) {
+                continue;
+            }
+            int n = written.size();
+            String id = m.getMessageID() == null ? "msg-" + n : m.getMessageID().replaceAll("[<>@.]", "_");
+            try (OutputStream out = Files.newOutputStream(folder.resolve(String.format("%05d%s.eml", n, id)))) {
+                m.writeTo(out);
             }
         }
-        written = all.length;
-        return written;
+        return all.length;
     }
 
     @Override
