@@ -136,6 +136,8 @@ class SmtpOutageITCase {
             Outage outage = Outage.of(samples, OUTAGE_START, OUTAGE);
             assertThat(outage.sendRetries()).as("send retries during the outage").isPositive();
             assertThat(outage.maxBacklog()).as("e-mails held by the job during the outage").isGreaterThan(100);
+            assertThat(outage.maxInSender()).as("the sending task stops taking e-mails: the rest wait in front of it")
+                    .isLessThan(outage.maxBacklog());
 
             ReliabilityReport.write("smtp-outage", outage.report(USERS, beforeOutage, received.size(), copies.size(), results, shoppers.cartedAt()));
         } finally {
@@ -180,18 +182,28 @@ class SmtpOutageITCase {
         }
     }
 
-    /** Job metrics at one moment: what the trigger asked for, what went out, retries, backpressure, checkpoints. */
-    record Sample(long atMs, double triggered, double sent, double failed, double retries, double maxBackPressuredMsPerSecond,
+    /**
+     * Job metrics at one moment: e-mails due (fired by the campaign trigger), e-mails that entered the
+     * sending task (released by the guardrails, which are chained with rendering and the async sender),
+     * sent, failed, retries, backpressure, checkpoints.
+     */
+    record Sample(long atMs, double due, double released, double sent, double failed, double retries, double maxBackPressuredMsPerSecond,
             String mostBackPressuredTask, double completedCheckpoints) {
         static Sample of(long atMs, PrometheusScraper.Scrape s) {
             Map<String, Double> bp = s.taskMax("backPressuredTimeMsPerSecond");
             Map.Entry<String, Double> top = bp.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(Map.entry("-", 0.0));
-            return new Sample(atMs, s.operatorSum("abandonedCartTriggered"), s.operatorSum("emailsSent"), s.operatorSum("emailsFailed"),
+            return new Sample(atMs, s.operatorSum("campaignTriggered"), s.operatorSum("guardrailReleased"), s.operatorSum("emailsSent"), s.operatorSum("emailsFailed"),
                     s.operatorSum("sendRetries"), top.getValue(), top.getKey(), s.sum("flink_jobmanager_job_numberOfCompletedCheckpoints"));
         }
 
+        /** Due but not yet sent: held anywhere in the job. */
         double backlog() {
-            return triggered - sent - failed;
+            return due - sent - failed;
+        }
+
+        /** In the sending task: the async sender's queue (whose capacity watermarks share) and its threads. */
+        double inSender() {
+            return released - sent - failed;
         }
     }
 
@@ -214,6 +226,10 @@ class SmtpOutageITCase {
             return during().stream().mapToDouble(Sample::backlog).max().orElse(0);
         }
 
+        double maxInSender() {
+            return during().stream().mapToDouble(Sample::inSender).max().orElse(0);
+        }
+
         String report(int users, int beforeOutage, int received, int distinct, List<JsonNode> results, Map<String, Long> cartedAt) {
             List<Sample> d = during();
             Sample first = d.get(0);
@@ -232,7 +248,7 @@ class SmtpOutageITCase {
                     | outage | relay stopped at %d s for %d s, restarted on the same port |
                     | delivered before the outage | %d |
                     | during the outage: sent / retries / failed | %.0f / %.0f / %.0f |
-                    | during the outage: most e-mails held by the job | %.0f (due but not yet sent) |
+                    | during the outage: most e-mails held by the job (due, not sent) | %.0f, of which %.0f in the sending task and the rest queued in front of it |
                     | during the outage: upstream backpressure (most backpressured task) | %s |
                     | during the outage: checkpoints completed (every 2 s, %s) | %.0f |
                     | backlog drained | %s after the relay came back |
@@ -243,17 +259,17 @@ class SmtpOutageITCase {
                     """, users, LOAD.toSeconds(), LOAD.toMillis() / users, FlinkTestEnv.PARALLELISM,
                     startMs / 1000, (endMs - startMs) / 1000, beforeOutage,
                     last.sent() - first.sent(), last.retries() - first.retries(), last.failed() - first.failed(),
-                    maxBacklog(), peak.maxBackPressuredMsPerSecond() == 0 ? "none: 0 ms/s in every task"
+                    maxBacklog(), maxInSender(), peak.maxBackPressuredMsPerSecond() == 0 ? "none: 0 ms/s in every task"
                             : String.format(java.util.Locale.ROOT, "%.0f ms/s, %s", peak.maxBackPressuredMsPerSecond(), peak.mostBackPressuredTask()),
                     UNALIGNED ? "unaligned" : "aligned", last.completedCheckpoints() - first.completedCheckpoints(),
                     drainedAt < 0 ? "not" : String.format(java.util.Locale.ROOT, "%.1f s", (drainedAt - endMs) / 1000.0),
                     received, distinct, users, results.size(), retried, maxAttempts, delayedBy / 1000.0));
-            out.append("\nTimeline (every 5 s: seconds, triggered, sent, retries, held, max backpressure ms/s, checkpoints):\n");
+            out.append("\nTimeline (every 5 s: seconds, due, sent, retries, held, in the sending task, max backpressure ms/s, checkpoints):\n");
             long nextAt = 0;
             for (Sample s : samples) {
                 if (s.atMs() >= nextAt) {
-                    out.append(String.format(java.util.Locale.ROOT, "  %5.1f %5.0f %5.0f %6.0f %5.0f %6.0f %4.0f%s%n", s.atMs() / 1000.0,
-                            s.triggered(), s.sent(), s.retries(), s.backlog(), s.maxBackPressuredMsPerSecond(), s.completedCheckpoints(),
+                    out.append(String.format(java.util.Locale.ROOT, "  %5.1f %5.0f %5.0f %6.0f %5.0f %5.0f %6.0f %4.0f%s%n", s.atMs() / 1000.0,
+                            s.due(), s.sent(), s.retries(), s.backlog(), s.inSender(), s.maxBackPressuredMsPerSecond(), s.completedCheckpoints(),
                             s.atMs() >= startMs && s.atMs() <= endMs ? "  (relay down)" : ""));
                     nextAt = s.atMs() + 5000;
                 }
