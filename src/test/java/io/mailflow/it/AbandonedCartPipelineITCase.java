@@ -11,13 +11,13 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -30,8 +30,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,21 +45,12 @@ class AbandonedCartPipelineITCase {
     @RegisterExtension
     static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void abandonedCartsBecomeEmailsAndBadRecordsBecomeDeadLetters() throws Exception {
-        PipelineFixture fixture = PipelineFixture.create(kafka, "it1", SMTP.getSmtp().getPort(),
+        PipelineFixture fixture = PipelineFixture.create(KAFKA.broker(), "it1", SMTP.getSmtp().getPort(),
                 "session.gap", "30min", "abandoned-cart.delay", "1h");
         MailflowConfig config = fixture.config();
 
@@ -98,7 +87,7 @@ class AbandonedCartPipelineITCase {
                 "{\"eventId\":\"m3\",\"userId\":\"u\",\"type\":\"TELEPORT\",\"timestamp\":" + t + "}",
                 "{\"eventId\":\"m4\",\"userId\":\"u\",\"type\":\"VIEW\",\"itemId\":\"x\",\"timestamp\":" + (System.currentTimeMillis() + 400L * 24 * ONE_HOUR) + "}");
 
-        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (UserProfile profile : profiles) {
                 p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(profile.userId()), Json.toBytes(profile)));
             }

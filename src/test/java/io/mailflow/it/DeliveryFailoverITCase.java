@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.mailflow.config.MailflowConfig;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.job.MailflowSinks;
 import io.mailflow.job.MailflowTopology;
 import io.mailflow.model.SendResult;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.Scenario;
 import java.util.Arrays;
@@ -22,8 +22,6 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,17 +40,8 @@ class DeliveryFailoverITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestEnv.miniCluster();
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void withTheLedgerAFailureMidDeliveryLosesNothingAndDuplicatesNothing() throws Exception {
@@ -73,9 +62,9 @@ class DeliveryFailoverITCase {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         try {
-            PipelineFixture f = PipelineFixture.create(kafka, prefix, smtp.getSmtp().getPort(), "delivery.ledger", ledger,
+            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), prefix, smtp.getSmtp().getPort(), "delivery.ledger", ledger,
                     "delivery.threads", "2", "delivery.capacity", "4");
-            new Scenario().abandoners(USERS, prefix + "-u").publish(kafka, f.config());
+            new Scenario().abandoners(USERS, prefix + "-u").publish(KAFKA.broker(), f.config());
 
             FailOnce.reset(FAIL_AFTER);
             StreamExecutionEnvironment env = FlinkTestEnv.env();

@@ -12,11 +12,11 @@ import io.mailflow.delivery.MailClient;
 import io.mailflow.delivery.MailClientFactory;
 import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.delivery.SmtpSettings;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.email.SignedTokens;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.job.MailflowTopology;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.RejectingSmtpServer;
 import io.mailflow.testing.Scenario;
@@ -31,8 +31,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,17 +40,8 @@ class DeliveryITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestEnv.miniCluster();
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     private static GreenMail greenMail(int port) {
         GreenMail g = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -64,8 +53,8 @@ class DeliveryITCase {
     void multipartWithEncodedChineseNameAndSubjectAndEveryHeader() throws Exception {
         GreenMail smtp = greenMail(0);
         try {
-            PipelineFixture f = PipelineFixture.create(kafka, "content", smtp.getSmtp().getPort());
-            new Scenario().abandoner("chen", "chen@example.org", "陈小明", "zh-CN").publish(kafka, f.config());
+            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "content", smtp.getSmtp().getPort());
+            new Scenario().abandoner("chen", "chen@example.org", "陈小明", "zh-CN").publish(KAFKA.broker(), f.config());
             run(f.config());
 
             awaitMessages(smtp, 1);
@@ -112,10 +101,10 @@ class DeliveryITCase {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        PipelineFixture f = PipelineFixture.create(kafka, "outage", port,
+        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "outage", port,
                 "delivery.max-attempts", "30", "delivery.retry-base", "50ms", "delivery.retry-max", "500ms");
         Scenario scenario = new Scenario().abandoners(12, "o");
-        scenario.publish(kafka, f.config());
+        scenario.publish(KAFKA.broker(), f.config());
 
         CountingClients.reset();
         StreamExecutionEnvironment env = FlinkTestEnv.env();
@@ -147,9 +136,9 @@ class DeliveryITCase {
     @Test
     void permanentRejectionIsDeadLetteredAndSuppressesTheUser() throws Exception {
         try (RejectingSmtpServer smtp = new RejectingSmtpServer("bounce")) {
-            PipelineFixture f = PipelineFixture.create(kafka, "reject", smtp.port());
+            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "reject", smtp.port());
             new Scenario().abandoner("bouncer", "bounce@example.com", "B", "en").abandoner("fine", "fine@example.com", "F", "en")
-                    .publish(kafka, f.config());
+                    .publish(KAFKA.broker(), f.config());
             run(f.config());
 
             assertThat(smtp.accepted()).containsExactly("fine@example.com");
@@ -166,7 +155,7 @@ class DeliveryITCase {
             });
 
             // The suppression is read back: the next job run does not try the bounced user again.
-            new Scenario().abandoner("bouncer", "bounce@example.com", "B", "en").publish(kafka, f.config());
+            new Scenario().abandoner("bouncer", "bounce@example.com", "B", "en").publish(KAFKA.broker(), f.config());
             run(f.config());
             assertThat(smtp.accepted()).containsExactly("fine@example.com");
             assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS))
@@ -178,11 +167,11 @@ class DeliveryITCase {
     void headerInjectionThroughAProfileNameIsBlocked() throws Exception {
         GreenMail smtp = greenMail(0);
         try {
-            PipelineFixture f = PipelineFixture.create(kafka, "inject", smtp.getSmtp().getPort());
+            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "inject", smtp.getSmtp().getPort());
             new Scenario()
                     .rawProfile("{\"userId\":\"mallory\",\"email\":\"m@example.com\",\"name\":\"M\\r\\nBcc: victim@example.org\"}", "mallory")
                     .abandoner("fine", "fine@example.com", "F", "en")
-                    .publish(kafka, f.config());
+                    .publish(KAFKA.broker(), f.config());
             run(f.config());
 
             awaitMessages(smtp, 1);

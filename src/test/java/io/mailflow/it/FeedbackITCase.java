@@ -12,13 +12,13 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailflow.campaigns.RequestIds;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.report.ReportData;
 import io.mailflow.report.ReportMain;
@@ -34,8 +34,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,21 +52,12 @@ class FeedbackITCase {
     @RegisterExtension
     static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void engagementAndPurchasesYieldStatisticsAttributionAndSuppressions() throws Exception {
-        PipelineFixture f = PipelineFixture.create(kafka, "fb", SMTP.getSmtp().getPort(),
+        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "fb", SMTP.getSmtp().getPort(),
                 "session.gap", "30min", "abandoned-cart.delay", "1h", "attribution.window", "2h", "stats.window", "1h");
         MailflowConfig config = f.config();
         List<String> users = List.of("ann", "ben", "cat", "dan");
@@ -102,7 +91,7 @@ class FeedbackITCase {
         events.add(Events.purchase("cat", "sku-cat", 30.0, BEGINNING + 2 * ONE_HOUR + 45 * ONE_MINUTE));
         events.add(Events.purchase("dan", "sku-dan", 99.0, t + 4 * ONE_HOUR));
 
-        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (String u : users) {
                 UserProfile profile = new UserProfile(u, u + "@example.com", u, "en", "UTC", true, 1);
                 p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_PROFILES), bytes(u), Json.toBytes(profile)));
@@ -159,7 +148,7 @@ class FeedbackITCase {
         assertThat(Files.readString(report)).contains(CAMPAIGN, "Funnel per campaign");
 
         // The suppressions are read back: a new abandoned cart of ben's is blocked at the contact guardrail.
-        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             Event again = Events.cart("ben", "sku-again", 5.0, t + 6 * ONE_HOUR);
             p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_EVENTS), bytes("ben"), Json.toBytes(again)));
         }

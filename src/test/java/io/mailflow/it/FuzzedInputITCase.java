@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.Fuzzer;
 import io.mailflow.testing.PipelineFixture;
 import java.util.List;
@@ -18,8 +18,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,28 +32,19 @@ class FuzzedInputITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestEnv.miniCluster();
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void everyMalformedEventIsDeadLetteredWithAReasonAndTheJobNeverRestarts() throws Exception {
-        PipelineFixture f = PipelineFixture.create(kafka, "fuzz", 2525);
+        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "fuzz", 2525);
         List<Fuzzer.Case> cases = new Fuzzer(7L).cases(N);
         // the fuzzer's promise, checked against the validator itself before anything runs
         EventValidator validator = new EventValidator(java.time.Duration.ofHours(1));
         assertThat(cases).allSatisfy(c -> assertThat(validator.validate(c.payload(), System.currentTimeMillis()).valid())
                 .as("fuzzed payload %s is invalid", c.mutation()).isFalse());
 
-        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (Fuzzer.Case c : cases) {
                 p.send(new ProducerRecord<>(f.config().get(MailflowOptions.TOPIC_EVENTS), null, c.payload()));
             }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.LiveShoppers;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.PrometheusScraper;
@@ -29,8 +29,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,23 +58,14 @@ class KafkaRestartITCase {
             .setConfiguration(PrometheusScraper.reporter(PROM_PORT))
             .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void aBrokerRestartDuringIngestionChangesNothingInTheOutcome() throws Exception {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        PipelineFixture f = PipelineFixture.create(kafka, "broker-restart", smtp.getSmtp().getPort(),
+        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "broker-restart", smtp.getSmtp().getPort(),
                 "job.bounded", "false",
                 "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s",
                 // live wall-clock event time: no quiet hours, so that the outcome does not depend on the time of day
@@ -96,13 +85,13 @@ class KafkaRestartITCase {
             sleepUntil(t0, STOP_AT);
             int mailsBefore = smtp.getReceivedMessages().length;
             long stopped = System.currentTimeMillis();
-            kafka.stopBroker();
+            KAFKA.broker().stopBroker();
             long stopTook = System.currentTimeMillis() - stopped;
             int cartedBefore = shoppers.cartedAt().size();
             sleepUntil(t0, STOP_AT.plus(DOWN));
             int mailsWhileDown = smtp.getReceivedMessages().length - mailsBefore;
             long restarted = System.currentTimeMillis();
-            kafka.startBroker();
+            KAFKA.broker().startBroker();
             long startTook = System.currentTimeMillis() - restarted;
             long firstMailAfter = -1;
             int mailsAtRestart = smtp.getReceivedMessages().length;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.Scenario;
 import java.io.IOException;
@@ -24,8 +24,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,17 +45,8 @@ class PrometheusMetricsITCase {
     @RegisterExtension
     static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     static Configuration prometheus(int port) {
         Configuration c = new Configuration();
@@ -68,10 +57,10 @@ class PrometheusMetricsITCase {
 
     @Test
     void runningJobServesMailflowMetricsOnThePrometheusEndpoint() throws Exception {
-        PipelineFixture f = PipelineFixture.create(kafka, "prom", SMTP.getSmtp().getPort(),
+        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "prom", SMTP.getSmtp().getPort(),
                 "job.bounded", "false", "abandoned-cart.delay", "0ms", "session.gap", "1s", "ingest.idleness", "1s");
         Scenario scenario = new Scenario().abandoners(5, "p");
-        scenario.publish(kafka, f.config());
+        scenario.publish(KAFKA.broker(), f.config());
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         JobClient job = MailflowJob.start(env, f.config());
         try {

@@ -6,7 +6,6 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.importer.CsvImporter;
 import io.mailflow.importer.Rees46Format;
 import io.mailflow.io.Json;
@@ -14,6 +13,7 @@ import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.SharedData;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +31,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,17 +49,8 @@ class Rees46ReplayITCase {
     @RegisterExtension
     static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void sessionsAndAbandonedCartsMatchAnIndependentComputation() throws Exception {
@@ -71,13 +60,13 @@ class Rees46ReplayITCase {
         assertThat(expected.abandonedCartEmails).isGreaterThan(10);
 
         // the log is time-ordered, but two partitions interleave: allow a minute of disorder
-        PipelineFixture fixture = PipelineFixture.create(kafka, "rees46", SMTP.getSmtp().getPort(),
+        PipelineFixture fixture = PipelineFixture.create(KAFKA.broker(), "rees46", SMTP.getSmtp().getPort(),
                 "session.gap", "30min", "abandoned-cart.delay", "1h", "ingest.max-out-of-orderness", "1min");
         MailflowConfig config = fixture.config();
 
         List<Event> events = new CsvImporter(new Rees46Format()).readAll(csv);
         Map<String, Boolean> users = new HashMap<>();
-        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (Event e : events) {
                 if (users.putIfAbsent(e.userId(), true) == null) {
                     UserProfile profile = new UserProfile(e.userId(), "user" + e.userId() + "@example.com", "Shopper " + e.userId(), "en", "UTC", true, 1);
@@ -91,12 +80,12 @@ class Rees46ReplayITCase {
         MailflowJob.define(env, config);
         env.execute("rees46-replay-it");
 
-        assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_LATE_EVENTS))).isEmpty();
-        assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_DEAD_LETTERS))).isEmpty();
-        assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_SESSIONS))).hasSize(expected.sessions);
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_LATE_EVENTS))).isEmpty();
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_DEAD_LETTERS))).isEmpty();
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_SESSIONS))).hasSize(expected.sessions);
         assertThat(SMTP.waitForIncomingEmail(30_000, expected.abandonedCartEmails)).isTrue();
         assertThat(SMTP.getReceivedMessages()).hasSize(expected.abandonedCartEmails);
-        assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_SEND_RESULTS))).hasSize(expected.abandonedCartEmails);
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_SEND_RESULTS))).hasSize(expected.abandonedCartEmails);
     }
 
     private record Row(long ts, String type) {}

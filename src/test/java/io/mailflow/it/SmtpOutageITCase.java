@@ -8,9 +8,9 @@ import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.testing.FlinkTestEnv;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.LiveShoppers;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.PrometheusScraper;
@@ -31,8 +31,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,22 +65,13 @@ class SmtpOutageITCase {
             .setConfiguration(PrometheusScraper.reporter(PROM_PORT))
             .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void aSixtySecondRelayOutageUnderLoadIsRiddenOutWithBackpressureAndNothingIsLostOrDuplicated() throws Exception {
         int smtpPort = freePort();
-        PipelineFixture f = PipelineFixture.create(kafka, "smtp-outage", smtpPort,
+        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "smtp-outage", smtpPort,
                 "job.bounded", "false",
                 "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s",
                 // live wall-clock event time: no quiet hours, so that the outcome does not depend on the time of day
