@@ -66,16 +66,28 @@ class PrometheusMetricsITCase {
         try {
             String metrics = awaitMetric("eventsValid", 5, Duration.ofSeconds(90));
             // Every stage's metrics, as Prometheus names them (operator scope plus the metric name).
-            for (String name : List.of("eventsValid", "eventsInvalid", "duplicateEvents", "sessionsClosed",
+            List<String> names = List.of("eventsValid", "eventsInvalid", "duplicateEvents", "sessionsClosed",
                     "campaignTriggered", "guardrailDeferred", "requestsBlockedByContactRules", "emailsSent", "emailsFailed", "sendRetries",
                     "engagementValid", "engagementInvalid", "engagementSuppressions", "purchasesUnattributed",
-                    "propensityTrainedVersion", "progressiveAuc")) {
+                    "propensityTrainedVersion", "progressiveAuc");
+            // A task registers its metrics when it opens, which can be after the first events went through
+            // the source: scrape again until every task has (this raced on a loaded machine).
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!names.stream().allMatch(servedIn(metrics)) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                metrics = awaitMetric("eventsValid", 5, Duration.ofSeconds(90));
+            }
+            for (String name : names) {
                 assertThat(metrics).as("metric %s is served", name).containsPattern("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{");
             }
             assertThat(metrics).contains("job_name=\"mailflow\"");
         } finally {
             job.cancel().get();
         }
+    }
+
+    private static java.util.function.Predicate<String> servedIn(String metrics) {
+        return name -> Pattern.compile("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{").matcher(metrics).find();
     }
 
     /** Scrapes until the summed value of {@code name} over all subtasks reaches {@code atLeast}. */

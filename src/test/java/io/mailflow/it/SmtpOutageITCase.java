@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The SMTP relay goes down for 60 seconds under load and comes back on the same port. Shoppers abandon
  * carts at a steady pace for 90 s (live event time), so e-mails keep falling due during the outage. The
  * job must hold them, not drop them: the async sender's threads retry, its queue fills (capacity), the
- * rest waits upstream (backpressure), checkpoints go on; when the relay is back everything is delivered,
- * each e-mail exactly once.
+ * sending task stops taking input and the rest waits in front of it (backpressure); when the relay is
+ * back everything is delivered, each e-mail exactly once. (While the sending task is blocked no
+ * checkpoint completes: docs/benchmarks.md, Reliability.)
  *
  * <p>Surviving 60 s needs retry settings sized for it (the defaults give up after about two seconds of
  * backoff): an e-mail held by a sender thread retries {@code delivery.max-attempts} = 100 times with
