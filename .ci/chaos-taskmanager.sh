@@ -13,9 +13,9 @@
 #      one distinct message, nobody else any, and copies beyond the first are within the send ledger's
 #      window (docs/delivery.md): at most one per SMTP transaction in flight at the moment of a kill,
 #      i.e. K x parallelism x delivery.threads = K x 2 x 2. At 20 msg/s a kill lands in that window
-#      now and then (the first runs saw 1 duplicate in 3 kills, then 0): docs/benchmarks.md, Reliability.
+#      about every other time (7 extra copies in 21 kills so far): docs/benchmarks.md, Reliability.
 #
-# Usage: .ci/chaos-taskmanager.sh [N] [K]    (defaults 400 and 3; about 2-3 minutes on 2 cores)
+# Usage: .ci/chaos-taskmanager.sh [N] [K]    (defaults 400 and 3; about 1.5-2 minutes on 2 cores)
 # Needs target/mailflow-<version>.jar and target/test-classes. Prints the timings of every kill and
 # recovery. Only processes it started are stopped, by PID, on exit.
 set -euo pipefail
