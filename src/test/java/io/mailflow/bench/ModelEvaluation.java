@@ -35,7 +35,7 @@ public final class ModelEvaluation {
     static final long SEED = 42L;
 
     /** One replay: which log, how sessions are formed, and the job options that differ from the defaults. */
-    public record Setup(String name, String format, String file, ModelReplay.Sessions sessions, Duration gap, Duration horizon) {}
+    public record Setup(String id, String name, String format, String file, ModelReplay.Sessions sessions, Duration gap, Duration horizon) {}
 
     /** The figures of one replay. */
     public record Run(Setup setup, ModelReplay.Outputs outputs, PropensityEvaluation.Result propensity,
@@ -48,21 +48,25 @@ public final class ModelEvaluation {
         Path data = Path.of(opts.getOrDefault("data", "../shared/data"));
         Duration reesHorizon = TimeUtils.parseDuration(opts.getOrDefault("rees46-horizon", "1h"));
         Duration taobaoGap = TimeUtils.parseDuration(opts.getOrDefault("taobao-gap", "10min"));
+        Duration reesGap = TimeUtils.parseDuration(opts.getOrDefault("rees46-gap", MailflowOptions.SESSION_GAP.defaultText()));
         Duration taobaoHorizon = TimeUtils.parseDuration(opts.getOrDefault("taobao-horizon", "20min"));
         double trainFraction = Double.parseDouble(opts.getOrDefault("train-fraction", "0.7"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "1"));
         int maxEvents = Integer.parseInt(opts.getOrDefault("max-events", "0"));
         int runs = Integer.parseInt(opts.getOrDefault("kmeans-runs", "10"));
-        Duration jobGap = MailflowOptions.SESSION_GAP.defaultValue();
 
         List<Setup> setups = List.of(
-                new Setup("REES46, its own sessions (user_session)", "rees46", REES46, ModelReplay.Sessions.DATASET, jobGap, reesHorizon),
-                new Setup("REES46, job sessions (" + TimeUtils.formatWithHighestUnit(jobGap) + " gap)", "rees46", REES46,
-                        ModelReplay.Sessions.GAP, jobGap, reesHorizon),
-                new Setup("Taobao, job sessions (" + TimeUtils.formatWithHighestUnit(taobaoGap) + " gap)", "taobao", TAOBAO,
+                new Setup("rees46", "REES46, its own sessions (user_session)", "rees46", REES46, ModelReplay.Sessions.DATASET, reesGap, reesHorizon),
+                new Setup("rees46-gap", "REES46, job sessions (" + TimeUtils.formatWithHighestUnit(reesGap) + " gap)", "rees46", REES46,
+                        ModelReplay.Sessions.GAP, reesGap, reesHorizon),
+                new Setup("taobao", "Taobao, job sessions (" + TimeUtils.formatWithHighestUnit(taobaoGap) + " gap)", "taobao", TAOBAO,
                         ModelReplay.Sessions.GAP, taobaoGap, taobaoHorizon));
+        List<String> wanted = List.of(opts.getOrDefault("replays", "rees46,rees46-gap,taobao").split(","));
         List<Run> results = new ArrayList<>();
         for (Setup s : setups) {
+            if (!wanted.contains(s.id())) {
+                continue;
+            }
             results.add(run(s, data, trainFraction, parallelism, maxEvents, runs));
         }
         String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
@@ -86,6 +90,11 @@ public final class ModelEvaluation {
                 .set(MailflowOptions.LABEL_HORIZON, setup.horizon())
                 .build();
         ModelReplay.Outputs out = ModelReplay.run(events, setup.sessions(), config, parallelism);
+        long positives = out.examples().stream().filter(e -> e.label() > 0.5).count();
+        long evaluablePositives = out.examples().stream()
+                .filter(e -> e.label() > 0.5 && e.snapshotTime() + setup.horizon().toMillis() <= out.dataEnd()).count();
+        System.err.printf("%s: %d sessions, %d examples, %d positive, %d positive and uncensored%n", setup.name(),
+                out.sessions(), out.examples().size(), positives, evaluablePositives);
         Ftrl ftrl = new Ftrl(config.get(MailflowOptions.FTRL_ALPHA), config.get(MailflowOptions.FTRL_BETA),
                 config.get(MailflowOptions.FTRL_L1), config.get(MailflowOptions.FTRL_L2));
         PropensityEvaluation.Result p = PropensityEvaluation.evaluate(out.examples(), out.dataEnd(), setup.horizon().toMillis(),

@@ -21,6 +21,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -28,6 +31,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
@@ -49,6 +53,12 @@ public final class ModelReplay {
     /** Everything the model data flow produced, in the order it produced it. */
     public record Outputs(long events, long dataEnd, int sessions, List<UserFeatures> features, List<LabeledExample> examples,
             List<KMeansModel> kmeansModels, List<LogRegModel> propensityModels, List<ValidationMetrics> validation) {}
+
+    private static final Executor DRAINERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "replay-collector");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ModelReplay() {}
 
@@ -83,10 +93,18 @@ public final class ModelReplay {
         CloseableIterator<KMeansModel> kmeansIt = out.kmeansModels().collectAsync();
         CloseableIterator<LogRegModel> modelIt = out.propensityModels().collectAsync();
         CloseableIterator<ValidationMetrics> validationIt = out.validation().collectAsync();
-        env.execute("model evaluation replay");
+        JobClient job = env.executeAsync("model evaluation replay");
+        // Drain every collect sink while the job runs: a sink whose results nobody fetches blocks the job.
+        CompletableFuture<List<SessionSummary>> sessionList = drainAsync(sessionIt);
+        CompletableFuture<List<UserFeatures>> features = drainAsync(featureIt);
+        CompletableFuture<List<LabeledExample>> examples = drainAsync(exampleIt);
+        CompletableFuture<List<KMeansModel>> kmeans = drainAsync(kmeansIt);
+        CompletableFuture<List<LogRegModel>> models = drainAsync(modelIt);
+        CompletableFuture<List<ValidationMetrics>> validation = drainAsync(validationIt);
+        job.getJobExecutionResult().get();
         long dataEnd = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).timestamp();
-        return new Outputs(sorted.size(), dataEnd, drain(sessionIt).size(), drain(featureIt), drain(exampleIt),
-                drain(kmeansIt), drain(modelIt), drain(validationIt));
+        return new Outputs(sorted.size(), dataEnd, sessionList.get().size(), features.get(), examples.get(), kmeans.get(),
+                models.get(), validation.get());
     }
 
     /**
@@ -120,10 +138,15 @@ public final class ModelReplay {
         }).withTimestampAssigner(time);
     }
 
-    private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {
-        List<T> out = new ArrayList<>();
-        it.forEachRemaining(out::add);
-        it.close();
-        return out;
+    private static <T> CompletableFuture<List<T>> drainAsync(CloseableIterator<T> it) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<T> out = new ArrayList<>();
+            try (it) {
+                it.forEachRemaining(out::add);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot collect the replay's results", e);
+            }
+            return out;
+        }, DRAINERS);
     }
 }

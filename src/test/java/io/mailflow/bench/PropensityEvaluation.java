@@ -67,8 +67,10 @@ public final class PropensityEvaluation {
         List<Integer> test = kept.subList(cut, kept.size());
         double[][] xTrain = features(examples, train);
         int[] yTrain = intLabels(labels, train);
-        double lambda = chooseLambda(xTrain, yTrain);
-        LogisticRegression batch = LogisticRegression.fit(xTrain, yTrain, lambda, 1e-6, 1000);
+        boolean twoClasses = java.util.Arrays.stream(yTrain).distinct().count() == 2;
+        double lambda = twoClasses ? chooseLambda(xTrain, yTrain) : Double.NaN;
+        // Without both classes in the training part there is no batch model: its scores are NaN.
+        LogisticRegression batch = twoClasses ? LogisticRegression.fit(xTrain, yTrain, lambda, 1e-6, 1000) : null;
 
         double[] yTest = pick(labels, test);
         double[] online = pick(progressive, test);
@@ -77,7 +79,7 @@ public final class PropensityEvaluation {
         double[] carts = new double[test.size()];
         for (int j = 0; j < test.size(); j++) {
             double[] x = examples.get(test.get(j)).features();
-            offline[j] = probability(batch, x);
+            offline[j] = batch == null ? Double.NaN : probability(batch, x);
             purchaseFrequency[j] = x[FeatureVector.PURCHASE_FREQUENCY];
             carts[j] = x[FeatureVector.EVENTS_OFFSET + io.mailflow.model.EventType.ADD_TO_CART.ordinal()];
         }
@@ -130,6 +132,9 @@ public final class PropensityEvaluation {
 
     /** Exact AUC (Mann-Whitney, mid-ranks for ties) with the job's own validator. */
     public static double auc(double[] scores, double[] labels) {
+        if (java.util.Arrays.stream(scores).anyMatch(Double::isNaN)) {
+            return Double.NaN;
+        }
         return validator(scores, labels).auc();
     }
 
