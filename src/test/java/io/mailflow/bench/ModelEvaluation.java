@@ -25,9 +25,10 @@ import org.apache.flink.util.TimeUtils;
  * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args="--data ../shared/data --out docs/model-evaluation.md"</pre>
  *
  * Options (defaults in brackets): {@code --data} [../shared/data], {@code --out} [none: stdout only],
- * {@code --rees46-horizon} [1h], {@code --taobao-gap} [10min], {@code --taobao-horizon} [20min],
+ * {@code --rees46-horizon} [15min], {@code --rees46-gap} [5min], {@code --taobao-gap} [5min], {@code --taobao-horizon} [30min],
  * {@code --train-fraction} [0.7], {@code --parallelism} [1], {@code --max-events} [0: all],
- * {@code --kmeans-runs} [10]. All other job options keep their defaults.
+ * {@code --kmeans-runs} [10], {@code --replays} [rees46,rees46-gap,taobao], {@code --set} [none: job options as
+ * {@code key=value,key=value}, e.g. {@code kmeans.batch-max-wait=1h}]. All other job options keep their defaults.
  */
 public final class ModelEvaluation {
     static final String REES46 = "rees46/2019-Oct-head17k.csv";
@@ -46,10 +47,10 @@ public final class ModelEvaluation {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
         Path data = Path.of(opts.getOrDefault("data", "../shared/data"));
-        Duration reesHorizon = TimeUtils.parseDuration(opts.getOrDefault("rees46-horizon", "1h"));
-        Duration taobaoGap = TimeUtils.parseDuration(opts.getOrDefault("taobao-gap", "10min"));
-        Duration reesGap = TimeUtils.parseDuration(opts.getOrDefault("rees46-gap", MailflowOptions.SESSION_GAP.defaultText()));
-        Duration taobaoHorizon = TimeUtils.parseDuration(opts.getOrDefault("taobao-horizon", "20min"));
+        Duration reesHorizon = TimeUtils.parseDuration(opts.getOrDefault("rees46-horizon", "15min"));
+        Duration taobaoGap = TimeUtils.parseDuration(opts.getOrDefault("taobao-gap", "5min"));
+        Duration reesGap = TimeUtils.parseDuration(opts.getOrDefault("rees46-gap", "5min"));
+        Duration taobaoHorizon = TimeUtils.parseDuration(opts.getOrDefault("taobao-horizon", "30min"));
         double trainFraction = Double.parseDouble(opts.getOrDefault("train-fraction", "0.7"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "1"));
         int maxEvents = Integer.parseInt(opts.getOrDefault("max-events", "0"));
@@ -67,7 +68,7 @@ public final class ModelEvaluation {
             if (!wanted.contains(s.id())) {
                 continue;
             }
-            results.add(run(s, data, trainFraction, parallelism, maxEvents, runs));
+            results.add(run(s, data, trainFraction, parallelism, maxEvents, runs, overrides(opts.getOrDefault("set", ""))));
         }
         String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
                 + String.join(" ", args) + "\"";
@@ -78,14 +79,15 @@ public final class ModelEvaluation {
         System.out.println(report);
     }
 
-    public static Run run(Setup setup, Path data, double trainFraction, int parallelism, int maxEvents, int kmeansRuns)
-            throws Exception {
+    public static Run run(Setup setup, Path data, double trainFraction, int parallelism, int maxEvents, int kmeansRuns,
+            Map<String, String> overrides) throws Exception {
         long started = System.nanoTime();
         List<Event> events = new CsvImporter(CsvFormat.named(setup.format())).readAll(data.resolve(setup.file()));
         if (maxEvents > 0 && events.size() > maxEvents) {
             events = events.subList(0, maxEvents);
         }
         MailflowConfig config = MailflowConfig.builder()
+                .setAll(overrides)
                 .set(MailflowOptions.SESSION_GAP, setup.gap())
                 .set(MailflowOptions.LABEL_HORIZON, setup.horizon())
                 .build();
@@ -98,9 +100,22 @@ public final class ModelEvaluation {
         Ftrl ftrl = new Ftrl(config.get(MailflowOptions.FTRL_ALPHA), config.get(MailflowOptions.FTRL_BETA),
                 config.get(MailflowOptions.FTRL_L1), config.get(MailflowOptions.FTRL_L2));
         PropensityEvaluation.Result p = PropensityEvaluation.evaluate(out.examples(), out.dataEnd(), setup.horizon().toMillis(),
-                ftrl, config.get(MailflowOptions.VALIDATION_WINDOW), out.validation(), trainFraction, SEED);
+                ftrl, config.get(MailflowOptions.VALIDATION_WINDOW), out.validation(), config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
+                trainFraction, SEED);
         SegmentEvaluation.Result s = SegmentEvaluation.evaluate(out.features(), out.kmeansModels(), kmeansRuns, SEED);
         return new Run(setup, out, p, s, config, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** {@code key=value,key=value}: job options that differ from the defaults in every replay. */
+    static Map<String, String> overrides(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : list.split(",")) {
+            if (!pair.isBlank()) {
+                String[] kv = pair.split("=", 2);
+                out.put(kv[0].trim(), kv.length > 1 ? kv[1].trim() : "");
+            }
+        }
+        return out;
     }
 
     static Map<String, String> options(String[] args) {

@@ -41,16 +41,21 @@ final class ModelEvaluationReport {
                 parallelism, 100 * trainFraction, 100 * (1 - trainFraction), kmeansRuns));
 
         sb.append("## Propensity: online FTRL against batch logistic regression\n\n");
-        sb.append("| replay | examples (censored) | train / positives | test / positives | **online AUC** [95 % CI] | "
-                + "**batch AUC** (Smile LR) [95 % CI] | online - batch [95 % CI] | within 0.02? | online log loss | "
-                + "batch log loss | constant log loss | purchase-frequency AUC | add-to-cart AUC | job's last progressive AUC / log loss |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| replay | examples (censored) | train / positives | test / positives | **batch AUC** (Smile LR) [95 % CI] | "
+                + "batch log loss | **FTRL, same training data** AUC [95 % CI] | log loss | FTRL - batch [95 % CI] | within 0.02? | "
+                + "**FTRL as served** AUC [95 % CI] | log loss | served - batch [95 % CI] | within 0.02? | "
+                + "**progressive** AUC / log loss (job's metric) | constant log loss | purchase-frequency AUC | add-to-cart AUC | "
+                + "job's last published progressive AUC / log loss | replay = job? |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
         for (ModelEvaluation.Run r : runs) {
             PropensityEvaluation.Result p = r.propensity();
-            sb.append(f("| %s | %,d (%,d) | %,d / %,d | %,d / %,d | %s | %s | %s | %s | %.4f | %.4f | %.4f | %.3f | %.3f | %.3f / %.4f |%n",
+            sb.append(f("| %s | %,d (%,d) | %,d / %,d | %,d / %,d | %s | %.4f | %s | %.4f | %s | %s | %s | %.4f | %s | %s | %.3f / %.4f "
+                            + "| %.4f | %.3f | %.3f | %.3f / %.4f | %s |%n",
                     r.setup().name(), p.examples(), p.censored(), p.train(), p.trainPositives(), p.test(), p.testPositives(),
-                    e(p.onlineAuc()), e(p.batchAuc()), signed(p.aucGap()), verdict(p), p.onlineLogLoss(), p.batchLogLoss(),
-                    p.constantLogLoss(), p.purchaseFrequencyAuc(), p.cartAuc(), p.jobAuc(), p.jobLogLoss()));
+                    e(p.batchAuc()), p.batchLogLoss(), e(p.sameDataAuc()), p.sameDataLogLoss(), signed(p.sameDataGap()),
+                    verdict(p.sameDataGap()), e(p.onlineAuc()), p.onlineLogLoss(), signed(p.aucGap()), verdict(p.aucGap()),
+                    p.progressiveAuc(), p.progressiveLogLoss(), p.constantLogLoss(), p.purchaseFrequencyAuc(), p.cartAuc(),
+                    p.jobAuc(), p.jobLogLoss(), p.replayMismatch() < 1e-9 ? "yes" : f("no (max |dAUC| %.2g)", p.replayMismatch())));
         }
         sb.append("\n## Segments: streaming k-means against batch k-means++\n\n");
         sb.append("| replay | users in final window | k | model versions | streaming SSE | batch SSE (Smile k-means++) | "
@@ -68,8 +73,8 @@ final class ModelEvaluationReport {
         return sb.toString();
     }
 
-    private static String verdict(PropensityEvaluation.Result p) {
-        double gap = p.aucGap().value();
+    private static String verdict(PropensityEvaluation.Estimate difference) {
+        double gap = difference.value();
         if (!Double.isFinite(gap)) {
             return "n/a";
         }

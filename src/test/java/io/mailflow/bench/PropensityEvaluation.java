@@ -18,10 +18,13 @@ import smile.classification.LogisticRegression;
  * through the same {@link Ftrl} to recover the progressive score of each one (scored before learned); the
  * replay is checked against the metrics the job published. Examples whose label horizon reaches past the
  * end of the log are censored (the bounded replay labels them negative at end of input) and are left out
- * of every figure. The remaining examples are split in time order: the first {@code trainFraction} train
- * Smile's batch logistic regression, the rest are the test set. On the test set the online model is
- * judged by its progressive scores (it has learned from everything before each example, test examples
- * included: that is what it does in production), the batch model by its static scores. AUC and log loss
+ * of every figure. The remaining examples are split by snapshot time at the {@code trainFraction} quantile
+ * {@code T}: snapshots from {@code T} on are the test set; snapshots whose label was known by {@code T}
+ * ({@code t + horizon <= T}) train Smile's batch logistic regression; those in between are left out. On the test set the online model is
+ * judged by the score it served at each snapshot's time (the last version published from the labels known
+ * by then, test labels included: that is what it does in production) and, as the job reports it, by its
+ * progressive score (scored when the label arrives, just before learning it); the batch model by its
+ * static scores. AUC and log loss
  * are computed the same way for every model, with {@link ProgressiveValidator}'s exact math.
  */
 public final class PropensityEvaluation {
@@ -32,14 +35,15 @@ public final class PropensityEvaluation {
     public record Estimate(double value, double low, double high) {}
 
     public record Result(int examples, int censored, int train, int trainPositives, int test, int testPositives,
-            Estimate onlineAuc, double onlineLogLoss, Estimate batchAuc, double batchLogLoss, double lambda,
+            Estimate onlineAuc, double onlineLogLoss, double progressiveAuc, double progressiveLogLoss,
+            Estimate sameDataAuc, double sameDataLogLoss, Estimate sameDataGap, Estimate batchAuc, double batchLogLoss, double lambda,
             Estimate aucGap, double constantLogLoss, double purchaseFrequencyAuc, double cartAuc,
             double jobAuc, double jobLogLoss, double replayMismatch) {}
 
     private PropensityEvaluation() {}
 
     public static Result evaluate(List<LabeledExample> examples, long dataEnd, long horizonMs, Ftrl ftrl, int window,
-            List<ValidationMetrics> published, double trainFraction, long seed) {
+            List<ValidationMetrics> published, int publishEvery, double trainFraction, long seed) {
         int n = examples.size();
         double[] progressive = new double[n];
         double[] labels = new double[n];
@@ -62,9 +66,16 @@ public final class PropensityEvaluation {
                 kept.add(i);
             }
         }
-        int cut = (int) Math.round(kept.size() * trainFraction);
-        List<Integer> train = kept.subList(0, cut);
-        List<Integer> test = kept.subList(cut, kept.size());
+        // Split by snapshot time, not label time: a positive is labelled at its purchase, a negative only a
+        // horizon later, so a split by label time would leave the test part with the late negatives and few
+        // positives. The batch model trains on every snapshot before the cut, with its final label.
+        List<Integer> bySnapshot = new ArrayList<>(kept);
+        bySnapshot.sort(java.util.Comparator.comparingLong(i -> examples.get(i).snapshotTime()));
+        long cutTime = bySnapshot.isEmpty() ? 0
+                : examples.get(bySnapshot.get(Math.min(bySnapshot.size() - 1, (int) (bySnapshot.size() * trainFraction)))).snapshotTime();
+        List<Integer> train = bySnapshot.stream().filter(i -> examples.get(i).snapshotTime() < cutTime).toList();
+        List<Integer> test = bySnapshot.stream().filter(i -> examples.get(i).snapshotTime() >= cutTime).toList();
+        double[] served = servedScores(examples, ftrl, publishEvery);
         double[][] xTrain = features(examples, train);
         int[] yTrain = intLabels(labels, train);
         boolean twoClasses = java.util.Arrays.stream(yTrain).distinct().count() == 2;
@@ -72,13 +83,23 @@ public final class PropensityEvaluation {
         // Without both classes in the training part there is no batch model: its scores are NaN.
         LogisticRegression batch = twoClasses ? LogisticRegression.fit(xTrain, yTrain, lambda, 1e-6, 1000) : null;
 
+        // The online learner given exactly the batch model's training data (snapshot order), then frozen: the
+        // algorithms compared on equal information, free of the label delay.
+        FtrlState sameData = FtrlState.initial(FeatureVector.SIZE);
+        for (int i : train) {
+            sameData = ftrl.update(sameData, examples.get(i).features(), labels[i], examples.get(i).weight());
+        }
+        double[] sameDataWeights = ftrl.weights(sameData);
         double[] yTest = pick(labels, test);
-        double[] online = pick(progressive, test);
+        double[] online = pick(served, test);
+        double[] onlineProgressive = pick(progressive, test);
         double[] offline = new double[test.size()];
+        double[] frozen = new double[test.size()];
         double[] purchaseFrequency = new double[test.size()];
         double[] carts = new double[test.size()];
         for (int j = 0; j < test.size(); j++) {
             double[] x = examples.get(test.get(j)).features();
+            frozen[j] = Ftrl.predict(sameDataWeights, x);
             offline[j] = batch == null ? Double.NaN : probability(batch, x);
             purchaseFrequency[j] = x[FeatureVector.PURCHASE_FREQUENCY];
             carts[j] = x[FeatureVector.EVENTS_OFFSET + io.mailflow.model.EventType.ADD_TO_CART.ordinal()];
@@ -87,13 +108,46 @@ public final class PropensityEvaluation {
         double[] constant = new double[test.size()];
         java.util.Arrays.fill(constant, baseRate);
         Estimate[] boot = bootstrap(online, offline, yTest, new Random(seed));
+        Estimate[] sameBoot = bootstrap(frozen, offline, yTest, new Random(seed));
         ProgressiveValidator last = lastWindow(progressive, labels, window);
         ValidationMetrics lastPublished = published.isEmpty() ? null : published.get(published.size() - 1);
         return new Result(n, n - kept.size(), train.size(), (int) sum(pick(labels, train)), test.size(), (int) sum(yTest),
-                boot[0], logLoss(online, yTest), boot[1], logLoss(offline, yTest), lambda, boot[2],
+                boot[0], logLoss(online, yTest), auc(onlineProgressive, yTest), logLoss(onlineProgressive, yTest),
+                sameBoot[0], logLoss(frozen, yTest), sameBoot[2], boot[1], logLoss(offline, yTest), lambda, boot[2],
                 logLoss(constant, yTest), auc(purchaseFrequency, yTest), auc(carts, yTest),
                 lastPublished == null ? last.auc() : lastPublished.auc(),
                 lastPublished == null ? last.logLoss() : lastPublished.logLoss(), mismatch);
+    }
+
+    /**
+     * The score each snapshot got from the model the job was serving at the snapshot's time: the last version
+     * published (every {@code publishEvery} examples) from the examples the trainer had learned by then.
+     */
+    static double[] servedScores(List<LabeledExample> examples, Ftrl ftrl, int publishEvery) {
+        Integer[] bySnapshot = java.util.stream.IntStream.range(0, examples.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> examples.get(i).snapshotTime())).toArray(Integer[]::new);
+        double[] served = new double[examples.size()];
+        FtrlState state = FtrlState.initial(FeatureVector.SIZE);
+        double[] published = ftrl.weights(state);
+        int next = 0;
+        long clock = Long.MIN_VALUE;
+        for (LabeledExample e : examples) {
+            // Positives are labelled at the purchase, which can precede negatives already emitted: the trainer
+            // has reached at least the latest label time seen so far, so its states are prefixes of its input.
+            clock = Math.max(clock, e.labelTime());
+            while (next < bySnapshot.length && examples.get(bySnapshot[next]).snapshotTime() < clock) {
+                served[bySnapshot[next]] = Ftrl.predict(published, examples.get(bySnapshot[next]).features());
+                next++;
+            }
+            state = ftrl.update(state, e.features(), e.label(), e.weight());
+            if (state.examples() % publishEvery == 0) {
+                published = ftrl.weights(state);
+            }
+        }
+        for (; next < bySnapshot.length; next++) {
+            served[bySnapshot[next]] = Ftrl.predict(published, examples.get(bySnapshot[next]).features());
+        }
+        return served;
     }
 
     /** L2 strength of the batch model, chosen on the last quarter of the training examples (time order). */
