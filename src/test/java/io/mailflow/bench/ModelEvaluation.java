@@ -1,0 +1,131 @@
+package io.mailflow.bench;
+
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.config.MailflowOptions;
+import io.mailflow.importer.CsvFormat;
+import io.mailflow.importer.CsvImporter;
+import io.mailflow.model.Event;
+import io.mailflow.scoring.Ftrl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The model evaluation anyone can rerun: replays the public logs in {@code ../shared/data} through the
+ * job's model data flow ({@link ModelReplay}) and writes a Markdown report of the propensity model against
+ * Smile's batch logistic regression and simple baselines ({@link PropensityEvaluation}) and of streaming
+ * k-means against Smile's batch k-means++ ({@link SegmentEvaluation}).
+ *
+ * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args="--data ../shared/data --out docs/model-evaluation.md"</pre>
+ *
+ * Options (defaults in brackets): {@code --data} [../shared/data], {@code --out} [none: stdout only],
+ * {@code --rees46-horizon} [15min], {@code --rees46-gap} [5min], {@code --taobao-gap} [5min], {@code --taobao-horizon} [30min],
+ * {@code --train-fraction} [0.7], {@code --parallelism} [1], {@code --max-events} [0: all],
+ * {@code --kmeans-runs} [10], {@code --replays} [rees46,rees46-gap,taobao], {@code --set} [none: job options as
+ * {@code key=value,key=value}, e.g. {@code kmeans.batch-max-wait=1h}]. All other job options keep their defaults.
+ */
+public final class ModelEvaluation {
+    static final String REES46 = "rees46/2019-Oct-head17k.csv";
+    static final String TAOBAO = "taobao-userbehavior/UserBehavior-2017-11-26T01.csv";
+    static final long SEED = 42L;
+
+    /** One replay: which log, how sessions are formed, and the job options that differ from the defaults. */
+    public record Setup(String id, String name, String format, String file, ModelReplay.Sessions sessions, Duration gap, Duration horizon) {}
+
+    /** The figures of one replay. */
+    public record Run(Setup setup, ModelReplay.Outputs outputs, PropensityEvaluation.Result propensity,
+            SegmentEvaluation.Result segments, MailflowConfig config, double seconds) {}
+
+    private ModelEvaluation() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        Path data = Path.of(opts.getOrDefault("data", "../shared/data"));
+        Duration reesHorizon = TimeUtils.parseDuration(opts.getOrDefault("rees46-horizon", "15min"));
+        Duration taobaoGap = TimeUtils.parseDuration(opts.getOrDefault("taobao-gap", "5min"));
+        Duration reesGap = TimeUtils.parseDuration(opts.getOrDefault("rees46-gap", "5min"));
+        Duration taobaoHorizon = TimeUtils.parseDuration(opts.getOrDefault("taobao-horizon", "30min"));
+        double trainFraction = Double.parseDouble(opts.getOrDefault("train-fraction", "0.7"));
+        int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "1"));
+        int maxEvents = Integer.parseInt(opts.getOrDefault("max-events", "0"));
+        int runs = Integer.parseInt(opts.getOrDefault("kmeans-runs", "10"));
+
+        List<Setup> setups = List.of(
+                new Setup("rees46", "REES46, its own sessions (user_session)", "rees46", REES46, ModelReplay.Sessions.DATASET, reesGap, reesHorizon),
+                new Setup("rees46-gap", "REES46, job sessions (" + TimeUtils.formatWithHighestUnit(reesGap) + " gap)", "rees46", REES46,
+                        ModelReplay.Sessions.GAP, reesGap, reesHorizon),
+                new Setup("taobao", "Taobao, job sessions (" + TimeUtils.formatWithHighestUnit(taobaoGap) + " gap)", "taobao", TAOBAO,
+                        ModelReplay.Sessions.GAP, taobaoGap, taobaoHorizon));
+        List<String> wanted = List.of(opts.getOrDefault("replays", "rees46,rees46-gap,taobao").split(","));
+        List<Run> results = new ArrayList<>();
+        for (Setup s : setups) {
+            if (!wanted.contains(s.id())) {
+                continue;
+            }
+            results.add(run(s, data, trainFraction, parallelism, maxEvents, runs, overrides(opts.getOrDefault("set", ""))));
+        }
+        String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
+                + String.join(" ", args) + "\"";
+        String report = ModelEvaluationReport.render(results, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
+        if (opts.containsKey("out")) {
+            Files.writeString(Path.of(opts.get("out")), report);
+        }
+        System.out.println(report);
+    }
+
+    public static Run run(Setup setup, Path data, double trainFraction, int parallelism, int maxEvents, int kmeansRuns,
+            Map<String, String> overrides) throws Exception {
+        long started = System.nanoTime();
+        List<Event> events = new CsvImporter(CsvFormat.named(setup.format())).readAll(data.resolve(setup.file()));
+        if (maxEvents > 0 && events.size() > maxEvents) {
+            events = events.subList(0, maxEvents);
+        }
+        MailflowConfig config = MailflowConfig.builder()
+                .setAll(overrides)
+                .set(MailflowOptions.SESSION_GAP, setup.gap())
+                .set(MailflowOptions.LABEL_HORIZON, setup.horizon())
+                .build();
+        ModelReplay.Outputs out = ModelReplay.run(events, setup.sessions(), config, parallelism);
+        long positives = out.examples().stream().filter(e -> e.label() > 0.5).count();
+        long evaluablePositives = out.examples().stream()
+                .filter(e -> e.label() > 0.5 && e.snapshotTime() + setup.horizon().toMillis() <= out.dataEnd()).count();
+        System.err.printf("%s: %d sessions, %d examples, %d positive, %d positive and uncensored%n", setup.name(),
+                out.sessions(), out.examples().size(), positives, evaluablePositives);
+        Ftrl ftrl = new Ftrl(config.get(MailflowOptions.FTRL_ALPHA), config.get(MailflowOptions.FTRL_BETA),
+                config.get(MailflowOptions.FTRL_L1), config.get(MailflowOptions.FTRL_L2));
+        PropensityEvaluation.Result p = PropensityEvaluation.evaluate(out.examples(), out.dataEnd(), setup.horizon().toMillis(),
+                ftrl, config.get(MailflowOptions.VALIDATION_WINDOW), out.validation(), config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
+                trainFraction, SEED);
+        SegmentEvaluation.Result s = SegmentEvaluation.evaluate(out.features(), out.kmeansModels(), kmeansRuns, SEED);
+        return new Run(setup, out, p, s, config, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** {@code key=value,key=value}: job options that differ from the defaults in every replay. */
+    static Map<String, String> overrides(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : list.split(",")) {
+            if (!pair.isBlank()) {
+                String[] kv = pair.split("=", 2);
+                out.put(kv[0].trim(), kv.length > 1 ? kv[1].trim() : "");
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value pairs, got '" + args[i] + "'");
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        return opts;
+    }
+}
