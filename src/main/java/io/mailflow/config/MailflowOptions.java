@@ -150,7 +150,7 @@ public final class MailflowOptions {
             "delivery.threads", 8, 1, 256, "SMTP connections (and threads) per parallel sender instance.");
     public static final Option<Duration> DELIVERY_TIMEOUT = duration(
             "delivery.timeout",
-            Duration.ofSeconds(60),
+            Duration.ofMinutes(5),
             Duration.ofSeconds(1),
             Duration.ofHours(1),
             "Time limit for one request in the async sender, retries included.");
@@ -162,12 +162,12 @@ public final class MailflowOptions {
             "delivery.ledger-retention", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(3650),
             "How long an accepted request id is remembered by the send ledger.");
     public static final Option<Integer> MAX_ATTEMPTS = integer(
-            "delivery.max-attempts", 5, 1, 100, "Attempts per e-mail, the first included, before a transient failure is final.");
+            "delivery.max-attempts", 10, 1, 1000, "Attempts per e-mail, the first included, before a transient failure is final.");
     public static final Option<Duration> RETRY_BASE = duration(
             "delivery.retry-base", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(10),
             "First retry backoff; doubles per attempt, with full jitter.");
     public static final Option<Duration> RETRY_MAX = duration(
-            "delivery.retry-max", Duration.ofSeconds(10), Duration.ofMillis(1), Duration.ofHours(1), "Longest retry backoff.");
+            "delivery.retry-max", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofHours(1), "Longest retry backoff.");
     public static final Option<Double> RELAY_RATE_LIMIT = Option.decimal(
             "delivery.relay-rate-limit", 0, 0, 1_000_000, "Most messages per second to the SMTP relay, whole job (0: unlimited).");
     public static final Option<Double> DOMAIN_RATE_LIMIT = Option.decimal(
