@@ -10,8 +10,10 @@ package io.mailflow.campaigns;
  * @param reason why it was rejected or ignored (empty otherwise)
  * @param source control-topic coordinates or file name
  * @param at processing time, epoch millis
+ * @param instance the parallel trigger instance that applied it: every instance reports, so a caller can
+ *     tell when the whole job runs the new definition; -1 for a rejection by the parser
  */
-public record CampaignStatus(String campaignId, long version, String status, String reason, String source, long at) {
+public record CampaignStatus(String campaignId, long version, String status, String reason, String source, long at, int instance) {
 
     public static final String REJECTED = "REJECTED";
     public static final String STALE = "STALE";

@@ -48,7 +48,7 @@ public final class ParseCampaignsFunction extends ProcessFunction<RawRecord, Cam
         ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("campaign", "campaign '" + id + "' rejected: " + reason, raw,
                 payload.length() > 16_384 ? payload.substring(0, 16_384) : payload));
         ctx.output(Tags.CAMPAIGN_STATUS, new CampaignStatus(id, 0L, CampaignStatus.REJECTED, reason, source,
-                System.currentTimeMillis()));
+                System.currentTimeMillis(), -1));
     }
 
     private static String firstLine(String s) {

@@ -519,11 +519,11 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
             state.put(d.id(), d);
             status = d.status().toUpperCase(java.util.Locale.ROOT);
         }
-        // every parallel instance applies the update; one of them reports it
-        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-            ctx.output(Tags.CAMPAIGN_STATUS, new CampaignStatus(d.id(), d.version(), status, reason, m.campaign().source(),
-                    System.currentTimeMillis()));
-        }
+        // Every parallel instance applies the update at its own moment and reports it, so that a caller
+        // can tell when the whole job runs the new definition (events keyed to an instance that has not
+        // applied it yet are still judged by the old one).
+        ctx.output(Tags.CAMPAIGN_STATUS, new CampaignStatus(d.id(), d.version(), status, reason, m.campaign().source(),
+                System.currentTimeMillis(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     }
 
     // ---- operator state: Thompson-sampling counts of this parallel instance ----
