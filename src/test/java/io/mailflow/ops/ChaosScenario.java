@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class ChaosScenario {
     }
 
     private void produce(int n) {
-        long t0 = Instant.now().minus(Duration.ofHours(12)).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
+        long t0 = io.mailflow.testing.Events.BEGINNING;
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             for (int i = 1; i <= n; i++) {
                 String u = user(i);

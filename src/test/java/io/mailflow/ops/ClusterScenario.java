@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -110,7 +109,7 @@ public final class ClusterScenario {
     private void phase(int n) throws Exception {
         long t0;
         if (n == 1) {
-            t0 = Instant.now().minus(Duration.ofHours(12)).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
+            t0 = io.mailflow.testing.Events.BEGINNING;
             state.setProperty("t0", Long.toString(t0));
             try (OutputStream out = Files.newOutputStream(work.resolve("scenario.properties"))) {
                 state.store(out, "cluster scenario");

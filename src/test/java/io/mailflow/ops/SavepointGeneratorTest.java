@@ -15,8 +15,6 @@ import io.mailflow.testing.PipelineFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,7 +57,7 @@ class SavepointGeneratorTest {
         String version = System.getProperty("mailflow.version");
         Path target = Path.of("src/test/resources/savepoints", version);
         int ledger;
-        long t0 = Instant.now().minus(Duration.ofHours(12)).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
+        long t0 = io.mailflow.testing.Events.BEGINNING;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             MailflowConfig.Builder b = MailflowConfig.builder()
                     .set("kafka.bootstrap-servers", kafka.bootstrapServers())
