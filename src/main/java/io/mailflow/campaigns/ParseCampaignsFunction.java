@@ -1,7 +1,8 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.CampaignStatus;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.mailflow.campaigns;
 
-import io.mailflow.job.Tags;
+import io.mailflow.model.CampaignStatus;
+import io.mailflow.common.Tags;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;

@@ -1,5 +1,9 @@
 package io.mailflow.config;
 
+import io.mailflow.delivery.SmtpSecurity;
+import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.email.EmailComposer;
+import io.mailflow.model.LimitAction;
 import static io.mailflow.config.Option.bool;
 import static io.mailflow.config.Option.decimal;
 import static io.mailflow.config.Option.duration;
@@ -22,9 +26,9 @@ import java.util.List;
  * #SMTP_PASSWORD_ENV} only.
  */
 public final class MailflowOptions {
-    public static final String SMTP_PASSWORD_ENV = "MAILFLOW_SMTP_PASSWORD";
+    public static final String SMTP_PASSWORD_ENV = SmtpSettings.PASSWORD_ENV;
     /** Secret that signs unsubscribe tokens and tracked links (at least 16 characters). */
-    public static final String LINK_SECRET_ENV = "MAILFLOW_LINK_SECRET";
+    public static final String LINK_SECRET_ENV = EmailComposer.LINK_SECRET_ENV;
 
     // ---- Kafka ----
     public static final Option<String> KAFKA_BOOTSTRAP =
@@ -180,7 +184,7 @@ public final class MailflowOptions {
             "job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
 
     // ---- Models ----
-    // Features, segments (streaming k-means) and purchase propensity (FTRL); see io.mailflow.scoring.ModelPipeline.
+    // Features, segments (streaming k-means) and purchase propensity (FTRL); see io.mailflow.models.ModelStage.
     public static final Option<Duration> FEATURES_TTL = duration(
             "features.ttl",
             Duration.ofDays(90),
@@ -228,7 +232,7 @@ public final class MailflowOptions {
             "validation.window", 1000, 10, 1_000_000, "Number of most recent examples over which progressive AUC and log loss are computed.");
 
     // ---- Feedback ----
-    // Engagement events, attribution and campaign statistics; see io.mailflow.feedback.FeedbackPipeline.
+    // Engagement events, attribution and campaign statistics; see io.mailflow.feedback.FeedbackStage.
     public static final Option<String> TOPIC_ENGAGEMENT = nonEmpty(
             "topic.engagement", "mailflow.engagement",
             "Input topic of engagement events (delivered, opened, clicked, bounced, complained, unsubscribed; JSON).");
@@ -347,18 +351,5 @@ public final class MailflowOptions {
     public enum Ledger {
         KAFKA,
         NONE
-    }
-
-    /** What a guardrail does with a send that is not allowed now. */
-    public enum LimitAction {
-        DEFER,
-        DROP
-    }
-
-    /** Transport security of the SMTP connection. */
-    public enum SmtpSecurity {
-        NONE,
-        STARTTLS,
-        SMTPS
     }
 }

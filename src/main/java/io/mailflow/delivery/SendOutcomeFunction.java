@@ -1,6 +1,6 @@
 package io.mailflow.delivery;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.Attempt;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.SendResult;

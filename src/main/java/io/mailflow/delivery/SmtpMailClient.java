@@ -1,6 +1,5 @@
 package io.mailflow.delivery;
 
-import io.mailflow.config.MailflowOptions.SmtpSecurity;
 import io.mailflow.model.RenderedEmail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -106,7 +105,7 @@ public final class SmtpMailClient implements MailClient {
             transport = session.getTransport();
             if (settings.authenticated()) {
                 String password = settings.password().isEmpty()
-                        ? System.getenv(io.mailflow.config.MailflowOptions.SMTP_PASSWORD_ENV) : settings.password();
+                        ? System.getenv(SmtpSettings.PASSWORD_ENV) : settings.password();
                 transport.connect(settings.host(), settings.port(), settings.username(), password);
             } else {
                 transport.connect();

@@ -1,12 +1,11 @@
 package io.mailflow.delivery;
 
-import io.mailflow.config.MailflowConfig;
-import io.mailflow.config.MailflowOptions;
-import io.mailflow.config.MailflowOptions.SmtpSecurity;
 import java.io.Serializable;
 
 /**
- * Where and how to reach the SMTP relay. {@link #toString()} never prints the password.
+ * Where and how to reach the SMTP relay. {@link #toString()} never prints the password. An empty
+ * password with a user name means: read it from {@link #PASSWORD_ENV} where the client connects (on the
+ * task managers), so that it never travels inside the job graph.
  */
 public record SmtpSettings(
         String host,
@@ -18,17 +17,8 @@ public record SmtpSettings(
         String fromAddress,
         String fromName) implements Serializable {
 
-    public static SmtpSettings from(MailflowConfig c) {
-        return new SmtpSettings(
-                c.get(MailflowOptions.SMTP_HOST),
-                c.get(MailflowOptions.SMTP_PORT),
-                c.get(MailflowOptions.SMTP_SECURITY),
-                c.get(MailflowOptions.SMTP_USERNAME),
-                c.smtpPassword(),
-                c.get(MailflowOptions.SMTP_TIMEOUT).toMillis(),
-                c.get(MailflowOptions.FROM_ADDRESS),
-                c.get(MailflowOptions.FROM_NAME));
-    }
+    /** The environment variable that holds the SMTP password. */
+    public static final String PASSWORD_ENV = "MAILFLOW_SMTP_PASSWORD";
 
     public boolean authenticated() {
         return username != null && !username.isEmpty();

@@ -15,6 +15,8 @@ import java.util.Map;
  * Message-ID. Flink-free; {@link RenderFunction} is its operator.
  */
 public final class EmailComposer {
+    /** The environment variable that holds the secret signing links and tokens, read on the task managers. */
+    public static final String LINK_SECRET_ENV = "MAILFLOW_LINK_SECRET";
 
     /** Everything the composer needs from the configuration. */
     public record Settings(
@@ -36,7 +38,7 @@ public final class EmailComposer {
     public EmailComposer(Settings settings) {
         this.settings = settings;
         String secret = settings.linkSecret().isEmpty()
-                ? System.getenv(io.mailflow.config.MailflowOptions.LINK_SECRET_ENV) : settings.linkSecret();
+                ? System.getenv(LINK_SECRET_ENV) : settings.linkSecret();
         this.tokens = new SignedTokens(secret);
         String base = settings.trackingBaseUrl().replaceAll("/+$", "");
         this.tracker = new LinkTracker(base, settings.openPixel());

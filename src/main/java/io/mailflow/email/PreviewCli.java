@@ -58,7 +58,7 @@ public final class PreviewCli {
         String base = templateId + "-" + locale;
         Path html = Files.writeString(out.resolve(base + ".html"), e.html());
         Path text = Files.writeString(out.resolve(base + ".txt"), e.text());
-        SmtpSettings smtp = new SmtpSettings("localhost", 25, io.mailflow.config.MailflowOptions.SmtpSecurity.NONE, "", "",
+        SmtpSettings smtp = new SmtpSettings("localhost", 25, io.mailflow.delivery.SmtpSecurity.NONE, "", "",
                 1000, "shop@mailflow.local", "Mailflow Shop");
         MimeMessage mime = new SmtpMailClient(smtp).build(e);
         mime.saveChanges();

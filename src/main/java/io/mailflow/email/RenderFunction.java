@@ -1,6 +1,6 @@
 package io.mailflow.email;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RenderedEmail;

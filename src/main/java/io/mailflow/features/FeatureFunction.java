@@ -43,8 +43,19 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
         this.ttl = ttl;
     }
 
+    /** The standardizer's running mean and variance (operator state, one entry per subtask). */
+    public static ListStateDescriptor<StandardizerState> standardizerDescriptor() {
+        return new ListStateDescriptor<>("feature-standardizer", StandardizerState.class);
+    }
+
+    /** The user's long-lived history, without TTL (the state tools read it so); declared once. */
+    public static ValueStateDescriptor<UserHistory> historyDescriptor() {
+        return new ValueStateDescriptor<>("user-history", UserHistory.class);
+    }
+
+    /** The user's history as the operator holds it: forgotten {@code ttl} after its last write. */
     static ValueStateDescriptor<UserHistory> historyDescriptor(Duration ttl) {
-        ValueStateDescriptor<UserHistory> d = new ValueStateDescriptor<>("user-history", UserHistory.class);
+        ValueStateDescriptor<UserHistory> d = historyDescriptor();
         d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
@@ -85,7 +96,7 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         standardizerState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>("feature-standardizer", StandardizerState.class));
+                .getListState(standardizerDescriptor());
         standardizer = OnlineStandardizer.empty(FeatureVector.SIZE);
         for (StandardizerState s : standardizerState.get()) {
             // A state from another feature layout is meaningless for this one: drop it.

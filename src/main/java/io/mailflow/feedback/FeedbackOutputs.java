@@ -5,7 +5,7 @@ import io.mailflow.model.Suppression;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The streams {@link FeedbackPipeline#attach} produces.
+ * The streams {@link FeedbackStage#attach} produces.
  *
  * @param deadLetters invalid engagement records, and funnel events too late for their statistics window
  * @param suppressions UNSUBSCRIBED, COMPLAINED and BOUNCED suppressions, for the suppressions topic

@@ -1,6 +1,6 @@
 package io.mailflow.feedback;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
 import io.mailflow.model.Suppression;

@@ -1,6 +1,6 @@
 package io.mailflow.guardrails;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.CampaignEvent;
@@ -52,10 +52,22 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
         this.policy = policy;
     }
 
+    // State descriptors, declared once: the operator, the state tools and the savepoint tests use these.
+
+    /** What was sent to the user recently (caps, cooldowns). */
+    public static ValueStateDescriptor<SendLog> sendLogDescriptor() {
+        return new ValueStateDescriptor<>("send-log", Types.POJO(SendLog.class));
+    }
+
+    /** Deferred requests by request id, each with its release timer. */
+    public static MapStateDescriptor<String, Deferred> deferredDescriptor() {
+        return new MapStateDescriptor<>("deferred", Types.STRING, Types.POJO(Deferred.class));
+    }
+
     @Override
     public void open(OpenContext ctx) {
-        log = getRuntimeContext().getState(new ValueStateDescriptor<>("send-log", Types.POJO(SendLog.class)));
-        deferred = getRuntimeContext().getMapState(new MapStateDescriptor<>("deferred", Types.STRING, Types.POJO(Deferred.class)));
+        log = getRuntimeContext().getState(sendLogDescriptor());
+        deferred = getRuntimeContext().getMapState(deferredDescriptor());
         released = getRuntimeContext().getMetricGroup().counter("guardrailReleased");
         deferredCount = getRuntimeContext().getMetricGroup().counter("guardrailDeferred");
         dropped = getRuntimeContext().getMetricGroup().counter("guardrailDropped");

@@ -36,10 +36,20 @@ public final class DeduplicateFunction extends KeyedProcessFunction<String, Even
         this.ttlMs = ttl.toMillis();
     }
 
+    /** The event ids seen per user, with the event time at which each may be forgotten. */
+    public static MapStateDescriptor<String, Long> seenIdsDescriptor() {
+        return new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG);
+    }
+
+    /** When the user's next sweep of old ids is due (its event-time timer). */
+    public static ValueStateDescriptor<Long> sweepDescriptor() {
+        return new ValueStateDescriptor<>("event-ids-sweep", Types.LONG);
+    }
+
     @Override
     public void open(OpenContext ctx) {
-        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG));
-        sweepAt = getRuntimeContext().getState(new ValueStateDescriptor<>("event-ids-sweep", Types.LONG));
+        seen = getRuntimeContext().getMapState(seenIdsDescriptor());
+        sweepAt = getRuntimeContext().getState(sweepDescriptor());
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
     }
 

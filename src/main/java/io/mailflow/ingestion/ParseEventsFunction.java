@@ -1,6 +1,6 @@
 package io.mailflow.ingestion;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;

@@ -1,5 +1,6 @@
 package io.mailflow.job;
 
+import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.delivery.KafkaSendLedger;
@@ -13,7 +14,7 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.io.KafkaIO;
-import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
@@ -114,7 +115,7 @@ public final class MailflowJob {
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */
     public static MailflowTopology.Delivery delivery(MailflowConfig c) {
-        SmtpSettings smtp = SmtpSettings.from(c);
+        SmtpSettings smtp = PipelineSettings.smtp(c);
         MailClientFactory clients = () -> new SmtpMailClient(smtp);
         return new MailflowTopology.Delivery(clients, ledger(c));
     }

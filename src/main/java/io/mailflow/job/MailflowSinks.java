@@ -1,6 +1,6 @@
 package io.mailflow.job;
 
-import io.mailflow.campaigns.CampaignStatus;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
@@ -9,7 +9,7 @@ import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.Suppression;
-import io.mailflow.scoring.ModelOutputs;
+import io.mailflow.models.ModelOutputs;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 

@@ -6,7 +6,7 @@ import io.mailflow.features.FeatureVector;
 import io.mailflow.scoring.Ftrl;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.scoring.ModelUids;
+import io.mailflow.common.Uids;
 import io.mailflow.scoring.PropensityScorer;
 import io.mailflow.segmentation.KMeansAssigner;
 import io.mailflow.segmentation.KMeansModel;
@@ -53,11 +53,11 @@ public final class ModelBootstrap {
         SavepointWriter writer = SavepointWriter.newSavepoint(env, config.get(MailflowOptions.MAX_PARALLELISM));
         if (model.kmeans() != null) {
             KMeansModel kmeans = new KMeansModel(model.version(), model.kmeans().centroids(), model.kmeans().weights());
-            writer.withOperator(OperatorIdentifier.forUid(ModelUids.KMEANS_TRAINER), OperatorTransformation
+            writer.withOperator(OperatorIdentifier.forUid(Uids.KMEANS_TRAINER), OperatorTransformation
                     .bootstrapWith(env.fromData(kmeans))
                     .keyBy(m -> KMeansTrainer.GLOBAL_KEY, Types.INT)
                     .transform(new KMeansTrainerState()));
-            writer.withOperator(OperatorIdentifier.forUid(ModelUids.KMEANS_ASSIGNER), OperatorTransformation
+            writer.withOperator(OperatorIdentifier.forUid(Uids.KMEANS_ASSIGNER), OperatorTransformation
                     .bootstrapWith(env.fromData(kmeans))
                     .transform(new BroadcastModel<>(KMeansAssigner.MODEL)));
         }
@@ -66,10 +66,10 @@ public final class ModelBootstrap {
                     config.get(MailflowOptions.FTRL_L1), config.get(MailflowOptions.FTRL_L2));
             FtrlState state = ftrlState(model, config);
             LogRegModel served = ftrl.model(state);
-            writer.withOperator(OperatorIdentifier.forUid(ModelUids.FTRL_TRAINER), OperatorTransformation
+            writer.withOperator(OperatorIdentifier.forUid(Uids.FTRL_TRAINER), OperatorTransformation
                     .bootstrapWith(env.fromData(state))
                     .transform(new FtrlTrainerState()));
-            writer.withOperator(OperatorIdentifier.forUid(ModelUids.PROPENSITY_SCORER), OperatorTransformation
+            writer.withOperator(OperatorIdentifier.forUid(Uids.PROPENSITY_SCORER), OperatorTransformation
                     .bootstrapWith(env.fromData(served))
                     .transform(new BroadcastModel<>(PropensityScorer.MODEL)));
         }
@@ -106,7 +106,7 @@ public final class ModelBootstrap {
 
         @Override
         public void open(OpenContext ctx) {
-            model = getRuntimeContext().getState(new ValueStateDescriptor<>("kmeans-model", KMeansModel.class));
+            model = getRuntimeContext().getState(io.mailflow.segmentation.KMeansTrainer.modelDescriptor());
         }
 
         @Override
@@ -146,7 +146,7 @@ public final class ModelBootstrap {
 
         @Override
         public void initializeState(FunctionInitializationContext context) throws Exception {
-            state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("ftrl-state", FtrlState.class));
+            state = context.getOperatorStateStore().getListState(io.mailflow.scoring.FtrlTrainer.stateDescriptor());
         }
     }
 }

@@ -3,7 +3,7 @@ package io.mailflow.ops;
 import io.mailflow.campaigns.CampaignDefinition;
 import io.mailflow.campaigns.Descriptors;
 import io.mailflow.features.StandardizerState;
-import io.mailflow.job.Uids;
+import io.mailflow.common.Uids;
 import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
 import io.mailflow.ops.StateReaders.ContactRow;
@@ -13,7 +13,7 @@ import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.scoring.ModelUids;
+import io.mailflow.common.Uids;
 import io.mailflow.scoring.PropensityScorer;
 import io.mailflow.segmentation.KMeansAssigner;
 import io.mailflow.segmentation.KMeansModel;
@@ -84,24 +84,24 @@ public record SavepointContents(
         if (present.contains(id(Uids.GUARDRAILS))) {
             r.guardrails = sp.readKeyedState(OperatorIdentifier.forUid(Uids.GUARDRAILS), new StateReaders.Guardrails()).collectAsync();
         }
-        if (present.contains(id(ModelUids.FEATURES))) {
-            r.histories = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.FEATURES), new StateReaders.Histories()).collectAsync();
-            r.standardizers = sp.readListState(OperatorIdentifier.forUid(ModelUids.FEATURES), "feature-standardizer",
+        if (present.contains(id(Uids.FEATURES))) {
+            r.histories = sp.readKeyedState(OperatorIdentifier.forUid(Uids.FEATURES), new StateReaders.Histories()).collectAsync();
+            r.standardizers = sp.readListState(OperatorIdentifier.forUid(Uids.FEATURES), "feature-standardizer",
                     Types.POJO(StandardizerState.class)).collectAsync();
         }
-        if (present.contains(id(ModelUids.KMEANS_TRAINER))) {
-            r.kmeans = sp.readKeyedState(OperatorIdentifier.forUid(ModelUids.KMEANS_TRAINER), new StateReaders.KMeans()).collectAsync();
+        if (present.contains(id(Uids.KMEANS_TRAINER))) {
+            r.kmeans = sp.readKeyedState(OperatorIdentifier.forUid(Uids.KMEANS_TRAINER), new StateReaders.KMeans()).collectAsync();
         }
-        if (present.contains(id(ModelUids.KMEANS_ASSIGNER))) {
-            r.kmeansServing = sp.readBroadcastState(OperatorIdentifier.forUid(ModelUids.KMEANS_ASSIGNER),
+        if (present.contains(id(Uids.KMEANS_ASSIGNER))) {
+            r.kmeansServing = sp.readBroadcastState(OperatorIdentifier.forUid(Uids.KMEANS_ASSIGNER),
                     KMeansAssigner.MODEL.getName(), Types.STRING, Types.POJO(KMeansModel.class)).collectAsync();
         }
-        if (present.contains(id(ModelUids.PROPENSITY_SCORER))) {
-            r.propensityServing = sp.readBroadcastState(OperatorIdentifier.forUid(ModelUids.PROPENSITY_SCORER),
+        if (present.contains(id(Uids.PROPENSITY_SCORER))) {
+            r.propensityServing = sp.readBroadcastState(OperatorIdentifier.forUid(Uids.PROPENSITY_SCORER),
                     PropensityScorer.MODEL.getName(), Types.STRING, Types.POJO(LogRegModel.class)).collectAsync();
         }
-        if (present.contains(id(ModelUids.FTRL_TRAINER))) {
-            r.ftrl = sp.readListState(OperatorIdentifier.forUid(ModelUids.FTRL_TRAINER), "ftrl-state", Types.POJO(FtrlState.class))
+        if (present.contains(id(Uids.FTRL_TRAINER))) {
+            r.ftrl = sp.readListState(OperatorIdentifier.forUid(Uids.FTRL_TRAINER), "ftrl-state", Types.POJO(FtrlState.class))
                     .collectAsync();
         }
         env.execute("read savepoint " + path);

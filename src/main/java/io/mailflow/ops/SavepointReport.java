@@ -10,7 +10,7 @@ import io.mailflow.ops.StateReaders.GuardrailRow;
 import io.mailflow.ops.StateReaders.HistoryRow;
 import io.mailflow.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.ops.StateReaders.SeenIds;
-import io.mailflow.scoring.ModelPipeline;
+import io.mailflow.models.ModelStage;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.segmentation.NearestCentroid;
 import java.time.Duration;
@@ -57,7 +57,7 @@ public record SavepointReport(Map<String, Object> stats, List<UserRow> users) {
             }
         }
         // Only vector() is used, which does not depend on the decay half-life.
-        FeatureExtractor extractor = new FeatureExtractor(Duration.ofDays(30), ModelPipeline.MAX_CATEGORIES);
+        FeatureExtractor extractor = new FeatureExtractor(Duration.ofDays(30), io.mailflow.features.FeatureSettings.MAX_CATEGORIES);
         NearestCentroid nearest = kmeans == null || kmeans.centroids()[0].length != FeatureVector.SIZE
                 ? null : new NearestCentroid(kmeans.centroids());
 

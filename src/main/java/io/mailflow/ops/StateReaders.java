@@ -1,5 +1,10 @@
 package io.mailflow.ops;
 
+import io.mailflow.features.FeatureFunction;
+import io.mailflow.guardrails.GuardrailFunction;
+import io.mailflow.ingestion.DeduplicateFunction;
+import io.mailflow.profiles.ProfileJoinFunction;
+import io.mailflow.segmentation.KMeansTrainer;
 import io.mailflow.campaigns.Pending;
 import io.mailflow.features.UserHistory;
 import io.mailflow.guardrails.Deferred;
@@ -76,8 +81,8 @@ public final class StateReaders {
 
         @Override
         public void open(OpenContext ctx) {
-            seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG));
-            sweepAt = getRuntimeContext().getState(new ValueStateDescriptor<>("event-ids-sweep", Types.LONG));
+            seen = getRuntimeContext().getMapState(DeduplicateFunction.seenIdsDescriptor());
+            sweepAt = getRuntimeContext().getState(DeduplicateFunction.sweepDescriptor());
         }
 
         @Override
@@ -118,10 +123,9 @@ public final class StateReaders {
 
         @Override
         public void open(OpenContext ctx) {
-            profile = getRuntimeContext().getState(new ValueStateDescriptor<>("profile", UserProfile.class));
-            suppression = getRuntimeContext().getState(new ValueStateDescriptor<>("suppression", Suppression.class));
-            waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                    "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class))));
+            profile = getRuntimeContext().getState(ProfileJoinFunction.profileDescriptor());
+            suppression = getRuntimeContext().getState(ProfileJoinFunction.suppressionDescriptor());
+            waiting = getRuntimeContext().getMapState(ProfileJoinFunction.waitingDescriptor());
         }
 
         @Override
@@ -145,8 +149,8 @@ public final class StateReaders {
 
         @Override
         public void open(OpenContext ctx) {
-            log = getRuntimeContext().getState(new ValueStateDescriptor<>("send-log", Types.POJO(SendLog.class)));
-            deferred = getRuntimeContext().getMapState(new MapStateDescriptor<>("deferred", Types.STRING, Types.POJO(Deferred.class)));
+            log = getRuntimeContext().getState(GuardrailFunction.sendLogDescriptor());
+            deferred = getRuntimeContext().getMapState(GuardrailFunction.deferredDescriptor());
         }
 
         @Override
@@ -169,7 +173,7 @@ public final class StateReaders {
 
         @Override
         public void open(OpenContext ctx) {
-            ValueStateDescriptor<UserHistory> d = new ValueStateDescriptor<>("user-history", UserHistory.class);
+            ValueStateDescriptor<UserHistory> d = FeatureFunction.historyDescriptor();
             readingTtl(d);
             history = getRuntimeContext().getState(d);
         }
@@ -188,7 +192,7 @@ public final class StateReaders {
 
         @Override
         public void open(OpenContext ctx) {
-            model = getRuntimeContext().getState(new ValueStateDescriptor<>("kmeans-model", KMeansModel.class));
+            model = getRuntimeContext().getState(KMeansTrainer.modelDescriptor());
         }
 
         @Override

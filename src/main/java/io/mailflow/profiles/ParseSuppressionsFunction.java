@@ -2,7 +2,7 @@ package io.mailflow.profiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.io.Json;
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;

@@ -1,6 +1,6 @@
 package io.mailflow.profiles;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
@@ -56,12 +56,26 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
         this.graceMs = grace.toMillis();
     }
 
+    // State descriptors, declared once: the operator, the state tools and the savepoint tests use these.
+
+    public static ValueStateDescriptor<UserProfile> profileDescriptor() {
+        return new ValueStateDescriptor<>("profile", UserProfile.class);
+    }
+
+    public static ValueStateDescriptor<Suppression> suppressionDescriptor() {
+        return new ValueStateDescriptor<>("suppression", Suppression.class);
+    }
+
+    /** Requests waiting for their user's profile, by the event time at which they give up. */
+    public static MapStateDescriptor<Long, List<EmailRequest>> waitingDescriptor() {
+        return new MapStateDescriptor<>("requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class)));
+    }
+
     @Override
     public void open(OpenContext ctx) {
-        profile = getRuntimeContext().getState(new ValueStateDescriptor<>("profile", UserProfile.class));
-        suppression = getRuntimeContext().getState(new ValueStateDescriptor<>("suppression", Suppression.class));
-        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class))));
+        profile = getRuntimeContext().getState(profileDescriptor());
+        suppression = getRuntimeContext().getState(suppressionDescriptor());
+        waiting = getRuntimeContext().getMapState(waitingDescriptor());
         blocked = getRuntimeContext().getMetricGroup().counter("requestsBlockedByContactRules");
     }
 

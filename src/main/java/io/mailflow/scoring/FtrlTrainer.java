@@ -81,9 +81,14 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
         windowState.update(List.of(new ValidationWindow(validator.scores(), validator.labels())));
     }
 
+    /** The learner's state (operator state); declared once (the bootstrap tool writes it). */
+    public static ListStateDescriptor<FtrlState> stateDescriptor() {
+        return new ListStateDescriptor<>("ftrl-state", FtrlState.class);
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        ftrlState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("ftrl-state", FtrlState.class));
+        ftrlState = context.getOperatorStateStore().getListState(stateDescriptor());
         windowState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>("ftrl-validation-window", ValidationWindow.class));
         state = FtrlState.initial(features);

@@ -51,9 +51,14 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         this.seed = seed;
     }
 
+    /** The current model under the one global key; declared once (the bootstrap and state tools use it). */
+    public static ValueStateDescriptor<KMeansModel> modelDescriptor() {
+        return new ValueStateDescriptor<>(KMeansAssigner.MODEL.getName(), KMeansModel.class);
+    }
+
     @Override
     public void open(OpenContext ctx) {
-        model = getRuntimeContext().getState(new ValueStateDescriptor<>("kmeans-model", KMeansModel.class));
+        model = getRuntimeContext().getState(modelDescriptor());
         batch = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("kmeans-batch", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         batchCount = getRuntimeContext().getState(new ValueStateDescriptor<>("kmeans-batch-count", Types.INT));

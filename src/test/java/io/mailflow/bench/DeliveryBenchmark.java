@@ -1,6 +1,6 @@
 package io.mailflow.bench;
 
-import io.mailflow.config.MailflowOptions.SmtpSecurity;
+import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.AsyncEmailSender;
 import io.mailflow.delivery.RateLimits;
 import io.mailflow.delivery.RetryPolicy;

@@ -9,7 +9,7 @@ final class ModelEvaluationNotes {
               on a local Flink runtime with generic types disabled: the job's session windows (`SessionAggregateFunction`
               and `EmitSessionFunction` in an event-time session window with the given gap) or, for REES46's own
               sessions, the log's `user_session` ids folded with the job's `SessionAggregator`; then
-              `ModelPipeline.attach`, exactly as `MailflowTopology` calls it (features, standardizer, k-means trainer and
+              `ModelStage.attach`, exactly as `MailflowTopology` calls it (features, standardizer, k-means trainer and
               assigner, purchase labeller, FTRL trainer, scorer). A watermark follows every event, as in a live job that
               is not behind. Every feature snapshot, labelled example, k-means version, propensity version and
               published validation metric is collected.

@@ -8,8 +8,8 @@ import io.mailflow.model.EventType;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.scoring.LabeledExample;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.scoring.ModelOutputs;
-import io.mailflow.scoring.ModelPipeline;
+import io.mailflow.models.ModelOutputs;
+import io.mailflow.models.ModelStage;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.sessions.EmitSessionFunction;
@@ -40,7 +40,7 @@ import org.apache.flink.util.CloseableIterator;
 /**
  * Replays a log's events through the job's model data flow on a local Flink runtime and collects
  * everything the evaluation needs: the job's own session windows (or the dataset's session ids), then
- * {@link ModelPipeline#attach} exactly as {@code MailflowTopology} calls it.
+ * {@code ModelStage.attach} exactly as {@code MailflowTopology} calls it.
  *
  * <p>Watermarks follow every event (punctuated), as they would in a live job that is never far behind;
  * with Flink's default periodic watermarks a bounded replay would race through the file while event time
@@ -86,7 +86,7 @@ public final class ModelReplay {
         }
         DataStream<Event> purchases = timed.filter(e -> e.type() == EventType.PURCHASE).name("purchases");
 
-        ModelOutputs out = ModelPipeline.attach(sessions, purchases, config);
+        ModelOutputs out = io.mailflow.models.ModelStage.attach(sessions, purchases, io.mailflow.job.PipelineSettings.models(config));
         CloseableIterator<SessionSummary> sessionIt = sessions.collectAsync();
         CloseableIterator<UserFeatures> featureIt = out.features().collectAsync();
         CloseableIterator<LabeledExample> exampleIt = out.examples().collectAsync();

@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.CampaignStatus;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
 import io.mailflow.guardrails.Deferred;

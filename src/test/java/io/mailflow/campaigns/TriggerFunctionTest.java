@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.CampaignStatus;
 import static io.mailflow.testing.Events.BEGINNING;
 import static io.mailflow.testing.Events.ONE_HOUR;
 import static io.mailflow.testing.Events.ONE_MINUTE;
@@ -7,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.features.FeatureVector;
 import io.mailflow.features.UserFeatures;
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
 import io.mailflow.model.LineItem;

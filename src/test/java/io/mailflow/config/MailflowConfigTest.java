@@ -32,7 +32,7 @@ class MailflowConfigTest {
         assertThat(c.get(MailflowOptions.SESSION_GAP)).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.get(MailflowOptions.SMTP_PORT)).isEqualTo(587);
         assertThat(c.get(MailflowOptions.DELIVERY_THREADS)).isEqualTo(4);
-        assertThat(c.get(MailflowOptions.SMTP_SECURITY)).isEqualTo(MailflowOptions.SmtpSecurity.STARTTLS);
+        assertThat(c.get(MailflowOptions.SMTP_SECURITY)).isEqualTo(io.mailflow.delivery.SmtpSecurity.STARTTLS);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.mailflow.guardrails;
 import static io.mailflow.guardrails.QuietHoursTest.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.EmailRequest;

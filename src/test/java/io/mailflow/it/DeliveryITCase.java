@@ -109,7 +109,7 @@ class DeliveryITCase {
         CountingClients.reset();
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         MailflowTopology.build(env, f.config(), MailflowJob.kafkaSources(f.config()), MailflowJob.kafkaSinks(f.config()),
-                new MailflowTopology.Delivery(new CountingClients(SmtpSettings.from(f.config())), MailflowJob.ledger(f.config())));
+                new MailflowTopology.Delivery(new CountingClients(io.mailflow.job.PipelineSettings.smtp(f.config())), MailflowJob.ledger(f.config())));
         JobClient job = env.executeAsync("outage");
         GreenMail smtp = null;
         try {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.scoring.ModelUids;
+import io.mailflow.common.Uids;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Savepoints map state to operators by uid. The production topology (Kafka sources and sinks, as
- * {@code flink run} builds it) must give every operator a uid from {@link Uids} or {@link ModelUids}:
+ * {@code flink run} builds it) must give every operator a uid from {@link Uids}:
  * an auto-generated id changes whenever the graph changes, and the state behind it is then lost.
  */
 class OperatorUidsTest {
@@ -61,7 +61,7 @@ class OperatorUidsTest {
                 used.add(t.getUid());
             }
         }
-        assertThat(missing).as("operators without a uid from Uids/ModelUids").isEmpty();
+        assertThat(missing).as("operators without a uid from Uids").isEmpty();
         assertThat(used).as("a uid given to two operators").doesNotHaveDuplicates();
         assertThat(new HashSet<>(used)).as("declared uids no operator uses").containsExactlyInAnyOrderElementsOf(declared);
     }
@@ -98,10 +98,10 @@ class OperatorUidsTest {
         return new ArrayList<>(seen);
     }
 
-    /** Every public String constant of {@link Uids} and {@link ModelUids}, by field name. */
+    /** Every public String constant of {@link Uids}, by field name. */
     static Map<String, String> declaredUids() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Class<?> holder : List.of(Uids.class, ModelUids.class)) {
+        for (Class<?> holder : List.of(Uids.class)) {
             for (Field f : holder.getDeclaredFields()) {
                 int m = f.getModifiers();
                 if (Modifier.isStatic(m) && Modifier.isPublic(m) && f.getType() == String.class) {

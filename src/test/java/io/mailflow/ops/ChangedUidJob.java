@@ -2,7 +2,7 @@ package io.mailflow.ops;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.job.MailflowJob;
-import io.mailflow.job.Uids;
+import io.mailflow.common.Uids;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 

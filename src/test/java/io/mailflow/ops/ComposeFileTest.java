@@ -174,7 +174,7 @@ class ComposeFileTest {
         assertThat(services.path("mailpit").path("ports").toString()).contains(":" + job.get(MailflowOptions.SMTP_PORT) + "\"");
         // A job without a campaign sends nothing: the stack loads the default campaigns, and they are valid.
         assertThat(job.get(MailflowOptions.CAMPAIGNS_FILE)).isEqualTo("classpath:campaigns/default-campaigns.yaml");
-        assertThat(io.mailflow.campaigns.CampaignPipeline.initialCampaigns(job)).extracting(c -> c.id())
+        assertThat(io.mailflow.job.PipelineSettings.campaigns(job).initial()).extracting(c -> c.id())
                 .contains("abandoned-cart");
     }
 

@@ -15,8 +15,8 @@ import io.mailflow.model.Event;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.scoring.Ftrl;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.scoring.ModelOutputs;
-import io.mailflow.scoring.ModelPipeline;
+import io.mailflow.models.ModelOutputs;
+import io.mailflow.models.ModelStage;
 import io.mailflow.scoring.PropensityScore;
 import io.mailflow.segmentation.SegmentAssignment;
 import java.nio.file.Files;
@@ -127,7 +127,7 @@ class StateToolTest {
         DataStream<Event> purchases = env.fromData(List.of(new Event("p", "user-0", null, io.mailflow.model.EventType.PURCHASE,
                         "i", "c1", 20.0, 1, "USD", null, BEGINNING + 9 * HOUR)))
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps().withTimestampAssigner((e, t) -> e.timestamp()));
-        ModelOutputs out = ModelPipeline.attach(sessionStream, purchases, MailflowConfig.builder().set("kmeans.k", "2").build());
+        ModelOutputs out = io.mailflow.models.ModelStage.attach(sessionStream, purchases, io.mailflow.job.PipelineSettings.models(MailflowConfig.builder().set("kmeans.k", "2").build()));
         CloseableIterator<UserFeatures> features = out.features().collectAsync();
         CloseableIterator<SegmentAssignment> segments = out.segments().collectAsync();
         CloseableIterator<PropensityScore> scores = out.scores().collectAsync();

@@ -2,7 +2,7 @@ package io.mailflow.profiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailflow.job.Tags;
+import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;

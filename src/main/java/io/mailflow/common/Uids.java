@@ -1,8 +1,8 @@
-package io.mailflow.job;
+package io.mailflow.common;
 
 /**
- * Stable operator ids. State in a savepoint is matched to operators by these strings: never change
- * one that has shipped; add new ones instead (see docs/operations.md).
+ * Stable operator ids, the one registry of the job. State in a savepoint is matched to operators by
+ * these strings: never change one that has shipped; add new ones instead (see docs/operations.md).
  */
 public final class Uids {
     public static final String EVENTS_SOURCE = "events-source";
@@ -30,6 +30,13 @@ public final class Uids {
     public static final String SCORES_SINK = "scores-sink";
     public static final String PROPENSITY_MODELS_SINK = "propensity-models-sink";
     public static final String MODEL_METRICS_SINK = "model-metrics-sink";
+    // ---- Models: features, segments, propensity ----
+    public static final String FEATURES = "user-features";
+    public static final String KMEANS_TRAINER = "kmeans-trainer";
+    public static final String KMEANS_ASSIGNER = "kmeans-assigner";
+    public static final String PURCHASE_LABELLER = "purchase-labeller";
+    public static final String FTRL_TRAINER = "ftrl-trainer";
+    public static final String PROPENSITY_SCORER = "propensity-scorer";
     // ---- Campaigns ----
     public static final String CAMPAIGNS_SOURCE = "campaigns-source";
     public static final String PARSE_CAMPAIGNS = "parse-campaigns";

@@ -1,12 +1,16 @@
-package io.mailflow.scoring;
+package io.mailflow.models;
 
 import io.mailflow.features.UserFeatures;
+import io.mailflow.scoring.LabeledExample;
+import io.mailflow.scoring.LogRegModel;
+import io.mailflow.scoring.PropensityScore;
+import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.segmentation.SegmentAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The streams {@link ModelPipeline#attach} produces, for the caller to sink or join.
+ * The streams {@link ModelStage#attach} produces, for the caller to sink or join.
  *
  * @param features every user's feature snapshot, one per closed session
  * @param segments segment of every snapshot, stamped with the k-means model version

@@ -1,4 +1,4 @@
-package io.mailflow.job;
+package io.mailflow.common;
 
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
@@ -8,8 +8,8 @@ import org.apache.flink.util.OutputTag;
 public final class Tags {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     public static final OutputTag<Event> LATE_EVENTS = new OutputTag<>("late-events") {};
-    /** Campaign definitions accepted, applied, ignored or rejected (see io.mailflow.campaigns.CampaignStatus). */
-    public static final OutputTag<io.mailflow.campaigns.CampaignStatus> CAMPAIGN_STATUS =
+    /** Campaign definitions accepted, applied, ignored or rejected (see io.mailflow.model.CampaignStatus). */
+    public static final OutputTag<io.mailflow.model.CampaignStatus> CAMPAIGN_STATUS =
             new OutputTag<>("campaign-status") {};
     /** What the guardrails did with each request: released, holdout, deferred, dropped. */
     public static final OutputTag<io.mailflow.model.CampaignEvent> CAMPAIGN_EVENTS = new OutputTag<>("campaign-events") {};

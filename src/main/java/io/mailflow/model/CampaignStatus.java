@@ -1,4 +1,4 @@
-package io.mailflow.campaigns;
+package io.mailflow.model;
 
 /**
  * What happened to a campaign definition, published to {@code topic.campaign-status}.

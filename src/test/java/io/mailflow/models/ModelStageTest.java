@@ -1,4 +1,4 @@
-package io.mailflow.scoring;
+package io.mailflow.models;
 
 import static io.mailflow.features.Sessions.BEGINNING;
 import static io.mailflow.features.Sessions.HOUR;
@@ -11,6 +11,10 @@ import io.mailflow.features.UserFeatures;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.model.SessionSummary;
+import io.mailflow.scoring.LogRegModel;
+import io.mailflow.scoring.PropensityScore;
+import io.mailflow.scoring.LabeledExample;
+import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.segmentation.SegmentAssignment;
 import java.time.Duration;
@@ -25,7 +29,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 
 /** The whole model pipeline on bounded input, at parallelism 2 with generic (Kryo) types disabled. */
-class ModelPipelineTest {
+class ModelStageTest {
     private static final int USERS = 30;
 
     @Test
@@ -62,7 +66,7 @@ class ModelPipelineTest {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps()
                         .withTimestampAssigner((e, t) -> e.timestamp()));
 
-        ModelOutputs outputs = ModelPipeline.attach(sessionStream, purchaseStream, config);
+        ModelOutputs outputs = ModelStage.attach(sessionStream, purchaseStream, io.mailflow.job.PipelineSettings.models(config));
         CloseableIterator<UserFeatures> features = outputs.features().collectAsync();
         CloseableIterator<SegmentAssignment> segments = outputs.segments().collectAsync();
         CloseableIterator<KMeansModel> kmeansModels = outputs.kmeansModels().collectAsync();

@@ -1,18 +1,9 @@
 package io.mailflow.feedback;
 
-import static io.mailflow.config.MailflowOptions.ATTRIBUTION_WINDOW;
-import static io.mailflow.config.MailflowOptions.FEATURES_DECAY_HALF_LIFE;
-import static io.mailflow.config.MailflowOptions.FEATURES_TTL;
-import static io.mailflow.config.MailflowOptions.IDLENESS;
-import static io.mailflow.config.MailflowOptions.MAX_FUTURE_SKEW;
-import static io.mailflow.config.MailflowOptions.MAX_OUT_OF_ORDERNESS;
-import static io.mailflow.config.MailflowOptions.STATS_ALLOWED_LATENESS;
-import static io.mailflow.config.MailflowOptions.STATS_WINDOW;
 
-import io.mailflow.config.MailflowConfig;
 import io.mailflow.io.Json;
-import io.mailflow.job.Tags;
-import io.mailflow.job.Uids;
+import io.mailflow.common.Tags;
+import io.mailflow.common.Uids;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
@@ -42,11 +33,11 @@ import org.apache.flink.util.OutputTag;
  *
  * Suppressions leave straight from parsing: they must not wait for any watermark.
  */
-public final class FeedbackPipeline {
+public final class FeedbackStage {
     /** Funnel events that arrive after their statistics window (and its allowed lateness) closed. */
     public static final OutputTag<FunnelEvent> LATE_FUNNEL = new OutputTag<>("late-funnel-events") {};
 
-    private FeedbackPipeline() {}
+    private FeedbackStage() {}
 
     /**
      * @param results send results with event-time timestamps (the decision time) and watermarks
@@ -54,18 +45,18 @@ public final class FeedbackPipeline {
      */
     public static FeedbackOutputs attach(
             StreamExecutionEnvironment env,
-            MailflowConfig config,
             Source<RawRecord, ?, ?> engagementSource,
             DataStream<SendResult> results,
-            DataStream<Event> purchases) {
+            DataStream<Event> purchases,
+            FeedbackSettings settings) {
         SingleOutputStreamOperator<EngagementEvent> engagement = env
                 .fromSource(engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
                 .uid(Uids.ENGAGEMENT_SOURCE)
-                .process(new ParseEngagementFunction(new EngagementValidator(config.get(MAX_FUTURE_SKEW))))
+                .process(new ParseEngagementFunction(new EngagementValidator(settings.maxFutureSkew())))
                 .uid(Uids.PARSE_ENGAGEMENT)
                 .name("parse and validate engagement");
         DataStream<EngagementEvent> timedEngagement = engagement
-                .assignTimestampsAndWatermarks(watermarks(config))
+                .assignTimestampsAndWatermarks(watermarks(settings))
                 .uid(Uids.ENGAGEMENT_WATERMARKS)
                 .name("engagement watermarks");
 
@@ -84,20 +75,20 @@ public final class FeedbackPipeline {
 
         SingleOutputStreamOperator<FunnelEvent> funnel = sends.union(engaged, bought)
                 .keyBy(FunnelEvent::userId)
-                .process(new AttributionFunction(config.get(ATTRIBUTION_WINDOW)))
+                .process(new AttributionFunction(settings.attributionWindow()))
                 .uid(Uids.ATTRIBUTION)
                 .name("attribution (last touch)");
 
         SingleOutputStreamOperator<EngagementFeatures> features = DataStreamUtils
                 .reinterpretAsKeyedStream(funnel, FunnelEvent::userId)
-                .process(new EngagementFeatureFunction(config.get(FEATURES_DECAY_HALF_LIFE), config.get(FEATURES_TTL)))
+                .process(new EngagementFeatureFunction(settings.featuresDecayHalfLife(), settings.featuresTtl()))
                 .uid(Uids.ENGAGEMENT_FEATURES)
                 .name("engagement features");
 
         SingleOutputStreamOperator<CampaignStats> stats = funnel
                 .keyBy(FunnelEvent::campaignId)
-                .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
-                .allowedLateness(config.get(STATS_ALLOWED_LATENESS))
+                .window(TumblingEventTimeWindows.of(settings.statsWindow()))
+                .allowedLateness(settings.statsAllowedLateness())
                 .sideOutputLateData(LATE_FUNNEL)
                 .aggregate(new CampaignStatsFunctions.Count(), new CampaignStatsFunctions.Emit())
                 .uid(Uids.CAMPAIGN_STATS_WINDOW)
@@ -116,11 +107,11 @@ public final class FeedbackPipeline {
                 features);
     }
 
-    static WatermarkStrategy<EngagementEvent> watermarks(MailflowConfig config) {
+    static WatermarkStrategy<EngagementEvent> watermarks(FeedbackSettings settings) {
         WatermarkStrategy<EngagementEvent> s = WatermarkStrategy
-                .<EngagementEvent>forBoundedOutOfOrderness(config.get(MAX_OUT_OF_ORDERNESS))
+                .<EngagementEvent>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.timestamp());
-        Duration idle = config.get(IDLENESS);
+        Duration idle = settings.idleness();
         return idle.isZero() ? s : s.withIdleness(idle);
     }
 

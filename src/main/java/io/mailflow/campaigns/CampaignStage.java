@@ -1,0 +1,131 @@
+package io.mailflow.campaigns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.common.Tags;
+import io.mailflow.common.Uids;
+import io.mailflow.features.UserFeatures;
+import io.mailflow.io.Untimed;
+import io.mailflow.model.CampaignStatus;
+import io.mailflow.model.DeadLetter;
+import io.mailflow.model.EmailRequest;
+import io.mailflow.model.Event;
+import io.mailflow.model.EventType;
+import io.mailflow.model.RawRecord;
+import io.mailflow.model.SessionSummary;
+import io.mailflow.recommendations.RecoList;
+import io.mailflow.scoring.PropensityScore;
+import io.mailflow.segmentation.SegmentAssignment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The campaign data flow:
+ *
+ * <pre>
+ * control topic -> parse/validate --(campaign updates)--+
+ * recommendation model ---------------------------------+--broadcast--+
+ * sessions, events, segments, scores, features, erasures -> (union, keyed by user) -> triggers -> e-mail requests
+ * </pre>
+ */
+public final class CampaignStage {
+    private CampaignStage() {}
+
+    /** What the triggers listen to: every stream is keyed by user inside the stage. */
+    public record Inputs(
+            DataStream<SessionSummary> sessions,
+            DataStream<Event> events,
+            DataStream<SegmentAssignment> segments,
+            DataStream<PropensityScore> scores,
+            DataStream<UserFeatures> features,
+            DataStream<String> erasures,
+            DataStream<RecoList> recommendations) {}
+
+    /**
+     * @param requests e-mail requests with their "why" (join them by user)
+     * @param status campaign definitions applied, ignored or rejected
+     * @param deadLetters rejected campaign documents with the reason
+     */
+    public record Outputs(DataStream<EmailRequest> requests, DataStream<CampaignStatus> status, DataStream<DeadLetter> deadLetters) {}
+
+    public static Outputs attach(
+            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> campaignSource, Inputs in, CampaignSettings settings) {
+        // ---- campaign definitions ----
+        SingleOutputStreamOperator<CampaignUpdate> updates = env
+                .fromSource(campaignSource, Untimed.watermarks(), "campaigns")
+                .setParallelism(1) // see Untimed: a reader without a partition would hold event time back
+                .uid(Uids.CAMPAIGNS_SOURCE)
+                .process(new ParseCampaignsFunction(new CampaignParser(new TemplateCatalog(settings.templateDir()))))
+                .uid(Uids.PARSE_CAMPAIGNS)
+                .name("parse and validate campaigns");
+
+        // ---- triggers ----
+        TypeInformation<ControlMessage> controlType = TypeInformation.of(ControlMessage.class);
+        DataStream<ControlMessage> control = updates
+                .map(ControlMessage::of).returns(controlType).uid(Uids.CAMPAIGN_CONTROL).name("campaign control")
+                .union(in.recommendations().map(ControlMessage::of).returns(controlType)
+                        .uid(Uids.RECOMMENDATION_CONTROL).name("recommendation control"));
+        BroadcastStream<ControlMessage> broadcast = control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS);
+
+        TypeInformation<UserSignal> signal = TypeInformation.of(UserSignal.class);
+        DataStream<UserSignal> signals = in.sessions()
+                .map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SESSIONS).name("sessions as trigger signals")
+                .union(
+                        in.events().filter(e -> e.type() == EventType.VIEW || e.type() == EventType.ADD_TO_CART || e.type() == EventType.PURCHASE)
+                                .uid(Uids.SIGNAL_EVENTS_FILTER).name("views, carts and purchases")
+                                .map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_EVENTS).name("events as trigger signals"),
+                        in.segments().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SEGMENTS).name("segments as trigger signals"),
+                        in.scores().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SCORES).name("scores as trigger signals"),
+                        in.features().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_FEATURES).name("features as trigger signals"),
+                        in.erasures().map(UserSignal::erasure).returns(signal).uid(Uids.SIGNAL_ERASURES).name("erasures as trigger signals"));
+
+        SingleOutputStreamOperator<EmailRequest> requests = signals
+                .keyBy(UserSignal::userId)
+                .connect(broadcast)
+                .process(new TriggerFunction(settings.triggers(), settings.initial()))
+                .uid(Uids.CAMPAIGN_TRIGGERS)
+                .name("campaign triggers");
+
+        return new Outputs(
+                requests,
+                updates.getSideOutput(Tags.CAMPAIGN_STATUS).union(requests.getSideOutput(Tags.CAMPAIGN_STATUS)),
+                updates.getSideOutput(Tags.DEAD_LETTERS));
+    }
+
+    /**
+     * Reads and validates campaign definitions from a file (YAML or JSON documents, see
+     * {@link CampaignDocuments#load}), as control-topic documents are validated. An invalid one fails with
+     * every reason, so that the job stops at start as it does for a bad configuration value.
+     *
+     * @param file a path or {@code classpath:} resource; blank for none
+     */
+    public static List<CampaignDefinition> load(String file, String templateDir) {
+        if (file.isBlank()) {
+            return List.of();
+        }
+        CampaignParser parser = new CampaignParser(new TemplateCatalog(templateDir));
+        List<CampaignDefinition> out = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try {
+            for (JsonNode doc : CampaignDocuments.load(file)) {
+                try {
+                    out.add(parser.parse(doc));
+                } catch (InvalidCampaignException e) {
+                    errors.add(e.getMessage());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Cannot read campaigns.file " + file + ": " + e.getMessage(), e);
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("Invalid campaigns in " + file + ": " + String.join(" | ", errors));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,14 @@
+package io.mailflow.delivery;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * @param threads sending threads per parallel instance
+ * @param capacity most e-mails in flight per parallel instance (the async operator's queue)
+ * @param timeout the async operator gives up on an e-mail after this long (all attempts included)
+ * @param retry backoff between attempts
+ * @param rateLimits relay-wide and per-domain rates, for the whole job
+ */
+public record DeliverySettings(int threads, int capacity, Duration timeout, RetryPolicy retry, RateLimits.Config rateLimits)
+        implements Serializable {}

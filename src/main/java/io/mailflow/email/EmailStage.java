@@ -1,0 +1,28 @@
+package io.mailflow.email;
+
+import io.mailflow.common.Tags;
+import io.mailflow.common.Uids;
+import io.mailflow.model.AddressedRequest;
+import io.mailflow.model.DeadLetter;
+import io.mailflow.model.RenderedEmail;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/** E-mail: released requests -> Velocity templates, signed links, headers -> complete e-mails. */
+public final class EmailStage {
+    private EmailStage() {}
+
+    /**
+     * @param rendered complete e-mails, ready to send
+     * @param deadLetters requests whose template failed, with the reason
+     */
+    public record Outputs(DataStream<RenderedEmail> rendered, DataStream<DeadLetter> deadLetters) {}
+
+    public static Outputs attach(DataStream<AddressedRequest> released, EmailComposer.Settings settings) {
+        SingleOutputStreamOperator<RenderedEmail> rendered = released
+                .process(new RenderFunction(settings))
+                .uid(Uids.RENDER)
+                .name("render e-mail");
+        return new Outputs(rendered, rendered.getSideOutput(Tags.DEAD_LETTERS));
+    }
+}

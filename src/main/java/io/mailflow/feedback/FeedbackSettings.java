@@ -1,0 +1,24 @@
+package io.mailflow.feedback;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * @param maxFutureSkew how far ahead of the wall clock an engagement timestamp may be
+ * @param maxOutOfOrderness how late an engagement event may arrive behind the newest one of its partition
+ * @param idleness a partition without engagement for this long stops holding event time back (zero: never)
+ * @param attributionWindow a purchase this soon after a click or send is attributed to that e-mail
+ * @param featuresDecayHalfLife half-life of the engagement features' decayed counts
+ * @param featuresTtl a user's engagement features are forgotten after this long without a change
+ * @param statsWindow campaign statistics are counted in tumbling event-time windows of this size
+ * @param statsAllowedLateness a statistics window is updated by events this late
+ */
+public record FeedbackSettings(
+        Duration maxFutureSkew,
+        Duration maxOutOfOrderness,
+        Duration idleness,
+        Duration attributionWindow,
+        Duration featuresDecayHalfLife,
+        Duration featuresTtl,
+        Duration statsWindow,
+        Duration statsAllowedLateness) implements Serializable {}

@@ -1,0 +1,140 @@
+package io.mailflow.job;
+
+import static io.mailflow.config.MailflowOptions.*;
+
+import io.mailflow.campaigns.CampaignSettings;
+import io.mailflow.campaigns.CampaignStage;
+import io.mailflow.campaigns.TriggerSettings;
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.delivery.DeliverySettings;
+import io.mailflow.delivery.RateLimits;
+import io.mailflow.delivery.RetryPolicy;
+import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.email.EmailComposer;
+import io.mailflow.features.FeatureSettings;
+import io.mailflow.feedback.FeedbackSettings;
+import io.mailflow.guardrails.GuardrailSettings;
+import io.mailflow.ingestion.IngestionSettings;
+import io.mailflow.models.ModelSettings;
+import io.mailflow.profiles.ContactSettings;
+import io.mailflow.recommendations.RecommendationSettings;
+import io.mailflow.recommendations.Recommender;
+import io.mailflow.scoring.ScoringSettings;
+import io.mailflow.segmentation.SegmentationSettings;
+import io.mailflow.sessions.SessionSettings;
+import java.util.Map;
+
+/**
+ * The configuration, parsed once into the typed settings of every stage. Stages see only their own
+ * record; nothing below {@code job} reads {@link MailflowConfig}.
+ */
+public record PipelineSettings(
+        int maxParallelism,
+        IngestionSettings ingestion,
+        SessionSettings sessions,
+        ContactSettings contacts,
+        ModelSettings models,
+        RecommendationSettings recommendations,
+        CampaignSettings campaigns,
+        GuardrailSettings guardrails,
+        EmailComposer.Settings email,
+        DeliverySettings delivery,
+        FeedbackSettings feedback) {
+
+    public static PipelineSettings from(MailflowConfig c) {
+        return new PipelineSettings(
+                c.get(MAX_PARALLELISM),
+                new IngestionSettings(c.get(MAX_FUTURE_SKEW), c.get(MAX_OUT_OF_ORDERNESS), c.get(IDLENESS), c.get(DEDUP_TTL)),
+                new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
+                new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE)),
+                models(c),
+                new RecommendationSettings(
+                        c.get(RECO_HALF_LIFE),
+                        c.get(RECO_MAX_CANDIDATES),
+                        c.get(RECO_NEIGHBOURS),
+                        c.get(SESSION_MAX_ITEMS),
+                        c.get(RECO_PUBLISH_INTERVAL)),
+                campaigns(c),
+                new GuardrailSettings(
+                        c.get(GUARDRAILS_MAX_PER_USER),
+                        c.get(GUARDRAILS_CAP_WINDOW),
+                        c.get(GUARDRAILS_QUIET_START),
+                        c.get(GUARDRAILS_QUIET_END),
+                        c.get(GUARDRAILS_ON_LIMIT),
+                        c.get(GUARDRAILS_MAX_DEFER)),
+                email(c),
+                new DeliverySettings(
+                        c.get(DELIVERY_THREADS),
+                        c.get(DELIVERY_CAPACITY),
+                        c.get(DELIVERY_TIMEOUT),
+                        new RetryPolicy(c.get(MAX_ATTEMPTS), c.get(RETRY_BASE).toMillis(), c.get(RETRY_MAX).toMillis()),
+                        new RateLimits.Config(c.get(RELAY_RATE_LIMIT), c.get(DOMAIN_RATE_LIMIT))),
+                new FeedbackSettings(
+                        c.get(MAX_FUTURE_SKEW),
+                        c.get(MAX_OUT_OF_ORDERNESS),
+                        c.get(IDLENESS),
+                        c.get(ATTRIBUTION_WINDOW),
+                        c.get(FEATURES_DECAY_HALF_LIFE),
+                        c.get(FEATURES_TTL),
+                        c.get(STATS_WINDOW),
+                        c.get(STATS_ALLOWED_LATENESS)));
+    }
+
+    /** The model stages' settings (also for the tools that replay history through the models). */
+    public static ModelSettings models(MailflowConfig c) {
+        return new ModelSettings(
+                new FeatureSettings(c.get(FEATURES_DECAY_HALF_LIFE), c.get(FEATURES_TTL), FeatureSettings.MAX_CATEGORIES),
+                new SegmentationSettings(
+                        c.get(KMEANS_K),
+                        c.get(KMEANS_DECAY_HALF_LIFE),
+                        c.get(KMEANS_BATCH_SIZE),
+                        c.get(KMEANS_BATCH_MAX_WAIT),
+                        SegmentationSettings.SEED),
+                new ScoringSettings(
+                        c.get(FTRL_ALPHA),
+                        c.get(FTRL_BETA),
+                        c.get(FTRL_L1),
+                        c.get(FTRL_L2),
+                        c.get(FTRL_PUBLISH_EVERY),
+                        c.get(VALIDATION_WINDOW),
+                        c.get(LABEL_HORIZON)));
+    }
+
+    /** The campaign stage's settings; reads and validates {@code campaigns.file}. */
+    public static CampaignSettings campaigns(MailflowConfig c) {
+        TriggerSettings triggers = new TriggerSettings(
+                c.get(ABANDONED_CART_DELAY).toMillis(),
+                c.get(SESSION_GAP).toMillis(),
+                c.get(CAMPAIGNS_USER_STATE_TTL).toMillis(),
+                c.get(CAMPAIGNS_ATTRIBUTION_WINDOW).toMillis(),
+                c.get(RECO_PER_EMAIL),
+                Recommender.defaults());
+        return new CampaignSettings(c.get(TEMPLATE_DIR), triggers, CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)));
+    }
+
+    /** The e-mail composer's settings; the link secret is read on the task managers when empty here. */
+    public static EmailComposer.Settings email(MailflowConfig c) {
+        return new EmailComposer.Settings(
+                c.get(TEMPLATE_DIR),
+                c.get(FROM_ADDRESS),
+                c.get(TRACKING_BASE_URL),
+                c.get(UNSUBSCRIBE_MAILTO),
+                c.get(OPEN_PIXEL),
+                c.get(LINK_TTL),
+                c.linkSecret(),
+                Map.of("shopUrl", c.get(SHOP_URL), "shopName", c.get(FROM_NAME)));
+    }
+
+    /** Where and how to reach the SMTP relay; the password is read on the task managers when empty here. */
+    public static SmtpSettings smtp(MailflowConfig c) {
+        return new SmtpSettings(
+                c.get(SMTP_HOST),
+                c.get(SMTP_PORT),
+                c.get(SMTP_SECURITY),
+                c.get(SMTP_USERNAME),
+                c.smtpPassword(),
+                c.get(SMTP_TIMEOUT).toMillis(),
+                c.get(FROM_ADDRESS),
+                c.get(FROM_NAME));
+    }
+}

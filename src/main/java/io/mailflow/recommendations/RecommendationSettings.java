@@ -1,0 +1,15 @@
+package io.mailflow.recommendations;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * @param halfLife half-life of the co-occurrence, segment and popularity counts (event time)
+ * @param maxCandidates most co-occurring items remembered per item
+ * @param neighbours most neighbours published per item
+ * @param maxSessionItems most items a session contributes (the session stage's limit)
+ * @param publishInterval a new list of changed items at most this often (event time)
+ */
+public record RecommendationSettings(
+        Duration halfLife, int maxCandidates, int neighbours, int maxSessionItems, Duration publishInterval)
+        implements Serializable {}

@@ -1,0 +1,17 @@
+package io.mailflow.scoring;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * @param alpha FTRL learning-rate scale
+ * @param beta FTRL learning-rate smoothing
+ * @param l1 FTRL L1 regularization
+ * @param l2 FTRL L2 regularization
+ * @param publishEvery a new model version after this many examples
+ * @param validationWindow examples in the progressive-validation window
+ * @param labelHorizon a snapshot is positive if its user buys within this long
+ */
+public record ScoringSettings(
+        double alpha, double beta, double l1, double l2, int publishEvery, int validationWindow, Duration labelHorizon)
+        implements Serializable {}
