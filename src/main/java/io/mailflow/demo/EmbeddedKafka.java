@@ -85,9 +85,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Creates every topic of the job's configuration (see {@link io.mailflow.io.Topics}). */
+    /** Creates every topic of the job's configuration (see {@link io.mailflow.job.Topics}). */
     public void createTopics(io.mailflow.config.MailflowConfig config) throws ExecutionException, InterruptedException {
-        for (io.mailflow.io.Topics.Spec t : io.mailflow.io.Topics.all(config)) {
+        for (io.mailflow.job.Topics.Spec t : io.mailflow.job.Topics.all(config)) {
             createTopic(t.name(), t.partitions(), t.compacted());
         }
     }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
-import io.mailflow.io.KafkaIO;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;

@@ -4,7 +4,7 @@ package io.mailflow.model;
  * One validated shopper behaviour event (schema version 1, see docs/events.md).
  *
  * <p>Optional fields are {@code null} when absent. {@code timestamp} is event time in epoch
- * milliseconds. Instances are only created by {@link io.mailflow.ingestion.EventValidator}, so every
+ * milliseconds. Instances are only created by {@code io.mailflow.ingestion.EventValidator}, so every
  * field obeys the documented constraints.
  */
 public record Event(

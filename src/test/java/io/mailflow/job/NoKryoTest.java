@@ -42,7 +42,7 @@ class NoKryoTest {
             "io.mailflow.email.SignedTokens$Verification",
             "io.mailflow.delivery.RateLimits$Config",
             "io.mailflow.delivery.KafkaSendLedger$Entry",
-            "io.mailflow.io.Topics$Spec",
+            "io.mailflow.job.Topics$Spec",
             "io.mailflow.delivery.RetryPolicy",
             "io.mailflow.email.TemplateRenderer$Rendered",
             "io.mailflow.importer.CsvImporter$Report",

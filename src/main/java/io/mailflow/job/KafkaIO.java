@@ -1,7 +1,9 @@
-package io.mailflow.io;
+package io.mailflow.job;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
+import io.mailflow.io.JsonSerialization;
+import io.mailflow.io.RawRecordDeserializer;
 import io.mailflow.model.RawRecord;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;

@@ -1,4 +1,4 @@
-package io.mailflow.io;
+package io.mailflow.job;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
