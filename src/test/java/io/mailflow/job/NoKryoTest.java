@@ -60,7 +60,8 @@ class NoKryoTest {
         try (Stream<Path> files = Files.walk(root.resolve("io/mailflow"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
-                if (name.startsWith("io.mailflow.tools.demo.") || name.startsWith("io.mailflow.ops.") || NOT_FLINK_TYPES.contains(name)) {
+                if (name.startsWith("io.mailflow.tools.demo.") || name.startsWith("io.mailflow.tools.ops.")
+                        || name.startsWith("io.mailflow.testkit.") || NOT_FLINK_TYPES.contains(name)) {
                     continue;
                 }
                 Class<?> c = Class.forName(name, false, NoKryoTest.class.getClassLoader());

@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * its id (the topic is compacted: the latest definition of each campaign wins).
  *
  * <pre>
- * java -cp mailflow.jar io.mailflow.tools.cli.CampaignCli validate campaigns.yaml [--template-dir DIR]
- * java -cp mailflow.jar io.mailflow.tools.cli.CampaignCli publish campaigns.yaml --bootstrap host:9092 --topic mailflow.campaigns
+ * java -cp mailflow-tools.jar io.mailflow.tools.cli.CampaignCli validate campaigns.yaml [--template-dir DIR]
+ * java -cp mailflow-tools.jar io.mailflow.tools.cli.CampaignCli publish campaigns.yaml --bootstrap host:9092 --topic mailflow.campaigns
  * </pre>
  *
  * Nothing is published unless every campaign in the file is valid. Exit status: 0 valid/published,

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Publishes generated shopping traffic ({@link ShoppingTrafficGenerator}) to a Kafka broker until
  * stopped: the event generator of the docker-compose stack. Needs only kafka-clients and Jackson, so
- * it runs from the job jar: {@code java -cp mailflow.jar io.mailflow.tools.demo.GeneratorMain --bootstrap-servers kafka:19092}.
+ * it runs from the tools jar: {@code java -cp mailflow-tools.jar io.mailflow.tools.demo.GeneratorMain --bootstrap-servers kafka:19092}.
  *
  * <p>Simulated time starts {@code --backlog} in the past and runs {@code --speed} times faster than the
  * wall clock until it reaches now, then at the wall clock's pace. Sessions and abandoned-cart delays

@@ -24,7 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  *
  * Runs locally ({@code mvn -q exec:exec@state-tool -Dtool.args="inspect --savepoint ..."}) or on a
- * cluster ({@code flink run -c io.mailflow.tools.ops.StateTool mailflow.jar inspect ...}); see docs/operations.md.
+ * cluster ({@code flink run -c io.mailflow.tools.ops.StateTool mailflow-tools.jar inspect ...}); see docs/operations.md.
  */
 public final class StateTool {
     private StateTool() {}

@@ -12,7 +12,7 @@ import java.util.List;
  * Writes the HTML campaign report from the job's output topics:
  *
  * <pre>
- * java -cp mailflow.jar io.mailflow.tools.report.ReportMain --bootstrap broker:9092 --out report.html
+ * java -cp mailflow-tools.jar io.mailflow.tools.report.ReportMain --bootstrap broker:9092 --out report.html
  * </pre>
  *
  * Every other argument is a job option ({@code --config job.yaml}, {@code --topic.campaign-stats ...}),
