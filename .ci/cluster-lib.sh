@@ -72,10 +72,11 @@ forget_pid() { # forget_pid PID: a process that is gone (killed on purpose) is n
 # Jar and classpaths; the production configuration with addresses, ports, directories and memory
 # overridden for this machine (plus EXTRA_DYN).
 cluster_prepare() {
-  JAR=$(ls "$ROOT"/target/mailflow-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+  # the job jar: not original-*.jar (unshaded) nor mailflow-*-tools.jar (tools, see pom.xml)
+  JAR=$(ls "$ROOT"/target/mailflow-*.jar 2>/dev/null | grep -v -e '/original-' -e '-tools\.jar$' | head -n 1 || true)
   if [ -z "$JAR" ] || [ ! -d "$ROOT/target/test-classes" ]; then
     mvn -B -ntp -q -Dstyle.color=never package -DskipTests
-    JAR=$(ls "$ROOT"/target/mailflow-*.jar | grep -v '/original-' | head -n 1)
+    JAR=$(ls "$ROOT"/target/mailflow-*.jar | grep -v -e '/original-' -e '-tools\.jar$' | head -n 1)
   fi
   mvn -B -ntp -q -Dstyle.color=never -f "$ROOT/.ci/flink-cluster/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/flink.classpath" >/dev/null
   mvn -B -ntp -q -Dstyle.color=never -f "$ROOT/pom.xml" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test.classpath" >/dev/null

@@ -12,7 +12,7 @@ if [ "${#secret}" -lt 16 ]; then
   exit 1
 fi
 rest="${FLINK_REST:-jobmanager:8081}"
-jar=$(ls /opt/mailflow/target/mailflow-*.jar 2>/dev/null | grep -v '/original-' | head -n 1 || true)
+jar=$(ls /opt/mailflow/target/mailflow-*.jar 2>/dev/null | grep -v -e '/original-' -e '-tools\.jar$' | head -n 1 || true)
 if [ -z "$jar" ]; then
   echo "No job jar in ./target: run 'mvn -B -ntp package -DskipTests' first." >&2
   exit 1

@@ -2,10 +2,10 @@ package io.mailflow.bench;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.importer.CsvFormat;
-import io.mailflow.importer.CsvImporter;
 import io.mailflow.model.Event;
 import io.mailflow.scoring.Ftrl;
+import io.mailflow.tools.importer.CsvFormat;
+import io.mailflow.tools.importer.CsvImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,11 +2,11 @@ package io.mailflow.bench;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
+import io.mailflow.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -45,7 +45,7 @@ class NoKryoTest {
             "io.mailflow.job.Topics$Spec",
             "io.mailflow.delivery.RetryPolicy",
             "io.mailflow.email.TemplateRenderer$Rendered",
-            "io.mailflow.importer.CsvImporter$Report",
+            "io.mailflow.tools.importer.CsvImporter$Report",
             "io.mailflow.ingestion.EventValidator$Result",
             "io.mailflow.profiles.ProfileParser$Result");
 
@@ -65,7 +65,8 @@ class NoKryoTest {
         try (Stream<Path> files = Files.walk(root.resolve("io/mailflow"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
-                if (name.startsWith("io.mailflow.demo.") || name.startsWith("io.mailflow.ops.") || NOT_FLINK_TYPES.contains(name)
+                if (name.startsWith("io.mailflow.tools.demo.") || name.startsWith("io.mailflow.tools.ops.")
+                        || name.startsWith("io.mailflow.testkit.") || NOT_FLINK_TYPES.contains(name)
                         || isWiringOrSettings(name)) {
                     continue;
                 }

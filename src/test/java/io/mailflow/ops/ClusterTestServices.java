@@ -1,8 +1,8 @@
 package io.mailflow.ops;
 
 import io.mailflow.config.MailflowConfig;
-import io.mailflow.demo.CapturingSmtpServer;
-import io.mailflow.demo.EmbeddedKafka;
+import io.mailflow.testkit.CapturingSmtpServer;
+import io.mailflow.testkit.EmbeddedKafka;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

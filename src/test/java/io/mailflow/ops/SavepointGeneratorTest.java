@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.mailflow.campaigns.CampaignCli;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.testing.FlinkTestEnv;
 import io.mailflow.testing.PipelineFixture;
+import io.mailflow.testkit.EmbeddedKafka;
+import io.mailflow.tools.cli.CampaignCli;
+import io.mailflow.tools.ops.SavepointContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

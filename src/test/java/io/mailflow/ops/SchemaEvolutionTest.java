@@ -2,6 +2,7 @@ package io.mailflow.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailflow.tools.ops.StateTool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

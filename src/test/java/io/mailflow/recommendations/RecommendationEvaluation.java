@@ -1,10 +1,10 @@
 package io.mailflow.recommendations;
 
-import io.mailflow.importer.CsvFormat;
-import io.mailflow.importer.CsvImporter;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.model.Recommendation;
+import io.mailflow.tools.importer.CsvFormat;
+import io.mailflow.tools.importer.CsvImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

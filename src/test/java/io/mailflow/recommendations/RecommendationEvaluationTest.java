@@ -2,8 +2,8 @@ package io.mailflow.recommendations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailflow.importer.CsvFormat;
 import io.mailflow.testing.SharedData;
+import io.mailflow.tools.importer.CsvFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

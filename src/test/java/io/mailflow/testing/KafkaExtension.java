@@ -1,6 +1,6 @@
 package io.mailflow.testing;
 
-import io.mailflow.demo.EmbeddedKafka;
+import io.mailflow.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

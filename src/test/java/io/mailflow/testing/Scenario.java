@@ -2,10 +2,10 @@ package io.mailflow.testing;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.demo.EmbeddedKafka;
 import io.mailflow.io.Json;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
+import io.mailflow.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

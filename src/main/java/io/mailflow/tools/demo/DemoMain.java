@@ -1,0 +1,349 @@
+package io.mailflow.tools.demo;
+
+import io.mailflow.config.MailflowConfig;
+import io.mailflow.config.MailflowOptions;
+import io.mailflow.io.Json;
+import io.mailflow.job.MailflowJob;
+import io.mailflow.model.Event;
+import io.mailflow.model.UserProfile;
+import io.mailflow.testkit.CapturingSmtpServer;
+import io.mailflow.testkit.EmbeddedKafka;
+import io.mailflow.tools.importer.CsvFormat;
+import io.mailflow.tools.importer.CsvImporter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The embedded demo: a real KRaft broker, a local Flink runtime, a capturing SMTP server and a traffic
+ * generator (or a CSV replay), all in this JVM. Prints progress and a summary, then stops by itself.
+ *
+ * <pre>mvn -q compile exec:java -Dexec.args="--duration 60s"</pre>
+ */
+public final class DemoMain {
+    private static final String PREFIX = "demo";
+    /** The campaigns the demo runs: all six triggers (see docs/campaigns.md). */
+    static final String DEFAULT_CAMPAIGNS = "classpath:campaigns/default-campaigns.yaml";
+
+    /** Held so the logger keeps its level: Flink ML's BLAS logs a harmless fallback warning otherwise. */
+    private static final java.util.logging.Logger NETLIB = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
+    private DemoMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "mailflow-demo-log4j2.properties");
+        }
+        NETLIB.setLevel(java.util.logging.Level.SEVERE);
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int status = new DemoRun(options).run();
+        System.exit(status);
+    }
+
+    /** One demo run; fields hold the embedded services so that they are closed in order. */
+    static final class DemoRun {
+        private final DemoOptions options;
+        private final long startedNanos = System.nanoTime();
+
+        DemoRun(DemoOptions options) {
+            this.options = options;
+        }
+
+        int run() throws Exception {
+            say("Mailflow demo: starting an embedded KRaft Kafka broker, SMTP server and Flink runtime...");
+            Path mailDir = options.out().resolve("mail");
+            clean(mailDir);
+            try (EmbeddedKafka kafka = quietly(EmbeddedKafka::start);
+                    CapturingSmtpServer smtp = new CapturingSmtpServer(mailDir)) {
+                MailflowConfig config = config(kafka, smtp);
+                kafka.createTopics(config);
+                try (OutputCounter counter = new OutputCounter(kafka.bootstrapServers(),
+                                config.get(MailflowOptions.TOPIC_SESSIONS), config.get(MailflowOptions.TOPIC_SEND_RESULTS),
+                                config.get(MailflowOptions.TOPIC_DEAD_LETTERS), config.get(MailflowOptions.TOPIC_LATE_EVENTS));
+                        KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                    Feed feed = options.replay() == null ? new GeneratedFeed(options) : ReplayFeed.load(options.replay());
+                    say("Kafka at " + kafka.bootstrapServers() + ", SMTP at 127.0.0.1:" + smtp.port() + ", e-mails go to " + mailDir.toAbsolutePath());
+                    say(feed.description());
+                    for (UserProfile p : feed.profiles()) {
+                        producer.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(p.userId()), Json.toBytes(p)));
+                    }
+                    producer.flush();
+                    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "demo-progress");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    long[] produced = {0};
+                    ticker.scheduleAtFixedRate(() -> progress(produced[0], counter, smtp), 5, 5, TimeUnit.SECONDS);
+
+                    StreamExecutionEnvironment env = environment();
+                    boolean replay = options.replay() != null;
+                    if (replay) {
+                        // a bounded job reads up to the end offsets it sees at start: publish everything first
+                        feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
+                        producer.flush();
+                    }
+                    long jobStarted = System.nanoTime();
+                    JobClient job = MailflowJob.start(env, config);
+                    if (replay) {
+                        job.getJobExecutionResult().get();
+                    } else {
+                        feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
+                        producer.flush();
+                        awaitQuiet(counter);
+                        job.cancel().get();
+                    }
+                    double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
+                    ticker.shutdownNow();
+                    Thread.sleep(500);
+                    summary(produced[0], jobSeconds, counter, smtp, feed);
+                    return counter.sent.get() > 0 ? 0 : 1;
+                }
+            }
+        }
+
+        private MailflowConfig config(EmbeddedKafka kafka, CapturingSmtpServer smtp) {
+            return MailflowConfig.builder()
+                    // a fresh secret per demo run; a deployment sets MAILFLOW_LINK_SECRET
+                    .linkSecret(java.util.UUID.randomUUID().toString())
+                    .set("kafka.bootstrap-servers", kafka.bootstrapServers())
+                    .set("kafka.group-id", PREFIX)
+                    .set("topic.events", PREFIX + ".events")
+                    .set("topic.profiles", PREFIX + ".profiles")
+                    .set("topic.sessions", PREFIX + ".sessions")
+                    .set("topic.send-results", PREFIX + ".send-results")
+                    .set("topic.dead-letters", PREFIX + ".dead-letters")
+                    .set("topic.late-events", PREFIX + ".late-events")
+                    .set("topic.suppressions", PREFIX + ".suppressions")
+                    .set("topic.send-ledger", PREFIX + ".send-ledger")
+                    .set("topic.delivery-audit", PREFIX + ".delivery-audit")
+                    .set("topic.segments", PREFIX + ".segments")
+                    .set("topic.segment-models", PREFIX + ".segment-models")
+                    .set("topic.scores", PREFIX + ".scores")
+                    .set("topic.propensity-models", PREFIX + ".propensity-models")
+                    .set("topic.model-metrics", PREFIX + ".model-metrics")
+                    .set("topic.engagement", PREFIX + ".engagement")
+                    .set("topic.campaign-stats", PREFIX + ".campaign-stats")
+                    .set("topic.engagement-features", PREFIX + ".engagement-features")
+                    .set("topic.campaigns", PREFIX + ".campaigns")
+                    .set("topic.campaign-status", PREFIX + ".campaign-status")
+                    .set("topic.campaign-events", PREFIX + ".campaign-events")
+                    .set("campaigns.file", DEFAULT_CAMPAIGNS)
+                    .set("job.bounded", Boolean.toString(options.replay() != null))
+                    .set("smtp.host", "127.0.0.1")
+                    .set("smtp.port", Integer.toString(smtp.port()))
+                    .set("ingest.idleness", "5s")
+                    .set("ingest.max-out-of-orderness", options.replay() != null ? "1min" : "5s")
+                    .build();
+        }
+
+        private StreamExecutionEnvironment environment() {
+            Configuration conf = new Configuration();
+            conf.set(PipelineOptions.GENERIC_TYPES, false);
+            conf.setString("pipeline.auto-watermark-interval", "100ms");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
+            return env;
+        }
+
+        /** Live mode ends when no new e-mail or session has appeared for two seconds (at most 20 s). */
+        private static void awaitQuiet(OutputCounter c) throws InterruptedException {
+            long last = -1;
+            for (int i = 0; i < 40; i++) {
+                long now = c.sessions.get() + c.sent.get() + c.failed.get() + c.deadLetters.get();
+                if (now == last && i >= 4) {
+                    return;
+                }
+                last = now;
+                Thread.sleep(500);
+            }
+        }
+
+        private void progress(long produced, OutputCounter c, CapturingSmtpServer smtp) {
+            try {
+                smtp.flushToFolder();
+            } catch (Exception e) {
+                System.err.println("demo: cannot write .eml files: " + e.getMessage());
+            }
+            say(String.format(Locale.ROOT, "events in %,d | sessions closed %,d | e-mails sent %,d | failed %,d | dead letters %,d | late %,d",
+                    produced, c.sessions.get(), c.sent.get(), c.failed.get(), c.deadLetters.get(), c.lateEvents.get()));
+        }
+
+        private void summary(long produced, double jobSeconds, OutputCounter c, CapturingSmtpServer smtp, Feed feed) throws Exception {
+            int mails = smtp.flushToFolder();
+            Map<String, String> lines = new LinkedHashMap<>();
+            lines.put("input", feed.description());
+            lines.put("events in", String.format(Locale.ROOT, "%,d; job ran %.1f s (%,.0f events/s)", produced, jobSeconds, produced / jobSeconds));
+            lines.put("sessions closed", String.format(Locale.ROOT, "%,d (covering %,d events)", c.sessions.get(), c.eventsInClosedSessions.get()));
+            lines.put("e-mails sent", String.format(Locale.ROOT, "%,d (SMTP server received %,d)", c.sent.get(), mails));
+            lines.put("delivery failures", Long.toString(c.failed.get()));
+            lines.put("dead letters", Long.toString(c.deadLetters.get()));
+            lines.put("late events", Long.toString(c.lateEvents.get()));
+            lines.put("captured e-mails", smtp.folder().toAbsolutePath().toString());
+            lines.put("wall time", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startedNanos) / 1e9));
+            System.out.println();
+            System.out.println("==== Mailflow demo summary ====");
+            lines.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-18s %s%n", k + ":", v));
+            Map<String, Long> reasons = c.deadLetterReasons();
+            if (!reasons.isEmpty()) {
+                System.out.println("dead letters by reason:");
+                reasons.forEach((r, n) -> System.out.printf(Locale.ROOT, "  %5d  %s%n", n, r));
+            }
+        }
+
+        private void say(String s) {
+            System.out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - startedNanos) / 1e9, s);
+        }
+
+        /** The broker's formatter prints to stdout; keep the demo's output to its own lines. */
+        private static <T> T quietly(java.util.concurrent.Callable<T> start) throws Exception {
+            java.io.PrintStream out = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                return start.call();
+            } finally {
+                System.setOut(out);
+            }
+        }
+
+        private static void clean(Path dir) throws Exception {
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        if (f.getFileName().toString().endsWith(".eml")) {
+                            Files.delete(f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where the demo's events come from. */
+    interface Feed {
+        String description();
+
+        List<UserProfile> profiles();
+
+        void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress) throws Exception;
+    }
+
+    /** Replays a CSV (taobao:FILE or rees46:FILE) as fast as Kafka takes it, with a synthetic profile per user. */
+    record ReplayFeed(String description, List<Event> events, List<UserProfile> profiles) implements Feed {
+        static ReplayFeed load(String spec) throws Exception {
+            int colon = spec.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--replay needs format:file, e.g. rees46:../shared/data/rees46/2019-Oct-head17k.csv");
+            }
+            CsvImporter importer = new CsvImporter(CsvFormat.named(spec.substring(0, colon)));
+            Path file = Path.of(spec.substring(colon + 1));
+            List<Event> events = new ArrayList<>();
+            CsvImporter.Report report = importer.importFile(file, events::add);
+            Map<String, UserProfile> profiles = new LinkedHashMap<>();
+            for (Event e : events) {
+                profiles.computeIfAbsent(e.userId(), u -> new UserProfile(u, "user" + u + "@example.com", "Shopper " + u, "en", "UTC", true, 0));
+            }
+            String d = String.format(Locale.ROOT, "replay of %s: %,d events from %,d lines (%d rejected), %,d users",
+                    file, report.events(), report.lines(), report.rejected().size(), profiles.size());
+            return new ReplayFeed(d, events, new ArrayList<>(profiles.values()));
+        }
+
+        @Override
+        public void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress) {
+            long n = 0;
+            for (Event e : events) {
+                producer.send(new ProducerRecord<>(topic, bytes(e.userId()), Json.toBytes(e)));
+                progress.accept(++n);
+            }
+        }
+    }
+
+    /**
+     * Generated shopping traffic, paced in wall-clock time. Simulated time runs {@code speed} times faster
+     * than the wall clock and ends at about "now", so 30-minute sessions and one-hour abandoned-cart
+     * delays play out within a one-minute demo. A few malformed records are mixed in to show the dead letters.
+     */
+    static final class GeneratedFeed implements Feed {
+        private static final String[] MALFORMED = {
+            "{\"eventId\":\"bad-1\",\"type\":\"VIEW\"",
+            "{\"eventId\":\"bad-2\",\"userId\":\"u1\",\"type\":\"ADD_TO_CART\",\"itemId\":\"sku-1\",\"price\":-5,\"timestamp\":%d}",
+            "{\"eventId\":\"bad-3\",\"userId\":\"u1\",\"type\":\"LEVITATE\",\"timestamp\":%d}",
+            "{\"eventId\":\"bad-4\",\"userId\":\"u1\",\"type\":\"VIEW\",\"timestamp\":4102444800000}",
+        };
+        private final DemoOptions options;
+        private final ShoppingTrafficGenerator generator;
+        private final long simulatedStart;
+        private final long simulatedSpan;
+
+        GeneratedFeed(DemoOptions options) {
+            this.options = options;
+            this.simulatedSpan = options.duration().toMillis() * options.speed();
+            this.simulatedStart = System.currentTimeMillis() - simulatedSpan - Duration.ofMinutes(1).toMillis();
+            double perSimulatedSecond = (double) options.eventsPerSecond() / options.speed();
+            this.generator = new ShoppingTrafficGenerator(42L, options.users(), 2_000, simulatedStart, perSimulatedSecond);
+        }
+
+        @Override
+        public String description() {
+            return String.format(Locale.ROOT, "generated traffic: %,d shoppers, ~%,d events/s for %s, simulated clock x%d (%s of shopping)",
+                    options.users(), options.eventsPerSecond(), TimeUtils.formatWithHighestUnit(options.duration()),
+                    options.speed(), TimeUtils.formatWithHighestUnit(Duration.ofMillis(simulatedSpan)));
+        }
+
+        @Override
+        public List<UserProfile> profiles() {
+            return generator.profiles();
+        }
+
+        @Override
+        public void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress)
+                throws InterruptedException {
+            long wallStart = System.currentTimeMillis();
+            long end = simulatedStart + simulatedSpan;
+            long n = 0;
+            while (true) {
+                Event e = generator.next();
+                if (e.timestamp() >= end) {
+                    return;
+                }
+                long due = wallStart + (e.timestamp() - simulatedStart) / options.speed();
+                long wait = due - System.currentTimeMillis();
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                producer.send(new ProducerRecord<>(topic, bytes(e.userId()), Json.toBytes(e)));
+                progress.accept(++n);
+                if (n % 997 == 0) {
+                    String bad = String.format(Locale.ROOT, MALFORMED[(int) (n / 997) % MALFORMED.length], e.timestamp());
+                    producer.send(new ProducerRecord<>(topic, null, bytes(bad)));
+                }
+            }
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,23 @@
+package io.mailflow.tools.report;
+
+import io.mailflow.feedback.CampaignStats;
+import io.mailflow.model.SendResult;
+import io.mailflow.scoring.ValidationMetrics;
+import io.mailflow.segmentation.SegmentAssignment;
+import java.util.List;
+
+/**
+ * Everything the report shows, as read from the job's output topics.
+ *
+ * @param stats campaign statistics records (every window; later records of a window replace earlier ones)
+ * @param segments segment assignments, for segment sizes over time
+ * @param validation progressive-validation metrics of the propensity model, one per model version
+ * @param results send results, for deliveries and failures over time
+ * @param source where the data came from, shown in the report's header
+ */
+public record ReportData(
+        List<CampaignStats> stats,
+        List<SegmentAssignment> segments,
+        List<ValidationMetrics> validation,
+        List<SendResult> results,
+        String source) {}
