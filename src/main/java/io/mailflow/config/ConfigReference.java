@@ -2,7 +2,7 @@ package io.mailflow.config;
 
 /**
  * Prints the configuration reference as a Markdown table. The README embeds its output between
- * {@code <!-- config-reference:start -->} and {@code <!-- config-reference:end -->}; a test keeps them equal.
+ * {@code <!-- config-reference:start -->} and {@code <!-- config-reference:end -->}; a test keeps them equal (and regenerates the table on request).
  */
 public final class ConfigReference {
     private ConfigReference() {}
@@ -16,9 +16,5 @@ public final class ConfigReference {
                     .append("` | ").append(o.allowed()).append(" | ").append(o.description()).append(" |\n");
         }
         return sb.toString();
-    }
-
-    public static void main(String[] args) {
-        System.out.print(markdown());
     }
 }

@@ -2,6 +2,7 @@ package io.mailflow.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -66,6 +67,15 @@ class ArchitectureTest {
         ArchRule rule = noClasses().that().resideInAnyPackage("io.mailflow.job..", "io.mailflow.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.mailflow.tools..", "io.mailflow.testkit..")
                 .because("the job jar holds the job, not the demo, CLIs or test fixtures");
+        rule.check(main);
+    }
+
+    @Test
+    void theOnlyEntryPointOutsideToolsIsTheJob() {
+        ArchRule rule = methods().that().haveName("main").and().areStatic()
+                .and().areDeclaredInClassesThat().resideOutsideOfPackages("io.mailflow.tools..")
+                .should().beDeclaredIn(io.mailflow.job.MailflowJob.class)
+                .because("CLIs, the demo and other tools live under io.mailflow.tools, apart from the job's stages");
         rule.check(main);
     }
 
