@@ -21,10 +21,10 @@ public final class CampaignsInForce {
      *
      * @param apply whether it replaces the current definition (a deletion is kept as a tombstone, so that an
      *     initial definition of the same id does not come back)
-     * @param status for {@link CampaignStatus}: the update's status in upper case, or {@code STALE}
+     * @param status for {@link CampaignStatus}: the update's own status, or {@code STALE}
      * @param reason why it was ignored (empty otherwise)
      */
-    public record Update(boolean apply, String status, String reason) {}
+    public record Update(boolean apply, CampaignStatus.State status, String reason) {}
 
     /** @param current the definition in force (broadcast state, else the initial one), or null */
     public static Update update(CampaignDefinition current, CampaignDefinition d) {
@@ -32,7 +32,7 @@ public final class CampaignsInForce {
             return new Update(false, CampaignStatus.STALE,
                     "version " + d.version() + " is older than the running version " + current.version());
         }
-        return new Update(true, d.lifecycle().name(), "");
+        return new Update(true, CampaignStatus.State.applied(d.lifecycle()), "");
     }
 
     /** The campaigns in force and not deleted, sorted by id. */

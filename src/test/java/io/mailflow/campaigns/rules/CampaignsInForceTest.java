@@ -3,6 +3,7 @@ package io.mailflow.campaigns.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.campaigns.CampaignDefinition;
+import io.mailflow.campaigns.CampaignStatus.State;
 import io.mailflow.campaigns.Campaigns;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,10 +25,10 @@ class CampaignsInForceTest {
     @Test
     void anOlderVersionIsStaleAndEveryOtherUpdateAppliesWithItsStatus() {
         CampaignDefinition paused = Campaigns.of("a", "{type: abandoned-cart}", "version: 2", "status: paused");
-        assertThat(CampaignsInForce.update(null, A)).isEqualTo(new CampaignsInForce.Update(true, "ACTIVE", ""));
-        assertThat(CampaignsInForce.update(A, paused)).isEqualTo(new CampaignsInForce.Update(true, "PAUSED", ""));
+        assertThat(CampaignsInForce.update(null, A)).isEqualTo(new CampaignsInForce.Update(true, State.ACTIVE, ""));
+        assertThat(CampaignsInForce.update(A, paused)).isEqualTo(new CampaignsInForce.Update(true, State.PAUSED, ""));
         assertThat(CampaignsInForce.update(paused, A))
-                .isEqualTo(new CampaignsInForce.Update(false, "STALE", "version 1 is older than the running version 2"));
+                .isEqualTo(new CampaignsInForce.Update(false, State.STALE, "version 1 is older than the running version 2"));
         assertThat(CampaignsInForce.update(A, A)).as("the same version is applied again").extracting(CampaignsInForce.Update::apply)
                 .isEqualTo(true);
     }
