@@ -31,7 +31,6 @@ public final class CampaignParser implements Serializable {
             "segments", "threshold", "direction");
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
     private static final Set<String> VARIANT = Set.of("id", "weight", "template", "templates");
-    private static final Set<String> OPS = Set.of("<", "<=", ">", ">=", "==", "!=");
 
     private final SerializablePredicate templateExists;
 
@@ -178,7 +177,7 @@ public final class CampaignParser implements Serializable {
                     if (!FeatureVector.NAMES.contains(feature)) {
                         errors.add("unknown feature '" + feature + "' (expected one of " + FeatureVector.NAMES + ")");
                     }
-                    if (!OPS.contains(op)) {
+                    if (FeaturePredicate.Op.parse(op) == null) {
                         errors.add("unknown operator '" + op + "' (expected one of <, <=, >, >=, ==, !=)");
                     }
                     if (Double.isNaN(value)) {

@@ -28,6 +28,7 @@ class AbandonedCartRuleTest {
                 .orElseThrow();
         assertThat(p.campaignId()).isEqualTo("cart");
         assertThat(p.trigger()).isEqualTo("ABANDONED_CART");
+        assertThat(p.triggerType()).isEqualTo(rule.type());
         assertThat(p.fact()).isEqualTo("u1@" + BEGINNING);
         assertThat(p.anchor()).isEqualTo(end);
         assertThat(p.dueAt()).isEqualTo(end + ONE_HOUR);
