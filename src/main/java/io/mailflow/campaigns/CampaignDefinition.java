@@ -1,25 +1,35 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.LimitAction;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A validated campaign (see docs/campaigns.md for the document schema). Immutable; a change is a new
  * definition with a higher {@code version}. Lives in broadcast state of the trigger operator.
  *
+ * <p>{@code status}, {@code selection} and {@code onLimit} are closed sets, typed as {@link Lifecycle},
+ * {@link Selection} and {@link LimitAction} by {@link #lifecycle()}, {@link #selectionMethod()} and
+ * {@link #limitAction()}, but stored as their wire form (the lower-case name, as in the campaign document):
+ * definitions live in the broadcast state of committed savepoints, and Flink's POJO serializer cannot change
+ * a field's type on restore.
+ *
  * @param id unique id, also the control-topic key
  * @param version monotonically increasing; an update with a lower version than the current one is ignored
- * @param status {@code active}, {@code paused} or {@code deleted}
+ * @param status {@code active}, {@code paused} or {@code deleted} (see {@link #lifecycle()})
  * @param name human-readable name
  * @param priority higher wins when deferred sends compete for the same moment
  * @param trigger the trigger and its parameters
  * @param audience who may be e-mailed
  * @param variants experiment arms (at least one)
  * @param selection {@code hash} (deterministic by user and campaign) or {@code thompson} (bandit on conversions)
+ *     (see {@link #selectionMethod()})
  * @param holdoutPercent share of triggered users held out (tracked, not mailed), in [0, 100)
  * @param cooldownMs after a send, the same user gets no further e-mail of this campaign for this long
  * @param capMax most e-mails of this campaign per user within {@code capWindowMs} (0: none)
  * @param capWindowMs rolling window of {@code capMax}
- * @param onLimit {@code defer}, {@code drop}, or empty for the job default
+ * @param onLimit {@code defer}, {@code drop}, or empty for the job default (see {@link #limitAction()})
  * @param activeFrom event time from which it may trigger, inclusive (epoch millis; 0: always)
  * @param activeUntil event time until which it may trigger, exclusive (Long.MAX_VALUE: forever)
  */
@@ -41,16 +51,85 @@ public record CampaignDefinition(
         long activeFrom,
         long activeUntil) implements java.io.Serializable {
 
-    public static final String ACTIVE = "active";
-    public static final String PAUSED = "paused";
-    public static final String DELETED = "deleted";
+    /** The typed form of every field; the stored fields hold the wire names. */
+    public CampaignDefinition(String id, long version, Lifecycle status, String name, int priority, TriggerSpec trigger,
+            Audience audience, List<Variant> variants, Selection selection, double holdoutPercent, long cooldownMs,
+            int capMax, long capWindowMs, LimitAction onLimit, long activeFrom, long activeUntil) {
+        this(id, version, status.wireName(), name, priority, trigger, audience, variants, selection.wireName(), holdoutPercent,
+                cooldownMs, capMax, capWindowMs, onLimit == null ? "" : onLimit.wireName(), activeFrom, activeUntil);
+    }
+
+    /** Whether a campaign runs. */
+    public enum Lifecycle {
+        ACTIVE,
+        PAUSED,
+        /** Kept in broadcast state as a tombstone, so that an initial definition of the same id does not come back. */
+        DELETED;
+
+        /** The form in campaign documents: the lower-case name. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses the wire form in any case; null if unknown. */
+        public static Lifecycle parse(String s) {
+            for (Lifecycle l : values()) {
+                if (l.wireName().equalsIgnoreCase(s)) {
+                    return l;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** How a variant is chosen. */
+    public enum Selection {
+        /** Deterministic by user and campaign, by weight. */
+        HASH,
+        /** Thompson sampling on conversions. */
+        THOMPSON;
+
+        /** The form in campaign documents: the lower-case name. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses the exact wire form (documents must use lower case); null if unknown. */
+        public static Selection parse(String s) {
+            for (Selection v : values()) {
+                if (v.wireName().equals(s)) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The stored {@code status}, typed. */
+    public Lifecycle lifecycle() {
+        Lifecycle l = Lifecycle.parse(status);
+        if (l == null) {
+            throw new IllegalStateException("campaign " + id + " has an unknown status '" + status + "'");
+        }
+        return l;
+    }
+
+    /** The stored {@code selection}, typed: anything but {@code thompson} is {@link Selection#HASH}. */
+    public Selection selectionMethod() {
+        return Selection.THOMPSON.wireName().equals(selection) ? Selection.THOMPSON : Selection.HASH;
+    }
+
+    /** The stored {@code onLimit}, typed, or empty for the job default. */
+    public Optional<LimitAction> limitAction() {
+        return Optional.ofNullable(LimitAction.parse(onLimit));
+    }
 
     /** Active and within its active period at event time {@code t}. */
     public boolean liveAt(long t) {
-        return ACTIVE.equals(status) && t >= activeFrom && t < activeUntil;
+        return Lifecycle.ACTIVE.wireName().equals(status) && t >= activeFrom && t < activeUntil;
     }
 
     public boolean thompson() {
-        return "thompson".equals(selection);
+        return selectionMethod() == Selection.THOMPSON;
     }
 }

@@ -2,6 +2,7 @@ package io.mailflow.campaigns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.features.FeatureVector;
+import io.mailflow.model.LimitAction;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -29,7 +31,6 @@ public final class CampaignParser implements Serializable {
             "segments", "threshold", "direction");
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
     private static final Set<String> VARIANT = Set.of("id", "weight", "template", "templates");
-    private static final Set<String> OPS = Set.of("<", "<=", ">", ">=", "==", "!=");
 
     private final SerializablePredicate templateExists;
 
@@ -52,18 +53,20 @@ public final class CampaignParser implements Serializable {
         }
         unknown(doc, TOP, "", errors);
         long version = longValue(doc, "version", 1L, errors);
-        String status = text(doc, "status", CampaignDefinition.ACTIVE, errors).toLowerCase(java.util.Locale.ROOT);
-        if (!Set.of(CampaignDefinition.ACTIVE, CampaignDefinition.PAUSED, CampaignDefinition.DELETED).contains(status)) {
-            errors.add("'status' must be active, paused or deleted, got '" + status + "'");
+        String statusName = text(doc, "status", CampaignDefinition.Lifecycle.ACTIVE.wireName(), errors).toLowerCase(Locale.ROOT);
+        CampaignDefinition.Lifecycle status = CampaignDefinition.Lifecycle.parse(statusName);
+        if (status == null) {
+            errors.add("'status' must be active, paused or deleted, got '" + statusName + "'");
         }
         String name = text(doc, "name", id == null ? "" : id, errors);
         int priority = (int) longValue(doc, "priority", 0L, errors);
         TriggerSpec trigger = trigger(doc.get("trigger"), errors);
         Audience audience = audience(doc.get("audience"), errors);
         List<Variant> variants = variants(doc.get("variants"), errors);
-        String selection = text(doc, "selection", "hash", errors);
-        if (!selection.equals("hash") && !selection.equals("thompson")) {
-            errors.add("'selection' must be hash or thompson, got '" + selection + "'");
+        String selectionName = text(doc, "selection", CampaignDefinition.Selection.HASH.wireName(), errors);
+        CampaignDefinition.Selection selection = CampaignDefinition.Selection.parse(selectionName);
+        if (selection == null) {
+            errors.add("'selection' must be hash or thompson, got '" + selectionName + "'");
         }
         double holdout = number(doc, "holdoutPercent", 0.0, errors);
         if (holdout < 0 || holdout >= 100) {
@@ -81,9 +84,10 @@ public final class CampaignParser implements Serializable {
                 errors.add("'frequencyCap' needs max >= 0 and, when max > 0, a positive window");
             }
         }
-        String onLimit = text(doc, "onLimit", "", errors).toLowerCase(java.util.Locale.ROOT);
-        if (!onLimit.isEmpty() && !onLimit.equals("defer") && !onLimit.equals("drop")) {
-            errors.add("'onLimit' must be defer or drop, got '" + onLimit + "'");
+        String onLimitName = text(doc, "onLimit", "", errors).toLowerCase(Locale.ROOT);
+        LimitAction onLimit = LimitAction.parse(onLimitName); // null: the job default
+        if (!onLimitName.isEmpty() && onLimit == null) {
+            errors.add("'onLimit' must be defer or drop, got '" + onLimitName + "'");
         }
         long from = instant(doc, "activeFrom", 0L, errors);
         long until = instant(doc, "activeUntil", Long.MAX_VALUE, errors);
@@ -112,18 +116,18 @@ public final class CampaignParser implements Serializable {
         }
         long delay = duration(t, "delay", type == TriggerType.ABANDONED_CART ? -1L : 0L, errors);
         int minViews = (int) longValue(t, "minViews", 3L, errors);
-        String scope = text(t, "scope", "item", errors);
+        String scope = text(t, "scope", TriggerSpec.Scope.ITEM.wireName(), errors);
         long window = duration(t, "window", Duration.ofHours(1).toMillis(), errors);
         long inactivity = duration(t, "inactivity", 0L, errors);
         List<Integer> segments = intList(t.get("segments"), "trigger.segments", errors);
         double threshold = number(t, "threshold", 0.5, errors);
-        String direction = text(t, "direction", "up", errors);
+        String direction = text(t, "direction", TriggerSpec.Direction.UP.wireName(), errors);
         switch (type) {
             case BROWSE_ABANDONMENT -> {
                 if (minViews < 1) {
                     errors.add("'trigger.minViews' must be at least 1");
                 }
-                if (!scope.equals("item") && !scope.equals("category")) {
+                if (TriggerSpec.Scope.parse(scope) == null) {
                     errors.add("'trigger.scope' must be item or category, got '" + scope + "'");
                 }
                 if (window <= 0) {
@@ -139,7 +143,7 @@ public final class CampaignParser implements Serializable {
                 if (threshold <= 0 || threshold >= 1) {
                     errors.add("'trigger.threshold' must be in (0, 1), got " + threshold);
                 }
-                if (!direction.equals("up") && !direction.equals("down")) {
+                if (TriggerSpec.Direction.parse(direction) == null) {
                     errors.add("'trigger.direction' must be up or down, got '" + direction + "'");
                 }
             }
@@ -173,7 +177,7 @@ public final class CampaignParser implements Serializable {
                     if (!FeatureVector.NAMES.contains(feature)) {
                         errors.add("unknown feature '" + feature + "' (expected one of " + FeatureVector.NAMES + ")");
                     }
-                    if (!OPS.contains(op)) {
+                    if (FeaturePredicate.Op.parse(op) == null) {
                         errors.add("unknown operator '" + op + "' (expected one of <, <=, >, >=, ==, !=)");
                     }
                     if (Double.isNaN(value)) {

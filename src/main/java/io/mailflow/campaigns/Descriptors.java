@@ -1,10 +1,17 @@
 package io.mailflow.campaigns;
 
 import io.mailflow.recommendations.RecoList;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** The broadcast state of the trigger operator, declared once. */
+/**
+ * Every state of the trigger operator, declared once: the operator, the state tools and the savepoint
+ * tests use these. Keyed state comes from methods (a new descriptor each time, so that nobody shares a
+ * mutable descriptor); the broadcast descriptors are constants because Flink's broadcast API wants the
+ * same instances on both sides.
+ */
 public final class Descriptors {
     /** Campaign id to its current definition (including paused ones; deleted ones are removed). */
     public static final MapStateDescriptor<String, CampaignDefinition> CAMPAIGNS =
@@ -12,6 +19,46 @@ public final class Descriptors {
     /** {@link RecoList#key()} to the latest published list of the recommendation model. */
     public static final MapStateDescriptor<String, RecoList> RECOMMENDATIONS =
             new MapStateDescriptor<>("recommendation-model", Types.STRING, Types.POJO(RecoList.class));
+
+    /** Triggers waiting for their due time, by request id. */
+    public static MapStateDescriptor<String, Pending> pendingTriggers() {
+        return new MapStateDescriptor<>("pending-triggers", Types.STRING, Types.POJO(Pending.class));
+    }
+
+    /** Event times of the user's carts and purchases (bit mask per time), for cancellation checks. */
+    public static MapStateDescriptor<Long, Integer> cartPurchaseTimes() {
+        return new MapStateDescriptor<>("cart-purchase-times", Types.LONG, Types.INT);
+    }
+
+    /** Browse-abandonment view counts per item or category. */
+    public static MapStateDescriptor<String, ViewTally> viewTallies() {
+        return new MapStateDescriptor<>("view-tallies", Types.STRING, Types.POJO(ViewTally.class));
+    }
+
+    /** Event time of the user's latest activity (win-back clock). */
+    public static ValueStateDescriptor<Long> lastActivity() {
+        return new ValueStateDescriptor<>("last-activity", Types.LONG);
+    }
+
+    /** The user's latest segment, score and features. */
+    public static ValueStateDescriptor<UserFacts> userFacts() {
+        return new ValueStateDescriptor<>("user-facts", Types.POJO(UserFacts.class));
+    }
+
+    /** Items the user bought, with when (recommendations leave them out). */
+    public static MapStateDescriptor<String, Long> purchasedItems() {
+        return new MapStateDescriptor<>("purchased-items", Types.STRING, Types.LONG);
+    }
+
+    /** The user's latest experiment exposure (Thompson sampling attribution). */
+    public static ValueStateDescriptor<Exposure> exposure() {
+        return new ValueStateDescriptor<>("exposure", Types.POJO(Exposure.class));
+    }
+
+    /** Thompson-sampling counts per campaign variant (operator state). */
+    public static ListStateDescriptor<VariantStats> variantStats() {
+        return new ListStateDescriptor<>("variant-stats", Types.POJO(VariantStats.class));
+    }
 
     private Descriptors() {}
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * A trigger that fired and waits for its campaign's delay (keyed state of {@link TriggerFunction}).
  *
  * @param campaignId the campaign
- * @param trigger the trigger type
+ * @param trigger the trigger type's name; a string because pending triggers are in keyed state of committed
+ *     savepoints (Flink's POJO serializer cannot change a field's type on restore), typed by {@link #triggerType()}
  * @param fact what triggered it, unique per user and campaign (session key, browse episode, ...): the
  *     input of the deterministic request id
  * @param anchor event time of the triggering fact (session end, first view, segment change)
@@ -23,6 +24,10 @@ public record Pending(
         long dueAt,
         List<LineItem> items,
         String currency) {
+
+    public TriggerType triggerType() {
+        return TriggerType.valueOf(trigger);
+    }
 
     public String key() {
         return campaignId + "|" + fact;

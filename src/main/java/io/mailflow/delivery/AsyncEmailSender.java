@@ -3,6 +3,7 @@ package io.mailflow.delivery;
 import io.mailflow.model.Attempt;
 import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
+import io.mailflow.model.SendStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -93,8 +94,8 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         List<Attempt> log = new ArrayList<>(1);
         if (!ledger.tryClaim(email.requestId())) {
             skipped.inc();
-            log.add(new Attempt(0, started, 0, "SKIPPED_ALREADY_SENT", -1, "request already accepted earlier"));
-            return result(email, SendResult.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
+            log.add(new Attempt(0, started, 0, Attempt.Outcome.SKIPPED_ALREADY_SENT, -1, "request already accepted earlier"));
+            return result(email, SendStatus.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
         }
         try {
             rateLimits.acquire(email.toAddress());
@@ -103,18 +104,19 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
                 try {
                     String reply = client.get().send(email);
                     long accepted = System.currentTimeMillis();
-                    log.add(new Attempt(attempt, t0, accepted - t0, "ACCEPTED", replyCode(reply), reply));
+                    log.add(new Attempt(attempt, t0, accepted - t0, Attempt.Outcome.ACCEPTED, replyCode(reply), reply));
                     recordInLedger(email, accepted);
                     sent.inc();
-                    return result(email, SendResult.SENT, started, replyCode(reply), reply, log);
+                    return result(email, SendStatus.SENT, started, replyCode(reply), reply, log);
                 } catch (DeliveryException e) {
                     boolean giveUp = !e.isTransient() || attempt >= retry.maxAttempts();
                     log.add(new Attempt(attempt, t0, System.currentTimeMillis() - t0,
-                            e.isTransient() ? "TRANSIENT_FAILURE" : "PERMANENT_FAILURE", e.smtpCode(), e.getMessage()));
+                            e.isTransient() ? Attempt.Outcome.TRANSIENT_FAILURE : Attempt.Outcome.PERMANENT_FAILURE, e.smtpCode(),
+                            e.getMessage()));
                     if (giveUp) {
                         ledger.release(email.requestId());
                         failed.inc();
-                        return result(email, e.isTransient() ? SendResult.FAILED_TRANSIENT : SendResult.FAILED_PERMANENT,
+                        return result(email, e.isTransient() ? SendStatus.FAILED_TRANSIENT : SendStatus.FAILED_PERMANENT,
                                 started, e.smtpCode(), e.getMessage(), log);
                     }
                     retries.inc();
@@ -124,7 +126,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             ledger.release(email.requestId());
-            return result(email, SendResult.FAILED_TRANSIENT, started, -1, "interrupted (job cancelled)", log);
+            return result(email, SendStatus.FAILED_TRANSIENT, started, -1, "interrupted (job cancelled)", log);
         }
     }
 
@@ -148,7 +150,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         return -1;
     }
 
-    private static SendResult result(RenderedEmail e, String status, long started, int code, String reply, List<Attempt> log) {
+    private static SendResult result(RenderedEmail e, SendStatus status, long started, int code, String reply, List<Attempt> log) {
         long now = System.currentTimeMillis();
         return new SendResult(e.requestId(), e.messageId(), e.campaignId(), e.variant(), e.userId(), status,
                 (int) log.stream().filter(a -> a.number() > 0).count(), now - started, reply, now, code, List.copyOf(log));
@@ -159,7 +161,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         failed.inc();
         long now = System.currentTimeMillis();
         result.complete(Collections.singleton(new SendResult(email.requestId(), email.messageId(), email.campaignId(),
-                email.variant(), email.userId(), SendResult.FAILED_TRANSIENT, 0, -1, "async timeout exceeded", now, -1, List.of())));
+                email.variant(), email.userId(), SendStatus.FAILED_TRANSIENT, 0, -1, "async timeout exceeded", now, -1, List.of())));
     }
 
     @Override

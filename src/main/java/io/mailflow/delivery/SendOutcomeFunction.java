@@ -4,6 +4,7 @@ import io.mailflow.common.Tags;
 import io.mailflow.model.Attempt;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.SendResult;
+import io.mailflow.model.SendStatus;
 import io.mailflow.model.Suppression;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -21,7 +22,7 @@ public final class SendOutcomeFunction extends ProcessFunction<SendResult, SendR
 
     /** One attempt of one request, as written to the audit topic. */
     public record AuditRecord(String requestId, String messageId, String campaignId, String userId, int attempt,
-            String outcome, int smtpCode, String reply, long startedAt, long latencyMs, String finalStatus) {}
+            Attempt.Outcome outcome, int smtpCode, String reply, long startedAt, long latencyMs, SendStatus finalStatus) {}
 
     @Override
     public void processElement(SendResult r, Context ctx, Collector<SendResult> out) {
@@ -33,7 +34,7 @@ public final class SendOutcomeFunction extends ProcessFunction<SendResult, SendR
             ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("deliver", r.status() + " after " + r.attempts()
                     + " attempt(s): " + r.smtpReply(), r.requestId()));
         }
-        if (SendResult.FAILED_PERMANENT.equals(r.status()) && r.smtpCode() >= 500) {
+        if (r.status() == SendStatus.FAILED_PERMANENT && r.smtpCode() >= 500) {
             ctx.output(SUPPRESSIONS, new Suppression(r.userId(), "BOUNCED", r.requestId(), r.sentAt()));
         }
         out.collect(r);

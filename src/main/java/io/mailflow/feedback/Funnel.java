@@ -2,14 +2,13 @@ package io.mailflow.feedback;
 
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
+import io.mailflow.model.SendStatus;
 import java.util.Locale;
 
 /** Turns sends, engagement events and purchases into {@link FunnelEvent}s. Flink-free. */
 public final class Funnel {
     /** Variant name of a campaign's holdout group (as the campaigns' A/B assignment writes it). */
     public static final String HOLDOUT = "holdout";
-    /** Send status of a holdout assignment, should delivery report one. */
-    public static final String HOLDOUT_STATUS = "HOLDOUT";
     public static final String DEFAULT_VARIANT = "default";
 
     private Funnel() {}
@@ -24,7 +23,7 @@ public final class Funnel {
      */
     public static FunnelEvent fromSend(SendResult r, long at) {
         String variant = r.variant() == null ? DEFAULT_VARIANT : r.variant();
-        boolean holdout = isHoldout(variant) || HOLDOUT_STATUS.equals(r.status());
+        boolean holdout = isHoldout(variant) || r.status() == SendStatus.HOLDOUT;
         FunnelEvent.Kind kind;
         if (holdout) {
             kind = FunnelEvent.Kind.ASSIGNED;

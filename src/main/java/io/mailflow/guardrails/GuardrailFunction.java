@@ -135,7 +135,7 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
         List<SentEntry> entries = entries();
         Decision d = policy.decide(r, zone(a.recipient().timeZone()), now, firstSeen, entries);
         switch (d.action()) {
-            case Decision.RELEASE -> {
+            case RELEASE -> {
                 SentEntry e = policy.entry(r, now);
                 entries.add(e);
                 log.update(new SendLog(entries));
@@ -148,7 +148,7 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
                     out.collect(new AddressedRequest(r.scheduled(now), a.recipient()));
                 }
             }
-            case Decision.DEFER -> {
+            case DEFER -> {
                 deferred.put(r.requestId(), new Deferred(a, firstSeen, d.until()));
                 ctx.timerService().registerEventTimeTimer(d.until());
                 deferredCount.inc();

@@ -1,6 +1,7 @@
 package io.mailflow.guardrails;
 
 import io.mailflow.model.EmailRequest;
+import io.mailflow.model.LimitAction;
 import io.mailflow.model.SendRules;
 import java.io.Serializable;
 import java.time.Duration;
@@ -28,13 +29,14 @@ public final class GuardrailPolicy implements Serializable {
 
     private final FrequencyCap globalCap;
     private final QuietHours quietHours;
-    private final boolean deferByDefault;
+    private final LimitAction defaultOnLimit;
     private final long maxDeferMs;
 
-    public GuardrailPolicy(FrequencyCap globalCap, QuietHours quietHours, boolean deferByDefault, long maxDeferMs) {
+    /** @param defaultOnLimit what to do on a limit for campaigns that do not say ({@code guardrails.on-limit}) */
+    public GuardrailPolicy(FrequencyCap globalCap, QuietHours quietHours, LimitAction defaultOnLimit, long maxDeferMs) {
         this.globalCap = globalCap;
         this.quietHours = quietHours;
-        this.deferByDefault = deferByDefault;
+        this.defaultOnLimit = defaultOnLimit;
         this.maxDeferMs = maxDeferMs;
     }
 
@@ -77,8 +79,7 @@ public final class GuardrailPolicy implements Serializable {
             t = q;
         }
         if (t > now) {
-            boolean defer = rules.onLimit().isEmpty() ? deferByDefault : rules.onLimit().equals("defer");
-            if (!defer) {
+            if (rules.limitAction().orElse(defaultOnLimit) == LimitAction.DROP) {
                 return Decision.drop(reason);
             }
             if (t - firstSeen > maxDeferMs) {

@@ -5,7 +5,6 @@ import io.mailflow.common.Uids;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.ContactUpdate;
-import io.mailflow.model.LimitAction;
 import java.time.Duration;
 import java.time.LocalTime;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,7 +27,7 @@ public final class GuardrailStage {
         return new GuardrailPolicy(
                 new FrequencyCap(s.maxPerUser(), s.capWindow().toMillis()),
                 new QuietHours(timeOfDay(s.quietStart()), timeOfDay(s.quietEnd())),
-                s.onLimit() == LimitAction.DEFER,
+                s.onLimit(),
                 s.maxDefer().toMillis());
     }
 

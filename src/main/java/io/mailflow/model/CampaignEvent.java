@@ -21,17 +21,30 @@ public record CampaignEvent(
         String variant,
         String userId,
         String trigger,
-        String outcome,
+        Outcome outcome,
         String reason,
         long at,
         long until) {
 
-    public static final String RELEASED = "RELEASED";
-    public static final String HOLDOUT = "HOLDOUT";
-    public static final String DEFERRED = "DEFERRED";
-    public static final String DROPPED = "DROPPED";
+    /** What the guardrails did with a request; the JSON form is the name. */
+    public enum Outcome {
+        /** Sent on to rendering and delivery. */
+        RELEASED,
+        /** Released as a holdout: tracked, not mailed. */
+        HOLDOUT,
+        /** Held until {@code until}. */
+        DEFERRED,
+        /** Not sent; {@code reason} says why. */
+        DROPPED
+    }
 
-    public static CampaignEvent of(EmailRequest r, String outcome, String reason, long at, long until) {
+    // Short names for the outcomes, as the guardrails write them.
+    public static final Outcome RELEASED = Outcome.RELEASED;
+    public static final Outcome HOLDOUT = Outcome.HOLDOUT;
+    public static final Outcome DEFERRED = Outcome.DEFERRED;
+    public static final Outcome DROPPED = Outcome.DROPPED;
+
+    public static CampaignEvent of(EmailRequest r, Outcome outcome, String reason, long at, long until) {
         return new CampaignEvent(r.requestId(), r.campaignId(), r.variant(), r.userId(), r.trigger(), outcome, reason, at, until);
     }
 }

@@ -6,15 +6,27 @@ package io.mailflow.model;
  * @param campaignId the campaign ({@code ?} if the document had no usable id)
  * @param version the definition's version (0 if unknown)
  * @param status {@code REJECTED} (invalid; {@code reason} says why), {@code ACTIVE}, {@code PAUSED} or
- *     {@code DELETED} (applied to the running job), or {@code STALE} (ignored: a newer version is in force)
+ *     {@code DELETED} (applied to the running job), or {@code STALE} (ignored: a newer version is in force);
+ *     the JSON form is the name
  * @param reason why it was rejected or ignored (empty otherwise)
  * @param source control-topic coordinates or file name
  * @param at processing time, epoch millis
  * @param instance the parallel trigger instance that applied it: every instance reports, so a caller can
  *     tell when the whole job runs the new definition; -1 for a rejection by the parser
  */
-public record CampaignStatus(String campaignId, long version, String status, String reason, String source, long at, int instance) {
+public record CampaignStatus(String campaignId, long version, State status, String reason, String source, long at, int instance) {
 
-    public static final String REJECTED = "REJECTED";
-    public static final String STALE = "STALE";
+    /** What became of a definition. */
+    public enum State {
+        ACTIVE,
+        PAUSED,
+        DELETED,
+        /** Ignored: a newer version is in force. */
+        STALE,
+        /** Invalid. */
+        REJECTED
+    }
+
+    public static final State REJECTED = State.REJECTED;
+    public static final State STALE = State.STALE;
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * safe to log.
  *
  * @param variant the experiment variant of the e-mail
- * @param status SENT, SKIPPED_ALREADY_SENT, FAILED_PERMANENT or FAILED_TRANSIENT
+ * @param status how it ended (not kept in Flink state; the JSON form is the name)
  * @param latencyMs from the start of the first attempt to the outcome
  * @param smtpReply the server's last reply (or the error) for diagnosis
  */
@@ -17,7 +17,7 @@ public record SendResult(
         String campaignId,
         String variant,
         String userId,
-        String status,
+        SendStatus status,
         int attempts,
         long latencyMs,
         String smtpReply,
@@ -25,16 +25,18 @@ public record SendResult(
         int smtpCode,
         List<Attempt> attemptLog) {
 
-    public static final String SENT = "SENT";
-    public static final String SKIPPED_ALREADY_SENT = "SKIPPED_ALREADY_SENT";
-    public static final String FAILED_PERMANENT = "FAILED_PERMANENT";
-    public static final String FAILED_TRANSIENT = "FAILED_TRANSIENT";
+    // Aliases of the SendStatus constants, so that callers written against the former string constants
+    // (SendResult.FAILED_PERMANENT.equals(r.status())) still compare like with like.
+    public static final SendStatus SENT = SendStatus.SENT;
+    public static final SendStatus SKIPPED_ALREADY_SENT = SendStatus.SKIPPED_ALREADY_SENT;
+    public static final SendStatus FAILED_PERMANENT = SendStatus.FAILED_PERMANENT;
+    public static final SendStatus FAILED_TRANSIENT = SendStatus.FAILED_TRANSIENT;
 
     public boolean sent() {
-        return SENT.equals(status);
+        return status == SendStatus.SENT;
     }
 
     public boolean failed() {
-        return FAILED_PERMANENT.equals(status) || FAILED_TRANSIENT.equals(status);
+        return status != null && status.failed();
     }
 }

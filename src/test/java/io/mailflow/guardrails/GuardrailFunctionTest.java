@@ -38,7 +38,8 @@ class GuardrailFunctionTest {
 
     void start(int maxPerDay, boolean deferByDefault) throws Exception {
         GuardrailPolicy policy = new GuardrailPolicy(new FrequencyCap(maxPerDay, DAY),
-                new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)), deferByDefault, 3 * DAY);
+                new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)),
+                deferByDefault ? io.mailflow.model.LimitAction.DEFER : io.mailflow.model.LimitAction.DROP, 3 * DAY);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new GuardrailFunction(policy)),
                 a -> a.request().userId(), ContactUpdate::userId, Types.STRING);
         harness.open();

@@ -101,8 +101,7 @@ public final class StateReaders {
 
         @Override
         public void open(OpenContext ctx) {
-            pending = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("pending-triggers", Types.STRING, Types.POJO(Pending.class)));
+            pending = getRuntimeContext().getMapState(io.mailflow.campaigns.Descriptors.pendingTriggers());
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.mailflow.tools.report;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.VariantCounts;
 import io.mailflow.model.SendResult;
+import io.mailflow.model.SendStatus;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.SegmentAssignment;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ final class SampleReportData {
                     List.of(counts(rnd, "default", false, (int) (40 * traffic) + 5, 0.25, 0.04, 0.02))));
             int sends = (int) (280 * traffic) + 45;
             for (int i = 0; i < sends; i++) {
-                String status = rnd.nextDouble() < 0.015 ? SendResult.FAILED_PERMANENT
+                SendStatus status = rnd.nextDouble() < 0.015 ? SendResult.FAILED_PERMANENT
                         : rnd.nextDouble() < 0.01 || (h == 30 && i % 3 == 0) ? SendResult.FAILED_TRANSIENT : SendResult.SENT;
                 results.add(new SendResult("r" + h + "-" + i, "m", "abandoned-cart", "A", "u" + i, status, 1, 40, "250 OK",
                         ws + rnd.nextInt((int) HOUR), status.equals(SendResult.SENT) ? 250 : 550, List.of()));
