@@ -7,7 +7,7 @@ import java.util.List;
  * safe to log.
  *
  * @param variant the experiment variant of the e-mail
- * @param status SENT, SKIPPED_ALREADY_SENT, FAILED_PERMANENT or FAILED_TRANSIENT
+ * @param status SENT, SKIPPED_ALREADY_SENT, SKIPPED_AMBIGUOUS, FAILED_PERMANENT or FAILED_TRANSIENT
  * @param latencyMs from the start of the first attempt to the outcome
  * @param smtpReply the server's last reply (or the error) for diagnosis
  */
@@ -27,6 +27,8 @@ public record SendResult(
 
     public static final String SENT = "SENT";
     public static final String SKIPPED_ALREADY_SENT = "SKIPPED_ALREADY_SENT";
+    /** Replayed after a crash with an intent but no acknowledgement in the send ledger; not sent (policy skip). */
+    public static final String SKIPPED_AMBIGUOUS = "SKIPPED_AMBIGUOUS";
     public static final String FAILED_PERMANENT = "FAILED_PERMANENT";
     public static final String FAILED_TRANSIENT = "FAILED_TRANSIENT";
 
