@@ -35,6 +35,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger dataCommands = new AtomicInteger();
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final CountDownLatch held = new CountDownLatch(1);
+    private final AtomicInteger slowLeft = new AtomicInteger();
+    private volatile Stage slowStage;
+    private volatile long slowMillis;
 
     ScriptedSmtpServer() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -45,6 +48,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     ScriptedSmtpServer reply(Stage stage, String line) {
         replies.put(stage, line);
+        return this;
+    }
+
+    /** The server takes {@code millis} before it answers {@code stage}, on the first {@code times} occasions. */
+    ScriptedSmtpServer slow(Stage stage, long millis, int times) {
+        slowStage = stage;
+        slowMillis = millis;
+        slowLeft.set(times);
         return this;
     }
 
@@ -142,6 +153,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
         if (hold != null) {
             held.countDown();
             hold.await(60, TimeUnit.SECONDS);
+        }
+        if (stage == slowStage && slowLeft.getAndDecrement() > 0) {
+            Thread.sleep(slowMillis); // the server's own slowness, not a test waiting for a condition
         }
         String line = replies.getOrDefault(stage, normal);
         write(out, line);
