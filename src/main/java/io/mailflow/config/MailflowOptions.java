@@ -1,5 +1,6 @@
 package io.mailflow.config;
 
+import io.mailflow.delivery.AmbiguousSendPolicy;
 import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
@@ -165,6 +166,10 @@ public final class MailflowOptions {
     public static final Option<Duration> LEDGER_RETENTION = duration(
             "delivery.ledger-retention", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(3650),
             "How long an accepted request id is remembered by the send ledger.");
+    public static final Option<AmbiguousSendPolicy> DELIVERY_AMBIGUOUS_POLICY = Option.choice(
+            "delivery.ambiguous-policy", AmbiguousSendPolicy.RESEND, AmbiguousSendPolicy.class,
+            "A replayed request whose send-ledger intent has no acknowledgement (the job failed during the SMTP"
+                    + " transaction): resend (at least once) or skip (at most once, reported as SKIPPED_AMBIGUOUS).");
     public static final Option<Integer> MAX_ATTEMPTS = integer(
             "delivery.max-attempts", 10, 1, 1000, "Attempts per e-mail, the first included, before a transient failure is final.");
     public static final Option<Duration> RETRY_BASE = duration(

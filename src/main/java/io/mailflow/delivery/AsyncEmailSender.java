@@ -7,11 +7,15 @@ import io.mailflow.model.SendStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -22,10 +26,21 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * connections); the operator's capacity bounds how many requests wait, so a slow or absent server turns
  * into backpressure rather than unbounded buffering.
  *
- * <p>Per request: skip it if the {@link SendLedger} says it was already accepted; wait for the relay's and
- * the recipient domain's rate limits; try, retrying transient failures with {@link RetryPolicy}; record an
- * acceptance in the ledger before completing. Every request ends in exactly one {@link SendResult} with
- * its full attempt log.
+ * <p>Per request: claim it in the {@link SendLedger} (skip it if it was accepted before; an ambiguous one
+ * follows the {@link AmbiguousSendPolicy}); before every attempt wait for the relay's and the recipient
+ * domain's rate limits; write the intent to the ledger before the first attempt (no intent, no send); try,
+ * retrying transient failures with {@link RetryPolicy}; write the acknowledgement after the server's "250".
+ * Every request ends in exactly one {@link SendResult} with its full attempt log; every text in it has
+ * passed {@link ErrorText}.
+ *
+ * <p>Timeouts: Flink's {@link #timeout} marks the request expired. If the request has not started DATA it is
+ * cancelled there and then (its result says so, and it is never sent afterwards: the sender checks before
+ * each attempt and the client checks right before DATA). If DATA is under way it cannot be called back; the
+ * timeout then leaves the result to the sender, which reports what really happened once the server answers
+ * (bounded by {@code smtp.timeout}). A result never says "failed" for a message that went out.
+ *
+ * <p>The executor's queue holds {@code capacity} tasks, the most Flink lets in flight; a cancelled task is
+ * removed from it, and should it ever be full the request fails (transient) instead of failing the task.
  */
 public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, SendResult> {
     private static final long serialVersionUID = 1L;
@@ -36,26 +51,39 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
     private final int capacity;
     private final RetryPolicy retry;
     private final RateLimits.Config limits;
+    private final AmbiguousSendPolicy ambiguousPolicy;
 
     private transient ThreadPoolExecutor executor;
     private transient ThreadLocal<MailClient> client;
     private transient List<MailClient> allClients;
     private transient SendLedger ledger;
     private transient RateLimits rateLimits;
+    private transient Map<ResultFuture<SendResult>, Request> pending;
     private transient Counter sent;
     private transient Counter failed;
     private transient Counter retries;
     private transient Counter skipped;
     private transient Counter ledgerFailures;
+    private transient Counter relayRejections;
+    private transient Counter timeouts;
+    private transient Counter rejected;
+    private transient Counter ambiguousSkipped;
+    private transient Counter ambiguousResent;
 
     public AsyncEmailSender(MailClientFactory clients, SendLedgerFactory ledgers, int threads, int capacity,
             RetryPolicy retry, RateLimits.Config limits) {
+        this(clients, ledgers, threads, capacity, retry, limits, AmbiguousSendPolicy.RESEND);
+    }
+
+    public AsyncEmailSender(MailClientFactory clients, SendLedgerFactory ledgers, int threads, int capacity,
+            RetryPolicy retry, RateLimits.Config limits, AmbiguousSendPolicy ambiguousPolicy) {
         this.clients = clients;
         this.ledgers = ledgers;
         this.threads = threads;
         this.capacity = capacity;
         this.retry = retry;
         this.limits = limits;
+        this.ambiguousPolicy = ambiguousPolicy;
     }
 
     @Override
@@ -74,50 +102,182 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             allClients.add(c);
             return c;
         });
+        pending = new ConcurrentHashMap<>();
+        TaskInfo task = getRuntimeContext().getTaskInfo();
         ledger = ledgers.open();
-        rateLimits = limits.forInstance(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        ledger.restore(new SendLedger.Shard(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(),
+                task.getIndexOfThisSubtask()));
+        rateLimits = limits.forInstance(task.getNumberOfParallelSubtasks());
         var metrics = getRuntimeContext().getMetricGroup();
         sent = metrics.counter("emailsSent");
         failed = metrics.counter("emailsFailed");
         retries = metrics.counter("sendRetries");
         skipped = metrics.counter("emailsSkippedAlreadySent");
         ledgerFailures = metrics.counter("sendLedgerWriteFailures");
+        relayRejections = metrics.counter("relayRejections");
+        timeouts = metrics.counter("sendTimeouts");
+        rejected = metrics.counter("sendQueueRejections");
+        ambiguousSkipped = metrics.counter("ambiguousSendsSkipped");
+        ambiguousResent = metrics.counter("ambiguousSendsResent");
+        metrics.gauge("sendLedgerMalformedRecords", () -> ledger.malformedRecords());
     }
 
     @Override
     public void asyncInvoke(RenderedEmail email, ResultFuture<SendResult> result) {
-        executor.execute(() -> result.complete(Collections.singleton(deliver(email))));
+        Request request = new Request(email, result);
+        pending.put(result, request);
+        try {
+            executor.execute(request);
+        } catch (RejectedExecutionException e) {
+            // Cannot happen while the queue is as large as Flink's capacity and cancelled tasks leave it;
+            // should it happen anyway, it is one failed request, not a failed task.
+            rejected.inc();
+            if (request.cancel()) {
+                complete(request, failedResult(email, System.currentTimeMillis(), "sender queue full: not sent", List.of()));
+            }
+        }
     }
 
-    SendResult deliver(RenderedEmail email) {
+    @Override
+    public void timeout(RenderedEmail email, ResultFuture<SendResult> result) {
+        Request request = pending.get(result);
+        timeouts.inc();
+        if (request == null) {
+            return; // already completed
+        }
+        request.expired = true;
+        if (request.cancel()) {
+            executor.remove(request);
+            complete(request, failedResult(email, System.currentTimeMillis(), "async timeout: not sent", List.of()));
+        }
+        // else DATA is under way: the sender completes the request with the real outcome.
+    }
+
+    private void complete(Request request, SendResult result) {
+        pending.remove(request.future);
+        if (SendResult.FAILED_TRANSIENT.equals(result.status()) || SendResult.FAILED_PERMANENT.equals(result.status())) {
+            failed.inc();
+        }
+        request.future.complete(Collections.singleton(result));
+    }
+
+    /** One request in flight: WAITING (may still be cancelled), SENDING (DATA may be under way), DONE. */
+    private final class Request implements Runnable {
+        private static final int WAITING = 0;
+        private static final int SENDING = 1;
+        private static final int DONE = 2;
+
+        final RenderedEmail email;
+        final ResultFuture<SendResult> future;
+        final AtomicInteger state = new AtomicInteger(WAITING);
+        volatile boolean expired;
+        /** Set when an attempt passed the point of no return; cleared by {@link #dataFinished}'s caller. */
+        volatile boolean dataStarted;
+
+        Request(RenderedEmail email, ResultFuture<SendResult> future) {
+            this.email = email;
+            this.future = future;
+        }
+
+        /** Asked right before DATA: true moves the request past the point of no return. */
+        boolean mayStartData() {
+            dataStarted = !expired && state.compareAndSet(WAITING, SENDING);
+            return dataStarted;
+        }
+
+        void dataFinished() {
+            state.compareAndSet(SENDING, WAITING);
+        }
+
+        boolean cancel() {
+            return state.compareAndSet(WAITING, DONE);
+        }
+
+        @Override
+        public void run() {
+            SendResult r = deliver(this);
+            if (state.getAndSet(DONE) != DONE) {
+                complete(this, r);
+            }
+        }
+    }
+
+    private SendResult deliver(Request req) {
+        RenderedEmail email = req.email;
         long started = System.currentTimeMillis();
         List<Attempt> log = new ArrayList<>(1);
-        if (!ledger.tryClaim(email.requestId())) {
-            skipped.inc();
-            log.add(new Attempt(0, started, 0, Attempt.Outcome.SKIPPED_ALREADY_SENT, -1, "request already accepted earlier"));
-            return result(email, SendStatus.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
+        if (req.expired) {
+            return failedResult(email, started, "async timeout: not sent", log);
         }
+        SendLedger.Claim claim = ledger.claim(email.requestId());
+        switch (claim) {
+            case ALREADY_SENT, IN_FLIGHT -> {
+                skipped.inc();
+                log.add(new Attempt(0, started, 0, Attempt.Outcome.SKIPPED_ALREADY_SENT, -1, "request already accepted earlier"));
+                return result(email, SendResult.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
+            }
+            case AMBIGUOUS -> {
+                if (ambiguousPolicy == AmbiguousSendPolicy.SKIP) {
+                    ledger.release(email.requestId());
+                    ambiguousSkipped.inc();
+                    String why = "ambiguous: intent without acknowledgement before a restart; not sent again (policy skip)";
+                    log.add(new Attempt(0, started, 0, Attempt.Outcome.SKIPPED_AMBIGUOUS, -1, why));
+                    return result(email, SendResult.SKIPPED_AMBIGUOUS, started, -1, why, log);
+                }
+                ambiguousResent.inc();
+            }
+            case CLAIMED -> { }
+        }
+        boolean intentWritten = false;
+        boolean outcomeUnknown = false; // an attempt lost its connection after DATA had started
         try {
-            rateLimits.acquire(email.toAddress());
             for (int attempt = 1; ; attempt++) {
-                long t0 = System.currentTimeMillis();
-                try {
-                    String reply = client.get().send(email);
-                    long accepted = System.currentTimeMillis();
-                    log.add(new Attempt(attempt, t0, accepted - t0, Attempt.Outcome.ACCEPTED, replyCode(reply), reply));
-                    recordInLedger(email, accepted);
-                    sent.inc();
-                    return result(email, SendStatus.SENT, started, replyCode(reply), reply, log);
-                } catch (DeliveryException e) {
-                    boolean giveUp = !e.isTransient() || attempt >= retry.maxAttempts();
-                    log.add(new Attempt(attempt, t0, System.currentTimeMillis() - t0,
-                            e.isTransient() ? Attempt.Outcome.TRANSIENT_FAILURE : Attempt.Outcome.PERMANENT_FAILURE, e.smtpCode(),
-                            e.getMessage()));
-                    if (giveUp) {
+                rateLimits.acquire(email.toAddress());
+                if (req.expired) {
+                    SendResult r = failedResult(email, started,
+                            outcomeUnknown ? "async timeout after an interrupted DATA" : "async timeout: not sent", log);
+                    return outcomeUnknown ? released(email, r) : notSent(email, intentWritten, r);
+                }
+                if (!intentWritten) {
+                    try {
+                        ledger.recordIntent(email.requestId(), email.userId(), email.messageId(), System.currentTimeMillis());
+                        intentWritten = true;
+                    } catch (Exception e) {
+                        // Without a durable intent a crash during the transaction could neither be detected
+                        // nor resolved by policy: do not send. The request fails (transient) and is dead-lettered.
+                        ledgerFailures.inc();
                         ledger.release(email.requestId());
-                        failed.inc();
-                        return result(email, e.isTransient() ? SendStatus.FAILED_TRANSIENT : SendStatus.FAILED_PERMANENT,
+                        return failedResult(email, started, "send ledger unavailable: intent not written, not sent", log);
+                    }
+                }
+                long t0 = System.currentTimeMillis();
+                req.dataStarted = false;
+                try {
+                    String reply = client.get().send(email, req::mayStartData);
+                    req.dataFinished();
+                    long accepted = System.currentTimeMillis();
+                    log.add(new Attempt(attempt, t0, accepted - t0, Attempt.Outcome.ACCEPTED, replyCode(reply), ErrorText.sanitize(reply)));
+                    recordAcknowledgement(email, accepted);
+                    sent.inc();
+                    return result(email, SendResult.SENT, started, replyCode(reply), reply, log);
+                } catch (DeliveryException e) {
+                    req.dataFinished();
+                    if (e.kind() == DeliveryException.Kind.CANCELLED) {
+                        return notSent(email, true, failedResult(email, started, e.getMessage(), log));
+                    }
+                    boolean giveUp = !e.isTransient() || attempt >= retry.maxAttempts();
+                    log.add(new Attempt(attempt, t0, System.currentTimeMillis() - t0, outcome(e), e.smtpCode(),
+                            ErrorText.sanitize(e.getMessage())));
+                    if (e.kind() == DeliveryException.Kind.RELAY_REJECTED) {
+                        relayRejections.inc();
+                    }
+                    outcomeUnknown = e.smtpCode() <= 0 && req.dataStarted;
+                    if (giveUp) {
+                        SendResult r = result(email, e.isTransient() ? SendResult.FAILED_TRANSIENT : SendResult.FAILED_PERMANENT,
                                 started, e.smtpCode(), e.getMessage(), log);
+                        // A reply refused the message: definitely not sent. Without a reply (connection lost,
+                        // maybe during DATA) the outcome is unknown and the intent stays: ambiguous on replay.
+                        return outcomeUnknown ? released(email, r) : notSent(email, true, r);
                     }
                     retries.inc();
                     Thread.sleep(retry.delayBeforeRetry(attempt));
@@ -125,16 +285,38 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            ledger.release(email.requestId());
-            return result(email, SendStatus.FAILED_TRANSIENT, started, -1, "interrupted (job cancelled)", log);
+            return released(email, failedResult(email, started, "interrupted (job cancelled)", log));
         }
     }
 
-    private void recordInLedger(RenderedEmail email, long acceptedAt) {
+    private static Attempt.Outcome outcome(DeliveryException e) {
+        return switch (e.kind()) {
+            case TRANSIENT -> Attempt.Outcome.TRANSIENT_FAILURE;
+            case RECIPIENT_REJECTED -> Attempt.Outcome.RECIPIENT_REJECTED;
+            default -> Attempt.Outcome.PERMANENT_FAILURE;
+        };
+    }
+
+    private SendResult notSent(RenderedEmail email, boolean intentWritten, SendResult r) {
+        if (intentWritten) {
+            ledger.recordNotSent(email.requestId());
+        } else {
+            ledger.release(email.requestId());
+        }
+        return r;
+    }
+
+    private SendResult released(RenderedEmail email, SendResult r) {
+        ledger.release(email.requestId());
+        return r;
+    }
+
+    private void recordAcknowledgement(RenderedEmail email, long acceptedAt) {
         try {
-            ledger.recordSent(email.requestId(), email.messageId(), acceptedAt);
+            ledger.recordSent(email.requestId(), email.userId(), email.messageId(), acceptedAt);
         } catch (Exception e) {
-            // The message is out; a restart before the next checkpoint could send it again.
+            // The message is out and its intent is in the ledger: after a restart it is ambiguous and
+            // handled by the policy, never silently re-sent as if new.
             ledgerFailures.inc();
         }
     }
@@ -150,18 +332,20 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         return -1;
     }
 
+    private static SendResult failedResult(RenderedEmail e, long started, String reason, List<Attempt> log) {
+        return result(e, SendResult.FAILED_TRANSIENT, started, -1, reason, log);
+    }
+
     private static SendResult result(RenderedEmail e, SendStatus status, long started, int code, String reply, List<Attempt> log) {
         long now = System.currentTimeMillis();
         return new SendResult(e.requestId(), e.messageId(), e.campaignId(), e.variant(), e.userId(), status,
-                (int) log.stream().filter(a -> a.number() > 0).count(), now - started, reply, now, code, List.copyOf(log));
+                (int) log.stream().filter(a -> a.number() > 0).count(), now - started, ErrorText.sanitize(reply), now, code,
+                List.copyOf(log));
     }
 
-    @Override
-    public void timeout(RenderedEmail email, ResultFuture<SendResult> result) {
-        failed.inc();
-        long now = System.currentTimeMillis();
-        result.complete(Collections.singleton(new SendResult(email.requestId(), email.messageId(), email.campaignId(),
-                email.variant(), email.userId(), SendStatus.FAILED_TRANSIENT, 0, -1, "async timeout exceeded", now, -1, List.of())));
+    /** Relay-level rejections so far (the alert metric {@code relayRejections}); for tests. */
+    long relayRejections() {
+        return relayRejections.getCount();
     }
 
     @Override

@@ -39,7 +39,8 @@ public final class DeliveryStage {
         DataStream<SendResult> attempts = AsyncDataStream.unorderedWait(
                         rendered,
                         new AsyncEmailSender(
-                                clients, ledger, settings.threads(), settings.capacity(), settings.retry(), settings.rateLimits()),
+                                clients, ledger, settings.threads(), settings.capacity(), settings.retry(), settings.rateLimits(),
+                                settings.ambiguousPolicy()),
                         settings.timeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         settings.capacity())

@@ -1,5 +1,6 @@
 package io.mailflow.delivery;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import io.mailflow.io.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,31 +19,47 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A send ledger kept in a compacted Kafka topic keyed by request id.
+ * A send ledger kept in a compacted Kafka topic keyed by request id: the latest record per request says
+ * {@code INTENT} (written, acknowledged by the broker, before the first SMTP attempt) or {@code SENT}
+ * (written after the server's "250", before the result is released downstream); a tombstone clears an
+ * intent whose request definitely was not sent.
  *
- * <p>On open, the sender instance reads the whole topic into memory (ids of requests accepted within the
- * retention window); every acceptance is appended synchronously ({@code acks=all}, waited for) before the
- * sender completes the request, so the record exists before any checkpoint could include the result.
- * After a crash and restore, the replayed requests find their ids and are skipped.
- *
- * <p>What remains: a crash between the SMTP server's "250 OK" and the ledger write being acknowledged
- * (one Kafka round trip, milliseconds) sends that message again after the restart. Entries older than
- * {@code retention} are forgotten; requests are not replayed from that far back.
+ * <p>{@link #restore} reads the topic once, keeps only the entries of the sender instance's own users
+ * (their key group, see {@link SendLedger.Shard}) and only those younger than the retention: memory per
+ * instance is its share of one retention period. A record that cannot be read is skipped and counted
+ * ({@link #malformedRecords()}); the log names its partition and offset, never its content. After a crash
+ * and restore, a replayed request finds {@code SENT} (skip), {@code INTENT} (ambiguous: the caller's
+ * policy decides) or nothing (send).
  */
 public final class KafkaSendLedger implements SendLedger {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSendLedger.class);
+    static final String INTENT = "INTENT";
+    static final String SENT = "SENT";
+
     private final KafkaProducer<byte[], byte[]> producer;
+    private final String bootstrapServers;
     private final String topic;
     private final long retentionMs;
     private final long writeTimeoutMs;
+    /** requestId -> the time of its latest record; SENT entries and INTENT entries kept apart. */
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
+    private final Map<String, Long> intents = new ConcurrentHashMap<>();
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
 
-    /** A ledger entry as stored in the topic (value; the key is the request id). */
-    public record Entry(String requestId, String messageId, long acceptedAt) {}
+    /**
+     * A ledger record as stored in the topic (value; the key is the request id). Records written before
+     * intents existed have no state and {@code acceptedAt} instead of {@code at}: they read as SENT.
+     */
+    public record Entry(String requestId, String userId, String messageId, String state, @JsonAlias("acceptedAt") long at) {}
 
     public KafkaSendLedger(String bootstrapServers, String topic, Duration retention, Duration writeTimeout) {
+        this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.retentionMs = retention.toMillis();
         this.writeTimeoutMs = writeTimeout.toMillis();
@@ -50,18 +68,21 @@ public final class KafkaSendLedger implements SendLedger {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // A write that cannot complete within the write timeout must fail, not block the sender thread.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(writeTimeoutMs));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
-        load(bootstrapServers);
     }
 
-    private void load(String bootstrapServers) {
+    @Override
+    public void restore(Shard shard) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long horizon = System.currentTimeMillis() - retentionMs;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -72,43 +93,100 @@ public final class KafkaSendLedger implements SendLedger {
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        continue;
-                    }
-                    Entry e = Json.mapper().readValue(r.value(), Entry.class);
-                    if (e.acceptedAt() >= horizon) {
-                        sent.put(e.requestId(), e.acceptedAt());
-                    }
+                    apply(r, shard, horizon);
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Cannot read the send ledger topic " + topic, e);
         }
+        LOG.info("Send ledger {} restored for subtask {}/{}: {} sent, {} ambiguous intents, {} malformed records skipped",
+                topic, shard.subtask(), shard.parallelism(), sent.size(), intents.size(), malformed.get());
     }
 
-    /** How many accepted requests the ledger currently remembers. */
-    public int size() {
-        return sent.size();
-    }
-
-    @Override
-    public boolean tryClaim(String requestId) {
-        if (sent.containsKey(requestId)) {
-            return false;
+    private void apply(ConsumerRecord<byte[], byte[]> r, Shard shard, long horizon) {
+        if (r.value() == null) { // tombstone: the intent's request was definitely not sent
+            if (r.key() != null) {
+                String id = new String(r.key(), StandardCharsets.UTF_8);
+                intents.remove(id);
+                sent.remove(id);
+            }
+            return;
         }
-        return inFlight.putIfAbsent(requestId, Boolean.TRUE) == null && !sent.containsKey(requestId);
-    }
-
-    @Override
-    public void recordSent(String requestId, String messageId, long acceptedAt) throws Exception {
+        Entry e;
         try {
-            producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8),
-                            Json.toBytes(new Entry(requestId, messageId, acceptedAt))))
-                    .get(writeTimeoutMs, TimeUnit.MILLISECONDS);
+            e = Json.mapper().readValue(r.value(), Entry.class);
+        } catch (Exception | StackOverflowError ex) {
+            e = null;
+        }
+        if (e == null || e.requestId() == null || e.requestId().isEmpty()) {
+            malformed.incrementAndGet();
+            LOG.warn("Send ledger {}: skipping a malformed record at partition {} offset {}", topic, r.partition(), r.offset());
+            return;
+        }
+        if (e.at() < horizon || !shard.owns(e.userId())) {
+            return;
+        }
+        if (INTENT.equals(e.state())) {
+            sent.remove(e.requestId());
+            intents.put(e.requestId(), e.at());
+        } else {
+            intents.remove(e.requestId());
+            sent.put(e.requestId(), e.at());
+        }
+    }
+
+    /** How many requests the ledger currently remembers (sent or ambiguous). */
+    public int size() {
+        return sent.size() + intents.size();
+    }
+
+    @Override
+    public long malformedRecords() {
+        return malformed.get();
+    }
+
+    @Override
+    public Claim claim(String requestId) {
+        if (sent.containsKey(requestId)) {
+            return Claim.ALREADY_SENT;
+        }
+        if (inFlight.putIfAbsent(requestId, Boolean.TRUE) != null) {
+            return Claim.IN_FLIGHT;
+        }
+        if (sent.containsKey(requestId)) {
+            inFlight.remove(requestId);
+            return Claim.ALREADY_SENT;
+        }
+        return intents.containsKey(requestId) ? Claim.AMBIGUOUS : Claim.CLAIMED;
+    }
+
+    @Override
+    public void recordIntent(String requestId, String userId, String messageId, long at) throws Exception {
+        write(requestId, Json.toBytes(new Entry(requestId, userId, messageId, INTENT, at)));
+        intents.put(requestId, at);
+    }
+
+    @Override
+    public void recordSent(String requestId, String userId, String messageId, long acceptedAt) throws Exception {
+        try {
+            write(requestId, Json.toBytes(new Entry(requestId, userId, messageId, SENT, acceptedAt)));
         } finally {
+            // Even if the write failed, this run must not send it again; a later run finds the intent.
+            intents.remove(requestId);
             sent.put(requestId, acceptedAt);
             inFlight.remove(requestId);
             evictOld(acceptedAt);
+        }
+    }
+
+    @Override
+    public void recordNotSent(String requestId) {
+        try {
+            write(requestId, null);
+        } catch (Exception e) {
+            // Best effort: the intent stays and the request reads as ambiguous after a restart.
+            LOG.warn("Send ledger {}: could not clear an intent ({})", topic, e.getClass().getSimpleName());
+        } finally {
+            intents.remove(requestId);
+            inFlight.remove(requestId);
         }
     }
 
@@ -117,10 +195,17 @@ public final class KafkaSendLedger implements SendLedger {
         inFlight.remove(requestId);
     }
 
+    private void write(String requestId, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), value))
+                .get(writeTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Forgets entries older than the retention, every 1,000 writes: memory stays one retention period. */
     private void evictOld(long now) {
-        if (sent.size() % 10_000 == 0) {
+        if (writes.incrementAndGet() % 1_000 == 0) {
             long horizon = now - retentionMs;
             sent.values().removeIf(t -> t < horizon);
+            intents.values().removeIf(t -> t < horizon);
         }
     }
 

@@ -1,14 +1,19 @@
 package io.mailflow.delivery;
 
 import io.mailflow.model.RenderedEmail;
+import io.mailflow.delivery.DeliveryException.Kind;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.mail2.core.EmailException;
 import org.apache.commons.mail2.jakarta.HtmlEmail;
+import jakarta.mail.URLName;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -62,47 +67,75 @@ public final class SmtpMailClient implements MailClient {
 
     @Override
     public String send(RenderedEmail email) throws DeliveryException {
+        return send(email, () -> true);
+    }
+
+    /**
+     * One SMTP transaction; {@code mayStartData} is asked after the server accepted the recipient and
+     * before DATA, so that a request whose deadline passed while the server was slow is never committed.
+     */
+    @Override
+    public String send(RenderedEmail email, BooleanSupplier mayStartData) throws DeliveryException {
         MimeMessage message = build(email);
         try {
             Transport t = connected();
+            if (t instanceof CancellableSmtpTransport c) {
+                c.mayStartData = mayStartData;
+            } else if (!mayStartData.getAsBoolean()) {
+                throw DeliveryException.cancelled();
+            }
             t.sendMessage(message, message.getAllRecipients());
             return t instanceof SMTPTransport smtp ? smtp.getLastServerResponse().strip() : "250 OK";
-        } catch (SMTPAddressFailedException e) {
+        } catch (CancelledBeforeData e) {
+            closeQuietly(); // abandons the transaction: without DATA nothing was sent
+            throw DeliveryException.cancelled();
+        } catch (AuthenticationFailedException e) {
             closeQuietly();
-            throw classified("recipient rejected: " + e.getReturnCode(), e.getReturnCode(), e);
-        } catch (SMTPSendFailedException e) {
-            closeQuietly();
-            throw classified("send failed: " + e.getReturnCode(), e.getReturnCode(), e);
-        } catch (jakarta.mail.SendFailedException e) {
-            closeQuietly();
-            int code = rootCode(e);
-            throw classified("send failed: " + (code > 0 ? code : e.getClass().getSimpleName()), code, e);
+            // Wrong or missing credentials: no retry helps and the recipient is not at fault.
+            throw new DeliveryException("authentication failed: " + e.getMessage(), Kind.RELAY_REJECTED, codeOf(e.getMessage()), e);
         } catch (MessagingException e) {
             closeQuietly();
-            throw new DeliveryException("SMTP error: " + e.getMessage(), true, -1, e);
+            throw classified(e);
         }
     }
 
-    private static int rootCode(Exception e) {
-        Exception next = e instanceof MessagingException m ? m.getNextException() : null;
-        if (next instanceof SMTPAddressFailedException a) {
-            return a.getReturnCode();
+    /** Finds the SMTP reply in Jakarta Mail's exception chain and classifies it by the stage it answered. */
+    private static DeliveryException classified(MessagingException e) {
+        for (Exception x = e; x != null; x = x instanceof MessagingException m ? m.getNextException() : null) {
+            if (x instanceof SMTPAddressFailedException a) {
+                return reply(SmtpReplies.Stage.RCPT, a.getReturnCode(), a.getMessage(), e);
+            }
+            if (x instanceof SMTPSendFailedException s && s.getReturnCode() > 0) {
+                return reply(SmtpReplies.stageOf(s.getCommand()), s.getReturnCode(), s.getMessage(), e);
+            }
         }
-        if (next instanceof SMTPSendFailedException s) {
-            return s.getReturnCode();
+        if (e instanceof jakarta.mail.SendFailedException) {
+            return new DeliveryException("send failed: " + e.getMessage(), Kind.RELAY_REJECTED, -1, e);
+        }
+        return new DeliveryException("SMTP error: " + e.getMessage(), Kind.TRANSIENT, codeOf(e.getMessage()) >= 400 ? codeOf(e.getMessage()) : -1, e);
+    }
+
+    private static DeliveryException reply(SmtpReplies.Stage stage, int code, String text, Exception cause) {
+        Kind kind = SmtpReplies.classify(stage, code, text);
+        String what = switch (kind) {
+            case RECIPIENT_REJECTED -> "recipient rejected";
+            case RELAY_REJECTED -> "relay rejected (" + stage.name().toLowerCase(java.util.Locale.ROOT) + ")";
+            default -> "temporary failure";
+        };
+        return new DeliveryException(what + ": " + (text == null ? code : text.strip()), kind, code, cause);
+    }
+
+    private static int codeOf(String text) {
+        if (text != null && text.length() >= 3 && text.substring(0, 3).chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(text.substring(0, 3));
         }
         return -1;
-    }
-
-    private static DeliveryException classified(String message, int code, Exception cause) {
-        boolean permanent = code >= 500 && code < 600;
-        return new DeliveryException(message, !permanent, code, cause);
     }
 
     private Transport connected() throws MessagingException {
         if (transport == null || !transport.isConnected()) {
             closeQuietly();
-            transport = session.getTransport();
+            transport = new CancellableSmtpTransport(session, settings.security() == SmtpSecurity.SMTPS);
             if (settings.authenticated()) {
                 String password = settings.password().isEmpty()
                         ? System.getenv(SmtpSettings.PASSWORD_ENV) : settings.password();
@@ -148,6 +181,40 @@ public final class SmtpMailClient implements MailClient {
     @Override
     public void close() {
         closeQuietly();
+    }
+
+    /** Thrown from inside the transport when the request may no longer start DATA. */
+    private static final class CancelledBeforeData extends MessagingException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * The SMTP transport with one more check: right before DATA (or BDAT), after MAIL FROM and RCPT TO were
+     * accepted, it asks whether the request may still be sent. This is the last moment at which abandoning
+     * the transaction is certain to send nothing.
+     */
+    private static final class CancellableSmtpTransport extends SMTPTransport {
+        private BooleanSupplier mayStartData = () -> true;
+
+        CancellableSmtpTransport(Session session, boolean ssl) {
+            super(session, new URLName(ssl ? "smtps" : "smtp", null, -1, null, null, null), ssl ? "smtps" : "smtp", ssl);
+        }
+
+        @Override
+        protected OutputStream data() throws MessagingException {
+            if (!mayStartData.getAsBoolean()) {
+                throw new CancelledBeforeData();
+            }
+            return super.data();
+        }
+
+        @Override
+        protected OutputStream bdat() throws MessagingException {
+            if (!mayStartData.getAsBoolean()) {
+                throw new CancelledBeforeData();
+            }
+            return super.bdat();
+        }
     }
 
     /** Commons Email subclass whose message keeps the Message-ID we derived instead of a random one. */

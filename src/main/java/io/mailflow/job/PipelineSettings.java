@@ -68,7 +68,8 @@ public record PipelineSettings(
                         c.get(DELIVERY_CAPACITY),
                         c.get(DELIVERY_TIMEOUT),
                         new RetryPolicy(c.get(MAX_ATTEMPTS), c.get(RETRY_BASE).toMillis(), c.get(RETRY_MAX).toMillis()),
-                        new RateLimits.Config(c.get(RELAY_RATE_LIMIT), c.get(DOMAIN_RATE_LIMIT))),
+                        new RateLimits.Config(c.get(RELAY_RATE_LIMIT), c.get(DOMAIN_RATE_LIMIT)),
+                        c.get(DELIVERY_AMBIGUOUS_POLICY)),
                 new FeedbackSettings(
                         c.get(MAX_FUTURE_SKEW),
                         c.get(MAX_OUT_OF_ORDERNESS),

@@ -14,9 +14,13 @@ public record Attempt(int number, long startedAt, long latencyMs, Outcome outcom
         ACCEPTED,
         /** A failure worth retrying (connection, 4xx). */
         TRANSIENT_FAILURE,
-        /** A failure not worth retrying (5xx). */
+        /** A failure not worth retrying (5xx at the relay level, authentication): suppresses nobody. */
         PERMANENT_FAILURE,
+        /** The server refused the recipient (5.1.x / 5.2.x at RCPT TO): a hard bounce, the address is suppressed. */
+        RECIPIENT_REJECTED,
         /** No attempt: the send ledger says the request was accepted before (number 0). */
-        SKIPPED_ALREADY_SENT
+        SKIPPED_ALREADY_SENT,
+        /** No attempt: an intent without acknowledgement after a restart, and the policy is skip (number 0). */
+        SKIPPED_AMBIGUOUS
     }
 }

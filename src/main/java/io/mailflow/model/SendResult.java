@@ -29,6 +29,7 @@ public record SendResult(
     // (SendResult.FAILED_PERMANENT.equals(r.status())) still compare like with like.
     public static final SendStatus SENT = SendStatus.SENT;
     public static final SendStatus SKIPPED_ALREADY_SENT = SendStatus.SKIPPED_ALREADY_SENT;
+    public static final SendStatus SKIPPED_AMBIGUOUS = SendStatus.SKIPPED_AMBIGUOUS;
     public static final SendStatus FAILED_PERMANENT = SendStatus.FAILED_PERMANENT;
     public static final SendStatus FAILED_TRANSIENT = SendStatus.FAILED_TRANSIENT;
 

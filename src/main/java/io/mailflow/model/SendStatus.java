@@ -9,6 +9,11 @@ public enum SendStatus {
     SENT,
     /** The send ledger says the request was accepted before (a replay after a restart): nothing sent. */
     SKIPPED_ALREADY_SENT,
+    /**
+     * Replayed after a crash with an intent but no acknowledgement in the send ledger, and not sent because
+     * the ambiguous-send policy is {@code skip} (at most once).
+     */
+    SKIPPED_AMBIGUOUS,
     /** The server refused the message for good (or a transient failure became permanent). */
     FAILED_PERMANENT,
     /** Retries ran out on transient failures, or the job was cancelled or timed out mid-send. */

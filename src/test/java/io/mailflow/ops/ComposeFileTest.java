@@ -186,7 +186,10 @@ class ComposeFileTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).startsWith("file:///var/lib/mailflow/");
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("file:///var/lib/mailflow/");
         assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
-        assertThat(conf.getString("restart-strategy.type", "")).isEqualTo("exponential-delay");
+        // Issue 11: a restart strategy that gives up, so a poisoned record cannot restart the job forever.
+        assertThat(conf.getString("restart-strategy.type", "")).isEqualTo("failure-rate");
+        assertThat(conf.getString("restart-strategy.failure-rate.max-failures-per-interval", "")).isEqualTo("10");
+        assertThat(conf.getString("restart-strategy.failure-rate.failure-rate-interval", "")).isEqualTo("10min");
         assertThat(conf.getString("metrics.reporter.prom.factory.class", ""))
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         // Checkpoints and savepoints must be where every Flink container mounts the shared volume.
