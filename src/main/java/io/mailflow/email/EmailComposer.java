@@ -18,7 +18,17 @@ public final class EmailComposer {
     /** The environment variable that holds the secret signing links and tokens, read on the task managers. */
     public static final String LINK_SECRET_ENV = "MAILFLOW_LINK_SECRET";
 
-    /** Everything the composer needs from the configuration. */
+    /** The key id of the link secret when none is configured. */
+    public static final String DEFAULT_LINK_KEY_ID = "k1";
+
+    /**
+     * Everything the composer needs from the configuration.
+     *
+     * @param linkSecret the current link secret, or empty to read {@link #LINK_SECRET_ENV} on the task manager
+     * @param linkKeyId the public id of the current link secret, written in every token (change it with the secret)
+     * @param previousLinkKey the previous key as {@code <keyId>,<accept until>,<secret>}, or empty to read
+     *     {@link Keyring#PREVIOUS_SECRET_ENV} on the task manager (unset there too: no previous key)
+     */
     public record Settings(
             String templateDir,
             String fromAddress,
@@ -27,19 +37,44 @@ public final class EmailComposer {
             boolean openPixel,
             Duration linkTtl,
             String linkSecret,
-            Map<String, String> globals) implements Serializable {}
+            Map<String, String> globals,
+            String linkKeyId,
+            String previousLinkKey) implements Serializable {
+
+        /** Settings with the default key id and no previous key given (it is still read from the environment). */
+        public Settings(String templateDir, String fromAddress, String trackingBaseUrl, String unsubscribeMailto,
+                boolean openPixel, Duration linkTtl, String linkSecret, Map<String, String> globals) {
+            this(templateDir, fromAddress, trackingBaseUrl, unsubscribeMailto, openPixel, linkTtl, linkSecret, globals,
+                    DEFAULT_LINK_KEY_ID, "");
+        }
+
+        /** Never prints the secrets: settings end up in logs and exception texts. */
+        @Override
+        public String toString() {
+            return "Settings[templateDir=" + templateDir + ", fromAddress=" + fromAddress + ", trackingBaseUrl="
+                    + trackingBaseUrl + ", unsubscribeMailto=" + unsubscribeMailto + ", openPixel=" + openPixel
+                    + ", linkTtl=" + linkTtl + ", linkSecret=" + (linkSecret == null || linkSecret.isEmpty() ? "<env>" : "<set>")
+                    + ", globals=" + globals + ", linkKeyId=" + linkKeyId + ", previousLinkKey="
+                    + (previousLinkKey == null || previousLinkKey.isEmpty() ? "<env>" : "<set>") + "]";
+        }
+    }
 
     private final Settings settings;
     private final TemplateRenderer renderer;
     private final SignedTokens tokens;
     private final LinkTracker tracker;
     private final String unsubscribeMailbox;
+    private final String[] secrets;
 
     public EmailComposer(Settings settings) {
         this.settings = settings;
         String secret = settings.linkSecret().isEmpty()
                 ? System.getenv(LINK_SECRET_ENV) : settings.linkSecret();
-        this.tokens = new SignedTokens(secret);
+        String previous = settings.previousLinkKey() == null || settings.previousLinkKey().isEmpty()
+                ? System.getenv(Keyring.PREVIOUS_SECRET_ENV) : settings.previousLinkKey();
+        String keyId = settings.linkKeyId() == null || settings.linkKeyId().isEmpty() ? DEFAULT_LINK_KEY_ID : settings.linkKeyId();
+        this.secrets = previous == null || previous.isBlank() ? new String[] {secret} : new String[] {secret, previous};
+        this.tokens = new SignedTokens(Keyring.of(keyId, secret).withPrevious(previous));
         String base = settings.trackingBaseUrl().replaceAll("/+$", "");
         this.tracker = new LinkTracker(base, settings.openPixel());
         this.unsubscribeMailbox = settings.unsubscribeMailto().isBlank()
@@ -51,21 +86,39 @@ public final class EmailComposer {
 
     /**
      * @param nowSeconds used for the expiry of the links
-     * @throws TemplateException for template errors
+     * @throws TemplateException for template errors, and anything else wrong with the request; its text never
+     *     carries the recipient's address or a secret
      * @throws IllegalArgumentException for header injection attempts
      */
     public RenderedEmail compose(AddressedRequest a, long nowSeconds) throws TemplateException {
         EmailRequest r = a.request();
+        try {
+            return compose(a, r, nowSeconds);
+        } catch (TemplateException e) {
+            throw e.redacted(secrets).redacted(a.recipient().email());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(HeaderValues.BLOCKED)) {
+                throw e;
+            }
+            throw new TemplateException("templates/" + r.templateId(), 0, "cannot compose: " + e.getClass().getSimpleName());
+        } catch (RuntimeException e) {
+            // the message of an unexpected exception may quote data: only its type goes to the dead letters
+            throw new TemplateException("templates/" + r.templateId(), 0, "cannot compose: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private RenderedEmail compose(AddressedRequest a, EmailRequest r, long nowSeconds) throws TemplateException {
         long expires = nowSeconds + settings.linkTtl().toSeconds();
-        String unsubscribe = tokens.sign(new SignedTokens.Claims("u", r.userId(), r.campaignId(), r.requestId(), expires));
-        String click = tokens.sign(new SignedTokens.Claims("c", r.userId(), r.campaignId(), r.requestId(), expires));
+        String unsubscribe = tokens.sign(claims(SignedTokens.Kind.UNSUBSCRIBE, r, expires));
+        String open = tokens.sign(claims(SignedTokens.Kind.OPEN, r, expires));
+        SignedTokens.Claims click = claims(SignedTokens.Kind.CLICK, r, expires);
         String base = settings.trackingBaseUrl().replaceAll("/+$", "");
         String unsubscribeUrl = base + "/unsubscribe?t=" + unsubscribe;
 
         TemplateRenderer.Rendered parts = renderer.render(a, Map.of("unsubscribeUrl", unsubscribeUrl));
         String subject = HeaderValues.require("Subject", parts.subject());
         String name = HeaderValues.require("To display name", a.recipient().name());
-        String html = tracker.rewrite(parts.html(), r.campaignId(), click);
+        String html = tracker.rewrite(parts.html(), r.campaignId(), target -> tokens.sign(click, target), open);
         String listUnsubscribe = "<mailto:" + unsubscribeMailbox + "?subject=" + enc("unsubscribe " + unsubscribe)
                 + ">, <" + unsubscribeUrl + ">";
         return new RenderedEmail(
@@ -81,6 +134,10 @@ public final class EmailComposer {
                 parts.text(),
                 listUnsubscribe,
                 r.triggeredAt());
+    }
+
+    private static SignedTokens.Claims claims(SignedTokens.Kind kind, EmailRequest r, long expires) {
+        return new SignedTokens.Claims(kind, r.userId(), r.campaignId(), r.requestId(), expires);
     }
 
     public SignedTokens tokens() {

@@ -6,6 +6,9 @@ package io.mailflow.email;
  * never silently cleaned, so that the attempt is visible in the dead letters.
  */
 public final class HeaderValues {
+    /** How the message of a blocked header value begins. */
+    static final String BLOCKED = "header injection blocked: ";
+
     private HeaderValues() {}
 
     /** @throws IllegalArgumentException naming the header when the value contains CR, LF or NUL */
@@ -14,7 +17,7 @@ public final class HeaderValues {
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '\r' || c == '\n' || c == '\0') {
-                    throw new IllegalArgumentException("header injection blocked: " + header + " contains a line break or NUL");
+                    throw new IllegalArgumentException(BLOCKED + header + " contains a line break or NUL");
                 }
             }
         }

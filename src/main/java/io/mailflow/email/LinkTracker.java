@@ -2,14 +2,16 @@ package io.mailflow.email;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Rewrites the links of a rendered HTML body into signed, tracked redirects and adds the optional open
  * pixel. Every http(s) link gets UTM parameters for the shop's analytics and is wrapped as
- * {@code <tracking-base>/r?u=<url>&t=<token>}; the token signs the request and campaign, the redirect
- * endpoint verifies it before redirecting (so the redirect cannot be abused as an open redirect).
+ * {@code <tracking-base>/r?u=<url>&t=<token>}; each link gets its own click token, which signs the request,
+ * the campaign and that very target URL, so the redirect endpoint, which verifies it with the {@code u} it is
+ * given, cannot be abused as an open redirect. The open pixel carries an open token, never a click token.
  * Unsubscribe links are left alone.
  */
 public final class LinkTracker {
@@ -23,7 +25,11 @@ public final class LinkTracker {
         this.openPixel = openPixel;
     }
 
-    public String rewrite(String html, String campaignId, String clickToken) {
+    /**
+     * @param clickToken signs one target URL (exactly the {@code u} parameter, UTM parameters included)
+     * @param openToken the token of the open pixel
+     */
+    public String rewrite(String html, String campaignId, UnaryOperator<String> clickToken, String openToken) {
         Matcher m = HREF.matcher(html);
         StringBuilder sb = new StringBuilder(html.length() + 256);
         while (m.find()) {
@@ -35,17 +41,17 @@ public final class LinkTracker {
         m.appendTail(sb);
         String out = sb.toString();
         if (openPixel) {
-            String pixel = "<img src=\"" + trackingBase + "/o/" + clickToken + ".gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
+            String pixel = "<img src=\"" + trackingBase + "/o/" + openToken + ".gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
             int body = out.lastIndexOf("</body>");
             out = body < 0 ? out + pixel : out.substring(0, body) + pixel + out.substring(body);
         }
         return out;
     }
 
-    String tracked(String url, String campaignId, String token) {
+    String tracked(String url, String campaignId, UnaryOperator<String> clickToken) {
         String withUtm = url + (url.contains("?") ? "&" : "?") + "utm_source=mailflow&utm_medium=email&utm_campaign="
                 + enc(campaignId);
-        return trackingBase + "/r?u=" + enc(withUtm) + "&t=" + token;
+        return trackingBase + "/r?u=" + enc(withUtm) + "&t=" + clickToken.apply(withUtm);
     }
 
     private static String enc(String s) {

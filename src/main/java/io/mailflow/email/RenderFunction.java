@@ -42,6 +42,11 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
         } catch (IllegalArgumentException e) {
             injections.inc();
             ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("render", e.getMessage(), a.request().requestId()));
+        } catch (RuntimeException e) {
+            // compose() turns every failure into one of the above; this is the last guard against a restart
+            // loop on one request. Only the type: a message could quote the address.
+            templateErrors.inc();
+            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("render", "cannot render: " + e.getClass().getSimpleName(), a.request().requestId()));
         }
     }
 }

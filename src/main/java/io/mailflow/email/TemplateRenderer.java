@@ -4,7 +4,6 @@ import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.LineItem;
 import io.mailflow.model.Recipient;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,15 +13,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.velocity.Template;
-import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
-import org.apache.velocity.app.event.EventCartridge;
-import org.apache.velocity.app.event.ReferenceInsertionEventHandler;
-import org.apache.velocity.context.Context;
+import org.apache.velocity.exception.MacroOverflowException;
 import org.apache.velocity.exception.MethodInvocationException;
 import org.apache.velocity.exception.ParseErrorException;
 import org.apache.velocity.exception.ResourceNotFoundException;
 import org.apache.velocity.runtime.RuntimeConstants;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Renders e-mails from Velocity templates laid out as {@code <templateId>/<locale>/{subject,html,text}.vm}.
@@ -31,33 +28,72 @@ import org.apache.velocity.runtime.RuntimeConstants;
  * inserted into the HTML part is HTML-escaped. Templates are parsed once and cached. Locales fall back
  * from {@code zh-CN} to {@code zh} to {@code en}. Templates are looked up first in an optional
  * override directory, then on the classpath under {@code templates/}.
+ *
+ * <p>Templates are untrusted code: whoever can write the template directory must not be able to read the
+ * environment (the link secret, the SMTP password), run commands or stop the job. They run in a sandbox:
+ * the context holds only plain data and {@link TextTools}; {@link SandboxUberspector} allows only reading
+ * methods of those; {@code #parse}/{@code #include} stay inside the template tree ({@link SandboxDirectives});
+ * loops, work, output size, macro and parse depth are bounded ({@link Limits}, {@link SandboxContext}). Every
+ * failure, {@code StackOverflowError} included, comes out as a {@link TemplateException} naming the template,
+ * the line when known and the reason, never the recipient's address. Velocity's own log is silenced: it would
+ * print values (a parse argument, a resource name) that may be personal data; the exception says it all.
  */
 public final class TemplateRenderer {
     static final String FALLBACK_LOCALE = "en";
 
+    /**
+     * What one render may do.
+     *
+     * @param maxLoopIterations iterations of one {@code #foreach}; one more is an error, not a silent cut
+     * @param maxWork assignments, loop iterations and macro calls of one part
+     * @param maxInsertedChars characters inserted by references in one part (string building included)
+     * @param maxOutputChars characters of one rendered part
+     * @param maxMacroDepth nested macro calls
+     * @param maxParseDepth nested {@code #parse}
+     */
+    public record Limits(
+            int maxLoopIterations, int maxWork, int maxInsertedChars, int maxOutputChars, int maxMacroDepth, int maxParseDepth) {
+        /** Generous for e-mails (a cart of 1,000 items renders), tight enough that no template can hurt the job. */
+        public static final Limits DEFAULTS = new Limits(1_000, 100_000, 2_000_000, 1_000_000, 10, 5);
+    }
+
     private final VelocityEngine engine;
     private final Map<String, Template> cache = new ConcurrentHashMap<>();
     private final Map<String, Object> globals;
+    private final Limits limits;
 
     /**
      * @param overrideDir a directory searched before the built-in templates, or empty
      * @param globals values visible to every template (shop URL, sender name, ...)
      */
     public TemplateRenderer(String overrideDir, Map<String, Object> globals) {
-        Properties p = new Properties();
-        p.setProperty(RuntimeConstants.RUNTIME_REFERENCES_STRICT, "true");
-        p.setProperty(RuntimeConstants.INPUT_ENCODING, "UTF-8");
+        this(overrideDir, globals, Limits.DEFAULTS);
+    }
+
+    public TemplateRenderer(String overrideDir, Map<String, Object> globals, Limits limits) {
+        VelocityEngine e = new VelocityEngine();
+        e.setProperty(RuntimeConstants.RUNTIME_REFERENCES_STRICT, "true");
+        e.setProperty(RuntimeConstants.INPUT_ENCODING, "UTF-8");
         if (overrideDir == null || overrideDir.isBlank()) {
-            p.setProperty(RuntimeConstants.RESOURCE_LOADERS, "classpath");
+            e.setProperty(RuntimeConstants.RESOURCE_LOADERS, "classpath");
         } else {
-            p.setProperty(RuntimeConstants.RESOURCE_LOADERS, "file,classpath");
-            p.setProperty("resource.loader.file.path", overrideDir);
+            e.setProperty(RuntimeConstants.RESOURCE_LOADERS, "file,classpath");
+            e.setProperty("resource.loader.file.path", overrideDir);
         }
-        p.setProperty("resource.loader.classpath.class",
-                "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
-        this.engine = new VelocityEngine(p);
-        this.engine.init();
+        e.setProperty("resource.loader.classpath.class", "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
+        e.setProperty(RuntimeConstants.RUNTIME_LOG_INSTANCE, NOPLogger.NOP_LOGGER);
+        e.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SandboxUberspector.class.getName());
+        e.setProperty(SandboxUberspector.MAX_LOOP_PROPERTY, Integer.toString(limits.maxLoopIterations()));
+        // Velocity's own cap stops silently; one more than ours lets SandboxUberspector fail with a reason first
+        e.setProperty(RuntimeConstants.MAX_NUMBER_LOOPS, Integer.toString(limits.maxLoopIterations() + 1));
+        e.setProperty(RuntimeConstants.VM_MAX_DEPTH, Integer.toString(limits.maxMacroDepth()));
+        e.setProperty(RuntimeConstants.PARSE_DIRECTIVE_MAXDEPTH, Integer.toString(limits.maxParseDepth()));
+        e.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES, SandboxDirectives.SandboxParse.class.getName() + ","
+                + SandboxDirectives.SandboxInclude.class.getName());
+        e.init();
+        this.engine = e;
         this.globals = Map.copyOf(globals);
+        this.limits = limits;
     }
 
     /** The three rendered parts of one e-mail. */
@@ -68,21 +104,34 @@ public final class TemplateRenderer {
         return render(addressed, Map.of("unsubscribeUrl", "https://example.invalid/unsubscribe"));
     }
 
-    /** Renders with extra per-message values (for example the signed unsubscribe URL). */
+    /**
+     * Renders with extra per-message values (for example the signed unsubscribe URL).
+     *
+     * @throws TemplateException for any failure of the template, its text free of the recipient's address
+     */
     public Rendered render(AddressedRequest addressed, Map<String, Object> extra) throws TemplateException {
-        EmailRequest r = addressed.request();
-        String locale = addressed.recipient().locale();
-        VelocityContext ctx = context(r, addressed.recipient());
-        extra.forEach(ctx::put);
-        // Subjects are one line: template whitespace (directives, line breaks) collapses to single spaces.
-        String subject = merge(template(r.templateId(), locale, "subject.vm"), ctx, false).strip().replaceAll("\\s+", " ");
-        String html = merge(template(r.templateId(), locale, "html.vm"), ctx, true);
-        String text = merge(template(r.templateId(), locale, "text.vm"), ctx, false);
-        return new Rendered(subject, html, text);
+        try {
+            EmailRequest r = addressed.request();
+            String locale = addressed.recipient().locale();
+            Map<String, Object> values = context(r, addressed.recipient());
+            values.putAll(extra);
+            // Subjects are one line: template whitespace (directives, line breaks) collapses to single spaces.
+            String subject = merge(template(r.templateId(), locale, "subject.vm"), values, false).strip().replaceAll("\\s+", " ");
+            String html = merge(template(r.templateId(), locale, "html.vm"), values, true);
+            String text = merge(template(r.templateId(), locale, "text.vm"), values, false);
+            return new Rendered(subject, html, text);
+        } catch (TemplateException e) {
+            throw e.redacted(addressed.recipient().email());
+        } catch (RuntimeException e) {
+            // a request the context cannot be built from (a missing list): the request's fault, not the job's
+            throw new TemplateException("templates/" + addressed.request().templateId(), 0,
+                    "cannot build the template values: " + e.getClass().getSimpleName());
+        }
     }
 
-    private VelocityContext context(EmailRequest r, Recipient to) {
-        VelocityContext ctx = new VelocityContext(new HashMap<>(globals));
+    private Map<String, Object> context(EmailRequest r, Recipient to) {
+        Map<String, Object> ctx = new HashMap<>(globals);
+        ctx.put("text", TextTools.INSTANCE);
         String name = to.name() == null || to.name().isBlank() ? "" : to.name();
         ctx.put("name", name);
         ctx.put("userId", r.userId());
@@ -145,6 +194,8 @@ public final class TemplateRenderer {
                     throw new TemplateException(name, e.getLineNumber(), "syntax error: " + firstLine(e.getMessage()));
                 } catch (ResourceNotFoundException e) {
                     continue;
+                } catch (RuntimeException | Error e) {
+                    throw failure(name, 0, e);
                 }
                 cache.put(name, t);
                 return t;
@@ -153,27 +204,43 @@ public final class TemplateRenderer {
         throw new TemplateException("templates/" + templateId + "/" + loc + "/" + part, 0, "template not found (also tried " + candidates + ")");
     }
 
-    private String merge(Template t, VelocityContext base, boolean escapeHtml) throws TemplateException {
-        Context ctx = base;
-        if (escapeHtml) {
-            VelocityContext wrapped = new VelocityContext(base);
-            EventCartridge cartridge = new EventCartridge();
-            cartridge.addEventHandler((ReferenceInsertionEventHandler) (c, reference, value) ->
-                    value == null ? null : HtmlEscaper.escape(value.toString()));
-            cartridge.attachToContext(wrapped);
-            ctx = wrapped;
-        }
-        StringWriter w = new StringWriter();
+    private String merge(Template t, Map<String, Object> values, boolean escapeHtml) throws TemplateException {
+        BoundedWriter w = new BoundedWriter(limits.maxOutputChars());
         try {
-            t.merge(ctx, w);
+            t.merge(new SandboxContext(new HashMap<>(values), limits, t.getName(), escapeHtml), w);
+        } catch (SandboxViolation e) {
+            throw new TemplateException(e.template() == null ? t.getName() : e.template(), e.line(), e.getMessage());
         } catch (MethodInvocationException e) {
             throw new TemplateException(t.getName(), e.getLineNumber(), firstLine(e.getMessage()));
         } catch (ParseErrorException e) {
             throw new TemplateException(t.getName(), e.getLineNumber(), firstLine(e.getMessage()));
-        } catch (RuntimeException e) {
-            throw new TemplateException(t.getName(), 0, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+        } catch (MacroOverflowException e) {
+            throw new TemplateException(t.getName(), 0, "macro calls nested deeper than the depth of " + limits.maxMacroDepth());
+        } catch (RuntimeException | Error e) {
+            throw failure(t.getName(), 0, e);
         }
         return w.toString();
+    }
+
+    /**
+     * Anything else a template can throw, Errors included: a StackOverflowError from deep nesting or
+     * recursion, an OutOfMemoryError from a huge allocation (both unwind cleanly: the stack and the failed
+     * allocation are gone once caught). Only the JVM's own internal errors propagate.
+     */
+    private static TemplateException failure(String template, int line, Throwable e) {
+        if (e instanceof SandboxViolation v) {
+            return new TemplateException(v.template() == null ? template : v.template(), v.line(), v.getMessage());
+        }
+        if (e instanceof StackOverflowError) {
+            return new TemplateException(template, line, "template too deeply nested or recursive (stack overflow)");
+        }
+        if (e instanceof OutOfMemoryError) {
+            return new TemplateException(template, line, "template needs too much memory");
+        }
+        if (e instanceof VirtualMachineError vm) {
+            throw vm;
+        }
+        return new TemplateException(template, line, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
     }
 
     private static String firstLine(String s) {

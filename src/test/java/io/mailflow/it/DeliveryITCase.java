@@ -12,6 +12,8 @@ import io.mailflow.delivery.MailClient;
 import io.mailflow.delivery.MailClientFactory;
 import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.email.EmailComposer;
+import io.mailflow.email.Keyring;
 import io.mailflow.email.SignedTokens;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.job.MailflowTopology;
@@ -79,17 +81,17 @@ class DeliveryITCase {
             assertThat(listUnsubscribe).matches("<mailto:unsubscribe@mailflow\\.local\\?subject=unsubscribe%20[^>]+>,<https://[^>]+/unsubscribe\\?t=[^>]+>");
 
             String token = listUnsubscribe.replaceAll(".*\\?t=([^>]+)>$", "$1");
-            SignedTokens tokens = new SignedTokens(PipelineFixture.LINK_SECRET);
+            SignedTokens tokens = new SignedTokens(Keyring.of(EmailComposer.DEFAULT_LINK_KEY_ID, PipelineFixture.LINK_SECRET));
             long now = System.currentTimeMillis() / 1000;
-            SignedTokens.Verification valid = tokens.verify(token, now);
+            SignedTokens.Verification valid = tokens.verify(token, SignedTokens.Kind.UNSUBSCRIBE, now);
             assertThat(valid.status()).isEqualTo(SignedTokens.Status.VALID);
             assertThat(valid.claims().userId()).isEqualTo("chen");
             assertThat(valid.claims().campaignId()).isEqualTo("abandoned-cart");
-            int macStart = token.indexOf('.') + 1;
+            int macStart = token.lastIndexOf('.') + 1;
             char c = token.charAt(macStart);
             String forged = token.substring(0, macStart) + (c == 'A' ? 'B' : 'A') + token.substring(macStart + 1);
-            assertThat(tokens.verify(forged, now).status()).isEqualTo(SignedTokens.Status.FORGED);
-            assertThat(tokens.verify(token, now + 61L * 86_400).status()).isEqualTo(SignedTokens.Status.EXPIRED);
+            assertThat(tokens.verify(forged, SignedTokens.Kind.UNSUBSCRIBE, now).status()).isEqualTo(SignedTokens.Status.FORGED);
+            assertThat(tokens.verify(token, SignedTokens.Kind.UNSUBSCRIBE, now + 61L * 86_400).status()).isEqualTo(SignedTokens.Status.EXPIRED);
         } finally {
             smtp.stop();
         }
