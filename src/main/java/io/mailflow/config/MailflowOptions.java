@@ -132,6 +132,11 @@ public final class MailflowOptions {
     public static final Option<String> UNSUBSCRIBE_MAILTO = string(
             "email.unsubscribe-mailto", "", "Mailbox for mailto: unsubscribes (empty: unsubscribe@ the sender's domain).");
     public static final Option<Boolean> OPEN_PIXEL = bool("email.open-pixel", false, "Add a 1x1 open-tracking image to HTML e-mails.");
+    public static final Option<String> LINK_KEY_ID = Option.matching("email.link-key-id", EmailComposer.DEFAULT_LINK_KEY_ID,
+            "[A-Za-z0-9_-]{1,16}", "1-16 of A-Z a-z 0-9 - _",
+            "Public id of the current link secret (" + LINK_SECRET_ENV + "), written in every link token; give each new"
+                    + " secret a new id. The previous secret stays valid for a while through MAILFLOW_LINK_SECRET_PREVIOUS"
+                    + " (keyId,acceptUntil,secret).");
     public static final Option<Duration> LINK_TTL = duration(
             "email.link-ttl", Duration.ofDays(60), Duration.ofHours(1), Duration.ofDays(3650),
             "How long unsubscribe and tracked links in an e-mail stay valid.");

@@ -44,6 +44,11 @@ public final class Option<T> implements Serializable {
         return new Option<>(key, defaultValue, description, "any text", s -> s, s -> true);
     }
 
+    /** Text that matches {@code regex} whole; {@code allowed} says so in words for the reference table. */
+    public static Option<String> matching(String key, String defaultValue, String regex, String allowed, String description) {
+        return new Option<>(key, defaultValue, description, allowed, String::trim, s -> s.matches(regex));
+    }
+
     public static Option<String> nonEmpty(String key, String defaultValue, String description) {
         return new Option<>(key, defaultValue, description, "non-empty text", String::trim, s -> !s.isEmpty());
     }

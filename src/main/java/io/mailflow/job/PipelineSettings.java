@@ -123,7 +123,9 @@ public record PipelineSettings(
                 c.get(OPEN_PIXEL),
                 c.get(LINK_TTL),
                 c.linkSecret(),
-                Map.of("shopUrl", c.get(SHOP_URL), "shopName", c.get(FROM_NAME)));
+                Map.of("shopUrl", c.get(SHOP_URL), "shopName", c.get(FROM_NAME)),
+                c.get(LINK_KEY_ID),
+                ""); // the previous key is read from the environment on the task managers
     }
 
     /** Where and how to reach the SMTP relay; the password is read on the task managers when empty here. */
