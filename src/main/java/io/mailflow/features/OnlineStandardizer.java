@@ -8,12 +8,17 @@ package io.mailflow.features;
  * formula ({@link #merge}), which is what a restore at a different parallelism needs.
  *
  * <p>Poison-proof: an observation that is not a finite vector of the state's size within
- * {@link FeatureVector#MAX_ABS} leaves the state unchanged (a NaN or infinity once in the mean stays there for
+ * {@link #MAX_ABS} leaves the state unchanged (a NaN or infinity once in the mean stays there for
  * good, checkpoint after checkpoint), and z-scores are finite and clamped to {@link FeatureVector#MAX_Z}.
  */
 public final class OnlineStandardizer {
     /** Dimensions with less spread than this are passed through centred but unscaled (no blow-up on constants). */
     static final double MIN_STD = 1e-9;
+    /**
+     * Largest magnitude observed: squares of differences stay far from overflowing. (The feature operator
+     * applies the much tighter {@link FeatureVector#MAX_ABS} before anything gets here.)
+     */
+    public static final double MAX_ABS = 1e100;
 
     private OnlineStandardizer() {}
 
@@ -23,7 +28,7 @@ public final class OnlineStandardizer {
 
     /** The state after observing {@code x}. */
     public static StandardizerState update(StandardizerState s, double[] x) {
-        if (!FeatureVector.finiteWithin(x, s.mean().length, FeatureVector.MAX_ABS)) {
+        if (!FeatureVector.finiteWithin(x, s.mean().length, MAX_ABS)) {
             return s;
         }
         long n = s.count() + 1;
