@@ -37,6 +37,7 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
     private transient ValueState<UserHistory> history;
     private transient ListState<StandardizerState> standardizerState;
     private transient StandardizerState standardizer;
+    private transient org.apache.flink.metrics.Counter invalidVectors;
 
     public FeatureFunction(FeatureExtractor extractor, Duration ttl) {
         this.extractor = extractor;
@@ -66,13 +67,20 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
     @Override
     public void open(OpenContext ctx) {
         history = getRuntimeContext().getState(historyDescriptor(ttl));
+        invalidVectors = getRuntimeContext().getMetricGroup().counter("featureVectorsRejected");
     }
 
     @Override
     public void processElement1(SessionSummary session, Context ctx, Collector<UserFeatures> out) throws Exception {
         UserHistory updated = extractor.update(history.value(), session);
-        history.update(updated);
         double[] vector = extractor.vector(updated);
+        if (!FeatureVector.valid(vector)) {
+            // Validated input cannot get here; should anything still do, it must not reach the models, and the
+            // history that produced it is not kept.
+            invalidVectors.inc();
+            return;
+        }
+        history.update(updated);
         standardizer = OnlineStandardizer.update(standardizer, vector);
         out.collect(new UserFeatures(
                 session.userId(),
@@ -100,7 +108,8 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
         standardizer = OnlineStandardizer.empty(FeatureVector.SIZE);
         for (StandardizerState s : standardizerState.get()) {
             // A state from another feature layout is meaningless for this one: drop it.
-            if (s.mean().length == FeatureVector.SIZE) {
+            // A poisoned state (NaN or infinity, from before models were guarded) is dropped too.
+            if (s.mean().length == FeatureVector.SIZE && OnlineStandardizer.healthy(s)) {
                 standardizer = OnlineStandardizer.merge(standardizer, s);
             }
         }

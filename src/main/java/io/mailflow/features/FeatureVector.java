@@ -60,5 +60,32 @@ public final class FeatureVector {
             "search_activity",
             "top_category");
 
+    /**
+     * Largest magnitude of a raw feature that models accept. Every feature is log-compressed or a ratio, so
+     * real users stay far below it (revenue of 10^15 is 35); a vector beyond it, or with a NaN or infinity,
+     * comes from a bug or an attack and must reach no model ({@link #valid}).
+     */
+    public static final double MAX_ABS = 1e6;
+    /** Standardized features are clamped to {@code [-MAX_Z, MAX_Z]}, so one outlier cannot dominate a model. */
+    public static final double MAX_Z = 100;
+
     private FeatureVector() {}
+
+    /** True for a vector of this layout whose entries are all finite and within {@link #MAX_ABS}. */
+    public static boolean valid(double[] v) {
+        return finiteWithin(v, SIZE, MAX_ABS);
+    }
+
+    /** True when {@code v} has {@code size} entries, each finite and of magnitude at most {@code bound}. */
+    public static boolean finiteWithin(double[] v, int size, double bound) {
+        if (v == null || v.length != size) {
+            return false;
+        }
+        for (double x : v) {
+            if (!(Math.abs(x) <= bound)) { // false for NaN too
+                return false;
+            }
+        }
+        return true;
+    }
 }

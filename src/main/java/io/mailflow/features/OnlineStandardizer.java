@@ -6,10 +6,19 @@ package io.mailflow.features;
  * <p>Welford rather than sums of squares because the naive formula cancels catastrophically once
  * counts are large. States of several parallel instances combine with Chan et al.'s pairwise
  * formula ({@link #merge}), which is what a restore at a different parallelism needs.
+ *
+ * <p>Poison-proof: an observation that is not a finite vector of the state's size within
+ * {@link #MAX_ABS} leaves the state unchanged (a NaN or infinity once in the mean stays there for
+ * good, checkpoint after checkpoint), and z-scores are finite and clamped to {@link FeatureVector#MAX_Z}.
  */
 public final class OnlineStandardizer {
     /** Dimensions with less spread than this are passed through centred but unscaled (no blow-up on constants). */
     static final double MIN_STD = 1e-9;
+    /**
+     * Largest magnitude observed: squares of differences stay far from overflowing. (The feature operator
+     * applies the much tighter {@link FeatureVector#MAX_ABS} before anything gets here.)
+     */
+    public static final double MAX_ABS = 1e100;
 
     private OnlineStandardizer() {}
 
@@ -19,6 +28,9 @@ public final class OnlineStandardizer {
 
     /** The state after observing {@code x}. */
     public static StandardizerState update(StandardizerState s, double[] x) {
+        if (!FeatureVector.finiteWithin(x, s.mean().length, MAX_ABS)) {
+            return s;
+        }
         long n = s.count() + 1;
         double[] mean = s.mean().clone();
         double[] m2 = s.m2().clone();
@@ -45,9 +57,23 @@ public final class OnlineStandardizer {
         double[] z = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             double std = Math.sqrt(var[i]);
-            z[i] = (x[i] - s.mean()[i]) / (std < MIN_STD ? 1.0 : std);
+            double zi = (x[i] - s.mean()[i]) / (std < MIN_STD ? 1.0 : std);
+            z[i] = Double.isNaN(zi) ? 0.0 : Math.max(-FeatureVector.MAX_Z, Math.min(FeatureVector.MAX_Z, zi));
         }
         return z;
+    }
+
+    /** True when every accumulator is finite (a state restored from a poisoned checkpoint is not). */
+    public static boolean healthy(StandardizerState s) {
+        if (s == null || s.count() < 0) {
+            return false;
+        }
+        for (int i = 0; i < s.mean().length; i++) {
+            if (!Double.isFinite(s.mean()[i]) || !Double.isFinite(s.m2()[i]) || s.m2()[i] < 0) {
+                return false;
+            }
+        }
+        return s.m2().length == s.mean().length;
     }
 
     /** The state of the union of two sample sets (Chan, Golub and LeVeque). */

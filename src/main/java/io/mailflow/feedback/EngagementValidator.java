@@ -1,26 +1,32 @@
 package io.mailflow.feedback;
 
+import static io.mailflow.io.InputRules.optionalBoolean;
+import static io.mailflow.io.InputRules.optionalId;
+import static io.mailflow.io.InputRules.optionalText;
+import static io.mailflow.io.InputRules.requiredId;
+import static io.mailflow.io.InputRules.requiredText;
+import static io.mailflow.io.InputRules.requiredTime;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.ingestion.EventValidator;
-import io.mailflow.io.Json;
+import io.mailflow.io.InputRules;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Parses and validates one engagement event. Flink-free so that every rule is unit-tested directly.
+ * Parses and validates one engagement event: the one place where the engagement schema's rules are
+ * enforced (docs/events.md). Flink-free so that every rule is unit-tested directly.
  *
- * <p>Rules (docs/events.md): UTF-8 JSON object of at most 16 KiB; {@code eventId}, {@code type},
- * {@code userId}, {@code campaignId} and {@code timestamp} required; at least one of {@code requestId}
- * and {@code messageId}; ids 1-128 characters without control characters; {@code url} at most 2048
- * characters; the timestamp between 2000-01-01 and the wall clock plus the allowed skew.
+ * <p>Rules: UTF-8 JSON object of at most 16 KiB; {@code eventId}, {@code type}, {@code userId},
+ * {@code campaignId} and {@code timestamp} required; at least one of {@code requestId} and
+ * {@code messageId}; ids 1-128 characters of the safe alphabet ({@link InputRules#ID}); {@code messageId}
+ * printable ASCII without spaces, at most 256; {@code url} an http(s) URL of at most 2048 characters;
+ * {@code userAgent} clean text of at most 1024; the timestamp in the window of {@link InputRules#checkTime}.
+ * {@link #validate} never throws.
  *
  * <p>Machine opens: an open counts as a machine's when the reporter says so ({@code "machine":true},
  * e.g. Apple Mail Privacy Protection detected by the pixel endpoint) or when its {@code userAgent}
@@ -38,10 +44,22 @@ public final class EngagementValidator implements Serializable {
             "barracuda", "mimecast", "proofpoint", "symantec", "bot", "crawler", "spider", "python-requests",
             "curl/", "wget/", "headlesschrome");
 
-    private final long maxFutureSkewMs;
+    private static final Pattern MESSAGE_ID = Pattern.compile("[!-~]+");
+    private static final Pattern URL = Pattern.compile("(?i)https?://[!-~]+");
+    private static final Set<String> BOUNCE_TYPES = Set.of("HARD", "SOFT");
 
+    private final long maxFutureSkewMs;
+    private final long maxAheadMs;
+
+    /** With the default bound on running ahead of the stream ({@link EventValidator#DEFAULT_MAX_AHEAD}, at most the skew). */
     public EngagementValidator(Duration maxFutureSkew) {
+        this(maxFutureSkew,
+                EventValidator.DEFAULT_MAX_AHEAD.compareTo(maxFutureSkew) < 0 ? EventValidator.DEFAULT_MAX_AHEAD : maxFutureSkew);
+    }
+
+    public EngagementValidator(Duration maxFutureSkew, Duration maxAhead) {
         this.maxFutureSkewMs = maxFutureSkew.toMillis();
+        this.maxAheadMs = maxAhead.toMillis();
     }
 
     /** Exactly one of {@code event} and {@code error} is set. */
@@ -52,57 +70,46 @@ public final class EngagementValidator implements Serializable {
     }
 
     public Result validate(byte[] payload, long nowMillis) {
-        if (payload == null || payload.length == 0) {
-            return new Result(null, "empty payload");
-        }
-        if (payload.length > MAX_PAYLOAD_BYTES) {
-            return new Result(null, "payload of " + payload.length + " bytes exceeds the limit of " + MAX_PAYLOAD_BYTES);
-        }
-        JsonNode node;
+        return validate(payload, nowMillis, Long.MIN_VALUE);
+    }
+
+    /** @param streamTime the newest engagement time accepted so far on this stream, {@link Long#MIN_VALUE} for none */
+    public Result validate(byte[] payload, long nowMillis, long streamTime) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload)).toString();
-            node = Json.mapper().readTree(text);
-        } catch (CharacterCodingException e) {
-            return new Result(null, "payload is not valid UTF-8");
-        } catch (Exception e) {
-            return new Result(null, "malformed JSON");
-        }
-        if (node == null || !node.isObject()) {
-            return new Result(null, "payload is not a JSON object");
-        }
-        try {
-            return new Result(toEvent(node, nowMillis), null);
-        } catch (IllegalArgumentException e) {
+            JsonNode node = InputRules.object(payload, MAX_PAYLOAD_BYTES, "payload");
+            return new Result(toEvent(node, nowMillis, streamTime), null);
+        } catch (InputRules.Invalid e) {
             return new Result(null, e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Result(null, "invalid engagement event (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    private EngagementEvent toEvent(JsonNode n, long now) {
-        String eventId = required(n, "eventId", MAX_ID_LENGTH);
+    private EngagementEvent toEvent(JsonNode n, long now, long streamTime) {
+        String eventId = requiredId(n, "eventId", MAX_ID_LENGTH);
         EngagementType type = type(n);
-        String userId = required(n, "userId", MAX_ID_LENGTH);
-        String campaignId = required(n, "campaignId", MAX_ID_LENGTH);
-        String requestId = optional(n, "requestId", MAX_ID_LENGTH);
-        String messageId = optional(n, "messageId", MAX_ID_LENGTH * 2);
+        String userId = requiredId(n, "userId", MAX_ID_LENGTH);
+        String campaignId = requiredId(n, "campaignId", MAX_ID_LENGTH);
+        String requestId = optionalId(n, "requestId", MAX_ID_LENGTH);
+        String messageId = optionalText(n, "messageId", MAX_ID_LENGTH * 2);
+        if (messageId != null && !MESSAGE_ID.matcher(messageId).matches()) {
+            throw new InputRules.Invalid("field 'messageId' must be printable ASCII without spaces");
+        }
         if (requestId == null && messageId == null) {
-            throw new IllegalArgumentException("needs 'requestId' or 'messageId' to know which e-mail it is about");
+            throw new InputRules.Invalid("needs 'requestId' or 'messageId' to know which e-mail it is about");
         }
-        long ts = timestamp(n);
-        if (ts < EventValidator.MIN_TIMESTAMP) {
-            throw new IllegalArgumentException("timestamp " + Instant.ofEpochMilli(ts) + " is before 2000-01-01");
+        long ts = requiredTime(n, "timestamp");
+        InputRules.checkTime("timestamp", ts, now, maxFutureSkewMs, streamTime, maxAheadMs);
+        String url = optionalText(n, "url", MAX_URL_LENGTH);
+        if (url != null && !URL.matcher(url).matches()) {
+            throw new InputRules.Invalid("field 'url' must be an http or https URL without spaces");
         }
-        if (ts > now + maxFutureSkewMs) {
-            throw new IllegalArgumentException("timestamp " + Instant.ofEpochMilli(ts) + " is more than "
-                    + Duration.ofMillis(maxFutureSkewMs) + " in the future");
-        }
-        String userAgent = optional(n, "userAgent", 1024);
-        boolean machine = type == EngagementType.OPENED && (bool(n, "machine", false) || machineAgent(userAgent));
-        boolean hard = type == EngagementType.BOUNCED && !"soft".equalsIgnoreCase(optional(n, "bounceType", 16));
-        return new EngagementEvent(eventId, type, userId, campaignId, optional(n, "variant", MAX_ID_LENGTH),
-                requestId, messageId, optional(n, "url", MAX_URL_LENGTH), machine, hard, ts);
+        String userAgent = optionalText(n, "userAgent", 1024);
+        boolean machine = type == EngagementType.OPENED && (optionalBoolean(n, "machine", false) || machineAgent(userAgent));
+        String bounceType = InputRules.optionalChoice(n, "bounceType", BOUNCE_TYPES);
+        boolean hard = type == EngagementType.BOUNCED && !"SOFT".equals(bounceType);
+        return new EngagementEvent(eventId, type, userId, campaignId, optionalId(n, "variant", MAX_ID_LENGTH),
+                requestId, messageId, url, machine, hard, ts);
     }
 
     static boolean machineAgent(String userAgent) {
@@ -114,66 +121,11 @@ public final class EngagementValidator implements Serializable {
     }
 
     private static EngagementType type(JsonNode n) {
-        String raw = required(n, "type", 32);
+        String raw = requiredText(n, "type", 32);
         try {
             return EngagementType.valueOf(raw.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown engagement type '" + raw + "'");
+            throw new InputRules.Invalid("unknown engagement type '" + InputRules.abbreviate(raw) + "'");
         }
-    }
-
-    private static long timestamp(JsonNode n) {
-        JsonNode v = n.get("timestamp");
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("missing field 'timestamp'");
-        }
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.longValue();
-        }
-        if (v.isTextual()) {
-            try {
-                return Instant.parse(v.textValue()).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("field 'timestamp' is not an ISO-8601 instant");
-            }
-        }
-        throw new IllegalArgumentException("field 'timestamp' must be epoch milliseconds or an ISO-8601 string");
-    }
-
-    private static boolean bool(JsonNode n, String field, boolean fallback) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException("field '" + field + "' must be true or false");
-        }
-        return v.booleanValue();
-    }
-
-    private static String required(JsonNode n, String field, int maxLength) {
-        String v = optional(n, field, maxLength);
-        if (v == null) {
-            throw new IllegalArgumentException("missing field '" + field + "'");
-        }
-        return v;
-    }
-
-    private static String optional(JsonNode n, String field, int maxLength) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("field '" + field + "' must be a string");
-        }
-        String s = v.textValue();
-        if (s.isEmpty() || s.length() > maxLength) {
-            throw new IllegalArgumentException("field '" + field + "' must have 1-" + maxLength + " characters");
-        }
-        if (s.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("field '" + field + "' contains control characters");
-        }
-        return s;
     }
 }

@@ -87,13 +87,13 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
     }
 
     /**
-     * A suppression or an erasure arriving while sends are deferred (quiet hours, caps) cancels them: a
-     * deferred e-mail must not reach someone who unsubscribed, complained or asked to be forgotten in the
-     * meantime. An erasure also forgets the user's send log.
+     * A suppression, an erasure or a profile without consent arriving while sends are deferred (quiet hours,
+     * caps) cancels them: a deferred e-mail must not reach someone who unsubscribed, complained, withdrew
+     * consent or asked to be forgotten in the meantime. An erasure also forgets the user's send log.
      */
     @Override
     public void processElement2(ContactUpdate update, Context ctx, Collector<AddressedRequest> out) throws Exception {
-        if (update.kind() == ContactUpdate.Kind.PROFILE) {
+        if (update.kind() == ContactUpdate.Kind.PROFILE && update.profile().consent()) {
             return;
         }
         List<Deferred> cancelled = new ArrayList<>();
@@ -102,7 +102,11 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
             EmailRequest r = d.request().request();
             dropped.inc();
             ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED,
-                    "user " + (update.kind() == ContactUpdate.Kind.ERASE ? "erased" : "suppressed (" + update.reason() + ")"),
+                    "user " + switch (update.kind()) {
+                        case ERASE -> "erased";
+                        case PROFILE -> "withdrew consent";
+                        case SUPPRESS -> "suppressed (" + update.reason() + ")";
+                    },
                     d.firstSeen(), 0L));
         }
         deferred.clear();

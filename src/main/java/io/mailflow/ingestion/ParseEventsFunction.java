@@ -4,24 +4,45 @@ import io.mailflow.common.Tags;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Turns raw records into validated events; everything else becomes a dead letter with its reason. */
-public final class ParseEventsFunction extends ProcessFunction<RawRecord, Event> {
+/**
+ * Turns raw records into validated events; everything else becomes a dead letter with its reason. No
+ * exception from a record leaves this operator: one would fail the task, and the restart would read the
+ * same record again, for ever.
+ *
+ * <p>The subtask remembers the newest event time it accepted (its "stream time"), which is what its
+ * watermark follows, and the validator refuses an event too far ahead of it (see
+ * {@link io.mailflow.io.InputRules#checkTime}), so that one event cannot push the watermark ahead and make
+ * every real event late. The stream time is kept in union operator state: after a restore or rescale every
+ * subtask starts from the newest time any subtask had reached.
+ */
+public final class ParseEventsFunction extends ProcessFunction<RawRecord, Event> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
-    /** Dead letters keep at most this much of the payload, so a huge record cannot flood the DLQ topic. */
-    static final int MAX_KEPT_PAYLOAD = 16 * 1024;
 
     private final EventValidator validator;
     private transient Counter valid;
     private transient Counter invalid;
+    private transient ListState<Long> streamTimeState;
+    private transient long streamTime;
 
     public ParseEventsFunction(EventValidator validator) {
         this.validator = validator;
+    }
+
+    /** The newest event time accepted per subtask (union list state: a restore takes the maximum). */
+    public static ListStateDescriptor<Long> streamTimeDescriptor() {
+        return new ListStateDescriptor<>("events-stream-time", Types.LONG);
     }
 
     @Override
@@ -32,18 +53,38 @@ public final class ParseEventsFunction extends ProcessFunction<RawRecord, Event>
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<Event> out) {
-        EventValidator.Result r = validator.validate(raw.value(), System.currentTimeMillis());
+        EventValidator.Result r;
+        try {
+            r = validator.validate(raw.value(), System.currentTimeMillis(), streamTime);
+        } catch (RuntimeException | StackOverflowError e) {
+            r = new EventValidator.Result(null, "invalid event (" + e.getClass().getSimpleName() + ")");
+        }
         if (r.valid()) {
             valid.inc();
+            streamTime = Math.max(streamTime, r.event().timestamp());
             out.collect(r.event());
         } else {
             invalid.inc();
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("ingest", r.error(), raw, keptPayload(raw.value())));
+            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("ingest", r.error(), raw, DeadLetter.payloadText(raw.value())));
         }
     }
 
-    static String keptPayload(byte[] value) {
-        String s = new String(value, StandardCharsets.UTF_8);
-        return s.length() <= MAX_KEPT_PAYLOAD ? s : s.substring(0, MAX_KEPT_PAYLOAD) + "...[truncated]";
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        streamTimeState.update(List.of(streamTime));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        streamTimeState = context.getOperatorStateStore().getUnionListState(streamTimeDescriptor());
+        streamTime = Long.MIN_VALUE;
+        for (Long t : streamTimeState.get()) {
+            streamTime = Math.max(streamTime, t);
+        }
+    }
+
+    /** For tests: the newest event time accepted. */
+    long streamTime() {
+        return streamTime;
     }
 }

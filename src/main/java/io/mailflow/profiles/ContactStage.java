@@ -32,7 +32,7 @@ public final class ContactStage {
     /**
      * @param contacts every profile, suppression and erasure update
      * @param erasures ids of users erased on request
-     * @param suppressionsAndErasures the updates that stop sends (everything but profiles)
+     * @param suppressionsAndErasures the updates that stop sends: suppressions, erasures and profiles without consent
      * @param deadLetters invalid profile and suppression records, with the reason
      */
     public record Contacts(
@@ -60,14 +60,14 @@ public final class ContactStage {
                 .fromSource(profileSource, watermarks(settings), "profiles")
                 .setParallelism(1) // one partition: a reader without one would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
-                .process(new ParseProfilesFunction())
+                .process(new ParseProfilesFunction(settings.maxFutureSkew()))
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
         SingleOutputStreamOperator<ContactUpdate> suppressions = env
                 .fromSource(suppressionSource, watermarks(settings), "suppressions")
                 .setParallelism(1)
                 .uid(Uids.SUPPRESSIONS_SOURCE)
-                .process(new ParseSuppressionsFunction())
+                .process(new ParseSuppressionsFunction(settings.maxFutureSkew()))
                 .uid(Uids.PARSE_SUPPRESSIONS)
                 .name("parse suppressions");
         DataStream<ContactUpdate> contacts = profiles.union(suppressions);
@@ -78,8 +78,9 @@ public final class ContactStage {
                 .map(ContactUpdate::userId)
                 .uid(Uids.ERASED_IDS)
                 .name("erased users");
+        // A profile without consent stops sends too: the guardrails cancel what they hold deferred for the user.
         DataStream<ContactUpdate> stops = contacts
-                .filter(c -> c.kind() != ContactUpdate.Kind.PROFILE)
+                .filter(c -> c.kind() != ContactUpdate.Kind.PROFILE || !c.profile().consent())
                 .uid(Uids.SUPPRESSION_UPDATES)
                 .name("suppressions and erasures");
         return new Contacts(

@@ -1,11 +1,12 @@
 package io.mailflow.profiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailflow.io.Json;
 import io.mailflow.common.Tags;
+import io.mailflow.io.InputRules;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
+import java.time.Duration;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -13,46 +14,66 @@ import org.apache.flink.util.Collector;
  * Raw records of the profiles topic to contact updates. A profile document updates the profile; a
  * tombstone (null value) for a user key, or {@code {"userId": "...", "erase": true}}, is a GDPR erasure.
  * Invalid records become dead letters without their payload, which holds personal data; topic,
- * partition and offset identify them.
+ * partition and offset identify them. No exception from a record leaves this operator.
  */
 public final class ParseProfilesFunction extends ProcessFunction<RawRecord, ContactUpdate> {
     private static final long serialVersionUID = 1L;
-    private final ProfileParser parser = new ProfileParser();
+    static final String WITHHELD = "<withheld: personal data>";
+    private final ProfileParser parser;
+
+    public ParseProfilesFunction() {
+        this(Duration.ofHours(1));
+    }
+
+    public ParseProfilesFunction(Duration maxFutureSkew) {
+        this.parser = new ProfileParser(maxFutureSkew);
+    }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ContactUpdate> out) {
+        try {
+            parse(raw, ctx, out);
+        } catch (RuntimeException | StackOverflowError e) {
+            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of(
+                    "profile", "invalid profile record (" + e.getClass().getSimpleName() + ")", raw, WITHHELD));
+        }
+    }
+
+    private void parse(RawRecord raw, Context ctx, Collector<ContactUpdate> out) {
         long now = System.currentTimeMillis();
         if (raw.tombstone()) {
             String user = raw.keyText();
             if (user == null || user.isBlank()) {
                 ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", "tombstone without a user key", raw, ""));
+            } else if (user.length() > 128 || !InputRules.ID.matcher(user).matches()) {
+                ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", "tombstone with an invalid user key", raw, ""));
             } else {
                 out.collect(ContactUpdate.erase(user, now));
             }
             return;
         }
-        JsonNode erase = eraseCommand(raw.value());
+        String erase = eraseCommand(raw.value());
         if (erase != null) {
-            out.collect(ContactUpdate.erase(erase.get("userId").asText(), now));
+            out.collect(ContactUpdate.erase(erase, now));
             return;
         }
-        ProfileParser.Result r = parser.parse(raw.value());
+        ProfileParser.Result r = parser.parse(raw.value(), now);
         if (r.profile() != null) {
             out.collect(ContactUpdate.profile(r.profile()));
         } else {
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", r.error(), raw, "<withheld: personal data>"));
+            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", r.error(), raw, WITHHELD));
         }
     }
 
-    private static JsonNode eraseCommand(byte[] value) {
+    /** The user id of an erasure command, or null when the record is not one (the profile parser judges it). */
+    private static String eraseCommand(byte[] value) {
         try {
-            JsonNode n = Json.mapper().readTree(value);
-            if (n != null && n.isObject() && n.path("erase").asBoolean(false) && n.path("userId").isTextual()
-                    && !n.get("userId").asText().isBlank()) {
-                return n;
+            JsonNode n = InputRules.object(value, ProfileParser.MAX_PAYLOAD_BYTES, "profile");
+            if (n.path("erase").asBoolean(false)) {
+                return InputRules.requiredId(n, "userId", 128);
             }
-        } catch (Exception e) {
-            // not JSON: the profile parser reports it
+        } catch (RuntimeException e) {
+            // not JSON or no valid user: the profile parser reports it
         }
         return null;
     }

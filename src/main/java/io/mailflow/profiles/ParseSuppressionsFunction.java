@@ -1,32 +1,42 @@
 package io.mailflow.profiles;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.mailflow.io.Json;
 import io.mailflow.common.Tags;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Suppression events ({@code {"userId":..., "reason":..., "at":...}}) to contact updates. */
+/**
+ * Suppression events ({@code {"userId":..., "reason":..., "at":...}}) to contact updates, validated by
+ * {@link SuppressionValidator}; anything else is a dead letter with the reason. No exception from a record
+ * leaves this operator.
+ */
 public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, ContactUpdate> {
     private static final long serialVersionUID = 1L;
+    private final SuppressionValidator validator;
+
+    public ParseSuppressionsFunction() {
+        this(Duration.ofHours(1));
+    }
+
+    public ParseSuppressionsFunction(Duration maxFutureSkew) {
+        this.validator = new SuppressionValidator(maxFutureSkew);
+    }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ContactUpdate> out) {
+        SuppressionValidator.Result r;
         try {
-            JsonNode n = Json.mapper().readTree(raw.value());
-            String user = n == null ? "" : n.path("userId").asText("");
-            String reason = n == null ? "" : n.path("reason").asText("");
-            if (user.isBlank() || reason.isBlank()) {
-                throw new IllegalArgumentException("needs 'userId' and 'reason'");
-            }
-            out.collect(ContactUpdate.suppress(user, reason, n.path("at").asLong(raw.sourceTimestamp())));
-        } catch (Exception e) {
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("suppression", "invalid suppression event: " + e.getMessage(), raw,
-                    new String(raw.value(), StandardCharsets.UTF_8)));
+            r = validator.validate(raw.value(), raw.sourceTimestamp(), System.currentTimeMillis());
+        } catch (RuntimeException | StackOverflowError e) {
+            r = new SuppressionValidator.Result(null, "invalid suppression event (" + e.getClass().getSimpleName() + ")");
+        }
+        if (r.update() != null) {
+            out.collect(r.update());
+        } else {
+            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("suppression", r.error(), raw, DeadLetter.payloadText(raw.value())));
         }
     }
 }

@@ -130,7 +130,10 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
         switch (update.kind()) {
             case PROFILE -> applyProfile(update.profile());
             case SUPPRESS -> {
-                if (suppression.value() == null) {
+                // Not "first wins": the strongest reason is kept, and the most recent among equals
+                // (SuppressionValidator.rank), so a complaint after an unsubscribe is not lost.
+                Suppression current = suppression.value();
+                if (current == null || SuppressionValidator.replaces(update.reason(), update.at(), current.reason(), current.at())) {
                     suppression.update(new Suppression(update.userId(), update.reason(), null, update.at()));
                 }
             }

@@ -20,9 +20,16 @@ import java.util.Arrays;
  * Fixes over Flink ML's OnlineLogisticRegression: an intercept (the last coordinate, on a constant-1
  * feature, exempt from L1/L2 because shrinking the base rate towards 50% only biases every score)
  * and the sample weight scales the gradient rather than being ignored.
+ *
+ * <p>Poison-proof: an example with a non-finite or out-of-range feature ({@link #MAX_ABS_FEATURE}), a label
+ * other than 0 or 1, or a weight that is not finite and positive leaves the state unchanged, as does an update
+ * whose result would not be finite; predictions are always in [0, 1].
  */
 public final class Ftrl implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Largest feature magnitude learned from (standardized features are clamped far below it). */
+    public static final double MAX_ABS_FEATURE = 1e6;
 
     private final double alpha;
     private final double beta;
@@ -58,13 +65,19 @@ public final class Ftrl implements Serializable {
         for (int i = 0; i < x.length; i++) {
             margin += weights[i] * x[i];
         }
-        return 1.0 / (1.0 + Math.exp(-margin));
+        if (Double.isNaN(margin)) {
+            return 0.5; // no information; cannot happen with guarded inputs and weights
+        }
+        return 1.0 / (1.0 + Math.exp(-Math.max(-700, Math.min(700, margin))));
     }
 
     /** The state after learning from one example with label {@code y} (0 or 1) and sample weight {@code weight}. */
     public FtrlState update(FtrlState s, double[] x, double y, double weight) {
         if (x.length != s.features()) {
             throw new IllegalArgumentException("expected " + s.features() + " features, got " + x.length);
+        }
+        if (!learnable(x, y, weight)) {
+            return s;
         }
         double[] w = weights(s);
         double p = predict(w, x);
@@ -80,7 +93,35 @@ public final class Ftrl implements Serializable {
             z[i] += g - sigma * w[i];
             n[i] += g * g;
         }
+        for (int i = 0; i < z.length; i++) {
+            if (!Double.isFinite(z[i]) || !Double.isFinite(n[i])) {
+                return s;
+            }
+        }
         return new FtrlState(s.version(), s.examples() + 1, z, n);
+    }
+
+    /** True for an example FTRL may learn from: finite bounded features, a 0/1 label, a finite positive weight. */
+    public static boolean learnable(double[] x, double y, double weight) {
+        if (!(y == 0.0 || y == 1.0) || !(weight > 0) || !Double.isFinite(weight)) {
+            return false;
+        }
+        for (double xi : x) {
+            if (!(Math.abs(xi) <= MAX_ABS_FEATURE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every accumulator is finite and every {@code n} non-negative. */
+    public static boolean healthy(FtrlState s) {
+        for (int i = 0; i < s.z().length; i++) {
+            if (!Double.isFinite(s.z()[i]) || !(s.n()[i] >= 0) || !Double.isFinite(s.n()[i])) {
+                return false;
+            }
+        }
+        return s.n().length == s.z().length;
     }
 
     /** The model of state {@code s}, stamped with {@code s.version()}. */

@@ -59,8 +59,8 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
 
     @Override
     public void processElement(LabeledExample example, Context ctx, Collector<LogRegModel> out) {
-        if (example.features().length != features) {
-            rejected.inc(); // another feature layout: learning from it would corrupt the model
+        if (example.features().length != features || !Ftrl.learnable(example.features(), example.label(), example.weight())) {
+            rejected.inc(); // another feature layout, or a non-finite value: learning from it would corrupt the model
             return;
         }
         // Score first, learn second: the score is an honest out-of-sample prediction.
@@ -94,7 +94,7 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
         state = FtrlState.initial(features);
         for (FtrlState restored : ftrlState.get()) {
             // Parallelism is 1, so there is one entry; should there be more, the most trained one wins.
-            if (restored.features() == features && restored.examples() >= state.examples()) {
+            if (restored.features() == features && restored.examples() >= state.examples() && Ftrl.healthy(restored)) {
                 state = restored;
             }
         }

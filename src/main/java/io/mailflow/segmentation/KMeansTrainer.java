@@ -68,6 +68,9 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
 
     @Override
     public void processElement(UserFeatures features, Context ctx, Collector<KMeansModel> out) throws Exception {
+        if (!StreamingKMeans.usable(features.standardized(), features.standardized() == null ? 0 : features.standardized().length)) {
+            return; // a NaN or infinite point would poison every centroid it touches
+        }
         batch.add(features.standardized());
         int count = batchCount.value() == null ? 1 : batchCount.value() + 1;
         batchCount.update(count);
@@ -97,11 +100,20 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         List<double[]> points = new ArrayList<>();
         batch.get().forEach(points::add);
         KMeansModel current = model.value();
+        long poisonedVersion = -1;
+        if (current != null && !StreamingKMeans.healthy(current)) {
+            poisonedVersion = current.version(); // restored from a poisoned checkpoint: seed afresh
+            current = null;
+        }
         // Seeded by version, so a replay after restore draws the same random numbers.
         Random random = new Random(seed * 31 + (current == null ? 0 : current.version()));
         KMeansModel next = kmeans.update(current, points, random);
         if (next == null) {
             return; // too few points to seed k clusters: keep them, the next point re-arms the deadline
+        }
+        if (poisonedVersion >= next.version()) {
+            // versions only go up, or the assigners would keep serving the poisoned model
+            next = new KMeansModel(poisonedVersion + 1, next.centroids(), next.weights());
         }
         batch.clear();
         batchCount.clear();

@@ -23,11 +23,17 @@ import java.util.Random;
  * largest), which is re-seeded by splitting the largest cluster into two halves; its id is then
  * recycled, which consumers see as a segment that changed meaning, once, instead of a segment
  * that silently stays empty forever.
+ *
+ * <p>Poison-proof: points that are not finite, of another dimension than the model's, or beyond
+ * {@link #MAX_ABS} are left out of a batch ({@link #usable}); a NaN centroid would otherwise attract no point
+ * ever again, and an infinite one would send every point to segment 0.
  */
 public final class StreamingKMeans implements Serializable {
     private static final long serialVersionUID = 1L;
     /** A cluster lighter than this fraction of the heaviest one is considered dead. */
     public static final double DYING_FRACTION = 1e-3;
+    /** Largest coordinate magnitude of a point learned from. */
+    public static final double MAX_ABS = 1e6;
     /** Relative size of the nudge that separates the two halves of a split cluster. */
     static final double SPLIT_PERTURBATION = 1e-4;
 
@@ -63,7 +69,17 @@ public final class StreamingKMeans implements Serializable {
      * (followed by one update from zero weights, i.e. a Lloyd step); returns null while the batch
      * is still too small to seed {@code k} clusters.
      */
-    public KMeansModel update(KMeansModel current, List<double[]> batch, Random random) {
+    public KMeansModel update(KMeansModel current, List<double[]> points, Random random) {
+        int dims = current != null ? current.centroids()[0].length : firstFiniteDimension(points);
+        List<double[]> batch = new java.util.ArrayList<>(points.size());
+        for (double[] x : points) {
+            if (usable(x, dims)) {
+                batch.add(x);
+            }
+        }
+        if (current != null && batch.isEmpty()) {
+            return current;
+        }
         if (current == null) {
             if (batch.size() < k) {
                 return null;
@@ -100,6 +116,38 @@ public final class StreamingKMeans implements Serializable {
         }
         splitDyingClusters(centroids, weights, random);
         return new KMeansModel(model.version() + 1, centroids, weights);
+    }
+
+    private static int firstFiniteDimension(List<double[]> points) {
+        for (double[] x : points) {
+            if (x != null && usable(x, x.length)) {
+                return x.length;
+            }
+        }
+        return 0;
+    }
+
+    /** True for a point of {@code dims} finite coordinates within {@link #MAX_ABS}. */
+    public static boolean usable(double[] x, int dims) {
+        if (x == null || x.length != dims || dims == 0) {
+            return false;
+        }
+        for (double v : x) {
+            if (!(Math.abs(v) <= MAX_ABS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every centroid coordinate and weight is finite (a model from a poisoned checkpoint is not). */
+    public static boolean healthy(KMeansModel m) {
+        for (int j = 0; j < m.k(); j++) {
+            if (!Double.isFinite(m.weights()[j]) || !usable(m.centroids()[j], m.centroids()[j].length)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Re-seeds every dying cluster by splitting the currently largest one in two. */

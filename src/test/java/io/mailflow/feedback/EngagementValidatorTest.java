@@ -58,8 +58,27 @@ class EngagementValidatorTest {
         assertThat(validate("{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"requestId\":\"r\",\"timestamp\":"
                 + (NOW + Duration.ofHours(2).toMillis()) + "}").error()).contains("in the future");
         assertThat(validate("[1]").error()).isEqualTo("payload is not a JSON object");
-        assertThat(validate("{").error()).isEqualTo("malformed JSON");
+        assertThat(validate("{").error()).startsWith("malformed JSON");
         assertThat(validator.validate(new byte[] {(byte) 0xff, '{'}, NOW).error()).isEqualTo("payload is not valid UTF-8");
+    }
+
+    @Test
+    void aHugeIsoYearIsAReasonNotAnException() {
+        EngagementValidator.Result r = validate("{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\","
+                + "\"requestId\":\"r\",\"timestamp\":\"+300000000-01-01T00:00:00Z\"}");
+        assertThat(r.valid()).isFalse();
+        assertThat(r.error()).contains("timestamp");
+    }
+
+    @Test
+    void urlsAreHttpAndIdsAreSafe() {
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"url\":\"javascript:alert(1)\"")).error())
+                .isEqualTo("field 'url' must be an http or https URL without spaces");
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"url\":\"https://x/\u202Egnp\"")).error())
+                .isEqualTo("field 'url' contains bidirectional control characters");
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"messageId\":\"<a b@x>\"")).error())
+                .isEqualTo("field 'messageId' must be printable ASCII without spaces");
+        assertThat(validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"permanent\"")).error()).isEqualTo("unknown bounceType 'permanent'");
     }
 
     @Test

@@ -124,6 +124,23 @@ class GuardrailFunctionTest {
     }
 
     @Test
+    void withdrawingConsentWhileDeferredCancelsTheSend() throws Exception {
+        start(3, true);
+        long t = at("2025-06-10T20:00:00Z"); // 22:00 Berlin: quiet hours
+        send(request("r1", "c", "ann", "Europe/Berlin", t, NO_RULES, false));
+        send(request("r2", "c", "bob", "Europe/Berlin", t, NO_RULES, false));
+        harness.processElement2(ContactUpdate.profile(new io.mailflow.model.UserProfile("ann", "ann@example.com", "Ann", "en",
+                "Europe/Berlin", false, t + 1)), t + 1);
+        harness.processElement2(ContactUpdate.profile(new io.mailflow.model.UserProfile("bob", "bob@example.com", "Bob", "en",
+                "Europe/Berlin", true, t + 1)), t + 1);
+        harness.processBothWatermarks(new Watermark(at("2025-06-11T12:00:00Z")));
+
+        assertThat(released()).containsExactly("r2@" + at("2025-06-11T06:00:00Z"));
+        assertThat(events()).contains("r1:DROPPED:user withdrew consent");
+        assertCleared();
+    }
+
+    @Test
     void quietHoursAcrossTheSpringForwardNight() throws Exception {
         start(3, true);
         long t = at("2025-03-29T22:30:00Z"); // 23:30 CET, the night clocks go forward

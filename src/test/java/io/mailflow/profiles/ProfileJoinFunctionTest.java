@@ -52,6 +52,20 @@ class ProfileJoinFunctionTest {
     }
 
     @Test
+    void aComplaintAfterAnUnsubscribeIsKeptAndAnOptInDoesNotLiftIt() throws Exception {
+        h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
+        h.processElement2(ContactUpdate.suppress("u1", "UNSUBSCRIBED", 5), 0);
+        h.processElement2(ContactUpdate.suppress("u1", "COMPLAINED", 6), 0);
+        h.processElement2(ContactUpdate.suppress("u1", "UNSUBSCRIBED", 7), 0); // weaker, even though newer
+        h.processElement2(ContactUpdate.profile(profile("u1", true, 10)), 0); // opting in lifts only an unsubscribe
+        h.processElement1(request("u1", "r1"), 0);
+        decide();
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(h.getSideOutput(Tags.DEAD_LETTERS)).extracting(r -> r.getValue().reason())
+                .containsExactly("user u1 is suppressed (COMPLAINED)");
+    }
+
+    @Test
     void suppressedUsersAreDeadLetteredWithTheReason() throws Exception {
         h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
         h.processElement2(ContactUpdate.suppress("u1", "BOUNCED", 5), 0);
