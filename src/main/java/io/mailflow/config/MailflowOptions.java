@@ -86,6 +86,11 @@ public final class MailflowOptions {
             Duration.ZERO,
             Duration.ofDays(7),
             "Events stamped further than this ahead of the wall clock are rejected.");
+    public static final Option<Duration> MAX_AHEAD_OF_STREAM = duration(
+            "ingest.max-ahead-of-stream", Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(7),
+            "Events and engagement stamped further than this ahead of the later of the wall clock and the newest event"
+                    + " time already accepted are dead-lettered, so one event cannot push event time ahead (never looser"
+                    + " than ingest.max-future-skew).");
     public static final Option<Duration> DEDUP_TTL = duration(
             "ingest.dedup-ttl",
             Duration.ofHours(24),

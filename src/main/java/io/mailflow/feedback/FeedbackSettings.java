@@ -5,6 +5,8 @@ import java.time.Duration;
 
 /**
  * @param maxFutureSkew how far ahead of the wall clock an engagement timestamp may be
+ * @param maxAheadOfStream how far ahead of the later of the wall clock and the newest accepted engagement time
+ *     an engagement event may be
  * @param maxOutOfOrderness how late an engagement event may arrive behind the newest one of its partition
  * @param idleness a partition without engagement for this long stops holding event time back (zero: never)
  * @param attributionWindow a purchase this soon after a click or send is attributed to that e-mail
@@ -15,6 +17,7 @@ import java.time.Duration;
  */
 public record FeedbackSettings(
         Duration maxFutureSkew,
+        Duration maxAheadOfStream,
         Duration maxOutOfOrderness,
         Duration idleness,
         Duration attributionWindow,

@@ -52,7 +52,7 @@ public final class FeedbackStage {
         SingleOutputStreamOperator<EngagementEvent> engagement = env
                 .fromSource(engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
                 .uid(Uids.ENGAGEMENT_SOURCE)
-                .process(new ParseEngagementFunction(new EngagementValidator(settings.maxFutureSkew())))
+                .process(new ParseEngagementFunction(new EngagementValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_ENGAGEMENT)
                 .name("parse and validate engagement");
         DataStream<EngagementEvent> timedEngagement = engagement

@@ -7,9 +7,12 @@ import java.time.Duration;
  * What the ingestion stage needs from the configuration.
  *
  * @param maxFutureSkew how far ahead of the wall clock an event's timestamp may be
+ * @param maxAheadOfStream how far ahead of the later of the wall clock and the newest accepted event time an
+ *     event may be (one event cannot push event time ahead; see docs/events.md, "Time window")
  * @param maxOutOfOrderness how late an event may arrive behind the newest one of its partition
  * @param idleness a partition without events for this long stops holding event time back (zero: never)
  * @param dedupTtl how long an event id is remembered for de-duplication
  */
-public record IngestionSettings(Duration maxFutureSkew, Duration maxOutOfOrderness, Duration idleness, Duration dedupTtl)
+public record IngestionSettings(
+        Duration maxFutureSkew, Duration maxAheadOfStream, Duration maxOutOfOrderness, Duration idleness, Duration dedupTtl)
         implements Serializable {}

@@ -36,7 +36,7 @@ public final class IngestionStage {
         SingleOutputStreamOperator<Event> parsed = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENTS_SOURCE)
-                .process(new ParseEventsFunction(new EventValidator(settings.maxFutureSkew())))
+                .process(new ParseEventsFunction(new EventValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_EVENTS)
                 .name("parse and validate events");
 

@@ -44,9 +44,9 @@ public record PipelineSettings(
     public static PipelineSettings from(MailflowConfig c) {
         return new PipelineSettings(
                 c.get(MAX_PARALLELISM),
-                new IngestionSettings(c.get(MAX_FUTURE_SKEW), c.get(MAX_OUT_OF_ORDERNESS), c.get(IDLENESS), c.get(DEDUP_TTL)),
+                new IngestionSettings(c.get(MAX_FUTURE_SKEW), aheadOfStream(c), c.get(MAX_OUT_OF_ORDERNESS), c.get(IDLENESS), c.get(DEDUP_TTL)),
                 new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
-                new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE)),
+                new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW)),
                 models(c),
                 new RecommendationSettings(
                         c.get(RECO_HALF_LIFE),
@@ -72,6 +72,7 @@ public record PipelineSettings(
                         c.get(DELIVERY_AMBIGUOUS_POLICY)),
                 new FeedbackSettings(
                         c.get(MAX_FUTURE_SKEW),
+                        aheadOfStream(c),
                         c.get(MAX_OUT_OF_ORDERNESS),
                         c.get(IDLENESS),
                         c.get(ATTRIBUTION_WINDOW),
@@ -79,6 +80,12 @@ public record PipelineSettings(
                         c.get(FEATURES_TTL),
                         c.get(STATS_WINDOW),
                         c.get(STATS_ALLOWED_LATENESS)));
+    }
+
+    /** The bound on running ahead of the stream, never looser than the wall-clock skew. */
+    static java.time.Duration aheadOfStream(MailflowConfig c) {
+        java.time.Duration ahead = c.get(MAX_AHEAD_OF_STREAM);
+        return ahead.compareTo(c.get(MAX_FUTURE_SKEW)) < 0 ? ahead : c.get(MAX_FUTURE_SKEW);
     }
 
     /** The model stages' settings (also for the tools that replay history through the models). */
