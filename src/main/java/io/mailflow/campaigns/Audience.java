@@ -12,7 +12,8 @@ import java.util.List;
  * @param maxScore highest allowed propensity, inclusive (null: no upper bound)
  * @param features conditions on raw features, all of which must hold
  */
-public record Audience(List<Integer> segments, Double minScore, Double maxScore, List<FeaturePredicate> features) implements java.io.Serializable {
+public record Audience(List<Integer> segments, Double minScore, Double maxScore, List<FeaturePredicate> features)
+        implements java.io.Serializable {
 
     public static Audience everyone() {
         return new Audience(List.of(), null, null, List.of());

@@ -49,14 +49,44 @@ public record CampaignDefinition(
         long capWindowMs,
         String onLimit,
         long activeFrom,
-        long activeUntil) implements java.io.Serializable {
+        long activeUntil)
+        implements java.io.Serializable {
 
     /** The typed form of every field; the stored fields hold the wire names. */
-    public CampaignDefinition(String id, long version, Lifecycle status, String name, int priority, TriggerSpec trigger,
-            Audience audience, List<Variant> variants, Selection selection, double holdoutPercent, long cooldownMs,
-            int capMax, long capWindowMs, LimitAction onLimit, long activeFrom, long activeUntil) {
-        this(id, version, status.wireName(), name, priority, trigger, audience, variants, selection.wireName(), holdoutPercent,
-                cooldownMs, capMax, capWindowMs, onLimit == null ? "" : onLimit.wireName(), activeFrom, activeUntil);
+    public CampaignDefinition(
+            String id,
+            long version,
+            Lifecycle status,
+            String name,
+            int priority,
+            TriggerSpec trigger,
+            Audience audience,
+            List<Variant> variants,
+            Selection selection,
+            double holdoutPercent,
+            long cooldownMs,
+            int capMax,
+            long capWindowMs,
+            LimitAction onLimit,
+            long activeFrom,
+            long activeUntil) {
+        this(
+                id,
+                version,
+                status.wireName(),
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection.wireName(),
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit == null ? "" : onLimit.wireName(),
+                activeFrom,
+                activeUntil);
     }
 
     /** Whether a campaign runs. */

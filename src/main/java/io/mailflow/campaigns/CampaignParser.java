@@ -25,10 +25,24 @@ import org.apache.flink.util.TimeUtils;
 public final class CampaignParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> TOP = Set.of("id", "version", "status", "name", "priority", "trigger", "audience",
-            "variants", "selection", "holdoutPercent", "cooldown", "frequencyCap", "onLimit", "activeFrom", "activeUntil");
-    private static final Set<String> TRIGGER = Set.of("type", "delay", "minViews", "scope", "window", "inactivity",
-            "segments", "threshold", "direction");
+    private static final Set<String> TOP = Set.of(
+            "id",
+            "version",
+            "status",
+            "name",
+            "priority",
+            "trigger",
+            "audience",
+            "variants",
+            "selection",
+            "holdoutPercent",
+            "cooldown",
+            "frequencyCap",
+            "onLimit",
+            "activeFrom",
+            "activeUntil");
+    private static final Set<String> TRIGGER =
+            Set.of("type", "delay", "minViews", "scope", "window", "inactivity", "segments", "threshold", "direction");
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
     private static final Set<String> VARIANT = Set.of("id", "weight", "template", "templates");
 
@@ -53,7 +67,8 @@ public final class CampaignParser implements Serializable {
         }
         unknown(doc, TOP, "", errors);
         long version = longValue(doc, "version", 1L, errors);
-        String statusName = text(doc, "status", CampaignDefinition.Lifecycle.ACTIVE.wireName(), errors).toLowerCase(Locale.ROOT);
+        String statusName = text(doc, "status", CampaignDefinition.Lifecycle.ACTIVE.wireName(), errors)
+                .toLowerCase(Locale.ROOT);
         CampaignDefinition.Lifecycle status = CampaignDefinition.Lifecycle.parse(statusName);
         if (status == null) {
             errors.add("'status' must be active, paused or deleted, got '" + statusName + "'");
@@ -97,8 +112,9 @@ public final class CampaignParser implements Serializable {
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }
-        return new CampaignDefinition(id, version, status, name, priority, trigger, audience, variants, selection,
-                holdout, cooldown, capMax, capWindow, onLimit, from, until);
+        return new CampaignDefinition(
+                id, version, status, name, priority, trigger, audience, variants, selection, holdout, cooldown, capMax,
+                capWindow, onLimit, from, until);
     }
 
     private TriggerSpec trigger(JsonNode t, List<String> errors) {
@@ -147,7 +163,7 @@ public final class CampaignParser implements Serializable {
                     errors.add("'trigger.direction' must be up or down, got '" + direction + "'");
                 }
             }
-            default -> { }
+            default -> {}
         }
         return new TriggerSpec(type, delay, minViews, scope, window, inactivity, segments, threshold, direction);
     }
@@ -160,7 +176,9 @@ public final class CampaignParser implements Serializable {
         List<Integer> segments = intList(a.get("segments"), "audience.segments", errors);
         Double min = a.hasNonNull("minScore") ? number(a, "minScore", 0, errors) : null;
         Double max = a.hasNonNull("maxScore") ? number(a, "maxScore", 1, errors) : null;
-        if ((min != null && (min < 0 || min > 1)) || (max != null && (max < 0 || max > 1)) || (min != null && max != null && min > max)) {
+        if ((min != null && (min < 0 || min > 1))
+                || (max != null && (max < 0 || max > 1))
+                || (min != null && max != null && min > max)) {
             errors.add("'audience.minScore' and 'maxScore' must be in [0, 1] with minScore <= maxScore");
         }
         List<FeaturePredicate> features = new ArrayList<>();
@@ -324,7 +342,8 @@ public final class CampaignParser implements Serializable {
         try {
             return Instant.parse(v.asText().trim()).toEpochMilli();
         } catch (RuntimeException e) {
-            errors.add("'" + field + "' must be an ISO-8601 instant such as 2026-11-29T00:00:00Z, got '" + v.asText() + "'");
+            errors.add("'" + field + "' must be an ISO-8601 instant such as 2026-11-29T00:00:00Z, got '" + v.asText()
+                    + "'");
             return dflt;
         }
     }

@@ -52,13 +52,17 @@ public final class CampaignStage {
      * @param status campaign definitions applied, ignored or rejected
      * @param deadLetters rejected campaign documents with the reason
      */
-    public record Outputs(DataStream<EmailRequest> requests, DataStream<CampaignStatus> status, DataStream<DeadLetter> deadLetters) {}
+    public record Outputs(
+            DataStream<EmailRequest> requests, DataStream<CampaignStatus> status, DataStream<DeadLetter> deadLetters) {}
 
     public static Outputs attach(
-            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> campaignSource, Inputs in, CampaignSettings settings) {
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> campaignSource,
+            Inputs in,
+            CampaignSettings settings) {
         // ---- campaign definitions ----
-        SingleOutputStreamOperator<CampaignUpdate> updates = env
-                .fromSource(campaignSource, Untimed.watermarks(), "campaigns")
+        SingleOutputStreamOperator<CampaignUpdate> updates = env.fromSource(
+                        campaignSource, Untimed.watermarks(), "campaigns")
                 .setParallelism(1) // see Untimed: a reader without a partition would hold event time back
                 .uid(Uids.CAMPAIGNS_SOURCE)
                 .process(new ParseCampaignsFunction(new CampaignParser(new TemplateCatalog(settings.templateDir()))))
@@ -67,26 +71,57 @@ public final class CampaignStage {
 
         // ---- triggers ----
         TypeInformation<ControlMessage> controlType = TypeInformation.of(ControlMessage.class);
-        DataStream<ControlMessage> control = updates
-                .map(ControlMessage::of).returns(controlType).uid(Uids.CAMPAIGN_CONTROL).name("campaign control")
-                .union(in.recommendations().map(ControlMessage::of).returns(controlType)
-                        .uid(Uids.RECOMMENDATION_CONTROL).name("recommendation control"));
-        BroadcastStream<ControlMessage> broadcast = control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS);
+        DataStream<ControlMessage> control = updates.map(ControlMessage::of)
+                .returns(controlType)
+                .uid(Uids.CAMPAIGN_CONTROL)
+                .name("campaign control")
+                .union(in.recommendations()
+                        .map(ControlMessage::of)
+                        .returns(controlType)
+                        .uid(Uids.RECOMMENDATION_CONTROL)
+                        .name("recommendation control"));
+        BroadcastStream<ControlMessage> broadcast =
+                control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS);
 
         TypeInformation<UserSignal> signal = TypeInformation.of(UserSignal.class);
         DataStream<UserSignal> signals = in.sessions()
-                .map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SESSIONS).name("sessions as trigger signals")
+                .map(UserSignal::of)
+                .returns(signal)
+                .uid(Uids.SIGNAL_SESSIONS)
+                .name("sessions as trigger signals")
                 .union(
-                        in.events().filter(e -> e.type() == EventType.VIEW || e.type() == EventType.ADD_TO_CART || e.type() == EventType.PURCHASE)
-                                .uid(Uids.SIGNAL_EVENTS_FILTER).name("views, carts and purchases")
-                                .map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_EVENTS).name("events as trigger signals"),
-                        in.segments().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SEGMENTS).name("segments as trigger signals"),
-                        in.scores().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_SCORES).name("scores as trigger signals"),
-                        in.features().map(UserSignal::of).returns(signal).uid(Uids.SIGNAL_FEATURES).name("features as trigger signals"),
-                        in.erasures().map(UserSignal::erasure).returns(signal).uid(Uids.SIGNAL_ERASURES).name("erasures as trigger signals"));
+                        in.events()
+                                .filter(e -> e.type() == EventType.VIEW
+                                        || e.type() == EventType.ADD_TO_CART
+                                        || e.type() == EventType.PURCHASE)
+                                .uid(Uids.SIGNAL_EVENTS_FILTER)
+                                .name("views, carts and purchases")
+                                .map(UserSignal::of)
+                                .returns(signal)
+                                .uid(Uids.SIGNAL_EVENTS)
+                                .name("events as trigger signals"),
+                        in.segments()
+                                .map(UserSignal::of)
+                                .returns(signal)
+                                .uid(Uids.SIGNAL_SEGMENTS)
+                                .name("segments as trigger signals"),
+                        in.scores()
+                                .map(UserSignal::of)
+                                .returns(signal)
+                                .uid(Uids.SIGNAL_SCORES)
+                                .name("scores as trigger signals"),
+                        in.features()
+                                .map(UserSignal::of)
+                                .returns(signal)
+                                .uid(Uids.SIGNAL_FEATURES)
+                                .name("features as trigger signals"),
+                        in.erasures()
+                                .map(UserSignal::erasure)
+                                .returns(signal)
+                                .uid(Uids.SIGNAL_ERASURES)
+                                .name("erasures as trigger signals"));
 
-        SingleOutputStreamOperator<EmailRequest> requests = signals
-                .keyBy(UserSignal::userId)
+        SingleOutputStreamOperator<EmailRequest> requests = signals.keyBy(UserSignal::userId)
                 .connect(broadcast)
                 .process(new TriggerFunction(settings.triggers(), settings.initial()))
                 .uid(Uids.CAMPAIGN_TRIGGERS)

@@ -1,8 +1,8 @@
 package io.mailflow.campaigns;
 
-import io.mailflow.model.CampaignStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.common.Tags;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,8 @@ public final class ParseCampaignsFunction extends ProcessFunction<RawRecord, Cam
         List<String> reasons;
         try {
             if (raw.value().length == 0) {
-                throw new InvalidCampaignException("?", List.of("empty payload (to delete a campaign, publish it with status: deleted)"));
+                throw new InvalidCampaignException(
+                        "?", List.of("empty payload (to delete a campaign, publish it with status: deleted)"));
             }
             JsonNode doc = CampaignDocuments.parse(raw.value());
             if (doc != null && doc.hasNonNull("id")) {
@@ -46,10 +47,16 @@ public final class ParseCampaignsFunction extends ProcessFunction<RawRecord, Cam
             reasons = List.of("malformed campaign document: " + firstLine(e.getMessage()));
         }
         String reason = String.join("; ", reasons);
-        ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("campaign", "campaign '" + id + "' rejected: " + reason, raw,
-                payload.length() > 16_384 ? payload.substring(0, 16_384) : payload));
-        ctx.output(Tags.CAMPAIGN_STATUS, new CampaignStatus(id, 0L, CampaignStatus.REJECTED, reason, source,
-                System.currentTimeMillis(), -1));
+        ctx.output(
+                Tags.DEAD_LETTERS,
+                DeadLetter.of(
+                        "campaign",
+                        "campaign '" + id + "' rejected: " + reason,
+                        raw,
+                        payload.length() > 16_384 ? payload.substring(0, 16_384) : payload));
+        ctx.output(
+                Tags.CAMPAIGN_STATUS,
+                new CampaignStatus(id, 0L, CampaignStatus.REJECTED, reason, source, System.currentTimeMillis(), -1));
     }
 
     private static String firstLine(String s) {

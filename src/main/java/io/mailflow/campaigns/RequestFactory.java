@@ -27,7 +27,8 @@ final class RequestFactory {
         String requestId = RequestIds.of(c.id(), user, p.fact());
         boolean holdout = Experiments.holdout(user, c);
         Variant v = c.thompson()
-                ? ThompsonSampler.choose(c.variants(), stats, c.id(), Long.parseUnsignedLong(requestId.substring(0, 15), 16))
+                ? ThompsonSampler.choose(
+                        c.variants(), stats, c.id(), Long.parseUnsignedLong(requestId.substring(0, 15), 16))
                 : Experiments.byHash(user, c);
         // context: the latest session's items, then the trigger's own (most recent last); the trigger's
         // items are shown by the e-mail itself, so they seed the ranking but are not recommended
@@ -38,8 +39,8 @@ final class RequestFactory {
         List<String> context = new ArrayList<>(f.recentItems());
         context.removeAll(shown);
         context.addAll(shown);
-        List<Recommendation> recs = settings.recommender().recommend(
-                context, shown, model, f.segment(), purchased, settings.recommendationsPerEmail());
+        List<Recommendation> recs = settings.recommender()
+                .recommend(context, shown, model, f.segment(), purchased, settings.recommendationsPerEmail());
         return new EmailRequest(
                 requestId,
                 c.id(),

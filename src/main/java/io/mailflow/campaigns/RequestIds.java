@@ -15,8 +15,8 @@ public final class RequestIds {
     public static String of(String campaignId, String userId, String triggerFact) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((campaignId + '\u0000' + userId + '\u0000' + triggerFact)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha.digest(
+                    (campaignId + '\u0000' + userId + '\u0000' + triggerFact).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);

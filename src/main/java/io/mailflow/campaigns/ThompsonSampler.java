@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 public final class ThompsonSampler {
     private ThompsonSampler() {}
 
-    public static Variant choose(List<Variant> variants, Map<String, VariantStats> stats, String campaignId, long seed) {
+    public static Variant choose(
+            List<Variant> variants, Map<String, VariantStats> stats, String campaignId, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Variant best = variants.get(0);
         double bestDraw = -1;

@@ -1,6 +1,5 @@
 package io.mailflow.campaigns;
 
-import io.mailflow.model.CampaignStatus;
 import io.mailflow.campaigns.rules.CampaignsInForce;
 import io.mailflow.campaigns.rules.Housekeeping;
 import io.mailflow.campaigns.rules.Signals;
@@ -10,6 +9,7 @@ import io.mailflow.campaigns.rules.TriggerRules;
 import io.mailflow.campaigns.rules.ViewTallies;
 import io.mailflow.campaigns.rules.WinBackRule;
 import io.mailflow.common.Tags;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.recommendations.RecoList;
 import java.util.HashMap;
@@ -19,11 +19,7 @@ import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -43,7 +39,8 @@ import org.apache.flink.util.Collector;
  * take effect for every later decision, pending triggers included. State is cleared by event-time timers
  * as it stops mattering (see {@link Housekeeping}).
  */
-public final class TriggerFunction extends KeyedBroadcastProcessFunction<String, UserSignal, ControlMessage, EmailRequest>
+public final class TriggerFunction
+        extends KeyedBroadcastProcessFunction<String, UserSignal, ControlMessage, EmailRequest>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -78,7 +75,8 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
                 getRuntimeContext().getState(Descriptors.userFacts()),
                 getRuntimeContext().getMapState(Descriptors.purchasedItems()),
                 getRuntimeContext().getState(Descriptors.exposure()),
-                new Housekeeping(rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
+                new Housekeeping(
+                        rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
         triggered = getRuntimeContext().getMetricGroup().counter("campaignTriggered");
         cancelled = getRuntimeContext().getMetricGroup().counter("campaignCancelled");
         skipped = getRuntimeContext().getMetricGroup().counter("campaignSkipped");
@@ -144,20 +142,30 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
         state.cleanUp(timestamp, campaigns);
     }
 
-    private void decide(Pending p, CampaignDefinition c, long now, OnTimerContext ctx, Collector<EmailRequest> out) throws Exception {
+    private void decide(Pending p, CampaignDefinition c, long now, OnTimerContext ctx, Collector<EmailRequest> out)
+            throws Exception {
         UserFacts f = state.facts();
         switch (rules.decide(c, p, f, state.activity(), now)) {
             case SKIPPED -> skipped.inc();
             case CANCELLED -> cancelled.inc();
             case SEND -> {
                 ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
-                EmailRequest r = RequestFactory.create(c, p, ctx.getCurrentKey(), now, f, state.purchasedItems(), key -> {
-                    try {
-                        return model.get(key);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, settings, stats.view());
+                EmailRequest r = RequestFactory.create(
+                        c,
+                        p,
+                        ctx.getCurrentKey(),
+                        now,
+                        f,
+                        state.purchasedItems(),
+                        key -> {
+                            try {
+                                return model.get(key);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        settings,
+                        stats.view());
                 if (!r.holdout() && c.thompson()) {
                     stats.expose(c.id(), r.variant());
                     state.exposed(new Exposure(c.id(), r.variant(), now), ctx.timerService());
@@ -169,7 +177,8 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
     }
 
     /** The campaigns in force and not deleted: the initial ones, overridden by broadcast state, by id. */
-    private List<CampaignDefinition> campaigns(ReadOnlyBroadcastState<String, CampaignDefinition> defs) throws Exception {
+    private List<CampaignDefinition> campaigns(ReadOnlyBroadcastState<String, CampaignDefinition> defs)
+            throws Exception {
         return CampaignsInForce.of(initial, defs.immutableEntries());
     }
 
@@ -183,15 +192,24 @@ public final class TriggerFunction extends KeyedBroadcastProcessFunction<String,
         }
         CampaignDefinition d = m.campaign().definition();
         BroadcastState<String, CampaignDefinition> defs = ctx.getBroadcastState(Descriptors.CAMPAIGNS);
-        CampaignsInForce.Update u = CampaignsInForce.update(defs.contains(d.id()) ? defs.get(d.id()) : initial.get(d.id()), d);
+        CampaignsInForce.Update u =
+                CampaignsInForce.update(defs.contains(d.id()) ? defs.get(d.id()) : initial.get(d.id()), d);
         if (u.apply()) {
             defs.put(d.id(), d);
         }
         // Every parallel instance applies the update at its own moment and reports it, so that a caller
         // can tell when the whole job runs the new definition (events keyed to an instance that has not
         // applied it yet are still judged by the old one).
-        ctx.output(Tags.CAMPAIGN_STATUS, new CampaignStatus(d.id(), d.version(), u.status(), u.reason(), m.campaign().source(),
-                System.currentTimeMillis(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
+        ctx.output(
+                Tags.CAMPAIGN_STATUS,
+                new CampaignStatus(
+                        d.id(),
+                        d.version(),
+                        u.status(),
+                        u.reason(),
+                        m.campaign().source(),
+                        System.currentTimeMillis(),
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     }
 
     // ---- operator state: Thompson-sampling counts of this parallel instance ----

@@ -20,4 +20,5 @@ public record TriggerSettings(
         long userStateTtlMs,
         long attributionWindowMs,
         int recommendationsPerEmail,
-        Recommender recommender) implements Serializable {}
+        Recommender recommender)
+        implements Serializable {}

@@ -33,7 +33,8 @@ public record TriggerSpec(
         long inactivityMs,
         List<Integer> segments,
         double threshold,
-        String direction) implements java.io.Serializable {
+        String direction)
+        implements java.io.Serializable {
 
     /** What browse abandonment counts views of. */
     public enum Scope {

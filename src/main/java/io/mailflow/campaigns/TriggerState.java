@@ -21,19 +21,28 @@ final class TriggerState {
     final PendingTriggers pending;
     /** Event time of each cart and purchase to its {@link Activity} flags, kept to cancel abandonment triggers. */
     final MapState<Long, Integer> activity;
+
     final MapState<String, ViewTally> views;
     /** End of the latest session: the start of the win-back clock. */
     final ValueState<Long> lastActivity;
+
     final ValueState<UserFacts> facts;
     /** Item to purchase time: never recommended while remembered. */
     final MapState<String, Long> purchased;
     /** The latest Thompson-sampled request, waiting for its conversion. */
     final ValueState<Exposure> exposure;
+
     private final Housekeeping housekeeping;
 
-    TriggerState(PendingTriggers pending, MapState<Long, Integer> activity, MapState<String, ViewTally> views,
-            ValueState<Long> lastActivity, ValueState<UserFacts> facts, MapState<String, Long> purchased,
-            ValueState<Exposure> exposure, Housekeeping housekeeping) {
+    TriggerState(
+            PendingTriggers pending,
+            MapState<Long, Integer> activity,
+            MapState<String, ViewTally> views,
+            ValueState<Long> lastActivity,
+            ValueState<UserFacts> facts,
+            MapState<String, Long> purchased,
+            ValueState<Exposure> exposure,
+            Housekeeping housekeeping) {
         this.pending = pending;
         this.activity = activity;
         this.views = views;
@@ -69,7 +78,8 @@ final class TriggerState {
      * A purchase converts a Thompson exposure and is not recommended again; carts and purchases are kept as
      * long as a campaign can be cancelled by them.
      */
-    void record(Event e, List<CampaignDefinition> campaigns, ThompsonStats stats, TimerService timers) throws Exception {
+    void record(Event e, List<CampaignDefinition> campaigns, ThompsonStats stats, TimerService timers)
+            throws Exception {
         long t = e.timestamp();
         if (e.type() == EventType.PURCHASE) {
             if (stats.convert(exposure.value(), t)) {

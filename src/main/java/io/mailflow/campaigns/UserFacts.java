@@ -37,10 +37,12 @@ public record UserFacts(
     }
 
     public UserFacts withFeatures(double[] f, long at) {
-        return new UserFacts(segment, segmentModelVersion, score, scoreModelVersion, f, recentItems, Math.max(updatedAt, at));
+        return new UserFacts(
+                segment, segmentModelVersion, score, scoreModelVersion, f, recentItems, Math.max(updatedAt, at));
     }
 
     public UserFacts withRecentItems(List<String> items, long at) {
-        return new UserFacts(segment, segmentModelVersion, score, scoreModelVersion, features, items, Math.max(updatedAt, at));
+        return new UserFacts(
+                segment, segmentModelVersion, score, scoreModelVersion, features, items, Math.max(updatedAt, at));
     }
 }

@@ -10,4 +10,5 @@ import java.util.Map;
  * @param template default template id ({@code templates/<id>/<locale>/...})
  * @param localeTemplates template per locale tag, overriding {@code template}
  */
-public record Variant(String id, int weight, String template, Map<String, String> localeTemplates) implements java.io.Serializable {}
+public record Variant(String id, int weight, String template, Map<String, String> localeTemplates)
+        implements java.io.Serializable {}

@@ -12,7 +12,8 @@ public final class Tags {
     public static final OutputTag<io.mailflow.model.CampaignStatus> CAMPAIGN_STATUS =
             new OutputTag<>("campaign-status") {};
     /** What the guardrails did with each request: released, holdout, deferred, dropped. */
-    public static final OutputTag<io.mailflow.model.CampaignEvent> CAMPAIGN_EVENTS = new OutputTag<>("campaign-events") {};
+    public static final OutputTag<io.mailflow.model.CampaignEvent> CAMPAIGN_EVENTS =
+            new OutputTag<>("campaign-events") {};
 
     private Tags() {}
 }

@@ -12,8 +12,15 @@ public final class ConfigReference {
         sb.append("| key | default | allowed | description |\n");
         sb.append("|---|---|---|---|\n");
         for (Option<?> o : MailflowOptions.all()) {
-            sb.append("| `").append(o.key()).append("` | `").append(o.defaultText().isEmpty() ? "\"\"" : o.defaultText())
-                    .append("` | ").append(o.allowed()).append(" | ").append(o.description()).append(" |\n");
+            sb.append("| `")
+                    .append(o.key())
+                    .append("` | `")
+                    .append(o.defaultText().isEmpty() ? "\"\"" : o.defaultText())
+                    .append("` | ")
+                    .append(o.allowed())
+                    .append(" | ")
+                    .append(o.description())
+                    .append(" |\n");
         }
         return sb.toString();
     }

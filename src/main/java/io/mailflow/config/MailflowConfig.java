@@ -94,8 +94,12 @@ public final class MailflowConfig implements Serializable {
         for (Option<?> o : MailflowOptions.all()) {
             sb.append(o.key()).append('=').append(get(o)).append(", ");
         }
-        return sb.append("smtp.password=").append(smtpPassword().isEmpty() ? "<unset>" : "<set>")
-                .append(", link.secret=").append(linkSecret().isEmpty() ? "<unset>" : "<set>").append('}').toString();
+        return sb.append("smtp.password=")
+                .append(smtpPassword().isEmpty() ? "<unset>" : "<set>")
+                .append(", link.secret=")
+                .append(linkSecret().isEmpty() ? "<unset>" : "<set>")
+                .append('}')
+                .toString();
     }
 
     static Map<String, String> parseArgs(String[] args) {
@@ -160,8 +164,9 @@ public final class MailflowConfig implements Serializable {
         public Builder set(String key, String raw) {
             String lower = key.toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("password") || lower.contains("secret")) {
-                throw new IllegalArgumentException("Option '" + key + "' is not allowed: secrets come from the environment ("
-                        + MailflowOptions.SMTP_PASSWORD_ENV + ", " + MailflowOptions.LINK_SECRET_ENV + "), never from configuration.");
+                throw new IllegalArgumentException("Option '" + key
+                        + "' is not allowed: secrets come from the environment (" + MailflowOptions.SMTP_PASSWORD_ENV
+                        + ", " + MailflowOptions.LINK_SECRET_ENV + "), never from configuration.");
             }
             Option<?> option = MailflowOptions.all().stream()
                     .filter(o -> o.key().equals(key))

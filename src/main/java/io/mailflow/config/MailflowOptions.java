@@ -1,10 +1,5 @@
 package io.mailflow.config;
 
-import io.mailflow.delivery.AmbiguousSendPolicy;
-import io.mailflow.delivery.SmtpSecurity;
-import io.mailflow.delivery.SmtpSettings;
-import io.mailflow.email.EmailComposer;
-import io.mailflow.model.LimitAction;
 import static io.mailflow.config.Option.bool;
 import static io.mailflow.config.Option.decimal;
 import static io.mailflow.config.Option.duration;
@@ -12,6 +7,11 @@ import static io.mailflow.config.Option.integer;
 import static io.mailflow.config.Option.nonEmpty;
 import static io.mailflow.config.Option.string;
 
+import io.mailflow.delivery.AmbiguousSendPolicy;
+import io.mailflow.delivery.SmtpSecurity;
+import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.email.EmailComposer;
+import io.mailflow.model.LimitAction;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -47,25 +47,42 @@ public final class MailflowOptions {
     public static final Option<String> TOPIC_DEAD_LETTERS = nonEmpty(
             "topic.dead-letters", "mailflow.dead-letters", "Output topic of everything rejected, with the reason.");
     public static final Option<String> TOPIC_LATE_EVENTS = nonEmpty(
-            "topic.late-events", "mailflow.late-events", "Output topic of events that arrived after their session closed.");
+            "topic.late-events",
+            "mailflow.late-events",
+            "Output topic of events that arrived after their session closed.");
 
     public static final Option<String> TOPIC_SUPPRESSIONS = nonEmpty(
-            "topic.suppressions", "mailflow.suppressions",
+            "topic.suppressions",
+            "mailflow.suppressions",
             "Suppression events (bounces, complaints, unsubscribes, erasures), read and written by the job (compacted).");
     public static final Option<String> TOPIC_SEND_LEDGER = nonEmpty(
-            "topic.send-ledger", "mailflow.send-ledger", "Compacted ledger of accepted request ids that prevents re-sending after a restart.");
+            "topic.send-ledger",
+            "mailflow.send-ledger",
+            "Compacted ledger of accepted request ids that prevents re-sending after a restart.");
     public static final Option<String> TOPIC_DELIVERY_AUDIT = nonEmpty(
-            "topic.delivery-audit", "mailflow.delivery-audit", "One record per delivery attempt (request id, message id, outcome, SMTP reply, latency).");
+            "topic.delivery-audit",
+            "mailflow.delivery-audit",
+            "One record per delivery attempt (request id, message id, outcome, SMTP reply, latency).");
     public static final Option<String> TOPIC_SEGMENTS = nonEmpty(
-            "topic.segments", "mailflow.segments", "Output topic of segment assignments (stamped with the k-means model version).");
+            "topic.segments",
+            "mailflow.segments",
+            "Output topic of segment assignments (stamped with the k-means model version).");
     public static final Option<String> TOPIC_SEGMENT_MODELS = nonEmpty(
-            "topic.segment-models", "mailflow.segment-models", "Output topic of every streaming k-means model version.");
+            "topic.segment-models",
+            "mailflow.segment-models",
+            "Output topic of every streaming k-means model version.");
     public static final Option<String> TOPIC_SCORES = nonEmpty(
-            "topic.scores", "mailflow.scores", "Output topic of purchase-propensity scores (stamped with the model version).");
+            "topic.scores",
+            "mailflow.scores",
+            "Output topic of purchase-propensity scores (stamped with the model version).");
     public static final Option<String> TOPIC_PROPENSITY_MODELS = nonEmpty(
-            "topic.propensity-models", "mailflow.propensity-models", "Output topic of every propensity model version (Flink ML logistic-regression model data).");
+            "topic.propensity-models",
+            "mailflow.propensity-models",
+            "Output topic of every propensity model version (Flink ML logistic-regression model data).");
     public static final Option<String> TOPIC_MODEL_METRICS = nonEmpty(
-            "topic.model-metrics", "mailflow.model-metrics", "Output topic of progressive-validation AUC and log loss.");
+            "topic.model-metrics",
+            "mailflow.model-metrics",
+            "Output topic of progressive-validation AUC and log loss.");
 
     // ---- Ingestion ----
     public static final Option<Duration> MAX_OUT_OF_ORDERNESS = duration(
@@ -87,7 +104,10 @@ public final class MailflowOptions {
             Duration.ofDays(7),
             "Events stamped further than this ahead of the wall clock are rejected.");
     public static final Option<Duration> MAX_AHEAD_OF_STREAM = duration(
-            "ingest.max-ahead-of-stream", Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(7),
+            "ingest.max-ahead-of-stream",
+            Duration.ofMinutes(5),
+            Duration.ZERO,
+            Duration.ofDays(7),
             "Events and engagement stamped further than this ahead of the later of the wall clock and the newest event"
                     + " time already accepted are dead-lettered, so one event cannot push event time ahead (never looser"
                     + " than ingest.max-future-skew).");
@@ -106,7 +126,11 @@ public final class MailflowOptions {
             Duration.ofDays(1),
             "Inactivity gap that closes a user's session (event time).");
     public static final Option<Integer> SESSION_MAX_ITEMS = integer(
-            "session.max-items", 20, 1, 1000, "Most items kept per list (viewed, carted, purchased, searches) in a session summary.");
+            "session.max-items",
+            20,
+            1,
+            1000,
+            "Most items kept per list (viewed, carted, purchased, searches) in a session summary.");
 
     // ---- Abandoned cart ----
     public static final Option<Duration> ABANDONED_CART_DELAY = duration(
@@ -118,12 +142,17 @@ public final class MailflowOptions {
 
     // ---- Profiles ----
     public static final Option<Duration> PROFILE_GRACE = duration(
-            "profiles.grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(24),
+            "profiles.grace",
+            Duration.ofSeconds(10),
+            Duration.ZERO,
+            Duration.ofHours(24),
             "Event time a request waits for profile and suppression updates that may still be in flight before it is decided.");
 
     // ---- E-mail ----
     public static final Option<String> TEMPLATE_DIR = string(
-            "email.template-dir", "", "Directory with Velocity templates overriding the built-in ones (empty: built-in only).");
+            "email.template-dir",
+            "",
+            "Directory with Velocity templates overriding the built-in ones (empty: built-in only).");
     public static final Option<String> FROM_ADDRESS =
             nonEmpty("email.from-address", "shop@mailflow.local", "Sender address of every e-mail.");
     public static final Option<String> FROM_NAME = nonEmpty("email.from-name", "Mailflow Shop", "Sender display name.");
@@ -135,22 +164,33 @@ public final class MailflowOptions {
             "https://shop.example.com/mf",
             "Base URL of the click-redirect, open-pixel and one-click unsubscribe endpoints (/r, /o, /unsubscribe).");
     public static final Option<String> UNSUBSCRIBE_MAILTO = string(
-            "email.unsubscribe-mailto", "", "Mailbox for mailto: unsubscribes (empty: unsubscribe@ the sender's domain).");
-    public static final Option<Boolean> OPEN_PIXEL = bool("email.open-pixel", false, "Add a 1x1 open-tracking image to HTML e-mails.");
-    public static final Option<String> LINK_KEY_ID = Option.matching("email.link-key-id", EmailComposer.DEFAULT_LINK_KEY_ID,
-            "[A-Za-z0-9_-]{1,16}", "1-16 of A-Z a-z 0-9 - _",
+            "email.unsubscribe-mailto",
+            "",
+            "Mailbox for mailto: unsubscribes (empty: unsubscribe@ the sender's domain).");
+    public static final Option<Boolean> OPEN_PIXEL =
+            bool("email.open-pixel", false, "Add a 1x1 open-tracking image to HTML e-mails.");
+    public static final Option<String> LINK_KEY_ID = Option.matching(
+            "email.link-key-id",
+            EmailComposer.DEFAULT_LINK_KEY_ID,
+            "[A-Za-z0-9_-]{1,16}",
+            "1-16 of A-Z a-z 0-9 - _",
             "Public id of the current link secret (" + LINK_SECRET_ENV + "), written in every link token; give each new"
                     + " secret a new id. The previous secret stays valid for a while through MAILFLOW_LINK_SECRET_PREVIOUS"
                     + " (keyId,acceptUntil,secret).");
     public static final Option<Duration> LINK_TTL = duration(
-            "email.link-ttl", Duration.ofDays(60), Duration.ofHours(1), Duration.ofDays(3650),
+            "email.link-ttl",
+            Duration.ofDays(60),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
             "How long unsubscribe and tracked links in an e-mail stay valid.");
 
     // ---- SMTP and delivery ----
     public static final Option<String> SMTP_HOST = nonEmpty("smtp.host", "localhost", "SMTP relay host.");
     public static final Option<Integer> SMTP_PORT = integer("smtp.port", 25, 1, 65535, "SMTP relay port.");
     public static final Option<String> SMTP_USERNAME = string(
-            "smtp.username", "", "SMTP user name (empty: no authentication). The password comes from " + SMTP_PASSWORD_ENV + ".");
+            "smtp.username",
+            "",
+            "SMTP user name (empty: no authentication). The password comes from " + SMTP_PASSWORD_ENV + ".");
     public static final Option<SmtpSecurity> SMTP_SECURITY = Option.choice(
             "smtp.security", SmtpSecurity.NONE, SmtpSecurity.class, "Transport security: none, starttls or smtps.");
     public static final Option<Duration> SMTP_TIMEOUT = duration(
@@ -160,9 +200,13 @@ public final class MailflowOptions {
             Duration.ofMinutes(5),
             "Connect and read timeout of one SMTP exchange.");
     public static final Option<Integer> DELIVERY_CAPACITY = integer(
-            "delivery.capacity", 100, 1, 100_000, "Most e-mails in flight per parallel sender instance (async I/O capacity).");
-    public static final Option<Integer> DELIVERY_THREADS = integer(
-            "delivery.threads", 8, 1, 256, "SMTP connections (and threads) per parallel sender instance.");
+            "delivery.capacity",
+            100,
+            1,
+            100_000,
+            "Most e-mails in flight per parallel sender instance (async I/O capacity).");
+    public static final Option<Integer> DELIVERY_THREADS =
+            integer("delivery.threads", 8, 1, 256, "SMTP connections (and threads) per parallel sender instance.");
     public static final Option<Duration> DELIVERY_TIMEOUT = duration(
             "delivery.timeout",
             Duration.ofMinutes(5),
@@ -171,32 +215,62 @@ public final class MailflowOptions {
             "Time limit for one request in the async sender, retries included.");
 
     public static final Option<Ledger> DELIVERY_LEDGER = Option.choice(
-            "delivery.ledger", Ledger.KAFKA, Ledger.class,
+            "delivery.ledger",
+            Ledger.KAFKA,
+            Ledger.class,
             "Send ledger: kafka (skip requests accepted before a restart) or none (may re-send after a failure).");
     public static final Option<Duration> LEDGER_RETENTION = duration(
-            "delivery.ledger-retention", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(3650),
+            "delivery.ledger-retention",
+            Duration.ofDays(30),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
             "How long an accepted request id is remembered by the send ledger.");
     public static final Option<AmbiguousSendPolicy> DELIVERY_AMBIGUOUS_POLICY = Option.choice(
-            "delivery.ambiguous-policy", AmbiguousSendPolicy.RESEND, AmbiguousSendPolicy.class,
+            "delivery.ambiguous-policy",
+            AmbiguousSendPolicy.RESEND,
+            AmbiguousSendPolicy.class,
             "A replayed request whose send-ledger intent has no acknowledgement (the job failed during the SMTP"
                     + " transaction): resend (at least once) or skip (at most once, reported as SKIPPED_AMBIGUOUS).");
     public static final Option<Integer> MAX_ATTEMPTS = integer(
-            "delivery.max-attempts", 10, 1, 1000, "Attempts per e-mail, the first included, before a transient failure is final.");
+            "delivery.max-attempts",
+            10,
+            1,
+            1000,
+            "Attempts per e-mail, the first included, before a transient failure is final.");
     public static final Option<Duration> RETRY_BASE = duration(
-            "delivery.retry-base", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(10),
+            "delivery.retry-base",
+            Duration.ofMillis(200),
+            Duration.ofMillis(1),
+            Duration.ofMinutes(10),
             "First retry backoff; doubles per attempt, with full jitter.");
     public static final Option<Duration> RETRY_MAX = duration(
-            "delivery.retry-max", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofHours(1), "Longest retry backoff.");
+            "delivery.retry-max",
+            Duration.ofSeconds(30),
+            Duration.ofMillis(1),
+            Duration.ofHours(1),
+            "Longest retry backoff.");
     public static final Option<Double> RELAY_RATE_LIMIT = Option.decimal(
-            "delivery.relay-rate-limit", 0, 0, 1_000_000, "Most messages per second to the SMTP relay, whole job (0: unlimited).");
+            "delivery.relay-rate-limit",
+            0,
+            0,
+            1_000_000,
+            "Most messages per second to the SMTP relay, whole job (0: unlimited).");
     public static final Option<Double> DOMAIN_RATE_LIMIT = Option.decimal(
-            "delivery.domain-rate-limit", 0, 0, 1_000_000, "Most messages per second to one recipient domain, whole job (0: unlimited).");
+            "delivery.domain-rate-limit",
+            0,
+            0,
+            1_000_000,
+            "Most messages per second to one recipient domain, whole job (0: unlimited).");
 
     // ---- Job ----
-    public static final Option<Integer> MAX_PARALLELISM =
-            integer("job.max-parallelism", 128, 1, 32768, "Max parallelism (number of key groups); fixed for the life of the state.");
-    public static final Option<Boolean> BOUNDED = bool(
-            "job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
+    public static final Option<Integer> MAX_PARALLELISM = integer(
+            "job.max-parallelism",
+            128,
+            1,
+            32768,
+            "Max parallelism (number of key groups); fixed for the life of the state.");
+    public static final Option<Boolean> BOUNDED =
+            bool("job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
 
     // ---- Models ----
     // Features, segments (streaming k-means) and purchase propensity (FTRL); see io.mailflow.models.ModelStage.
@@ -221,7 +295,11 @@ public final class MailflowOptions {
             1e9,
             "Half-life of past points in k-means, in mini-batches (decay factor d = 0.5^(1/half-life)).");
     public static final Option<Integer> KMEANS_BATCH_SIZE = integer(
-            "kmeans.batch-size", 500, 1, 1_000_000, "A k-means mini-batch closes when it holds this many feature vectors.");
+            "kmeans.batch-size",
+            500,
+            1,
+            1_000_000,
+            "A k-means mini-batch closes when it holds this many feature vectors.");
     public static final Option<Duration> KMEANS_BATCH_MAX_WAIT = duration(
             "kmeans.batch-max-wait",
             Duration.ofMinutes(5),
@@ -230,13 +308,22 @@ public final class MailflowOptions {
             "A k-means mini-batch also closes this long (event time) after its first vector, so low traffic still updates the model.");
     public static final Option<Double> FTRL_ALPHA =
             decimal("ftrl.alpha", 0.1, 1e-9, 100.0, "FTRL-Proximal alpha (scale of the per-coordinate learning rate).");
-    public static final Option<Double> FTRL_BETA =
-            decimal("ftrl.beta", 0.1, 0.0, 100.0, "FTRL-Proximal beta (smooths the learning rate of rarely updated coordinates).");
-    public static final Option<Double> FTRL_L1 =
-            decimal("ftrl.l1", 0.001, 0.0, 1000.0, "FTRL-Proximal L1 regularization (drives weak coefficients to exactly 0).");
-    public static final Option<Double> FTRL_L2 = decimal("ftrl.l2", 0.01, 0.0, 1000.0, "FTRL-Proximal L2 regularization.");
+    public static final Option<Double> FTRL_BETA = decimal(
+            "ftrl.beta",
+            0.1,
+            0.0,
+            100.0,
+            "FTRL-Proximal beta (smooths the learning rate of rarely updated coordinates).");
+    public static final Option<Double> FTRL_L1 = decimal(
+            "ftrl.l1", 0.001, 0.0, 1000.0, "FTRL-Proximal L1 regularization (drives weak coefficients to exactly 0).");
+    public static final Option<Double> FTRL_L2 =
+            decimal("ftrl.l2", 0.01, 0.0, 1000.0, "FTRL-Proximal L2 regularization.");
     public static final Option<Integer> FTRL_PUBLISH_EVERY = integer(
-            "ftrl.publish-every", 100, 1, 1_000_000, "The propensity trainer publishes a new model version every this many examples.");
+            "ftrl.publish-every",
+            100,
+            1,
+            1_000_000,
+            "The propensity trainer publishes a new model version every this many examples.");
     public static final Option<Duration> LABEL_HORIZON = duration(
             "label.horizon",
             Duration.ofHours(24),
@@ -244,18 +331,25 @@ public final class MailflowOptions {
             Duration.ofDays(365),
             "A session's feature snapshot is a positive example if the user purchases within this long after it (event time); keep it above session.gap.");
     public static final Option<Integer> VALIDATION_WINDOW = integer(
-            "validation.window", 1000, 10, 1_000_000, "Number of most recent examples over which progressive AUC and log loss are computed.");
+            "validation.window",
+            1000,
+            10,
+            1_000_000,
+            "Number of most recent examples over which progressive AUC and log loss are computed.");
 
     // ---- Feedback ----
     // Engagement events, attribution and campaign statistics; see io.mailflow.feedback.FeedbackStage.
     public static final Option<String> TOPIC_ENGAGEMENT = nonEmpty(
-            "topic.engagement", "mailflow.engagement",
+            "topic.engagement",
+            "mailflow.engagement",
             "Input topic of engagement events (delivered, opened, clicked, bounced, complained, unsubscribed; JSON).");
     public static final Option<String> TOPIC_CAMPAIGN_STATS = nonEmpty(
-            "topic.campaign-stats", "mailflow.campaign-stats",
+            "topic.campaign-stats",
+            "mailflow.campaign-stats",
             "Output topic of campaign statistics per campaign, variant and event-time window.");
     public static final Option<String> TOPIC_ENGAGEMENT_FEATURES = nonEmpty(
-            "topic.engagement-features", "mailflow.engagement-features",
+            "topic.engagement-features",
+            "mailflow.engagement-features",
             "Output topic of per-user e-mail engagement features (decayed sends, opens, clicks, conversions).");
     public static final Option<Duration> ATTRIBUTION_WINDOW = duration(
             "attribution.window",
@@ -264,22 +358,36 @@ public final class MailflowOptions {
             Duration.ofDays(90),
             "A purchase this long (event time) after a click on, or else the send of, a campaign e-mail is credited to it (last touch, clicks first).");
     public static final Option<Duration> STATS_WINDOW = duration(
-            "stats.window", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(31),
+            "stats.window",
+            Duration.ofHours(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(31),
             "Event-time tumbling window of the campaign statistics.");
     public static final Option<Duration> STATS_ALLOWED_LATENESS = duration(
-            "stats.allowed-lateness", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(7),
+            "stats.allowed-lateness",
+            Duration.ofHours(1),
+            Duration.ZERO,
+            Duration.ofDays(7),
             "A statistics window fires again with corrected counts for funnel events up to this late; later ones become dead letters.");
 
     // ---- Campaigns ----
     // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.
     public static final Option<String> TOPIC_CAMPAIGNS = nonEmpty(
-            "topic.campaigns", "mailflow.campaigns", "Input control topic of campaign definitions (JSON or YAML, compacted, keyed by campaign id).");
+            "topic.campaigns",
+            "mailflow.campaigns",
+            "Input control topic of campaign definitions (JSON or YAML, compacted, keyed by campaign id).");
     public static final Option<String> TOPIC_CAMPAIGN_STATUS = nonEmpty(
-            "topic.campaign-status", "mailflow.campaign-status", "Output topic of campaign definitions applied (ACTIVE, PAUSED, DELETED), ignored (STALE) or rejected with the reason.");
+            "topic.campaign-status",
+            "mailflow.campaign-status",
+            "Output topic of campaign definitions applied (ACTIVE, PAUSED, DELETED), ignored (STALE) or rejected with the reason.");
     public static final Option<String> TOPIC_CAMPAIGN_EVENTS = nonEmpty(
-            "topic.campaign-events", "mailflow.campaign-events", "Output topic of guardrail decisions per request: RELEASED, HOLDOUT (exposure without e-mail, for lift), DEFERRED, DROPPED.");
+            "topic.campaign-events",
+            "mailflow.campaign-events",
+            "Output topic of guardrail decisions per request: RELEASED, HOLDOUT (exposure without e-mail, for lift), DEFERRED, DROPPED.");
     public static final Option<String> CAMPAIGNS_FILE = string(
-            "campaigns.file", "", "Campaign definitions in force from the start (a file path or classpath:name); control-topic updates override them. Empty: none.");
+            "campaigns.file",
+            "",
+            "Campaign definitions in force from the start (a file path or classpath:name); control-topic updates override them. Empty: none.");
     public static final Option<Duration> CAMPAIGNS_USER_STATE_TTL = duration(
             "campaigns.user-state-ttl",
             Duration.ofDays(90),
@@ -293,9 +401,16 @@ public final class MailflowOptions {
             Duration.ofDays(90),
             "A purchase this soon after an e-mail request counts as a conversion of its variant (Thompson sampling).");
     public static final Option<LimitAction> GUARDRAILS_ON_LIMIT = Option.choice(
-            "guardrails.on-limit", LimitAction.DEFER, LimitAction.class, "What a frequency cap or quiet hours do to a send that is not allowed now: defer it to the next allowed moment, or drop it (campaigns may override).");
+            "guardrails.on-limit",
+            LimitAction.DEFER,
+            LimitAction.class,
+            "What a frequency cap or quiet hours do to a send that is not allowed now: defer it to the next allowed moment, or drop it (campaigns may override).");
     public static final Option<Integer> GUARDRAILS_MAX_PER_USER = integer(
-            "guardrails.max-per-user", 3, 0, 1000, "Global frequency cap: most e-mails per user within guardrails.cap-window, all campaigns together (0: no cap).");
+            "guardrails.max-per-user",
+            3,
+            0,
+            1000,
+            "Global frequency cap: most e-mails per user within guardrails.cap-window, all campaigns together (0: no cap).");
     public static final Option<Duration> GUARDRAILS_CAP_WINDOW = duration(
             "guardrails.cap-window",
             Duration.ofDays(1),
@@ -322,10 +437,18 @@ public final class MailflowOptions {
             "A send that would be deferred further than this after its trigger is dropped instead.");
     public static final Option<Integer> RECO_PER_EMAIL =
             integer("recommendations.per-email", 6, 0, 50, "Recommended items in each e-mail.");
-    public static final Option<Integer> RECO_NEIGHBOURS =
-            integer("recommendations.neighbours", 20, 1, 200, "Top-K neighbours per item (and top items per segment) the recommendation model publishes.");
+    public static final Option<Integer> RECO_NEIGHBOURS = integer(
+            "recommendations.neighbours",
+            20,
+            1,
+            200,
+            "Top-K neighbours per item (and top items per segment) the recommendation model publishes.");
     public static final Option<Integer> RECO_MAX_CANDIDATES = integer(
-            "recommendations.max-candidates", 100, 10, 10_000, "Co-occurring items remembered per item (the heaviest are kept; bounds the model's state).");
+            "recommendations.max-candidates",
+            100,
+            10,
+            10_000,
+            "Co-occurring items remembered per item (the heaviest are kept; bounds the model's state).");
     public static final Option<Duration> RECO_HALF_LIFE = duration(
             "recommendations.decay-half-life",
             Duration.ofDays(7),

@@ -45,7 +45,8 @@ public final class Option<T> implements Serializable {
     }
 
     /** Text that matches {@code regex} whole; {@code allowed} says so in words for the reference table. */
-    public static Option<String> matching(String key, String defaultValue, String regex, String allowed, String description) {
+    public static Option<String> matching(
+            String key, String defaultValue, String regex, String allowed, String description) {
         return new Option<>(key, defaultValue, description, allowed, String::trim, s -> s.matches(regex));
     }
 
@@ -84,8 +85,8 @@ public final class Option<T> implements Serializable {
                 key,
                 defaultValue,
                 description,
-                "a duration in [" + TimeUtils.formatWithHighestUnit(min) + ", "
-                        + TimeUtils.formatWithHighestUnit(max) + "], e.g. 30s, 30min, 1h",
+                "a duration in [" + TimeUtils.formatWithHighestUnit(min) + ", " + TimeUtils.formatWithHighestUnit(max)
+                        + "], e.g. 30s, 30min, 1h",
                 TimeUtils::parseDuration,
                 v -> v.compareTo(min) >= 0 && v.compareTo(max) <= 0);
     }
@@ -97,7 +98,8 @@ public final class Option<T> implements Serializable {
                 defaultValue,
                 description,
                 "one of " + names,
-                s -> Enum.valueOf(type, s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                s -> Enum.valueOf(
+                        type, s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
                 v -> true);
     }
 

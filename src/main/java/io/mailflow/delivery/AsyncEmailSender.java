@@ -14,8 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -70,13 +70,24 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
     private transient Counter ambiguousSkipped;
     private transient Counter ambiguousResent;
 
-    public AsyncEmailSender(MailClientFactory clients, SendLedgerFactory ledgers, int threads, int capacity,
-            RetryPolicy retry, RateLimits.Config limits) {
+    public AsyncEmailSender(
+            MailClientFactory clients,
+            SendLedgerFactory ledgers,
+            int threads,
+            int capacity,
+            RetryPolicy retry,
+            RateLimits.Config limits) {
         this(clients, ledgers, threads, capacity, retry, limits, AmbiguousSendPolicy.RESEND);
     }
 
-    public AsyncEmailSender(MailClientFactory clients, SendLedgerFactory ledgers, int threads, int capacity,
-            RetryPolicy retry, RateLimits.Config limits, AmbiguousSendPolicy ambiguousPolicy) {
+    public AsyncEmailSender(
+            MailClientFactory clients,
+            SendLedgerFactory ledgers,
+            int threads,
+            int capacity,
+            RetryPolicy retry,
+            RateLimits.Config limits,
+            AmbiguousSendPolicy ambiguousPolicy) {
         this.clients = clients;
         this.ledgers = ledgers;
         this.threads = threads;
@@ -89,9 +100,8 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
     @Override
     public void open(OpenContext ctx) {
         AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(capacity, 1)),
-                r -> {
+        executor = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(capacity, 1)), r -> {
                     Thread t = new Thread(r, "mailflow-smtp-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -105,7 +115,9 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         pending = new ConcurrentHashMap<>();
         TaskInfo task = getRuntimeContext().getTaskInfo();
         ledger = ledgers.open();
-        ledger.restore(new SendLedger.Shard(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(),
+        ledger.restore(new SendLedger.Shard(
+                task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks(),
                 task.getIndexOfThisSubtask()));
         rateLimits = limits.forInstance(task.getNumberOfParallelSubtasks());
         var metrics = getRuntimeContext().getMetricGroup();
@@ -133,7 +145,9 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             // should it happen anyway, it is one failed request, not a failed task.
             rejected.inc();
             if (request.cancel()) {
-                complete(request, failedResult(email, System.currentTimeMillis(), "sender queue full: not sent", List.of()));
+                complete(
+                        request,
+                        failedResult(email, System.currentTimeMillis(), "sender queue full: not sent", List.of()));
             }
         }
     }
@@ -155,7 +169,8 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
 
     private void complete(Request request, SendResult result) {
         pending.remove(request.future);
-        if (SendResult.FAILED_TRANSIENT.equals(result.status()) || SendResult.FAILED_PERMANENT.equals(result.status())) {
+        if (SendResult.FAILED_TRANSIENT.equals(result.status())
+                || SendResult.FAILED_PERMANENT.equals(result.status())) {
             failed.inc();
         }
         request.future.complete(Collections.singleton(result));
@@ -213,20 +228,23 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         switch (claim) {
             case ALREADY_SENT, IN_FLIGHT -> {
                 skipped.inc();
-                log.add(new Attempt(0, started, 0, Attempt.Outcome.SKIPPED_ALREADY_SENT, -1, "request already accepted earlier"));
-                return result(email, SendResult.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
+                log.add(new Attempt(
+                        0, started, 0, Attempt.Outcome.SKIPPED_ALREADY_SENT, -1, "request already accepted earlier"));
+                return result(
+                        email, SendResult.SKIPPED_ALREADY_SENT, started, -1, "request already accepted earlier", log);
             }
             case AMBIGUOUS -> {
                 if (ambiguousPolicy == AmbiguousSendPolicy.SKIP) {
                     ledger.release(email.requestId());
                     ambiguousSkipped.inc();
-                    String why = "ambiguous: intent without acknowledgement before a restart; not sent again (policy skip)";
+                    String why =
+                            "ambiguous: intent without acknowledgement before a restart; not sent again (policy skip)";
                     log.add(new Attempt(0, started, 0, Attempt.Outcome.SKIPPED_AMBIGUOUS, -1, why));
                     return result(email, SendResult.SKIPPED_AMBIGUOUS, started, -1, why, log);
                 }
                 ambiguousResent.inc();
             }
-            case CLAIMED -> { }
+            case CLAIMED -> {}
         }
         boolean intentWritten = false;
         boolean outcomeUnknown = false; // an attempt lost its connection after DATA had started
@@ -234,20 +252,25 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             for (int attempt = 1; ; attempt++) {
                 rateLimits.acquire(email.toAddress());
                 if (req.expired) {
-                    SendResult r = failedResult(email, started,
-                            outcomeUnknown ? "async timeout after an interrupted DATA" : "async timeout: not sent", log);
+                    SendResult r = failedResult(
+                            email,
+                            started,
+                            outcomeUnknown ? "async timeout after an interrupted DATA" : "async timeout: not sent",
+                            log);
                     return outcomeUnknown ? released(email, r) : notSent(email, intentWritten, r);
                 }
                 if (!intentWritten) {
                     try {
-                        ledger.recordIntent(email.requestId(), email.userId(), email.messageId(), System.currentTimeMillis());
+                        ledger.recordIntent(
+                                email.requestId(), email.userId(), email.messageId(), System.currentTimeMillis());
                         intentWritten = true;
                     } catch (Exception e) {
                         // Without a durable intent a crash during the transaction could neither be detected
                         // nor resolved by policy: do not send. The request fails (transient) and is dead-lettered.
                         ledgerFailures.inc();
                         ledger.release(email.requestId());
-                        return failedResult(email, started, "send ledger unavailable: intent not written, not sent", log);
+                        return failedResult(
+                                email, started, "send ledger unavailable: intent not written, not sent", log);
                     }
                 }
                 long t0 = System.currentTimeMillis();
@@ -256,7 +279,13 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
                     String reply = client.get().send(email, req::mayStartData);
                     req.dataFinished();
                     long accepted = System.currentTimeMillis();
-                    log.add(new Attempt(attempt, t0, accepted - t0, Attempt.Outcome.ACCEPTED, replyCode(reply), ErrorText.sanitize(reply)));
+                    log.add(new Attempt(
+                            attempt,
+                            t0,
+                            accepted - t0,
+                            Attempt.Outcome.ACCEPTED,
+                            replyCode(reply),
+                            ErrorText.sanitize(reply)));
                     recordAcknowledgement(email, accepted);
                     sent.inc();
                     return result(email, SendResult.SENT, started, replyCode(reply), reply, log);
@@ -266,15 +295,25 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
                         return notSent(email, true, failedResult(email, started, e.getMessage(), log));
                     }
                     boolean giveUp = !e.isTransient() || attempt >= retry.maxAttempts();
-                    log.add(new Attempt(attempt, t0, System.currentTimeMillis() - t0, outcome(e), e.smtpCode(),
+                    log.add(new Attempt(
+                            attempt,
+                            t0,
+                            System.currentTimeMillis() - t0,
+                            outcome(e),
+                            e.smtpCode(),
                             ErrorText.sanitize(e.getMessage())));
                     if (e.kind() == DeliveryException.Kind.RELAY_REJECTED) {
                         relayRejections.inc();
                     }
                     outcomeUnknown = e.smtpCode() <= 0 && req.dataStarted;
                     if (giveUp) {
-                        SendResult r = result(email, e.isTransient() ? SendResult.FAILED_TRANSIENT : SendResult.FAILED_PERMANENT,
-                                started, e.smtpCode(), e.getMessage(), log);
+                        SendResult r = result(
+                                email,
+                                e.isTransient() ? SendResult.FAILED_TRANSIENT : SendResult.FAILED_PERMANENT,
+                                started,
+                                e.smtpCode(),
+                                e.getMessage(),
+                                log);
                         // A reply refused the message: definitely not sent. Without a reply (connection lost,
                         // maybe during DATA) the outcome is unknown and the intent stays: ambiguous on replay.
                         return outcomeUnknown ? released(email, r) : notSent(email, true, r);
@@ -336,10 +375,21 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         return result(e, SendResult.FAILED_TRANSIENT, started, -1, reason, log);
     }
 
-    private static SendResult result(RenderedEmail e, SendStatus status, long started, int code, String reply, List<Attempt> log) {
+    private static SendResult result(
+            RenderedEmail e, SendStatus status, long started, int code, String reply, List<Attempt> log) {
         long now = System.currentTimeMillis();
-        return new SendResult(e.requestId(), e.messageId(), e.campaignId(), e.variant(), e.userId(), status,
-                (int) log.stream().filter(a -> a.number() > 0).count(), now - started, ErrorText.sanitize(reply), now, code,
+        return new SendResult(
+                e.requestId(),
+                e.messageId(),
+                e.campaignId(),
+                e.variant(),
+                e.userId(),
+                status,
+                (int) log.stream().filter(a -> a.number() > 0).count(),
+                now - started,
+                ErrorText.sanitize(reply),
+                now,
+                code,
                 List.copyOf(log));
     }
 

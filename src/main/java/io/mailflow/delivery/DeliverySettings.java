@@ -21,7 +21,8 @@ public record DeliverySettings(
         implements Serializable {
 
     /** With the default ambiguous-send policy, {@link AmbiguousSendPolicy#RESEND} (at least once). */
-    public DeliverySettings(int threads, int capacity, Duration timeout, RetryPolicy retry, RateLimits.Config rateLimits) {
+    public DeliverySettings(
+            int threads, int capacity, Duration timeout, RetryPolicy retry, RateLimits.Config rateLimits) {
         this(threads, capacity, timeout, retry, rateLimits, AmbiguousSendPolicy.RESEND);
     }
 }

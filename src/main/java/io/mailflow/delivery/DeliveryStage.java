@@ -35,19 +35,26 @@ public final class DeliveryStage {
      * @param ledger where accepted requests are remembered across restarts
      */
     public static Outputs attach(
-            DataStream<RenderedEmail> rendered, DeliverySettings settings, MailClientFactory clients, SendLedgerFactory ledger) {
+            DataStream<RenderedEmail> rendered,
+            DeliverySettings settings,
+            MailClientFactory clients,
+            SendLedgerFactory ledger) {
         DataStream<SendResult> attempts = AsyncDataStream.unorderedWait(
                         rendered,
                         new AsyncEmailSender(
-                                clients, ledger, settings.threads(), settings.capacity(), settings.retry(), settings.rateLimits(),
+                                clients,
+                                ledger,
+                                settings.threads(),
+                                settings.capacity(),
+                                settings.retry(),
+                                settings.rateLimits(),
                                 settings.ambiguousPolicy()),
                         settings.timeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         settings.capacity())
                 .uid(Uids.SEND)
                 .name("send e-mail (async SMTP)");
-        SingleOutputStreamOperator<SendResult> results = attempts
-                .process(new SendOutcomeFunction())
+        SingleOutputStreamOperator<SendResult> results = attempts.process(new SendOutcomeFunction())
                 .uid(Uids.SEND_OUTCOMES)
                 .name("send outcomes");
         return new Outputs(

@@ -25,7 +25,9 @@ public final class ErrorText {
             return null;
         }
         String bounded = text.length() > 4 * MAX_LENGTH ? text.substring(0, 4 * MAX_LENGTH) : text;
-        String clean = CONTROL.matcher(ADDRESS.matcher(bounded).replaceAll(PLACEHOLDER)).replaceAll(" ").strip();
+        String clean = CONTROL.matcher(ADDRESS.matcher(bounded).replaceAll(PLACEHOLDER))
+                .replaceAll(" ")
+                .strip();
         return clean.length() > MAX_LENGTH ? clean.substring(0, MAX_LENGTH - 3) + "..." : clean;
     }
 }

@@ -47,6 +47,7 @@ public final class KafkaSendLedger implements SendLedger {
     private final long writeTimeoutMs;
     /** requestId -> the time of its latest record; SENT entries and INTENT entries kept apart. */
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
+
     private final Map<String, Long> intents = new ConcurrentHashMap<>();
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
@@ -56,7 +57,12 @@ public final class KafkaSendLedger implements SendLedger {
      * A ledger record as stored in the topic (value; the key is the request id). Records written before
      * intents existed have no state and {@code acceptedAt} instead of {@code at}: they read as SENT.
      */
-    public record Entry(String requestId, String userId, String messageId, String state, @JsonAlias("acceptedAt") long at) {}
+    public record Entry(
+            String requestId,
+            String userId,
+            String messageId,
+            String state,
+            @JsonAlias("acceptedAt") long at) {}
 
     public KafkaSendLedger(String bootstrapServers, String topic, Duration retention, Duration writeTimeout) {
         this.bootstrapServers = bootstrapServers;
@@ -97,8 +103,14 @@ public final class KafkaSendLedger implements SendLedger {
                 }
             }
         }
-        LOG.info("Send ledger {} restored for subtask {}/{}: {} sent, {} ambiguous intents, {} malformed records skipped",
-                topic, shard.subtask(), shard.parallelism(), sent.size(), intents.size(), malformed.get());
+        LOG.info(
+                "Send ledger {} restored for subtask {}/{}: {} sent, {} ambiguous intents, {} malformed records skipped",
+                topic,
+                shard.subtask(),
+                shard.parallelism(),
+                sent.size(),
+                intents.size(),
+                malformed.get());
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r, Shard shard, long horizon) {
@@ -118,7 +130,11 @@ public final class KafkaSendLedger implements SendLedger {
         }
         if (e == null || e.requestId() == null || e.requestId().isEmpty()) {
             malformed.incrementAndGet();
-            LOG.warn("Send ledger {}: skipping a malformed record at partition {} offset {}", topic, r.partition(), r.offset());
+            LOG.warn(
+                    "Send ledger {}: skipping a malformed record at partition {} offset {}",
+                    topic,
+                    r.partition(),
+                    r.offset());
             return;
         }
         if (e.at() < horizon || !shard.owns(e.userId())) {
@@ -183,7 +199,10 @@ public final class KafkaSendLedger implements SendLedger {
             write(requestId, null);
         } catch (Exception e) {
             // Best effort: the intent stays and the request reads as ambiguous after a restart.
-            LOG.warn("Send ledger {}: could not clear an intent ({})", topic, e.getClass().getSimpleName());
+            LOG.warn(
+                    "Send ledger {}: could not clear an intent ({})",
+                    topic,
+                    e.getClass().getSimpleName());
         } finally {
             intents.remove(requestId);
             inFlight.remove(requestId);

@@ -31,7 +31,8 @@ public final class RateLimits {
     public void acquire(String recipient) throws InterruptedException {
         long wait = relay == null ? 0 : relay.reserve();
         if (perDomain > 0) {
-            TokenBucket b = domains.computeIfAbsent(domainOf(recipient), d -> new TokenBucket(perDomain, Math.max(1, perDomain)));
+            TokenBucket b = domains.computeIfAbsent(
+                    domainOf(recipient), d -> new TokenBucket(perDomain, Math.max(1, perDomain)));
             wait = Math.max(wait, b.reserve());
         }
         if (wait > 0) {

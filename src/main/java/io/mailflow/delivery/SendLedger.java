@@ -34,8 +34,10 @@ public interface SendLedger extends AutoCloseable {
         public static final Shard ALL = new Shard(1, 1, 0);
 
         public boolean owns(String userId) {
-            return parallelism == 1 || userId == null
-                    || KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism) == subtask;
+            return parallelism == 1
+                    || userId == null
+                    || KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism)
+                            == subtask;
         }
     }
 

@@ -26,19 +26,45 @@ public final class SendOutcomeFunction extends ProcessFunction<SendResult, SendR
     /** The attempt outcome of a hard bounce; the only outcome that suppresses the recipient. */
 
     /** One attempt of one request, as written to the audit topic. */
-    public record AuditRecord(String requestId, String messageId, String campaignId, String userId, int attempt,
-            Attempt.Outcome outcome, int smtpCode, String reply, long startedAt, long latencyMs, SendStatus finalStatus) {}
+    public record AuditRecord(
+            String requestId,
+            String messageId,
+            String campaignId,
+            String userId,
+            int attempt,
+            Attempt.Outcome outcome,
+            int smtpCode,
+            String reply,
+            long startedAt,
+            long latencyMs,
+            SendStatus finalStatus) {}
 
     @Override
     public void processElement(SendResult result, Context ctx, Collector<SendResult> out) {
         SendResult r = sanitized(result);
         for (Attempt a : r.attemptLog()) {
-            ctx.output(AUDIT, new AuditRecord(r.requestId(), r.messageId(), r.campaignId(), r.userId(), a.number(),
-                    a.outcome(), a.smtpCode(), a.reply(), a.startedAt(), a.latencyMs(), r.status()));
+            ctx.output(
+                    AUDIT,
+                    new AuditRecord(
+                            r.requestId(),
+                            r.messageId(),
+                            r.campaignId(),
+                            r.userId(),
+                            a.number(),
+                            a.outcome(),
+                            a.smtpCode(),
+                            a.reply(),
+                            a.startedAt(),
+                            a.latencyMs(),
+                            r.status()));
         }
         if (r.failed()) {
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("deliver", r.status() + " after " + r.attempts()
-                    + " attempt(s): " + r.smtpReply(), r.requestId()));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of(
+                            "deliver",
+                            r.status() + " after " + r.attempts() + " attempt(s): " + r.smtpReply(),
+                            r.requestId()));
         }
         if (r.status() == SendStatus.FAILED_PERMANENT && isBounce(r)) {
             ctx.output(SUPPRESSIONS, new Suppression(r.userId(), "BOUNCED", r.requestId(), r.sentAt()));
@@ -53,10 +79,26 @@ public final class SendOutcomeFunction extends ProcessFunction<SendResult, SendR
 
     private static SendResult sanitized(SendResult r) {
         List<Attempt> log = r.attemptLog().stream()
-                .map(a -> new Attempt(a.number(), a.startedAt(), a.latencyMs(), a.outcome(), a.smtpCode(),
+                .map(a -> new Attempt(
+                        a.number(),
+                        a.startedAt(),
+                        a.latencyMs(),
+                        a.outcome(),
+                        a.smtpCode(),
                         ErrorText.sanitize(a.reply())))
                 .toList();
-        return new SendResult(r.requestId(), r.messageId(), r.campaignId(), r.variant(), r.userId(), r.status(),
-                r.attempts(), r.latencyMs(), ErrorText.sanitize(r.smtpReply()), r.sentAt(), r.smtpCode(), log);
+        return new SendResult(
+                r.requestId(),
+                r.messageId(),
+                r.campaignId(),
+                r.variant(),
+                r.userId(),
+                r.status(),
+                r.attempts(),
+                r.latencyMs(),
+                ErrorText.sanitize(r.smtpReply()),
+                r.sentAt(),
+                r.smtpCode(),
+                log);
     }
 }

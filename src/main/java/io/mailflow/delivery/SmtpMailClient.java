@@ -1,19 +1,19 @@
 package io.mailflow.delivery;
 
-import io.mailflow.model.RenderedEmail;
 import io.mailflow.delivery.DeliveryException.Kind;
+import io.mailflow.model.RenderedEmail;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.URLName;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.mail2.core.EmailException;
 import org.apache.commons.mail2.jakarta.HtmlEmail;
-import jakarta.mail.URLName;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -85,14 +85,17 @@ public final class SmtpMailClient implements MailClient {
                 throw DeliveryException.cancelled();
             }
             t.sendMessage(message, message.getAllRecipients());
-            return t instanceof SMTPTransport smtp ? smtp.getLastServerResponse().strip() : "250 OK";
+            return t instanceof SMTPTransport smtp
+                    ? smtp.getLastServerResponse().strip()
+                    : "250 OK";
         } catch (CancelledBeforeData e) {
             closeQuietly(); // abandons the transaction: without DATA nothing was sent
             throw DeliveryException.cancelled();
         } catch (AuthenticationFailedException e) {
             closeQuietly();
             // Wrong or missing credentials: no retry helps and the recipient is not at fault.
-            throw new DeliveryException("authentication failed: " + e.getMessage(), Kind.RELAY_REJECTED, codeOf(e.getMessage()), e);
+            throw new DeliveryException(
+                    "authentication failed: " + e.getMessage(), Kind.RELAY_REJECTED, codeOf(e.getMessage()), e);
         } catch (MessagingException e) {
             closeQuietly();
             throw classified(e);
@@ -112,7 +115,11 @@ public final class SmtpMailClient implements MailClient {
         if (e instanceof jakarta.mail.SendFailedException) {
             return new DeliveryException("send failed: " + e.getMessage(), Kind.RELAY_REJECTED, -1, e);
         }
-        return new DeliveryException("SMTP error: " + e.getMessage(), Kind.TRANSIENT, codeOf(e.getMessage()) >= 400 ? codeOf(e.getMessage()) : -1, e);
+        return new DeliveryException(
+                "SMTP error: " + e.getMessage(),
+                Kind.TRANSIENT,
+                codeOf(e.getMessage()) >= 400 ? codeOf(e.getMessage()) : -1,
+                e);
     }
 
     private static DeliveryException reply(SmtpReplies.Stage stage, int code, String text, Exception cause) {
@@ -137,8 +144,8 @@ public final class SmtpMailClient implements MailClient {
             closeQuietly();
             transport = new CancellableSmtpTransport(session, settings.security() == SmtpSecurity.SMTPS);
             if (settings.authenticated()) {
-                String password = settings.password().isEmpty()
-                        ? System.getenv(SmtpSettings.PASSWORD_ENV) : settings.password();
+                String password =
+                        settings.password().isEmpty() ? System.getenv(SmtpSettings.PASSWORD_ENV) : settings.password();
                 transport.connect(settings.host(), settings.port(), settings.username(), password);
             } else {
                 transport.connect();
@@ -153,7 +160,8 @@ public final class SmtpMailClient implements MailClient {
             mail.setMailSession(session);
             mail.setCharset(StandardCharsets.UTF_8.name());
             mail.setFrom(settings.fromAddress(), settings.fromName());
-            mail.addTo(email.toAddress(), email.toName() == null || email.toName().isBlank() ? null : email.toName());
+            mail.addTo(
+                    email.toAddress(), email.toName() == null || email.toName().isBlank() ? null : email.toName());
             mail.setSubject(email.subject());
             mail.setHtmlMsg(email.html());
             mail.setTextMsg(email.text());
@@ -197,7 +205,11 @@ public final class SmtpMailClient implements MailClient {
         private BooleanSupplier mayStartData = () -> true;
 
         CancellableSmtpTransport(Session session, boolean ssl) {
-            super(session, new URLName(ssl ? "smtps" : "smtp", null, -1, null, null, null), ssl ? "smtps" : "smtp", ssl);
+            super(
+                    session,
+                    new URLName(ssl ? "smtps" : "smtp", null, -1, null, null, null),
+                    ssl ? "smtps" : "smtp",
+                    ssl);
         }
 
         @Override

@@ -16,10 +16,16 @@ import java.util.regex.Pattern;
  */
 final class SmtpReplies {
     /** Where in the transaction the reply was given. */
-    enum Stage { CONNECT, MAIL, RCPT, DATA }
+    enum Stage {
+        CONNECT,
+        MAIL,
+        RCPT,
+        DATA
+    }
 
     private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245])\\.(\\d{1,3})\\.(\\d{1,3})\\b");
-    private static final Pattern RELAY_WORDS = Pattern.compile("relay|auth|access denied|not permitted|policy|blocked|spam");
+    private static final Pattern RELAY_WORDS =
+            Pattern.compile("relay|auth|access denied|not permitted|policy|blocked|spam");
 
     private SmtpReplies() {}
 
@@ -36,8 +42,11 @@ final class SmtpReplies {
             return bounce ? Kind.RECIPIENT_REJECTED : Kind.RELAY_REJECTED;
         }
         boolean plainMailboxCode = code == 550 || code == 551 || code == 552 || code == 553;
-        boolean aboutTheRelay = RELAY_WORDS.matcher(text.toLowerCase(Locale.ROOT)).find();
-        return stage == Stage.RCPT && plainMailboxCode && !aboutTheRelay ? Kind.RECIPIENT_REJECTED : Kind.RELAY_REJECTED;
+        boolean aboutTheRelay =
+                RELAY_WORDS.matcher(text.toLowerCase(Locale.ROOT)).find();
+        return stage == Stage.RCPT && plainMailboxCode && !aboutTheRelay
+                ? Kind.RECIPIENT_REJECTED
+                : Kind.RELAY_REJECTED;
     }
 
     /** The stage of a command as Jakarta Mail reports it ("MAIL FROM:&lt;...&gt;", "RCPT TO:...", "DATA", "."). */

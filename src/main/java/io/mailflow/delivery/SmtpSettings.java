@@ -15,7 +15,8 @@ public record SmtpSettings(
         String password,
         long timeoutMs,
         String fromAddress,
-        String fromName) implements Serializable {
+        String fromName)
+        implements Serializable {
 
     /** The environment variable that holds the SMTP password. */
     public static final String PASSWORD_ENV = "MAILFLOW_SMTP_PASSWORD";
@@ -27,6 +28,7 @@ public record SmtpSettings(
     @Override
     public String toString() {
         return "SmtpSettings[host=" + host + ", port=" + port + ", security=" + security + ", username=" + username
-                + ", password=" + (password == null || password.isEmpty() ? "<unset>" : "<set>") + ", timeoutMs=" + timeoutMs + "]";
+                + ", password=" + (password == null || password.isEmpty() ? "<unset>" : "<set>") + ", timeoutMs="
+                + timeoutMs + "]";
     }
 }

@@ -39,13 +39,30 @@ public final class EmailComposer {
             String linkSecret,
             Map<String, String> globals,
             String linkKeyId,
-            String previousLinkKey) implements Serializable {
+            String previousLinkKey)
+            implements Serializable {
 
         /** Settings with the default key id and no previous key given (it is still read from the environment). */
-        public Settings(String templateDir, String fromAddress, String trackingBaseUrl, String unsubscribeMailto,
-                boolean openPixel, Duration linkTtl, String linkSecret, Map<String, String> globals) {
-            this(templateDir, fromAddress, trackingBaseUrl, unsubscribeMailto, openPixel, linkTtl, linkSecret, globals,
-                    DEFAULT_LINK_KEY_ID, "");
+        public Settings(
+                String templateDir,
+                String fromAddress,
+                String trackingBaseUrl,
+                String unsubscribeMailto,
+                boolean openPixel,
+                Duration linkTtl,
+                String linkSecret,
+                Map<String, String> globals) {
+            this(
+                    templateDir,
+                    fromAddress,
+                    trackingBaseUrl,
+                    unsubscribeMailto,
+                    openPixel,
+                    linkTtl,
+                    linkSecret,
+                    globals,
+                    DEFAULT_LINK_KEY_ID,
+                    "");
         }
 
         /** Never prints the secrets: settings end up in logs and exception texts. */
@@ -53,7 +70,8 @@ public final class EmailComposer {
         public String toString() {
             return "Settings[templateDir=" + templateDir + ", fromAddress=" + fromAddress + ", trackingBaseUrl="
                     + trackingBaseUrl + ", unsubscribeMailto=" + unsubscribeMailto + ", openPixel=" + openPixel
-                    + ", linkTtl=" + linkTtl + ", linkSecret=" + (linkSecret == null || linkSecret.isEmpty() ? "<env>" : "<set>")
+                    + ", linkTtl=" + linkTtl + ", linkSecret="
+                    + (linkSecret == null || linkSecret.isEmpty() ? "<env>" : "<set>")
                     + ", globals=" + globals + ", linkKeyId=" + linkKeyId + ", previousLinkKey="
                     + (previousLinkKey == null || previousLinkKey.isEmpty() ? "<env>" : "<set>") + "]";
         }
@@ -68,17 +86,21 @@ public final class EmailComposer {
 
     public EmailComposer(Settings settings) {
         this.settings = settings;
-        String secret = settings.linkSecret().isEmpty()
-                ? System.getenv(LINK_SECRET_ENV) : settings.linkSecret();
-        String previous = settings.previousLinkKey() == null || settings.previousLinkKey().isEmpty()
-                ? System.getenv(Keyring.PREVIOUS_SECRET_ENV) : settings.previousLinkKey();
-        String keyId = settings.linkKeyId() == null || settings.linkKeyId().isEmpty() ? DEFAULT_LINK_KEY_ID : settings.linkKeyId();
+        String secret = settings.linkSecret().isEmpty() ? System.getenv(LINK_SECRET_ENV) : settings.linkSecret();
+        String previous =
+                settings.previousLinkKey() == null || settings.previousLinkKey().isEmpty()
+                        ? System.getenv(Keyring.PREVIOUS_SECRET_ENV)
+                        : settings.previousLinkKey();
+        String keyId = settings.linkKeyId() == null || settings.linkKeyId().isEmpty()
+                ? DEFAULT_LINK_KEY_ID
+                : settings.linkKeyId();
         this.secrets = previous == null || previous.isBlank() ? new String[] {secret} : new String[] {secret, previous};
         this.tokens = new SignedTokens(Keyring.of(keyId, secret).withPrevious(previous));
         String base = settings.trackingBaseUrl().replaceAll("/+$", "");
         this.tracker = new LinkTracker(base, settings.openPixel());
         this.unsubscribeMailbox = settings.unsubscribeMailto().isBlank()
-                ? "unsubscribe@" + domainOf(settings.fromAddress()) : settings.unsubscribeMailto();
+                ? "unsubscribe@" + domainOf(settings.fromAddress())
+                : settings.unsubscribeMailto();
         Map<String, Object> globals = new java.util.HashMap<>(settings.globals());
         globals.put("trackingBaseUrl", base);
         this.renderer = new TemplateRenderer(settings.templateDir(), globals);
@@ -100,10 +122,16 @@ public final class EmailComposer {
             if (e.getMessage() != null && e.getMessage().startsWith(HeaderValues.BLOCKED)) {
                 throw e;
             }
-            throw new TemplateException("templates/" + r.templateId(), 0, "cannot compose: " + e.getClass().getSimpleName());
+            throw new TemplateException(
+                    "templates/" + r.templateId(),
+                    0,
+                    "cannot compose: " + e.getClass().getSimpleName());
         } catch (RuntimeException e) {
             // the message of an unexpected exception may quote data: only its type goes to the dead letters
-            throw new TemplateException("templates/" + r.templateId(), 0, "cannot compose: " + e.getClass().getSimpleName());
+            throw new TemplateException(
+                    "templates/" + r.templateId(),
+                    0,
+                    "cannot compose: " + e.getClass().getSimpleName());
         }
     }
 

@@ -19,10 +19,8 @@ public final class EmailStage {
     public record Outputs(DataStream<RenderedEmail> rendered, DataStream<DeadLetter> deadLetters) {}
 
     public static Outputs attach(DataStream<AddressedRequest> released, EmailComposer.Settings settings) {
-        SingleOutputStreamOperator<RenderedEmail> rendered = released
-                .process(new RenderFunction(settings))
-                .uid(Uids.RENDER)
-                .name("render e-mail");
+        SingleOutputStreamOperator<RenderedEmail> rendered =
+                released.process(new RenderFunction(settings)).uid(Uids.RENDER).name("render e-mail");
         return new Outputs(rendered, rendered.getSideOutput(Tags.DEAD_LETTERS));
     }
 }

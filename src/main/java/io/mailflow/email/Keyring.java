@@ -76,13 +76,15 @@ public final class Keyring {
         }
         String[] f = spec.split(",", 3);
         if (f.length != 3) {
-            throw new IllegalArgumentException(PREVIOUS_SECRET_ENV + " must be <keyId>,<accept until, e.g. 2027-03-01T00:00:00Z>,<secret>.");
+            throw new IllegalArgumentException(
+                    PREVIOUS_SECRET_ENV + " must be <keyId>,<accept until, e.g. 2027-03-01T00:00:00Z>,<secret>.");
         }
         long until;
         try {
             until = Instant.parse(f[1].strip()).getEpochSecond();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(PREVIOUS_SECRET_ENV + ": the second field must be an ISO-8601 instant such as 2027-03-01T00:00:00Z.");
+            throw new IllegalArgumentException(PREVIOUS_SECRET_ENV
+                    + ": the second field must be an ISO-8601 instant such as 2027-03-01T00:00:00Z.");
         }
         return withPrevious(f[0].strip(), f[2], until);
     }
@@ -102,10 +104,12 @@ public final class Keyring {
 
     private static Key key(String id, String secret, long until, String env) {
         if (!validId(id)) {
-            throw new IllegalArgumentException("A link key id is 1 to 16 letters, digits, '-' or '_' (it is written in every link).");
+            throw new IllegalArgumentException(
+                    "A link key id is 1 to 16 letters, digits, '-' or '_' (it is written in every link).");
         }
         if (secret == null || secret.length() < 16) {
-            throw new IllegalArgumentException("The link-signing secret of key " + id + " must be at least 16 characters (set " + env + ").");
+            throw new IllegalArgumentException(
+                    "The link-signing secret of key " + id + " must be at least 16 characters (set " + env + ").");
         }
         return new Key(id, secret.getBytes(StandardCharsets.UTF_8), until);
     }

@@ -21,7 +21,8 @@ public final class LinkTracker {
     private final boolean openPixel;
 
     public LinkTracker(String trackingBase, boolean openPixel) {
-        this.trackingBase = trackingBase.endsWith("/") ? trackingBase.substring(0, trackingBase.length() - 1) : trackingBase;
+        this.trackingBase =
+                trackingBase.endsWith("/") ? trackingBase.substring(0, trackingBase.length() - 1) : trackingBase;
         this.openPixel = openPixel;
     }
 
@@ -34,14 +35,16 @@ public final class LinkTracker {
         StringBuilder sb = new StringBuilder(html.length() + 256);
         while (m.find()) {
             String url = m.group(1).replace("&amp;", "&");
-            String replacement = url.startsWith(trackingBase + "/unsubscribe") ? m.group(0)
+            String replacement = url.startsWith(trackingBase + "/unsubscribe")
+                    ? m.group(0)
                     : "href=\"" + HtmlEscaper.escape(tracked(url, campaignId, clickToken)) + "\"";
             m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(sb);
         String out = sb.toString();
         if (openPixel) {
-            String pixel = "<img src=\"" + trackingBase + "/o/" + openToken + ".gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
+            String pixel = "<img src=\"" + trackingBase + "/o/" + openToken
+                    + ".gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
             int body = out.lastIndexOf("</body>");
             out = body < 0 ? out + pixel : out.substring(0, body) + pixel + out.substring(body);
         }

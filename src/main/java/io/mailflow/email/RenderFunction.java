@@ -38,15 +38,24 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
             out.collect(composer.compose(a, System.currentTimeMillis() / 1000));
         } catch (TemplateException e) {
             templateErrors.inc();
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("render", e.getMessage(), a.request().requestId()));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of("render", e.getMessage(), a.request().requestId()));
         } catch (IllegalArgumentException e) {
             injections.inc();
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("render", e.getMessage(), a.request().requestId()));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of("render", e.getMessage(), a.request().requestId()));
         } catch (RuntimeException e) {
             // compose() turns every failure into one of the above; this is the last guard against a restart
             // loop on one request. Only the type: a message could quote the address.
             templateErrors.inc();
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("render", "cannot render: " + e.getClass().getSimpleName(), a.request().requestId()));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of(
+                            "render",
+                            "cannot render: " + e.getClass().getSimpleName(),
+                            a.request().requestId()));
         }
     }
 }

@@ -22,7 +22,8 @@ final class SandboxContext extends VelocityContext {
         this.limits = limits;
         this.template = template;
         EventCartridge cartridge = new EventCartridge();
-        cartridge.addEventHandler((ReferenceInsertionEventHandler) (c, reference, value) -> insert(reference, value, escapeHtml));
+        cartridge.addEventHandler(
+                (ReferenceInsertionEventHandler) (c, reference, value) -> insert(reference, value, escapeHtml));
         cartridge.attachToContext(this);
     }
 
@@ -33,8 +34,11 @@ final class SandboxContext extends VelocityContext {
         String s = value.toString();
         inserted += s.length();
         if (inserted > limits.maxInsertedChars()) {
-            throw new SandboxViolation(template, 0, "size limit of " + limits.maxInsertedChars()
-                    + " inserted characters exceeded (at " + reference + ")");
+            throw new SandboxViolation(
+                    template,
+                    0,
+                    "size limit of " + limits.maxInsertedChars() + " inserted characters exceeded (at " + reference
+                            + ")");
         }
         return escapeHtml ? HtmlEscaper.escape(s) : value;
     }
@@ -53,8 +57,11 @@ final class SandboxContext extends VelocityContext {
 
     private void spend() {
         if (++work > limits.maxWork()) {
-            throw new SandboxViolation(template, 0, "work limit of " + limits.maxWork()
-                    + " steps (assignments, loop iterations, macro calls) exceeded");
+            throw new SandboxViolation(
+                    template,
+                    0,
+                    "work limit of " + limits.maxWork()
+                            + " steps (assignments, loop iterations, macro calls) exceeded");
         }
     }
 }

@@ -17,8 +17,13 @@ public final class SandboxDirectives {
 
     /** Whether {@code path} names a file inside the template tree. */
     static boolean insideTemplates(String path) {
-        return path != null && path.startsWith("templates/") && !path.contains("..") && !path.contains("\\")
-                && !path.contains("//") && !path.contains(":") && path.chars().noneMatch(Character::isISOControl);
+        return path != null
+                && path.startsWith("templates/")
+                && !path.contains("..")
+                && !path.contains("\\")
+                && !path.contains("//")
+                && !path.contains(":")
+                && path.chars().noneMatch(Character::isISOControl);
     }
 
     static void check(String directive, InternalContextAdapter context, Node node, String template, int line) {
@@ -26,7 +31,8 @@ public final class SandboxDirectives {
             Object value = node.jjtGetChild(i).value(context);
             if (value != null && !insideTemplates(value.toString())) {
                 // the path is not quoted: it may come from data (a name, an address)
-                throw new SandboxViolation(template, line, "#" + directive + " of a file outside the template directory is not allowed");
+                throw new SandboxViolation(
+                        template, line, "#" + directive + " of a file outside the template directory is not allowed");
             }
         }
     }

@@ -28,17 +28,45 @@ public final class SandboxUberspector extends SecureUberspector {
     static final String MAX_LOOP_PROPERTY = "mailflow.sandbox.max_loop_iterations";
 
     private static final Map<Class<?>, Set<String>> ALLOWED = Map.of(
-            String.class, Set.of("length", "isEmpty", "isBlank", "toUpperCase", "toLowerCase", "trim", "strip",
-                    "startsWith", "endsWith", "contains", "indexOf", "lastIndexOf", "equals", "equalsIgnoreCase",
-                    "substring", "charAt", "compareTo", "toString"),
+            String.class,
+                    Set.of(
+                            "length",
+                            "isEmpty",
+                            "isBlank",
+                            "toUpperCase",
+                            "toLowerCase",
+                            "trim",
+                            "strip",
+                            "startsWith",
+                            "endsWith",
+                            "contains",
+                            "indexOf",
+                            "lastIndexOf",
+                            "equals",
+                            "equalsIgnoreCase",
+                            "substring",
+                            "charAt",
+                            "compareTo",
+                            "toString"),
             Number.class, Set.of("intValue", "longValue", "doubleValue", "compareTo", "equals", "toString"),
             Boolean.class, Set.of("booleanValue", "equals", "toString"),
             Map.class, Set.of("get", "getOrDefault", "containsKey", "isEmpty", "size", "keySet", "values", "entrySet"),
             Map.Entry.class, Set.of("getKey", "getValue"),
             List.class, Set.of("get", "size", "isEmpty", "contains", "indexOf"),
             Collection.class, Set.of("size", "isEmpty", "contains"),
-            ForeachScope.class, Set.of("getIndex", "getCount", "hasNext", "getHasNext", "isFirst", "getFirst", "isLast",
-                    "getLast", "stop", "getParent", "getTopmost"),
+            ForeachScope.class,
+                    Set.of(
+                            "getIndex",
+                            "getCount",
+                            "hasNext",
+                            "getHasNext",
+                            "isFirst",
+                            "getFirst",
+                            "isLast",
+                            "getLast",
+                            "stop",
+                            "getParent",
+                            "getTopmost"),
             Scope.class, Set.of("stop", "getParent", "getTopmost"),
             TextTools.class, Set.of("truncate", "url", "money"));
 
@@ -79,7 +107,8 @@ public final class SandboxUberspector extends SecureUberspector {
 
     @Override
     public VelPropertySet getPropertySet(Object obj, String identifier, Object arg, Info i) {
-        throw new SandboxViolation(i.getTemplateName(), i.getLine(), "setting ." + identifier + " is not allowed in templates");
+        throw new SandboxViolation(
+                i.getTemplateName(), i.getLine(), "setting ." + identifier + " is not allowed in templates");
     }
 
     @Override
@@ -93,7 +122,8 @@ public final class SandboxUberspector extends SecureUberspector {
 
     private static SandboxViolation refused(String what, Object obj, Info i) {
         String type = obj == null ? "null" : obj.getClass().getSimpleName();
-        return new SandboxViolation(i.getTemplateName(), i.getLine(), what + " is not allowed on " + type + " in templates");
+        return new SandboxViolation(
+                i.getTemplateName(), i.getLine(), what + " is not allowed on " + type + " in templates");
     }
 
     /** Iterates at most {@code max} elements, then fails: a loop that long is a template bug or an attack. */
@@ -117,7 +147,8 @@ public final class SandboxUberspector extends SecureUberspector {
         @Override
         public Object next() {
             if (++n > max) {
-                throw new SandboxViolation(info.getTemplateName(), info.getLine(), "#foreach ran more than " + max + " iterations");
+                throw new SandboxViolation(
+                        info.getTemplateName(), info.getLine(), "#foreach ran more than " + max + " iterations");
             }
             return it.next();
         }

@@ -34,7 +34,9 @@ public final class SignedTokens {
 
     /** What a token is for; a token of one kind is refused where another is expected. */
     public enum Kind {
-        CLICK("c"), OPEN("o"), UNSUBSCRIBE("u");
+        CLICK("c"),
+        OPEN("o"),
+        UNSUBSCRIBE("u");
 
         private final String code;
 
@@ -60,7 +62,14 @@ public final class SignedTokens {
      * keyring does not hold), {@code FORGED} (bad MAC, or a click token presented for another URL),
      * {@code WRONG_KIND}, {@code EXPIRED} (past its expiry or its key's grace period) or {@code VALID}.
      */
-    public enum Status { VALID, FORGED, EXPIRED, WRONG_KIND, UNKNOWN_KEY, MALFORMED }
+    public enum Status {
+        VALID,
+        FORGED,
+        EXPIRED,
+        WRONG_KIND,
+        UNKNOWN_KEY,
+        MALFORMED
+    }
 
     /** Verification result: claims are only present when the status is VALID or EXPIRED. */
     public record Verification(Status status, Claims claims) {}
@@ -80,8 +89,14 @@ public final class SignedTokens {
             throw new IllegalArgumentException("A click token signs its target URL: give the target URL.");
         }
         String hash = c.kind() == Kind.CLICK ? ENC.encodeToString(targetHash(target)) : "";
-        String payload = String.join("|", c.kind().code, esc(c.userId()), esc(c.campaignId()), esc(c.requestId()),
-                Long.toString(c.expiresAtSeconds()), hash);
+        String payload = String.join(
+                "|",
+                c.kind().code,
+                esc(c.userId()),
+                esc(c.campaignId()),
+                esc(c.requestId()),
+                Long.toString(c.expiresAtSeconds()),
+                hash);
         Keyring.Key key = keys.current();
         String signed = key.id + "." + ENC.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         return signed + "." + ENC.encodeToString(mac(key, signed));
@@ -114,7 +129,8 @@ public final class SignedTokens {
         }
         // Base64 decoding ignores the unused low bits of the last character; refuse such variants so
         // that every token has exactly one spelling.
-        if (!ENC.encodeToString(given).equals(parts[2]) || !ENC.encodeToString(payload).equals(parts[1])) {
+        if (!ENC.encodeToString(given).equals(parts[2])
+                || !ENC.encodeToString(payload).equals(parts[1])) {
             return failed(Status.MALFORMED);
         }
         if (!MessageDigest.isEqual(mac(key, parts[0] + "." + parts[1]), given)) {
@@ -128,9 +144,11 @@ public final class SignedTokens {
         if (kind != expected) {
             return failed(Status.WRONG_KIND);
         }
-        if (kind == Kind.CLICK && !MessageDigest.isEqual(
-                ENC.encodeToString(targetHash(target == null ? "" : target)).getBytes(StandardCharsets.UTF_8),
-                f[5].getBytes(StandardCharsets.UTF_8))) {
+        if (kind == Kind.CLICK
+                && !MessageDigest.isEqual(
+                        ENC.encodeToString(targetHash(target == null ? "" : target))
+                                .getBytes(StandardCharsets.UTF_8),
+                        f[5].getBytes(StandardCharsets.UTF_8))) {
             return failed(Status.FORGED);
         }
         Claims c;
@@ -159,7 +177,8 @@ public final class SignedTokens {
 
     private static byte[] targetHash(String target) {
         try {
-            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8)), MAC_BYTES);
+            return Arrays.copyOf(
+                    MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8)), MAC_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.velocity.Template;
 import org.apache.velocity.app.VelocityEngine;
@@ -52,7 +51,12 @@ public final class TemplateRenderer {
      * @param maxParseDepth nested {@code #parse}
      */
     public record Limits(
-            int maxLoopIterations, int maxWork, int maxInsertedChars, int maxOutputChars, int maxMacroDepth, int maxParseDepth) {
+            int maxLoopIterations,
+            int maxWork,
+            int maxInsertedChars,
+            int maxOutputChars,
+            int maxMacroDepth,
+            int maxParseDepth) {
         /** Generous for e-mails (a cart of 1,000 items renders), tight enough that no template can hurt the job. */
         public static final Limits DEFAULTS = new Limits(1_000, 100_000, 2_000_000, 1_000_000, 10, 5);
     }
@@ -80,7 +84,9 @@ public final class TemplateRenderer {
             e.setProperty(RuntimeConstants.RESOURCE_LOADERS, "file,classpath");
             e.setProperty("resource.loader.file.path", overrideDir);
         }
-        e.setProperty("resource.loader.classpath.class", "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
+        e.setProperty(
+                "resource.loader.classpath.class",
+                "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
         e.setProperty(RuntimeConstants.RUNTIME_LOG_INSTANCE, NOPLogger.NOP_LOGGER);
         e.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SandboxUberspector.class.getName());
         e.setProperty(SandboxUberspector.MAX_LOOP_PROPERTY, Integer.toString(limits.maxLoopIterations()));
@@ -88,8 +94,10 @@ public final class TemplateRenderer {
         e.setProperty(RuntimeConstants.MAX_NUMBER_LOOPS, Integer.toString(limits.maxLoopIterations() + 1));
         e.setProperty(RuntimeConstants.VM_MAX_DEPTH, Integer.toString(limits.maxMacroDepth()));
         e.setProperty(RuntimeConstants.PARSE_DIRECTIVE_MAXDEPTH, Integer.toString(limits.maxParseDepth()));
-        e.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES, SandboxDirectives.SandboxParse.class.getName() + ","
-                + SandboxDirectives.SandboxInclude.class.getName());
+        e.setProperty(
+                RuntimeConstants.CUSTOM_DIRECTIVES,
+                SandboxDirectives.SandboxParse.class.getName() + ","
+                        + SandboxDirectives.SandboxInclude.class.getName());
         e.init();
         this.engine = e;
         this.globals = Map.copyOf(globals);
@@ -116,7 +124,9 @@ public final class TemplateRenderer {
             Map<String, Object> values = context(r, addressed.recipient());
             values.putAll(extra);
             // Subjects are one line: template whitespace (directives, line breaks) collapses to single spaces.
-            String subject = merge(template(r.templateId(), locale, "subject.vm"), values, false).strip().replaceAll("\\s+", " ");
+            String subject = merge(template(r.templateId(), locale, "subject.vm"), values, false)
+                    .strip()
+                    .replaceAll("\\s+", " ");
             String html = merge(template(r.templateId(), locale, "html.vm"), values, true);
             String text = merge(template(r.templateId(), locale, "text.vm"), values, false);
             return new Rendered(subject, html, text);
@@ -124,7 +134,9 @@ public final class TemplateRenderer {
             throw e.redacted(addressed.recipient().email());
         } catch (RuntimeException e) {
             // a request the context cannot be built from (a missing list): the request's fault, not the job's
-            throw new TemplateException("templates/" + addressed.request().templateId(), 0,
+            throw new TemplateException(
+                    "templates/" + addressed.request().templateId(),
+                    0,
                     "cannot build the template values: " + e.getClass().getSimpleName());
         }
     }
@@ -201,7 +213,10 @@ public final class TemplateRenderer {
                 return t;
             }
         }
-        throw new TemplateException("templates/" + templateId + "/" + loc + "/" + part, 0, "template not found (also tried " + candidates + ")");
+        throw new TemplateException(
+                "templates/" + templateId + "/" + loc + "/" + part,
+                0,
+                "template not found (also tried " + candidates + ")");
     }
 
     private String merge(Template t, Map<String, Object> values, boolean escapeHtml) throws TemplateException {
@@ -215,7 +230,8 @@ public final class TemplateRenderer {
         } catch (ParseErrorException e) {
             throw new TemplateException(t.getName(), e.getLineNumber(), firstLine(e.getMessage()));
         } catch (MacroOverflowException e) {
-            throw new TemplateException(t.getName(), 0, "macro calls nested deeper than the depth of " + limits.maxMacroDepth());
+            throw new TemplateException(
+                    t.getName(), 0, "macro calls nested deeper than the depth of " + limits.maxMacroDepth());
         } catch (RuntimeException | Error e) {
             throw failure(t.getName(), 0, e);
         }

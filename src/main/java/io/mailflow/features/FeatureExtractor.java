@@ -53,7 +53,9 @@ public final class FeatureExtractor implements Serializable {
             }
         }
         while (categories.size() > maxCategories) {
-            categories.entrySet().stream().min(Map.Entry.comparingByValue()).ifPresent(e -> categories.remove(e.getKey()));
+            categories.entrySet().stream()
+                    .min(Map.Entry.comparingByValue())
+                    .ifPresent(e -> categories.remove(e.getKey()));
         }
         boolean first = previous == null;
         return new UserHistory(
@@ -83,11 +85,16 @@ public final class FeatureExtractor implements Serializable {
         }
         double meanMinutes = h.totalSessions() == 0 ? 0 : h.totalDurationMs() / (double) h.totalSessions() / 60_000.0;
         v[FeatureVector.AVG_SESSION_MINUTES] = Math.log1p(meanMinutes);
-        v[FeatureVector.CART_ABANDONMENT] = h.cartSessions() == 0 ? 0 : h.abandonedSessions() / (double) h.cartSessions();
+        v[FeatureVector.CART_ABANDONMENT] =
+                h.cartSessions() == 0 ? 0 : h.abandonedSessions() / (double) h.cartSessions();
         v[FeatureVector.PURCHASE_FREQUENCY] = h.sessions() == 0 ? 0 : h.purchaseSessions() / h.sessions();
-        v[FeatureVector.SEARCH_ACTIVITY] = h.sessions() == 0 ? 0 : h.eventCounts()[EventType.SEARCH.ordinal()] / h.sessions();
-        double total = h.categories().values().stream().mapToDouble(Double::doubleValue).sum();
-        double top = h.categories().values().stream().max(Comparator.naturalOrder()).orElse(0.0);
+        v[FeatureVector.SEARCH_ACTIVITY] =
+                h.sessions() == 0 ? 0 : h.eventCounts()[EventType.SEARCH.ordinal()] / h.sessions();
+        double total = h.categories().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        double top =
+                h.categories().values().stream().max(Comparator.naturalOrder()).orElse(0.0);
         v[FeatureVector.TOP_CATEGORY] = total == 0 ? 0 : top / total;
         return v;
     }

@@ -103,8 +103,7 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        standardizerState = context.getOperatorStateStore()
-                .getListState(standardizerDescriptor());
+        standardizerState = context.getOperatorStateStore().getListState(standardizerDescriptor());
         standardizer = OnlineStandardizer.empty(FeatureVector.SIZE);
         for (StandardizerState s : standardizerState.get()) {
             // A state from another feature layout is meaningless for this one: drop it.

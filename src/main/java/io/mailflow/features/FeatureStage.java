@@ -17,8 +17,7 @@ public final class FeatureStage {
      */
     public static SingleOutputStreamOperator<UserFeatures> attach(
             DataStream<SessionSummary> sessions, DataStream<String> erasures, FeatureSettings settings) {
-        return sessions
-                .keyBy(SessionSummary::userId)
+        return sessions.keyBy(SessionSummary::userId)
                 .connect(erasures.keyBy(u -> u, Types.STRING))
                 .process(new FeatureFunction(
                         new FeatureExtractor(settings.decayHalfLife(), settings.maxCategories()), settings.ttl()))

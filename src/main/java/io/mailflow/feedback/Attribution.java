@@ -15,10 +15,12 @@ public final class Attribution {
         MessageTouch bestClick = null;
         MessageTouch bestSend = null;
         for (MessageTouch m : messages) {
-            if (within(m.lastClickAt(), purchaseAt, windowMs) && later(m, m.lastClickAt(), bestClick, bestClick == null ? 0 : bestClick.lastClickAt())) {
+            if (within(m.lastClickAt(), purchaseAt, windowMs)
+                    && later(m, m.lastClickAt(), bestClick, bestClick == null ? 0 : bestClick.lastClickAt())) {
                 bestClick = m;
             }
-            if (within(m.sentAt(), purchaseAt, windowMs) && later(m, m.sentAt(), bestSend, bestSend == null ? 0 : bestSend.sentAt())) {
+            if (within(m.sentAt(), purchaseAt, windowMs)
+                    && later(m, m.sentAt(), bestSend, bestSend == null ? 0 : bestSend.sentAt())) {
                 bestSend = m;
             }
         }

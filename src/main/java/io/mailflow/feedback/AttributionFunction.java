@@ -49,9 +49,11 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
 
     @Override
     public void open(OpenContext ctx) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending-funnel-events", Types.LONG, Types.LIST(TypeInformation.of(FunnelEvent.class))));
-        messages = getRuntimeContext().getMapState(new MapStateDescriptor<>("messages", String.class, MessageTouch.class));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "pending-funnel-events", Types.LONG, Types.LIST(TypeInformation.of(FunnelEvent.class))));
+        messages =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("messages", String.class, MessageTouch.class));
         funnelCounters = new HashMap<>();
         unattributed = getRuntimeContext().getMetricGroup().counter("purchasesUnattributed");
         withoutSend = getRuntimeContext().getMetricGroup().counter("engagementWithoutSend");
@@ -95,8 +97,18 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
                     return; // the same send reported twice
                 }
                 long expiresAt = e.at() + windowMs;
-                messages.put(e.requestId(), new MessageTouch(e.requestId(), e.messageId(), e.campaignId(), e.variant(),
-                        e.holdout(), e.at(), -1, 1 << e.kind().ordinal(), expiresAt));
+                messages.put(
+                        e.requestId(),
+                        new MessageTouch(
+                                e.requestId(),
+                                e.messageId(),
+                                e.campaignId(),
+                                e.variant(),
+                                e.holdout(),
+                                e.at(),
+                                -1,
+                                1 << e.kind().ordinal(),
+                                expiresAt));
                 ctx.timerService().registerEventTimeTimer(expiresAt);
                 emit(e, out);
             }
@@ -120,8 +132,18 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
         }
         if (!m.hasSeen(e.kind())) {
             updated = updated.see(e.kind());
-            emit(new FunnelEvent(e.kind(), e.userId(), m.campaignId(), m.variant(), m.holdout(), m.requestId(), m.messageId(), 0,
-                    e.at()), out);
+            emit(
+                    new FunnelEvent(
+                            e.kind(),
+                            e.userId(),
+                            m.campaignId(),
+                            m.variant(),
+                            m.holdout(),
+                            m.requestId(),
+                            m.messageId(),
+                            0,
+                            e.at()),
+                    out);
         }
         messages.put(m.requestId(), updated);
     }
@@ -132,10 +154,21 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
             unattributed.inc();
             return;
         }
-        FunnelEvent.Kind kind = m.hasSeen(FunnelEvent.Kind.CONVERTED) ? FunnelEvent.Kind.REVENUE : FunnelEvent.Kind.CONVERTED;
+        FunnelEvent.Kind kind =
+                m.hasSeen(FunnelEvent.Kind.CONVERTED) ? FunnelEvent.Kind.REVENUE : FunnelEvent.Kind.CONVERTED;
         messages.put(m.requestId(), m.see(FunnelEvent.Kind.CONVERTED));
-        emit(new FunnelEvent(kind, purchase.userId(), m.campaignId(), m.variant(), m.holdout(), m.requestId(), m.messageId(),
-                purchase.revenue(), purchase.at()), out);
+        emit(
+                new FunnelEvent(
+                        kind,
+                        purchase.userId(),
+                        m.campaignId(),
+                        m.variant(),
+                        m.holdout(),
+                        m.requestId(),
+                        m.messageId(),
+                        purchase.revenue(),
+                        purchase.at()),
+                out);
     }
 
     /** The e-mail an engagement event is about, by request id or else by Message-ID. */
@@ -156,12 +189,17 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
 
     private void emit(FunnelEvent e, Collector<FunnelEvent> out) {
         String key = e.campaignId() + '\u0000' + e.variant() + '\u0000' + e.kind();
-        funnelCounters.computeIfAbsent(key, k -> variantGroup(e).counter(counterName(e.kind()))).inc();
+        funnelCounters
+                .computeIfAbsent(key, k -> variantGroup(e).counter(counterName(e.kind())))
+                .inc();
         out.collect(e);
     }
 
     private MetricGroup variantGroup(FunnelEvent e) {
-        return getRuntimeContext().getMetricGroup().addGroup("campaign", e.campaignId()).addGroup("variant", e.variant());
+        return getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("campaign", e.campaignId())
+                .addGroup("variant", e.variant());
     }
 
     /** {@code SENT} -> {@code funnelSent}, {@code MACHINE_OPENED} -> {@code funnelMachineOpened}. */

@@ -43,18 +43,43 @@ public record CampaignStats(
         Double relativeLift) {
 
     /** One record per variant of {@code counts}, each compared with the campaign's holdout (if any). */
-    public static List<CampaignStats> of(String campaignId, long windowStart, long windowEnd, List<VariantCounts> counts) {
-        VariantCounts holdout = counts.stream().filter(VariantCounts::holdout).reduce(VariantCounts::plus).orElse(null);
-        return counts.stream().map(v -> of(campaignId, windowStart, windowEnd, v, v.holdout() ? null : holdout)).toList();
+    public static List<CampaignStats> of(
+            String campaignId, long windowStart, long windowEnd, List<VariantCounts> counts) {
+        VariantCounts holdout = counts.stream()
+                .filter(VariantCounts::holdout)
+                .reduce(VariantCounts::plus)
+                .orElse(null);
+        return counts.stream()
+                .map(v -> of(campaignId, windowStart, windowEnd, v, v.holdout() ? null : holdout))
+                .toList();
     }
 
-    public static CampaignStats of(String campaignId, long windowStart, long windowEnd, VariantCounts v, VariantCounts holdout) {
+    public static CampaignStats of(
+            String campaignId, long windowStart, long windowEnd, VariantCounts v, VariantCounts holdout) {
         long n = v.audience();
         Lift lift = holdout == null ? null : Lift.of(v.conversions(), n, holdout.conversions(), holdout.audience());
-        return new CampaignStats(campaignId, v.variant(), v.holdout(), windowStart, windowEnd, n, v.sent(), v.failed(),
-                v.delivered(), v.opens(), v.machineOpens(), v.clicks(), v.conversions(), v.revenue(), v.unsubscribes(),
-                v.complaints(), v.bounces(),
-                ratio(v.opens(), v.sent()), ratio(v.clicks(), v.sent()), ratio(v.conversions(), n), ratio(v.revenue(), n),
+        return new CampaignStats(
+                campaignId,
+                v.variant(),
+                v.holdout(),
+                windowStart,
+                windowEnd,
+                n,
+                v.sent(),
+                v.failed(),
+                v.delivered(),
+                v.opens(),
+                v.machineOpens(),
+                v.clicks(),
+                v.conversions(),
+                v.revenue(),
+                v.unsubscribes(),
+                v.complaints(),
+                v.bounces(),
+                ratio(v.opens(), v.sent()),
+                ratio(v.clicks(), v.sent()),
+                ratio(v.conversions(), n),
+                ratio(v.revenue(), n),
                 lift == null ? null : lift.holdoutRate(),
                 lift == null ? null : lift.absolute(),
                 lift == null ? null : lift.low(),

@@ -52,9 +52,11 @@ public final class CampaignStatsFunctions {
         }
 
         @Override
-        public void process(String campaignId, Context ctx, Iterable<CampaignTally> tallies, Collector<CampaignStats> out) {
+        public void process(
+                String campaignId, Context ctx, Iterable<CampaignTally> tallies, Collector<CampaignStats> out) {
             for (CampaignTally t : tallies) {
-                List<CampaignStats> stats = CampaignStats.of(campaignId, ctx.window().getStart(), ctx.window().getEnd(), t.variants());
+                List<CampaignStats> stats = CampaignStats.of(
+                        campaignId, ctx.window().getStart(), ctx.window().getEnd(), t.variants());
                 for (CampaignStats s : stats) {
                     gauges(s)[0] = s;
                     out.collect(s);
@@ -65,7 +67,10 @@ public final class CampaignStatsFunctions {
         private CampaignStats[] gauges(CampaignStats s) {
             return latest.computeIfAbsent(s.campaignId() + '\u0000' + s.variant(), k -> {
                 CampaignStats[] holder = new CampaignStats[1];
-                var g = getRuntimeContext().getMetricGroup().addGroup("campaign", s.campaignId()).addGroup("variant", s.variant());
+                var g = getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("campaign", s.campaignId())
+                        .addGroup("variant", s.variant());
                 g.gauge("windowOpenRate", () -> holder[0] == null ? 0.0 : holder[0].openRate());
                 g.gauge("windowClickRate", () -> holder[0] == null ? 0.0 : holder[0].clickRate());
                 g.gauge("windowConversionRate", () -> holder[0] == null ? 0.0 : holder[0].conversionRate());

@@ -27,7 +27,8 @@ public final class EngagementFeatureFunction extends KeyedProcessFunction<String
 
     @Override
     public void open(OpenContext ctx) {
-        ValueStateDescriptor<EngagementFeatures> d = new ValueStateDescriptor<>("engagement-features", EngagementFeatures.class);
+        ValueStateDescriptor<EngagementFeatures> d =
+                new ValueStateDescriptor<>("engagement-features", EngagementFeatures.class);
         d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
@@ -41,7 +42,8 @@ public final class EngagementFeatureFunction extends KeyedProcessFunction<String
             return;
         }
         EngagementFeatures current = features.value();
-        EngagementFeatures next = (current == null ? EngagementFeatures.empty(ctx.getCurrentKey()) : current).update(e, halfLifeMs);
+        EngagementFeatures next =
+                (current == null ? EngagementFeatures.empty(ctx.getCurrentKey()) : current).update(e, halfLifeMs);
         features.update(next);
         out.collect(next);
     }

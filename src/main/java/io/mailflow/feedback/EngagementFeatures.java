@@ -52,7 +52,7 @@ public record EngagementFeatures(
             }
             case CONVERTED -> v += 1;
             case UNSUBSCRIBED, COMPLAINED -> u = true;
-            default -> { }
+            default -> {}
         }
         return new EngagementFeatures(userId, at, s, o, c, v, (o + 1) / (s + 2), (c + 1) / (s + 2), lo, lc, u, VERSION);
     }

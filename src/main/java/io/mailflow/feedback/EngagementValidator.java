@@ -41,8 +41,17 @@ public final class EngagementValidator implements Serializable {
     static final int MAX_URL_LENGTH = 2048;
     /** Lower-case fragments of user agents of security scanners and prefetchers that fetch every pixel. */
     static final List<String> MACHINE_AGENTS = List.of(
-            "barracuda", "mimecast", "proofpoint", "symantec", "bot", "crawler", "spider", "python-requests",
-            "curl/", "wget/", "headlesschrome");
+            "barracuda",
+            "mimecast",
+            "proofpoint",
+            "symantec",
+            "bot",
+            "crawler",
+            "spider",
+            "python-requests",
+            "curl/",
+            "wget/",
+            "headlesschrome");
 
     private static final Pattern MESSAGE_ID = Pattern.compile("[!-~]+");
     private static final Pattern URL = Pattern.compile("(?i)https?://[!-~]+");
@@ -53,8 +62,11 @@ public final class EngagementValidator implements Serializable {
 
     /** With the default bound on running ahead of the stream ({@link EventValidator#DEFAULT_MAX_AHEAD}, at most the skew). */
     public EngagementValidator(Duration maxFutureSkew) {
-        this(maxFutureSkew,
-                EventValidator.DEFAULT_MAX_AHEAD.compareTo(maxFutureSkew) < 0 ? EventValidator.DEFAULT_MAX_AHEAD : maxFutureSkew);
+        this(
+                maxFutureSkew,
+                EventValidator.DEFAULT_MAX_AHEAD.compareTo(maxFutureSkew) < 0
+                        ? EventValidator.DEFAULT_MAX_AHEAD
+                        : maxFutureSkew);
     }
 
     public EngagementValidator(Duration maxFutureSkew, Duration maxAhead) {
@@ -105,11 +117,22 @@ public final class EngagementValidator implements Serializable {
             throw new InputRules.Invalid("field 'url' must be an http or https URL without spaces");
         }
         String userAgent = optionalText(n, "userAgent", 1024);
-        boolean machine = type == EngagementType.OPENED && (optionalBoolean(n, "machine", false) || machineAgent(userAgent));
+        boolean machine =
+                type == EngagementType.OPENED && (optionalBoolean(n, "machine", false) || machineAgent(userAgent));
         String bounceType = InputRules.optionalChoice(n, "bounceType", BOUNCE_TYPES);
         boolean hard = type == EngagementType.BOUNCED && !"SOFT".equals(bounceType);
-        return new EngagementEvent(eventId, type, userId, campaignId, optionalId(n, "variant", MAX_ID_LENGTH),
-                requestId, messageId, url, machine, hard, ts);
+        return new EngagementEvent(
+                eventId,
+                type,
+                userId,
+                campaignId,
+                optionalId(n, "variant", MAX_ID_LENGTH),
+                requestId,
+                messageId,
+                url,
+                machine,
+                hard,
+                ts);
     }
 
     static boolean machineAgent(String userAgent) {

@@ -24,4 +24,5 @@ public record FeedbackSettings(
         Duration featuresDecayHalfLife,
         Duration featuresTtl,
         Duration statsWindow,
-        Duration statsAllowedLateness) implements Serializable {}
+        Duration statsAllowedLateness)
+        implements Serializable {}

@@ -1,9 +1,8 @@
 package io.mailflow.feedback;
 
-
-import io.mailflow.io.Json;
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
+import io.mailflow.io.Json;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
@@ -49,10 +48,11 @@ public final class FeedbackStage {
             DataStream<SendResult> results,
             DataStream<Event> purchases,
             FeedbackSettings settings) {
-        SingleOutputStreamOperator<EngagementEvent> engagement = env
-                .fromSource(engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
+        SingleOutputStreamOperator<EngagementEvent> engagement = env.fromSource(
+                        engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
                 .uid(Uids.ENGAGEMENT_SOURCE)
-                .process(new ParseEngagementFunction(new EngagementValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
+                .process(new ParseEngagementFunction(
+                        new EngagementValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_ENGAGEMENT)
                 .name("parse and validate engagement");
         DataStream<EngagementEvent> timedEngagement = engagement
@@ -60,10 +60,8 @@ public final class FeedbackStage {
                 .uid(Uids.ENGAGEMENT_WATERMARKS)
                 .name("engagement watermarks");
 
-        DataStream<FunnelEvent> sends = results
-                .process(new SendsToFunnel())
-                .uid(Uids.SENDS_TO_FUNNEL)
-                .name("sends to funnel");
+        DataStream<FunnelEvent> sends =
+                results.process(new SendsToFunnel()).uid(Uids.SENDS_TO_FUNNEL).name("sends to funnel");
         DataStream<FunnelEvent> engaged = timedEngagement
                 .map(Funnel::fromEngagement)
                 .uid(Uids.ENGAGEMENT_TO_FUNNEL)
@@ -79,14 +77,13 @@ public final class FeedbackStage {
                 .uid(Uids.ATTRIBUTION)
                 .name("attribution (last touch)");
 
-        SingleOutputStreamOperator<EngagementFeatures> features = DataStreamUtils
-                .reinterpretAsKeyedStream(funnel, FunnelEvent::userId)
+        SingleOutputStreamOperator<EngagementFeatures> features = DataStreamUtils.reinterpretAsKeyedStream(
+                        funnel, FunnelEvent::userId)
                 .process(new EngagementFeatureFunction(settings.featuresDecayHalfLife(), settings.featuresTtl()))
                 .uid(Uids.ENGAGEMENT_FEATURES)
                 .name("engagement features");
 
-        SingleOutputStreamOperator<CampaignStats> stats = funnel
-                .keyBy(FunnelEvent::campaignId)
+        SingleOutputStreamOperator<CampaignStats> stats = funnel.keyBy(FunnelEvent::campaignId)
                 .window(TumblingEventTimeWindows.of(settings.statsWindow()))
                 .allowedLateness(settings.statsAllowedLateness())
                 .sideOutputLateData(LATE_FUNNEL)
@@ -108,8 +105,8 @@ public final class FeedbackStage {
     }
 
     static WatermarkStrategy<EngagementEvent> watermarks(FeedbackSettings settings) {
-        WatermarkStrategy<EngagementEvent> s = WatermarkStrategy
-                .<EngagementEvent>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+        WatermarkStrategy<EngagementEvent> s = WatermarkStrategy.<EngagementEvent>forBoundedOutOfOrderness(
+                        settings.maxOutOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.timestamp());
         Duration idle = settings.idleness();
         return idle.isZero() ? s : s.withIdleness(idle);

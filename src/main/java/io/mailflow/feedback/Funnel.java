@@ -9,6 +9,7 @@ import java.util.Locale;
 public final class Funnel {
     /** Variant name of a campaign's holdout group (as the campaigns' A/B assignment writes it). */
     public static final String HOLDOUT = "holdout";
+
     public static final String DEFAULT_VARIANT = "default";
 
     private Funnel() {}
@@ -47,12 +48,28 @@ public final class Funnel {
             case UNSUBSCRIBED -> FunnelEvent.Kind.UNSUBSCRIBED;
         };
         String variant = e.variant() == null ? DEFAULT_VARIANT : e.variant();
-        return new FunnelEvent(kind, e.userId(), e.campaignId(), variant, isHoldout(variant), e.requestId(), e.messageId(), 0,
+        return new FunnelEvent(
+                kind,
+                e.userId(),
+                e.campaignId(),
+                variant,
+                isHoldout(variant),
+                e.requestId(),
+                e.messageId(),
+                0,
                 e.timestamp());
     }
 
     public static FunnelEvent fromPurchase(Event purchase) {
-        return new FunnelEvent(FunnelEvent.Kind.PURCHASE, purchase.userId(), null, null, false, null, null, purchase.amount(),
+        return new FunnelEvent(
+                FunnelEvent.Kind.PURCHASE,
+                purchase.userId(),
+                null,
+                null,
+                false,
+                null,
+                null,
+                purchase.amount(),
                 purchase.timestamp());
     }
 }

@@ -24,12 +24,28 @@ public record MessageTouch(
     }
 
     public MessageTouch see(FunnelEvent.Kind kind) {
-        return new MessageTouch(requestId, messageId, campaignId, variant, holdout, sentAt, lastClickAt,
-                seen | (1 << kind.ordinal()), expiresAt);
+        return new MessageTouch(
+                requestId,
+                messageId,
+                campaignId,
+                variant,
+                holdout,
+                sentAt,
+                lastClickAt,
+                seen | (1 << kind.ordinal()),
+                expiresAt);
     }
 
     public MessageTouch clickedAt(long at, long windowMs) {
-        return new MessageTouch(requestId, messageId, campaignId, variant, holdout, sentAt, Math.max(lastClickAt, at), seen,
+        return new MessageTouch(
+                requestId,
+                messageId,
+                campaignId,
+                variant,
+                holdout,
+                sentAt,
+                Math.max(lastClickAt, at),
+                seen,
                 Math.max(expiresAt, at + windowMs));
     }
 

@@ -62,11 +62,14 @@ public final class ParseEngagementFunction extends ProcessFunction<RawRecord, En
         try {
             r = validator.validate(raw.value(), System.currentTimeMillis(), streamTime);
         } catch (RuntimeException | StackOverflowError e) {
-            r = new EngagementValidator.Result(null, "invalid engagement event (" + e.getClass().getSimpleName() + ")");
+            r = new EngagementValidator.Result(
+                    null, "invalid engagement event (" + e.getClass().getSimpleName() + ")");
         }
         if (!r.valid()) {
             invalid.inc();
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("engagement", r.error(), raw, DeadLetter.payloadText(raw.value())));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of("engagement", r.error(), raw, DeadLetter.payloadText(raw.value())));
             return;
         }
         valid.inc();

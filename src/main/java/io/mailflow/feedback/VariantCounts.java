@@ -34,7 +34,19 @@ public record VariantCounts(
     }
 
     public VariantCounts add(FunnelEvent e) {
-        long[] c = {assigned, sent, failed, delivered, opens, machineOpens, clicks, conversions, unsubscribes, complaints, bounces};
+        long[] c = {
+            assigned,
+            sent,
+            failed,
+            delivered,
+            opens,
+            machineOpens,
+            clicks,
+            conversions,
+            unsubscribes,
+            complaints,
+            bounces
+        };
         double r = revenue;
         switch (e.kind()) {
             case ASSIGNED -> c[0]++;
@@ -52,15 +64,27 @@ public record VariantCounts(
             case UNSUBSCRIBED -> c[8]++;
             case COMPLAINED -> c[9]++;
             case BOUNCED -> c[10]++;
-            case PURCHASE -> { }
+            case PURCHASE -> {}
         }
-        return new VariantCounts(variant, holdout, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], r, c[8], c[9], c[10]);
+        return new VariantCounts(
+                variant, holdout, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], r, c[8], c[9], c[10]);
     }
 
     public VariantCounts plus(VariantCounts o) {
-        return new VariantCounts(variant, holdout || o.holdout, assigned + o.assigned, sent + o.sent, failed + o.failed,
-                delivered + o.delivered, opens + o.opens, machineOpens + o.machineOpens, clicks + o.clicks,
-                conversions + o.conversions, revenue + o.revenue, unsubscribes + o.unsubscribes, complaints + o.complaints,
+        return new VariantCounts(
+                variant,
+                holdout || o.holdout,
+                assigned + o.assigned,
+                sent + o.sent,
+                failed + o.failed,
+                delivered + o.delivered,
+                opens + o.opens,
+                machineOpens + o.machineOpens,
+                clicks + o.clicks,
+                conversions + o.conversions,
+                revenue + o.revenue,
+                unsubscribes + o.unsubscribes,
+                complaints + o.complaints,
                 bounces + o.bounces);
     }
 }

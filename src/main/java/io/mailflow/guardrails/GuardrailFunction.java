@@ -2,8 +2,8 @@ package io.mailflow.guardrails;
 
 import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
-import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.CampaignEvent;
+import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.EmailRequest;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -38,7 +38,8 @@ import org.apache.flink.util.Collector;
  * State is cleared as it stops mattering: a deferred request when released or dropped, a log entry at
  * its {@code keepUntil} (cap window, cooldown or duplicate retention, whichever is longest).
  */
-public final class GuardrailFunction extends KeyedCoProcessFunction<String, AddressedRequest, ContactUpdate, AddressedRequest> {
+public final class GuardrailFunction
+        extends KeyedCoProcessFunction<String, AddressedRequest, ContactUpdate, AddressedRequest> {
     private static final long serialVersionUID = 1L;
 
     private final GuardrailPolicy policy;
@@ -75,12 +76,14 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
 
     @Override
     public void processElement1(AddressedRequest a, Context ctx, Collector<AddressedRequest> out) throws Exception {
-        EmailRequest r = a.request().withTemplate(a.request().templateFor(a.recipient().locale()));
+        EmailRequest r =
+                a.request().withTemplate(a.request().templateFor(a.recipient().locale()));
         AddressedRequest resolved = new AddressedRequest(r, a.recipient());
         long now = r.triggeredAt();
         if (deferred.contains(r.requestId())) {
             dropped.inc();
-            ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED, "duplicate request id", now, 0L));
+            ctx.output(
+                    Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED, "duplicate request id", now, 0L));
             return;
         }
         decide(resolved, now, now, ctx, out);
@@ -101,13 +104,19 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
         for (Deferred d : cancelled) {
             EmailRequest r = d.request().request();
             dropped.inc();
-            ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED,
-                    "user " + switch (update.kind()) {
-                        case ERASE -> "erased";
-                        case PROFILE -> "withdrew consent";
-                        case SUPPRESS -> "suppressed (" + update.reason() + ")";
-                    },
-                    d.firstSeen(), 0L));
+            ctx.output(
+                    Tags.CAMPAIGN_EVENTS,
+                    CampaignEvent.of(
+                            r,
+                            CampaignEvent.DROPPED,
+                            "user "
+                                    + switch (update.kind()) {
+                                        case ERASE -> "erased";
+                                        case PROFILE -> "withdrew consent";
+                                        case SUPPRESS -> "suppressed (" + update.reason() + ")";
+                                    },
+                            d.firstSeen(),
+                            0L));
         }
         deferred.clear();
         if (update.kind() == ContactUpdate.Kind.ERASE) {
@@ -124,7 +133,8 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
             }
         }
         // higher priority first, then first come first served; the request id makes the order total
-        due.sort(Comparator.<Deferred>comparingInt(d -> -d.request().request().rules().priority())
+        due.sort(Comparator.<Deferred>comparingInt(
+                        d -> -d.request().request().rules().priority())
                 .thenComparingLong(d -> d.request().request().triggeredAt())
                 .thenComparing(d -> d.request().request().requestId()));
         for (Deferred d : due) {
@@ -134,7 +144,8 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
         prune(timestamp);
     }
 
-    private void decide(AddressedRequest a, long now, long firstSeen, Context ctx, Collector<AddressedRequest> out) throws Exception {
+    private void decide(AddressedRequest a, long now, long firstSeen, Context ctx, Collector<AddressedRequest> out)
+            throws Exception {
         EmailRequest r = a.request();
         List<SentEntry> entries = entries();
         Decision d = policy.decide(r, zone(a.recipient().timeZone()), now, firstSeen, entries);
@@ -156,7 +167,8 @@ public final class GuardrailFunction extends KeyedCoProcessFunction<String, Addr
                 deferred.put(r.requestId(), new Deferred(a, firstSeen, d.until()));
                 ctx.timerService().registerEventTimeTimer(d.until());
                 deferredCount.inc();
-                ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DEFERRED, d.reason(), now, d.until()));
+                ctx.output(
+                        Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DEFERRED, d.reason(), now, d.until()));
             }
             default -> {
                 dropped.inc();

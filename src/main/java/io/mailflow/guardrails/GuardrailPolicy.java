@@ -71,7 +71,9 @@ public final class GuardrailPolicy implements Serializable {
             long c = campaignCap.nextAllowed(g, mine);
             long q = quietHours.nextAllowed(c, zone);
             if (reason.isEmpty()) {
-                reason = g > t ? "frequency cap" : c > g ? "campaign frequency cap" : q > c ? "quiet hours in " + zone.getId() : "";
+                reason = g > t
+                        ? "frequency cap"
+                        : c > g ? "campaign frequency cap" : q > c ? "quiet hours in " + zone.getId() : "";
             }
             if (q == t) {
                 break;
@@ -98,7 +100,9 @@ public final class GuardrailPolicy implements Serializable {
     /** The log entry for a release of {@code r} at {@code at}. */
     public SentEntry entry(EmailRequest r, long at) {
         SendRules rules = r.rules();
-        long keep = Math.max(Math.max(globalCap.windowMs(), rules.campaignCapWindowMs()), Math.max(rules.cooldownMs(), MIN_RETENTION_MS));
+        long keep = Math.max(
+                Math.max(globalCap.windowMs(), rules.campaignCapWindowMs()),
+                Math.max(rules.cooldownMs(), MIN_RETENTION_MS));
         return new SentEntry(r.requestId(), r.campaignId(), at, !r.holdout(), at + rules.cooldownMs(), at + keep);
     }
 }

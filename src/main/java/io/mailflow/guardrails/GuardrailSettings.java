@@ -15,5 +15,10 @@ import java.time.Duration;
  * @param maxDefer a deferred send is dropped when it would wait longer than this
  */
 public record GuardrailSettings(
-        int maxPerUser, Duration capWindow, Duration quietStart, Duration quietEnd, LimitAction onLimit, Duration maxDefer)
+        int maxPerUser,
+        Duration capWindow,
+        Duration quietStart,
+        Duration quietEnd,
+        LimitAction onLimit,
+        Duration maxDefer)
         implements Serializable {}

@@ -32,7 +32,9 @@ public final class GuardrailStage {
     }
 
     public static Outputs attach(
-            DataStream<AddressedRequest> addressed, DataStream<ContactUpdate> suppressions, GuardrailSettings settings) {
+            DataStream<AddressedRequest> addressed,
+            DataStream<ContactUpdate> suppressions,
+            GuardrailSettings settings) {
         SingleOutputStreamOperator<AddressedRequest> released = addressed
                 .keyBy(a -> a.request().userId())
                 .connect(suppressions.keyBy(ContactUpdate::userId))

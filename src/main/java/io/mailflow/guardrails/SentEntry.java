@@ -11,4 +11,5 @@ package io.mailflow.guardrails;
  * @param cooldownUntil no further send of this campaign before this time
  * @param keepUntil event time after which no rule needs it any more
  */
-public record SentEntry(String requestId, String campaignId, long at, boolean counts, long cooldownUntil, long keepUntil) {}
+public record SentEntry(
+        String requestId, String campaignId, long at, boolean counts, long cooldownUntil, long keepUntil) {}

@@ -14,5 +14,9 @@ import java.time.Duration;
  * @param dedupTtl how long an event id is remembered for de-duplication
  */
 public record IngestionSettings(
-        Duration maxFutureSkew, Duration maxAheadOfStream, Duration maxOutOfOrderness, Duration idleness, Duration dedupTtl)
+        Duration maxFutureSkew,
+        Duration maxAheadOfStream,
+        Duration maxOutOfOrderness,
+        Duration idleness,
+        Duration dedupTtl)
         implements Serializable {}

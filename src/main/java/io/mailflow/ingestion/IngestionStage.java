@@ -30,29 +30,30 @@ public final class IngestionStage {
      * @param byUser the same stream seen as keyed by user (no shuffle)
      * @param deadLetters records that are not valid events, with the reason
      */
-    public record Outputs(DataStream<Event> events, KeyedStream<Event, String> byUser, DataStream<DeadLetter> deadLetters) {}
+    public record Outputs(
+            DataStream<Event> events, KeyedStream<Event, String> byUser, DataStream<DeadLetter> deadLetters) {}
 
-    public static Outputs attach(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, IngestionSettings settings) {
-        SingleOutputStreamOperator<Event> parsed = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "events")
+    public static Outputs attach(
+            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, IngestionSettings settings) {
+        SingleOutputStreamOperator<Event> parsed = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENTS_SOURCE)
-                .process(new ParseEventsFunction(new EventValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
+                .process(new ParseEventsFunction(
+                        new EventValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_EVENTS)
                 .name("parse and validate events");
 
-        DataStream<Event> timed = parsed
-                .assignTimestampsAndWatermarks(watermarks(settings))
+        DataStream<Event> timed = parsed.assignTimestampsAndWatermarks(watermarks(settings))
                 .uid(Uids.WATERMARKS)
                 .name("event-time watermarks");
 
-        SingleOutputStreamOperator<Event> unique = timed
-                .keyBy(Event::userId)
+        SingleOutputStreamOperator<Event> unique = timed.keyBy(Event::userId)
                 .process(new DeduplicateFunction(settings.dedupTtl()))
                 .uid(Uids.DEDUPLICATE)
                 .name("drop duplicate events");
         return new Outputs(
                 unique,
-                DataStreamUtils.reinterpretAsKeyedStream(unique, Event::userId), parsed.getSideOutput(Tags.DEAD_LETTERS));
+                DataStreamUtils.reinterpretAsKeyedStream(unique, Event::userId),
+                parsed.getSideOutput(Tags.DEAD_LETTERS));
     }
 
     static WatermarkStrategy<Event> watermarks(IngestionSettings settings) {

@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  */
 public final class InputRules {
     /** Earliest accepted time: anything before is a broken clock or a unit mistake. */
-    public static final long MIN_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+    public static final long MIN_TIMESTAMP =
+            Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
     /** Latest time any input may name, whatever the skew settings (year 2200). */
-    public static final long MAX_TIMESTAMP = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
+    public static final long MAX_TIMESTAMP =
+            Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
     /** Deepest JSON nesting accepted; no schema nests at all, so this only stops stack-eating documents. */
     public static final int MAX_DEPTH = 16;
+
     static final int ECHO = 40;
 
     /** Safe identifier alphabet; no spaces, quotes, angle brackets, control or non-ASCII characters. */
@@ -71,7 +74,8 @@ public final class InputRules {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(payload))
@@ -141,12 +145,21 @@ public final class InputRules {
             if (Character.isISOControl(c)) {
                 return "control characters";
             }
-            if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F'
+            if ((c >= '\u202A' && c <= '\u202E')
+                    || (c >= '\u2066' && c <= '\u2069')
+                    || c == '\u200E'
+                    || c == '\u200F'
                     || c == '\u061C') {
                 return "bidirectional control characters";
             }
-            if (c == '\u200B' || c == '\u200C' || c == '\u200D' || c == '\u2060' || c == '\uFEFF' || c == '\u00AD'
-                    || (c >= '\uFFF0' && c <= '\uFFFF') || (c >= '\u2028' && c <= '\u2029')) {
+            if (c == '\u200B'
+                    || c == '\u200C'
+                    || c == '\u200D'
+                    || c == '\u2060'
+                    || c == '\uFEFF'
+                    || c == '\u00AD'
+                    || (c >= '\uFFF0' && c <= '\uFFFF')
+                    || (c >= '\u2028' && c <= '\u2029')) {
                 return "invisible characters";
             }
             if (Character.isHighSurrogate(c)) {
@@ -176,10 +189,12 @@ public final class InputRules {
         }
         double d = v.doubleValue();
         if (d < min) {
-            throw new Invalid("field '" + field + "' must be a finite number >= " + plain(min) + ", got " + abbreviate(v.asText()));
+            throw new Invalid("field '" + field + "' must be a finite number >= " + plain(min) + ", got "
+                    + abbreviate(v.asText()));
         }
         if (!(d <= max)) {
-            throw new Invalid("field '" + field + "' must be a finite number <= " + plain(max) + ", got " + abbreviate(v.asText()));
+            throw new Invalid("field '" + field + "' must be a finite number <= " + plain(max) + ", got "
+                    + abbreviate(v.asText()));
         }
         return d == 0.0 ? 0.0 : d; // -0 becomes 0
     }
@@ -191,7 +206,8 @@ public final class InputRules {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new Invalid("field '" + field + "' must be an integer, got " + v.getNodeType() + " " + abbreviate(v.asText()));
+            throw new Invalid(
+                    "field '" + field + "' must be an integer, got " + v.getNodeType() + " " + abbreviate(v.asText()));
         }
         int i = v.intValue();
         if (i < min) {
@@ -255,12 +271,14 @@ public final class InputRules {
                 throw new Invalid("field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(s) + "'");
             }
             // toEpochMilli overflows (ArithmeticException) for years beyond about 292 million: check first.
-            if (instant.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) || instant.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))) {
+            if (instant.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE))
+                    || instant.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))) {
                 throw new Invalid("field '" + field + "' is out of range: '" + abbreviate(s) + "'");
             }
             return instant.toEpochMilli();
         }
-        throw new Invalid("field '" + field + "' must be epoch milliseconds or an ISO-8601 string, got " + v.getNodeType());
+        throw new Invalid(
+                "field '" + field + "' must be epoch milliseconds or an ISO-8601 string, got " + v.getNodeType());
     }
 
     public static long requiredTime(JsonNode n, String field) {
@@ -276,13 +294,14 @@ public final class InputRules {
      * itself already runs ahead of the wall clock, plus {@code maxAheadMs}. Records in the past, as in a
      * replay, are never held back by it.
      */
-    public static void checkTime(String field, long t, long now, long maxFutureSkewMs, long streamTime, long maxAheadMs) {
+    public static void checkTime(
+            String field, long t, long now, long maxFutureSkewMs, long streamTime, long maxAheadMs) {
         if (t < MIN_TIMESTAMP) {
             throw new Invalid(field + " " + describe(t) + " is before 2000-01-01");
         }
         if (t > MAX_TIMESTAMP || t - now > maxFutureSkewMs) {
-            throw new Invalid(field + " " + describe(t) + " is more than " + java.time.Duration.ofMillis(maxFutureSkewMs)
-                    + " in the future");
+            throw new Invalid(field + " " + describe(t) + " is more than "
+                    + java.time.Duration.ofMillis(maxFutureSkewMs) + " in the future");
         }
         long reference = Math.max(now, streamTime);
         if (t - reference > maxAheadMs) {
@@ -323,7 +342,9 @@ public final class InputRules {
     public static String abbreviate(String s) {
         String cut = s.length() <= ECHO ? s : s.substring(0, ECHO - 3) + "...";
         StringBuilder b = new StringBuilder(cut.length());
-        cut.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+        cut.codePoints()
+                .forEach(cp -> b.appendCodePoint(
+                        Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
         return b.toString();
     }
 }

@@ -21,7 +21,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialize " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "Cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -29,7 +30,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialize " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "Cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 }

@@ -16,7 +16,8 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        out.collect(new RawRecord(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), value));
+        out.collect(new RawRecord(
+                record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), value));
     }
 
     @Override

@@ -8,22 +8,22 @@ import io.mailflow.delivery.MailClientFactory;
 import io.mailflow.delivery.SendLedgerFactory;
 import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.delivery.SmtpMailClient;
-import io.mailflow.model.Suppression;
-import java.time.Duration;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
-import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.CampaignEvent;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
+import io.mailflow.model.Suppression;
 import io.mailflow.scoring.LogRegModel;
 import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.segmentation.SegmentAssignment;
+import java.time.Duration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -45,7 +45,8 @@ public final class MailflowJob {
 
     /** Fails at submission, not at the first e-mail, when the link-signing secret is missing. */
     static void requireLinkSecret(MailflowConfig config) {
-        String secret = config.linkSecret().isEmpty() ? System.getenv(MailflowOptions.LINK_SECRET_ENV) : config.linkSecret();
+        String secret =
+                config.linkSecret().isEmpty() ? System.getenv(MailflowOptions.LINK_SECRET_ENV) : config.linkSecret();
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("Set the environment variable " + MailflowOptions.LINK_SECRET_ENV
                     + " to a secret of at least 16 characters (on the client and the task managers): it signs"
@@ -74,42 +75,81 @@ public final class MailflowJob {
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {
         return new MailflowSinks(
-                s -> s.sinkTo(KafkaIO.<SessionSummary>jsonSink(c, c.get(MailflowOptions.TOPIC_SESSIONS), SessionSummary::userId))
-                        .uid(Uids.SESSIONS_SINK).name("sessions to Kafka"),
-                s -> s.sinkTo(KafkaIO.<SendResult>jsonSink(c, c.get(MailflowOptions.TOPIC_SEND_RESULTS), SendResult::userId))
-                        .uid(Uids.SEND_RESULTS_SINK).name("send results to Kafka"),
-                s -> s.sinkTo(KafkaIO.<DeadLetter>jsonSink(c, c.get(MailflowOptions.TOPIC_DEAD_LETTERS), DeadLetter::stage))
-                        .uid(Uids.DEAD_LETTERS_SINK).name("dead letters to Kafka"),
+                s -> s.sinkTo(KafkaIO.<SessionSummary>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_SESSIONS), SessionSummary::userId))
+                        .uid(Uids.SESSIONS_SINK)
+                        .name("sessions to Kafka"),
+                s -> s.sinkTo(KafkaIO.<SendResult>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_SEND_RESULTS), SendResult::userId))
+                        .uid(Uids.SEND_RESULTS_SINK)
+                        .name("send results to Kafka"),
+                s -> s.sinkTo(KafkaIO.<DeadLetter>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_DEAD_LETTERS), DeadLetter::stage))
+                        .uid(Uids.DEAD_LETTERS_SINK)
+                        .name("dead letters to Kafka"),
                 s -> s.sinkTo(KafkaIO.<Event>jsonSink(c, c.get(MailflowOptions.TOPIC_LATE_EVENTS), Event::userId))
-                        .uid(Uids.LATE_EVENTS_SINK).name("late events to Kafka"),
-                s -> s.sinkTo(KafkaIO.<Suppression>jsonSink(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), Suppression::userId))
-                        .uid(Uids.SUPPRESSIONS_SINK).name("suppressions to Kafka"),
-                s -> s.sinkTo(KafkaIO.<SendOutcomeFunction.AuditRecord>jsonSink(c, c.get(MailflowOptions.TOPIC_DELIVERY_AUDIT),
+                        .uid(Uids.LATE_EVENTS_SINK)
+                        .name("late events to Kafka"),
+                s -> s.sinkTo(KafkaIO.<Suppression>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), Suppression::userId))
+                        .uid(Uids.SUPPRESSIONS_SINK)
+                        .name("suppressions to Kafka"),
+                s -> s.sinkTo(KafkaIO.<SendOutcomeFunction.AuditRecord>jsonSink(
+                                c,
+                                c.get(MailflowOptions.TOPIC_DELIVERY_AUDIT),
                                 SendOutcomeFunction.AuditRecord::requestId))
-                        .uid(Uids.AUDIT_SINK).name("delivery audit to Kafka"),
+                        .uid(Uids.AUDIT_SINK)
+                        .name("delivery audit to Kafka"),
                 m -> {
-                    m.segments().sinkTo(KafkaIO.<SegmentAssignment>jsonSink(c, c.get(MailflowOptions.TOPIC_SEGMENTS), SegmentAssignment::userId))
-                            .uid(Uids.SEGMENTS_SINK).name("segments to Kafka");
-                    m.kmeansModels().sinkTo(KafkaIO.<KMeansModel>jsonSink(c, c.get(MailflowOptions.TOPIC_SEGMENT_MODELS), k -> "kmeans"))
-                            .setParallelism(1).uid(Uids.SEGMENT_MODELS_SINK).name("k-means models to Kafka");
-                    m.scores().sinkTo(KafkaIO.<PropensityScore>jsonSink(c, c.get(MailflowOptions.TOPIC_SCORES), PropensityScore::userId))
-                            .uid(Uids.SCORES_SINK).name("scores to Kafka");
-                    m.propensityModels().sinkTo(KafkaIO.<LogRegModel>jsonSink(c, c.get(MailflowOptions.TOPIC_PROPENSITY_MODELS), k -> "propensity"))
-                            .setParallelism(1).uid(Uids.PROPENSITY_MODELS_SINK).name("propensity models to Kafka");
-                    m.validation().sinkTo(KafkaIO.<ValidationMetrics>jsonSink(c, c.get(MailflowOptions.TOPIC_MODEL_METRICS), k -> "propensity"))
-                            .setParallelism(1).uid(Uids.MODEL_METRICS_SINK).name("model metrics to Kafka");
+                    m.segments()
+                            .sinkTo(KafkaIO.<SegmentAssignment>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_SEGMENTS), SegmentAssignment::userId))
+                            .uid(Uids.SEGMENTS_SINK)
+                            .name("segments to Kafka");
+                    m.kmeansModels()
+                            .sinkTo(KafkaIO.<KMeansModel>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_SEGMENT_MODELS), k -> "kmeans"))
+                            .setParallelism(1)
+                            .uid(Uids.SEGMENT_MODELS_SINK)
+                            .name("k-means models to Kafka");
+                    m.scores()
+                            .sinkTo(KafkaIO.<PropensityScore>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_SCORES), PropensityScore::userId))
+                            .uid(Uids.SCORES_SINK)
+                            .name("scores to Kafka");
+                    m.propensityModels()
+                            .sinkTo(KafkaIO.<LogRegModel>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_PROPENSITY_MODELS), k -> "propensity"))
+                            .setParallelism(1)
+                            .uid(Uids.PROPENSITY_MODELS_SINK)
+                            .name("propensity models to Kafka");
+                    m.validation()
+                            .sinkTo(KafkaIO.<ValidationMetrics>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_MODEL_METRICS), k -> "propensity"))
+                            .setParallelism(1)
+                            .uid(Uids.MODEL_METRICS_SINK)
+                            .name("model metrics to Kafka");
                 },
                 f -> {
-                    f.campaignStats().sinkTo(KafkaIO.<CampaignStats>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS), CampaignStats::campaignId))
-                            .uid(Uids.CAMPAIGN_STATS_SINK).name("campaign statistics to Kafka");
-                    f.engagementFeatures().sinkTo(KafkaIO.<EngagementFeatures>jsonSink(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES),
-                                    EngagementFeatures::userId))
-                            .uid(Uids.ENGAGEMENT_FEATURES_SINK).name("engagement features to Kafka");
+                    f.campaignStats()
+                            .sinkTo(KafkaIO.<CampaignStats>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS), CampaignStats::campaignId))
+                            .uid(Uids.CAMPAIGN_STATS_SINK)
+                            .name("campaign statistics to Kafka");
+                    f.engagementFeatures()
+                            .sinkTo(KafkaIO.<EngagementFeatures>jsonSink(
+                                    c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES), EngagementFeatures::userId))
+                            .uid(Uids.ENGAGEMENT_FEATURES_SINK)
+                            .name("engagement features to Kafka");
                 },
-                s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))
-                        .uid(Uids.CAMPAIGN_STATUS_SINK).name("campaign status to Kafka"),
-                s -> s.sinkTo(KafkaIO.<CampaignEvent>jsonSink(c, c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), CampaignEvent::userId))
-                        .uid(Uids.CAMPAIGN_EVENTS_SINK).name("campaign events to Kafka"));
+                s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))
+                        .uid(Uids.CAMPAIGN_STATUS_SINK)
+                        .name("campaign status to Kafka"),
+                s -> s.sinkTo(KafkaIO.<CampaignEvent>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), CampaignEvent::userId))
+                        .uid(Uids.CAMPAIGN_EVENTS_SINK)
+                        .name("campaign events to Kafka"));
     }
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */

@@ -1,12 +1,12 @@
 package io.mailflow.job;
 
-import io.mailflow.model.CampaignStatus;
+import io.mailflow.delivery.SendOutcomeFunction;
+import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.model.CampaignEvent;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
-import io.mailflow.delivery.SendOutcomeFunction;
-import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.Suppression;
 import io.mailflow.models.ModelOutputs;

@@ -1,6 +1,7 @@
 package io.mailflow.job;
 
 import io.mailflow.campaigns.CampaignStage;
+import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.DeliveryStage;
 import io.mailflow.delivery.MailClientFactory;
@@ -19,7 +20,6 @@ import io.mailflow.profiles.ContactStage;
 import io.mailflow.recommendations.RecoList;
 import io.mailflow.recommendations.RecommendationStage;
 import io.mailflow.sessions.SessionStage;
-import io.mailflow.common.Uids;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -48,12 +48,20 @@ public final class MailflowTopology {
 
     /** As {@link #build(StreamExecutionEnvironment, PipelineSettings, MailflowSources, MailflowSinks, Delivery)}. */
     public static void build(
-            StreamExecutionEnvironment env, MailflowConfig config, MailflowSources sources, MailflowSinks sinks, Delivery delivery) {
+            StreamExecutionEnvironment env,
+            MailflowConfig config,
+            MailflowSources sources,
+            MailflowSinks sinks,
+            Delivery delivery) {
         build(env, PipelineSettings.from(config), sources, sinks, delivery);
     }
 
     public static void build(
-            StreamExecutionEnvironment env, PipelineSettings settings, MailflowSources sources, MailflowSinks sinks, Delivery delivery) {
+            StreamExecutionEnvironment env,
+            PipelineSettings settings,
+            MailflowSources sources,
+            MailflowSinks sinks,
+            Delivery delivery) {
         env.setMaxParallelism(settings.maxParallelism());
 
         IngestionStage.Outputs events = IngestionStage.attach(env, sources.events(), settings.ingestion());
@@ -63,7 +71,8 @@ public final class MailflowTopology {
                 .uid(Uids.PURCHASES)
                 .name("purchases");
 
-        ContactStage.Contacts contacts = ContactStage.attach(env, sources.profiles(), sources.suppressions(), settings.contacts());
+        ContactStage.Contacts contacts =
+                ContactStage.attach(env, sources.profiles(), sources.suppressions(), settings.contacts());
 
         ModelOutputs models = ModelStage.attach(sessions.sessions(), purchases, contacts.erasures(), settings.models());
         DataStream<RecoList> recommendations =
@@ -82,11 +91,13 @@ public final class MailflowTopology {
                         recommendations),
                 settings.campaigns());
 
-        ContactStage.Addressed addressed = ContactStage.join(campaigns.requests(), contacts.contacts(), settings.contacts());
+        ContactStage.Addressed addressed =
+                ContactStage.join(campaigns.requests(), contacts.contacts(), settings.contacts());
         GuardrailStage.Outputs released =
                 GuardrailStage.attach(addressed.addressed(), contacts.suppressionsAndErasures(), settings.guardrails());
         EmailStage.Outputs rendered = EmailStage.attach(released.released(), settings.email());
-        DeliveryStage.Outputs sent = DeliveryStage.attach(rendered.rendered(), settings.delivery(), delivery.clients(), delivery.ledger());
+        DeliveryStage.Outputs sent =
+                DeliveryStage.attach(rendered.rendered(), settings.delivery(), delivery.clients(), delivery.ledger());
 
         FeedbackOutputs feedback =
                 FeedbackStage.attach(env, sources.engagement(), sent.results(), purchases, settings.feedback());

@@ -44,7 +44,12 @@ public record PipelineSettings(
     public static PipelineSettings from(MailflowConfig c) {
         return new PipelineSettings(
                 c.get(MAX_PARALLELISM),
-                new IngestionSettings(c.get(MAX_FUTURE_SKEW), aheadOfStream(c), c.get(MAX_OUT_OF_ORDERNESS), c.get(IDLENESS), c.get(DEDUP_TTL)),
+                new IngestionSettings(
+                        c.get(MAX_FUTURE_SKEW),
+                        aheadOfStream(c),
+                        c.get(MAX_OUT_OF_ORDERNESS),
+                        c.get(IDLENESS),
+                        c.get(DEDUP_TTL)),
                 new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
                 new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW)),
                 models(c),
@@ -67,7 +72,10 @@ public record PipelineSettings(
                         c.get(DELIVERY_THREADS),
                         c.get(DELIVERY_CAPACITY),
                         c.get(DELIVERY_TIMEOUT),
-                        new RetryPolicy(c.get(MAX_ATTEMPTS), c.get(RETRY_BASE).toMillis(), c.get(RETRY_MAX).toMillis()),
+                        new RetryPolicy(
+                                c.get(MAX_ATTEMPTS),
+                                c.get(RETRY_BASE).toMillis(),
+                                c.get(RETRY_MAX).toMillis()),
                         new RateLimits.Config(c.get(RELAY_RATE_LIMIT), c.get(DOMAIN_RATE_LIMIT)),
                         c.get(DELIVERY_AMBIGUOUS_POLICY)),
                 new FeedbackSettings(
@@ -91,7 +99,8 @@ public record PipelineSettings(
     /** The model stages' settings (also for the tools that replay history through the models). */
     public static ModelSettings models(MailflowConfig c) {
         return new ModelSettings(
-                new FeatureSettings(c.get(FEATURES_DECAY_HALF_LIFE), c.get(FEATURES_TTL), FeatureSettings.MAX_CATEGORIES),
+                new FeatureSettings(
+                        c.get(FEATURES_DECAY_HALF_LIFE), c.get(FEATURES_TTL), FeatureSettings.MAX_CATEGORIES),
                 new SegmentationSettings(
                         c.get(KMEANS_K),
                         c.get(KMEANS_DECAY_HALF_LIFE),
@@ -117,7 +126,8 @@ public record PipelineSettings(
                 c.get(CAMPAIGNS_ATTRIBUTION_WINDOW).toMillis(),
                 c.get(RECO_PER_EMAIL),
                 Recommender.defaults());
-        return new CampaignSettings(c.get(TEMPLATE_DIR), triggers, CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)));
+        return new CampaignSettings(
+                c.get(TEMPLATE_DIR), triggers, CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)));
     }
 
     /** The e-mail composer's settings; the link secret is read on the task managers when empty here. */

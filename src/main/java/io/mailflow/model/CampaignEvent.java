@@ -45,6 +45,7 @@ public record CampaignEvent(
     public static final Outcome DROPPED = Outcome.DROPPED;
 
     public static CampaignEvent of(EmailRequest r, Outcome outcome, String reason, long at, long until) {
-        return new CampaignEvent(r.requestId(), r.campaignId(), r.variant(), r.userId(), r.trigger(), outcome, reason, at, until);
+        return new CampaignEvent(
+                r.requestId(), r.campaignId(), r.variant(), r.userId(), r.trigger(), outcome, reason, at, until);
     }
 }

@@ -14,7 +14,8 @@ package io.mailflow.model;
  * @param instance the parallel trigger instance that applied it: every instance reports, so a caller can
  *     tell when the whole job runs the new definition; -1 for a rejection by the parser
  */
-public record CampaignStatus(String campaignId, long version, State status, String reason, String source, long at, int instance) {
+public record CampaignStatus(
+        String campaignId, long version, State status, String reason, String source, long at, int instance) {
 
     /** What became of a definition. */
     public enum State {

@@ -19,13 +19,7 @@ import java.nio.charset.StandardCharsets;
  * @param timestamp processing time at which it was rejected, epoch millis
  */
 public record DeadLetter(
-        String stage,
-        String reason,
-        String payload,
-        String topic,
-        int partition,
-        long offset,
-        long timestamp) {
+        String stage, String reason, String payload, String topic, int partition, long offset, long timestamp) {
 
     /** Longest reason kept (characters). */
     public static final int MAX_REASON_CHARS = 2 * 1024;
@@ -45,13 +39,7 @@ public record DeadLetter(
 
     public static DeadLetter of(String stage, String reason, RawRecord raw, String payload) {
         return new DeadLetter(
-                stage,
-                reason,
-                payload,
-                raw.topic(),
-                raw.partition(),
-                raw.offset(),
-                System.currentTimeMillis());
+                stage, reason, payload, raw.topic(), raw.partition(), raw.offset(), System.currentTimeMillis());
     }
 
     public static DeadLetter of(String stage, String reason, String payload) {

@@ -61,8 +61,27 @@ public record EmailRequest(
             String sessionKey,
             List<LineItem> items,
             String currency) {
-        this(requestId, campaignId, trigger, templateId, userId, triggeredAt, sessionKey, items, currency,
-                0L, "default", false, null, null, null, null, List.of(), Map.of(), SendRules.none(), triggeredAt);
+        this(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                0L,
+                "default",
+                false,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                Map.of(),
+                SendRules.none(),
+                triggeredAt);
     }
 
     /** The template for a recipient's locale: an exact locale override, then its language's, then the default. */
@@ -82,15 +101,51 @@ public record EmailRequest(
 
     /** This request with another template (resolved for the recipient's locale). */
     public EmailRequest withTemplate(String template) {
-        return new EmailRequest(requestId, campaignId, trigger, template, userId, triggeredAt, sessionKey, items, currency,
-                campaignVersion, variant, holdout, segment, segmentModelVersion, score, scoreModelVersion,
-                recommendations, localeTemplates, rules, scheduledAt);
+        return new EmailRequest(
+                requestId,
+                campaignId,
+                trigger,
+                template,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                recommendations,
+                localeTemplates,
+                rules,
+                scheduledAt);
     }
 
     /** This request released by the guardrails at {@code at} (event time). */
     public EmailRequest scheduled(long at) {
-        return new EmailRequest(requestId, campaignId, trigger, templateId, userId, triggeredAt, sessionKey, items, currency,
-                campaignVersion, variant, holdout, segment, segmentModelVersion, score, scoreModelVersion,
-                recommendations, localeTemplates, rules, at);
+        return new EmailRequest(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                recommendations,
+                localeTemplates,
+                rules,
+                at);
     }
 }

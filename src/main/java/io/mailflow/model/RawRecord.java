@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 public record RawRecord(String topic, int partition, long offset, long sourceTimestamp, byte[] key, byte[] value) {
 
     public static RawRecord of(String topic, long offset, String value) {
-        return new RawRecord(topic, 0, offset, System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8));
+        return new RawRecord(
+                topic, 0, offset, System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The key as UTF-8 text, or null. */

@@ -9,10 +9,4 @@ package io.mailflow.model;
  * @param updatedAt epoch millis of the change, later updates win
  */
 public record UserProfile(
-        String userId,
-        String email,
-        String name,
-        String locale,
-        String timeZone,
-        boolean consent,
-        long updatedAt) {}
+        String userId, String email, String name, String locale, String timeZone, boolean consent, long updatedAt) {}

@@ -29,7 +29,8 @@ public final class ModelStage {
     private ModelStage() {}
 
     /** As {@link #attach(DataStream, DataStream, DataStream, ModelSettings)} for callers without a contact topic. */
-    public static ModelOutputs attach(DataStream<SessionSummary> sessions, DataStream<Event> purchases, ModelSettings settings) {
+    public static ModelOutputs attach(
+            DataStream<SessionSummary> sessions, DataStream<Event> purchases, ModelSettings settings) {
         return attach(sessions, purchases, noErasures(sessions), settings);
     }
 
@@ -39,11 +40,16 @@ public final class ModelStage {
      * @param erasures ids of users erased on request: their feature history is forgotten
      */
     public static ModelOutputs attach(
-            DataStream<SessionSummary> sessions, DataStream<Event> purchases, DataStream<String> erasures, ModelSettings settings) {
-        SingleOutputStreamOperator<UserFeatures> features = FeatureStage.attach(sessions, erasures, settings.features());
+            DataStream<SessionSummary> sessions,
+            DataStream<Event> purchases,
+            DataStream<String> erasures,
+            ModelSettings settings) {
+        SingleOutputStreamOperator<UserFeatures> features =
+                FeatureStage.attach(sessions, erasures, settings.features());
         // Features leave the operator on the subtask that owns their user, so the per-user consumers
         // below can reuse that partitioning instead of shuffling every snapshot three more times.
-        KeyedStream<UserFeatures, String> byUser = DataStreamUtils.reinterpretAsKeyedStream(features, UserFeatures::userId);
+        KeyedStream<UserFeatures, String> byUser =
+                DataStreamUtils.reinterpretAsKeyedStream(features, UserFeatures::userId);
         SegmentationStage.Outputs segments = SegmentationStage.attach(features, byUser, settings.segmentation());
         ScoringStage.Outputs propensity = ScoringStage.attach(byUser, purchases, settings.scoring());
         return new ModelOutputs(
@@ -58,7 +64,11 @@ public final class ModelStage {
 
     /** An empty stream of erasures, for callers (tests, tools) without a contact topic. */
     private static DataStream<String> noErasures(DataStream<SessionSummary> sessions) {
-        return sessions.filter(s -> false).uid(Uids.FEATURES + "-no-erasures").name("no erasures")
-                .map(SessionSummary::userId).uid(Uids.FEATURES + "-no-erasures-ids").name("no erasures");
+        return sessions.filter(s -> false)
+                .uid(Uids.FEATURES + "-no-erasures")
+                .name("no erasures")
+                .map(SessionSummary::userId)
+                .uid(Uids.FEATURES + "-no-erasures-ids")
+                .name("no erasures");
     }
 }

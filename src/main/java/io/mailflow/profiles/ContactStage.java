@@ -56,31 +56,30 @@ public final class ContactStage {
             Source<RawRecord, ?, ?> profileSource,
             Source<RawRecord, ?, ?> suppressionSource,
             ContactSettings settings) {
-        SingleOutputStreamOperator<ContactUpdate> profiles = env
-                .fromSource(profileSource, watermarks(settings), "profiles")
+        SingleOutputStreamOperator<ContactUpdate> profiles = env.fromSource(
+                        profileSource, watermarks(settings), "profiles")
                 .setParallelism(1) // one partition: a reader without one would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
                 .process(new ParseProfilesFunction(settings.maxFutureSkew()))
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
-        SingleOutputStreamOperator<ContactUpdate> suppressions = env
-                .fromSource(suppressionSource, watermarks(settings), "suppressions")
+        SingleOutputStreamOperator<ContactUpdate> suppressions = env.fromSource(
+                        suppressionSource, watermarks(settings), "suppressions")
                 .setParallelism(1)
                 .uid(Uids.SUPPRESSIONS_SOURCE)
                 .process(new ParseSuppressionsFunction(settings.maxFutureSkew()))
                 .uid(Uids.PARSE_SUPPRESSIONS)
                 .name("parse suppressions");
         DataStream<ContactUpdate> contacts = profiles.union(suppressions);
-        DataStream<String> erasures = contacts
-                .filter(c -> c.kind() == ContactUpdate.Kind.ERASE)
+        DataStream<String> erasures = contacts.filter(c -> c.kind() == ContactUpdate.Kind.ERASE)
                 .uid(Uids.ERASURES)
                 .name("erasures")
                 .map(ContactUpdate::userId)
                 .uid(Uids.ERASED_IDS)
                 .name("erased users");
         // A profile without consent stops sends too: the guardrails cancel what they hold deferred for the user.
-        DataStream<ContactUpdate> stops = contacts
-                .filter(c -> c.kind() != ContactUpdate.Kind.PROFILE || !c.profile().consent())
+        DataStream<ContactUpdate> stops = contacts.filter(c ->
+                        c.kind() != ContactUpdate.Kind.PROFILE || !c.profile().consent())
                 .uid(Uids.SUPPRESSION_UPDATES)
                 .name("suppressions and erasures");
         return new Contacts(
@@ -90,15 +89,17 @@ public final class ContactStage {
                 profiles.getSideOutput(Tags.DEAD_LETTERS).union(suppressions.getSideOutput(Tags.DEAD_LETTERS)));
     }
 
-    public static Addressed join(DataStream<EmailRequest> requests, DataStream<ContactUpdate> contacts, ContactSettings settings) {
-        SingleOutputStreamOperator<AddressedRequest> addressed = requests
-                .keyBy(EmailRequest::userId)
+    public static Addressed join(
+            DataStream<EmailRequest> requests, DataStream<ContactUpdate> contacts, ContactSettings settings) {
+        SingleOutputStreamOperator<AddressedRequest> addressed = requests.keyBy(EmailRequest::userId)
                 .connect(contacts.keyBy(ContactUpdate::userId))
                 .process(new ProfileJoinFunction(settings.profileGrace()))
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
         return new Addressed(
-                addressed, addressed.getSideOutput(ProfileJoinFunction.ERASURES), addressed.getSideOutput(Tags.DEAD_LETTERS));
+                addressed,
+                addressed.getSideOutput(ProfileJoinFunction.ERASURES),
+                addressed.getSideOutput(Tags.DEAD_LETTERS));
     }
 
     /**

@@ -34,8 +34,10 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
         try {
             parse(raw, ctx, out);
         } catch (RuntimeException | StackOverflowError e) {
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of(
-                    "profile", "invalid profile record (" + e.getClass().getSimpleName() + ")", raw, WITHHELD));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of(
+                            "profile", "invalid profile record (" + e.getClass().getSimpleName() + ")", raw, WITHHELD));
         }
     }
 

@@ -31,12 +31,15 @@ public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, 
         try {
             r = validator.validate(raw.value(), raw.sourceTimestamp(), System.currentTimeMillis());
         } catch (RuntimeException | StackOverflowError e) {
-            r = new SuppressionValidator.Result(null, "invalid suppression event (" + e.getClass().getSimpleName() + ")");
+            r = new SuppressionValidator.Result(
+                    null, "invalid suppression event (" + e.getClass().getSimpleName() + ")");
         }
         if (r.update() != null) {
             out.collect(r.update());
         } else {
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("suppression", r.error(), raw, DeadLetter.payloadText(raw.value())));
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of("suppression", r.error(), raw, DeadLetter.payloadText(raw.value())));
         }
     }
 }

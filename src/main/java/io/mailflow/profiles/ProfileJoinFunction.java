@@ -41,7 +41,8 @@ import org.apache.flink.util.OutputTag;
  * marker (user id and reason, no personal data); it is also announced on {@link #ERASURES} so that the
  * rest of the job and downstream systems can forget the user.
  */
-public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, EmailRequest, ContactUpdate, AddressedRequest> {
+public final class ProfileJoinFunction
+        extends KeyedCoProcessFunction<String, EmailRequest, ContactUpdate, AddressedRequest> {
     private static final long serialVersionUID = 1L;
     /** Users erased on request, for the rest of the pipeline to forget them. */
     public static final OutputTag<Suppression> ERASURES = new OutputTag<>("erasures") {};
@@ -68,7 +69,8 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
 
     /** Requests waiting for their user's profile, by the event time at which they give up. */
     public static MapStateDescriptor<Long, List<EmailRequest>> waitingDescriptor() {
-        return new MapStateDescriptor<>("requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class)));
+        return new MapStateDescriptor<>(
+                "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class)));
     }
 
     @Override
@@ -133,7 +135,9 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
                 // Not "first wins": the strongest reason is kept, and the most recent among equals
                 // (SuppressionValidator.rank), so a complaint after an unsubscribe is not lost.
                 Suppression current = suppression.value();
-                if (current == null || SuppressionValidator.replaces(update.reason(), update.at(), current.reason(), current.at())) {
+                if (current == null
+                        || SuppressionValidator.replaces(
+                                update.reason(), update.at(), current.reason(), current.at())) {
                     suppression.update(new Suppression(update.userId(), update.reason(), null, update.at()));
                 }
             }
@@ -142,7 +146,9 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
                 for (Map.Entry<Long, List<EmailRequest>> e : waiting.entries()) {
                     ctx.timerService().deleteEventTimeTimer(e.getKey());
                     for (EmailRequest r : e.getValue()) {
-                        ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", "user " + r.userId() + " was erased", r.requestId()));
+                        ctx.output(
+                                Tags.DEAD_LETTERS,
+                                DeadLetter.of("profile", "user " + r.userId() + " was erased", r.requestId()));
                     }
                 }
                 waiting.clear();
@@ -161,7 +167,9 @@ public final class ProfileJoinFunction extends KeyedCoProcessFunction<String, Em
         // Opting in again after an unsubscribe or an erasure lifts it; bounces and complaints need an
         // operator's decision (an explicit suppression removal), not just a profile update.
         Suppression s = suppression.value();
-        if (s != null && next.consent() && next.updatedAt() > s.at()
+        if (s != null
+                && next.consent()
+                && next.updatedAt() > s.at()
                 && (s.reason().equals("UNSUBSCRIBED") || s.reason().equals("ERASED"))) {
             suppression.clear();
         }

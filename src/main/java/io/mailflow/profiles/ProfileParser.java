@@ -30,7 +30,8 @@ public final class ProfileParser implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int MAX_PAYLOAD_BYTES = 16 * 1024;
     static final int MAX_ADDRESS = 254;
-    private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern LOCAL =
+            Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern TLD = Pattern.compile("[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}");
     private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}");
@@ -69,16 +70,20 @@ public final class ProfileParser implements Serializable {
         try {
             userId = InputRules.requiredId(n, "userId", 128);
         } catch (InputRules.Invalid e) {
-            return new Result(null, "profile needs a 'userId' of 1 to 128 characters (letters, digits, . _ : @ # / + = ~ -)");
+            return new Result(
+                    null, "profile needs a 'userId' of 1 to 128 characters (letters, digits, . _ : @ # / + = ~ -)");
         } catch (RuntimeException e) {
-            return new Result(null, "profile needs a 'userId' of 1 to 128 characters (letters, digits, . _ : @ # / + = ~ -)");
+            return new Result(
+                    null, "profile needs a 'userId' of 1 to 128 characters (letters, digits, . _ : @ # / + = ~ -)");
         }
         try {
             return new Result(toProfile(n, userId, nowMillis), null);
         } catch (InputRules.Invalid e) {
             return new Result(null, "profile of user " + userId + " " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
-            return new Result(null, "profile of user " + userId + " is invalid (" + e.getClass().getSimpleName() + ")");
+            return new Result(
+                    null,
+                    "profile of user " + userId + " is invalid (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -115,7 +120,8 @@ public final class ProfileParser implements Serializable {
             throw new InputRules.Invalid("has a negative 'updatedAt'");
         }
         if (updatedAt > InputRules.MAX_TIMESTAMP || updatedAt - now > maxFutureSkewMs) {
-            throw new InputRules.Invalid("has an 'updatedAt' more than " + Duration.ofMillis(maxFutureSkewMs) + " in the future");
+            throw new InputRules.Invalid(
+                    "has an 'updatedAt' more than " + Duration.ofMillis(maxFutureSkewMs) + " in the future");
         }
         return new UserProfile(userId, email, name == null ? "" : name, locale, zone, consent, updatedAt);
     }

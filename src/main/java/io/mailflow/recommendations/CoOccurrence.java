@@ -44,7 +44,8 @@ public final class CoOccurrence implements Serializable {
     public ItemCounts observe(ItemCounts current, String item, List<String> sessionItems, long at) {
         ItemCounts c = current != null ? current : new ItemCounts(item, 0.0, at, DecayedCounts.empty(at));
         long t = Math.max(at, c.weightAt());
-        double weight = c.weight() * DecayedCounts.decay(c.weightAt(), t, halfLifeMs) + DecayedCounts.decay(at, t, halfLifeMs);
+        double weight =
+                c.weight() * DecayedCounts.decay(c.weightAt(), t, halfLifeMs) + DecayedCounts.decay(at, t, halfLifeMs);
         Map<String, Double> add = new LinkedHashMap<>();
         int n = sessionItems.size();
         if (n > 1) {

@@ -17,15 +17,15 @@ public final class RecommendationStage {
 
     /** @return every published list of the recommendation model */
     public static SingleOutputStreamOperator<RecoList> attach(
-            DataStream<SessionSummary> sessions, DataStream<SegmentAssignment> segments, RecommendationSettings settings) {
-        SingleOutputStreamOperator<SegmentItems> segmentItems = sessions
-                .connect(segments)
+            DataStream<SessionSummary> sessions,
+            DataStream<SegmentAssignment> segments,
+            RecommendationSettings settings) {
+        SingleOutputStreamOperator<SegmentItems> segmentItems = sessions.connect(segments)
                 .keyBy(SessionSummary::userId, a -> a.userId(), Types.STRING)
                 .process(new SegmentActivityFunction(settings.maxSessionItems()))
                 .uid(Uids.SEGMENT_ACTIVITY)
                 .name("segment activity");
-        return sessions
-                .connect(segmentItems)
+        return sessions.connect(segmentItems)
                 .keyBy(s -> RecommendationTrainer.GLOBAL_KEY, s -> RecommendationTrainer.GLOBAL_KEY, Types.INT)
                 .process(new RecommendationTrainer(
                         new CoOccurrence(settings.halfLife().toMillis(), settings.maxCandidates()),

@@ -24,7 +24,8 @@ import org.apache.flink.util.Collector;
  * segment and overall the heaviest {@code 4 * topK} items. The set of items changed since the last
  * publication is cleared at each publication.
  */
-public final class RecommendationTrainer extends KeyedCoProcessFunction<Integer, SessionSummary, SegmentItems, RecoList> {
+public final class RecommendationTrainer
+        extends KeyedCoProcessFunction<Integer, SessionSummary, SegmentItems, RecoList> {
     private static final long serialVersionUID = 1L;
     public static final int GLOBAL_KEY = 0;
     /** A cart or purchase counts this much more than a view towards popularity. */
@@ -49,9 +50,12 @@ public final class RecommendationTrainer extends KeyedCoProcessFunction<Integer,
 
     @Override
     public void open(OpenContext ctx) {
-        items = getRuntimeContext().getMapState(new MapStateDescriptor<>("item-counts", Types.STRING, Types.POJO(ItemCounts.class)));
-        segments = getRuntimeContext().getMapState(new MapStateDescriptor<>("segment-counts", Types.INT, Types.POJO(DecayedCounts.class)));
-        popular = getRuntimeContext().getState(new ValueStateDescriptor<>("popular-counts", Types.POJO(DecayedCounts.class)));
+        items = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("item-counts", Types.STRING, Types.POJO(ItemCounts.class)));
+        segments = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("segment-counts", Types.INT, Types.POJO(DecayedCounts.class)));
+        popular = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("popular-counts", Types.POJO(DecayedCounts.class)));
         dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-items", Types.STRING, Types.BOOLEAN));
         version = getRuntimeContext().getState(new ValueStateDescriptor<>("publication", Types.LONG));
     }
@@ -75,8 +79,10 @@ public final class RecommendationTrainer extends KeyedCoProcessFunction<Integer,
     @Override
     public void processElement2(SegmentItems s, Context ctx, Collector<RecoList> out) throws Exception {
         DecayedCounts c = segments.get(s.segment());
-        segments.put(s.segment(), (c == null ? DecayedCounts.empty(s.at()) : c)
-                .add(popularity(s.items(), s.strongItems()), s.at(), model.halfLifeMs(), 4 * topK));
+        segments.put(
+                s.segment(),
+                (c == null ? DecayedCounts.empty(s.at()) : c)
+                        .add(popularity(s.items(), s.strongItems()), s.at(), model.halfLifeMs(), 4 * topK));
         dirty.put(RecoList.segmentKey(s.segment()), Boolean.TRUE);
         schedule(ctx, s.at());
     }
@@ -103,13 +109,18 @@ public final class RecommendationTrainer extends KeyedCoProcessFunction<Integer,
                 out.collect(segments.get(seg).top(k, topK, v, timestamp));
             } else {
                 ItemCounts c = items.get(k.substring("item:".length()));
-                out.collect(model.neighbours(c, other -> {
-                    try {
-                        return model.weightAt(items.get(other), timestamp);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, topK, v, timestamp));
+                out.collect(model.neighbours(
+                        c,
+                        other -> {
+                            try {
+                                return model.weightAt(items.get(other), timestamp);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        topK,
+                        v,
+                        timestamp));
             }
         }
         DecayedCounts p = popular.value();

@@ -46,8 +46,13 @@ public final class Recommender implements Serializable {
      * @param exclude further items never to recommend (already purchased)
      * @param n how many
      */
-    public List<Recommendation> recommend(List<String> context, Collection<String> shown, Function<String, RecoList> model,
-            Integer segment, Collection<String> exclude, int n) {
+    public List<Recommendation> recommend(
+            List<String> context,
+            Collection<String> shown,
+            Function<String, RecoList> model,
+            Integer segment,
+            Collection<String> exclude,
+            int n) {
         Set<String> excluded = new HashSet<>(exclude);
         excluded.addAll(shown);
         Map<String, double[]> scores = new HashMap<>(); // item -> {co-occurrence, segment, popular, recent}
@@ -82,7 +87,8 @@ public final class Recommender implements Serializable {
     }
 
     /** A ranked list contributes {@code weight * (1 - rank / size)}: the top item 1, the last nearly 0. */
-    private static void addRanked(Map<String, double[]> scores, Set<String> excluded, RecoList list, int slot, double weight) {
+    private static void addRanked(
+            Map<String, double[]> scores, Set<String> excluded, RecoList list, int slot, double weight) {
         if (list == null || weight <= 0) {
             return;
         }

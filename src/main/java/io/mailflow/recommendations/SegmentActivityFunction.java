@@ -14,7 +14,8 @@ import org.apache.flink.util.Collector;
  * computed from the session's features), so the session's items wait in state until it arrives and are
  * then cleared; a newer session replaces an older one still waiting (at most one entry per user).
  */
-public final class SegmentActivityFunction extends KeyedCoProcessFunction<String, SessionSummary, SegmentAssignment, SegmentItems> {
+public final class SegmentActivityFunction
+        extends KeyedCoProcessFunction<String, SessionSummary, SegmentAssignment, SegmentItems> {
     private static final long serialVersionUID = 1L;
 
     private final int maxItems;

@@ -54,7 +54,9 @@ public final class Ftrl implements Serializable {
             double regL1 = i == intercept ? 0 : l1;
             double regL2 = i == intercept ? 0 : l2;
             double z = s.z()[i];
-            w[i] = Math.abs(z) <= regL1 ? 0 : -(z - Math.signum(z) * regL1) / ((beta + Math.sqrt(s.n()[i])) / alpha + regL2);
+            w[i] = Math.abs(z) <= regL1
+                    ? 0
+                    : -(z - Math.signum(z) * regL1) / ((beta + Math.sqrt(s.n()[i])) / alpha + regL2);
         }
         return w;
     }

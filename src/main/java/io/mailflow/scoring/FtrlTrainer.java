@@ -59,7 +59,8 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
 
     @Override
     public void processElement(LabeledExample example, Context ctx, Collector<LogRegModel> out) {
-        if (example.features().length != features || !Ftrl.learnable(example.features(), example.label(), example.weight())) {
+        if (example.features().length != features
+                || !Ftrl.learnable(example.features(), example.label(), example.weight())) {
             rejected.inc(); // another feature layout, or a non-finite value: learning from it would corrupt the model
             return;
         }
@@ -71,7 +72,8 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
             auc = validator.auc();
             logLoss = validator.logLoss();
             out.collect(ftrl.model(state));
-            ctx.output(METRICS, new ValidationMetrics(state.version(), state.examples(), validator.size(), auc, logLoss));
+            ctx.output(
+                    METRICS, new ValidationMetrics(state.version(), state.examples(), validator.size(), auc, logLoss));
         }
     }
 

@@ -52,7 +52,10 @@ public final class ProgressiveValidator {
     public double auc() {
         double[] s = scores();
         double[] y = labels();
-        Integer[] order = IntStream.range(0, s.length).boxed().sorted(Comparator.comparingDouble(i -> s[i])).toArray(Integer[]::new);
+        Integer[] order = IntStream.range(0, s.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble(i -> s[i]))
+                .toArray(Integer[]::new);
         double positiveRankSum = 0;
         long positives = 0;
         for (int start = 0; start < order.length; ) {

@@ -42,8 +42,8 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
 
     @Override
     public void open(OpenContext ctx) {
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending-snapshots", Types.LONG, Types.POJO(UserFeatures.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending-snapshots", Types.LONG, Types.POJO(UserFeatures.class)));
         lastPurchase = getRuntimeContext().getState(new ValueStateDescriptor<>("last-purchase", Types.LONG));
     }
 

@@ -31,20 +31,19 @@ public final class ScoringStage {
      * @param byUser feature snapshots keyed by user
      * @param purchases purchase events, with event-time timestamps and watermarks
      */
-    public static Outputs attach(KeyedStream<UserFeatures, String> byUser, DataStream<Event> purchases, ScoringSettings settings) {
-        SingleOutputStreamOperator<LabeledExample> examples = byUser
-                .connect(purchases.keyBy(Event::userId))
+    public static Outputs attach(
+            KeyedStream<UserFeatures, String> byUser, DataStream<Event> purchases, ScoringSettings settings) {
+        SingleOutputStreamOperator<LabeledExample> examples = byUser.connect(purchases.keyBy(Event::userId))
                 .process(new PurchaseLabeller(settings.labelHorizon()))
                 .uid(Uids.PURCHASE_LABELLER)
                 .name("purchase labeller");
         Ftrl ftrl = new Ftrl(settings.alpha(), settings.beta(), settings.l1(), settings.l2());
-        SingleOutputStreamOperator<LogRegModel> models = examples
-                .process(new FtrlTrainer(ftrl, FeatureVector.SIZE, settings.publishEvery(), settings.validationWindow()))
+        SingleOutputStreamOperator<LogRegModel> models = examples.process(
+                        new FtrlTrainer(ftrl, FeatureVector.SIZE, settings.publishEvery(), settings.validationWindow()))
                 .setParallelism(1)
                 .uid(Uids.FTRL_TRAINER)
                 .name("propensity trainer (FTRL)");
-        SingleOutputStreamOperator<PropensityScore> scores = byUser
-                .connect(models.broadcast(PropensityScorer.MODEL))
+        SingleOutputStreamOperator<PropensityScore> scores = byUser.connect(models.broadcast(PropensityScorer.MODEL))
                 .process(new PropensityScorer())
                 .uid(Uids.PROPENSITY_SCORER)
                 .name("propensity scorer");

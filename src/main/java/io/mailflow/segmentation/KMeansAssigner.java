@@ -34,6 +34,10 @@ public final class KMeansAssigner extends ModelBroadcastFunction<KMeansModel, Ne
     protected SegmentAssignment apply(NearestCentroid nearest, long version, UserFeatures features) {
         int segment = nearest.nearest(features.standardized());
         return new SegmentAssignment(
-                features.userId(), segment, version, nearest.distance(segment, features.standardized()), features.asOf());
+                features.userId(),
+                segment,
+                version,
+                nearest.distance(segment, features.standardized()),
+                features.asOf());
     }
 }

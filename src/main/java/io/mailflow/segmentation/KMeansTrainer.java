@@ -59,8 +59,9 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     @Override
     public void open(OpenContext ctx) {
         model = getRuntimeContext().getState(modelDescriptor());
-        batch = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("kmeans-batch", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        batch = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>(
+                        "kmeans-batch", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         batchCount = getRuntimeContext().getState(new ValueStateDescriptor<>("kmeans-batch-count", Types.INT));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("kmeans-batch-deadline", Types.LONG));
         getRuntimeContext().getMetricGroup().gauge(VERSION_GAUGE, () -> publishedVersion);
@@ -68,7 +69,8 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
 
     @Override
     public void processElement(UserFeatures features, Context ctx, Collector<KMeansModel> out) throws Exception {
-        if (!StreamingKMeans.usable(features.standardized(), features.standardized() == null ? 0 : features.standardized().length)) {
+        if (!StreamingKMeans.usable(
+                features.standardized(), features.standardized() == null ? 0 : features.standardized().length)) {
             return; // a NaN or infinite point would poison every centroid it touches
         }
         batch.add(features.standardized());

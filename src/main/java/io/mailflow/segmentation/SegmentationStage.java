@@ -18,23 +18,25 @@ public final class SegmentationStage {
      * @param models every k-means model version
      * @param segments segment of every snapshot, stamped with the model version
      */
-    public record Outputs(SingleOutputStreamOperator<KMeansModel> models, SingleOutputStreamOperator<SegmentAssignment> segments) {}
+    public record Outputs(
+            SingleOutputStreamOperator<KMeansModel> models, SingleOutputStreamOperator<SegmentAssignment> segments) {}
 
     /**
      * @param features feature snapshots
      * @param byUser the same snapshots seen as keyed by user
      */
     public static Outputs attach(
-            DataStream<UserFeatures> features, KeyedStream<UserFeatures, String> byUser, SegmentationSettings settings) {
-        StreamingKMeans kmeans = new StreamingKMeans(settings.k(), StreamingKMeans.decayFromHalfLife(settings.decayHalfLife()));
-        SingleOutputStreamOperator<KMeansModel> models = features
-                .keyBy(f -> KMeansTrainer.GLOBAL_KEY, Types.INT)
+            DataStream<UserFeatures> features,
+            KeyedStream<UserFeatures, String> byUser,
+            SegmentationSettings settings) {
+        StreamingKMeans kmeans =
+                new StreamingKMeans(settings.k(), StreamingKMeans.decayFromHalfLife(settings.decayHalfLife()));
+        SingleOutputStreamOperator<KMeansModel> models = features.keyBy(f -> KMeansTrainer.GLOBAL_KEY, Types.INT)
                 .process(new KMeansTrainer(kmeans, settings.batchSize(), settings.batchMaxWait(), settings.seed()))
                 .setParallelism(1)
                 .uid(Uids.KMEANS_TRAINER)
                 .name("k-means trainer");
-        SingleOutputStreamOperator<SegmentAssignment> segments = byUser
-                .connect(models.broadcast(KMeansAssigner.MODEL))
+        SingleOutputStreamOperator<SegmentAssignment> segments = byUser.connect(models.broadcast(KMeansAssigner.MODEL))
                 .process(new KMeansAssigner())
                 .uid(Uids.KMEANS_ASSIGNER)
                 .name("segment assignment");

@@ -4,7 +4,8 @@ import io.mailflow.model.Event;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Thin Flink wrapper: incremental session aggregation, one accumulator per open window. */
-public final class SessionAggregateFunction implements AggregateFunction<Event, SessionAccumulator, SessionAccumulator> {
+public final class SessionAggregateFunction
+        implements AggregateFunction<Event, SessionAccumulator, SessionAccumulator> {
     private static final long serialVersionUID = 1L;
 
     private final SessionAggregator aggregator;

@@ -21,8 +21,8 @@ public final class SessionStage {
 
     public static Outputs attach(KeyedStream<Event, String> byUser, SessionSettings settings) {
         SessionAggregator aggregator = new SessionAggregator(settings.maxItems());
-        SingleOutputStreamOperator<SessionSummary> sessions = byUser
-                .window(EventTimeSessionWindows.withGap(settings.gap()))
+        SingleOutputStreamOperator<SessionSummary> sessions = byUser.window(
+                        EventTimeSessionWindows.withGap(settings.gap()))
                 .sideOutputLateData(Tags.LATE_EVENTS)
                 .aggregate(new SessionAggregateFunction(aggregator), new EmitSessionFunction(aggregator))
                 .uid(Uids.SESSION_WINDOW)

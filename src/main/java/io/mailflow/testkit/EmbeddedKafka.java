@@ -75,7 +75,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Creates a topic; {@code compacted} topics keep the latest value per key (profiles, campaigns). */
-    public void createTopic(String name, int partitions, boolean compacted) throws ExecutionException, InterruptedException {
+    public void createTopic(String name, int partitions, boolean compacted)
+            throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             NewTopic t = new NewTopic(name, partitions, (short) 1);
             if (compacted) {

@@ -69,7 +69,11 @@ class AdversarialCorpusTest {
                 assertBounded(r.profile());
             } else {
                 assertThat(r.profile()).as(line.toString()).isNull();
-                assertThat(r.error()).as(line.toString()).isNotBlank().doesNotContain("adv-mail.example").doesNotContain("@x");
+                assertThat(r.error())
+                        .as(line.toString())
+                        .isNotBlank()
+                        .doesNotContain("adv-mail.example")
+                        .doesNotContain("@x");
             }
         }
     }
@@ -90,26 +94,43 @@ class AdversarialCorpusTest {
     }
 
     static void assertBounded(Event e) {
-        assertThat(id(e.eventId(), 128) && id(e.userId(), 128) && id(e.itemId(), 128) && id(e.categoryId(), 128)
-                && id(e.sessionId(), 128)).as("ids of %s", e).isTrue();
-        assertThat(clean(e.query(), 512) && clean(e.currency(), 3)).as("text of %s", e).isTrue();
-        assertThat(e.price() == null || (e.price() >= 0 && e.price() <= EventValidator.MAX_PRICE)).isTrue();
-        assertThat(e.quantity() == null || (e.quantity() >= 1 && e.quantity() <= EventValidator.MAX_QUANTITY)).isTrue();
+        assertThat(id(e.eventId(), 128)
+                        && id(e.userId(), 128)
+                        && id(e.itemId(), 128)
+                        && id(e.categoryId(), 128)
+                        && id(e.sessionId(), 128))
+                .as("ids of %s", e)
+                .isTrue();
+        assertThat(clean(e.query(), 512) && clean(e.currency(), 3))
+                .as("text of %s", e)
+                .isTrue();
+        assertThat(e.price() == null || (e.price() >= 0 && e.price() <= EventValidator.MAX_PRICE))
+                .isTrue();
+        assertThat(e.quantity() == null || (e.quantity() >= 1 && e.quantity() <= EventValidator.MAX_QUANTITY))
+                .isTrue();
         assertThat(Double.isFinite(e.amount())).isTrue();
         assertThat(e.timestamp()).isBetween(EventValidator.MIN_TIMESTAMP, NOW + SKEW.toMillis());
     }
 
     static void assertBounded(EngagementEvent e) {
-        assertThat(id(e.eventId(), 128) && id(e.userId(), 128) && id(e.campaignId(), 128) && id(e.requestId(), 128)
-                && id(e.variant(), 128)).as("ids of %s", e).isTrue();
-        assertThat(clean(e.messageId(), 256) && clean(e.url(), 2048)).as("text of %s", e).isTrue();
+        assertThat(id(e.eventId(), 128)
+                        && id(e.userId(), 128)
+                        && id(e.campaignId(), 128)
+                        && id(e.requestId(), 128)
+                        && id(e.variant(), 128))
+                .as("ids of %s", e)
+                .isTrue();
+        assertThat(clean(e.messageId(), 256) && clean(e.url(), 2048))
+                .as("text of %s", e)
+                .isTrue();
         assertThat(e.timestamp()).isBetween(EventValidator.MIN_TIMESTAMP, NOW + SKEW.toMillis());
     }
 
     static void assertBounded(UserProfile p) {
         assertThat(id(p.userId(), 128)).isTrue();
         assertThat(ProfileParser.address(p.email())).isEqualTo(p.email());
-        assertThat(clean(p.name().isEmpty() ? null : p.name(), 200) && clean(p.locale(), 35) && clean(p.timeZone(), 64)).isTrue();
+        assertThat(clean(p.name().isEmpty() ? null : p.name(), 200) && clean(p.locale(), 35) && clean(p.timeZone(), 64))
+                .isTrue();
         assertThat(p.updatedAt()).isBetween(0L, NOW + SKEW.toMillis());
     }
 

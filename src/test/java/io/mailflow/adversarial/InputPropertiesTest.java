@@ -28,7 +28,9 @@ class InputPropertiesTest {
     private static final long NOW = AdversarialCorpus.NOW;
     private static final Duration SKEW = Duration.ofHours(1);
     private static final Arbitrary<String> TIME = Arbitraries.oneOf(
-            Arbitraries.longs().between(AdversarialCorpus.T - 86_400_000L, NOW + 7_200_000L).map(Object::toString),
+            Arbitraries.longs()
+                    .between(AdversarialCorpus.T - 86_400_000L, NOW + 7_200_000L)
+                    .map(Object::toString),
             HostileJson.instant());
 
     private static byte[] utf8(String s) {
@@ -38,16 +40,48 @@ class InputPropertiesTest {
     @Provide
     Arbitrary<String> events() {
         return HostileJson.objects(
-                List.of("eventId", "userId", "sessionId", "type", "itemId", "categoryId", "price", "quantity", "currency", "query",
-                        "timestamp", "extra"),
-                Map.of("type", Arbitraries.of("\"VIEW\"", "\"purchase\"", "\"SEARCH\"", "\"ADD_TO_CART\"", "\"FAVORITE\""),
-                        "eventId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "userId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "itemId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "price", Arbitraries.doubles().between(-10, 2e7).map(Object::toString),
-                        "quantity", Arbitraries.integers().between(-1, 20_000).map(Object::toString),
-                        "currency", Arbitraries.of("\"USD\"", "\"usd\"", "\"EURO\""),
-                        "timestamp", TIME));
+                List.of(
+                        "eventId",
+                        "userId",
+                        "sessionId",
+                        "type",
+                        "itemId",
+                        "categoryId",
+                        "price",
+                        "quantity",
+                        "currency",
+                        "query",
+                        "timestamp",
+                        "extra"),
+                Map.of(
+                        "type",
+                        Arbitraries.of("\"VIEW\"", "\"purchase\"", "\"SEARCH\"", "\"ADD_TO_CART\"", "\"FAVORITE\""),
+                        "eventId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "userId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "itemId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "price",
+                        Arbitraries.doubles().between(-10, 2e7).map(Object::toString),
+                        "quantity",
+                        Arbitraries.integers().between(-1, 20_000).map(Object::toString),
+                        "currency",
+                        Arbitraries.of("\"USD\"", "\"usd\"", "\"EURO\""),
+                        "timestamp",
+                        TIME));
     }
 
     @Property(tries = 2000)
@@ -64,17 +98,54 @@ class InputPropertiesTest {
     @Provide
     Arbitrary<String> engagement() {
         return HostileJson.objects(
-                List.of("eventId", "type", "userId", "campaignId", "requestId", "messageId", "variant", "url", "machine", "userAgent",
-                        "bounceType", "timestamp"),
-                Map.of("type", Arbitraries.of("\"OPENED\"", "\"clicked\"", "\"BOUNCED\"", "\"UNSUBSCRIBED\""),
-                        "eventId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "userId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "campaignId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "requestId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "url", HostileJson.string().map(s -> "\"https://x/" + s.substring(1)),
-                        "machine", Arbitraries.of("true", "false", "\"true\""),
-                        "bounceType", Arbitraries.of("\"soft\"", "\"hard\"", "\"x\""),
-                        "timestamp", TIME));
+                List.of(
+                        "eventId",
+                        "type",
+                        "userId",
+                        "campaignId",
+                        "requestId",
+                        "messageId",
+                        "variant",
+                        "url",
+                        "machine",
+                        "userAgent",
+                        "bounceType",
+                        "timestamp"),
+                Map.of(
+                        "type",
+                        Arbitraries.of("\"OPENED\"", "\"clicked\"", "\"BOUNCED\"", "\"UNSUBSCRIBED\""),
+                        "eventId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "userId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "campaignId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "requestId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "url",
+                        HostileJson.string().map(s -> "\"https://x/" + s.substring(1)),
+                        "machine",
+                        Arbitraries.of("true", "false", "\"true\""),
+                        "bounceType",
+                        Arbitraries.of("\"soft\"", "\"hard\"", "\"x\""),
+                        "timestamp",
+                        TIME));
     }
 
     @Property(tries = 2000)
@@ -92,11 +163,21 @@ class InputPropertiesTest {
     Arbitrary<String> profiles() {
         return HostileJson.objects(
                 List.of("userId", "email", "name", "locale", "timeZone", "consent", "updatedAt", "erase"),
-                Map.of("userId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "email", HostileJson.string().map(s -> "\"" + s.substring(1, s.length() - 1) + "@example.com\""),
-                        "timeZone", Arbitraries.of("\"UTC\"", "\"Europe/Berlin\"", "\"Mars/Phobos\""),
-                        "consent", Arbitraries.of("true", "false", "\"yes\""),
-                        "updatedAt", TIME));
+                Map.of(
+                        "userId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "email",
+                        HostileJson.string().map(s -> "\"" + s.substring(1, s.length() - 1) + "@example.com\""),
+                        "timeZone",
+                        Arbitraries.of("\"UTC\"", "\"Europe/Berlin\"", "\"Mars/Phobos\""),
+                        "consent",
+                        Arbitraries.of("true", "false", "\"yes\""),
+                        "updatedAt",
+                        TIME));
     }
 
     @Property(tries = 2000)
@@ -114,9 +195,17 @@ class InputPropertiesTest {
     Arbitrary<String> suppressions() {
         return HostileJson.objects(
                 List.of("userId", "reason", "requestId", "at"),
-                Map.of("userId", Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(HostileJson::quote),
-                        "reason", Arbitraries.of("\"UNSUBSCRIBED\"", "\"complained\"", "\"BOUNCED\""),
-                        "at", TIME));
+                Map.of(
+                        "userId",
+                        Arbitraries.strings()
+                                .alpha()
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .map(HostileJson::quote),
+                        "reason",
+                        Arbitraries.of("\"UNSUBSCRIBED\"", "\"complained\"", "\"BOUNCED\""),
+                        "at",
+                        TIME));
     }
 
     @Property(tries = 2000)
@@ -135,6 +224,7 @@ class InputPropertiesTest {
         assertThat(new EventValidator(SKEW).validate(payload, NOW).valid()).isFalse();
         assertThat(new EngagementValidator(SKEW).validate(payload, NOW).valid()).isFalse();
         assertThat(new ProfileParser(SKEW).parse(payload, NOW).profile()).isNull();
-        assertThat(new SuppressionValidator(SKEW).validate(payload, 0, NOW).update()).isNull();
+        assertThat(new SuppressionValidator(SKEW).validate(payload, 0, NOW).update())
+                .isNull();
     }
 }

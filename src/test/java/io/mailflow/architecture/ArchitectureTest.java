@@ -1,8 +1,8 @@
 package io.mailflow.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -54,8 +54,12 @@ class ArchitectureTest {
 
     @Test
     void stagesDoNotImportTheJobTheConfigurationOrTools() {
-        ArchRule rule = noClasses().that().resideInAnyPackage(STAGES_AND_SHARED)
-                .should().dependOnClassesThat().resideInAnyPackage(
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAnyPackage(STAGES_AND_SHARED)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
                         "io.mailflow.job..", "io.mailflow.config..", "io.mailflow.tools..", "io.mailflow.testkit..")
                 .because("job is the only place that wires the pipeline and reads the configuration;"
                         + " a stage takes its inputs and its own settings record");
@@ -64,17 +68,28 @@ class ArchitectureTest {
 
     @Test
     void theJobDoesNotImportTools() {
-        ArchRule rule = noClasses().that().resideInAnyPackage("io.mailflow.job..", "io.mailflow.config..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.mailflow.tools..", "io.mailflow.testkit..")
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAnyPackage("io.mailflow.job..", "io.mailflow.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.mailflow.tools..", "io.mailflow.testkit..")
                 .because("the job jar holds the job, not the demo, CLIs or test fixtures");
         rule.check(main);
     }
 
     @Test
     void theOnlyEntryPointOutsideToolsIsTheJob() {
-        ArchRule rule = methods().that().haveName("main").and().areStatic()
-                .and().areDeclaredInClassesThat().resideOutsideOfPackages("io.mailflow.tools..")
-                .should().beDeclaredIn(io.mailflow.job.MailflowJob.class)
+        ArchRule rule = methods()
+                .that()
+                .haveName("main")
+                .and()
+                .areStatic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideOutsideOfPackages("io.mailflow.tools..")
+                .should()
+                .beDeclaredIn(io.mailflow.job.MailflowJob.class)
                 .because("CLIs, the demo and other tools live under io.mailflow.tools, apart from the job's stages");
         rule.check(main);
     }
@@ -86,25 +101,46 @@ class ArchitectureTest {
 
     @Test
     void algorithmsAndRulesImportNothingFromFlink() {
-        ArchRule rule = classes().that().haveFullyQualifiedName("io.mailflow.scoring.Ftrl")
-                .or().haveFullyQualifiedName("io.mailflow.scoring.ProgressiveValidator")
-                .or().haveFullyQualifiedName("io.mailflow.segmentation.StreamingKMeans")
-                .or().haveFullyQualifiedName("io.mailflow.segmentation.KMeansPlusPlus")
-                .or().haveFullyQualifiedName("io.mailflow.features.FeatureExtractor")
-                .or().haveFullyQualifiedName("io.mailflow.features.OnlineStandardizer")
-                .or().haveFullyQualifiedName("io.mailflow.sessions.SessionAggregator")
-                .or().haveFullyQualifiedName("io.mailflow.recommendations.Recommender")
-                .or().haveFullyQualifiedName("io.mailflow.recommendations.CoOccurrence")
-                .or().haveFullyQualifiedName("io.mailflow.guardrails.GuardrailPolicy")
-                .or().haveFullyQualifiedName("io.mailflow.guardrails.FrequencyCap")
-                .or().haveFullyQualifiedName("io.mailflow.guardrails.QuietHours")
-                .or().haveFullyQualifiedName("io.mailflow.ingestion.EventValidator")
-                .or().haveFullyQualifiedName("io.mailflow.feedback.EngagementValidator")
-                .or().haveFullyQualifiedName("io.mailflow.email.EmailComposer")
-                .or().haveFullyQualifiedName("io.mailflow.email.TemplateRenderer")
-                .or().resideInAPackage("io.mailflow.campaigns.rules..")
-                .should().onlyDependOnClassesThat().resideOutsideOfPackage("org.apache.flink..")
-                .because("algorithms and rules are plain Java classes tested with plain JUnit; operators are thin wrappers");
+        ArchRule rule = classes()
+                .that()
+                .haveFullyQualifiedName("io.mailflow.scoring.Ftrl")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.scoring.ProgressiveValidator")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.segmentation.StreamingKMeans")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.segmentation.KMeansPlusPlus")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.features.FeatureExtractor")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.features.OnlineStandardizer")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.sessions.SessionAggregator")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.recommendations.Recommender")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.recommendations.CoOccurrence")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.guardrails.GuardrailPolicy")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.guardrails.FrequencyCap")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.guardrails.QuietHours")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.ingestion.EventValidator")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.feedback.EngagementValidator")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.email.EmailComposer")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.email.TemplateRenderer")
+                .or()
+                .resideInAPackage("io.mailflow.campaigns.rules..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideOutsideOfPackage("org.apache.flink..")
+                .because(
+                        "algorithms and rules are plain Java classes tested with plain JUnit; operators are thin wrappers");
         rule.check(main);
     }
 }

@@ -1,11 +1,11 @@
 package io.mailflow.bench;
 
-import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.AsyncEmailSender;
 import io.mailflow.delivery.RateLimits;
 import io.mailflow.delivery.RetryPolicy;
 import io.mailflow.delivery.SendLedgerFactory;
 import io.mailflow.delivery.SmtpMailClient;
+import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
@@ -54,13 +54,31 @@ public final class DeliveryBenchmark {
             double source = smtpSource(sink.port(), messages);
             say(String.format(Locale.ROOT, "smtp-source: %,.0f msg/s", source));
             double[] seq = sequential(sink.port(), sequential);
-            say(String.format(Locale.ROOT, "sequential Commons Email loop: %,.0f msg/s (p50 %.1f ms, p99 %.1f ms)", seq[0], seq[1], seq[2]));
+            say(String.format(
+                    Locale.ROOT,
+                    "sequential Commons Email loop: %,.0f msg/s (p50 %.1f ms, p99 %.1f ms)",
+                    seq[0],
+                    seq[1],
+                    seq[2]));
             double[] async = async(sink.port(), messages, threads);
-            say(String.format(Locale.ROOT, "async sender: %,.0f msg/s (p50 %.1f ms, p99 %.1f ms per message)", async[0], async[1], async[2]));
+            say(String.format(
+                    Locale.ROOT,
+                    "async sender: %,.0f msg/s (p50 %.1f ms, p99 %.1f ms per message)",
+                    async[0],
+                    async[1],
+                    async[2]));
             double halfPeak = async[0] / 2;
             double[] paced = paced(sink.port(), halfPeak, Math.max(2_000, (int) (halfPeak * 20)), threads);
-            say(String.format(Locale.ROOT, "render + send at half of peak (%.0f msg/s): p50 %.1f ms, p99 %.1f ms, max %.1f ms", halfPeak, paced[0], paced[1], paced[2]));
-            String report = String.format(Locale.ROOT, """
+            say(String.format(
+                    Locale.ROOT,
+                    "render + send at half of peak (%.0f msg/s): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    halfPeak,
+                    paced[0],
+                    paced[1],
+                    paced[2]));
+            String report = String.format(
+                    Locale.ROOT,
+                    """
                     | run | messages | msg/s | p50 ms | p99 ms |
                     |---|---|---|---|---|
                     | postfix smtp-source (20 sessions) | %d | %.0f | | |
@@ -71,8 +89,25 @@ public final class DeliveryBenchmark {
 
                     At half of peak (%.0f requests/s, paced source): request decided -> rendered -> accepted by SMTP:
                     p50 %.1f ms, p99 %.1f ms, max %.1f ms
-                    """, messages, source, sequential, seq[0], seq[1], seq[2], threads, messages, async[0], async[1], async[2],
-                    async[0] / source, async[0] / seq[0], Instant.now(), halfPeak, paced[0], paced[1], paced[2]);
+                    """,
+                    messages,
+                    source,
+                    sequential,
+                    seq[0],
+                    seq[1],
+                    seq[2],
+                    threads,
+                    messages,
+                    async[0],
+                    async[1],
+                    async[2],
+                    async[0] / source,
+                    async[0] / seq[0],
+                    Instant.now(),
+                    halfPeak,
+                    paced[0],
+                    paced[1],
+                    paced[2]);
             Files.createDirectories(out.getParent());
             Files.writeString(out, report);
             System.out.println();
@@ -83,9 +118,24 @@ public final class DeliveryBenchmark {
     /** postfix's smtp-source with 20 parallel sessions, 10 messages per connection. */
     static double smtpSource(int port, int messages) throws Exception {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("/usr/sbin/smtp-source", "-s", "20", "-m", Integer.toString(messages), "-l", "4096",
-                "-f", "bench@mailflow.local", "-t", "sink@example.com", "-r", "10", "127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "/usr/sbin/smtp-source",
+                        "-s",
+                        "20",
+                        "-m",
+                        Integer.toString(messages),
+                        "-l",
+                        "4096",
+                        "-f",
+                        "bench@mailflow.local",
+                        "-t",
+                        "sink@example.com",
+                        "-r",
+                        "10",
+                        "127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException("smtp-source failed");
         }
@@ -120,14 +170,23 @@ public final class DeliveryBenchmark {
         for (int i = 0; i < messages; i++) {
             emails.add(email(i));
         }
-        SmtpSettings smtp = new SmtpSettings("127.0.0.1", port, SmtpSecurity.NONE, "", "", 10_000, "shop@mailflow.local", "Mailflow Shop");
+        SmtpSettings smtp = new SmtpSettings(
+                "127.0.0.1", port, SmtpSecurity.NONE, "", "", 10_000, "shop@mailflow.local", "Mailflow Shop");
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        var results = AsyncDataStream.unorderedWait(env.fromData(emails),
-                new AsyncEmailSender(() -> new SmtpMailClient(smtp), SendLedgerFactory.none(), threads, threads * 8,
-                        RetryPolicy.defaults(), new RateLimits.Config(0, 0)),
-                60, TimeUnit.SECONDS, threads * 8);
+        var results = AsyncDataStream.unorderedWait(
+                env.fromData(emails),
+                new AsyncEmailSender(
+                        () -> new SmtpMailClient(smtp),
+                        SendLedgerFactory.none(),
+                        threads,
+                        threads * 8,
+                        RetryPolicy.defaults(),
+                        new RateLimits.Config(0, 0)),
+                60,
+                TimeUnit.SECONDS,
+                threads * 8);
         double[] latencies = new double[messages];
         long first = Long.MAX_VALUE;
         long last = 0;
@@ -155,29 +214,56 @@ public final class DeliveryBenchmark {
      * async sender; latency = SMTP acceptance - creation.
      */
     static double[] paced(int port, double perSecond, int count, int threads) throws Exception {
-        SmtpSettings smtp = new SmtpSettings("127.0.0.1", port, SmtpSecurity.NONE, "", "", 10_000, "shop@mailflow.local", "Mailflow Shop");
+        SmtpSettings smtp = new SmtpSettings(
+                "127.0.0.1", port, SmtpSecurity.NONE, "", "", 10_000, "shop@mailflow.local", "Mailflow Shop");
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         var source = new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(
-                (org.apache.flink.connector.datagen.source.GeneratorFunction<Long, io.mailflow.model.AddressedRequest>) i -> {
-                    long now = System.currentTimeMillis();
-                    io.mailflow.model.EmailRequest r = new io.mailflow.model.EmailRequest("lat-" + now + "-" + i, "abandoned-cart",
-                            "ABANDONED_CART", "abandoned-cart", "u" + i, now, "s" + i,
-                            List.of(new io.mailflow.model.LineItem("sku-" + i, "cat-1", 19.99, 1, now)), "USD");
-                    return new io.mailflow.model.AddressedRequest(r, new io.mailflow.model.Recipient("u" + i + "@example.com", "Ann", "en", "UTC"));
-                },
+                (org.apache.flink.connector.datagen.source.GeneratorFunction<Long, io.mailflow.model.AddressedRequest>)
+                        i -> {
+                            long now = System.currentTimeMillis();
+                            io.mailflow.model.EmailRequest r = new io.mailflow.model.EmailRequest(
+                                    "lat-" + now + "-" + i,
+                                    "abandoned-cart",
+                                    "ABANDONED_CART",
+                                    "abandoned-cart",
+                                    "u" + i,
+                                    now,
+                                    "s" + i,
+                                    List.of(new io.mailflow.model.LineItem("sku-" + i, "cat-1", 19.99, 1, now)),
+                                    "USD");
+                            return new io.mailflow.model.AddressedRequest(
+                                    r, new io.mailflow.model.Recipient("u" + i + "@example.com", "Ann", "en", "UTC"));
+                        },
                 count,
                 org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perSecond(perSecond),
                 org.apache.flink.api.common.typeinfo.TypeInformation.of(io.mailflow.model.AddressedRequest.class));
-        var rendered = env.fromSource(source, org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "paced requests")
-                .process(new io.mailflow.email.RenderFunction(new io.mailflow.email.EmailComposer.Settings("", "shop@mailflow.local",
-                        "https://shop.example.com/mf", "", false, java.time.Duration.ofDays(60), "benchmark-link-secret-0123",
+        var rendered = env.fromSource(
+                        source,
+                        org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(),
+                        "paced requests")
+                .process(new io.mailflow.email.RenderFunction(new io.mailflow.email.EmailComposer.Settings(
+                        "",
+                        "shop@mailflow.local",
+                        "https://shop.example.com/mf",
+                        "",
+                        false,
+                        java.time.Duration.ofDays(60),
+                        "benchmark-link-secret-0123",
                         java.util.Map.of("shopUrl", "https://shop.example.com", "shopName", "Mailflow Shop"))));
-        var results = AsyncDataStream.unorderedWait(rendered,
-                new AsyncEmailSender(() -> new SmtpMailClient(smtp), SendLedgerFactory.none(), threads, threads * 8,
-                        RetryPolicy.defaults(), new RateLimits.Config(0, 0)),
-                60, TimeUnit.SECONDS, threads * 8);
+        var results = AsyncDataStream.unorderedWait(
+                rendered,
+                new AsyncEmailSender(
+                        () -> new SmtpMailClient(smtp),
+                        SendLedgerFactory.none(),
+                        threads,
+                        threads * 8,
+                        RetryPolicy.defaults(),
+                        new RateLimits.Config(0, 0)),
+                60,
+                TimeUnit.SECONDS,
+                threads * 8);
         double[] latencies = new double[count];
         int n = 0;
         try (CloseableIterator<SendResult> it = results.executeAndCollect("delivery-latency")) {
@@ -193,10 +279,21 @@ public final class DeliveryBenchmark {
     }
 
     static RenderedEmail email(int i) {
-        String html = "<html><body><p>Hi Ann,</p><p>You left sku-" + i + " in your cart.</p>" + "<p>x</p>".repeat(40) + "</body></html>";
-        return new RenderedEmail("bench-" + i, "<bench-" + i + "@mailflow.local>", "bench", "default", "u" + i,
-                "user" + i + "@example.com", "Ann", "Ann, you left 1 item in your cart", html, "Hi Ann, you left sku-" + i,
-                "<https://shop.example.com/mf/unsubscribe?t=x>", System.currentTimeMillis());
+        String html = "<html><body><p>Hi Ann,</p><p>You left sku-" + i + " in your cart.</p>" + "<p>x</p>".repeat(40)
+                + "</body></html>";
+        return new RenderedEmail(
+                "bench-" + i,
+                "<bench-" + i + "@mailflow.local>",
+                "bench",
+                "default",
+                "u" + i,
+                "user" + i + "@example.com",
+                "Ann",
+                "Ann, you left 1 item in your cart",
+                html,
+                "Hi Ann, you left sku-" + i,
+                "<https://shop.example.com/mf/unsubscribe?t=x>",
+                System.currentTimeMillis());
     }
 
     static double percentile(double[] values, double p) {

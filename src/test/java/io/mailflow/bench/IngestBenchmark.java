@@ -80,12 +80,15 @@ public final class IngestBenchmark {
                     .build();
             kafka.createTopics(base);
             List<Event> input = replay == null ? generated(events) : replayed(Path.of(replay), copies);
-            String source = replay == null ? "generated (" + input.size() + " events)" : "replayed ../shared/data x" + copies + " (" + input.size() + " events)";
+            String source = replay == null
+                    ? "generated (" + input.size() + " events)"
+                    : "replayed ../shared/data x" + copies + " (" + input.size() + " events)";
             say("publishing " + source);
             publish(kafka, base, input);
             eventCount = input.size();
 
-            double tool = consumerPerfTest(kafka.bootstrapServers(), base.get(MailflowOptions.TOPIC_EVENTS), input.size());
+            double tool =
+                    consumerPerfTest(kafka.bootstrapServers(), base.get(MailflowOptions.TOPIC_EVENTS), input.size());
             say(String.format(Locale.ROOT, "kafka-consumer-perf-test: %,.0f events/s", tool));
             double p1 = runJob(base, 1, "p1");
             say(String.format(Locale.ROOT, "mailflow p=1: %,.0f events/s", p1));
@@ -129,14 +132,25 @@ public final class IngestBenchmark {
     /** Both public logs, each copy with its own user ids, event ids and a later time range. */
     static List<Event> replayed(Path data, int copies) throws Exception {
         List<Event> base = new ArrayList<>();
-        base.addAll(new CsvImporter(CsvFormat.named("taobao")).readAll(data.resolve("taobao-userbehavior/UserBehavior-2017-11-26T01.csv")));
+        base.addAll(new CsvImporter(CsvFormat.named("taobao"))
+                .readAll(data.resolve("taobao-userbehavior/UserBehavior-2017-11-26T01.csv")));
         base.addAll(new CsvImporter(CsvFormat.named("rees46")).readAll(data.resolve("rees46/2019-Oct-head17k.csv")));
         List<Event> out = new ArrayList<>(base.size() * copies);
         for (int c = 0; c < copies; c++) {
             long shift = c * TimeUnit.DAYS.toMillis(1);
             for (Event e : base) {
-                out.add(new Event(e.eventId() + "-c" + c, e.userId() + "-c" + c, e.sessionId(), e.type(), e.itemId(), e.categoryId(),
-                        e.price(), e.quantity(), e.currency(), e.query(), e.timestamp() + shift));
+                out.add(new Event(
+                        e.eventId() + "-c" + c,
+                        e.userId() + "-c" + c,
+                        e.sessionId(),
+                        e.type(),
+                        e.itemId(),
+                        e.categoryId(),
+                        e.price(),
+                        e.quantity(),
+                        e.currency(),
+                        e.query(),
+                        e.timestamp() + shift));
             }
         }
         return out;
@@ -147,8 +161,10 @@ public final class IngestBenchmark {
         try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
             for (Event e : events) {
                 if (users.add(e.userId())) {
-                    UserProfile profile = new UserProfile(e.userId(), "u" + users.size() + "@example.com", "Shopper", "en", "UTC", true, 1);
-                    p.send(new ProducerRecord<>(c.get(MailflowOptions.TOPIC_PROFILES), key(e.userId()), Json.toBytes(profile)));
+                    UserProfile profile = new UserProfile(
+                            e.userId(), "u" + users.size() + "@example.com", "Shopper", "en", "UTC", true, 1);
+                    p.send(new ProducerRecord<>(
+                            c.get(MailflowOptions.TOPIC_PROFILES), key(e.userId()), Json.toBytes(profile)));
                 }
                 p.send(new ProducerRecord<>(c.get(MailflowOptions.TOPIC_EVENTS), key(e.userId()), Json.toBytes(e)));
             }
@@ -158,10 +174,21 @@ public final class IngestBenchmark {
     /** Kafka's own kafka-consumer-perf-test (ConsumerPerformance) in a child JVM, reading the whole topic. */
     static double consumerPerfTest(String bootstrap, String topic, int messages) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ConsumerPerformance",
-                "--bootstrap-server", bootstrap, "--topic", topic, "--messages", Integer.toString(messages),
-                "--group", "perf-" + System.nanoTime())
-                .redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.apache.kafka.tools.ConsumerPerformance",
+                        "--bootstrap-server",
+                        bootstrap,
+                        "--topic",
+                        topic,
+                        "--messages",
+                        Integer.toString(messages),
+                        "--group",
+                        "perf-" + System.nanoTime())
+                .redirectErrorStream(false)
+                .start();
         double rate = -1;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -190,7 +217,10 @@ public final class IngestBenchmark {
     }
 
     static double runJob(MailflowConfig base, int parallelism, String group) throws Exception {
-        MailflowConfig c = base.toBuilder().set("kafka.group-id", "bench-" + group).set("delivery.ledger", "none").build();
+        MailflowConfig c = base.toBuilder()
+                .set("kafka.group-id", "bench-" + group)
+                .set("delivery.ledger", "none")
+                .build();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.setString("taskmanager.numberOfTaskSlots", "2");
@@ -201,7 +231,8 @@ public final class IngestBenchmark {
         JobExecutionResult r = env.execute("ingest-bench-" + group);
         long wall = System.nanoTime() - t0;
         long events = eventCount; // a bounded job reads the whole topic
-        say(String.format(Locale.ROOT, "p=%d: net runtime %d ms, wall %d ms", parallelism, r.getNetRuntime(), wall / 1_000_000));
+        say(String.format(
+                Locale.ROOT, "p=%d: net runtime %d ms, wall %d ms", parallelism, r.getNetRuntime(), wall / 1_000_000));
         return events / (r.getNetRuntime() / 1000.0);
     }
 

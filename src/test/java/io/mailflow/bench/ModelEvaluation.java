@@ -36,11 +36,23 @@ public final class ModelEvaluation {
     static final long SEED = 42L;
 
     /** One replay: which log, how sessions are formed, and the job options that differ from the defaults. */
-    public record Setup(String id, String name, String format, String file, ModelReplay.Sessions sessions, Duration gap, Duration horizon) {}
+    public record Setup(
+            String id,
+            String name,
+            String format,
+            String file,
+            ModelReplay.Sessions sessions,
+            Duration gap,
+            Duration horizon) {}
 
     /** The figures of one replay. */
-    public record Run(Setup setup, ModelReplay.Outputs outputs, PropensityEvaluation.Result propensity,
-            SegmentEvaluation.Result segments, MailflowConfig config, double seconds) {}
+    public record Run(
+            Setup setup,
+            ModelReplay.Outputs outputs,
+            PropensityEvaluation.Result propensity,
+            SegmentEvaluation.Result segments,
+            MailflowConfig config,
+            double seconds) {}
 
     private ModelEvaluation() {}
 
@@ -57,30 +69,59 @@ public final class ModelEvaluation {
         int runs = Integer.parseInt(opts.getOrDefault("kmeans-runs", "10"));
 
         List<Setup> setups = List.of(
-                new Setup("rees46", "REES46, its own sessions (user_session)", "rees46", REES46, ModelReplay.Sessions.DATASET, reesGap, reesHorizon),
-                new Setup("rees46-gap", "REES46, job sessions (" + TimeUtils.formatWithHighestUnit(reesGap) + " gap)", "rees46", REES46,
-                        ModelReplay.Sessions.GAP, reesGap, reesHorizon),
-                new Setup("taobao", "Taobao, job sessions (" + TimeUtils.formatWithHighestUnit(taobaoGap) + " gap)", "taobao", TAOBAO,
-                        ModelReplay.Sessions.GAP, taobaoGap, taobaoHorizon));
-        List<String> wanted = List.of(opts.getOrDefault("replays", "rees46,rees46-gap,taobao").split(","));
+                new Setup(
+                        "rees46",
+                        "REES46, its own sessions (user_session)",
+                        "rees46",
+                        REES46,
+                        ModelReplay.Sessions.DATASET,
+                        reesGap,
+                        reesHorizon),
+                new Setup(
+                        "rees46-gap",
+                        "REES46, job sessions (" + TimeUtils.formatWithHighestUnit(reesGap) + " gap)",
+                        "rees46",
+                        REES46,
+                        ModelReplay.Sessions.GAP,
+                        reesGap,
+                        reesHorizon),
+                new Setup(
+                        "taobao",
+                        "Taobao, job sessions (" + TimeUtils.formatWithHighestUnit(taobaoGap) + " gap)",
+                        "taobao",
+                        TAOBAO,
+                        ModelReplay.Sessions.GAP,
+                        taobaoGap,
+                        taobaoHorizon));
+        List<String> wanted =
+                List.of(opts.getOrDefault("replays", "rees46,rees46-gap,taobao").split(","));
         List<Run> results = new ArrayList<>();
         for (Setup s : setups) {
             if (!wanted.contains(s.id())) {
                 continue;
             }
-            results.add(run(s, data, trainFraction, parallelism, maxEvents, runs, overrides(opts.getOrDefault("set", ""))));
+            results.add(
+                    run(s, data, trainFraction, parallelism, maxEvents, runs, overrides(opts.getOrDefault("set", ""))));
         }
         String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
                 + String.join(" ", args) + "\"";
-        String report = ModelEvaluationReport.render(results, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
+        String report = ModelEvaluationReport.render(
+                results, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
         if (opts.containsKey("out")) {
             Files.writeString(Path.of(opts.get("out")), report);
         }
         System.out.println(report);
     }
 
-    public static Run run(Setup setup, Path data, double trainFraction, int parallelism, int maxEvents, int kmeansRuns,
-            Map<String, String> overrides) throws Exception {
+    public static Run run(
+            Setup setup,
+            Path data,
+            double trainFraction,
+            int parallelism,
+            int maxEvents,
+            int kmeansRuns,
+            Map<String, String> overrides)
+            throws Exception {
         long started = System.nanoTime();
         List<Event> events = new CsvImporter(CsvFormat.named(setup.format())).readAll(data.resolve(setup.file()));
         if (maxEvents > 0 && events.size() > maxEvents) {
@@ -94,14 +135,27 @@ public final class ModelEvaluation {
         ModelReplay.Outputs out = ModelReplay.run(events, setup.sessions(), config, parallelism);
         long positives = out.examples().stream().filter(e -> e.label() > 0.5).count();
         long evaluablePositives = out.examples().stream()
-                .filter(e -> e.label() > 0.5 && e.snapshotTime() + setup.horizon().toMillis() <= out.dataEnd()).count();
-        System.err.printf("%s: %d sessions, %d examples, %d positive, %d positive and uncensored%n", setup.name(),
-                out.sessions(), out.examples().size(), positives, evaluablePositives);
-        Ftrl ftrl = new Ftrl(config.get(MailflowOptions.FTRL_ALPHA), config.get(MailflowOptions.FTRL_BETA),
-                config.get(MailflowOptions.FTRL_L1), config.get(MailflowOptions.FTRL_L2));
-        PropensityEvaluation.Result p = PropensityEvaluation.evaluate(out.examples(), out.dataEnd(), setup.horizon().toMillis(),
-                ftrl, config.get(MailflowOptions.VALIDATION_WINDOW), out.validation(), config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
-                trainFraction, SEED);
+                .filter(e ->
+                        e.label() > 0.5 && e.snapshotTime() + setup.horizon().toMillis() <= out.dataEnd())
+                .count();
+        System.err.printf(
+                "%s: %d sessions, %d examples, %d positive, %d positive and uncensored%n",
+                setup.name(), out.sessions(), out.examples().size(), positives, evaluablePositives);
+        Ftrl ftrl = new Ftrl(
+                config.get(MailflowOptions.FTRL_ALPHA),
+                config.get(MailflowOptions.FTRL_BETA),
+                config.get(MailflowOptions.FTRL_L1),
+                config.get(MailflowOptions.FTRL_L2));
+        PropensityEvaluation.Result p = PropensityEvaluation.evaluate(
+                out.examples(),
+                out.dataEnd(),
+                setup.horizon().toMillis(),
+                ftrl,
+                config.get(MailflowOptions.VALIDATION_WINDOW),
+                out.validation(),
+                config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
+                trainFraction,
+                SEED);
         SegmentEvaluation.Result s = SegmentEvaluation.evaluate(out.features(), out.kmeansModels(), kmeansRuns, SEED);
         return new Run(setup, out, p, s, config, (System.nanoTime() - started) / 1e9);
     }

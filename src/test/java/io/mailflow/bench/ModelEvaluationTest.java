@@ -19,17 +19,30 @@ class ModelEvaluationTest {
     @Test
     void aSliceOfTheTaobaoLogYieldsSaneFigures() throws Exception {
         Path taobao = SharedData.require(ModelEvaluation.TAOBAO);
-        ModelEvaluation.Setup setup = new ModelEvaluation.Setup("taobao", "Taobao slice", "taobao", ModelEvaluation.TAOBAO,
-                ModelReplay.Sessions.GAP, Duration.ofMinutes(2), Duration.ofMinutes(5));
+        ModelEvaluation.Setup setup = new ModelEvaluation.Setup(
+                "taobao",
+                "Taobao slice",
+                "taobao",
+                ModelEvaluation.TAOBAO,
+                ModelReplay.Sessions.GAP,
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(5));
         Path data = taobao.getParent().getParent();
         ModelEvaluation.Run run = ModelEvaluation.run(setup, data, 0.7, 1, 15_000, 3, Map.of());
 
         PropensityEvaluation.Result p = run.propensity();
-        assertThat(p.replayMismatch()).as("the replayed FTRL reproduces the job's published AUCs").isLessThan(1e-9);
+        assertThat(p.replayMismatch())
+                .as("the replayed FTRL reproduces the job's published AUCs")
+                .isLessThan(1e-9);
         assertThat(p.trainPositives()).isPositive();
         assertThat(p.testPositives()).isPositive();
-        for (double auc : List.of(p.batchAuc().value(), p.sameDataAuc().value(), p.onlineAuc().value(), p.progressiveAuc(),
-                p.purchaseFrequencyAuc(), p.cartAuc())) {
+        for (double auc : List.of(
+                p.batchAuc().value(),
+                p.sameDataAuc().value(),
+                p.onlineAuc().value(),
+                p.progressiveAuc(),
+                p.purchaseFrequencyAuc(),
+                p.cartAuc())) {
             assertThat(auc).isBetween(0.0, 1.0);
         }
         assertThat(p.batchLogLoss()).isFinite().isPositive();

@@ -6,10 +6,9 @@ import io.mailflow.features.UserFeatures;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.model.SessionSummary;
+import io.mailflow.models.ModelOutputs;
 import io.mailflow.scoring.LabeledExample;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.models.ModelOutputs;
-import io.mailflow.models.ModelStage;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.sessions.EmitSessionFunction;
@@ -48,11 +47,21 @@ import org.apache.flink.util.CloseableIterator;
  */
 public final class ModelReplay {
     /** How sessions are formed: the job's event-time session windows, or the log's own session ids. */
-    public enum Sessions { GAP, DATASET }
+    public enum Sessions {
+        GAP,
+        DATASET
+    }
 
     /** Everything the model data flow produced, in the order it produced it. */
-    public record Outputs(long events, long dataEnd, int sessions, List<UserFeatures> features, List<LabeledExample> examples,
-            List<KMeansModel> kmeansModels, List<LogRegModel> propensityModels, List<ValidationMetrics> validation) {}
+    public record Outputs(
+            long events,
+            long dataEnd,
+            int sessions,
+            List<UserFeatures> features,
+            List<LabeledExample> examples,
+            List<KMeansModel> kmeansModels,
+            List<LogRegModel> propensityModels,
+            List<ValidationMetrics> validation) {}
 
     private static final Executor DRAINERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "replay-collector");
@@ -62,7 +71,8 @@ public final class ModelReplay {
 
     private ModelReplay() {}
 
-    public static Outputs run(List<Event> events, Sessions mode, MailflowConfig config, int parallelism) throws Exception {
+    public static Outputs run(List<Event> events, Sessions mode, MailflowConfig config, int parallelism)
+            throws Exception {
         List<Event> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparingLong(Event::timestamp)); // stable: file order within a timestamp
         Configuration conf = new Configuration();
@@ -71,7 +81,8 @@ public final class ModelReplay {
         env.setParallelism(parallelism);
         env.setMaxParallelism(config.get(MailflowOptions.MAX_PARALLELISM));
 
-        DataStream<Event> timed = env.fromData(sorted).assignTimestampsAndWatermarks(everyEvent((e, t) -> e.timestamp()));
+        DataStream<Event> timed =
+                env.fromData(sorted).assignTimestampsAndWatermarks(everyEvent((e, t) -> e.timestamp()));
         DataStream<SessionSummary> sessions;
         List<SessionSummary> datasetSessions = List.of();
         if (mode == Sessions.GAP) {
@@ -81,12 +92,15 @@ public final class ModelReplay {
                     .aggregate(new SessionAggregateFunction(aggregator), new EmitSessionFunction(aggregator))
                     .name("session windows");
         } else {
-            datasetSessions = byDatasetSession(sorted, new SessionAggregator(config.get(MailflowOptions.SESSION_MAX_ITEMS)));
+            datasetSessions =
+                    byDatasetSession(sorted, new SessionAggregator(config.get(MailflowOptions.SESSION_MAX_ITEMS)));
             sessions = env.fromData(datasetSessions).assignTimestampsAndWatermarks(everyEvent((s, t) -> s.end()));
         }
-        DataStream<Event> purchases = timed.filter(e -> e.type() == EventType.PURCHASE).name("purchases");
+        DataStream<Event> purchases =
+                timed.filter(e -> e.type() == EventType.PURCHASE).name("purchases");
 
-        ModelOutputs out = io.mailflow.models.ModelStage.attach(sessions, purchases, io.mailflow.job.PipelineSettings.models(config));
+        ModelOutputs out = io.mailflow.models.ModelStage.attach(
+                sessions, purchases, io.mailflow.job.PipelineSettings.models(config));
         CloseableIterator<SessionSummary> sessionIt = sessions.collectAsync();
         CloseableIterator<UserFeatures> featureIt = out.features().collectAsync();
         CloseableIterator<LabeledExample> exampleIt = out.examples().collectAsync();
@@ -103,8 +117,15 @@ public final class ModelReplay {
         CompletableFuture<List<ValidationMetrics>> validation = drainAsync(validationIt);
         job.getJobExecutionResult().get();
         long dataEnd = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).timestamp();
-        return new Outputs(sorted.size(), dataEnd, sessionList.get().size(), features.get(), examples.get(), kmeans.get(),
-                models.get(), validation.get());
+        return new Outputs(
+                sorted.size(),
+                dataEnd,
+                sessionList.get().size(),
+                features.get(),
+                examples.get(),
+                kmeans.get(),
+                models.get(),
+                validation.get());
     }
 
     /**
@@ -128,25 +149,28 @@ public final class ModelReplay {
     /** Timestamps from {@code time}, and a watermark just behind every element. */
     private static <T> WatermarkStrategy<T> everyEvent(SerializableTimestampAssigner<T> time) {
         return WatermarkStrategy.<T>forGenerator(ctx -> new WatermarkGenerator<>() {
-            @Override
-            public void onEvent(T element, long timestamp, WatermarkOutput output) {
-                output.emitWatermark(new Watermark(timestamp - 1));
-            }
+                    @Override
+                    public void onEvent(T element, long timestamp, WatermarkOutput output) {
+                        output.emitWatermark(new Watermark(timestamp - 1));
+                    }
 
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {}
-        }).withTimestampAssigner(time);
+                    @Override
+                    public void onPeriodicEmit(WatermarkOutput output) {}
+                })
+                .withTimestampAssigner(time);
     }
 
     private static <T> CompletableFuture<List<T>> drainAsync(CloseableIterator<T> it) {
-        return CompletableFuture.supplyAsync(() -> {
-            List<T> out = new ArrayList<>();
-            try (it) {
-                it.forEachRemaining(out::add);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot collect the replay's results", e);
-            }
-            return out;
-        }, DRAINERS);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    List<T> out = new ArrayList<>();
+                    try (it) {
+                        it.forEachRemaining(out::add);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot collect the replay's results", e);
+                    }
+                    return out;
+                },
+                DRAINERS);
     }
 }

@@ -34,16 +34,43 @@ public final class PropensityEvaluation {
     /** AUC or log loss with a 95 % bootstrap interval. */
     public record Estimate(double value, double low, double high) {}
 
-    public record Result(int examples, int censored, int train, int trainPositives, int test, int testPositives,
-            Estimate onlineAuc, double onlineLogLoss, double progressiveAuc, double progressiveLogLoss,
-            Estimate sameDataAuc, double sameDataLogLoss, Estimate sameDataGap, Estimate batchAuc, double batchLogLoss, double lambda,
-            Estimate aucGap, double constantLogLoss, double purchaseFrequencyAuc, double cartAuc,
-            double jobAuc, double jobLogLoss, double replayMismatch) {}
+    public record Result(
+            int examples,
+            int censored,
+            int train,
+            int trainPositives,
+            int test,
+            int testPositives,
+            Estimate onlineAuc,
+            double onlineLogLoss,
+            double progressiveAuc,
+            double progressiveLogLoss,
+            Estimate sameDataAuc,
+            double sameDataLogLoss,
+            Estimate sameDataGap,
+            Estimate batchAuc,
+            double batchLogLoss,
+            double lambda,
+            Estimate aucGap,
+            double constantLogLoss,
+            double purchaseFrequencyAuc,
+            double cartAuc,
+            double jobAuc,
+            double jobLogLoss,
+            double replayMismatch) {}
 
     private PropensityEvaluation() {}
 
-    public static Result evaluate(List<LabeledExample> examples, long dataEnd, long horizonMs, Ftrl ftrl, int window,
-            List<ValidationMetrics> published, int publishEvery, double trainFraction, long seed) {
+    public static Result evaluate(
+            List<LabeledExample> examples,
+            long dataEnd,
+            long horizonMs,
+            Ftrl ftrl,
+            int window,
+            List<ValidationMetrics> published,
+            int publishEvery,
+            double trainFraction,
+            long seed) {
         int n = examples.size();
         double[] progressive = new double[n];
         double[] labels = new double[n];
@@ -56,7 +83,8 @@ public final class PropensityEvaluation {
             labels[i] = e.label();
             state = ftrl.update(state, e.features(), e.label(), e.weight());
             while (nextMetric < published.size() && published.get(nextMetric).examples() == i + 1) {
-                mismatch = Math.max(mismatch, gap(published.get(nextMetric).auc(), windowAuc(progressive, labels, i + 1, window)));
+                mismatch = Math.max(
+                        mismatch, gap(published.get(nextMetric).auc(), windowAuc(progressive, labels, i + 1, window)));
                 nextMetric++;
             }
         }
@@ -71,10 +99,17 @@ public final class PropensityEvaluation {
         // positives. The batch model trains on every snapshot before the cut, with its final label.
         List<Integer> bySnapshot = new ArrayList<>(kept);
         bySnapshot.sort(java.util.Comparator.comparingLong(i -> examples.get(i).snapshotTime()));
-        long cutTime = bySnapshot.isEmpty() ? 0
-                : examples.get(bySnapshot.get(Math.min(bySnapshot.size() - 1, (int) (bySnapshot.size() * trainFraction)))).snapshotTime();
-        List<Integer> train = bySnapshot.stream().filter(i -> examples.get(i).snapshotTime() < cutTime).toList();
-        List<Integer> test = bySnapshot.stream().filter(i -> examples.get(i).snapshotTime() >= cutTime).toList();
+        long cutTime = bySnapshot.isEmpty()
+                ? 0
+                : examples.get(bySnapshot.get(
+                                Math.min(bySnapshot.size() - 1, (int) (bySnapshot.size() * trainFraction))))
+                        .snapshotTime();
+        List<Integer> train = bySnapshot.stream()
+                .filter(i -> examples.get(i).snapshotTime() < cutTime)
+                .toList();
+        List<Integer> test = bySnapshot.stream()
+                .filter(i -> examples.get(i).snapshotTime() >= cutTime)
+                .toList();
         double[] served = servedScores(examples, ftrl, publishEvery);
         double[][] xTrain = features(examples, train);
         int[] yTrain = intLabels(labels, train);
@@ -87,7 +122,11 @@ public final class PropensityEvaluation {
         // algorithms compared on equal information, free of the label delay.
         FtrlState sameData = FtrlState.initial(FeatureVector.SIZE);
         for (int i : train) {
-            sameData = ftrl.update(sameData, examples.get(i).features(), labels[i], examples.get(i).weight());
+            sameData = ftrl.update(
+                    sameData,
+                    examples.get(i).features(),
+                    labels[i],
+                    examples.get(i).weight());
         }
         double[] sameDataWeights = ftrl.weights(sameData);
         double[] yTest = pick(labels, test);
@@ -111,12 +150,30 @@ public final class PropensityEvaluation {
         Estimate[] sameBoot = bootstrap(frozen, offline, yTest, new Random(seed));
         ProgressiveValidator last = lastWindow(progressive, labels, window);
         ValidationMetrics lastPublished = published.isEmpty() ? null : published.get(published.size() - 1);
-        return new Result(n, n - kept.size(), train.size(), (int) sum(pick(labels, train)), test.size(), (int) sum(yTest),
-                boot[0], logLoss(online, yTest), auc(onlineProgressive, yTest), logLoss(onlineProgressive, yTest),
-                sameBoot[0], logLoss(frozen, yTest), sameBoot[2], boot[1], logLoss(offline, yTest), lambda, boot[2],
-                logLoss(constant, yTest), auc(purchaseFrequency, yTest), auc(carts, yTest),
+        return new Result(
+                n,
+                n - kept.size(),
+                train.size(),
+                (int) sum(pick(labels, train)),
+                test.size(),
+                (int) sum(yTest),
+                boot[0],
+                logLoss(online, yTest),
+                auc(onlineProgressive, yTest),
+                logLoss(onlineProgressive, yTest),
+                sameBoot[0],
+                logLoss(frozen, yTest),
+                sameBoot[2],
+                boot[1],
+                logLoss(offline, yTest),
+                lambda,
+                boot[2],
+                logLoss(constant, yTest),
+                auc(purchaseFrequency, yTest),
+                auc(carts, yTest),
                 lastPublished == null ? last.auc() : lastPublished.auc(),
-                lastPublished == null ? last.logLoss() : lastPublished.logLoss(), mismatch);
+                lastPublished == null ? last.logLoss() : lastPublished.logLoss(),
+                mismatch);
     }
 
     /**
@@ -124,8 +181,10 @@ public final class PropensityEvaluation {
      * published (every {@code publishEvery} examples) from the examples the trainer had learned by then.
      */
     static double[] servedScores(List<LabeledExample> examples, Ftrl ftrl, int publishEvery) {
-        Integer[] bySnapshot = java.util.stream.IntStream.range(0, examples.size()).boxed()
-                .sorted(java.util.Comparator.comparingLong(i -> examples.get(i).snapshotTime())).toArray(Integer[]::new);
+        Integer[] bySnapshot = java.util.stream.IntStream.range(0, examples.size())
+                .boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> examples.get(i).snapshotTime()))
+                .toArray(Integer[]::new);
         double[] served = new double[examples.size()];
         FtrlState state = FtrlState.initial(FeatureVector.SIZE);
         double[] published = ftrl.weights(state);
@@ -136,7 +195,8 @@ public final class PropensityEvaluation {
             // has reached at least the latest label time seen so far, so its states are prefixes of its input.
             clock = Math.max(clock, e.labelTime());
             while (next < bySnapshot.length && examples.get(bySnapshot[next]).snapshotTime() < clock) {
-                served[bySnapshot[next]] = Ftrl.predict(published, examples.get(bySnapshot[next]).features());
+                served[bySnapshot[next]] =
+                        Ftrl.predict(published, examples.get(bySnapshot[next]).features());
                 next++;
             }
             state = ftrl.update(state, e.features(), e.label(), e.weight());
@@ -145,7 +205,8 @@ public final class PropensityEvaluation {
             }
         }
         for (; next < bySnapshot.length; next++) {
-            served[bySnapshot[next]] = Ftrl.predict(published, examples.get(bySnapshot[next]).features());
+            served[bySnapshot[next]] =
+                    Ftrl.predict(published, examples.get(bySnapshot[next]).features());
         }
         return served;
     }
@@ -228,11 +289,15 @@ public final class PropensityEvaluation {
     }
 
     private static Estimate interval(double value, double[] draws) {
-        double[] finite = java.util.Arrays.stream(draws).filter(Double::isFinite).sorted().toArray();
+        double[] finite =
+                java.util.Arrays.stream(draws).filter(Double::isFinite).sorted().toArray();
         if (finite.length == 0) {
             return new Estimate(value, Double.NaN, Double.NaN);
         }
-        return new Estimate(value, finite[(int) (0.025 * (finite.length - 1))], finite[(int) Math.ceil(0.975 * (finite.length - 1))]);
+        return new Estimate(
+                value,
+                finite[(int) (0.025 * (finite.length - 1))],
+                finite[(int) Math.ceil(0.975 * (finite.length - 1))]);
     }
 
     private static double windowAuc(double[] scores, double[] labels, int upTo, int window) {

@@ -24,8 +24,18 @@ import smile.math.MathEx;
  */
 public final class SegmentEvaluation {
 
-    public record Result(int users, int k, int versions, double streamingSse, double batchSse, double ratio,
-            double meanStability, double minStability, double lateStability, double meanDrift, double rmsRadius) {}
+    public record Result(
+            int users,
+            int k,
+            int versions,
+            double streamingSse,
+            double batchSse,
+            double ratio,
+            double meanStability,
+            double minStability,
+            double lateStability,
+            double meanDrift,
+            double rmsRadius) {}
 
     private SegmentEvaluation() {}
 
@@ -34,8 +44,11 @@ public final class SegmentEvaluation {
         for (UserFeatures f : features) {
             latest.merge(f.userId(), f, (a, b) -> b.asOf() >= a.asOf() ? b : a);
         }
-        double[][] points = latest.values().stream().map(UserFeatures::standardized).toArray(double[][]::new);
-        List<KMeansModel> versions = models.stream().sorted(Comparator.comparingLong(KMeansModel::version)).toList();
+        double[][] points =
+                latest.values().stream().map(UserFeatures::standardized).toArray(double[][]::new);
+        List<KMeansModel> versions = models.stream()
+                .sorted(Comparator.comparingLong(KMeansModel::version))
+                .toList();
         KMeansModel last = versions.get(versions.size() - 1);
         int k = last.k();
         double streaming = sse(points, last.centroids());
@@ -51,7 +64,8 @@ public final class SegmentEvaluation {
         double minStability = 1;
         double driftSum = 0;
         for (int v = 0; v < pairs; v++) {
-            double s = sameSegment(points, versions.get(v).centroids(), versions.get(v + 1).centroids());
+            double s = sameSegment(
+                    points, versions.get(v).centroids(), versions.get(v + 1).centroids());
             stabilitySum += s;
             minStability = Math.min(minStability, s);
             if (v >= pairs / 2) {
@@ -60,9 +74,17 @@ public final class SegmentEvaluation {
             }
             driftSum += drift(versions.get(v).centroids(), versions.get(v + 1).centroids());
         }
-        return new Result(points.length, k, versions.size(), streaming, batch, streaming / batch,
-                pairs == 0 ? Double.NaN : stabilitySum / pairs, pairs == 0 ? Double.NaN : minStability,
-                late == 0 ? Double.NaN : lateSum / late, pairs == 0 ? Double.NaN : driftSum / pairs,
+        return new Result(
+                points.length,
+                k,
+                versions.size(),
+                streaming,
+                batch,
+                streaming / batch,
+                pairs == 0 ? Double.NaN : stabilitySum / pairs,
+                pairs == 0 ? Double.NaN : minStability,
+                late == 0 ? Double.NaN : lateSum / late,
+                pairs == 0 ? Double.NaN : driftSum / pairs,
                 Math.sqrt(streaming / points.length));
     }
 

@@ -18,7 +18,8 @@ final class SmtpSink implements AutoCloseable {
 
     SmtpSink() throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is missing: install Debian's postfix package (see README, benchmarks)");
+            throw new IllegalStateException(
+                    BINARY + " is missing: install Debian's postfix package (see README, benchmarks)");
         }
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

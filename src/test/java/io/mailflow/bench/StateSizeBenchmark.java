@@ -63,7 +63,9 @@ public final class StateSizeBenchmark {
             String events_ = c.get(MailflowOptions.TOPIC_EVENTS);
             try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
                 for (String u : users) {
-                    p.send(new ProducerRecord<>(c.get(MailflowOptions.TOPIC_PROFILES), bytes(u),
+                    p.send(new ProducerRecord<>(
+                            c.get(MailflowOptions.TOPIC_PROFILES),
+                            bytes(u),
                             Json.toBytes(new UserProfile(u, u + "@example.com", "Shopper", "en", "UTC", true, 1))));
                 }
                 for (Event e : input) {
@@ -88,13 +90,17 @@ public final class StateSizeBenchmark {
                 }
                 Thread.sleep(1000);
             }
-            String savepoint = job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+            String savepoint = job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(5, TimeUnit.MINUTES);
             job.cancel().get(1, TimeUnit.MINUTES);
             long bytes;
             try (Stream<Path> files = Files.walk(Path.of(java.net.URI.create(savepoint)))) {
-                bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+                bytes = files.filter(Files::isRegularFile)
+                        .mapToLong(p -> p.toFile().length())
+                        .sum();
             }
-            String report = String.format(Locale.ROOT, """
+            String report = String.format(
+                    Locale.ROOT, """
                     | events | users | savepoint bytes | bytes per user |
                     |---|---|---|---|
                     | %d | %d | %d | %.0f |

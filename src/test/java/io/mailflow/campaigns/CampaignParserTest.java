@@ -57,7 +57,8 @@ class CampaignParserTest {
         assertThat(c.cooldownMs()).isEqualTo(Duration.ofDays(2).toMillis());
         assertThat(c.capMax()).isEqualTo(2);
         assertThat(c.onLimit()).isEqualTo("drop");
-        assertThat(c.liveAt(java.time.Instant.parse("2026-01-15T00:00:00Z").toEpochMilli())).isFalse(); // paused
+        assertThat(c.liveAt(java.time.Instant.parse("2026-01-15T00:00:00Z").toEpochMilli()))
+                .isFalse(); // paused
     }
 
     @Test
@@ -78,18 +79,27 @@ class CampaignParserTest {
                 .hasMessageContaining("template 'no-such-template' does not exist")
                 .hasMessageContaining("weights must add up to more than 0")
                 .hasMessageContaining("'cooldown' must be a duration");
-        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: w\ntrigger: {type: win-back}\nvariants: [{id: A, template: win-back}]")))
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(
+                        doc("id: w\ntrigger: {type: win-back}\nvariants: [{id: A, template: win-back}]")))
                 .hasMessageContaining("win-back needs a positive 'trigger.inactivity'");
-        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: s\ntrigger: {type: score-threshold, threshold: 1.5}\nvariants: [{id: A, template: win-back}]")))
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: s\ntrigger: {type: score-threshold, threshold: 1.5}\nvariants: [{id: A, template: win-back}]")))
                 .hasMessageContaining("'trigger.threshold' must be in (0, 1)");
-        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: f\ntrigger: {type: abandoned-cart}\n"
-                + "audience: {features: [{feature: shoe_size, op: '~', value: 1}]}\nvariants: [{id: A, template: win-back}]")))
-                .hasMessageContaining("unknown feature 'shoe_size'").hasMessageContaining("unknown operator '~'");
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: f\ntrigger: {type: abandoned-cart}\n"
+                                                + "audience: {features: [{feature: shoe_size, op: '~', value: 1}]}\nvariants: [{id: A, template: win-back}]")))
+                .hasMessageContaining("unknown feature 'shoe_size'")
+                .hasMessageContaining("unknown operator '~'");
     }
 
     @Test
     void theShippedCampaignFilesAreValid() throws Exception {
-        for (String f : List.of("classpath:campaigns/default-campaigns.yaml", "classpath:campaigns/abandoned-cart.yaml")) {
+        for (String f :
+                List.of("classpath:campaigns/default-campaigns.yaml", "classpath:campaigns/abandoned-cart.yaml")) {
             for (JsonNode d : CampaignDocuments.load(f)) {
                 REAL_TEMPLATES.parse(d);
             }

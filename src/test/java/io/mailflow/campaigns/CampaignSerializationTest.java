@@ -1,12 +1,12 @@
 package io.mailflow.campaigns;
 
-import io.mailflow.model.CampaignStatus;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
 import io.mailflow.guardrails.Deferred;
 import io.mailflow.guardrails.SendLog;
 import io.mailflow.guardrails.SentEntry;
 import io.mailflow.model.CampaignEvent;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.Recommendation;
 import io.mailflow.model.SendRules;
 import io.mailflow.recommendations.DecayedCounts;
@@ -22,12 +22,32 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CampaignSerializationTest {
 
     static Stream<Class<?>> types() {
-        return Stream.of(CampaignDefinition.class, TriggerSpec.class, Audience.class, FeaturePredicate.class, Variant.class,
-                CampaignUpdate.class, CampaignStatus.class, ControlMessage.class, UserSignal.class, Pending.class,
-                ViewTally.class, UserFacts.class, Exposure.class, VariantStats.class,
-                SendRules.class, Recommendation.class, CampaignEvent.class,
-                SentEntry.class, SendLog.class, Deferred.class,
-                RecoList.class, DecayedCounts.class, ItemCounts.class, SegmentItems.class, SessionItems.class);
+        return Stream.of(
+                CampaignDefinition.class,
+                TriggerSpec.class,
+                Audience.class,
+                FeaturePredicate.class,
+                Variant.class,
+                CampaignUpdate.class,
+                CampaignStatus.class,
+                ControlMessage.class,
+                UserSignal.class,
+                Pending.class,
+                ViewTally.class,
+                UserFacts.class,
+                Exposure.class,
+                VariantStats.class,
+                SendRules.class,
+                Recommendation.class,
+                CampaignEvent.class,
+                SentEntry.class,
+                SendLog.class,
+                Deferred.class,
+                RecoList.class,
+                DecayedCounts.class,
+                ItemCounts.class,
+                SegmentItems.class,
+                SessionItems.class);
     }
 
     @ParameterizedTest

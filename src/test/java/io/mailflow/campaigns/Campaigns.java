@@ -12,7 +12,8 @@ public final class Campaigns {
 
     public static CampaignDefinition parse(String yaml) {
         try {
-            List<JsonNode> docs = CampaignDocuments.split(CampaignDocuments.parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            List<JsonNode> docs = CampaignDocuments.split(
+                    CampaignDocuments.parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return PARSER.parse(docs.get(0));
         } catch (Exception e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -21,7 +22,8 @@ public final class Campaigns {
 
     /** {@code id} with the given trigger (YAML flow mapping) and one variant A using template {@code id}. */
     public static CampaignDefinition of(String id, String trigger, String... extraLines) {
-        StringBuilder y = new StringBuilder("id: " + id + "\ntrigger: " + trigger + "\nvariants: [{id: A, weight: 1, template: " + id + "}]\n");
+        StringBuilder y = new StringBuilder(
+                "id: " + id + "\ntrigger: " + trigger + "\nvariants: [{id: A, weight: 1, template: " + id + "}]\n");
         for (String l : extraLines) {
             y.append(l).append('\n');
         }

@@ -40,6 +40,7 @@ class ExperimentsTest {
             a += ThompsonSampler.choose(vs, Map.of(), "c", seed).id().equals("A") ? 1 : 0;
         }
         assertThat(a).isBetween(430, 570);
-        assertThat(ThompsonSampler.choose(vs, Map.of(), "c", 7)).isEqualTo(ThompsonSampler.choose(vs, Map.of(), "c", 7));
+        assertThat(ThompsonSampler.choose(vs, Map.of(), "c", 7))
+                .isEqualTo(ThompsonSampler.choose(vs, Map.of(), "c", 7));
     }
 }

@@ -1,14 +1,14 @@
 package io.mailflow.campaigns;
 
-import io.mailflow.model.CampaignStatus;
 import static io.mailflow.testing.Events.BEGINNING;
 import static io.mailflow.testing.Events.ONE_HOUR;
 import static io.mailflow.testing.Events.ONE_MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailflow.common.Tags;
 import io.mailflow.features.FeatureVector;
 import io.mailflow.features.UserFeatures;
-import io.mailflow.common.Tags;
+import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
 import io.mailflow.model.LineItem;
@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 class TriggerFunctionTest {
     static final long DAY = 24 * ONE_HOUR;
     static final long TTL = 2 * DAY;
-    static final TriggerSettings SETTINGS = new TriggerSettings(ONE_HOUR, 30 * ONE_MINUTE, TTL, DAY, 3, Recommender.defaults());
+    static final TriggerSettings SETTINGS =
+            new TriggerSettings(ONE_HOUR, 30 * ONE_MINUTE, TTL, DAY, 3, Recommender.defaults());
     static final CampaignDefinition CART = Campaigns.of("abandoned-cart", "{type: abandoned-cart}");
 
     private KeyedBroadcastOperatorTestHarness<String, UserSignal, ControlMessage, EmailRequest> harness;
@@ -52,8 +53,8 @@ class TriggerFunctionTest {
 
     static KeyedBroadcastOperatorTestHarness<String, UserSignal, ControlMessage, EmailRequest> harness(
             List<CampaignDefinition> initial, OperatorSubtaskState restore) throws Exception {
-        operator = new TimerCountingOperator<>(new TriggerFunction(SETTINGS, initial),
-                List.of(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS));
+        operator = new TimerCountingOperator<>(
+                new TriggerFunction(SETTINGS, initial), List.of(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS));
         KeyedBroadcastOperatorTestHarness<String, UserSignal, ControlMessage, EmailRequest> h =
                 new KeyedBroadcastOperatorTestHarness<>(operator, UserSignal::userId, Types.STRING, 1, 1, 0);
         if (restore != null) {
@@ -97,7 +98,9 @@ class TriggerFunctionTest {
         harness.processElement(UserSignal.erasure("u1"), end + 1);
         assertThat(operator.numKeyedStateEntries()).isZero();
         harness.watermark(end + 2 * ONE_HOUR);
-        assertThat(requests()).as("the pending abandoned cart of an erased user is not e-mailed").isEmpty();
+        assertThat(requests())
+                .as("the pending abandoned cart of an erased user is not e-mailed")
+                .isEmpty();
     }
 
     @Test
@@ -247,12 +250,32 @@ class TriggerFunctionTest {
     @Test
     void postPurchaseCrossSellsAfterTheDelayWithoutRecommendingWhatWasBought() throws Exception {
         start(Campaigns.of("cross-sell", "{type: post-purchase, delay: 2h}"));
-        harness.processBroadcastElement(ControlMessage.of(new RecoList("item:sku-0", List.of("sku-0b", "sku-1"),
-                new double[] {0.9, 0.5}, 1, BEGINNING)), BEGINNING);
+        harness.processBroadcastElement(
+                ControlMessage.of(
+                        new RecoList("item:sku-0", List.of("sku-0b", "sku-1"), new double[] {0.9, 0.5}, 1, BEGINNING)),
+                BEGINNING);
         long end = BEGINNING + 5 * ONE_MINUTE;
         event(Events.purchase("u1", "sku-1", 5.0, BEGINNING + ONE_MINUTE)); // bought earlier: excluded
-        session(new SessionSummary("u1@" + BEGINNING, "u1", BEGINNING, end, end - BEGINNING, 1, 0, 0, 0, 0, 0, 1, 5.0,
-                "USD", 1, List.of(), List.of(), List.of("sku-0"), List.of()));
+        session(new SessionSummary(
+                "u1@" + BEGINNING,
+                "u1",
+                BEGINNING,
+                end,
+                end - BEGINNING,
+                1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                1,
+                5.0,
+                "USD",
+                1,
+                List.of(),
+                List.of(),
+                List.of("sku-0"),
+                List.of()));
         harness.watermark(end + 2 * ONE_HOUR);
         assertThat(requests()).hasSize(1);
         EmailRequest r = requests().get(0);
@@ -271,12 +294,17 @@ class TriggerFunctionTest {
         long t = BEGINNING;
         harness.processElement(UserSignal.of(new SegmentAssignment("u1", 1, 7, 0.5, t)), t);
         harness.processElement(UserSignal.of(new SegmentAssignment("u1", 2, 8, 0.4, t + ONE_HOUR)), t + ONE_HOUR);
-        harness.processElement(UserSignal.of(new SegmentAssignment("u1", 2, 9, 0.4, t + 2 * ONE_HOUR)), t + 2 * ONE_HOUR); // no change
-        harness.processElement(UserSignal.of(new SegmentAssignment("u2", 2, 8, 0.4, t)), t); // first assignment into 2: an entry
+        harness.processElement(
+                UserSignal.of(new SegmentAssignment("u1", 2, 9, 0.4, t + 2 * ONE_HOUR)), t + 2 * ONE_HOUR); // no change
+        harness.processElement(
+                UserSignal.of(new SegmentAssignment("u2", 2, 8, 0.4, t)), t); // first assignment into 2: an entry
         harness.processElement(UserSignal.of(new SegmentAssignment("u3", 3, 8, 0.4, t)), t);
         harness.watermark(t + 3 * ONE_HOUR);
         assertThat(requests()).extracting(EmailRequest::userId).containsExactlyInAnyOrder("u1", "u2");
-        EmailRequest u1 = requests().stream().filter(r -> r.userId().equals("u1")).findFirst().orElseThrow();
+        EmailRequest u1 = requests().stream()
+                .filter(r -> r.userId().equals("u1"))
+                .findFirst()
+                .orElseThrow();
         assertThat(u1.triggeredAt()).isEqualTo(t + ONE_HOUR + 10 * ONE_MINUTE);
         // the "why" is the user's segment when the decision was taken, with that assignment's model version
         assertThat(u1.segment()).isEqualTo(2);
@@ -304,17 +332,28 @@ class TriggerFunctionTest {
 
     @Test
     void audienceConditionsOnSegmentScoreAndFeatures() throws Exception {
-        start(Campaigns.of("vip-cart", "{type: abandoned-cart}",
-                "audience: {segments: [1], minScore: 0.5, features: [{feature: events_purchase, op: '>=', value: 1}]}"));
+        start(
+                Campaigns.of(
+                        "vip-cart",
+                        "{type: abandoned-cart}",
+                        "audience: {segments: [1], minScore: 0.5, features: [{feature: events_purchase, op: '>=', value: 1}]}"));
         long t = BEGINNING;
         double[] buyer = new double[FeatureVector.SIZE];
         buyer[FeatureVector.EVENTS_OFFSET + 6] = 1.5;
         for (String u : List.of("in", "wrong-segment", "low-score", "no-purchases", "unknown")) {
             if (!u.equals("unknown")) {
-                harness.processElement(UserSignal.of(new SegmentAssignment(u, u.equals("wrong-segment") ? 2 : 1, 1, 0, t)), t);
-                harness.processElement(UserSignal.of(new PropensityScore(u, u.equals("low-score") ? 0.2 : 0.9, 1, t)), t);
-                harness.processElement(UserSignal.of(new UserFeatures(u, t, u.equals("no-purchases") ? new double[FeatureVector.SIZE] : buyer,
-                        new double[FeatureVector.SIZE], FeatureVector.VERSION)), t);
+                harness.processElement(
+                        UserSignal.of(new SegmentAssignment(u, u.equals("wrong-segment") ? 2 : 1, 1, 0, t)), t);
+                harness.processElement(
+                        UserSignal.of(new PropensityScore(u, u.equals("low-score") ? 0.2 : 0.9, 1, t)), t);
+                harness.processElement(
+                        UserSignal.of(new UserFeatures(
+                                u,
+                                t,
+                                u.equals("no-purchases") ? new double[FeatureVector.SIZE] : buyer,
+                                new double[FeatureVector.SIZE],
+                                FeatureVector.VERSION)),
+                        t);
             }
             session(session(u, t, t + ONE_MINUTE, 1, 0));
         }
@@ -337,14 +376,18 @@ class TriggerFunctionTest {
 
         // pause while u2's cart is pending: the pending trigger is dropped at its due time
         session(session("u2", t + 2 * ONE_HOUR, t + 2 * ONE_HOUR + ONE_MINUTE, 1, 0));
-        harness.processBroadcastElement(Campaigns.update(Campaigns.of("abandoned-cart", "{type: abandoned-cart}",
-                "version: 2", "status: paused")), t);
+        harness.processBroadcastElement(
+                Campaigns.update(
+                        Campaigns.of("abandoned-cart", "{type: abandoned-cart}", "version: 2", "status: paused")),
+                t);
         harness.watermark(t + 4 * ONE_HOUR);
         assertThat(requests()).hasSize(1);
 
         // resume with another template and a shorter delay
-        harness.processBroadcastElement(Campaigns.update(Campaigns.parse("id: abandoned-cart\nversion: 3\n"
-                + "trigger: {type: abandoned-cart, delay: 10min}\nvariants: [{id: B, template: cart-b}]")), t);
+        harness.processBroadcastElement(
+                Campaigns.update(Campaigns.parse("id: abandoned-cart\nversion: 3\n"
+                        + "trigger: {type: abandoned-cart, delay: 10min}\nvariants: [{id: B, template: cart-b}]")),
+                t);
         session(session("u3", t + 4 * ONE_HOUR, t + 4 * ONE_HOUR + ONE_MINUTE, 1, 0));
         harness.watermark(t + 4 * ONE_HOUR + 11 * ONE_MINUTE);
         assertThat(requests()).hasSize(2);
@@ -353,9 +396,12 @@ class TriggerFunctionTest {
         assertThat(requests().get(1).campaignVersion()).isEqualTo(3L);
 
         // an older version is ignored; a deletion stops the campaign
-        harness.processBroadcastElement(Campaigns.update(Campaigns.of("abandoned-cart", "{type: abandoned-cart}", "version: 1")), t);
-        harness.processBroadcastElement(Campaigns.update(Campaigns.of("abandoned-cart", "{type: abandoned-cart}",
-                "version: 4", "status: deleted")), t);
+        harness.processBroadcastElement(
+                Campaigns.update(Campaigns.of("abandoned-cart", "{type: abandoned-cart}", "version: 1")), t);
+        harness.processBroadcastElement(
+                Campaigns.update(
+                        Campaigns.of("abandoned-cart", "{type: abandoned-cart}", "version: 4", "status: deleted")),
+                t);
         session(session("u4", t + 5 * ONE_HOUR, t + 5 * ONE_HOUR + ONE_MINUTE, 1, 0));
         harness.watermark(t + 7 * ONE_HOUR);
         assertThat(requests()).hasSize(2);
@@ -370,8 +416,10 @@ class TriggerFunctionTest {
     @Test
     void aDeletedInitialCampaignDoesNotComeBack() throws Exception {
         start(CART);
-        harness.processBroadcastElement(Campaigns.update(Campaigns.of("abandoned-cart", "{type: abandoned-cart}",
-                "version: 2", "status: deleted")), BEGINNING);
+        harness.processBroadcastElement(
+                Campaigns.update(
+                        Campaigns.of("abandoned-cart", "{type: abandoned-cart}", "version: 2", "status: deleted")),
+                BEGINNING);
         session(session("u1", BEGINNING, BEGINNING + ONE_MINUTE, 1, 0));
         harness.watermark(BEGINNING + 3 * ONE_HOUR);
         assertThat(requests()).isEmpty();
@@ -381,8 +429,9 @@ class TriggerFunctionTest {
 
     @Test
     void holdoutAndVariantsAreDeterministicPerUserAndCampaign() throws Exception {
-        CampaignDefinition ab = Campaigns.parse("id: ab\ntrigger: {type: abandoned-cart}\nholdoutPercent: 20\n"
-                + "variants: [{id: A, weight: 3, template: a}, {id: B, weight: 1, template: b, templates: {zh-CN: b-zh}}]");
+        CampaignDefinition ab = Campaigns.parse(
+                "id: ab\ntrigger: {type: abandoned-cart}\nholdoutPercent: 20\n"
+                        + "variants: [{id: A, weight: 3, template: a}, {id: B, weight: 1, template: b, templates: {zh-CN: b-zh}}]");
         start(ab);
         for (int i = 0; i < 400; i++) {
             session(session("user-" + i, BEGINNING, BEGINNING + ONE_MINUTE, 1, 0));
@@ -398,7 +447,8 @@ class TriggerFunctionTest {
             assertThat(r.holdout()).isEqualTo(Experiments.holdout(r.userId(), ab));
             assertThat(r.variant()).isEqualTo(Experiments.byHash(r.userId(), ab).id());
         }
-        EmailRequest someB = out.stream().filter(r -> r.variant().equals("B")).findFirst().orElseThrow();
+        EmailRequest someB =
+                out.stream().filter(r -> r.variant().equals("B")).findFirst().orElseThrow();
         assertThat(someB.templateFor("zh-CN")).isEqualTo("b-zh");
         assertThat(someB.templateFor("en")).isEqualTo("b");
     }
@@ -409,7 +459,25 @@ class TriggerFunctionTest {
         for (int i = 0; i < cartItems; i++) {
             items.add(new LineItem("sku-" + i, "cat-1", 10.0, 1, end));
         }
-        return new SessionSummary(user + "@" + start, user, start, end, end - start, 1, 0, 0, cartItems, 0, 0,
-                purchases, purchases * 10.0, "USD", 1, List.of(), List.copyOf(items), List.of(), List.of());
+        return new SessionSummary(
+                user + "@" + start,
+                user,
+                start,
+                end,
+                end - start,
+                1,
+                0,
+                0,
+                cartItems,
+                0,
+                0,
+                purchases,
+                purchases * 10.0,
+                "USD",
+                1,
+                List.of(),
+                List.copyOf(items),
+                List.of(),
+                List.of());
     }
 }

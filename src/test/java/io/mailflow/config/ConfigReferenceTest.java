@@ -19,7 +19,9 @@ class ConfigReferenceTest {
         int tableStart = readme.indexOf('\n', start) + 1;
         String embedded = readme.substring(tableStart, end);
         if (Boolean.getBoolean("mailflow.updateReadme")) {
-            Files.writeString(Path.of("README.md"), readme.substring(0, tableStart) + ConfigReference.markdown() + readme.substring(end));
+            Files.writeString(
+                    Path.of("README.md"),
+                    readme.substring(0, tableStart) + ConfigReference.markdown() + readme.substring(end));
             return;
         }
         assertThat(embedded)

@@ -28,7 +28,8 @@ class MailflowConfigTest {
                 delivery:
                   threads: 4
                 """);
-        MailflowConfig c = MailflowConfig.fromArgs(new String[] {"--config", yaml.toString(), "--smtp.port=587", "--smtp.security", "starttls"});
+        MailflowConfig c = MailflowConfig.fromArgs(
+                new String[] {"--config", yaml.toString(), "--smtp.port=587", "--smtp.security", "starttls"});
         assertThat(c.get(MailflowOptions.SESSION_GAP)).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.get(MailflowOptions.SMTP_PORT)).isEqualTo(587);
         assertThat(c.get(MailflowOptions.DELIVERY_THREADS)).isEqualTo(4);
@@ -40,9 +41,11 @@ class MailflowConfigTest {
         assertThatThrownBy(() -> MailflowConfig.fromArgs(new String[] {"--smtp.port", "70000"}))
                 .hasMessage("Invalid value '70000' for option 'smtp.port': expected an integer in [1, 65535].");
         assertThatThrownBy(() -> MailflowConfig.fromArgs(new String[] {"--session.gap", "soon"}))
-                .hasMessageStartingWith("Invalid value 'soon' for option 'session.gap': expected a duration in [1 s, 1 d]");
+                .hasMessageStartingWith(
+                        "Invalid value 'soon' for option 'session.gap': expected a duration in [1 s, 1 d]");
         assertThatThrownBy(() -> MailflowConfig.fromArgs(new String[] {"--smtp.security", "ssl3"}))
-                .hasMessage("Invalid value 'ssl3' for option 'smtp.security': expected one of [none, starttls, smtps].");
+                .hasMessage(
+                        "Invalid value 'ssl3' for option 'smtp.security': expected one of [none, starttls, smtps].");
     }
 
     @Test

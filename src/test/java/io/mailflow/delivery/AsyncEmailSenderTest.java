@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -69,8 +68,14 @@ class AsyncEmailSenderTest {
         return harness.extractOutputValues();
     }
 
-    private static AsyncEmailSender sender(MailClientFactory clients, SendLedgerFactory ledger, int threads, int capacity,
-            RetryPolicy retry, RateLimits.Config limits, AmbiguousSendPolicy policy) {
+    private static AsyncEmailSender sender(
+            MailClientFactory clients,
+            SendLedgerFactory ledger,
+            int threads,
+            int capacity,
+            RetryPolicy retry,
+            RateLimits.Config limits,
+            AmbiguousSendPolicy policy) {
         return new AsyncEmailSender(clients, ledger, threads, capacity, retry, limits, policy);
     }
 
@@ -108,8 +113,16 @@ class AsyncEmailSenderTest {
     @Test
     void aTimedOutRequestIsNeverSentAfterwards() throws Exception {
         List<String> sent = new CopyOnWriteArrayList<>();
-        start(sender(() -> new GatedClient(sent), SendLedgerFactory.none(), 1, 4, NO_BACKOFF, UNLIMITED,
-                AmbiguousSendPolicy.RESEND), 4);
+        start(
+                sender(
+                        () -> new GatedClient(sent),
+                        SendLedgerFactory.none(),
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND),
+                4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         harness.setProcessingTime(TIMEOUT + 1);
         List<SendResult> results = awaitResults(1);
@@ -124,8 +137,16 @@ class AsyncEmailSenderTest {
     @Test
     void aTimeoutWhileWaitingForTheServerAbandonsTheTransactionBeforeData() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer().hold(Stage.RCPT)) {
-            start(sender(() -> new SmtpMailClient(Emails.smtp(server.port())), SendLedgerFactory.none(), 1, 4,
-                    NO_BACKOFF, UNLIMITED, AmbiguousSendPolicy.RESEND), 4);
+            start(
+                    sender(
+                            () -> new SmtpMailClient(Emails.smtp(server.port())),
+                            SendLedgerFactory.none(),
+                            1,
+                            4,
+                            NO_BACKOFF,
+                            UNLIMITED,
+                            AmbiguousSendPolicy.RESEND),
+                    4);
             harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
             assertThat(server.awaitHeld(20)).isTrue(); // the client waits for the reply to RCPT TO
             harness.setProcessingTime(TIMEOUT + 1);
@@ -141,8 +162,16 @@ class AsyncEmailSenderTest {
     @Test
     void timeoutsNeverOverflowTheExecutorQueue() throws Exception {
         List<String> sent = new CopyOnWriteArrayList<>();
-        start(sender(() -> new GatedClient(sent), SendLedgerFactory.none(), 1, 2, NO_BACKOFF, UNLIMITED,
-                AmbiguousSendPolicy.RESEND), 2);
+        start(
+                sender(
+                        () -> new GatedClient(sent),
+                        SendLedgerFactory.none(),
+                        1,
+                        2,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND),
+                2);
         harness.processElement(Emails.to("r1", "u1", "a@example.com"), 0); // runs, blocked at the gate
         harness.processElement(Emails.to("r2", "u2", "b@example.com"), 0); // queued
         harness.setProcessingTime(TIMEOUT + 1); // both time out: Flink frees their two slots
@@ -173,8 +202,16 @@ class AsyncEmailSenderTest {
             public void close() {}
         };
         // 2 messages per second, burst 2: four attempts need at least one second, however fast they fail.
-        start(sender(flaky, SendLedgerFactory.none(), 1, 4, NO_BACKOFF, new RateLimits.Config(2, 0),
-                AmbiguousSendPolicy.RESEND), 4);
+        start(
+                sender(
+                        flaky,
+                        SendLedgerFactory.none(),
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        new RateLimits.Config(2, 0),
+                        AmbiguousSendPolicy.RESEND),
+                4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         assertThat(awaitResults(1).get(0).status()).isEqualTo(SendResult.SENT);
         assertThat(attempts).hasSize(4);
@@ -186,13 +223,15 @@ class AsyncEmailSenderTest {
         MailClientFactory relay = () -> new MailClient() {
             @Override
             public String send(RenderedEmail email) throws DeliveryException {
-                throw new DeliveryException("530 5.7.0 Authentication required", DeliveryException.Kind.RELAY_REJECTED, 530, null);
+                throw new DeliveryException(
+                        "530 5.7.0 Authentication required", DeliveryException.Kind.RELAY_REJECTED, 530, null);
             }
 
             @Override
             public void close() {}
         };
-        AsyncEmailSender s = sender(relay, SendLedgerFactory.none(), 1, 4, NO_BACKOFF, UNLIMITED, AmbiguousSendPolicy.RESEND);
+        AsyncEmailSender s =
+                sender(relay, SendLedgerFactory.none(), 1, 4, NO_BACKOFF, UNLIMITED, AmbiguousSendPolicy.RESEND);
         start(s, 4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         SendResult r = awaitResults(1).get(0);
@@ -207,8 +246,12 @@ class AsyncEmailSenderTest {
         MailClientFactory leaky = () -> new MailClient() {
             @Override
             public String send(RenderedEmail email) throws DeliveryException {
-                throw new DeliveryException("Invalid Addresses: " + email.toAddress() + "\r\n550 5.1.1 <" + email.toAddress()
-                        + ">: user unknown " + "x".repeat(5_000), DeliveryException.Kind.RECIPIENT_REJECTED, 550, null);
+                throw new DeliveryException(
+                        "Invalid Addresses: " + email.toAddress() + "\r\n550 5.1.1 <" + email.toAddress()
+                                + ">: user unknown " + "x".repeat(5_000),
+                        DeliveryException.Kind.RECIPIENT_REJECTED,
+                        550,
+                        null);
             }
 
             @Override
@@ -218,7 +261,10 @@ class AsyncEmailSenderTest {
         harness.processElement(Emails.to("r1", "u1", "Ann.Lee+shop@Example.COM"), 0);
         SendResult r = awaitResults(1).get(0);
         String all = r.toString();
-        assertThat(all).doesNotContainIgnoringCase("ann.lee").doesNotContainIgnoringCase("example.com").contains("5.1.1");
+        assertThat(all)
+                .doesNotContainIgnoringCase("ann.lee")
+                .doesNotContainIgnoringCase("example.com")
+                .contains("5.1.1");
         assertThat(r.smtpReply()).hasSizeLessThanOrEqualTo(ErrorText.MAX_LENGTH).doesNotContain("\r", "\n");
         assertThat(r.attemptLog()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.RECIPIENT_REJECTED);
     }
@@ -285,8 +331,16 @@ class AsyncEmailSenderTest {
     @Test
     void theIntentIsWrittenBeforeTheSmtpAttemptAndTheAcknowledgementAfter() throws Exception {
         LEDGER[0] = new RecordingLedger(false, SendLedger.Claim.CLAIMED);
-        start(sender(recordingClient(LEDGER[0].calls), () -> LEDGER[0], 1, 4, NO_BACKOFF, UNLIMITED,
-                AmbiguousSendPolicy.RESEND), 4);
+        start(
+                sender(
+                        recordingClient(LEDGER[0].calls),
+                        () -> LEDGER[0],
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND),
+                4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         assertThat(awaitResults(1).get(0).status()).isEqualTo(SendResult.SENT);
         assertThat(LEDGER[0].calls).containsExactly("claim", "intent", "smtp", "sent");
@@ -295,8 +349,16 @@ class AsyncEmailSenderTest {
     @Test
     void aFailedIntentWriteFailsTheRequestBeforeSending() throws Exception {
         LEDGER[0] = new RecordingLedger(true, SendLedger.Claim.CLAIMED);
-        start(sender(recordingClient(LEDGER[0].calls), () -> LEDGER[0], 1, 4, NO_BACKOFF, UNLIMITED,
-                AmbiguousSendPolicy.RESEND), 4);
+        start(
+                sender(
+                        recordingClient(LEDGER[0].calls),
+                        () -> LEDGER[0],
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND),
+                4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         SendResult r = awaitResults(1).get(0);
         assertThat(r.status()).isEqualTo(SendResult.FAILED_TRANSIENT);
@@ -306,8 +368,16 @@ class AsyncEmailSenderTest {
     @Test
     void anAmbiguousRequestIsSkippedAndReportedUnderTheSkipPolicy() throws Exception {
         LEDGER[0] = new RecordingLedger(false, SendLedger.Claim.AMBIGUOUS);
-        start(sender(recordingClient(LEDGER[0].calls), () -> LEDGER[0], 1, 4, NO_BACKOFF, UNLIMITED,
-                AmbiguousSendPolicy.SKIP), 4);
+        start(
+                sender(
+                        recordingClient(LEDGER[0].calls),
+                        () -> LEDGER[0],
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.SKIP),
+                4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         SendResult r = awaitResults(1).get(0);
         assertThat(r.status()).isEqualTo(SendResult.SKIPPED_AMBIGUOUS);
@@ -317,8 +387,16 @@ class AsyncEmailSenderTest {
     @Test
     void anAmbiguousRequestIsSentAgainUnderTheResendPolicy() throws Exception {
         LEDGER[0] = new RecordingLedger(false, SendLedger.Claim.AMBIGUOUS);
-        start(sender(recordingClient(LEDGER[0].calls), () -> LEDGER[0], 1, 4, NO_BACKOFF, UNLIMITED,
-                AmbiguousSendPolicy.RESEND), 4);
+        start(
+                sender(
+                        recordingClient(LEDGER[0].calls),
+                        () -> LEDGER[0],
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND),
+                4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
         assertThat(awaitResults(1).get(0).status()).isEqualTo(SendResult.SENT);
         assertThat(LEDGER[0].calls).containsExactly("claim", "intent", "smtp", "sent");

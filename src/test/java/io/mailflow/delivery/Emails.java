@@ -7,8 +7,19 @@ final class Emails {
     private Emails() {}
 
     static RenderedEmail to(String requestId, String userId, String address) {
-        return new RenderedEmail(requestId, "<" + requestId + "@shop.test>", "c1", "default", userId, address, "Ann",
-                "Your cart", "<p>Hello</p>", "Hello", "<mailto:unsubscribe@shop.test>", 0L);
+        return new RenderedEmail(
+                requestId,
+                "<" + requestId + "@shop.test>",
+                "c1",
+                "default",
+                userId,
+                address,
+                "Ann",
+                "Your cart",
+                "<p>Hello</p>",
+                "Hello",
+                "<mailto:unsubscribe@shop.test>",
+                0L);
     }
 
     static SmtpSettings smtp(int port) {

@@ -31,7 +31,8 @@ class KafkaSendLedgerTest {
     }
 
     private static KafkaSendLedger open(String topic, Duration retention, Shard shard) {
-        KafkaSendLedger ledger = new KafkaSendLedger(KAFKA.broker().bootstrapServers(), topic, retention, Duration.ofSeconds(10));
+        KafkaSendLedger ledger =
+                new KafkaSendLedger(KAFKA.broker().bootstrapServers(), topic, retention, Duration.ofSeconds(10));
         ledger.restore(shard);
         return ledger;
     }
@@ -89,12 +90,19 @@ class KafkaSendLedgerTest {
     void aMalformedRecordIsSkippedAndCounted() throws Exception {
         String topic = newTopic();
         try (var producer = KAFKA.broker().producer()) {
-            producer.send(new ProducerRecord<>(topic, "bad-1".getBytes(StandardCharsets.UTF_8),
-                    "{not json".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(topic, "bad-2".getBytes(StandardCharsets.UTF_8),
-                    new byte[] {0, 1, 2, (byte) 0xff})).get();
-            producer.send(new ProducerRecord<>(topic, "bad-3".getBytes(StandardCharsets.UTF_8),
-                    "{\"requestId\":null,\"state\":\"SENT\"}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            "bad-1".getBytes(StandardCharsets.UTF_8),
+                            "{not json".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            topic, "bad-2".getBytes(StandardCharsets.UTF_8), new byte[] {0, 1, 2, (byte) 0xff}))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            "bad-3".getBytes(StandardCharsets.UTF_8),
+                            "{\"requestId\":null,\"state\":\"SENT\"}".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         try (KafkaSendLedger writer = open(topic)) {
             writer.recordIntent("good", "u1", "<m>", NOW);

@@ -27,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ScriptedSmtpServer implements AutoCloseable {
     /** Where in the transaction a reply is given; END is the reply after the message's final ".". */
-    enum Stage { AUTH, MAIL, RCPT, DATA, END }
+    enum Stage {
+        AUTH,
+        MAIL,
+        RCPT,
+        DATA,
+        END
+    }
 
     private final ServerSocket socket;
     private final Map<Stage, String> replies = new EnumMap<>(Stage.class);
@@ -102,7 +108,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     private void session(Socket s) {
         try (s;
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8)) {
             write(out, "220 localhost scripted SMTP");
             String rcpt = null;
@@ -110,7 +117,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 String cmd = line.toUpperCase(Locale.ROOT);
                 if (cmd.startsWith("EHLO")) {
-                    write(out, replies.containsKey(Stage.AUTH) ? "250-localhost\r\n250 AUTH PLAIN LOGIN" : "250 localhost");
+                    write(
+                            out,
+                            replies.containsKey(Stage.AUTH)
+                                    ? "250-localhost\r\n250 AUTH PLAIN LOGIN"
+                                    : "250 localhost");
                 } else if (cmd.startsWith("HELO")) {
                     write(out, "250 localhost");
                 } else if (cmd.startsWith("AUTH")) {
@@ -125,7 +136,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     }
                 } else if (cmd.equals("DATA")) {
                     dataCommands.incrementAndGet();
-                    if (!answer(out, Stage.DATA, "354 End data with <CR><LF>.<CR><LF>").startsWith("3")) {
+                    if (!answer(out, Stage.DATA, "354 End data with <CR><LF>.<CR><LF>")
+                            .startsWith("3")) {
                         continue;
                     }
                     while ((line = in.readLine()) != null && !line.equals(".")) {

@@ -13,8 +13,19 @@ import org.junit.jupiter.api.Test;
 class SendOutcomeFunctionTest {
 
     private static SendResult failed(Attempt.Outcome outcome, int code, String reply) {
-        return new SendResult("r1", "<r1@shop.test>", "c1", "default", "u1", SendResult.FAILED_PERMANENT, 1, 5, reply, 10,
-                code, List.of(new Attempt(1, 0, 5, outcome, code, reply)));
+        return new SendResult(
+                "r1",
+                "<r1@shop.test>",
+                "c1",
+                "default",
+                "u1",
+                SendResult.FAILED_PERMANENT,
+                1,
+                5,
+                reply,
+                10,
+                code,
+                List.of(new Attempt(1, 0, 5, outcome, code, reply)));
     }
 
     @Test
@@ -32,17 +43,30 @@ class SendOutcomeFunctionTest {
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomeFunction())) {
             h.processElement(failed(Attempt.Outcome.RECIPIENT_REJECTED, 550, "550 5.1.1 user unknown"), 0);
             assertThat(h.getSideOutput(SendOutcomeFunction.SUPPRESSIONS)).hasSize(1);
-            assertThat(h.getSideOutput(SendOutcomeFunction.SUPPRESSIONS).peek().getValue().reason()).isEqualTo("BOUNCED");
+            assertThat(h.getSideOutput(SendOutcomeFunction.SUPPRESSIONS)
+                            .peek()
+                            .getValue()
+                            .reason())
+                    .isEqualTo("BOUNCED");
         }
     }
 
     @Test
     void noAddressInAuditOrDeadLetters() throws Exception {
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomeFunction())) {
-            h.processElement(failed(Attempt.Outcome.RECIPIENT_REJECTED, 550, "550 5.1.1 <ann.lee+shop@example.com>: user unknown"), 0);
-            String all = String.valueOf(h.getSideOutput(SendOutcomeFunction.AUDIT)) + h.getSideOutput(Tags.DEAD_LETTERS)
+            h.processElement(
+                    failed(
+                            Attempt.Outcome.RECIPIENT_REJECTED,
+                            550,
+                            "550 5.1.1 <ann.lee+shop@example.com>: user unknown"),
+                    0);
+            String all = String.valueOf(h.getSideOutput(SendOutcomeFunction.AUDIT))
+                    + h.getSideOutput(Tags.DEAD_LETTERS)
                     + h.extractOutputValues();
-            assertThat(all).doesNotContain("ann.lee").doesNotContain("example.com").contains("5.1.1");
+            assertThat(all)
+                    .doesNotContain("ann.lee")
+                    .doesNotContain("example.com")
+                    .contains("5.1.1");
         }
     }
 }

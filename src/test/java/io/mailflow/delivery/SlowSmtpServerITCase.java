@@ -41,32 +41,39 @@ class SlowSmtpServerITCase {
             List<RenderedEmail> emails = IntStream.range(0, 40)
                     .mapToObj(i -> Emails.to("r" + i, "u" + i, "user" + i + "@example.com"))
                     .toList();
-            SmtpSettings smtp = new SmtpSettings("127.0.0.1", server.port(), SmtpSecurity.NONE, "", "", 60_000,
-                    "shop@shop.test", "Shop");
-            DeliverySettings settings = new DeliverySettings(2, 8, Duration.ofSeconds(10), new RetryPolicy(3, 100, 500),
-                    new RateLimits.Config(0, 0));
+            SmtpSettings smtp = new SmtpSettings(
+                    "127.0.0.1", server.port(), SmtpSecurity.NONE, "", "", 60_000, "shop@shop.test", "Shop");
+            DeliverySettings settings = new DeliverySettings(
+                    2, 8, Duration.ofSeconds(10), new RetryPolicy(3, 100, 500), new RateLimits.Config(0, 0));
             StreamExecutionEnvironment env = FlinkTestEnv.env();
-            DeliveryStage.Outputs out = DeliveryStage.attach(env.fromData(emails), settings,
-                    () -> new SmtpMailClient(smtp), SendLedgerFactory.none());
+            DeliveryStage.Outputs out = DeliveryStage.attach(
+                    env.fromData(emails), settings, () -> new SmtpMailClient(smtp), SendLedgerFactory.none());
             long t0 = System.nanoTime();
             List<SendResult> results = new ArrayList<>();
             out.results().executeAndCollect().forEachRemaining(results::add);
             long seconds = Duration.ofNanos(System.nanoTime() - t0).toSeconds();
 
-            Map<String, SendResult> byRequest = results.stream().collect(Collectors.toMap(SendResult::requestId, Function.identity()));
+            Map<String, SendResult> byRequest =
+                    results.stream().collect(Collectors.toMap(SendResult::requestId, Function.identity()));
             assertThat(byRequest).as("exactly one result per request").hasSize(40);
             assertThat(results).hasSize(40);
             List<String> accepted = server.accepted();
             assertThat(accepted).as("nothing accepted twice").doesNotHaveDuplicates();
             for (String address : accepted) {
                 String requestId = "r" + address.substring(4, address.indexOf('@'));
-                assertThat(byRequest.get(requestId).status()).as(requestId + " went out").isEqualTo(SendResult.SENT);
+                assertThat(byRequest.get(requestId).status())
+                        .as(requestId + " went out")
+                        .isEqualTo(SendResult.SENT);
             }
             long sent = results.stream().filter(SendResult::sent).count();
             assertThat(sent).isEqualTo(accepted.size());
-            long timedOut = results.stream().filter(r -> r.smtpReply() != null && r.smtpReply().contains("timeout")).count();
-            System.out.printf("slow SMTP (30 s at end of DATA, timeout 10 s): %d results, %d SENT = %d accepted, "
-                    + "%d timed out before DATA, %d s%n", results.size(), sent, accepted.size(), timedOut, seconds);
+            long timedOut = results.stream()
+                    .filter(r -> r.smtpReply() != null && r.smtpReply().contains("timeout"))
+                    .count();
+            System.out.printf(
+                    "slow SMTP (30 s at end of DATA, timeout 10 s): %d results, %d SENT = %d accepted, "
+                            + "%d timed out before DATA, %d s%n",
+                    results.size(), sent, accepted.size(), timedOut, seconds);
             assertThat(seconds).isLessThan(150);
         }
     }

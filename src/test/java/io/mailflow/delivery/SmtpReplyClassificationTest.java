@@ -19,15 +19,25 @@ class SmtpReplyClassificationTest {
 
     static Stream<Arguments> replies() {
         return Stream.of(
-                Arguments.of(Stage.RCPT, "550 5.1.1 <ann@example.com>: Recipient address rejected: user unknown", Kind.RECIPIENT_REJECTED, 550),
+                Arguments.of(
+                        Stage.RCPT,
+                        "550 5.1.1 <ann@example.com>: Recipient address rejected: user unknown",
+                        Kind.RECIPIENT_REJECTED,
+                        550),
                 Arguments.of(Stage.RCPT, "552 5.2.2 Mailbox full", Kind.RECIPIENT_REJECTED, 552),
-                Arguments.of(Stage.RCPT, "550 Requested action not taken: mailbox unavailable", Kind.RECIPIENT_REJECTED, 550),
+                Arguments.of(
+                        Stage.RCPT,
+                        "550 Requested action not taken: mailbox unavailable",
+                        Kind.RECIPIENT_REJECTED,
+                        550),
                 Arguments.of(Stage.RCPT, "553 mailbox name not allowed", Kind.RECIPIENT_REJECTED, 553),
                 Arguments.of(Stage.RCPT, "550 5.7.1 <ann@example.com>: Relay access denied", Kind.RELAY_REJECTED, 550),
                 Arguments.of(Stage.RCPT, "550 relaying denied", Kind.RELAY_REJECTED, 550),
-                Arguments.of(Stage.RCPT, "554 5.7.1 Service unavailable; client host blocked", Kind.RELAY_REJECTED, 554),
+                Arguments.of(
+                        Stage.RCPT, "554 5.7.1 Service unavailable; client host blocked", Kind.RELAY_REJECTED, 554),
                 Arguments.of(Stage.MAIL, "530 5.7.0 Authentication required", Kind.RELAY_REJECTED, 530),
-                Arguments.of(Stage.MAIL, "553 5.1.8 Sender address rejected: domain not found", Kind.RELAY_REJECTED, 553),
+                Arguments.of(
+                        Stage.MAIL, "553 5.1.8 Sender address rejected: domain not found", Kind.RELAY_REJECTED, 553),
                 Arguments.of(Stage.END, "554 5.7.1 Message content rejected", Kind.RELAY_REJECTED, 554),
                 Arguments.of(Stage.END, "552 5.3.4 Message size exceeds fixed limit", Kind.RELAY_REJECTED, 552),
                 Arguments.of(Stage.RCPT, "450 4.2.1 Mailbox busy, try later", Kind.TRANSIENT, 450),
@@ -53,7 +63,14 @@ class SmtpReplyClassificationTest {
     void anAuthenticationFailureIsARelayProblemNotATransientOne(String reply) throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer().reply(Stage.AUTH, reply);
                 SmtpMailClient client = new SmtpMailClient(new SmtpSettings(
-                        "127.0.0.1", server.port(), SmtpSecurity.NONE, "mailflow", "wrong", 5_000, "shop@shop.test", "Shop"))) {
+                        "127.0.0.1",
+                        server.port(),
+                        SmtpSecurity.NONE,
+                        "mailflow",
+                        "wrong",
+                        5_000,
+                        "shop@shop.test",
+                        "Shop"))) {
             DeliveryException e = catchThrowableOfType(
                     () -> client.send(Emails.to("r1", "u1", "ann@example.com")), DeliveryException.class);
             assertThat(e.kind()).isEqualTo(Kind.RELAY_REJECTED);

@@ -18,15 +18,44 @@ class CampaignTemplatesTest {
 
     @ParameterizedTest
     @CsvSource({
-        "abandoned-cart,en", "abandoned-cart,zh-CN", "abandoned-cart-b,en", "browse-abandonment,en", "browse-abandonment,zh-CN",
-        "post-purchase,en", "post-purchase,zh-CN", "win-back,en", "win-back,zh-CN", "segment-entry,en", "segment-entry,zh-CN",
-        "score-threshold,en", "score-threshold,zh-CN"})
+        "abandoned-cart,en",
+        "abandoned-cart,zh-CN",
+        "abandoned-cart-b,en",
+        "browse-abandonment,en",
+        "browse-abandonment,zh-CN",
+        "post-purchase,en",
+        "post-purchase,zh-CN",
+        "win-back,en",
+        "win-back,zh-CN",
+        "segment-entry,en",
+        "segment-entry,zh-CN",
+        "score-threshold,en",
+        "score-threshold,zh-CN"
+    })
     void rendersWithRecommendations(String template, String locale) throws Exception {
-        EmailRequest r = new EmailRequest("req-1", "c", "WIN_BACK", template, "u1", 0L, "f",
-                List.of(new LineItem("sku-1", "shoes", 20.0, 1, 0L)), "USD", 1L, "A", false, 2, 5L, 0.4, 7L,
+        EmailRequest r = new EmailRequest(
+                "req-1",
+                "c",
+                "WIN_BACK",
+                template,
+                "u1",
+                0L,
+                "f",
+                List.of(new LineItem("sku-1", "shoes", 20.0, 1, 0L)),
+                "USD",
+                1L,
+                "A",
+                false,
+                2,
+                5L,
+                0.4,
+                7L,
                 List.of(new Recommendation("sku-9", 1.0, "co-occurrence"), new Recommendation("sku-8", 0.5, "recent")),
-                Map.of(), SendRules.none(), 0L);
-        TemplateRenderer.Rendered out = new TemplateRenderer("", Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop"))
+                Map.of(),
+                SendRules.none(),
+                0L);
+        TemplateRenderer.Rendered out = new TemplateRenderer(
+                        "", Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop"))
                 .render(new AddressedRequest(r, new Recipient("u1@example.com", "Ann", locale, "UTC")));
         assertThat(out.subject()).isNotBlank().contains("Ann");
         assertThat(out.html()).contains("https://shop.test/item/sku-9").contains("https://shop.test/item/sku-8");

@@ -27,16 +27,24 @@ class EmailComposerTest {
     }
 
     static EmailComposer composer(boolean pixel) {
-        return new EmailComposer(new EmailComposer.Settings("", "shop@mailflow.test", "https://t.example.com/mf/", "",
-                pixel, Duration.ofDays(1), SECRET, Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop")));
+        return new EmailComposer(new EmailComposer.Settings(
+                "",
+                "shop@mailflow.test",
+                "https://t.example.com/mf/",
+                "",
+                pixel,
+                Duration.ofDays(1),
+                SECRET,
+                Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop")));
     }
 
     @Test
     void headersIdsAndTokens() throws Exception {
         RenderedEmail e = composer(false).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
         assertThat(e.messageId()).isEqualTo("<req-1@mailflow.test>");
-        assertThat(e.listUnsubscribe()).matches("<mailto:unsubscribe@mailflow\\.test\\?subject=unsubscribe%20[A-Za-z0-9_.-]+>, "
-                + "<https://t\\.example\\.com/mf/unsubscribe\\?t=[A-Za-z0-9_.-]+>");
+        assertThat(e.listUnsubscribe())
+                .matches("<mailto:unsubscribe@mailflow\\.test\\?subject=unsubscribe%20[A-Za-z0-9_.-]+>, "
+                        + "<https://t\\.example\\.com/mf/unsubscribe\\?t=[A-Za-z0-9_.-]+>");
         String token = e.listUnsubscribe().replaceAll(".*\\?t=([^>]+)>$", "$1");
         SignedTokens.Verification v = tokens().verify(token, SignedTokens.Kind.UNSUBSCRIBE, 1_000);
         assertThat(v.status()).isEqualTo(SignedTokens.Status.VALID);
@@ -50,11 +58,16 @@ class EmailComposerTest {
     @Test
     void linksBecomeSignedRedirectsWithUtmParameters() throws Exception {
         RenderedEmail e = composer(false).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
-        Matcher m = Pattern.compile("href=\"https://t\\.example\\.com/mf/r\\?u=([^&\"]+)&amp;t=([^\"]+)\"").matcher(e.html());
+        Matcher m = Pattern.compile("href=\"https://t\\.example\\.com/mf/r\\?u=([^&\"]+)&amp;t=([^\"]+)\"")
+                .matcher(e.html());
         assertThat(m.find()).isTrue();
         String target = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-        assertThat(target).isEqualTo("https://shop.test/item/sku-1?utm_source=mailflow&utm_medium=email&utm_campaign=abandoned-cart");
-        assertThat(tokens().verify(m.group(2), SignedTokens.Kind.CLICK, target, 1_000).status()).isEqualTo(SignedTokens.Status.VALID);
+        assertThat(target)
+                .isEqualTo(
+                        "https://shop.test/item/sku-1?utm_source=mailflow&utm_medium=email&utm_campaign=abandoned-cart");
+        assertThat(tokens().verify(m.group(2), SignedTokens.Kind.CLICK, target, 1_000)
+                        .status())
+                .isEqualTo(SignedTokens.Status.VALID);
         assertThat(e.html()).doesNotContain("href=\"https://shop.test/");
         assertThat(e.html()).doesNotContain("/o/");
     }
@@ -62,7 +75,8 @@ class EmailComposerTest {
     @Test
     void eachLinkHasItsOwnTokenGoodForThatLinkOnly() throws Exception {
         RenderedEmail e = composer(false).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
-        Matcher m = Pattern.compile("href=\"https://t\\.example\\.com/mf/r\\?u=([^&\"]+)&amp;t=([^\"]+)\"").matcher(e.html());
+        Matcher m = Pattern.compile("href=\"https://t\\.example\\.com/mf/r\\?u=([^&\"]+)&amp;t=([^\"]+)\"")
+                .matcher(e.html());
         List<String[]> links = new ArrayList<>();
         while (m.find()) {
             links.add(new String[] {URLDecoder.decode(m.group(1), StandardCharsets.UTF_8), m.group(2)});
@@ -71,41 +85,80 @@ class EmailComposerTest {
         assertThat(links.stream().map(l -> l[1]).distinct()).hasSameSizeAs(links);
         String[] first = links.get(0);
         String[] second = links.get(1);
-        assertThat(tokens().verify(first[1], SignedTokens.Kind.CLICK, second[0], 1_000).status()).isEqualTo(SignedTokens.Status.FORGED);
-        assertThat(tokens().verify(first[1], SignedTokens.Kind.CLICK, "https://evil.example/", 1_000).status())
+        assertThat(tokens().verify(first[1], SignedTokens.Kind.CLICK, second[0], 1_000)
+                        .status())
+                .isEqualTo(SignedTokens.Status.FORGED);
+        assertThat(tokens().verify(first[1], SignedTokens.Kind.CLICK, "https://evil.example/", 1_000)
+                        .status())
                 .isEqualTo(SignedTokens.Status.FORGED);
         // an unsubscribe token is no click token
         String unsubscribe = e.listUnsubscribe().replaceAll(".*\\?t=([^>]+)>$", "$1");
-        assertThat(tokens().verify(unsubscribe, SignedTokens.Kind.CLICK, first[0], 1_000).status()).isEqualTo(SignedTokens.Status.WRONG_KIND);
+        assertThat(tokens().verify(unsubscribe, SignedTokens.Kind.CLICK, first[0], 1_000)
+                        .status())
+                .isEqualTo(SignedTokens.Status.WRONG_KIND);
     }
 
     @Test
     void openPixelIsOptionalAndCarriesAnOpenToken() throws Exception {
         RenderedEmail e = composer(true).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
-        Matcher m = Pattern.compile("<img src=\"https://t\\.example\\.com/mf/o/([A-Za-z0-9_.-]+)\\.gif\" width=\"1\" height=\"1\"").matcher(e.html());
+        Matcher m = Pattern.compile(
+                        "<img src=\"https://t\\.example\\.com/mf/o/([A-Za-z0-9_.-]+)\\.gif\" width=\"1\" height=\"1\"")
+                .matcher(e.html());
         assertThat(m.find()).isTrue();
-        assertThat(tokens().verify(m.group(1), SignedTokens.Kind.OPEN, 1_000).status()).isEqualTo(SignedTokens.Status.VALID);
-        assertThat(tokens().verify(m.group(1), SignedTokens.Kind.UNSUBSCRIBE, 1_000).status()).isEqualTo(SignedTokens.Status.WRONG_KIND);
+        assertThat(tokens().verify(m.group(1), SignedTokens.Kind.OPEN, 1_000).status())
+                .isEqualTo(SignedTokens.Status.VALID);
+        assertThat(tokens().verify(m.group(1), SignedTokens.Kind.UNSUBSCRIBE, 1_000)
+                        .status())
+                .isEqualTo(SignedTokens.Status.WRONG_KIND);
     }
 
     @Test
     void tokensCarryTheConfiguredKeyIdAndAPreviousKeyIsStillAccepted() throws Exception {
         String previous = "k1,2026-04-01T00:00:00Z," + SECRET;
-        EmailComposer rotated = new EmailComposer(new EmailComposer.Settings("", "shop@mailflow.test", "https://t.example.com/mf/", "",
-                false, Duration.ofDays(1), "composer-rotated-secret-456", Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop"),
-                "k2", previous));
-        RenderedEmail before = composer(false).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
+        EmailComposer rotated = new EmailComposer(new EmailComposer.Settings(
+                "",
+                "shop@mailflow.test",
+                "https://t.example.com/mf/",
+                "",
+                false,
+                Duration.ofDays(1),
+                "composer-rotated-secret-456",
+                Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop"),
+                "k2",
+                previous));
+        RenderedEmail before =
+                composer(false).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
         RenderedEmail after = rotated.compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
         String oldToken = before.listUnsubscribe().replaceAll(".*\\?t=([^>]+)>$", "$1");
         String newToken = after.listUnsubscribe().replaceAll(".*\\?t=([^>]+)>$", "$1");
         assertThat(oldToken).startsWith("k1.");
         assertThat(newToken).startsWith("k2.");
-        assertThat(rotated.tokens().verify(oldToken, SignedTokens.Kind.UNSUBSCRIBE, 1_000).status()).isEqualTo(SignedTokens.Status.VALID);
-        assertThat(rotated.tokens().verify(newToken, SignedTokens.Kind.UNSUBSCRIBE, 1_000).status()).isEqualTo(SignedTokens.Status.VALID);
-        assertThat(composer(false).tokens().verify(newToken, SignedTokens.Kind.UNSUBSCRIBE, 1_000).status())
+        assertThat(rotated.tokens()
+                        .verify(oldToken, SignedTokens.Kind.UNSUBSCRIBE, 1_000)
+                        .status())
+                .isEqualTo(SignedTokens.Status.VALID);
+        assertThat(rotated.tokens()
+                        .verify(newToken, SignedTokens.Kind.UNSUBSCRIBE, 1_000)
+                        .status())
+                .isEqualTo(SignedTokens.Status.VALID);
+        assertThat(composer(false)
+                        .tokens()
+                        .verify(newToken, SignedTokens.Kind.UNSUBSCRIBE, 1_000)
+                        .status())
                 .isEqualTo(SignedTokens.Status.UNKNOWN_KEY);
-        assertThat(rotated.toString() + new EmailComposer.Settings("", "a@b", "https://t", "", false, Duration.ofDays(1), SECRET,
-                Map.of(), "k2", previous)).doesNotContain(SECRET);
+        assertThat(rotated.toString()
+                        + new EmailComposer.Settings(
+                                "",
+                                "a@b",
+                                "https://t",
+                                "",
+                                false,
+                                Duration.ofDays(1),
+                                SECRET,
+                                Map.of(),
+                                "k2",
+                                previous))
+                .doesNotContain(SECRET);
     }
 
     @Test
@@ -116,21 +169,31 @@ class EmailComposerTest {
         Files.writeString(t.resolve("subject.vm"), "Hi $name");
         Files.writeString(t.resolve("html.vm"), "<p>$unsubscribeUrl</p>");
         Files.writeString(t.resolve("text.vm"), "Hi\n#parse($name)");
-        EmailComposer c = new EmailComposer(new EmailComposer.Settings(dir.toString(), "shop@mailflow.test", "https://t.example.com/mf/",
-                "", false, Duration.ofDays(1), SECRET, Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop")));
+        EmailComposer c = new EmailComposer(new EmailComposer.Settings(
+                dir.toString(),
+                "shop@mailflow.test",
+                "https://t.example.com/mf/",
+                "",
+                false,
+                Duration.ofDays(1),
+                SECRET,
+                Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop")));
         AddressedRequest a = TemplateRendererTest.request("leaky", "Ann", "en");
         AddressedRequest named = new AddressedRequest(a.request(), new Recipient(address, address, "en", "UTC"));
         assertThatThrownBy(() -> c.compose(named, 1_000))
-                .isInstanceOfSatisfying(TemplateException.class, e -> assertThat(e.getMessage())
-                        .contains("templates/leaky/en/text.vm line 2")
-                        .doesNotContainIgnoringCase(address)
-                        .doesNotContain(SECRET));
+                .isInstanceOfSatisfying(
+                        TemplateException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("templates/leaky/en/text.vm line 2")
+                                .doesNotContainIgnoringCase(address)
+                                .doesNotContain(SECRET));
     }
 
     @Test
     void lineBreaksInHeaderValuesAreBlocked() {
         AddressedRequest a = TemplateRendererTest.request("abandoned-cart", "Ann", "en");
-        AddressedRequest evil = new AddressedRequest(a.request(), new Recipient("u1@example.com", "Ann\r\nBcc: victim@example.org", "en", "UTC"));
+        AddressedRequest evil = new AddressedRequest(
+                a.request(), new Recipient("u1@example.com", "Ann\r\nBcc: victim@example.org", "en", "UTC"));
         assertThatThrownBy(() -> composer(false).compose(evil, 1_000))
                 .hasMessage("header injection blocked: To display name contains a line break or NUL");
     }

@@ -31,7 +31,9 @@ class SignedTokensTest {
 
     @Test
     void expiredTokenIsRecognisedButNotValid() {
-        assertThat(tokens.verify(tokens.sign(unsubscribe), Kind.UNSUBSCRIBE, 2_001).status()).isEqualTo(Status.EXPIRED);
+        assertThat(tokens.verify(tokens.sign(unsubscribe), Kind.UNSUBSCRIBE, 2_001)
+                        .status())
+                .isEqualTo(Status.EXPIRED);
     }
 
     @Test
@@ -39,8 +41,11 @@ class SignedTokensTest {
         String token = tokens.sign(click, SHOP);
         assertThat(tokens.verify(token, Kind.CLICK, SHOP, 1_000).status()).isEqualTo(Status.VALID);
         // the open redirect: the same token for another target
-        assertThat(tokens.verify(token, Kind.CLICK, "https://evil.example/phish", 1_000).status()).isEqualTo(Status.FORGED);
-        assertThat(tokens.verify(token, Kind.CLICK, SHOP + "&x=1", 1_000).status()).isEqualTo(Status.FORGED);
+        assertThat(tokens.verify(token, Kind.CLICK, "https://evil.example/phish", 1_000)
+                        .status())
+                .isEqualTo(Status.FORGED);
+        assertThat(tokens.verify(token, Kind.CLICK, SHOP + "&x=1", 1_000).status())
+                .isEqualTo(Status.FORGED);
         assertThat(tokens.verify(token, Kind.CLICK, "", 1_000).status()).isEqualTo(Status.FORGED);
         assertThatThrownBy(() -> tokens.sign(click)).hasMessageContaining("target URL");
     }
@@ -62,7 +67,9 @@ class SignedTokensTest {
         String otherUser = tokens.sign(new Claims(Kind.UNSUBSCRIBE, "user|43", "abandoned-cart", "req-1", 2_000));
         String spliced = otherUser.substring(0, otherUser.lastIndexOf('.')) + token.substring(token.lastIndexOf('.'));
         assertThat(tokens.verify(spliced, Kind.UNSUBSCRIBE, 1_000).status()).isEqualTo(Status.FORGED);
-        assertThat(new SignedTokens(Keyring.of("k1", "another-secret-0123456")).verify(token, Kind.UNSUBSCRIBE, 1_000).status())
+        assertThat(new SignedTokens(Keyring.of("k1", "another-secret-0123456"))
+                        .verify(token, Kind.UNSUBSCRIBE, 1_000)
+                        .status())
                 .isEqualTo(Status.FORGED);
     }
 
@@ -82,16 +89,24 @@ class SignedTokensTest {
         String oldClick = tokens.sign(new Claims(Kind.CLICK, "u1", "c", "r", expires), SHOP);
         SignedTokens rotated = new SignedTokens(Keyring.of("k2", NEW_SECRET).withPrevious("k1", SECRET, GRACE_END));
 
-        assertThat(rotated.verify(old, Kind.UNSUBSCRIBE, GRACE_END - 1).status()).isEqualTo(Status.VALID);
-        assertThat(rotated.verify(oldClick, Kind.CLICK, SHOP, GRACE_END).status()).isEqualTo(Status.VALID);
-        assertThat(rotated.verify(old, Kind.UNSUBSCRIBE, GRACE_END + 1).status()).isEqualTo(Status.EXPIRED);
-        assertThat(rotated.verify(oldClick, Kind.CLICK, "https://evil.example/", GRACE_END - 1).status()).isEqualTo(Status.FORGED);
+        assertThat(rotated.verify(old, Kind.UNSUBSCRIBE, GRACE_END - 1).status())
+                .isEqualTo(Status.VALID);
+        assertThat(rotated.verify(oldClick, Kind.CLICK, SHOP, GRACE_END).status())
+                .isEqualTo(Status.VALID);
+        assertThat(rotated.verify(old, Kind.UNSUBSCRIBE, GRACE_END + 1).status())
+                .isEqualTo(Status.EXPIRED);
+        assertThat(rotated.verify(oldClick, Kind.CLICK, "https://evil.example/", GRACE_END - 1)
+                        .status())
+                .isEqualTo(Status.FORGED);
         // new links are signed with the new key only
         String fresh = rotated.sign(new Claims(Kind.UNSUBSCRIBE, "u1", "c", "r", expires));
         assertThat(fresh).startsWith("k2.");
-        assertThat(rotated.verify(fresh, Kind.UNSUBSCRIBE, GRACE_END + 1).status()).isEqualTo(Status.VALID);
+        assertThat(rotated.verify(fresh, Kind.UNSUBSCRIBE, GRACE_END + 1).status())
+                .isEqualTo(Status.VALID);
         // once the old key is removed from the keyring its tokens are from an unknown key
-        assertThat(new SignedTokens(Keyring.of("k2", NEW_SECRET)).verify(old, Kind.UNSUBSCRIBE, GRACE_END - 1).status())
+        assertThat(new SignedTokens(Keyring.of("k2", NEW_SECRET))
+                        .verify(old, Kind.UNSUBSCRIBE, GRACE_END - 1)
+                        .status())
                 .isEqualTo(Status.UNKNOWN_KEY);
     }
 
@@ -115,19 +130,25 @@ class SignedTokensTest {
 
     @Test
     void keyringsRefuseWeakSecretsAndBadIdsWithoutQuotingTheSecret() {
-        assertThatThrownBy(() -> Keyring.of("k1", "short")).hasMessageContaining("MAILFLOW_LINK_SECRET").hasMessageNotContaining("short");
+        assertThatThrownBy(() -> Keyring.of("k1", "short"))
+                .hasMessageContaining("MAILFLOW_LINK_SECRET")
+                .hasMessageNotContaining("short");
         assertThatThrownBy(() -> Keyring.of("k.1", SECRET)).hasMessageContaining("key id");
-        assertThatThrownBy(() -> Keyring.of("k1", SECRET).withPrevious("k1", NEW_SECRET, GRACE_END)).hasMessageContaining("k1");
+        assertThatThrownBy(() -> Keyring.of("k1", SECRET).withPrevious("k1", NEW_SECRET, GRACE_END))
+                .hasMessageContaining("k1");
     }
 
     @Test
     void thePreviousKeyIsReadFromOneEnvironmentValue() {
         Keyring k = Keyring.of("k2", NEW_SECRET).withPrevious("k1,2026-04-01T00:00:00Z," + SECRET);
         String old = tokens.sign(new Claims(Kind.OPEN, "u", "c", "r", GRACE_END + 100));
-        assertThat(new SignedTokens(k).verify(old, Kind.OPEN, GRACE_END).status()).isEqualTo(Status.VALID);
-        assertThat(new SignedTokens(k).verify(old, Kind.OPEN, GRACE_END + 1).status()).isEqualTo(Status.EXPIRED);
+        assertThat(new SignedTokens(k).verify(old, Kind.OPEN, GRACE_END).status())
+                .isEqualTo(Status.VALID);
+        assertThat(new SignedTokens(k).verify(old, Kind.OPEN, GRACE_END + 1).status())
+                .isEqualTo(Status.EXPIRED);
         assertThat(Keyring.of("k2", NEW_SECRET).withPrevious("")).isNotNull();
         assertThatThrownBy(() -> Keyring.of("k2", NEW_SECRET).withPrevious("k1;" + SECRET))
-                .hasMessageContaining(Keyring.PREVIOUS_SECRET_ENV).hasMessageNotContaining(SECRET);
+                .hasMessageContaining(Keyring.PREVIOUS_SECRET_ENV)
+                .hasMessageNotContaining(SECRET);
     }
 }

@@ -18,8 +18,16 @@ class TemplateRendererTest {
     private static final Map<String, Object> GLOBALS = Map.of("shopUrl", "https://shop.test", "shopName", "Test Shop");
 
     static AddressedRequest request(String templateId, String name, String locale) {
-        EmailRequest r = new EmailRequest("req-1", "abandoned-cart", "ABANDONED_CART", templateId, "u1", 0L, "u1@0",
-                List.of(new LineItem("sku-1", "shoes", 20.0, 2, 0L), new LineItem("sku-2", "socks", 3.5, 1, 0L)), "USD");
+        EmailRequest r = new EmailRequest(
+                "req-1",
+                "abandoned-cart",
+                "ABANDONED_CART",
+                templateId,
+                "u1",
+                0L,
+                "u1@0",
+                List.of(new LineItem("sku-1", "shoes", 20.0, 2, 0L), new LineItem("sku-2", "socks", 3.5, 1, 0L)),
+                "USD");
         return new AddressedRequest(r, new Recipient("u1@example.com", name, locale, "UTC"));
     }
 
@@ -27,13 +35,16 @@ class TemplateRendererTest {
     void rendersSubjectHtmlAndTextWithTheCart() throws Exception {
         TemplateRenderer.Rendered r = new TemplateRenderer("", GLOBALS).render(request("abandoned-cart", "Ann", "en"));
         assertThat(r.subject()).isEqualTo("Ann, you left 2 items in your cart");
-        assertThat(r.html()).contains("<a href=\"https://shop.test/item/sku-1\">sku-1</a>").contains("43.50 USD");
+        assertThat(r.html())
+                .contains("<a href=\"https://shop.test/item/sku-1\">sku-1</a>")
+                .contains("43.50 USD");
         assertThat(r.text()).contains("- sku-2 (socks) x 1  3.50 USD").contains("Total: 43.50 USD");
     }
 
     @Test
     void escapesUserValuesInHtmlButNotInText() throws Exception {
-        TemplateRenderer.Rendered r = new TemplateRenderer("", GLOBALS).render(request("abandoned-cart", "<b>Ann</b> & Co", "en"));
+        TemplateRenderer.Rendered r =
+                new TemplateRenderer("", GLOBALS).render(request("abandoned-cart", "<b>Ann</b> & Co", "en"));
         assertThat(r.html()).contains("Hi &lt;b&gt;Ann&lt;/b&gt; &amp; Co,").doesNotContain("<b>Ann</b>");
         assertThat(r.text()).contains("Hi <b>Ann</b> & Co,");
     }
@@ -41,8 +52,10 @@ class TemplateRendererTest {
     @Test
     void picksTheLocaleAndFallsBackToLanguageThenEnglish() throws Exception {
         TemplateRenderer renderer = new TemplateRenderer("", GLOBALS);
-        assertThat(renderer.render(request("abandoned-cart", "小明", "zh-CN")).subject()).isEqualTo("小明，您的购物车里还有 2 件商品");
-        assertThat(renderer.render(request("abandoned-cart", "Jo", "fr-CA")).subject()).isEqualTo("Jo, you left 2 items in your cart");
+        assertThat(renderer.render(request("abandoned-cart", "小明", "zh-CN")).subject())
+                .isEqualTo("小明，您的购物车里还有 2 件商品");
+        assertThat(renderer.render(request("abandoned-cart", "Jo", "fr-CA")).subject())
+                .isEqualTo("Jo, you left 2 items in your cart");
     }
 
     @Test

@@ -28,7 +28,8 @@ class TemplateSandboxTest {
 
     @Test
     void reflectionCannotReachTheEnvironment() throws Exception {
-        TemplateException e = renderSubject("Hi $name.getClass().forName('java.lang.System').getProperty('java.version')");
+        TemplateException e =
+                renderSubject("Hi $name.getClass().forName('java.lang.System').getProperty('java.version')");
         assertThat(e.template()).isEqualTo("templates/hostile/en/subject.vm");
         assertThat(e.line()).isEqualTo(1);
         assertThat(e.getMessage()).contains("getClass").contains("not allowed");
@@ -37,7 +38,8 @@ class TemplateSandboxTest {
     @Test
     void runtimeExecIsNeverRun() throws Exception {
         Path marker = dir.resolve("pwned");
-        TemplateException e = renderSubject("$name.getClass().forName('java.lang.Runtime').getRuntime().exec('touch " + marker + "')");
+        TemplateException e = renderSubject(
+                "$name.getClass().forName('java.lang.Runtime').getRuntime().exec('touch " + marker + "')");
         assertThat(e.getMessage()).contains("not allowed");
         Thread.sleep(200);
         assertThat(marker).doesNotExist();
@@ -51,8 +53,12 @@ class TemplateSandboxTest {
 
     @Test
     void onlyReadingMethodsOfPlainDataAreAllowed() throws Exception {
-        assertThat(renderSubject("$name.repeat(2000000000)").getMessage()).contains("repeat").contains("not allowed");
-        assertThat(renderSubject("$items.clear()").getMessage()).contains("clear").contains("not allowed");
+        assertThat(renderSubject("$name.repeat(2000000000)").getMessage())
+                .contains("repeat")
+                .contains("not allowed");
+        assertThat(renderSubject("$items.clear()").getMessage())
+                .contains("clear")
+                .contains("not allowed");
         assertThat(renderSubject("#set($items[0].price = 0)x").getMessage()).contains("not allowed");
     }
 
@@ -60,7 +66,9 @@ class TemplateSandboxTest {
     void anEndlessLoopStopsAtTheLoopLimit() throws Exception {
         TemplateException e = renderSubject("x\n#foreach($i in [1..2000000000])#end");
         assertThat(e.line()).isEqualTo(2);
-        assertThat(e.getMessage()).contains("#foreach").contains("more than " + TemplateRenderer.Limits.DEFAULTS.maxLoopIterations());
+        assertThat(e.getMessage())
+                .contains("#foreach")
+                .contains("more than " + TemplateRenderer.Limits.DEFAULTS.maxLoopIterations());
     }
 
     @Test
@@ -83,14 +91,17 @@ class TemplateSandboxTest {
 
     @Test
     void aStringDoublingItselfStopsAtTheSizeLimit() throws Exception {
-        TemplateException e = renderSubject("#set($s = 'xxxxxxxx')#foreach($i in [1..40])#set($s = \"$s$s\")#end$s.length()");
+        TemplateException e =
+                renderSubject("#set($s = 'xxxxxxxx')#foreach($i in [1..40])#set($s = \"$s$s\")#end$s.length()");
         assertThat(e.getMessage()).contains("size limit");
     }
 
     @Test
     void outputIsBounded() throws Exception {
         write("hostile/en/subject.vm", "Hi");
-        write("hostile/en/html.vm", "#foreach($i in [1..900])#foreach($j in [1..100])$shopName $shopName $shopName #end#end");
+        write(
+                "hostile/en/html.vm",
+                "#foreach($i in [1..900])#foreach($j in [1..100])$shopName $shopName $shopName #end#end");
         write("hostile/en/text.vm", "text");
         TemplateException e = render();
         assertThat(e.template()).isEqualTo("templates/hostile/en/html.vm");
@@ -107,9 +118,13 @@ class TemplateSandboxTest {
     @Test
     void includeAndParseStayInsideTheTemplateDirectory() throws Exception {
         Files.writeString(dir.resolve("outside.txt"), "private");
-        assertThat(renderSubject("#include('outside.txt')").getMessage()).contains("#include").contains("outside the template directory");
-        assertThat(renderSubject("#parse('templates/../outside.txt')").getMessage()).contains("outside the template directory");
-        assertThat(renderSubject("#include('log4j2-test.properties')").getMessage()).contains("outside the template directory");
+        assertThat(renderSubject("#include('outside.txt')").getMessage())
+                .contains("#include")
+                .contains("outside the template directory");
+        assertThat(renderSubject("#parse('templates/../outside.txt')").getMessage())
+                .contains("outside the template directory");
+        assertThat(renderSubject("#include('log4j2-test.properties')").getMessage())
+                .contains("outside the template directory");
     }
 
     @Test
@@ -140,11 +155,10 @@ class TemplateSandboxTest {
         write("hostile/en/text.vm", "x");
         AddressedRequest a = TemplateRendererTest.request("hostile", "Ann", "en");
         AddressedRequest named = new AddressedRequest(a.request(), new Recipient(address, address, "en", "UTC"));
-        assertThatThrownBy(() -> renderer().render(named))
-                .isInstanceOfSatisfying(TemplateException.class, e -> {
-                    assertThat(e.line()).isEqualTo(2);
-                    assertThat(e.getMessage()).doesNotContainIgnoringCase(address).doesNotContainIgnoringCase("ann.private");
-                });
+        assertThatThrownBy(() -> renderer().render(named)).isInstanceOfSatisfying(TemplateException.class, e -> {
+            assertThat(e.line()).isEqualTo(2);
+            assertThat(e.getMessage()).doesNotContainIgnoringCase(address).doesNotContainIgnoringCase("ann.private");
+        });
     }
 
     private TemplateException renderSubject(String subject) throws Exception {

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
 class FeatureFunctionTest {
     private static final Duration TTL = Duration.ofDays(90);
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, String, UserFeatures> harness() throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, String, UserFeatures> harness()
+            throws Exception {
         FeatureFunction fn = new FeatureFunction(new FeatureExtractor(Duration.ofDays(30), 5), TTL);
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(fn), SessionSummary::userId, u -> u, Types.STRING);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(fn), SessionSummary::userId, u -> u, Types.STRING);
     }
 
     @Test
@@ -49,7 +51,8 @@ class FeatureFunctionTest {
                 assertThat(f.vector()).hasSize(FeatureVector.SIZE);
                 assertThat(f.standardized()).hasSize(FeatureVector.SIZE);
             });
-            assertThat(out.get(2).vector()[FeatureVector.FREQUENCY]).isGreaterThan(out.get(0).vector()[FeatureVector.FREQUENCY]);
+            assertThat(out.get(2).vector()[FeatureVector.FREQUENCY])
+                    .isGreaterThan(out.get(0).vector()[FeatureVector.FREQUENCY]);
             assertThat(out.get(0).standardized()).containsOnly(0.0); // first observation is the mean
             assertThat(h.numKeyedStateEntries()).isEqualTo(2); // one history per user, nothing else keyed
             assertThat(h.numEventTimeTimers()).isZero();
@@ -71,18 +74,22 @@ class FeatureFunctionTest {
             h.open();
             h.processElement1(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
             h.processElement1(Sessions.browse("bob", BEGINNING, 9), BEGINNING);
-            before = ((FeatureFunction) ((KeyedCoProcessOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
+            before = ((FeatureFunction) ((KeyedCoProcessOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction())
+                    .standardizer();
             snapshot = h.snapshot(1, 1);
         }
         try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
-            StandardizerState after = ((FeatureFunction) ((KeyedCoProcessOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction()).standardizer();
+            StandardizerState after = ((FeatureFunction)
+                            ((KeyedCoProcessOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction())
+                    .standardizer();
             assertThat(after.count()).isEqualTo(2);
             assertThat(after.mean()).containsExactly(before.mean());
             h.processElement1(Sessions.browse("ann", BEGINNING + DAY, 1), BEGINNING + DAY);
             assertThat(h.extractOutputValues().get(0).vector()[FeatureVector.FREQUENCY])
-                    .as("ann's history was restored").isGreaterThan(Math.log1p(1.0));
+                    .as("ann's history was restored")
+                    .isGreaterThan(Math.log1p(1.0));
         }
     }
 }

@@ -18,8 +18,8 @@ class OnlineStandardizerTest {
         assertThat(OnlineStandardizer.variance(s)[0]).isCloseTo(4.0, within(1e-12));
         // Large offsets do not cancel catastrophically.
         assertThat(OnlineStandardizer.variance(s)[1]).isCloseTo(4.0, within(1e-6));
-        assertThat(OnlineStandardizer.standardize(s, new double[] {9, 1e9 + 9})).containsExactly(
-                new double[] {2.0, 2.0}, within(1e-6));
+        assertThat(OnlineStandardizer.standardize(s, new double[] {9, 1e9 + 9}))
+                .containsExactly(new double[] {2.0, 2.0}, within(1e-6));
     }
 
     @Test
@@ -44,7 +44,8 @@ class OnlineStandardizerTest {
 
     @Test
     void constantDimensionIsCentredNotBlownUp() {
-        StandardizerState s = OnlineStandardizer.update(OnlineStandardizer.update(OnlineStandardizer.empty(1), new double[] {3}), new double[] {3});
+        StandardizerState s = OnlineStandardizer.update(
+                OnlineStandardizer.update(OnlineStandardizer.empty(1), new double[] {3}), new double[] {3});
         assertThat(OnlineStandardizer.standardize(s, new double[] {4})).containsExactly(1.0);
     }
 }

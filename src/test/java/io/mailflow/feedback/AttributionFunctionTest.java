@@ -24,7 +24,8 @@ class AttributionFunctionTest {
 
     private static FunnelEvent send(String user, String request, String variant, long at) {
         Kind kind = Funnel.isHoldout(variant) ? Kind.ASSIGNED : Kind.SENT;
-        return new FunnelEvent(kind, user, "c1", variant, Funnel.isHoldout(variant), request, "<" + request + ">", 0, at);
+        return new FunnelEvent(
+                kind, user, "c1", variant, Funnel.isHoldout(variant), request, "<" + request + ">", 0, at);
     }
 
     /** Engagement as reported: the reporter does not know the variant. */
@@ -36,7 +37,8 @@ class AttributionFunctionTest {
         return new FunnelEvent(Kind.PURCHASE, user, null, null, false, null, null, amount, at);
     }
 
-    private static void add(KeyedOneInputStreamOperatorTestHarness<String, FunnelEvent, FunnelEvent> h, FunnelEvent e) throws Exception {
+    private static void add(KeyedOneInputStreamOperatorTestHarness<String, FunnelEvent, FunnelEvent> h, FunnelEvent e)
+            throws Exception {
         h.processElement(e, e.at());
     }
 
@@ -55,8 +57,10 @@ class AttributionFunctionTest {
             h.processWatermark(BEGINNING + HOUR + MINUTE);
 
             List<FunnelEvent> out = h.extractOutputValues();
-            assertThat(out).extracting(e -> e.kind() + ":" + e.requestId() + ":" + e.variant())
-                    .containsExactly("SENT:r1:A", "OPENED:r1:A", "CLICKED:r1:A", "SENT:r2:B", "CONVERTED:r1:A", "REVENUE:r1:A");
+            assertThat(out)
+                    .extracting(e -> e.kind() + ":" + e.requestId() + ":" + e.variant())
+                    .containsExactly(
+                            "SENT:r1:A", "OPENED:r1:A", "CLICKED:r1:A", "SENT:r2:B", "CONVERTED:r1:A", "REVENUE:r1:A");
             assertThat(out.get(4).revenue()).isEqualTo(40.0);
             assertThat(out.get(5).revenue()).isEqualTo(10.0);
         }
@@ -87,7 +91,9 @@ class AttributionFunctionTest {
             h.processWatermark(BEGINNING + 3 * HOUR + 1);
             assertThat(h.extractOutputValues()).extracting(FunnelEvent::kind).containsExactly(Kind.SENT, Kind.CLICKED);
 
-            assertThat(h.numKeyedStateEntries()).as("the e-mail is forgotten one window after its click").isZero();
+            assertThat(h.numKeyedStateEntries())
+                    .as("the e-mail is forgotten one window after its click")
+                    .isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -99,7 +105,9 @@ class AttributionFunctionTest {
             add(h, engage(Kind.OPENED, "dan", "gone", BEGINNING));
             add(h, engage(Kind.OPENED, "dan", "gone", BEGINNING + 1));
             h.processWatermark(BEGINNING + 1);
-            assertThat(h.extractOutputValues()).extracting(FunnelEvent::campaignId).containsExactly("c1", "c1");
+            assertThat(h.extractOutputValues())
+                    .extracting(FunnelEvent::campaignId)
+                    .containsExactly("c1", "c1");
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }

@@ -33,7 +33,8 @@ class CampaignStatsTest {
                 .merge(tally("holdout", 2, Kind.CONVERTED, 25.0));
 
         List<CampaignStats> stats = CampaignStats.of("c1", 0, 3_600_000, t.variants());
-        CampaignStats a = stats.stream().filter(s -> s.variant().equals("A")).findFirst().orElseThrow();
+        CampaignStats a =
+                stats.stream().filter(s -> s.variant().equals("A")).findFirst().orElseThrow();
         assertThat(a.audience()).isEqualTo(100);
         assertThat(a.openRate()).isCloseTo(0.40, within(1e-12)); // machine opens do not count
         assertThat(a.machineOpens()).isEqualTo(7);
@@ -48,7 +49,8 @@ class CampaignStatsTest {
         assertThat(a.liftLow()).isEqualTo(expected.low());
         assertThat(a.liftHigh()).isEqualTo(expected.high());
 
-        CampaignStats h = stats.stream().filter(CampaignStats::holdout).findFirst().orElseThrow();
+        CampaignStats h =
+                stats.stream().filter(CampaignStats::holdout).findFirst().orElseThrow();
         assertThat(h.audience()).isEqualTo(50);
         assertThat(h.sent()).isZero();
         assertThat(h.conversionRate()).isCloseTo(0.04, within(1e-12));
@@ -57,7 +59,8 @@ class CampaignStatsTest {
 
     @Test
     void withoutAHoldoutThereIsNoLiftAndEmptyAudiencesGiveZeroRates() {
-        List<CampaignStats> stats = CampaignStats.of("c1", 0, 1, tally("default", 3, Kind.CLICKED, 0).variants());
+        List<CampaignStats> stats = CampaignStats.of(
+                "c1", 0, 1, tally("default", 3, Kind.CLICKED, 0).variants());
         assertThat(stats).singleElement().satisfies(s -> {
             assertThat(s.lift()).isNull();
             assertThat(s.clickRate()).isZero();

@@ -15,19 +15,21 @@ class EngagementValidatorTest {
     }
 
     private static String event(String extra) {
-        return "{\"eventId\":\"e1\",\"userId\":\"u1\",\"campaignId\":\"c1\",\"requestId\":\"r1\",\"timestamp\":" + (NOW - 1000)
-                + extra + "}";
+        return "{\"eventId\":\"e1\",\"userId\":\"u1\",\"campaignId\":\"c1\",\"requestId\":\"r1\",\"timestamp\":"
+                + (NOW - 1000) + extra + "}";
     }
 
     @Test
     void acceptsEveryTypeCaseInsensitivelyWithIsoOrEpochTimestamps() {
         for (EngagementType t : EngagementType.values()) {
-            EngagementValidator.Result r = validate(event(",\"type\":\"" + t.name().toLowerCase() + "\""));
+            EngagementValidator.Result r =
+                    validate(event(",\"type\":\"" + t.name().toLowerCase() + "\""));
             assertThat(r.valid()).as(r.error()).isTrue();
             assertThat(r.event().type()).isEqualTo(t);
         }
-        EngagementValidator.Result iso = validate("{\"eventId\":\"e\",\"type\":\"CLICKED\",\"userId\":\"u\",\"campaignId\":\"c\","
-                + "\"messageId\":\"<m@x>\",\"url\":\"https://shop/p\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
+        EngagementValidator.Result iso =
+                validate("{\"eventId\":\"e\",\"type\":\"CLICKED\",\"userId\":\"u\",\"campaignId\":\"c\","
+                        + "\"messageId\":\"<m@x>\",\"url\":\"https://shop/p\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
         assertThat(iso.valid()).isTrue();
         assertThat(iso.event().messageKey()).isEqualTo("<m@x>");
         assertThat(iso.event().url()).isEqualTo("https://shop/p");
@@ -35,58 +37,100 @@ class EngagementValidatorTest {
 
     @Test
     void machineOpensAreFlaggedByTheReporterOrByAScannerUserAgent() {
-        assertThat(validate(event(",\"type\":\"OPENED\",\"machine\":true")).event().machine()).isTrue();
-        assertThat(validate(event(",\"type\":\"OPENED\",\"userAgent\":\"Mozilla/5.0 (compatible; Barracuda)\"")).event().machine()).isTrue();
-        assertThat(validate(event(",\"type\":\"OPENED\",\"userAgent\":\"Mozilla/5.0 (iPhone)\"")).event().machine()).isFalse();
-        assertThat(validate(event(",\"type\":\"CLICKED\",\"machine\":true")).event().machine()).as("only opens").isFalse();
+        assertThat(validate(event(",\"type\":\"OPENED\",\"machine\":true"))
+                        .event()
+                        .machine())
+                .isTrue();
+        assertThat(validate(event(",\"type\":\"OPENED\",\"userAgent\":\"Mozilla/5.0 (compatible; Barracuda)\""))
+                        .event()
+                        .machine())
+                .isTrue();
+        assertThat(validate(event(",\"type\":\"OPENED\",\"userAgent\":\"Mozilla/5.0 (iPhone)\""))
+                        .event()
+                        .machine())
+                .isFalse();
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"machine\":true"))
+                        .event()
+                        .machine())
+                .as("only opens")
+                .isFalse();
     }
 
     @Test
     void bouncesAreHardUnlessSaidSoft() {
-        assertThat(validate(event(",\"type\":\"BOUNCED\"")).event().hardBounce()).isTrue();
-        assertThat(validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"soft\"")).event().hardBounce()).isFalse();
+        assertThat(validate(event(",\"type\":\"BOUNCED\"")).event().hardBounce())
+                .isTrue();
+        assertThat(validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"soft\""))
+                        .event()
+                        .hardBounce())
+                .isFalse();
     }
 
     @Test
     void rejectsWithAReasonNamingTheField() {
         assertThat(validate("{\"type\":\"OPENED\"}").error()).isEqualTo("missing field 'eventId'");
         assertThat(validate(event(",\"type\":\"VIEWED\"")).error()).isEqualTo("unknown engagement type 'VIEWED'");
-        assertThat(validate("{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"timestamp\":1}").error())
+        assertThat(validate(
+                                "{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"timestamp\":1}")
+                        .error())
                 .isEqualTo("needs 'requestId' or 'messageId' to know which e-mail it is about");
-        assertThat(validate(event(",\"type\":\"OPENED\",\"url\":\"a\\r\\nb\"")).error()).isEqualTo("field 'url' contains control characters");
-        assertThat(validate(event(",\"type\":\"OPENED\",\"machine\":\"yes\"")).error()).isEqualTo("field 'machine' must be true or false");
-        assertThat(validate("{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"requestId\":\"r\",\"timestamp\":"
-                + (NOW + Duration.ofHours(2).toMillis()) + "}").error()).contains("in the future");
+        assertThat(validate(event(",\"type\":\"OPENED\",\"url\":\"a\\r\\nb\"")).error())
+                .isEqualTo("field 'url' contains control characters");
+        assertThat(validate(event(",\"type\":\"OPENED\",\"machine\":\"yes\"")).error())
+                .isEqualTo("field 'machine' must be true or false");
+        assertThat(validate(
+                                "{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"requestId\":\"r\",\"timestamp\":"
+                                        + (NOW + Duration.ofHours(2).toMillis()) + "}")
+                        .error())
+                .contains("in the future");
         assertThat(validate("[1]").error()).isEqualTo("payload is not a JSON object");
         assertThat(validate("{").error()).startsWith("malformed JSON");
-        assertThat(validator.validate(new byte[] {(byte) 0xff, '{'}, NOW).error()).isEqualTo("payload is not valid UTF-8");
+        assertThat(validator.validate(new byte[] {(byte) 0xff, '{'}, NOW).error())
+                .isEqualTo("payload is not valid UTF-8");
     }
 
     @Test
     void aHugeIsoYearIsAReasonNotAnException() {
-        EngagementValidator.Result r = validate("{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\","
-                + "\"requestId\":\"r\",\"timestamp\":\"+300000000-01-01T00:00:00Z\"}");
+        EngagementValidator.Result r =
+                validate("{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\","
+                        + "\"requestId\":\"r\",\"timestamp\":\"+300000000-01-01T00:00:00Z\"}");
         assertThat(r.valid()).isFalse();
         assertThat(r.error()).contains("timestamp");
     }
 
     @Test
     void urlsAreHttpAndIdsAreSafe() {
-        assertThat(validate(event(",\"type\":\"CLICKED\",\"url\":\"javascript:alert(1)\"")).error())
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"url\":\"javascript:alert(1)\""))
+                        .error())
                 .isEqualTo("field 'url' must be an http or https URL without spaces");
-        assertThat(validate(event(",\"type\":\"CLICKED\",\"url\":\"https://x/\u202Egnp\"")).error())
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"url\":\"https://x/\u202Egnp\""))
+                        .error())
                 .isEqualTo("field 'url' contains bidirectional control characters");
-        assertThat(validate(event(",\"type\":\"CLICKED\",\"messageId\":\"<a b@x>\"")).error())
+        assertThat(validate(event(",\"type\":\"CLICKED\",\"messageId\":\"<a b@x>\""))
+                        .error())
                 .isEqualTo("field 'messageId' must be printable ASCII without spaces");
-        assertThat(validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"permanent\"")).error()).isEqualTo("unknown bounceType 'permanent'");
+        assertThat(validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"permanent\""))
+                        .error())
+                .isEqualTo("unknown bounceType 'permanent'");
     }
 
     @Test
     void unsubscribesComplaintsAndHardBouncesSuppress() {
-        assertThat(ParseEngagementFunction.suppressionReason(validate(event(",\"type\":\"UNSUBSCRIBED\"")).event())).isEqualTo("UNSUBSCRIBED");
-        assertThat(ParseEngagementFunction.suppressionReason(validate(event(",\"type\":\"COMPLAINED\"")).event())).isEqualTo("COMPLAINED");
-        assertThat(ParseEngagementFunction.suppressionReason(validate(event(",\"type\":\"BOUNCED\"")).event())).isEqualTo("BOUNCED");
-        assertThat(ParseEngagementFunction.suppressionReason(validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"soft\"")).event())).isNull();
-        assertThat(ParseEngagementFunction.suppressionReason(validate(event(",\"type\":\"CLICKED\"")).event())).isNull();
+        assertThat(ParseEngagementFunction.suppressionReason(
+                        validate(event(",\"type\":\"UNSUBSCRIBED\"")).event()))
+                .isEqualTo("UNSUBSCRIBED");
+        assertThat(ParseEngagementFunction.suppressionReason(
+                        validate(event(",\"type\":\"COMPLAINED\"")).event()))
+                .isEqualTo("COMPLAINED");
+        assertThat(ParseEngagementFunction.suppressionReason(
+                        validate(event(",\"type\":\"BOUNCED\"")).event()))
+                .isEqualTo("BOUNCED");
+        assertThat(ParseEngagementFunction.suppressionReason(
+                        validate(event(",\"type\":\"BOUNCED\",\"bounceType\":\"soft\""))
+                                .event()))
+                .isNull();
+        assertThat(ParseEngagementFunction.suppressionReason(
+                        validate(event(",\"type\":\"CLICKED\"")).event()))
+                .isNull();
     }
 }

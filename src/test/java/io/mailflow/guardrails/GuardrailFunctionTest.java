@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.CampaignEvent;
+import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Recipient;
 import io.mailflow.model.SendRules;
@@ -16,7 +17,6 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import io.mailflow.model.ContactUpdate;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -37,18 +37,44 @@ class GuardrailFunctionTest {
     }
 
     void start(int maxPerDay, boolean deferByDefault) throws Exception {
-        GuardrailPolicy policy = new GuardrailPolicy(new FrequencyCap(maxPerDay, DAY),
+        GuardrailPolicy policy = new GuardrailPolicy(
+                new FrequencyCap(maxPerDay, DAY),
                 new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)),
-                deferByDefault ? io.mailflow.model.LimitAction.DEFER : io.mailflow.model.LimitAction.DROP, 3 * DAY);
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new GuardrailFunction(policy)),
-                a -> a.request().userId(), ContactUpdate::userId, Types.STRING);
+                deferByDefault ? io.mailflow.model.LimitAction.DEFER : io.mailflow.model.LimitAction.DROP,
+                3 * DAY);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new GuardrailFunction(policy)),
+                a -> a.request().userId(),
+                ContactUpdate::userId,
+                Types.STRING);
         harness.open();
     }
 
-    static AddressedRequest request(String id, String campaign, String user, String zone, long at, SendRules rules, boolean holdout) {
-        EmailRequest r = new EmailRequest(id, campaign, "ABANDONED_CART", "cart", user, at, "s", List.of(), "USD",
-                1L, "A", holdout, null, null, null, null, List.of(), Map.of("zh-CN", "cart-zh"), rules, at);
-        return new AddressedRequest(r, new Recipient(user + "@example.com", user, zone.equals("Asia/Shanghai") ? "zh-CN" : "en", zone));
+    static AddressedRequest request(
+            String id, String campaign, String user, String zone, long at, SendRules rules, boolean holdout) {
+        EmailRequest r = new EmailRequest(
+                id,
+                campaign,
+                "ABANDONED_CART",
+                "cart",
+                user,
+                at,
+                "s",
+                List.of(),
+                "USD",
+                1L,
+                "A",
+                holdout,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                Map.of("zh-CN", "cart-zh"),
+                rules,
+                at);
+        return new AddressedRequest(
+                r, new Recipient(user + "@example.com", user, zone.equals("Asia/Shanghai") ? "zh-CN" : "en", zone));
     }
 
     void send(AddressedRequest a) throws Exception {
@@ -66,7 +92,8 @@ class GuardrailFunctionTest {
     List<String> events() {
         List<String> out = new ArrayList<>();
         for (StreamRecord<CampaignEvent> e : harness.getSideOutput(Tags.CAMPAIGN_EVENTS)) {
-            out.add(e.getValue().requestId() + ":" + e.getValue().outcome() + (e.getValue().reason().isEmpty() ? "" : ":" + e.getValue().reason()));
+            out.add(e.getValue().requestId() + ":" + e.getValue().outcome()
+                    + (e.getValue().reason().isEmpty() ? "" : ":" + e.getValue().reason()));
         }
         return out;
     }
@@ -97,7 +124,8 @@ class GuardrailFunctionTest {
         send(request("ny", "c", "bob", "America/New_York", t, NO_RULES, false));
         send(request("sh", "c", "chen", "Asia/Shanghai", t, NO_RULES, false));
         assertThat(released()).containsExactly("ny@" + t);
-        assertThat(events()).contains("berlin:DEFERRED:quiet hours in Europe/Berlin", "sh:DEFERRED:quiet hours in Asia/Shanghai");
+        assertThat(events())
+                .contains("berlin:DEFERRED:quiet hours in Europe/Berlin", "sh:DEFERRED:quiet hours in Asia/Shanghai");
 
         harness.processBothWatermarks(new Watermark(at("2025-06-11T00:00:00Z"))); // 08:00 Shanghai
         assertThat(released()).containsExactly("ny@" + t, "sh@" + at("2025-06-11T00:00:00Z"));
@@ -112,7 +140,8 @@ class GuardrailFunctionTest {
         long t = at("2025-06-10T20:00:00Z"); // 22:00 Berlin: quiet hours
         send(request("r1", "c", "ann", "Europe/Berlin", t, NO_RULES, false));
         send(request("r2", "c", "eve", "Europe/Berlin", t, NO_RULES, false));
-        assertThat(events()).contains("r1:DEFERRED:quiet hours in Europe/Berlin", "r2:DEFERRED:quiet hours in Europe/Berlin");
+        assertThat(events())
+                .contains("r1:DEFERRED:quiet hours in Europe/Berlin", "r2:DEFERRED:quiet hours in Europe/Berlin");
 
         harness.processElement2(ContactUpdate.suppress("ann", "UNSUBSCRIBED", t + 1), t + 1);
         harness.processElement2(ContactUpdate.erase("eve", t + 2), t + 2);
@@ -129,10 +158,14 @@ class GuardrailFunctionTest {
         long t = at("2025-06-10T20:00:00Z"); // 22:00 Berlin: quiet hours
         send(request("r1", "c", "ann", "Europe/Berlin", t, NO_RULES, false));
         send(request("r2", "c", "bob", "Europe/Berlin", t, NO_RULES, false));
-        harness.processElement2(ContactUpdate.profile(new io.mailflow.model.UserProfile("ann", "ann@example.com", "Ann", "en",
-                "Europe/Berlin", false, t + 1)), t + 1);
-        harness.processElement2(ContactUpdate.profile(new io.mailflow.model.UserProfile("bob", "bob@example.com", "Bob", "en",
-                "Europe/Berlin", true, t + 1)), t + 1);
+        harness.processElement2(
+                ContactUpdate.profile(new io.mailflow.model.UserProfile(
+                        "ann", "ann@example.com", "Ann", "en", "Europe/Berlin", false, t + 1)),
+                t + 1);
+        harness.processElement2(
+                ContactUpdate.profile(new io.mailflow.model.UserProfile(
+                        "bob", "bob@example.com", "Bob", "en", "Europe/Berlin", true, t + 1)),
+                t + 1);
         harness.processBothWatermarks(new Watermark(at("2025-06-11T12:00:00Z")));
 
         assertThat(released()).containsExactly("r2@" + at("2025-06-11T06:00:00Z"));
@@ -158,7 +191,8 @@ class GuardrailFunctionTest {
         send(request("r", "c", "ann", "Europe/Berlin", t, NO_RULES, false));
         // a campaign can override the job default
         send(request("r2", "c2", "ann", "Europe/Berlin", t, new SendRules(0, 0, 0, 0, "defer"), false));
-        assertThat(events()).containsExactly("r:DROPPED:quiet hours in Europe/Berlin", "r2:DEFERRED:quiet hours in Europe/Berlin");
+        assertThat(events())
+                .containsExactly("r:DROPPED:quiet hours in Europe/Berlin", "r2:DEFERRED:quiet hours in Europe/Berlin");
         assertCleared();
         assertThat(released()).containsExactly("r2@" + at("2025-06-11T06:00:00Z"));
     }
@@ -206,7 +240,8 @@ class GuardrailFunctionTest {
         send(request("x1", "x", "ann", "UTC", NOON + H, NO_RULES, false)); // another campaign is not capped by it
         send(request("k1", "k", "ann", "UTC", NOON, cooldown, false));
         send(request("k2", "k", "ann", "UTC", NOON + DAY, cooldown, false)); // within the 2-day cooldown: dropped
-        assertThat(events()).contains("a2:DEFERRED:campaign frequency cap", "x1:RELEASED", "k2:DROPPED:cooldown of campaign k");
+        assertThat(events())
+                .contains("a2:DEFERRED:campaign frequency cap", "x1:RELEASED", "k2:DROPPED:cooldown of campaign k");
         harness.processBothWatermarks(new Watermark(NOON + DAY));
         assertThat(released()).contains("a2@" + (NOON + DAY));
         assertCleared();

@@ -37,9 +37,9 @@ class QuietHoursTest {
     void springForwardMakesTheNightAnHourShorter() {
         // Berlin, 30 March 2025: 02:00 CET becomes 03:00 CEST
         long normalNight = at("2025-03-28T22:30:00Z"); // 23:30 CET
-        long dstNight = at("2025-03-29T22:30:00Z");    // 23:30 CET, the night of the change
+        long dstNight = at("2025-03-29T22:30:00Z"); // 23:30 CET, the night of the change
         assertThat(NIGHT.nextAllowed(normalNight, BERLIN)).isEqualTo(at("2025-03-29T07:00:00Z")); // 08:00 CET
-        assertThat(NIGHT.nextAllowed(dstNight, BERLIN)).isEqualTo(at("2025-03-30T06:00:00Z"));    // 08:00 CEST
+        assertThat(NIGHT.nextAllowed(dstNight, BERLIN)).isEqualTo(at("2025-03-30T06:00:00Z")); // 08:00 CEST
     }
 
     @Test
@@ -63,8 +63,10 @@ class QuietHoursTest {
     @Test
     void sameDayIntervalsAndDisabledQuietHours() {
         QuietHours lunch = new QuietHours(LocalTime.of(12, 0), LocalTime.of(13, 0));
-        assertThat(lunch.nextAllowed(at("2025-06-10T12:30:00Z"), ZoneId.of("UTC"))).isEqualTo(at("2025-06-10T13:00:00Z"));
+        assertThat(lunch.nextAllowed(at("2025-06-10T12:30:00Z"), ZoneId.of("UTC")))
+                .isEqualTo(at("2025-06-10T13:00:00Z"));
         assertThat(lunch.isQuiet(at("2025-06-10T13:30:00Z"), ZoneId.of("UTC"))).isFalse();
-        assertThat(QuietHours.none().isQuiet(at("2025-06-10T02:00:00Z"), BERLIN)).isFalse();
+        assertThat(QuietHours.none().isQuiet(at("2025-06-10T02:00:00Z"), BERLIN))
+                .isFalse();
     }
 }

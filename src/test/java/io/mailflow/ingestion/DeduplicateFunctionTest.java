@@ -17,8 +17,11 @@ class DeduplicateFunctionTest {
 
     @Test
     void dropsRepeatedEventIdsAndForgetsThemAfterTheTtlOfEventTime() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DeduplicateFunction(Duration.ofMinutes(10))), Event::userId, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DeduplicateFunction(Duration.ofMinutes(10))),
+                        Event::userId,
+                        Types.STRING)) {
             h.open();
             Event e = Events.view("u1", "a", BEGINNING);
             h.processElement(e, e.timestamp());

@@ -31,7 +31,8 @@ class EventValidatorTest {
 
     @Test
     void acceptsIsoTimestamps() {
-        EventValidator.Result r = validate("{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":\"2026-11-01T11:00:00Z\"}");
+        EventValidator.Result r = validate(
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":\"2026-11-01T11:00:00Z\"}");
         assertThat(r.event().timestamp()).isEqualTo(NOW - 3_600_000);
     }
 
@@ -71,7 +72,9 @@ class EventValidatorTest {
     @Test
     void rejectsHugeFieldsAndPayloads() {
         String longId = "x".repeat(EventValidator.MAX_ID_LENGTH + 1);
-        assertThat(validate("{\"eventId\":\"" + longId + "\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":1772000000000}").error())
+        assertThat(validate("{\"eventId\":\"" + longId
+                                + "\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":1772000000000}")
+                        .error())
                 .contains("field 'eventId' is 129 characters long, limit 128");
         byte[] huge = new byte[EventValidator.MAX_PAYLOAD_BYTES + 1];
         assertThat(validator.validate(huge, NOW).error()).contains("exceeds the limit");
@@ -79,14 +82,19 @@ class EventValidatorTest {
 
     @Test
     void rejectsControlCharactersThatCouldReachHeadersOrLogs() {
-        assertThat(validate("{\"eventId\":\"e\",\"userId\":\"u\\r\\nBcc: x\",\"type\":\"VIEW\",\"timestamp\":1772000000000}").error())
+        assertThat(validate(
+                                "{\"eventId\":\"e\",\"userId\":\"u\\r\\nBcc: x\",\"type\":\"VIEW\",\"timestamp\":1772000000000}")
+                        .error())
                 .isEqualTo("field 'userId' contains control characters");
     }
 
     @Test
     void aHugeIsoYearIsAReasonNotAnException() {
-        for (String year : new String[] {"+300000000-01-01T00:00:00Z", "-300000000-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z"}) {
-            EventValidator.Result r = validate("{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":\"" + year + "\"}");
+        for (String year :
+                new String[] {"+300000000-01-01T00:00:00Z", "-300000000-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z"
+                }) {
+            EventValidator.Result r =
+                    validate("{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":\"" + year + "\"}");
             assertThat(r.valid()).isFalse();
             assertThat(r.error()).contains("timestamp");
         }
@@ -94,10 +102,13 @@ class EventValidatorTest {
 
     @Test
     void pricesAndQuantitiesAreBoundedSoThatAnAmountIsAlwaysFinite() {
-        String purchase = "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"PURCHASE\",\"itemId\":\"i\",\"timestamp\":1772000000000,";
-        assertThat(validate(purchase + "\"price\":1e308,\"quantity\":2}").error()).contains("field 'price' must be a finite number <= 10000000");
+        String purchase =
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"PURCHASE\",\"itemId\":\"i\",\"timestamp\":1772000000000,";
+        assertThat(validate(purchase + "\"price\":1e308,\"quantity\":2}").error())
+                .contains("field 'price' must be a finite number <= 10000000");
         assertThat(validate(purchase + "\"price\":1e400}").error()).contains("field 'price'");
-        assertThat(validate(purchase + "\"price\":1,\"quantity\":10001}").error()).contains("field 'quantity' must be <= 10000");
+        assertThat(validate(purchase + "\"price\":1,\"quantity\":10001}").error())
+                .contains("field 'quantity' must be <= 10000");
         EventValidator.Result max = validate(purchase + "\"price\":10000000,\"quantity\":10000}");
         assertThat(max.valid()).isTrue();
         assertThat(Double.isFinite(max.event().amount())).isTrue();
@@ -106,11 +117,16 @@ class EventValidatorTest {
 
     @Test
     void identifiersUseASafeAlphabetAndTextHasNoBidiOrInvisibleCharacters() {
-        assertThat(validate("{\"eventId\":\"e\",\"userId\":\"u\u202Eevil\",\"type\":\"VIEW\",\"timestamp\":1772000000000}").error())
+        assertThat(validate(
+                                "{\"eventId\":\"e\",\"userId\":\"u\u202Eevil\",\"type\":\"VIEW\",\"timestamp\":1772000000000}")
+                        .error())
                 .isEqualTo("field 'userId' contains bidirectional control characters");
-        assertThat(validate("{\"eventId\":\"e\",\"userId\":\"u\u0456d\",\"type\":\"VIEW\",\"timestamp\":1772000000000}").error())
+        assertThat(validate("{\"eventId\":\"e\",\"userId\":\"u\u0456d\",\"type\":\"VIEW\",\"timestamp\":1772000000000}")
+                        .error())
                 .startsWith("field 'userId' must use only letters, digits");
-        assertThat(validate("{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"SEARCH\",\"query\":\"a\u200Bb\",\"timestamp\":1772000000000}").error())
+        assertThat(validate(
+                                "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"SEARCH\",\"query\":\"a\u200Bb\",\"timestamp\":1772000000000}")
+                        .error())
                 .isEqualTo("field 'query' contains invisible characters");
     }
 
@@ -118,17 +134,34 @@ class EventValidatorTest {
     void anEventFarAheadOfTheStreamIsRejectedEvenWithinTheWallClockSkew() {
         String at = "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":%d}";
         // the stream is where the wall clock is: 50 minutes ahead is within the 1 h skew, but far ahead of the stream
-        EventValidator.Result ahead = validator.validate(at.formatted(NOW + 50 * 60_000).getBytes(StandardCharsets.UTF_8), NOW, NOW);
+        EventValidator.Result ahead =
+                validator.validate(at.formatted(NOW + 50 * 60_000).getBytes(StandardCharsets.UTF_8), NOW, NOW);
         assertThat(ahead.error()).contains("ahead of the stream's event time");
-        assertThat(validator.validate(at.formatted(NOW + 4 * 60_000).getBytes(StandardCharsets.UTF_8), NOW, NOW).valid()).isTrue();
+        assertThat(validator
+                        .validate(at.formatted(NOW + 4 * 60_000).getBytes(StandardCharsets.UTF_8), NOW, NOW)
+                        .valid())
+                .isTrue();
         // a stream whose producer clock runs 40 minutes ahead: its events may lead that stream by the bound
         long stream = NOW + 40 * 60_000;
-        assertThat(validator.validate(at.formatted(stream + 4 * 60_000).getBytes(StandardCharsets.UTF_8), NOW, stream).valid()).isTrue();
+        assertThat(validator
+                        .validate(at.formatted(stream + 4 * 60_000).getBytes(StandardCharsets.UTF_8), NOW, stream)
+                        .valid())
+                .isTrue();
         // a replay of the past after a long quiet gap is never held back
-        assertThat(validator.validate(at.formatted(NOW - 86_400_000L).getBytes(StandardCharsets.UTF_8), NOW, NOW - 10 * 86_400_000L).valid())
+        assertThat(validator
+                        .validate(
+                                at.formatted(NOW - 86_400_000L).getBytes(StandardCharsets.UTF_8),
+                                NOW,
+                                NOW - 10 * 86_400_000L)
+                        .valid())
                 .isTrue();
         // the wall-clock skew still applies
-        assertThat(validator.validate(at.formatted(NOW + 2 * 3_600_000L).getBytes(StandardCharsets.UTF_8), NOW, NOW + 3_500_000L).error())
+        assertThat(validator
+                        .validate(
+                                at.formatted(NOW + 2 * 3_600_000L).getBytes(StandardCharsets.UTF_8),
+                                NOW,
+                                NOW + 3_500_000L)
+                        .error())
                 .contains("in the future");
     }
 

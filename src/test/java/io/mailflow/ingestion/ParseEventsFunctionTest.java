@@ -9,10 +9,10 @@ import io.mailflow.model.RawRecord;
 import io.mailflow.testing.AdversarialCorpus;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
 /** The parse operator: every record ends as an event or a dead letter; no exception leaves it. */
@@ -21,13 +21,24 @@ class ParseEventsFunctionTest {
 
     @Test
     void aHugeYearBecomesADeadLetterInsteadOfFailingTheTask() throws Exception {
-        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
-                ProcessFunctionTestHarnesses.forProcessFunction(new ParseEventsFunction(new EventValidator(Duration.ofHours(1))))) {
-            h.processElement(RawRecord.of("events", 1,
-                    "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":\"+300000000-01-01T00:00:00Z\"}"), 0);
-            h.processElement(RawRecord.of("events", 2, "{\"eventId\":\"e2\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":" + T + "}"), 0);
+        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new ParseEventsFunction(new EventValidator(Duration.ofHours(1))))) {
+            h.processElement(
+                    RawRecord.of(
+                            "events",
+                            1,
+                            "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":\"+300000000-01-01T00:00:00Z\"}"),
+                    0);
+            h.processElement(
+                    RawRecord.of(
+                            "events",
+                            2,
+                            "{\"eventId\":\"e2\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":" + T + "}"),
+                    0);
             assertThat(h.extractOutputValues()).extracting(Event::eventId).containsExactly("e2");
-            List<DeadLetter> dead = h.getSideOutput(Tags.DEAD_LETTERS).stream().map(r -> r.getValue()).toList();
+            List<DeadLetter> dead = h.getSideOutput(Tags.DEAD_LETTERS).stream()
+                    .map(r -> r.getValue())
+                    .toList();
             assertThat(dead).singleElement().satisfies(d -> {
                 assertThat(d.reason()).contains("timestamp");
                 assertThat(d.offset()).isEqualTo(1);
@@ -38,15 +49,17 @@ class ParseEventsFunctionTest {
     @Test
     void everyCorpusLineEndsAsAnEventOrADeadLetter() throws Exception {
         List<AdversarialCorpus.Line> corpus = AdversarialCorpus.load("events");
-        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
-                ProcessFunctionTestHarnesses.forProcessFunction(new ParseEventsFunction(new EventValidator(Duration.ofHours(1))))) {
+        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new ParseEventsFunction(new EventValidator(Duration.ofHours(1))))) {
             for (AdversarialCorpus.Line line : corpus) {
                 h.processElement(new RawRecord("events", 0, line.number(), T, null, line.bytes()), 0);
             }
             int accepted = h.extractOutputValues().size();
             int dead = h.getSideOutput(Tags.DEAD_LETTERS).size();
             assertThat(accepted + dead).isEqualTo(corpus.size());
-            assertThat(accepted).isEqualTo((int) corpus.stream().filter(AdversarialCorpus.Line::mustBeAccepted).count());
+            assertThat(accepted).isEqualTo((int) corpus.stream()
+                    .filter(AdversarialCorpus.Line::mustBeAccepted)
+                    .count());
         }
     }
 
@@ -54,15 +67,27 @@ class ParseEventsFunctionTest {
     void theStreamTimeSurvivesARestoreAsTheMaximumOfAllSubtasks() throws Exception {
         OperatorSubtaskState snapshot;
         ParseEventsFunction f = new ParseEventsFunction(new EventValidator(Duration.ofHours(1)));
-        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(f))) {
+        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(f))) {
             h.open();
-            h.processElement(RawRecord.of("events", 1, "{\"eventId\":\"a\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":" + (T + 5) + "}"), 0);
-            h.processElement(RawRecord.of("events", 2, "{\"eventId\":\"b\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":" + T + "}"), 0);
+            h.processElement(
+                    RawRecord.of(
+                            "events",
+                            1,
+                            "{\"eventId\":\"a\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":" + (T + 5) + "}"),
+                    0);
+            h.processElement(
+                    RawRecord.of(
+                            "events",
+                            2,
+                            "{\"eventId\":\"b\",\"userId\":\"u\",\"type\":\"VIEW\",\"timestamp\":" + T + "}"),
+                    0);
             assertThat(f.streamTime()).isEqualTo(T + 5);
             snapshot = h.snapshot(1, 1);
         }
         ParseEventsFunction restored = new ParseEventsFunction(new EventValidator(Duration.ofHours(1)));
-        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(restored))) {
+        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(restored))) {
             h.initializeState(snapshot);
             h.open();
             assertThat(restored.streamTime()).isEqualTo(T + 5);

@@ -50,8 +50,8 @@ class AbandonedCartPipelineITCase {
 
     @Test
     void abandonedCartsBecomeEmailsAndBadRecordsBecomeDeadLetters() throws Exception {
-        PipelineFixture fixture = PipelineFixture.create(KAFKA.broker(), "it1", SMTP.getSmtp().getPort(),
-                "session.gap", "30min", "abandoned-cart.delay", "1h");
+        PipelineFixture fixture = PipelineFixture.create(
+                KAFKA.broker(), "it1", SMTP.getSmtp().getPort(), "session.gap", "30min", "abandoned-cart.delay", "1h");
         MailflowConfig config = fixture.config();
 
         List<UserProfile> profiles = List.of(
@@ -83,19 +83,24 @@ class AbandonedCartPipelineITCase {
         List<String> malformed = List.of(
                 "this is not json",
                 "{\"eventId\":\"m1\",\"type\":\"VIEW\",\"itemId\":\"x\",\"timestamp\":" + t + "}",
-                "{\"eventId\":\"m2\",\"userId\":\"u\",\"type\":\"ADD_TO_CART\",\"itemId\":\"x\",\"price\":-3,\"timestamp\":" + t + "}",
+                "{\"eventId\":\"m2\",\"userId\":\"u\",\"type\":\"ADD_TO_CART\",\"itemId\":\"x\",\"price\":-3,\"timestamp\":"
+                        + t + "}",
                 "{\"eventId\":\"m3\",\"userId\":\"u\",\"type\":\"TELEPORT\",\"timestamp\":" + t + "}",
-                "{\"eventId\":\"m4\",\"userId\":\"u\",\"type\":\"VIEW\",\"itemId\":\"x\",\"timestamp\":" + (System.currentTimeMillis() + 400L * 24 * ONE_HOUR) + "}");
+                "{\"eventId\":\"m4\",\"userId\":\"u\",\"type\":\"VIEW\",\"itemId\":\"x\",\"timestamp\":"
+                        + (System.currentTimeMillis() + 400L * 24 * ONE_HOUR) + "}");
 
         try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (UserProfile profile : profiles) {
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(profile.userId()), Json.toBytes(profile)));
+                p.send(new ProducerRecord<>(
+                        config.get(MailflowOptions.TOPIC_PROFILES), bytes(profile.userId()), Json.toBytes(profile)));
             }
             for (Event e : events) {
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)));
+                p.send(new ProducerRecord<>(
+                        config.get(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)));
             }
             // the same event twice: dropped as a duplicate, so alice still gets exactly one e-mail
-            p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_EVENTS), bytes("alice"), Json.toBytes(events.get(1))));
+            p.send(new ProducerRecord<>(
+                    config.get(MailflowOptions.TOPIC_EVENTS), bytes("alice"), Json.toBytes(events.get(1))));
             for (String m : malformed) {
                 p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_EVENTS), null, bytes(m)));
             }
@@ -127,20 +132,31 @@ class AbandonedCartPipelineITCase {
         assertThat(GreenMailUtil.getBody(chen)).contains("sku-4");
 
         List<JsonNode> results = fixture.read(MailflowOptions.TOPIC_SEND_RESULTS);
-        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
+        assertThat(results)
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
         assertThat(results.stream().map(r -> r.get("userId").asText())).containsExactlyInAnyOrder("alice", "chen");
 
         List<JsonNode> sessions = fixture.read(MailflowOptions.TOPIC_SESSIONS);
         Map<String, Long> sessionsPerUser = sessions.stream()
                 .collect(Collectors.groupingBy(s -> s.get("userId").asText(), Collectors.counting()));
-        assertThat(sessionsPerUser).containsEntry("alice", 1L).containsEntry("dana", 2L).containsEntry("zoe", 1L);
-        JsonNode aliceSession = sessions.stream().filter(s -> s.get("userId").asText().equals("alice")).findFirst().orElseThrow();
+        assertThat(sessionsPerUser)
+                .containsEntry("alice", 1L)
+                .containsEntry("dana", 2L)
+                .containsEntry("zoe", 1L);
+        JsonNode aliceSession = sessions.stream()
+                .filter(s -> s.get("userId").asText().equals("alice"))
+                .findFirst()
+                .orElseThrow();
         assertThat(aliceSession.get("addToCarts").asInt()).isEqualTo(2);
         assertThat(aliceSession.get("views").asInt()).isEqualTo(1);
 
         List<JsonNode> dead = fixture.read(MailflowOptions.TOPIC_DEAD_LETTERS);
-        List<String> reasons = dead.stream().map(d -> d.get("stage").asText() + ": " + d.get("reason").asText()).toList();
-        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("ingest: malformed JSON"))
+        List<String> reasons = dead.stream()
+                .map(d -> d.get("stage").asText() + ": " + d.get("reason").asText())
+                .toList();
+        assertThat(reasons)
+                .anySatisfy(r -> assertThat(r).startsWith("ingest: malformed JSON"))
                 .anySatisfy(r -> assertThat(r).isEqualTo("ingest: missing field 'userId'"))
                 .anySatisfy(r -> assertThat(r).contains("'price' must be a finite number >= 0"))
                 .anySatisfy(r -> assertThat(r).isEqualTo("ingest: unknown event type 'TELEPORT'"))
@@ -148,7 +164,10 @@ class AbandonedCartPipelineITCase {
                 .anySatisfy(r -> assertThat(r).isEqualTo("profile: no profile for user frank"))
                 .anySatisfy(r -> assertThat(r).isEqualTo("profile: user erin has not consented to e-mail"));
         assertThat(dead).hasSize(7);
-        JsonNode notJson = dead.stream().filter(d -> d.get("payload").asText().equals("this is not json")).findFirst().orElseThrow();
+        JsonNode notJson = dead.stream()
+                .filter(d -> d.get("payload").asText().equals("this is not json"))
+                .findFirst()
+                .orElseThrow();
         assertThat(notJson.get("topic").asText()).isEqualTo(config.get(MailflowOptions.TOPIC_EVENTS));
         assertThat(notJson.get("offset").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(String.join("\n", reasons)).doesNotContain("@example");

@@ -51,12 +51,21 @@ class AdversarialInputITCase {
     static final KafkaExtension KAFKA = new KafkaExtension();
 
     /** Domains of every address in the profile corpus. */
-    private static final List<String> PROFILE_DOMAINS = List.of("adv-mail.example", "bücher.example", "xn--bcher-kva.example");
+    private static final List<String> PROFILE_DOMAINS =
+            List.of("adv-mail.example", "bücher.example", "xn--bcher-kva.example");
 
     @Test
     void theCorpusNeverRestartsTheJobEveryBadRecordIsADeadLetterModelsStayFiniteAndNoAddressLeaks() throws Exception {
-        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "adversarial", 2526,
-                "kmeans.k", "2", "kmeans.batch-size", "4", "ftrl.publish-every", "2");
+        PipelineFixture f = PipelineFixture.create(
+                KAFKA.broker(),
+                "adversarial",
+                2526,
+                "kmeans.k",
+                "2",
+                "kmeans.batch-size",
+                "4",
+                "ftrl.publish-every",
+                "2");
         Map<String, Option<String>> topics = Map.of(
                 "events", MailflowOptions.TOPIC_EVENTS,
                 "engagement", MailflowOptions.TOPIC_ENGAGEMENT,
@@ -66,7 +75,8 @@ class AdversarialInputITCase {
         try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (Map.Entry<String, Option<String>> input : topics.entrySet()) {
                 for (AdversarialCorpus.Line line : AdversarialCorpus.load(input.getKey())) {
-                    RecordMetadata m = p.send(new ProducerRecord<>(f.topic(input.getValue()), "k".getBytes(StandardCharsets.UTF_8), line.bytes()))
+                    RecordMetadata m = p.send(new ProducerRecord<>(
+                                    f.topic(input.getValue()), "k".getBytes(StandardCharsets.UTF_8), line.bytes()))
                             .get();
                     if (!line.mustBeAccepted()) {
                         expectedDead.add(m.topic() + "/" + m.partition() + "/" + m.offset());
@@ -94,13 +104,17 @@ class AdversarialInputITCase {
             assertThat(d.get("reason").asText()).isNotBlank();
             assertThat(d.toString().length()).isLessThan(32 * 1024);
             if (!d.get("topic").asText().isEmpty()) {
-                deadFromInputs.add(d.get("topic").asText() + "/" + d.get("partition").asInt() + "/" + d.get("offset").asLong());
+                deadFromInputs.add(d.get("topic").asText() + "/"
+                        + d.get("partition").asInt() + "/" + d.get("offset").asLong());
             }
         }
         assertThat(deadFromInputs).containsAll(expectedDead);
 
-        for (Option<String> models : List.of(MailflowOptions.TOPIC_SEGMENT_MODELS, MailflowOptions.TOPIC_PROPENSITY_MODELS,
-                MailflowOptions.TOPIC_SCORES, MailflowOptions.TOPIC_SEGMENTS)) {
+        for (Option<String> models : List.of(
+                MailflowOptions.TOPIC_SEGMENT_MODELS,
+                MailflowOptions.TOPIC_PROPENSITY_MODELS,
+                MailflowOptions.TOPIC_SCORES,
+                MailflowOptions.TOPIC_SEGMENTS)) {
             List<JsonNode> out = f.read(models);
             assertThat(out).as(f.topic(models)).isNotEmpty();
             out.forEach(AdversarialInputITCase::assertFiniteNumbers);
@@ -127,25 +141,42 @@ class AdversarialInputITCase {
                 long at = t + s * 3 * 3_600_000L + u * 1000L;
                 String price = u % 3 == 0 ? "10000000" : "19.99";
                 String quantity = u % 3 == 0 ? "10000" : "1";
-                send(p, topic, user, "{\"eventId\":\"%s-%d-v\",\"userId\":\"%s\",\"type\":\"VIEW\",\"itemId\":\"sku-%d\",\"timestamp\":%d}"
-                        .formatted(user, s, user, u, at));
-                send(p, topic, user, ("{\"eventId\":\"%s-%d-c\",\"userId\":\"%s\",\"type\":\"ADD_TO_CART\",\"itemId\":\"sku-%d\","
-                        + "\"categoryId\":\"cat-%d\",\"price\":%s,\"quantity\":%s,\"timestamp\":%d}").formatted(user, s, user, u, u % 4, price, quantity, at + 60_000));
+                send(
+                        p,
+                        topic,
+                        user,
+                        "{\"eventId\":\"%s-%d-v\",\"userId\":\"%s\",\"type\":\"VIEW\",\"itemId\":\"sku-%d\",\"timestamp\":%d}"
+                                .formatted(user, s, user, u, at));
+                send(
+                        p,
+                        topic,
+                        user,
+                        ("{\"eventId\":\"%s-%d-c\",\"userId\":\"%s\",\"type\":\"ADD_TO_CART\",\"itemId\":\"sku-%d\","
+                                        + "\"categoryId\":\"cat-%d\",\"price\":%s,\"quantity\":%s,\"timestamp\":%d}")
+                                .formatted(user, s, user, u, u % 4, price, quantity, at + 60_000));
                 if ((u + s) % 2 == 0) {
-                    send(p, topic, user, ("{\"eventId\":\"%s-%d-p\",\"userId\":\"%s\",\"type\":\"PURCHASE\",\"itemId\":\"sku-%d\","
-                            + "\"price\":%s,\"quantity\":%s,\"timestamp\":%d}").formatted(user, s, user, u, price, quantity, at + 120_000));
+                    send(
+                            p,
+                            topic,
+                            user,
+                            ("{\"eventId\":\"%s-%d-p\",\"userId\":\"%s\",\"type\":\"PURCHASE\",\"itemId\":\"sku-%d\","
+                                            + "\"price\":%s,\"quantity\":%s,\"timestamp\":%d}")
+                                    .formatted(user, s, user, u, price, quantity, at + 120_000));
                 }
             }
         }
     }
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, String json) throws Exception {
-        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))).get();
+        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 
     private static void assertFiniteNumbers(JsonNode n) {
         if (n.isNumber()) {
-            assertThat(Double.isFinite(n.asDouble())).as("number in model output").isTrue();
+            assertThat(Double.isFinite(n.asDouble()))
+                    .as("number in model output")
+                    .isTrue();
         } else if (n.isTextual()) {
             assertThat(n.asText()).as("text in model output").isNotIn("NaN", "Infinity", "-Infinity");
         } else {

@@ -88,15 +88,28 @@ class CampaignControlITCase {
 
     @Test
     void addChangeRejectAndPauseCampaignsWhileTheJobRuns() throws Exception {
-        PipelineFixture fixture = PipelineFixture.create(kafka, "control", SMTP.getSmtp().getPort(),
-                "job.bounded", "false", "campaigns.file", "", "ingest.idleness", "1s",
-                "guardrails.quiet-hours-start", "0ms", "guardrails.quiet-hours-end", "0ms");
+        PipelineFixture fixture = PipelineFixture.create(
+                kafka,
+                "control",
+                SMTP.getSmtp().getPort(),
+                "job.bounded",
+                "false",
+                "campaigns.file",
+                "",
+                "ingest.idleness",
+                "1s",
+                "guardrails.quiet-hours-start",
+                "0ms",
+                "guardrails.quiet-hours-end",
+                "0ms");
         MailflowConfig config = fixture.config();
         diag = fixture;
         try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
             for (String u : List.of("u1", "u2", "u3", "u4")) {
                 UserProfile profile = new UserProfile(u, u + "@example.com", u.toUpperCase(), "en", "UTC", true, 1);
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(u), Json.toBytes(profile))).get();
+                p.send(new ProducerRecord<>(
+                                config.get(MailflowOptions.TOPIC_PROFILES), bytes(u), Json.toBytes(profile)))
+                        .get();
             }
         }
         StreamExecutionEnvironment env = FlinkTestEnv.env();
@@ -105,9 +118,14 @@ class CampaignControlITCase {
         try {
             long t = BEGINNING;
             // 1. add a campaign with the CLI
-            publish(config, "id: cart\nversion: 1\ntrigger: {type: abandoned-cart, delay: 1h}\n"
-                    + "variants: [{id: A, template: abandoned-cart}]\n");
-            awaitStatus(fixture, s -> s.get("campaignId").asText().equals("cart") && s.get("status").asText().equals("ACTIVE"));
+            publish(
+                    config,
+                    "id: cart\nversion: 1\ntrigger: {type: abandoned-cart, delay: 1h}\n"
+                            + "variants: [{id: A, template: abandoned-cart}]\n");
+            awaitStatus(
+                    fixture,
+                    s -> s.get("campaignId").asText().equals("cart")
+                            && s.get("status").asText().equals("ACTIVE"));
             events(config, Events.cart("u1", "sku-1", 10.0, t));
             MimeMessage first;
             try {
@@ -118,30 +136,54 @@ class CampaignControlITCase {
             assertThat(first.getSubject()).isEqualTo("U1, you left 1 item in your cart");
 
             // 2. change it: another template
-            publish(config, "id: cart\nversion: 2\ntrigger: {type: abandoned-cart, delay: 1h}\n"
-                    + "variants: [{id: B, template: abandoned-cart-b}]\n");
-            awaitStatus(fixture, s -> s.get("campaignId").asText().equals("cart") && s.get("version").asInt() == 2);
+            publish(
+                    config,
+                    "id: cart\nversion: 2\ntrigger: {type: abandoned-cart, delay: 1h}\n"
+                            + "variants: [{id: B, template: abandoned-cart-b}]\n");
+            awaitStatus(
+                    fixture,
+                    s -> s.get("campaignId").asText().equals("cart")
+                            && s.get("version").asInt() == 2);
             events(config, Events.cart("u2", "sku-2", 10.0, t + 4 * ONE_HOUR));
-            assertThat(awaitMail("u2@example.com", config, t + 4 * ONE_HOUR).getSubject()).isEqualTo("U2, your cart is about to expire");
+            assertThat(awaitMail("u2@example.com", config, t + 4 * ONE_HOUR).getSubject())
+                    .isEqualTo("U2, your cart is about to expire");
 
             // 3. an invalid definition is rejected with its reasons; nothing else is disturbed
             try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_CAMPAIGNS), bytes("broken"),
-                        bytes("{\"id\":\"broken\",\"trigger\":{\"type\":\"teleport\"},\"holdoutPercent\":150}"))).get();
+                p.send(
+                                new ProducerRecord<>(
+                                        config.get(MailflowOptions.TOPIC_CAMPAIGNS),
+                                        bytes("broken"),
+                                        bytes(
+                                                "{\"id\":\"broken\",\"trigger\":{\"type\":\"teleport\"},\"holdoutPercent\":150}")))
+                        .get();
             }
-            JsonNode rejected = awaitStatus(fixture, s -> s.get("status").asText().equals("REJECTED"));
-            assertThat(rejected.get("reason").asText()).contains("unknown trigger type 'teleport'").contains("holdoutPercent");
+            JsonNode rejected =
+                    awaitStatus(fixture, s -> s.get("status").asText().equals("REJECTED"));
+            assertThat(rejected.get("reason").asText())
+                    .contains("unknown trigger type 'teleport'")
+                    .contains("holdoutPercent");
 
             // 4. pause the cart campaign and add a cross-sell campaign
-            publish(config, "campaigns:\n"
-                    + "  - {id: cart, version: 3, status: paused, trigger: {type: abandoned-cart, delay: 1h}, variants: [{id: B, template: abandoned-cart-b}]}\n"
-                    + "  - {id: cross-sell, trigger: {type: post-purchase, delay: 90min}, variants: [{id: A, template: post-purchase}]}\n");
-            awaitStatus(fixture, s -> s.get("campaignId").asText().equals("cross-sell") && s.get("status").asText().equals("ACTIVE"));
-            awaitStatus(fixture, s -> s.get("campaignId").asText().equals("cart") && s.get("status").asText().equals("PAUSED"));
-            events(config,
-                    Events.cart("u3", "sku-3", 10.0, t + 9 * ONE_HOUR),       // paused campaign: due at +10h, no e-mail
-                    Events.purchase("u4", "sku-4", 10.0, t + 9 * ONE_HOUR));  // cross-sell: due at +10.5h
-            assertThat(awaitMail("u4@example.com", config, t + 9 * ONE_HOUR).getSubject()).isEqualTo("U4, thanks for your order — picked for you");
+            publish(
+                    config,
+                    "campaigns:\n"
+                            + "  - {id: cart, version: 3, status: paused, trigger: {type: abandoned-cart, delay: 1h}, variants: [{id: B, template: abandoned-cart-b}]}\n"
+                            + "  - {id: cross-sell, trigger: {type: post-purchase, delay: 90min}, variants: [{id: A, template: post-purchase}]}\n");
+            awaitStatus(
+                    fixture,
+                    s -> s.get("campaignId").asText().equals("cross-sell")
+                            && s.get("status").asText().equals("ACTIVE"));
+            awaitStatus(
+                    fixture,
+                    s -> s.get("campaignId").asText().equals("cart")
+                            && s.get("status").asText().equals("PAUSED"));
+            events(
+                    config,
+                    Events.cart("u3", "sku-3", 10.0, t + 9 * ONE_HOUR), // paused campaign: due at +10h, no e-mail
+                    Events.purchase("u4", "sku-4", 10.0, t + 9 * ONE_HOUR)); // cross-sell: due at +10.5h
+            assertThat(awaitMail("u4@example.com", config, t + 9 * ONE_HOUR).getSubject())
+                    .isEqualTo("U4, thanks for your order — picked for you");
             Thread.sleep(2_000);
             assertThat(recipients()).containsExactlyInAnyOrder("u1@example.com", "u2@example.com", "u4@example.com");
 
@@ -151,7 +193,9 @@ class CampaignControlITCase {
                 assertThat(d.get("reason").asText()).startsWith("campaign 'broken' rejected: ");
             });
             List<JsonNode> decisions = fixture.read(MailflowOptions.TOPIC_CAMPAIGN_EVENTS);
-            assertThat(decisions).extracting(d -> d.get("campaignId").asText() + ":" + d.get("outcome").asText())
+            assertThat(decisions)
+                    .extracting(d -> d.get("campaignId").asText() + ":"
+                            + d.get("outcome").asText())
                     .containsExactlyInAnyOrder("cart:RELEASED", "cart:RELEASED", "cross-sell:RELEASED");
         } finally {
             job.cancel().get();
@@ -161,15 +205,26 @@ class CampaignControlITCase {
     private void publish(MailflowConfig config, String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("c" + System.nanoTime() + ".yaml"), yaml);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = CampaignCli.run(new String[] {"publish", file.toString(), "--bootstrap", kafka.bootstrapServers(),
-                "--topic", config.get(MailflowOptions.TOPIC_CAMPAIGNS)}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int status = CampaignCli.run(
+                new String[] {
+                    "publish",
+                    file.toString(),
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--topic",
+                    config.get(MailflowOptions.TOPIC_CAMPAIGNS)
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
         assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
     }
 
     private static void events(MailflowConfig config, Event... events) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
             for (Event e : events) {
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e))).get();
+                p.send(new ProducerRecord<>(
+                                config.get(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)))
+                        .get();
             }
         }
     }
@@ -192,7 +247,8 @@ class CampaignControlITCase {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("campaign status did not arrive: " + fixture.read(MailflowOptions.TOPIC_CAMPAIGN_STATUS));
+        throw new AssertionError(
+                "campaign status did not arrive: " + fixture.read(MailflowOptions.TOPIC_CAMPAIGN_STATUS));
     }
 
     /**
@@ -221,9 +277,13 @@ class CampaignControlITCase {
             Thread.sleep(200);
         }
         throw new AssertionError("no e-mail to " + to + " within " + WAIT + "; received " + recipients()
-                + "; sessions " + diag.read(MailflowOptions.TOPIC_SESSIONS) + "; segments " + diag.read(MailflowOptions.TOPIC_SEGMENTS).size()
+                + "; sessions " + diag.read(MailflowOptions.TOPIC_SESSIONS) + "; segments "
+                + diag.read(MailflowOptions.TOPIC_SEGMENTS).size()
                 + "; scores " + diag.read(MailflowOptions.TOPIC_SCORES).size()
-                + "; campaign events " + diag.read(MailflowOptions.TOPIC_CAMPAIGN_EVENTS) + "; dead letters " + diag.read(MailflowOptions.TOPIC_DEAD_LETTERS) + "; late events " + diag.read(MailflowOptions.TOPIC_LATE_EVENTS) + "; campaign status " + diag.read(MailflowOptions.TOPIC_CAMPAIGN_STATUS));
+                + "; campaign events " + diag.read(MailflowOptions.TOPIC_CAMPAIGN_EVENTS) + "; dead letters "
+                + diag.read(MailflowOptions.TOPIC_DEAD_LETTERS) + "; late events "
+                + diag.read(MailflowOptions.TOPIC_LATE_EVENTS) + "; campaign status "
+                + diag.read(MailflowOptions.TOPIC_CAMPAIGN_STATUS));
     }
 
     private static List<String> recipients() throws Exception {
@@ -236,28 +296,53 @@ class CampaignControlITCase {
 
     private static String watermarks(JobClient job) throws Exception {
         org.apache.flink.configuration.Configuration c = FLINK.getClientConfiguration();
-        String base = "http://" + c.get(org.apache.flink.configuration.RestOptions.ADDRESS) + ":" + c.get(org.apache.flink.configuration.RestOptions.PORT);
+        String base = "http://" + c.get(org.apache.flink.configuration.RestOptions.ADDRESS) + ":"
+                + c.get(org.apache.flink.configuration.RestOptions.PORT);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        JsonNode j = Json.mapper().readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jobs/" + job.getJobID())).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode j = Json.mapper()
+                .readTree(http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(base + "/jobs/" + job.getJobID()))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body());
         StringBuilder sb = new StringBuilder();
         for (JsonNode v : j.get("vertices")) {
-            String w = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jobs/" + job.getJobID() + "/vertices/" + v.get("id").asText() + "/watermarks")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String w = http.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jobs/" + job.getJobID()
+                                            + "/vertices/" + v.get("id").asText() + "/watermarks"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
             sb.append(v.get("name").asText()).append(" -> ").append(w).append('\n');
-            String vurl = base + "/jobs/" + job.getJobID() + "/vertices/" + v.get("id").asText() + "/subtasks/metrics";
-            JsonNode names = Json.mapper().readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(vurl)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            String vurl = base + "/jobs/" + job.getJobID() + "/vertices/"
+                    + v.get("id").asText() + "/subtasks/metrics";
+            JsonNode names = Json.mapper()
+                    .readTree(http.send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(vurl))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body());
             StringBuilder wanted = new StringBuilder();
             for (JsonNode n : names) {
                 String id = n.get("id").asText();
-                if (id.contains("campaign") || id.contains("guardrail") || id.endsWith("numRecordsIn") || id.endsWith("numRecordsOut")) {
-                    wanted.append(wanted.length() == 0 ? "" : ",").append(java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+                if (id.contains("campaign")
+                        || id.contains("guardrail")
+                        || id.endsWith("numRecordsIn")
+                        || id.endsWith("numRecordsOut")) {
+                    wanted.append(wanted.length() == 0 ? "" : ",")
+                            .append(java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
             if (wanted.length() > 0) {
-                sb.append("   metrics ").append(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(vurl + "?get=" + wanted)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).append('\n');
+                sb.append("   metrics ")
+                        .append(http.send(
+                                        java.net.http.HttpRequest.newBuilder(
+                                                        java.net.URI.create(vurl + "?get=" + wanted))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .append('\n');
             }
         }
         return sb.toString();

@@ -54,7 +54,8 @@ class DeliveryFailoverITCase {
     void withoutTheLedgerTheSameFailureSendsDuplicates() throws Exception {
         Map<String, Long> perMessage = runWithFailure("noledger", "none");
         assertThat(perMessage).hasSize(USERS);
-        assertThat(perMessage.values()).as("the replay after the failure re-sent at least the message that failed")
+        assertThat(perMessage.values())
+                .as("the replay after the failure re-sent at least the message that failed")
                 .anySatisfy(copies -> assertThat(copies).isGreaterThan(1L));
     }
 
@@ -62,8 +63,16 @@ class DeliveryFailoverITCase {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         try {
-            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), prefix, smtp.getSmtp().getPort(), "delivery.ledger", ledger,
-                    "delivery.threads", "2", "delivery.capacity", "4");
+            PipelineFixture f = PipelineFixture.create(
+                    KAFKA.broker(),
+                    prefix,
+                    smtp.getSmtp().getPort(),
+                    "delivery.ledger",
+                    ledger,
+                    "delivery.threads",
+                    "2",
+                    "delivery.capacity",
+                    "4");
             new Scenario().abandoners(USERS, prefix + "-u").publish(KAFKA.broker(), f.config());
 
             FailOnce.reset(FAIL_AFTER);
@@ -74,11 +83,17 @@ class DeliveryFailoverITCase {
             conf.setString("restart-strategy.fixed-delay.attempts", "3");
             conf.setString("restart-strategy.fixed-delay.delay", "200ms");
             env.configure(conf);
-            MailflowTopology.build(env, f.config(), MailflowJob.kafkaSources(f.config()), failingResults(f.config()),
+            MailflowTopology.build(
+                    env,
+                    f.config(),
+                    MailflowJob.kafkaSources(f.config()),
+                    failingResults(f.config()),
                     MailflowJob.delivery(f.config()));
             env.execute(prefix);
 
-            assertThat(FailOnce.failed.get()).as("the injected failure happened").isTrue();
+            assertThat(FailOnce.failed.get())
+                    .as("the injected failure happened")
+                    .isTrue();
             assertThat(smtp.waitForIncomingEmail(30_000, USERS)).isTrue();
             return Arrays.stream(smtp.getReceivedMessages())
                     .collect(Collectors.groupingBy(DeliveryITCase::messageId, Collectors.counting()));
@@ -92,7 +107,10 @@ class DeliveryFailoverITCase {
         MailflowSinks real = MailflowJob.kafkaSinks(c);
         return new MailflowSinks(
                 real.sessions(),
-                results -> real.sendResults().accept(results.map(new FailOnce()).uid("test-fail-once").name("fail once")),
+                results -> real.sendResults()
+                        .accept(results.map(new FailOnce())
+                                .uid("test-fail-once")
+                                .name("fail once")),
                 real.deadLetters(),
                 real.lateEvents(),
                 real.suppressions(),
@@ -123,5 +141,4 @@ class DeliveryFailoverITCase {
             return r;
         }
     }
-
 }

@@ -55,7 +55,8 @@ class DeliveryITCase {
     void multipartWithEncodedChineseNameAndSubjectAndEveryHeader() throws Exception {
         GreenMail smtp = greenMail(0);
         try {
-            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "content", smtp.getSmtp().getPort());
+            PipelineFixture f = PipelineFixture.create(
+                    KAFKA.broker(), "content", smtp.getSmtp().getPort());
             new Scenario().abandoner("chen", "chen@example.org", "陈小明", "zh-CN").publish(KAFKA.broker(), f.config());
             run(f.config());
 
@@ -73,15 +74,20 @@ class DeliveryITCase {
             assertThat(parts.getCount()).isEqualTo(2);
             assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain; charset=UTF-8");
             assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html; charset=UTF-8");
-            assertThat((String) parts.getBodyPart(0).getContent()).contains("sku-chen").contains("退订");
+            assertThat((String) parts.getBodyPart(0).getContent())
+                    .contains("sku-chen")
+                    .contains("退订");
 
             assertThat(m.getMessageID()).matches("<[0-9a-f]{32}@mailflow\\.local>");
             assertThat(m.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
             String listUnsubscribe = m.getHeader("List-Unsubscribe")[0].replaceAll("\\s+", "");
-            assertThat(listUnsubscribe).matches("<mailto:unsubscribe@mailflow\\.local\\?subject=unsubscribe%20[^>]+>,<https://[^>]+/unsubscribe\\?t=[^>]+>");
+            assertThat(listUnsubscribe)
+                    .matches(
+                            "<mailto:unsubscribe@mailflow\\.local\\?subject=unsubscribe%20[^>]+>,<https://[^>]+/unsubscribe\\?t=[^>]+>");
 
             String token = listUnsubscribe.replaceAll(".*\\?t=([^>]+)>$", "$1");
-            SignedTokens tokens = new SignedTokens(Keyring.of(EmailComposer.DEFAULT_LINK_KEY_ID, PipelineFixture.LINK_SECRET));
+            SignedTokens tokens =
+                    new SignedTokens(Keyring.of(EmailComposer.DEFAULT_LINK_KEY_ID, PipelineFixture.LINK_SECRET));
             long now = System.currentTimeMillis() / 1000;
             SignedTokens.Verification valid = tokens.verify(token, SignedTokens.Kind.UNSUBSCRIBE, now);
             assertThat(valid.status()).isEqualTo(SignedTokens.Status.VALID);
@@ -90,8 +96,11 @@ class DeliveryITCase {
             int macStart = token.lastIndexOf('.') + 1;
             char c = token.charAt(macStart);
             String forged = token.substring(0, macStart) + (c == 'A' ? 'B' : 'A') + token.substring(macStart + 1);
-            assertThat(tokens.verify(forged, SignedTokens.Kind.UNSUBSCRIBE, now).status()).isEqualTo(SignedTokens.Status.FORGED);
-            assertThat(tokens.verify(token, SignedTokens.Kind.UNSUBSCRIBE, now + 61L * 86_400).status()).isEqualTo(SignedTokens.Status.EXPIRED);
+            assertThat(tokens.verify(forged, SignedTokens.Kind.UNSUBSCRIBE, now).status())
+                    .isEqualTo(SignedTokens.Status.FORGED);
+            assertThat(tokens.verify(token, SignedTokens.Kind.UNSUBSCRIBE, now + 61L * 86_400)
+                            .status())
+                    .isEqualTo(SignedTokens.Status.EXPIRED);
         } finally {
             smtp.stop();
         }
@@ -103,31 +112,54 @@ class DeliveryITCase {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "outage", port,
-                "delivery.max-attempts", "30", "delivery.retry-base", "50ms", "delivery.retry-max", "500ms");
+        PipelineFixture f = PipelineFixture.create(
+                KAFKA.broker(),
+                "outage",
+                port,
+                "delivery.max-attempts",
+                "30",
+                "delivery.retry-base",
+                "50ms",
+                "delivery.retry-max",
+                "500ms");
         Scenario scenario = new Scenario().abandoners(12, "o");
         scenario.publish(KAFKA.broker(), f.config());
 
         CountingClients.reset();
         StreamExecutionEnvironment env = FlinkTestEnv.env();
-        MailflowTopology.build(env, f.config(), MailflowJob.kafkaSources(f.config()), MailflowJob.kafkaSinks(f.config()),
-                new MailflowTopology.Delivery(new CountingClients(io.mailflow.job.PipelineSettings.smtp(f.config())), MailflowJob.ledger(f.config())));
+        MailflowTopology.build(
+                env,
+                f.config(),
+                MailflowJob.kafkaSources(f.config()),
+                MailflowJob.kafkaSinks(f.config()),
+                new MailflowTopology.Delivery(
+                        new CountingClients(io.mailflow.job.PipelineSettings.smtp(f.config())),
+                        MailflowJob.ledger(f.config())));
         JobClient job = env.executeAsync("outage");
         GreenMail smtp = null;
         try {
-            assertThat(CountingClients.firstFailure.await(60, TimeUnit.SECONDS)).as("a send failed while the server was down").isTrue();
+            assertThat(CountingClients.firstFailure.await(60, TimeUnit.SECONDS))
+                    .as("a send failed while the server was down")
+                    .isTrue();
             smtp = greenMail(port);
             job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
             awaitMessages(smtp, scenario.users());
 
-            List<String> ids = Arrays.stream(smtp.getReceivedMessages()).map(DeliveryITCase::messageId).toList();
+            List<String> ids = Arrays.stream(smtp.getReceivedMessages())
+                    .map(DeliveryITCase::messageId)
+                    .toList();
             assertThat(ids).hasSize(scenario.users()).doesNotHaveDuplicates();
             List<JsonNode> results = f.read(MailflowOptions.TOPIC_SEND_RESULTS);
-            assertThat(results).hasSize(scenario.users()).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
-            assertThat(results).anySatisfy(r -> assertThat(r.get("attempts").asInt()).isGreaterThan(1));
+            assertThat(results)
+                    .hasSize(scenario.users())
+                    .allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
+            assertThat(results)
+                    .anySatisfy(r -> assertThat(r.get("attempts").asInt()).isGreaterThan(1));
             List<JsonNode> audit = f.read(MailflowOptions.TOPIC_DELIVERY_AUDIT);
-            assertThat(audit).anySatisfy(a -> assertThat(a.get("outcome").asText()).isEqualTo("TRANSIENT_FAILURE"));
-            assertThat(audit.stream().filter(a -> a.get("outcome").asText().equals("ACCEPTED"))).hasSize(scenario.users());
+            assertThat(audit)
+                    .anySatisfy(a -> assertThat(a.get("outcome").asText()).isEqualTo("TRANSIENT_FAILURE"));
+            assertThat(audit.stream().filter(a -> a.get("outcome").asText().equals("ACCEPTED")))
+                    .hasSize(scenario.users());
         } finally {
             if (smtp != null) {
                 smtp.stop();
@@ -139,29 +171,38 @@ class DeliveryITCase {
     void permanentRejectionIsDeadLetteredAndSuppressesTheUser() throws Exception {
         try (RejectingSmtpServer smtp = new RejectingSmtpServer("bounce")) {
             PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "reject", smtp.port());
-            new Scenario().abandoner("bouncer", "bounce@example.com", "B", "en").abandoner("fine", "fine@example.com", "F", "en")
+            new Scenario()
+                    .abandoner("bouncer", "bounce@example.com", "B", "en")
+                    .abandoner("fine", "fine@example.com", "F", "en")
                     .publish(KAFKA.broker(), f.config());
             run(f.config());
 
             assertThat(smtp.accepted()).containsExactly("fine@example.com");
             JsonNode bounced = f.read(MailflowOptions.TOPIC_SEND_RESULTS).stream()
-                    .filter(r -> r.get("userId").asText().equals("bouncer")).findFirst().orElseThrow();
+                    .filter(r -> r.get("userId").asText().equals("bouncer"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(bounced.get("status").asText()).isEqualTo("FAILED_PERMANENT");
             assertThat(bounced.get("attempts").asInt()).isEqualTo(1);
             assertThat(bounced.get("smtpCode").asInt()).isEqualTo(550);
-            assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS)).anySatisfy(d -> assertThat(d.get("reason").asText())
-                    .startsWith("FAILED_PERMANENT after 1 attempt(s)").contains("550"));
-            assertThat(f.read(MailflowOptions.TOPIC_SUPPRESSIONS)).singleElement().satisfies(s -> {
-                assertThat(s.get("userId").asText()).isEqualTo("bouncer");
-                assertThat(s.get("reason").asText()).isEqualTo("BOUNCED");
-            });
+            assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS))
+                    .anySatisfy(d -> assertThat(d.get("reason").asText())
+                            .startsWith("FAILED_PERMANENT after 1 attempt(s)")
+                            .contains("550"));
+            assertThat(f.read(MailflowOptions.TOPIC_SUPPRESSIONS))
+                    .singleElement()
+                    .satisfies(s -> {
+                        assertThat(s.get("userId").asText()).isEqualTo("bouncer");
+                        assertThat(s.get("reason").asText()).isEqualTo("BOUNCED");
+                    });
 
             // The suppression is read back: the next job run does not try the bounced user again.
             new Scenario().abandoner("bouncer", "bounce@example.com", "B", "en").publish(KAFKA.broker(), f.config());
             run(f.config());
             assertThat(smtp.accepted()).containsExactly("fine@example.com");
             assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS))
-                    .anySatisfy(d -> assertThat(d.get("reason").asText()).isEqualTo("user bouncer is suppressed (BOUNCED)"));
+                    .anySatisfy(d ->
+                            assertThat(d.get("reason").asText()).isEqualTo("user bouncer is suppressed (BOUNCED)"));
         }
     }
 
@@ -169,9 +210,12 @@ class DeliveryITCase {
     void headerInjectionThroughAProfileNameIsBlocked() throws Exception {
         GreenMail smtp = greenMail(0);
         try {
-            PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "inject", smtp.getSmtp().getPort());
+            PipelineFixture f = PipelineFixture.create(
+                    KAFKA.broker(), "inject", smtp.getSmtp().getPort());
             new Scenario()
-                    .rawProfile("{\"userId\":\"mallory\",\"email\":\"m@example.com\",\"name\":\"M\\r\\nBcc: victim@example.org\"}", "mallory")
+                    .rawProfile(
+                            "{\"userId\":\"mallory\",\"email\":\"m@example.com\",\"name\":\"M\\r\\nBcc: victim@example.org\"}",
+                            "mallory")
                     .abandoner("fine", "fine@example.com", "F", "en")
                     .publish(KAFKA.broker(), f.config());
             run(f.config());
@@ -179,9 +223,13 @@ class DeliveryITCase {
             awaitMessages(smtp, 1);
             assertThat(smtp.getReceivedMessages()).hasSize(1);
             assertThat(GreenMailUtil.getHeaders(smtp.getReceivedMessages()[0])).doesNotContain("victim");
-            List<String> reasons = f.read(MailflowOptions.TOPIC_DEAD_LETTERS).stream().map(d -> d.get("reason").asText()).toList();
-            assertThat(reasons).contains("profile of user mallory has an invalid 'name' (too long or control characters)",
-                    "no profile for user mallory");
+            List<String> reasons = f.read(MailflowOptions.TOPIC_DEAD_LETTERS).stream()
+                    .map(d -> d.get("reason").asText())
+                    .toList();
+            assertThat(reasons)
+                    .contains(
+                            "profile of user mallory has an invalid 'name' (too long or control characters)",
+                            "no profile for user mallory");
         } finally {
             smtp.stop();
         }
@@ -189,7 +237,9 @@ class DeliveryITCase {
 
     /** GreenMail files a message into its mailbox shortly after replying 250: wait for that, not a fixed time. */
     static void awaitMessages(GreenMail smtp, int count) {
-        assertThat(smtp.waitForIncomingEmail(30_000, count)).as("%d message(s) arrived", count).isTrue();
+        assertThat(smtp.waitForIncomingEmail(30_000, count))
+                .as("%d message(s) arrived", count)
+                .isTrue();
     }
 
     private static void run(MailflowConfig config) throws Exception {
@@ -224,7 +274,8 @@ class DeliveryITCase {
             SmtpMailClient real = new SmtpMailClient(settings);
             return new MailClient() {
                 @Override
-                public String send(io.mailflow.model.RenderedEmail email) throws io.mailflow.delivery.DeliveryException {
+                public String send(io.mailflow.model.RenderedEmail email)
+                        throws io.mailflow.delivery.DeliveryException {
                     try {
                         return real.send(email);
                     } catch (io.mailflow.delivery.DeliveryException e) {

@@ -57,8 +57,18 @@ class FeedbackITCase {
 
     @Test
     void engagementAndPurchasesYieldStatisticsAttributionAndSuppressions() throws Exception {
-        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "fb", SMTP.getSmtp().getPort(),
-                "session.gap", "30min", "abandoned-cart.delay", "1h", "attribution.window", "2h", "stats.window", "1h");
+        PipelineFixture f = PipelineFixture.create(
+                KAFKA.broker(),
+                "fb",
+                SMTP.getSmtp().getPort(),
+                "session.gap",
+                "30min",
+                "abandoned-cart.delay",
+                "1h",
+                "attribution.window",
+                "2h",
+                "stats.window",
+                "1h");
         MailflowConfig config = f.config();
         List<String> users = List.of("ann", "ben", "cat", "dan");
         Map<String, String> requestOf = new LinkedHashMap<>();
@@ -100,18 +110,24 @@ class FeedbackITCase {
                 p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)));
             }
             for (ObjectNode e : engagement) {
-                p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_ENGAGEMENT), bytes(e.get("userId").asText()), Json.toBytes(e)));
+                p.send(new ProducerRecord<>(
+                        f.topic(MailflowOptions.TOPIC_ENGAGEMENT),
+                        bytes(e.get("userId").asText()),
+                        Json.toBytes(e)));
             }
-            p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_ENGAGEMENT), null, bytes("{\"type\":\"OPENED\"}")));
+            p.send(new ProducerRecord<>(
+                    f.topic(MailflowOptions.TOPIC_ENGAGEMENT), null, bytes("{\"type\":\"OPENED\"}")));
         }
         run(config);
 
         assertThat(SMTP.getReceivedMessages()).hasSize(4);
-        assertThat(f.read(MailflowOptions.TOPIC_SEND_RESULTS)).extracting(r -> r.get("requestId").asText())
+        assertThat(f.read(MailflowOptions.TOPIC_SEND_RESULTS))
+                .extracting(r -> r.get("requestId").asText())
                 .containsExactlyInAnyOrderElementsOf(requestOf.values());
 
         Map<String, Double> totals = totals(f.read(MailflowOptions.TOPIC_CAMPAIGN_STATS), CAMPAIGN, "default");
-        assertThat(totals).containsEntry("sent", 4.0)
+        assertThat(totals)
+                .containsEntry("sent", 4.0)
                 .containsEntry("delivered", 2.0)
                 .containsEntry("opens", 2.0) // ann once (opened twice) and cat; ben's open was a scanner's
                 .containsEntry("machineOpens", 1.0)
@@ -123,15 +139,18 @@ class FeedbackITCase {
                 .containsEntry("failed", 0.0);
 
         assertThat(f.read(MailflowOptions.TOPIC_SUPPRESSIONS))
-                .extracting(s -> s.get("userId").asText() + ":" + s.get("reason").asText())
+                .extracting(
+                        s -> s.get("userId").asText() + ":" + s.get("reason").asText())
                 .containsExactlyInAnyOrder("ben:UNSUBSCRIBED", "cat:COMPLAINED");
         assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS)).anySatisfy(d -> {
             assertThat(d.get("stage").asText()).isEqualTo("engagement");
             assertThat(d.get("reason").asText()).isEqualTo("missing field 'eventId'");
         });
         List<JsonNode> features = f.read(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES);
-        JsonNode ann = features.stream().filter(x -> x.get("userId").asText().equals("ann"))
-                .reduce((a, b) -> b).orElseThrow();
+        JsonNode ann = features.stream()
+                .filter(x -> x.get("userId").asText().equals("ann"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(ann.get("clicks").asDouble()).isGreaterThan(0.99);
         assertThat(ann.get("conversions").asDouble()).isGreaterThan(0.99);
         assertThat(features).anySatisfy(x -> {
@@ -155,7 +174,8 @@ class FeedbackITCase {
         run(config);
         assertThat(SMTP.getReceivedMessages()).hasSize(4);
         assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS))
-                .anySatisfy(d -> assertThat(d.get("reason").asText()).isEqualTo("user ben is suppressed (UNSUBSCRIBED)"));
+                .anySatisfy(
+                        d -> assertThat(d.get("reason").asText()).isEqualTo("user ben is suppressed (UNSUBSCRIBED)"));
     }
 
     private static ObjectNode engage(String type, String user, Map<String, String> requestOf, long at) {
@@ -173,14 +193,28 @@ class FeedbackITCase {
     static Map<String, Double> totals(List<JsonNode> stats, String campaign, String variant) {
         Map<Long, JsonNode> lastPerWindow = new LinkedHashMap<>();
         for (JsonNode s : stats) {
-            if (s.get("campaignId").asText().equals(campaign) && s.get("variant").asText().equals(variant)) {
+            if (s.get("campaignId").asText().equals(campaign)
+                    && s.get("variant").asText().equals(variant)) {
                 lastPerWindow.put(s.get("windowStart").asLong(), s);
             }
         }
         Map<String, Double> totals = new LinkedHashMap<>();
-        for (String k : List.of("sent", "failed", "delivered", "opens", "machineOpens", "clicks", "conversions", "revenue",
-                "unsubscribes", "complaints")) {
-            totals.put(k, lastPerWindow.values().stream().mapToDouble(s -> s.get(k).asDouble()).sum());
+        for (String k : List.of(
+                "sent",
+                "failed",
+                "delivered",
+                "opens",
+                "machineOpens",
+                "clicks",
+                "conversions",
+                "revenue",
+                "unsubscribes",
+                "complaints")) {
+            totals.put(
+                    k,
+                    lastPerWindow.values().stream()
+                            .mapToDouble(s -> s.get(k).asDouble())
+                            .sum());
         }
         return totals;
     }

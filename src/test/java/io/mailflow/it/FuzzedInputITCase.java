@@ -7,8 +7,8 @@ import io.mailflow.config.MailflowOptions;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.testing.FlinkTestEnv;
-import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.Fuzzer;
+import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.PipelineFixture;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +41,12 @@ class FuzzedInputITCase {
         List<Fuzzer.Case> cases = new Fuzzer(7L).cases(N);
         // the fuzzer's promise, checked against the validator itself before anything runs
         EventValidator validator = new EventValidator(java.time.Duration.ofHours(1));
-        assertThat(cases).allSatisfy(c -> assertThat(validator.validate(c.payload(), System.currentTimeMillis()).valid())
-                .as("fuzzed payload %s is invalid", c.mutation()).isFalse());
+        assertThat(cases)
+                .allSatisfy(c -> assertThat(validator
+                                .validate(c.payload(), System.currentTimeMillis())
+                                .valid())
+                        .as("fuzzed payload %s is invalid", c.mutation())
+                        .isFalse());
 
         try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (Fuzzer.Case c : cases) {
@@ -63,10 +67,16 @@ class FuzzedInputITCase {
             assertThat(d.get("reason").asText()).isNotBlank();
             assertThat(d.get("offset").asLong()).isNotNegative();
         });
-        assertThat(dead.stream().map(d -> d.get("partition").asInt() + "/" + d.get("offset").asLong()).distinct()).hasSize(N);
+        assertThat(dead.stream()
+                        .map(d -> d.get("partition").asInt() + "/"
+                                + d.get("offset").asLong())
+                        .distinct())
+                .hasSize(N);
         assertThat(f.read(MailflowOptions.TOPIC_SESSIONS)).isEmpty();
-        Map<String, Long> reasons = dead.stream().collect(Collectors.groupingBy(
-                d -> d.get("reason").asText().replaceAll("[0-9]+", "N").replaceAll("'[^']*'", "'…'"), Collectors.counting()));
+        Map<String, Long> reasons = dead.stream()
+                .collect(Collectors.groupingBy(
+                        d -> d.get("reason").asText().replaceAll("[0-9]+", "N").replaceAll("'[^']*'", "'…'"),
+                        Collectors.counting()));
         System.out.println("Dead-letter reasons for " + N + " fuzzed events: " + reasons);
     }
 }

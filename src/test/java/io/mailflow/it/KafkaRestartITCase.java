@@ -65,11 +65,25 @@ class KafkaRestartITCase {
     void aBrokerRestartDuringIngestionChangesNothingInTheOutcome() throws Exception {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "broker-restart", smtp.getSmtp().getPort(),
-                "job.bounded", "false",
-                "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s",
+        PipelineFixture f = PipelineFixture.create(
+                KAFKA.broker(),
+                "broker-restart",
+                smtp.getSmtp().getPort(),
+                "job.bounded",
+                "false",
+                "session.gap",
+                "2s",
+                "abandoned-cart.delay",
+                "3s",
+                "profiles.grace",
+                "1s",
+                "ingest.max-out-of-orderness",
+                "1s",
                 // live wall-clock event time: no quiet hours, so that the outcome does not depend on the time of day
-                "guardrails.quiet-hours-start", "0ms", "guardrails.quiet-hours-end", "0ms");
+                "guardrails.quiet-hours-start",
+                "0ms",
+                "guardrails.quiet-hours-end",
+                "0ms");
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Configuration conf = new Configuration(); // as flink-conf/config.yaml, with checkpoints every 2 s
         conf.setString("execution.checkpointing.interval", "2s");
@@ -96,7 +110,8 @@ class KafkaRestartITCase {
             long firstMailAfter = -1;
             int mailsAtRestart = smtp.getReceivedMessages().length;
             long deadline = System.currentTimeMillis() + 150_000;
-            while (System.currentTimeMillis() < deadline && !(shoppers.allCarted() && smtp.getReceivedMessages().length >= USERS)) {
+            while (System.currentTimeMillis() < deadline
+                    && !(shoppers.allCarted() && smtp.getReceivedMessages().length >= USERS)) {
                 if (firstMailAfter < 0 && smtp.getReceivedMessages().length > mailsAtRestart) {
                     firstMailAfter = System.currentTimeMillis() - restarted;
                 }
@@ -104,31 +119,49 @@ class KafkaRestartITCase {
             }
             Thread.sleep(5000); // a duplicate would arrive now
             PrometheusScraper.Scrape metrics = prometheus.scrape();
-            assertThat(shoppers.error()).as("the load generator's producer (idempotent, retrying)").isNull();
+            assertThat(shoppers.error())
+                    .as("the load generator's producer (idempotent, retrying)")
+                    .isNull();
 
             // The expected outcome follows from the traffic alone: each shopper carted one item once.
             Set<String> shopperIds = shoppers.cartedAt().keySet();
             MimeMessage[] mails = smtp.getReceivedMessages();
-            Map<String, Long> copies = Arrays.stream(mails).collect(Collectors.groupingBy(DeliveryITCase::messageId, Collectors.counting()));
+            Map<String, Long> copies = Arrays.stream(mails)
+                    .collect(Collectors.groupingBy(DeliveryITCase::messageId, Collectors.counting()));
             assertThat(Arrays.stream(mails).map(KafkaRestartITCase::recipient).distinct())
-                    .as("one e-mail per shopper").containsExactlyInAnyOrderElementsOf(shopperIds.stream().map(LiveShoppers::address).toList());
+                    .as("one e-mail per shopper")
+                    .containsExactlyInAnyOrderElementsOf(
+                            shopperIds.stream().map(LiveShoppers::address).toList());
             assertThat(copies).hasSize(USERS);
             assertThat(copies.values()).as("copies per Message-ID").containsOnly(1L);
 
             List<JsonNode> sessions = f.read(MailflowOptions.TOPIC_SESSIONS).stream()
-                    .filter(s -> shopperIds.contains(s.get("userId").asText())).toList();
-            Map<String, Set<String>> sessionKeysByUser = sessions.stream().collect(Collectors.groupingBy(s -> s.get("userId").asText(),
-                    Collectors.mapping(s -> s.get("sessionKey").asText(), Collectors.toSet())));
+                    .filter(s -> shopperIds.contains(s.get("userId").asText()))
+                    .toList();
+            Map<String, Set<String>> sessionKeysByUser = sessions.stream()
+                    .collect(Collectors.groupingBy(
+                            s -> s.get("userId").asText(),
+                            Collectors.mapping(s -> s.get("sessionKey").asText(), Collectors.toSet())));
             assertThat(sessionKeysByUser).as("shoppers with a session").hasSize(USERS);
-            assertThat(sessionKeysByUser.values()).as("sessions per shopper").allSatisfy(keys -> assertThat(keys).hasSize(1));
+            assertThat(sessionKeysByUser.values())
+                    .as("sessions per shopper")
+                    .allSatisfy(keys -> assertThat(keys).hasSize(1));
             assertThat(sessions).allSatisfy(s -> {
                 assertThat(s.get("addToCarts").asInt()).isEqualTo(1);
                 assertThat(s.get("cartItems")).hasSize(1);
             });
-            assertThat(f.read(MailflowOptions.TOPIC_LATE_EVENTS)).as("late events").isEmpty();
-            assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS)).as("dead letters").isEmpty();
+            assertThat(f.read(MailflowOptions.TOPIC_LATE_EVENTS))
+                    .as("late events")
+                    .isEmpty();
+            assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS))
+                    .as("dead letters")
+                    .isEmpty();
 
-            ReliabilityReport.write("kafka-restart", String.format(Locale.ROOT, """
+            ReliabilityReport.write(
+                    "kafka-restart",
+                    String.format(
+                            Locale.ROOT,
+                            """
                     | Kafka broker restart during ingestion | |
                     |---|---|
                     | load | %d abandoned carts over %d s, clock events every 0.5 s on both partitions, parallelism %d |
@@ -140,11 +173,25 @@ class KafkaRestartITCase {
                     | sessions (shoppers) / records in the sessions topic | %d / %d (at-least-once sink: a restart may repeat some) |
                     | e-mails received / distinct / expected | %d / %d / %d |
                     | late events, dead letters | 0, 0 |
-                    """, USERS, LOAD.toSeconds(), FlinkTestEnv.PARALLELISM, STOP_AT.toSeconds(), stopTook / 1000.0, cartedBefore,
-                    DOWN.toSeconds(), startTook / 1000.0, mailsBefore, mailsWhileDown,
-                    firstMailAfter < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", firstMailAfter / 1000.0),
-                    metrics.sum("flink_jobmanager_job_numRestarts"), metrics.operatorSum("sendLedgerWriteFailures"),
-                    sessionKeysByUser.size(), sessions.size(), mails.length, copies.size(), USERS));
+                    """,
+                            USERS,
+                            LOAD.toSeconds(),
+                            FlinkTestEnv.PARALLELISM,
+                            STOP_AT.toSeconds(),
+                            stopTook / 1000.0,
+                            cartedBefore,
+                            DOWN.toSeconds(),
+                            startTook / 1000.0,
+                            mailsBefore,
+                            mailsWhileDown,
+                            firstMailAfter < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", firstMailAfter / 1000.0),
+                            metrics.sum("flink_jobmanager_job_numRestarts"),
+                            metrics.operatorSum("sendLedgerWriteFailures"),
+                            sessionKeysByUser.size(),
+                            sessions.size(),
+                            mails.length,
+                            copies.size(),
+                            USERS));
         } finally {
             job.cancel().get();
             smtp.stop();

@@ -50,15 +50,26 @@ class PrometheusMetricsITCase {
 
     static Configuration prometheus(int port) {
         Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        c.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         c.setString("metrics.reporter.prom.port", Integer.toString(port));
         return c;
     }
 
     @Test
     void runningJobServesMailflowMetricsOnThePrometheusEndpoint() throws Exception {
-        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "prom", SMTP.getSmtp().getPort(),
-                "job.bounded", "false", "abandoned-cart.delay", "0ms", "session.gap", "1s", "ingest.idleness", "1s");
+        PipelineFixture f = PipelineFixture.create(
+                KAFKA.broker(),
+                "prom",
+                SMTP.getSmtp().getPort(),
+                "job.bounded",
+                "false",
+                "abandoned-cart.delay",
+                "0ms",
+                "session.gap",
+                "1s",
+                "ingest.idleness",
+                "1s");
         Scenario scenario = new Scenario().abandoners(5, "p");
         scenario.publish(KAFKA.broker(), f.config());
         StreamExecutionEnvironment env = FlinkTestEnv.env();
@@ -66,10 +77,23 @@ class PrometheusMetricsITCase {
         try {
             String metrics = awaitMetric("eventsValid", 5, Duration.ofSeconds(90));
             // Every stage's metrics, as Prometheus names them (operator scope plus the metric name).
-            List<String> names = List.of("eventsValid", "eventsInvalid", "duplicateEvents", "sessionsClosed",
-                    "campaignTriggered", "guardrailDeferred", "requestsBlockedByContactRules", "emailsSent", "emailsFailed", "sendRetries",
-                    "engagementValid", "engagementInvalid", "engagementSuppressions", "purchasesUnattributed",
-                    "propensityTrainedVersion", "progressiveAuc");
+            List<String> names = List.of(
+                    "eventsValid",
+                    "eventsInvalid",
+                    "duplicateEvents",
+                    "sessionsClosed",
+                    "campaignTriggered",
+                    "guardrailDeferred",
+                    "requestsBlockedByContactRules",
+                    "emailsSent",
+                    "emailsFailed",
+                    "sendRetries",
+                    "engagementValid",
+                    "engagementInvalid",
+                    "engagementSuppressions",
+                    "purchasesUnattributed",
+                    "propensityTrainedVersion",
+                    "progressiveAuc");
             // A task registers its metrics when it opens, which can be after the first events went through
             // the source: scrape again until every task has (this raced on a loaded machine).
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -78,7 +102,9 @@ class PrometheusMetricsITCase {
                 metrics = awaitMetric("eventsValid", 5, Duration.ofSeconds(90));
             }
             for (String name : names) {
-                assertThat(metrics).as("metric %s is served", name).containsPattern("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{");
+                assertThat(metrics)
+                        .as("metric %s is served", name)
+                        .containsPattern("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{");
             }
             assertThat(metrics).contains("job_name=\"mailflow\"");
         } finally {
@@ -87,13 +113,16 @@ class PrometheusMetricsITCase {
     }
 
     private static java.util.function.Predicate<String> servedIn(String metrics) {
-        return name -> Pattern.compile("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{").matcher(metrics).find();
+        return name -> Pattern.compile("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{")
+                .matcher(metrics)
+                .find();
     }
 
     /** Scrapes until the summed value of {@code name} over all subtasks reaches {@code atLeast}. */
     private static String awaitMetric(String name, double atLeast, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/metrics")).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/metrics"))
+                .build();
         Pattern line = Pattern.compile("(?m)^flink_taskmanager_job_task_operator_" + name + "\\{[^}]*} (\\S+)$");
         long deadline = System.nanoTime() + timeout.toNanos();
         String body = "";
@@ -109,7 +138,8 @@ class PrometheusMetricsITCase {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("metric " + name + " did not reach " + atLeast + " within " + timeout + "; last scrape:\n"
+        throw new AssertionError("metric " + name + " did not reach " + atLeast + " within " + timeout
+                + "; last scrape:\n"
                 + body.lines().filter(l -> l.contains("operator_")).limit(40).reduce("", (a, b) -> a + b + "\n"));
     }
 

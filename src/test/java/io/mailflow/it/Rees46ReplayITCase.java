@@ -60,8 +60,16 @@ class Rees46ReplayITCase {
         assertThat(expected.abandonedCartEmails).isGreaterThan(10);
 
         // the log is time-ordered, but two partitions interleave: allow a minute of disorder
-        PipelineFixture fixture = PipelineFixture.create(KAFKA.broker(), "rees46", SMTP.getSmtp().getPort(),
-                "session.gap", "30min", "abandoned-cart.delay", "1h", "ingest.max-out-of-orderness", "1min");
+        PipelineFixture fixture = PipelineFixture.create(
+                KAFKA.broker(),
+                "rees46",
+                SMTP.getSmtp().getPort(),
+                "session.gap",
+                "30min",
+                "abandoned-cart.delay",
+                "1h",
+                "ingest.max-out-of-orderness",
+                "1min");
         MailflowConfig config = fixture.config();
 
         List<Event> events = new CsvImporter(new Rees46Format()).readAll(csv);
@@ -69,10 +77,19 @@ class Rees46ReplayITCase {
         try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (Event e : events) {
                 if (users.putIfAbsent(e.userId(), true) == null) {
-                    UserProfile profile = new UserProfile(e.userId(), "user" + e.userId() + "@example.com", "Shopper " + e.userId(), "en", "UTC", true, 1);
-                    p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), key(e.userId()), Json.toBytes(profile)));
+                    UserProfile profile = new UserProfile(
+                            e.userId(),
+                            "user" + e.userId() + "@example.com",
+                            "Shopper " + e.userId(),
+                            "en",
+                            "UTC",
+                            true,
+                            1);
+                    p.send(new ProducerRecord<>(
+                            config.get(MailflowOptions.TOPIC_PROFILES), key(e.userId()), Json.toBytes(profile)));
                 }
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_EVENTS), key(e.userId()), Json.toBytes(e)));
+                p.send(new ProducerRecord<>(
+                        config.get(MailflowOptions.TOPIC_EVENTS), key(e.userId()), Json.toBytes(e)));
             }
         }
 
@@ -80,12 +97,17 @@ class Rees46ReplayITCase {
         MailflowJob.define(env, config);
         env.execute("rees46-replay-it");
 
-        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_LATE_EVENTS))).isEmpty();
-        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_DEAD_LETTERS))).isEmpty();
-        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_SESSIONS))).hasSize(expected.sessions);
-        assertThat(SMTP.waitForIncomingEmail(30_000, expected.abandonedCartEmails)).isTrue();
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_LATE_EVENTS)))
+                .isEmpty();
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_DEAD_LETTERS)))
+                .isEmpty();
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_SESSIONS)))
+                .hasSize(expected.sessions);
+        assertThat(SMTP.waitForIncomingEmail(30_000, expected.abandonedCartEmails))
+                .isTrue();
         assertThat(SMTP.getReceivedMessages()).hasSize(expected.abandonedCartEmails);
-        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_SEND_RESULTS))).hasSize(expected.abandonedCartEmails);
+        assertThat(KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_SEND_RESULTS)))
+                .hasSize(expected.abandonedCartEmails);
     }
 
     private record Row(long ts, String type) {}
@@ -137,7 +159,8 @@ class Rees46ReplayITCase {
             }
             for (int i = 0; i < abandonedEnds.size(); i++) {
                 long end = abandonedEnds.get(i)[0];
-                boolean superseded = i + 1 < abandonedEnds.size() && abandonedEnds.get(i + 1)[0] < end + DELAY;
+                boolean superseded =
+                        i + 1 < abandonedEnds.size() && abandonedEnds.get(i + 1)[0] < end + DELAY;
                 boolean cancelled = purchases.stream().anyMatch(p -> p > end && p <= end + DELAY);
                 if (!superseded && !cancelled) {
                     emails++;

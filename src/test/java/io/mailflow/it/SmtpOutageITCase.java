@@ -72,12 +72,33 @@ class SmtpOutageITCase {
     @Test
     void aSixtySecondRelayOutageUnderLoadIsRiddenOutWithBackpressureAndNothingIsLostOrDuplicated() throws Exception {
         int smtpPort = freePort();
-        PipelineFixture f = PipelineFixture.create(KAFKA.broker(), "smtp-outage", smtpPort,
-                "job.bounded", "false",
-                "session.gap", "2s", "abandoned-cart.delay", "3s", "profiles.grace", "1s", "ingest.max-out-of-orderness", "1s",
+        PipelineFixture f = PipelineFixture.create(
+                KAFKA.broker(),
+                "smtp-outage",
+                smtpPort,
+                "job.bounded",
+                "false",
+                "session.gap",
+                "2s",
+                "abandoned-cart.delay",
+                "3s",
+                "profiles.grace",
+                "1s",
+                "ingest.max-out-of-orderness",
+                "1s",
                 // live wall-clock event time: no quiet hours, so that the outcome does not depend on the time of day
-                "guardrails.quiet-hours-start", "0ms", "guardrails.quiet-hours-end", "0ms",
-                "delivery.max-attempts", "100", "delivery.retry-base", "200ms", "delivery.retry-max", "2s", "delivery.timeout", "3min");
+                "guardrails.quiet-hours-start",
+                "0ms",
+                "guardrails.quiet-hours-end",
+                "0ms",
+                "delivery.max-attempts",
+                "100",
+                "delivery.retry-base",
+                "200ms",
+                "delivery.retry-max",
+                "2s",
+                "delivery.timeout",
+                "3min");
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Configuration checkpoints = new Configuration();
         checkpoints.setString("execution.checkpointing.interval", "2s");
@@ -95,7 +116,8 @@ class SmtpOutageITCase {
             sampleUntil(prometheus, samples, t0, OUTAGE_START);
             received.addAll(stop(smtp));
             int beforeOutage = received.size();
-            Set<String> idsBeforeOutage = received.stream().map(DeliveryITCase::messageId).collect(Collectors.toSet());
+            Set<String> idsBeforeOutage =
+                    received.stream().map(DeliveryITCase::messageId).collect(Collectors.toSet());
             sampleUntil(prometheus, samples, t0, OUTAGE_START.plus(OUTAGE));
             smtp = greenMail(smtpPort);
             long deadline = System.currentTimeMillis() + 150_000;
@@ -103,40 +125,65 @@ class SmtpOutageITCase {
                     && !(shoppers.allCarted() && smtp.getReceivedMessages().length + received.size() >= USERS)) {
                 sampleUntil(prometheus, samples, t0, Duration.ofMillis(System.currentTimeMillis() - t0 + 1000));
             }
-            sampleUntil(prometheus, samples, t0, Duration.ofMillis(System.currentTimeMillis() - t0 + 5000)); // a duplicate would arrive now
+            sampleUntil(
+                    prometheus,
+                    samples,
+                    t0,
+                    Duration.ofMillis(System.currentTimeMillis() - t0 + 5000)); // a duplicate would arrive now
             received.addAll(stop(smtp));
             assertThat(shoppers.error()).as("the load generator's producer").isNull();
 
-            Map<String, Long> copies = received.stream().collect(Collectors.groupingBy(DeliveryITCase::messageId, Collectors.counting()));
+            Map<String, Long> copies =
+                    received.stream().collect(Collectors.groupingBy(DeliveryITCase::messageId, Collectors.counting()));
             Map<String, String> recipients = new HashMap<>();
             received.forEach(m -> recipients.put(DeliveryITCase.messageId(m), recipient(m)));
             assertThat(beforeOutage).as("e-mails delivered before the outage").isPositive();
-            assertThat(recipients.values()).as("one e-mail per shopper").doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(shoppers.cartedAt().keySet().stream().map(LiveShoppers::address).toList());
+            assertThat(recipients.values())
+                    .as("one e-mail per shopper")
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(shoppers.cartedAt().keySet().stream()
+                            .map(LiveShoppers::address)
+                            .toList());
             // A message the server stored just as it went down, before its "250" reached the sender, is sent
             // again (SMTP's own ambiguity, docs/delivery.md): at most one per sender thread, and only then.
-            Set<String> duplicated = copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
-            assertThat(copies.values()).as("copies per Message-ID").allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(2L));
-            assertThat(idsBeforeOutage).as("duplicates: only messages the server took as it went down").containsAll(duplicated);
+            Set<String> duplicated = copies.entrySet().stream()
+                    .filter(e -> e.getValue() > 1)
+                    .map(Map.Entry::getKey)
+                    .collect(Collectors.toSet());
+            assertThat(copies.values())
+                    .as("copies per Message-ID")
+                    .allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(2L));
+            assertThat(idsBeforeOutage)
+                    .as("duplicates: only messages the server took as it went down")
+                    .containsAll(duplicated);
             assertThat(duplicated).hasSizeLessThanOrEqualTo(FlinkTestEnv.PARALLELISM * 8);
 
             List<JsonNode> results = f.read(MailflowOptions.TOPIC_SEND_RESULTS);
-            assertThat(results).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
+            assertThat(results)
+                    .allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SENT"));
             assertThat(f.read(MailflowOptions.TOPIC_DEAD_LETTERS)).isEmpty();
             Outage outage = Outage.of(samples, OUTAGE_START, OUTAGE);
-            assertThat(outage.sendRetries()).as("send retries during the outage").isPositive();
-            assertThat(outage.maxBacklog()).as("e-mails held by the job during the outage").isGreaterThan(100);
-            assertThat(outage.maxInSender()).as("the sending task stops taking e-mails: the rest wait in front of it")
+            assertThat(outage.sendRetries())
+                    .as("send retries during the outage")
+                    .isPositive();
+            assertThat(outage.maxBacklog())
+                    .as("e-mails held by the job during the outage")
+                    .isGreaterThan(100);
+            assertThat(outage.maxInSender())
+                    .as("the sending task stops taking e-mails: the rest wait in front of it")
                     .isLessThan(outage.maxBacklog());
 
-            ReliabilityReport.write("smtp-outage", outage.report(USERS, beforeOutage, received.size(), copies.size(), results, shoppers.cartedAt()));
+            ReliabilityReport.write(
+                    "smtp-outage",
+                    outage.report(USERS, beforeOutage, received.size(), copies.size(), results, shoppers.cartedAt()));
         } finally {
             job.cancel().get();
             smtp.stop();
         }
     }
 
-    private static void sampleUntil(PrometheusScraper prometheus, List<Sample> samples, long t0, Duration until) throws Exception {
+    private static void sampleUntil(PrometheusScraper prometheus, List<Sample> samples, long t0, Duration until)
+            throws Exception {
         while (System.currentTimeMillis() - t0 < until.toMillis()) {
             samples.add(Sample.of(System.currentTimeMillis() - t0, prometheus.scrape()));
             Thread.sleep(Math.max(0, Math.min(1000, until.toMillis() - (System.currentTimeMillis() - t0))));
@@ -147,7 +194,9 @@ class SmtpOutageITCase {
     private static List<MimeMessage> stop(GreenMail smtp) {
         Managers managers = smtp.getManagers();
         smtp.stop();
-        return managers.getImapHostManager().getAllMessages().stream().map(StoredMessage::getMimeMessage).toList();
+        return managers.getImapHostManager().getAllMessages().stream()
+                .map(StoredMessage::getMimeMessage)
+                .toList();
     }
 
     private static GreenMail greenMail(int port) {
@@ -177,13 +226,30 @@ class SmtpOutageITCase {
      * sending task (released by the guardrails, which are chained with rendering and the async sender),
      * sent, failed, retries, backpressure, checkpoints.
      */
-    record Sample(long atMs, double due, double released, double sent, double failed, double retries, double maxBackPressuredMsPerSecond,
-            String mostBackPressuredTask, double completedCheckpoints) {
+    record Sample(
+            long atMs,
+            double due,
+            double released,
+            double sent,
+            double failed,
+            double retries,
+            double maxBackPressuredMsPerSecond,
+            String mostBackPressuredTask,
+            double completedCheckpoints) {
         static Sample of(long atMs, PrometheusScraper.Scrape s) {
             Map<String, Double> bp = s.taskMax("backPressuredTimeMsPerSecond");
-            Map.Entry<String, Double> top = bp.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(Map.entry("-", 0.0));
-            return new Sample(atMs, s.operatorSum("campaignTriggered"), s.operatorSum("guardrailReleased"), s.operatorSum("emailsSent"), s.operatorSum("emailsFailed"),
-                    s.operatorSum("sendRetries"), top.getValue(), top.getKey(), s.sum("flink_jobmanager_job_numberOfCompletedCheckpoints"));
+            Map.Entry<String, Double> top =
+                    bp.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(Map.entry("-", 0.0));
+            return new Sample(
+                    atMs,
+                    s.operatorSum("campaignTriggered"),
+                    s.operatorSum("guardrailReleased"),
+                    s.operatorSum("emailsSent"),
+                    s.operatorSum("emailsFailed"),
+                    s.operatorSum("sendRetries"),
+                    top.getValue(),
+                    top.getKey(),
+                    s.sum("flink_jobmanager_job_numberOfCompletedCheckpoints"));
         }
 
         /** Due but not yet sent: held anywhere in the job. */
@@ -204,7 +270,9 @@ class SmtpOutageITCase {
         }
 
         private List<Sample> during() {
-            return samples.stream().filter(s -> s.atMs() >= startMs && s.atMs() <= endMs).toList();
+            return samples.stream()
+                    .filter(s -> s.atMs() >= startMs && s.atMs() <= endMs)
+                    .toList();
         }
 
         double sendRetries() {
@@ -220,18 +288,39 @@ class SmtpOutageITCase {
             return during().stream().mapToDouble(Sample::inSender).max().orElse(0);
         }
 
-        String report(int users, int beforeOutage, int received, int distinct, List<JsonNode> results, Map<String, Long> cartedAt) {
+        String report(
+                int users,
+                int beforeOutage,
+                int received,
+                int distinct,
+                List<JsonNode> results,
+                Map<String, Long> cartedAt) {
             List<Sample> d = during();
             Sample first = d.get(0);
             Sample last = d.get(d.size() - 1);
-            Sample peak = d.stream().max(java.util.Comparator.comparingDouble(Sample::maxBackPressuredMsPerSecond)).orElseThrow();
-            long drainedAt = samples.stream().filter(s -> s.atMs() > endMs && s.backlog() <= 5).mapToLong(Sample::atMs).findFirst().orElse(-1);
-            long delayedBy = results.stream().mapToLong(r -> r.get("sentAt").asLong() - cartedAt.getOrDefault(r.get("userId").asText(), 0L))
-                    .max().orElse(0);
-            int maxAttempts = results.stream().mapToInt(r -> r.get("attempts").asInt()).max().orElse(0);
-            long retried = results.stream().filter(r -> r.get("attempts").asInt() > 1).count();
+            Sample peak = d.stream()
+                    .max(java.util.Comparator.comparingDouble(Sample::maxBackPressuredMsPerSecond))
+                    .orElseThrow();
+            long drainedAt = samples.stream()
+                    .filter(s -> s.atMs() > endMs && s.backlog() <= 5)
+                    .mapToLong(Sample::atMs)
+                    .findFirst()
+                    .orElse(-1);
+            long delayedBy = results.stream()
+                    .mapToLong(r -> r.get("sentAt").asLong()
+                            - cartedAt.getOrDefault(r.get("userId").asText(), 0L))
+                    .max()
+                    .orElse(0);
+            int maxAttempts = results.stream()
+                    .mapToInt(r -> r.get("attempts").asInt())
+                    .max()
+                    .orElse(0);
+            long retried =
+                    results.stream().filter(r -> r.get("attempts").asInt() > 1).count();
             StringBuilder out = new StringBuilder();
-            out.append(String.format(java.util.Locale.ROOT, """
+            out.append(String.format(
+                    java.util.Locale.ROOT,
+                    """
                     | SMTP outage under load | |
                     |---|---|
                     | load | %d abandoned carts over %d s (one every %d ms), parallelism %d |
@@ -246,20 +335,54 @@ class SmtpOutageITCase {
                     | send results | %d, all SENT; dead letters 0 |
                     | e-mails retried; most attempts for one e-mail | %d; %d |
                     | longest cart-to-sent time | %.1f s |
-                    """, users, LOAD.toSeconds(), LOAD.toMillis() / users, FlinkTestEnv.PARALLELISM,
-                    startMs / 1000, (endMs - startMs) / 1000, beforeOutage,
-                    last.sent() - first.sent(), last.retries() - first.retries(), last.failed() - first.failed(),
-                    maxBacklog(), maxInSender(), peak.maxBackPressuredMsPerSecond() == 0 ? "none: 0 ms/s in every task"
-                            : String.format(java.util.Locale.ROOT, "%.0f ms/s, %s", peak.maxBackPressuredMsPerSecond(), peak.mostBackPressuredTask()),
-                    UNALIGNED ? "unaligned" : "aligned", last.completedCheckpoints() - first.completedCheckpoints(),
-                    drainedAt < 0 ? "not" : String.format(java.util.Locale.ROOT, "%.1f s", (drainedAt - endMs) / 1000.0),
-                    received, distinct, users, results.size(), retried, maxAttempts, delayedBy / 1000.0));
-            out.append("\nTimeline (every 5 s: seconds, due, sent, retries, held, in the sending task, max backpressure ms/s, checkpoints):\n");
+                    """,
+                    users,
+                    LOAD.toSeconds(),
+                    LOAD.toMillis() / users,
+                    FlinkTestEnv.PARALLELISM,
+                    startMs / 1000,
+                    (endMs - startMs) / 1000,
+                    beforeOutage,
+                    last.sent() - first.sent(),
+                    last.retries() - first.retries(),
+                    last.failed() - first.failed(),
+                    maxBacklog(),
+                    maxInSender(),
+                    peak.maxBackPressuredMsPerSecond() == 0
+                            ? "none: 0 ms/s in every task"
+                            : String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.0f ms/s, %s",
+                                    peak.maxBackPressuredMsPerSecond(),
+                                    peak.mostBackPressuredTask()),
+                    UNALIGNED ? "unaligned" : "aligned",
+                    last.completedCheckpoints() - first.completedCheckpoints(),
+                    drainedAt < 0
+                            ? "not"
+                            : String.format(java.util.Locale.ROOT, "%.1f s", (drainedAt - endMs) / 1000.0),
+                    received,
+                    distinct,
+                    users,
+                    results.size(),
+                    retried,
+                    maxAttempts,
+                    delayedBy / 1000.0));
+            out.append(
+                    "\nTimeline (every 5 s: seconds, due, sent, retries, held, in the sending task, max backpressure ms/s, checkpoints):\n");
             long nextAt = 0;
             for (Sample s : samples) {
                 if (s.atMs() >= nextAt) {
-                    out.append(String.format(java.util.Locale.ROOT, "  %5.1f %5.0f %5.0f %6.0f %5.0f %5.0f %6.0f %4.0f%s%n", s.atMs() / 1000.0,
-                            s.due(), s.sent(), s.retries(), s.backlog(), s.inSender(), s.maxBackPressuredMsPerSecond(), s.completedCheckpoints(),
+                    out.append(String.format(
+                            java.util.Locale.ROOT,
+                            "  %5.1f %5.0f %5.0f %6.0f %5.0f %5.0f %6.0f %4.0f%s%n",
+                            s.atMs() / 1000.0,
+                            s.due(),
+                            s.sent(),
+                            s.retries(),
+                            s.backlog(),
+                            s.inSender(),
+                            s.maxBackPressuredMsPerSecond(),
+                            s.completedCheckpoints(),
                             s.atMs() >= startMs && s.atMs() <= endMs ? "  (relay down)" : ""));
                     nextAt = s.atMs() + 5000;
                 }

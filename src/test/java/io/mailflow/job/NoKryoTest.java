@@ -61,12 +61,18 @@ class NoKryoTest {
     static Stream<Class<?>> stateAndEventTypes() throws IOException, URISyntaxException {
         List<Class<?>> types = new ArrayList<>();
         types.add(SessionAccumulator.class);
-        Path root = Path.of(MailflowJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(MailflowJob.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         try (Stream<Path> files = Files.walk(root.resolve("io/mailflow"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
-                if (name.startsWith("io.mailflow.tools.demo.") || name.startsWith("io.mailflow.tools.ops.")
-                        || name.startsWith("io.mailflow.testkit.") || NOT_FLINK_TYPES.contains(name)
+                if (name.startsWith("io.mailflow.tools.demo.")
+                        || name.startsWith("io.mailflow.tools.ops.")
+                        || name.startsWith("io.mailflow.testkit.")
+                        || NOT_FLINK_TYPES.contains(name)
                         || isWiringOrSettings(name)) {
                     continue;
                 }

@@ -2,9 +2,9 @@ package io.mailflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
-import io.mailflow.common.Uids;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -63,7 +63,9 @@ class OperatorUidsTest {
         }
         assertThat(missing).as("operators without a uid from Uids").isEmpty();
         assertThat(used).as("a uid given to two operators").doesNotHaveDuplicates();
-        assertThat(new HashSet<>(used)).as("declared uids no operator uses").containsExactlyInAnyOrderElementsOf(declared);
+        assertThat(new HashSet<>(used))
+                .as("declared uids no operator uses")
+                .containsExactlyInAnyOrderElementsOf(declared);
     }
 
     @Test

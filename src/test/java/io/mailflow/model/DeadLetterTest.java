@@ -32,6 +32,7 @@ class DeadLetterTest {
         String emoji = "😀".repeat(DeadLetter.MAX_REASON_CHARS);
         String cut = DeadLetter.of("s", emoji, "p").reason();
         assertThat(cut).endsWith(DeadLetter.TRUNCATED);
-        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - DeadLetter.TRUNCATED.length() - 1))).isFalse();
+        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - DeadLetter.TRUNCATED.length() - 1)))
+                .isFalse();
     }
 }

@@ -3,7 +3,6 @@ package io.mailflow.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailflow.model.CampaignStatus;
 import io.mailflow.delivery.SendOutcomeFunction.AuditRecord;
 import io.mailflow.io.Json;
 import java.util.List;
@@ -22,7 +21,18 @@ class EnumWireFormatTest {
 
     @Test
     void sendResultsAndTheirAttemptsWriteAndReadNames() throws Exception {
-        SendResult r = new SendResult("r1", "m1", "c", "A", "u1", SendStatus.FAILED_PERMANENT, 1, 40, "550 no", 7L, 550,
+        SendResult r = new SendResult(
+                "r1",
+                "m1",
+                "c",
+                "A",
+                "u1",
+                SendStatus.FAILED_PERMANENT,
+                1,
+                40,
+                "550 no",
+                7L,
+                550,
                 List.of(new Attempt(1, 5L, 2L, Attempt.Outcome.PERMANENT_FAILURE, 550, "550 no")));
         JsonNode j = json(r);
         assertThat(j.get("status").asText()).isEqualTo("FAILED_PERMANENT");
@@ -34,29 +44,67 @@ class EnumWireFormatTest {
         SendResult old = Json.mapper().readValue(before, SendResult.class);
         assertThat(old.sent()).isTrue();
         assertThat(old.attemptLog().get(0).outcome()).isEqualTo(Attempt.Outcome.ACCEPTED);
-        assertThat(Json.mapper().readValue("{\"status\":\"HOLDOUT\"}", SendResult.class).status()).isEqualTo(SendStatus.HOLDOUT);
+        assertThat(Json.mapper()
+                        .readValue("{\"status\":\"HOLDOUT\"}", SendResult.class)
+                        .status())
+                .isEqualTo(SendStatus.HOLDOUT);
     }
 
     @Test
     void auditRecordsCampaignEventsAndStatusesWriteNames() throws Exception {
-        AuditRecord a = new AuditRecord("r1", "m1", "c", "u1", 0, Attempt.Outcome.SKIPPED_ALREADY_SENT, -1, "", 1L, 0L,
+        AuditRecord a = new AuditRecord(
+                "r1",
+                "m1",
+                "c",
+                "u1",
+                0,
+                Attempt.Outcome.SKIPPED_ALREADY_SENT,
+                -1,
+                "",
+                1L,
+                0L,
                 SendStatus.SKIPPED_ALREADY_SENT);
         assertThat(json(a).get("outcome").asText()).isEqualTo("SKIPPED_ALREADY_SENT");
         assertThat(json(a).get("finalStatus").asText()).isEqualTo("SKIPPED_ALREADY_SENT");
 
         EmailRequest r = new EmailRequest("r1", "c", "ABANDONED_CART", "t", "u1", 1L, "s", List.of(), "USD");
-        assertThat(json(CampaignEvent.of(r, CampaignEvent.DEFERRED, "quiet hours", 1L, 2L)).get("outcome").asText()).isEqualTo("DEFERRED");
+        assertThat(json(CampaignEvent.of(r, CampaignEvent.DEFERRED, "quiet hours", 1L, 2L))
+                        .get("outcome")
+                        .asText())
+                .isEqualTo("DEFERRED");
 
         // the typed view of onLimit is no JSON property: send rules keep their form
-        EmailRequest withRules = new EmailRequest("r1", "c", "ABANDONED_CART", "t", "u1", 1L, "s", List.of(), "USD", 1L, "A", false,
-                null, null, null, null, List.of(), java.util.Map.of(), new SendRules(1, 2L, 3, 4L, LimitAction.DROP), 1L);
+        EmailRequest withRules = new EmailRequest(
+                "r1",
+                "c",
+                "ABANDONED_CART",
+                "t",
+                "u1",
+                1L,
+                "s",
+                List.of(),
+                "USD",
+                1L,
+                "A",
+                false,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                java.util.Map.of(),
+                new SendRules(1, 2L, 3, 4L, LimitAction.DROP),
+                1L);
         JsonNode rules = json(withRules).get("rules");
-        assertThat(rules.fieldNames()).toIterable().containsExactlyInAnyOrder("priority", "cooldownMs", "campaignCapMax",
-                "campaignCapWindowMs", "onLimit");
+        assertThat(rules.fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder(
+                        "priority", "cooldownMs", "campaignCapMax", "campaignCapWindowMs", "onLimit");
         assertThat(rules.get("onLimit").asText()).isEqualTo("drop");
 
         CampaignStatus s = new CampaignStatus("c", 2, CampaignStatus.State.PAUSED, "", "test", 1L, 0);
         assertThat(json(s).get("status").asText()).isEqualTo("PAUSED");
-        assertThat(Json.mapper().readValue(Json.toBytes(s), CampaignStatus.class)).isEqualTo(s);
+        assertThat(Json.mapper().readValue(Json.toBytes(s), CampaignStatus.class))
+                .isEqualTo(s);
     }
 }

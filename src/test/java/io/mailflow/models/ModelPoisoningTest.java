@@ -36,8 +36,16 @@ import org.junit.jupiter.api.Test;
  */
 class ModelPoisoningTest {
     private static final double[][] HOSTILE = {
-        filled(Double.NaN), filled(Double.POSITIVE_INFINITY), filled(Double.NEGATIVE_INFINITY), filled(1e308), filled(-1e308),
-        filled(1e7), withOne(Double.NaN), withOne(Double.POSITIVE_INFINITY), new double[3], null
+        filled(Double.NaN),
+        filled(Double.POSITIVE_INFINITY),
+        filled(Double.NEGATIVE_INFINITY),
+        filled(1e308),
+        filled(-1e308),
+        filled(1e7),
+        withOne(Double.NaN),
+        withOne(Double.POSITIVE_INFINITY),
+        new double[3],
+        null
     };
 
     @Test
@@ -62,7 +70,8 @@ class ModelPoisoningTest {
             standardizer = OnlineStandardizer.update(standardizer, x);
             assertFinite(standardizer.mean(), "standardizer mean after " + describe(x));
             assertFinite(standardizer.m2(), "standardizer m2 after " + describe(x));
-            double[] z = x != null && x.length == FeatureVector.SIZE ? OnlineStandardizer.standardize(standardizer, x) : x;
+            double[] z =
+                    x != null && x.length == FeatureVector.SIZE ? OnlineStandardizer.standardize(standardizer, x) : x;
             for (double[] example : new double[][] {z, x}) {
                 if (example != null && example.length == FeatureVector.SIZE) {
                     ftrlState = ftrl.update(ftrlState, example, i++ % 2, 1.0);
@@ -97,7 +106,8 @@ class ModelPoisoningTest {
                 double[] z = OnlineStandardizer.standardize(standardizer, x);
                 assertThat(Ftrl.predict(ftrl.weights(ftrlState), x)).isBetween(0.0, 1.0);
                 assertThat(scorer.score(z)).as("score of %s", describe(x)).isBetween(0.0, 1.0);
-                assertThat(Double.isFinite(nearest.distance(nearest.nearest(z), z))).isTrue();
+                assertThat(Double.isFinite(nearest.distance(nearest.nearest(z), z)))
+                        .isTrue();
             }
         }
     }
@@ -105,9 +115,11 @@ class ModelPoisoningTest {
     @Test
     void aPoisonedPointNoLongerSendsEverySubtaskToSegmentZero() {
         KMeansModel m = new KMeansModel(1, new double[][] {{0, 0}, {10, 10}}, new double[] {5, 5});
-        KMeansModel next = new StreamingKMeans(2, 0.9).update(m, List.of(new double[] {Double.NaN, 1}, new double[] {10, 11}), new Random(1));
+        KMeansModel next = new StreamingKMeans(2, 0.9)
+                .update(m, List.of(new double[] {Double.NaN, 1}, new double[] {10, 11}), new Random(1));
         assertFinite(next.centroids()[0], "centroid 0");
-        assertThat(new NearestCentroid(next.centroids()).nearest(new double[] {10, 10})).isEqualTo(1);
+        assertThat(new NearestCentroid(next.centroids()).nearest(new double[] {10, 10}))
+                .isEqualTo(1);
     }
 
     /** Feature vectors of the users whose corpus events the validator accepts, session by session. */
@@ -119,7 +131,8 @@ class ModelPoisoningTest {
             EventValidator.Result r = validator.validate(line.bytes(), AdversarialCorpus.NOW);
             if (r.valid()) {
                 Event e = r.event();
-                byUser.put(e.userId(), sessions.add(byUser.computeIfAbsent(e.userId(), u -> new SessionAccumulator()), e));
+                byUser.put(
+                        e.userId(), sessions.add(byUser.computeIfAbsent(e.userId(), u -> new SessionAccumulator()), e));
             }
         }
         FeatureExtractor extractor = new FeatureExtractor(Duration.ofDays(7), 20);
@@ -138,7 +151,8 @@ class ModelPoisoningTest {
     private static UserHistory history(double revenue) {
         double[] counts = new double[io.mailflow.model.EventType.values().length];
         java.util.Arrays.fill(counts, Double.MAX_VALUE);
-        return new UserHistory(0, 1, Long.MAX_VALUE, 1, 1, revenue, counts, 1, 1, Long.MAX_VALUE, 1, 1, Map.of("c", Double.MAX_VALUE));
+        return new UserHistory(
+                0, 1, Long.MAX_VALUE, 1, 1, revenue, counts, 1, 1, Long.MAX_VALUE, 1, 1, Map.of("c", Double.MAX_VALUE));
     }
 
     private static double[] filled(double v) {

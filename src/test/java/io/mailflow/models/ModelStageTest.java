@@ -11,9 +11,8 @@ import io.mailflow.features.UserFeatures;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.model.SessionSummary;
-import io.mailflow.scoring.LogRegModel;
-import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.LabeledExample;
+import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.segmentation.SegmentAssignment;
@@ -51,7 +50,8 @@ class ModelStageTest {
         for (int u = 0; u < USERS; u++) {
             String user = "user-" + u;
             long start = BEGINNING + u * 60_000L;
-            sessions.add(u % 2 == 0 ? Sessions.cart(user, start, "c" + u % 3, false, 30) : Sessions.browse(user, start, u));
+            sessions.add(
+                    u % 2 == 0 ? Sessions.cart(user, start, "c" + u % 3, false, 30) : Sessions.browse(user, start, u));
             sessions.add(Sessions.browse(user, start + 10 * HOUR, 1));
             if (u % 2 == 0) {
                 long t = start + HOUR;
@@ -66,7 +66,8 @@ class ModelStageTest {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps()
                         .withTimestampAssigner((e, t) -> e.timestamp()));
 
-        ModelOutputs outputs = ModelStage.attach(sessionStream, purchaseStream, io.mailflow.job.PipelineSettings.models(config));
+        ModelOutputs outputs =
+                ModelStage.attach(sessionStream, purchaseStream, io.mailflow.job.PipelineSettings.models(config));
         CloseableIterator<UserFeatures> features = outputs.features().collectAsync();
         CloseableIterator<SegmentAssignment> segments = outputs.segments().collectAsync();
         CloseableIterator<KMeansModel> kmeansModels = outputs.kmeansModels().collectAsync();
@@ -82,29 +83,42 @@ class ModelStageTest {
         List<SegmentAssignment> assigned = drain(segments);
         // Snapshots that arrive before the first model are buffered latest-per-user, so every user's
         // latest snapshot is assigned; earlier ones only if the model was already there.
-        assertThat(assigned).extracting(SegmentAssignment::userId).hasSizeBetween(USERS, snapshots).containsAll(userIds());
+        assertThat(assigned)
+                .extracting(SegmentAssignment::userId)
+                .hasSizeBetween(USERS, snapshots)
+                .containsAll(userIds());
         assertThat(assigned).allSatisfy(a -> {
             assertThat(a.modelVersion()).isPositive();
             assertThat(a.segment()).isBetween(0, 2);
         });
         List<LabeledExample> labelled = drain(examples);
         assertThat(labelled).hasSize(snapshots);
-        assertThat(labelled).filteredOn(e -> e.label() == 1.0).extracting(LabeledExample::snapshotTime)
+        assertThat(labelled)
+                .filteredOn(e -> e.label() == 1.0)
+                .extracting(LabeledExample::snapshotTime)
                 .as("only the first sessions of the even users were followed by a purchase")
                 .hasSize(USERS / 2)
                 .allSatisfy(t -> assertThat(t).isLessThan(BEGINNING + 10 * HOUR));
         List<PropensityScore> scored = drain(scores);
-        assertThat(scored).extracting(PropensityScore::userId).hasSizeBetween(USERS, snapshots).containsAll(userIds());
+        assertThat(scored)
+                .extracting(PropensityScore::userId)
+                .hasSizeBetween(USERS, snapshots)
+                .containsAll(userIds());
         assertThat(scored).allSatisfy(s -> {
             assertThat(s.modelVersion()).isPositive();
             assertThat(s.score()).isBetween(0.0, 1.0);
         });
-        assertThat(drain(validation)).extracting(ValidationMetrics::modelVersion)
-                .containsExactly(java.util.stream.LongStream.rangeClosed(1, snapshots / 5).boxed().toArray(Long[]::new));
+        assertThat(drain(validation))
+                .extracting(ValidationMetrics::modelVersion)
+                .containsExactly(java.util.stream.LongStream.rangeClosed(1, snapshots / 5)
+                        .boxed()
+                        .toArray(Long[]::new));
     }
 
     private static List<String> userIds() {
-        return java.util.stream.IntStream.range(0, USERS).mapToObj(u -> "user-" + u).toList();
+        return java.util.stream.IntStream.range(0, USERS)
+                .mapToObj(u -> "user-" + u)
+                .toList();
     }
 
     private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {

@@ -1,8 +1,8 @@
 package io.mailflow.ops;
 
+import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.job.MailflowJob;
-import io.mailflow.common.Uids;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 

@@ -55,9 +55,18 @@ public final class ChaosScenario {
      * The abandoned-cart campaign; delivery at 20 messages per second for the whole job (400 e-mails take
      * 20 s to send); no quiet hours, so that the outcome does not depend on the time of day.
      */
-    static final String[] JOB_OPTIONS = {"campaigns.file", "classpath:campaigns/abandoned-cart.yaml",
-        "delivery.relay-rate-limit", "20", "delivery.threads", "2",
-        "guardrails.quiet-hours-start", "0ms", "guardrails.quiet-hours-end", "0ms"};
+    static final String[] JOB_OPTIONS = {
+        "campaigns.file",
+        "classpath:campaigns/abandoned-cart.yaml",
+        "delivery.relay-rate-limit",
+        "20",
+        "delivery.threads",
+        "2",
+        "guardrails.quiet-hours-start",
+        "0ms",
+        "guardrails.quiet-hours-end",
+        "0ms"
+    };
 
     private final Path work;
     private final Properties services = new Properties();
@@ -75,15 +84,21 @@ public final class ChaosScenario {
             case "job-config" -> s.writeJobConfig();
             case "produce" -> s.produce(Integer.parseInt(args[1]));
             case "verify" -> System.exit(s.verify(Integer.parseInt(args[1]), Integer.parseInt(args[2])) ? 0 : 1);
-            default -> throw new IllegalArgumentException("usage: job-config | produce N | verify N MAX_DUPLICATES, then WORK_DIR");
+            default ->
+                throw new IllegalArgumentException(
+                        "usage: job-config | produce N | verify N MAX_DUPLICATES, then WORK_DIR");
         }
     }
 
     private void writeJobConfig() throws Exception {
         StringBuilder yaml = new StringBuilder()
-                .append("kafka.bootstrap-servers: ").append(services.getProperty("bootstrap")).append('\n')
+                .append("kafka.bootstrap-servers: ")
+                .append(services.getProperty("bootstrap"))
+                .append('\n')
                 .append("smtp.host: 127.0.0.1\n")
-                .append("smtp.port: ").append(services.getProperty("smtpPort")).append('\n');
+                .append("smtp.port: ")
+                .append(services.getProperty("smtpPort"))
+                .append('\n');
         for (int i = 0; i < JOB_OPTIONS.length; i += 2) {
             yaml.append(JOB_OPTIONS[i]).append(": ").append(JOB_OPTIONS[i + 1]).append('\n');
         }
@@ -95,11 +110,25 @@ public final class ChaosScenario {
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             for (int i = 1; i <= n; i++) {
                 String u = user(i);
-                p.send(record("mailflow.profiles", null, u, Json.toBytes(new UserProfile(u, u + "@example.com", "K" + i, "en", "UTC", true, 1))));
+                p.send(record(
+                        "mailflow.profiles",
+                        null,
+                        u,
+                        Json.toBytes(new UserProfile(u, u + "@example.com", "K" + i, "en", "UTC", true, 1))));
             }
             for (int i = 1; i <= n; i++) {
                 String u = user(i);
-                Event cart = new Event(u + "-cart", u, null, EventType.ADD_TO_CART, "sku-" + (i % 50), "cat-1", 10.0, 1, "USD", null,
+                Event cart = new Event(
+                        u + "-cart",
+                        u,
+                        null,
+                        EventType.ADD_TO_CART,
+                        "sku-" + (i % 50),
+                        "cat-1",
+                        10.0,
+                        1,
+                        "USD",
+                        null,
                         t0 + (i % 60) * MINUTE);
                 p.send(record("mailflow.events", null, u, Json.toBytes(cart)));
             }
@@ -107,7 +136,18 @@ public final class ChaosScenario {
             // every cart's session gap and abandoned-cart delay (30 min + 1 h).
             for (int partition = 0; partition < 2; partition++) {
                 String clock = "clock-" + partition;
-                Event tick = new Event("tick-" + partition, clock, null, EventType.VIEW, "sku-0", "cat-0", 1.0, null, "USD", null, t0 + 3 * 60 * MINUTE);
+                Event tick = new Event(
+                        "tick-" + partition,
+                        clock,
+                        null,
+                        EventType.VIEW,
+                        "sku-0",
+                        "cat-0",
+                        1.0,
+                        null,
+                        "USD",
+                        null,
+                        t0 + 3 * 60 * MINUTE);
                 p.send(record("mailflow.events", partition, clock, Json.toBytes(tick)));
             }
             p.flush();
@@ -139,20 +179,39 @@ public final class ChaosScenario {
         missing.removeAll(got);
         Set<String> unexpected = new HashSet<>(got);
         unexpected.removeAll(expected);
-        List<String> duplicated = copies.entrySet().stream().filter(e -> e.getValue() > 1)
-                .map(e -> e.getKey() + " x" + e.getValue()).toList();
-        System.out.printf("chaos: expected %d, received %d messages, %d distinct Message-IDs, %d duplicates (allowed %d), "
-                + "%d missing, %d unexpected%s%n", n, received, copies.size(), duplicates, maxDuplicates, missing.size(),
-                unexpected.size(), duplicated.isEmpty() ? "" : "; duplicated: " + duplicated);
-        System.out.println("chaos: send results by status (a restart replays requests; the ledger skips those accepted before): "
-                + countBy("mailflow.send-results", r -> r.get("status").asText()));
+        List<String> duplicated = copies.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue())
+                .toList();
+        System.out.printf(
+                "chaos: expected %d, received %d messages, %d distinct Message-IDs, %d duplicates (allowed %d), "
+                        + "%d missing, %d unexpected%s%n",
+                n,
+                received,
+                copies.size(),
+                duplicates,
+                maxDuplicates,
+                missing.size(),
+                unexpected.size(),
+                duplicated.isEmpty() ? "" : "; duplicated: " + duplicated);
+        System.out.println(
+                "chaos: send results by status (a restart replays requests; the ledger skips those accepted before): "
+                        + countBy("mailflow.send-results", r -> r.get("status").asText()));
         // How each duplicate came about: one delivery that retried, or two deliveries (replay after a kill)?
-        Set<String> duplicatedIds = copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+        Set<String> duplicatedIds = copies.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
         for (JsonNode a : records("mailflow.delivery-audit")) {
             if (duplicatedIds.contains(a.get("messageId").asText())) {
-                System.out.printf("chaos: audit of a duplicate: %s attempt %d %s at %s after %d ms: %s%n", a.get("messageId").asText(),
-                        a.get("attempt").asInt(), a.get("outcome").asText(), Instant.ofEpochMilli(a.get("startedAt").asLong()),
-                        a.get("latencyMs").asLong(), a.get("reply").asText());
+                System.out.printf(
+                        "chaos: audit of a duplicate: %s attempt %d %s at %s after %d ms: %s%n",
+                        a.get("messageId").asText(),
+                        a.get("attempt").asInt(),
+                        a.get("outcome").asText(),
+                        Instant.ofEpochMilli(a.get("startedAt").asLong()),
+                        a.get("latencyMs").asLong(),
+                        a.get("reply").asText());
             }
         }
         boolean oneIdPerRecipient = copies.size() == got.size();
@@ -160,7 +219,8 @@ public final class ChaosScenario {
     }
 
     /** Counts the records of a topic by a property of each. */
-    private Map<String, Integer> countBy(String topic, java.util.function.Function<JsonNode, String> key) throws Exception {
+    private Map<String, Integer> countBy(String topic, java.util.function.Function<JsonNode, String> key)
+            throws Exception {
         Map<String, Integer> out = new TreeMap<>();
         records(topic).forEach(r -> out.merge(key.apply(r), 1, Integer::sum));
         return out;
@@ -174,7 +234,9 @@ public final class ChaosScenario {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<JsonNode> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -97,9 +97,13 @@ public final class ClusterScenario {
     /** Job options: the services' addresses and {@link #JOB_OPTIONS}. */
     private void writeJobConfig() throws Exception {
         StringBuilder yaml = new StringBuilder()
-                .append("kafka.bootstrap-servers: ").append(services.getProperty("bootstrap")).append('\n')
+                .append("kafka.bootstrap-servers: ")
+                .append(services.getProperty("bootstrap"))
+                .append('\n')
                 .append("smtp.host: 127.0.0.1\n")
-                .append("smtp.port: ").append(services.getProperty("smtpPort")).append('\n');
+                .append("smtp.port: ")
+                .append(services.getProperty("smtpPort"))
+                .append('\n');
         for (int i = 0; i < JOB_OPTIONS.length; i += 2) {
             yaml.append(JOB_OPTIONS[i]).append(": ").append(JOB_OPTIONS[i + 1]).append('\n');
         }
@@ -142,18 +146,31 @@ public final class ClusterScenario {
         long clock;
         switch (n) {
             case 1 -> {
-                for (String u : concat(users("a", 5), users("b", 5), users("c", 1), users("e", 3), users("f", 3), users("s", 1))) {
-                    out.add(record("mailflow.profiles", null, u, Json.toBytes(new UserProfile(u, u + "@example.com", u.toUpperCase(), "en",
-                            zone(t0, DAY_ZONE), true, 1))));
+                for (String u : concat(
+                        users("a", 5), users("b", 5), users("c", 1), users("e", 3), users("f", 3), users("s", 1))) {
+                    out.add(record(
+                            "mailflow.profiles",
+                            null,
+                            u,
+                            Json.toBytes(new UserProfile(
+                                    u, u + "@example.com", u.toUpperCase(), "en", zone(t0, DAY_ZONE), true, 1))));
                 }
-                out.add(record("mailflow.profiles", null, "q1", Json.toBytes(new UserProfile("q1", "q1@example.com", "Q1", "en",
-                        zone(t0, NIGHT_ZONE), true, 1))));
-                out.add(record("mailflow.suppressions", null, "s1",
+                out.add(record(
+                        "mailflow.profiles",
+                        null,
+                        "q1",
+                        Json.toBytes(
+                                new UserProfile("q1", "q1@example.com", "Q1", "en", zone(t0, NIGHT_ZONE), true, 1))));
+                out.add(record(
+                        "mailflow.suppressions",
+                        null,
+                        "s1",
                         Json.toBytes(java.util.Map.of("userId", "s1", "reason", "UNSUBSCRIBED", "at", t0))));
                 for (int i = 1; i <= 5; i++) {
                     events.add(cart("a" + i, "a" + i + "-cart", t0 + i * MINUTE));
                 }
-                events.add(cart("q1", "q1-cart", t0 + MINUTE)); // due at 23:01 in q1's zone: deferred to 08:00, t0 + 10 h
+                events.add(
+                        cart("q1", "q1-cart", t0 + MINUTE)); // due at 23:01 in q1's zone: deferred to 08:00, t0 + 10 h
                 events.add(cart("s1", "s1-cart", t0 + 3 * MINUTE)); // due at t0 + 1 h 3 min, but s1 unsubscribed
                 for (int i = 1; i <= 5; i++) {
                     events.add(cart("b" + i, "b" + i + "-cart", t0 + 2 * HOUR + i * MINUTE));
@@ -163,7 +180,17 @@ public final class ClusterScenario {
             }
             case 2 -> {
                 events.add(cart("a1", "a1-cart", t0 + MINUTE)); // the very same event again: a duplicate
-                events.add(new Event("c1-buy", "c1", null, EventType.PURCHASE, "sku-c1", "cat-1", 10.0, 1, "USD", null,
+                events.add(new Event(
+                        "c1-buy",
+                        "c1",
+                        null,
+                        EventType.PURCHASE,
+                        "sku-c1",
+                        "cat-1",
+                        10.0,
+                        1,
+                        "USD",
+                        null,
                         t0 + 2 * HOUR + 55 * MINUTE));
                 for (int i = 1; i <= 3; i++) {
                     events.add(cart("f" + i, "f" + i + "-cart", t0 + 3 * HOUR + i * MINUTE));
@@ -184,7 +211,18 @@ public final class ClusterScenario {
         // The watermark is the minimum over all source splits: move every partition's clock forward.
         for (int partition = 0; partition < 2; partition++) {
             String user = "clock-" + partition;
-            Event tick = new Event("tick-" + n + "-" + partition, user, null, EventType.VIEW, "sku-0", "cat-0", 1.0, null, "USD", null, clock);
+            Event tick = new Event(
+                    "tick-" + n + "-" + partition,
+                    user,
+                    null,
+                    EventType.VIEW,
+                    "sku-0",
+                    "cat-0",
+                    1.0,
+                    null,
+                    "USD",
+                    null,
+                    clock);
             out.add(record("mailflow.events", partition, user, Json.toBytes(tick)));
         }
         return out;
@@ -194,8 +232,18 @@ public final class ClusterScenario {
      * The job options of the scenario (besides addresses): the abandoned-cart campaign (1 h delay), small
      * model batches so that versions move.
      */
-    static final String[] JOB_OPTIONS = {"campaigns.file", "classpath:campaigns/abandoned-cart.yaml",
-        "kmeans.k", "2", "kmeans.batch-size", "4", "ftrl.publish-every", "3", "label.horizon", "1h"};
+    static final String[] JOB_OPTIONS = {
+        "campaigns.file",
+        "classpath:campaigns/abandoned-cart.yaml",
+        "kmeans.k",
+        "2",
+        "kmeans.batch-size",
+        "4",
+        "ftrl.publish-every",
+        "3",
+        "label.horizon",
+        "1h"
+    };
 
     /** Local hour at t0 of the users' time zone: the scenario's e-mails go out between 10:00 and 15:00 local. */
     static final int DAY_ZONE = 9;
@@ -222,7 +270,8 @@ public final class ClusterScenario {
         }
         Thread.sleep(3000); // anything extra (a duplicate, an early e-mail) would arrive now
         got = recipients();
-        List<String> want = expected.stream().map(u -> u + "@example.com").sorted().toList();
+        List<String> want =
+                expected.stream().map(u -> u + "@example.com").sorted().toList();
         check(got.equals(want), "e-mails: expected exactly " + want + " but got " + got);
         System.out.printf("phase: %d e-mails in all, each recipient exactly once%n", got.size());
     }
@@ -243,36 +292,50 @@ public final class ClusterScenario {
 
     private void checkOutputs(int n) throws Exception {
         List<JsonNode> late = read("mailflow.late-events");
-        check(late.isEmpty(), "late events: the duplicate should have been dropped by restored de-duplication state, got " + late);
+        check(
+                late.isEmpty(),
+                "late events: the duplicate should have been dropped by restored de-duplication state, got " + late);
 
         Map<String, Integer> sessionKeys = new HashMap<>();
-        read("mailflow.sessions").forEach(s -> sessionKeys.merge(s.get("sessionKey").asText(), 1, Integer::sum));
+        read("mailflow.sessions")
+                .forEach(s -> sessionKeys.merge(s.get("sessionKey").asText(), 1, Integer::sum));
         sessionKeys.forEach((k, c) -> check(c == 1, "session " + k + " emitted " + c + " times"));
 
         // The send ledger is in Kafka, not in the savepoint: it must survive every restart on its own,
         // one accepted request id per e-mail sent so far.
         Map<String, Integer> ledger = new HashMap<>();
-        read("mailflow.send-ledger").forEach(e -> ledger.merge(e.get("requestId").asText(), 1, Integer::sum));
-        check(ledger.size() == EXPECTED.get(n - 1).size(),
+        read("mailflow.send-ledger")
+                .forEach(e -> ledger.merge(e.get("requestId").asText(), 1, Integer::sum));
+        check(
+                ledger.size() == EXPECTED.get(n - 1).size(),
                 "send ledger: expected " + EXPECTED.get(n - 1).size() + " accepted requests, got " + ledger.keySet());
 
         List<Long> kmeans = versions("mailflow.segment-models");
         List<Long> propensity = versions("mailflow.propensity-models");
         checkContinues("k-means", kmeans, n);
         checkContinues("propensity", propensity, n);
-        System.out.printf("phase %d: %d sessions, %d requests in the send ledger, k-means versions 1..%d, propensity versions 1..%d,"
-                + " no late events%n", n, sessionKeys.size(), ledger.size(), kmeans.isEmpty() ? 0 : kmeans.get(kmeans.size() - 1),
+        System.out.printf(
+                "phase %d: %d sessions, %d requests in the send ledger, k-means versions 1..%d, propensity versions 1..%d,"
+                        + " no late events%n",
+                n,
+                sessionKeys.size(),
+                ledger.size(),
+                kmeans.isEmpty() ? 0 : kmeans.get(kmeans.size() - 1),
                 propensity.isEmpty() ? 0 : propensity.get(propensity.size() - 1));
     }
 
     /** Versions are 1, 2, 3, ... across restores, and each phase adds some: a lost model would start at 1 again. */
     private void checkContinues(String model, List<Long> versions, int phase) throws Exception {
         for (int i = 0; i < versions.size(); i++) {
-            check(versions.get(i) == i + 1, model + " versions should be 1, 2, 3, ... without repeats, got " + versions);
+            check(
+                    versions.get(i) == i + 1,
+                    model + " versions should be 1, 2, 3, ... without repeats, got " + versions);
         }
         String key = model + ".after." + (phase - 1);
         long before = Long.parseLong(state.getProperty(key, "0"));
-        check(versions.size() > before, model + " published no new version in phase " + phase + " (had " + before + ")");
+        check(
+                versions.size() > before,
+                model + " published no new version in phase " + phase + " (had " + before + ")");
         state.setProperty(model + ".after." + phase, Integer.toString(versions.size()));
         try (OutputStream out = Files.newOutputStream(work.resolve("scenario.properties"))) {
             state.store(out, "cluster scenario");
@@ -290,7 +353,9 @@ public final class ClusterScenario {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<JsonNode> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));

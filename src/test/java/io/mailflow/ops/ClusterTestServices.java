@@ -27,7 +27,9 @@ public final class ClusterTestServices {
         Path work = Path.of(args[0]);
         EmbeddedKafka kafka = EmbeddedKafka.start();
         CapturingSmtpServer smtp = new CapturingSmtpServer(work.resolve("mail"));
-        MailflowConfig config = MailflowConfig.builder().set("kafka.bootstrap-servers", kafka.bootstrapServers()).build();
+        MailflowConfig config = MailflowConfig.builder()
+                .set("kafka.bootstrap-servers", kafka.bootstrapServers())
+                .build();
         kafka.createTopics(config);
 
         Properties p = new Properties();

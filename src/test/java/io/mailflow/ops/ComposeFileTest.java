@@ -46,9 +46,18 @@ class ComposeFileTest {
 
     @Test
     void hasTheWholeStack() {
-        assertThat(names(services)).containsExactlyInAnyOrder(
-                "kafka", "kafka-init", "flink-data-init", "jobmanager", "taskmanager", "submit-job",
-                "generator", "mailpit", "prometheus", "grafana");
+        assertThat(names(services))
+                .containsExactlyInAnyOrder(
+                        "kafka",
+                        "kafka-init",
+                        "flink-data-init",
+                        "jobmanager",
+                        "taskmanager",
+                        "submit-job",
+                        "generator",
+                        "mailpit",
+                        "prometheus",
+                        "grafana");
     }
 
     @Test
@@ -62,7 +71,10 @@ class ComposeFileTest {
         assertThat(image("prometheus")).startsWith("prom/prometheus:");
         assertThat(image("grafana")).startsWith("grafana/grafana:");
         for (String s : names(services)) {
-            assertThat(image(s)).as("image of " + s + " is pinned").contains(":").doesNotEndWith(":latest");
+            assertThat(image(s))
+                    .as("image of " + s + " is pinned")
+                    .contains(":")
+                    .doesNotEndWith(":latest");
         }
     }
 
@@ -70,7 +82,9 @@ class ComposeFileTest {
     void kafkaRunsInKraftModeWithoutZooKeeper() {
         JsonNode env = services.path("kafka").path("environment");
         assertThat(env.path("KAFKA_PROCESS_ROLES").asText()).contains("broker").contains("controller");
-        assertThat(env.path("KAFKA_ADVERTISED_LISTENERS").asText()).contains("kafka:19092").contains("localhost:9092");
+        assertThat(env.path("KAFKA_ADVERTISED_LISTENERS").asText())
+                .contains("kafka:19092")
+                .contains("localhost:9092");
         assertThat(composeText.toLowerCase(java.util.Locale.ROOT)).doesNotContain("zookeeper");
     }
 
@@ -80,12 +94,18 @@ class ComposeFileTest {
         for (String s : names(services)) {
             for (JsonNode p : services.path(s).path("ports")) {
                 String host = p.asText().split(":")[0];
-                assertThat(hostPorts.put(host, s)).as("host port " + host + " used twice").isNull();
+                assertThat(hostPorts.put(host, s))
+                        .as("host port " + host + " used twice")
+                        .isNull();
             }
         }
-        assertThat(hostPorts).containsEntry("9092", "kafka").containsEntry("8081", "jobmanager")
-                .containsEntry("8025", "mailpit").containsEntry("1025", "mailpit")
-                .containsEntry("9090", "prometheus").containsEntry("3000", "grafana");
+        assertThat(hostPorts)
+                .containsEntry("9092", "kafka")
+                .containsEntry("8081", "jobmanager")
+                .containsEntry("8025", "mailpit")
+                .containsEntry("1025", "mailpit")
+                .containsEntry("9090", "prometheus")
+                .containsEntry("3000", "grafana");
     }
 
     @Test
@@ -112,7 +132,9 @@ class ComposeFileTest {
             }
             for (JsonNode arg : services.path(s).path("entrypoint")) {
                 if (arg.asText().startsWith("/opt/mailflow/") || arg.asText().startsWith("/mailflow/")) {
-                    assertThat(mounts).as(s + " runs " + arg.asText()).anySatisfy(m -> assertThat(arg.asText()).startsWith(m));
+                    assertThat(mounts)
+                            .as(s + " runs " + arg.asText())
+                            .anySatisfy(m -> assertThat(arg.asText()).startsWith(m));
                 }
             }
         }
@@ -126,19 +148,24 @@ class ComposeFileTest {
         Set<String> all = names(services);
         for (String s : all) {
             JsonNode deps = services.path(s).path("depends_on");
-            Set<String> targets = deps.isArray()
-                    ? stream(deps).map(JsonNode::asText).collect(Collectors.toSet())
-                    : names(deps);
+            Set<String> targets =
+                    deps.isArray() ? stream(deps).map(JsonNode::asText).collect(Collectors.toSet()) : names(deps);
             for (String t : targets) {
                 assertThat(all).as(s + " depends on " + t).contains(t);
                 String condition = deps.path(t).path("condition").asText("service_started");
                 assertThat(condition).isIn("service_started", "service_healthy", "service_completed_successfully");
                 if (condition.equals("service_healthy")) {
-                    assertThat(services.path(t).has("healthcheck")).as(t + " has a healthcheck").isTrue();
+                    assertThat(services.path(t).has("healthcheck"))
+                            .as(t + " has a healthcheck")
+                            .isTrue();
                 }
             }
         }
-        assertThat(services.path("submit-job").path("depends_on").path("kafka-init").path("condition").asText())
+        assertThat(services.path("submit-job")
+                        .path("depends_on")
+                        .path("kafka-init")
+                        .path("condition")
+                        .asText())
                 .isEqualTo("service_completed_successfully");
     }
 
@@ -148,7 +175,10 @@ class ComposeFileTest {
         // shell, except the secrets, which Compose takes from the environment of `docker compose up`.
         String secrets = "\\$\\{MAILFLOW_(LINK_SECRET|SMTP_PASSWORD):[?-][^}]*\\}";
         assertThat(composeText.replace("$$", "").replaceAll(secrets, "")).doesNotContain("$");
-        assertThat(services.path("taskmanager").path("environment").path("MAILFLOW_LINK_SECRET").asText())
+        assertThat(services.path("taskmanager")
+                        .path("environment")
+                        .path("MAILFLOW_LINK_SECRET")
+                        .asText())
                 .startsWith("${MAILFLOW_LINK_SECRET:?");
         assertThat(composeText).doesNotContainPattern("\\n *MAILFLOW_LINK_SECRET: *[^$ ]");
     }
@@ -168,19 +198,23 @@ class ComposeFileTest {
 
     @Test
     void jobConfigurationIsValidAndPointsAtTheStack() {
-        MailflowConfig job = MailflowConfig.fromArgs(new String[] {"--config", ROOT.resolve("docker/job.yaml").toString()});
+        MailflowConfig job = MailflowConfig.fromArgs(
+                new String[] {"--config", ROOT.resolve("docker/job.yaml").toString()});
         assertThat(job.get(MailflowOptions.KAFKA_BOOTSTRAP)).isEqualTo("kafka:19092");
         assertThat(job.get(MailflowOptions.SMTP_HOST)).isEqualTo("mailpit");
-        assertThat(services.path("mailpit").path("ports").toString()).contains(":" + job.get(MailflowOptions.SMTP_PORT) + "\"");
+        assertThat(services.path("mailpit").path("ports").toString())
+                .contains(":" + job.get(MailflowOptions.SMTP_PORT) + "\"");
         // A job without a campaign sends nothing: the stack loads the default campaigns, and they are valid.
         assertThat(job.get(MailflowOptions.CAMPAIGNS_FILE)).isEqualTo("classpath:campaigns/default-campaigns.yaml");
-        assertThat(io.mailflow.job.PipelineSettings.campaigns(job).initial()).extracting(c -> c.id())
+        assertThat(io.mailflow.job.PipelineSettings.campaigns(job).initial())
+                .extracting(c -> c.id())
                 .contains("abandoned-cart");
     }
 
     @Test
     void flinkConfigurationIsWhatProductionNeeds() {
-        Configuration conf = GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).startsWith("file:///var/lib/mailflow/");
@@ -188,8 +222,10 @@ class ComposeFileTest {
         assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
         // Issue 11: a restart strategy that gives up, so a poisoned record cannot restart the job forever.
         assertThat(conf.getString("restart-strategy.type", "")).isEqualTo("failure-rate");
-        assertThat(conf.getString("restart-strategy.failure-rate.max-failures-per-interval", "")).isEqualTo("10");
-        assertThat(conf.getString("restart-strategy.failure-rate.failure-rate-interval", "")).isEqualTo("10min");
+        assertThat(conf.getString("restart-strategy.failure-rate.max-failures-per-interval", ""))
+                .isEqualTo("10");
+        assertThat(conf.getString("restart-strategy.failure-rate.failure-rate-interval", ""))
+                .isEqualTo("10min");
         assertThat(conf.getString("metrics.reporter.prom.factory.class", ""))
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         // Checkpoints and savepoints must be where every Flink container mounts the shared volume.
@@ -203,9 +239,11 @@ class ComposeFileTest {
 
     @Test
     void prometheusScrapesFlinksReporterPort() throws Exception {
-        Configuration conf = GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
         String firstPort = conf.getString("metrics.reporter.prom.port", "").split("-")[0];
-        JsonNode prometheus = YAML.readTree(ROOT.resolve("docker/prometheus/prometheus.yml").toFile());
+        JsonNode prometheus =
+                YAML.readTree(ROOT.resolve("docker/prometheus/prometheus.yml").toFile());
         List<String> targets = new ArrayList<>();
         for (JsonNode job : prometheus.path("scrape_configs")) {
             for (JsonNode sc : job.path("static_configs")) {
@@ -213,23 +251,36 @@ class ComposeFileTest {
             }
         }
         assertThat(targets).contains("jobmanager:" + firstPort, "taskmanager:" + firstPort);
-        assertThat(services.path("prometheus").path("volumes").toString()).contains("./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml");
+        assertThat(services.path("prometheus").path("volumes").toString())
+                .contains("./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml");
     }
 
     @Test
     void grafanaIsProvisionedWithPrometheusAndTheDashboard() throws Exception {
         Path provisioning = ROOT.resolve("docker/grafana/provisioning");
-        JsonNode datasource = YAML.readTree(provisioning.resolve("datasources/prometheus.yml").toFile()).path("datasources").get(0);
+        JsonNode datasource = YAML.readTree(
+                        provisioning.resolve("datasources/prometheus.yml").toFile())
+                .path("datasources")
+                .get(0);
         assertThat(datasource.path("url").asText()).isEqualTo("http://prometheus:9090");
-        JsonNode provider = YAML.readTree(provisioning.resolve("dashboards/mailflow.yml").toFile()).path("providers").get(0);
+        JsonNode provider = YAML.readTree(
+                        provisioning.resolve("dashboards/mailflow.yml").toFile())
+                .path("providers")
+                .get(0);
         String dashboardsInContainer = provider.path("options").path("path").asText();
-        assertThat(services.path("grafana").path("volumes").toString()).contains("./docker/grafana/dashboards:" + dashboardsInContainer);
+        assertThat(services.path("grafana").path("volumes").toString())
+                .contains("./docker/grafana/dashboards:" + dashboardsInContainer);
 
-        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("docker/grafana/dashboards/mailflow.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(
+                        ROOT.resolve("docker/grafana/dashboards/mailflow.json").toFile());
         assertThat(dashboard.path("panels").size()).isGreaterThanOrEqualTo(8);
         for (JsonNode panel : dashboard.path("panels")) {
-            assertThat(panel.path("datasource").path("uid").asText()).isEqualTo(datasource.path("uid").asText());
-            assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
+            assertThat(panel.path("datasource").path("uid").asText())
+                    .isEqualTo(datasource.path("uid").asText());
+            assertThat(panel.path("targets").size())
+                    .as(panel.path("title").asText())
+                    .isPositive();
         }
     }
 

@@ -54,7 +54,8 @@ class SavepointCompatibilityITCase {
 
     static Stream<String> versions() throws Exception {
         try (Stream<Path> dirs = Files.list(SAVEPOINTS)) {
-            List<String> out = dirs.filter(d -> Files.exists(d.resolve("_metadata")) && Files.exists(d.resolve("expected.json")))
+            List<String> out = dirs.filter(
+                            d -> Files.exists(d.resolve("_metadata")) && Files.exists(d.resolve("expected.json")))
                     .map(d -> d.getFileName().toString())
                     .sorted()
                     .toList();
@@ -66,7 +67,8 @@ class SavepointCompatibilityITCase {
     @ParameterizedTest(name = "savepoint of {0}")
     @MethodSource("versions")
     void everyOperatorStateMapsToAnOperatorOfTheCurrentJob(String version) throws Exception {
-        CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(SAVEPOINTS.resolve(version).toAbsolutePath().toString());
+        CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(
+                SAVEPOINTS.resolve(version).toAbsolutePath().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         MailflowJob.define(env, MailflowConfig.defaults());
         Set<OperatorID> current = new HashSet<>();
@@ -81,8 +83,13 @@ class SavepointCompatibilityITCase {
                 .map(OperatorState::getOperatorID)
                 .filter(id -> !current.contains(id))
                 .toList();
-        assertThat(unmapped).as("state in the savepoint of " + version + " that no operator of the current job would take").isEmpty();
-        assertThat(metadata.getOperatorStates().stream().filter(s -> s.getStateSize() > 0).count()).isGreaterThan(10);
+        assertThat(unmapped)
+                .as("state in the savepoint of " + version + " that no operator of the current job would take")
+                .isEmpty();
+        assertThat(metadata.getOperatorStates().stream()
+                        .filter(s -> s.getStateSize() > 0)
+                        .count())
+                .isGreaterThan(10);
     }
 
     @ParameterizedTest(name = "savepoint of {0}")
@@ -95,34 +102,55 @@ class SavepointCompatibilityITCase {
 
         // profile join: profiles, and s1's suppression (s1 unsubscribed; its request was refused, none waits)
         assertThat(c.profiles()).hasSize(expected.get("profiles").asInt());
-        assertThat(c.profiles()).extracting(UserProfile::email).contains("a1@example.com", "b5@example.com", "q1@example.com");
-        assertThat(c.suppressions()).hasSize(expected.get("suppressions").asInt())
-                .singleElement().satisfies(s -> {
+        assertThat(c.profiles())
+                .extracting(UserProfile::email)
+                .contains("a1@example.com", "b5@example.com", "q1@example.com");
+        assertThat(c.suppressions())
+                .hasSize(expected.get("suppressions").asInt())
+                .singleElement()
+                .satisfies(s -> {
                     assertThat(s.userId()).isEqualTo("s1");
                     assertThat(s.reason()).isEqualTo("UNSUBSCRIBED");
                     assertThat(s.at()).isEqualTo(t0);
                 });
-        assertThat(c.contacts()).allSatisfy(r -> assertThat(r.waitingTimersRegistered()).isTrue());
+        assertThat(c.contacts())
+                .allSatisfy(r -> assertThat(r.waitingTimersRegistered()).isTrue());
 
         // de-duplication ids: one per event each user sent, each user's sweep with its event-time timer
         Map<String, Integer> seen = c.seenIds().stream().collect(Collectors.toMap(SeenIds::userId, SeenIds::count));
-        assertThat(seen).hasSize(expected.get("usersWithSeenIds").asInt())
-                .containsEntry("a1", 1).containsEntry("c1", 1).containsEntry("q1", 1).containsEntry("s1", 1);
+        assertThat(seen)
+                .hasSize(expected.get("usersWithSeenIds").asInt())
+                .containsEntry("a1", 1)
+                .containsEntry("c1", 1)
+                .containsEntry("q1", 1)
+                .containsEntry("s1", 1);
         assertThat(c.seenIds()).allSatisfy(s -> {
             assertThat(s.sweepAt()).as(s.userId() + "'s sweep").isNotNull();
-            assertThat(s.sweepTimerRegistered()).as(s.userId() + "'s sweep timer").isTrue();
+            assertThat(s.sweepTimerRegistered())
+                    .as(s.userId() + "'s sweep timer")
+                    .isTrue();
         });
 
         // campaign triggers: b1..b5 and c1 wait for the abandoned-cart delay, each with its event-time timer
-        assertThat(c.pendingTriggers()).hasSize(expected.get("pendingTriggers").asInt())
-                .allSatisfy(p -> assertThat(p.timerRegistered()).as(p.userId() + " has its timer").isTrue())
+        assertThat(c.pendingTriggers())
+                .hasSize(expected.get("pendingTriggers").asInt())
+                .allSatisfy(p -> assertThat(p.timerRegistered())
+                        .as(p.userId() + " has its timer")
+                        .isTrue())
                 .allSatisfy(p -> assertThat(p.dueAt()).isEqualTo(p.pending().anchor() + 3_600_000L))
                 .allSatisfy(p -> assertThat(p.pending().campaignId()).isEqualTo("abandoned-cart"))
                 .allSatisfy(p -> assertThat(p.pending().trigger()).isEqualTo("ABANDONED_CART"));
-        assertThat(c.pendingTriggers()).extracting(PendingTriggerRow::userId).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
-        PendingTriggerRow b1 = c.pendingTriggers().stream().filter(p -> p.userId().equals("b1")).findFirst().orElseThrow();
+        assertThat(c.pendingTriggers())
+                .extracting(PendingTriggerRow::userId)
+                .containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5", "c1");
+        PendingTriggerRow b1 = c.pendingTriggers().stream()
+                .filter(p -> p.userId().equals("b1"))
+                .findFirst()
+                .orElseThrow();
         assertThat(b1.dueAt()).isEqualTo(t0 + 3 * 3_600_000L + 60_000L);
-        assertThat(b1.pending().items()).singleElement().satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
+        assertThat(b1.pending().items())
+                .singleElement()
+                .satisfies(i -> assertThat(i.itemId()).isEqualTo("sku-b1"));
         // the campaign published on the control topic, in the trigger engine's broadcast state
         assertThat(c.campaigns()).hasSize(expected.get("campaigns").asInt());
         if (!c.campaigns().isEmpty()) {
@@ -133,34 +161,48 @@ class SavepointCompatibilityITCase {
         }
 
         // guardrails: a1..a5 released (send log), q1's e-mail deferred by its quiet hours to 08:00 local (t0 + 10 h)
-        Map<String, GuardrailRow> guardrails = c.guardrails().stream().collect(Collectors.toMap(GuardrailRow::userId, g -> g));
-        assertThat(guardrails.values().stream().filter(g -> !g.sent().isEmpty()).count()).isEqualTo(expected.get("guardrailSendLogs").asLong());
+        Map<String, GuardrailRow> guardrails =
+                c.guardrails().stream().collect(Collectors.toMap(GuardrailRow::userId, g -> g));
+        assertThat(guardrails.values().stream().filter(g -> !g.sent().isEmpty()).count())
+                .isEqualTo(expected.get("guardrailSendLogs").asLong());
         for (int i = 1; i <= 5; i++) {
-            assertThat(guardrails.get("a" + i).sent()).singleElement().satisfies(e -> assertThat(e.campaignId()).isEqualTo("abandoned-cart"));
+            assertThat(guardrails.get("a" + i).sent())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.campaignId()).isEqualTo("abandoned-cart"));
         }
-        assertThat(c.guardrails().stream().mapToLong(g -> g.deferred().size()).sum()).isEqualTo(expected.get("deferredSends").asLong());
+        assertThat(c.guardrails().stream().mapToLong(g -> g.deferred().size()).sum())
+                .isEqualTo(expected.get("deferredSends").asLong());
         assertThat(guardrails.get("q1").deferred()).singleElement().satisfies(d -> {
-            assertThat(d.timerRegistered()).as("q1's deferred send has its timer").isTrue();
+            assertThat(d.timerRegistered())
+                    .as("q1's deferred send has its timer")
+                    .isTrue();
             assertThat(d.until()).isEqualTo(t0 + 10 * 3_600_000L);
             assertThat(d.deferred().request().recipient().email()).isEqualTo("q1@example.com");
             assertThat(d.deferred().request().request().campaignId()).isEqualTo("abandoned-cart");
         });
 
         // features: every user whose session closed
-        assertThat(c.histories()).hasSize(expected.get("histories").asInt())
+        assertThat(c.histories())
+                .hasSize(expected.get("histories").asInt())
                 .allSatisfy(h -> assertThat(h.history().totalSessions()).isEqualTo(1));
         int featureSize = expected.get("featureSize").asInt();
-        assertThat(c.standardizers()).isNotEmpty().allSatisfy(s -> assertThat(s.mean()).hasSize(featureSize));
+        assertThat(c.standardizers())
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(s.mean()).hasSize(featureSize));
 
         // models: trainers and the scorers' broadcast state
-        assertThat(c.kmeansTrainer().version()).isEqualTo(expected.get("kmeansVersion").asLong());
+        assertThat(c.kmeansTrainer().version())
+                .isEqualTo(expected.get("kmeansVersion").asLong());
         assertThat(c.kmeansTrainer().k()).isEqualTo(2);
-        assertThat(List.of(c.kmeansTrainer().centroids())).allSatisfy(centroid -> assertThat(centroid).hasSize(featureSize));
-        assertThat(c.kmeansServing().version()).isEqualTo(expected.get("kmeansServingVersion").asLong());
+        assertThat(List.of(c.kmeansTrainer().centroids()))
+                .allSatisfy(centroid -> assertThat(centroid).hasSize(featureSize));
+        assertThat(c.kmeansServing().version())
+                .isEqualTo(expected.get("kmeansServingVersion").asLong());
         assertThat(c.ftrl().version()).isEqualTo(expected.get("ftrlVersion").asLong());
         assertThat(c.ftrl().examples()).isEqualTo(expected.get("ftrlExamples").asLong());
         assertThat(c.ftrl().features()).isEqualTo(featureSize);
-        assertThat(c.propensityServing().version()).isEqualTo(expected.get("propensityServingVersion").asLong());
+        assertThat(c.propensityServing().version())
+                .isEqualTo(expected.get("propensityServingVersion").asLong());
         assertThat(c.propensityServing().coefficients()).hasSize(featureSize);
     }
 }

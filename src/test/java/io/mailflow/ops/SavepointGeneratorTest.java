@@ -75,8 +75,18 @@ class SavepointGeneratorTest {
             }
             // The scenario's campaign comes from campaigns.file; publishing the same definition on the control
             // topic as well puts it into the trigger engine's broadcast state, which the savepoint then holds.
-            assertThat(CampaignCli.run(new String[] {"publish", CAMPAIGN, "--bootstrap", kafka.bootstrapServers(),
-                    "--topic", config.get(MailflowOptions.TOPIC_CAMPAIGNS)}, System.out, System.err)).isZero();
+            assertThat(CampaignCli.run(
+                            new String[] {
+                                "publish",
+                                CAMPAIGN,
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--topic",
+                                config.get(MailflowOptions.TOPIC_CAMPAIGNS)
+                            },
+                            System.out,
+                            System.err))
+                    .isZero();
 
             StreamExecutionEnvironment env = FlinkTestEnv.env();
             JobClient job = MailflowJob.start(env, config);
@@ -84,17 +94,26 @@ class SavepointGeneratorTest {
             while ((SMTP.getReceivedMessages().length < 5
                             || kafka.readAll("mailflow.segment-models").isEmpty()
                             || kafka.readAll("mailflow.propensity-models").isEmpty()
-                            || kafka.readAll(config.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS)).isEmpty()
-                            || !contains(kafka.readAll(config.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS)), "\"DEFERRED\""))
+                            || kafka.readAll(config.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS))
+                                    .isEmpty()
+                            || !contains(
+                                    kafka.readAll(config.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS)), "\"DEFERRED\""))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(250);
             }
             Thread.sleep(2000); // let everything the clock events trigger settle
             assertThat(SMTP.getReceivedMessages()).hasSize(5);
-            assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS))).as("campaign applied").isNotEmpty();
-            ledger = kafka.readAll(config.get(MailflowOptions.TOPIC_SEND_LEDGER)).size();
-            Path written = Path.of(job.stopWithSavepoint(false, Path.of("target/savepoint-generator").toUri().toString(),
-                    SavepointFormatType.CANONICAL).get().replace("file:", ""));
+            assertThat(kafka.readAll(config.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS)))
+                    .as("campaign applied")
+                    .isNotEmpty();
+            ledger =
+                    kafka.readAll(config.get(MailflowOptions.TOPIC_SEND_LEDGER)).size();
+            Path written = Path.of(job.stopWithSavepoint(
+                            false,
+                            Path.of("target/savepoint-generator").toUri().toString(),
+                            SavepointFormatType.CANONICAL)
+                    .get()
+                    .replace("file:", ""));
 
             deleteRecursively(target);
             Files.createDirectories(target);
@@ -114,8 +133,12 @@ class SavepointGeneratorTest {
         expected.put("usersWithSeenIds", c.seenIds().size());
         expected.put("pendingTriggers", c.pendingTriggers().size());
         expected.put("campaigns", c.campaigns().size());
-        expected.put("guardrailSendLogs", c.guardrails().stream().filter(g -> !g.sent().isEmpty()).count());
-        expected.put("deferredSends", c.guardrails().stream().mapToLong(g -> g.deferred().size()).sum());
+        expected.put(
+                "guardrailSendLogs",
+                c.guardrails().stream().filter(g -> !g.sent().isEmpty()).count());
+        expected.put(
+                "deferredSends",
+                c.guardrails().stream().mapToLong(g -> g.deferred().size()).sum());
         expected.put("sendLedgerRecords", ledger); // in Kafka, not in the savepoint: for the record only
         expected.put("histories", c.histories().size());
         expected.put("featureSize", c.standardizers().get(0).mean().length);
@@ -124,12 +147,16 @@ class SavepointGeneratorTest {
         expected.put("ftrlVersion", c.ftrl().version());
         expected.put("ftrlExamples", c.ftrl().examples());
         expected.put("propensityServingVersion", c.propensityServing().version());
-        Files.writeString(target.resolve("expected.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(expected));
+        Files.writeString(
+                target.resolve("expected.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(expected));
         System.out.println("savepoint of " + version + " written to " + target + ": " + expected);
     }
 
-    private static boolean contains(java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records, String text) {
-        return records.stream().anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains(text));
+    private static boolean contains(
+            java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records, String text) {
+        return records.stream()
+                .anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains(text));
     }
 
     private static void deleteRecursively(Path dir) throws Exception {

@@ -44,19 +44,23 @@ class SchemaEvolutionTest {
     void writeVersion1Savepoint() throws Exception {
         StreamExecutionEnvironment env = StateTool.writerEnvironment();
         SavepointWriter.newSavepoint(env, 128)
-                .withOperator(OperatorIdentifier.forUid(UID), OperatorTransformation
-                        .bootstrapWith(env.fromData(new Keyed("u1", new CartNote("s-1", 1000L, null)), new Keyed("u2", new CartNote("s-2", 2000L, null))))
-                        .keyBy(Keyed::userId)
-                        .transform(new Writer()))
+                .withOperator(
+                        OperatorIdentifier.forUid(UID),
+                        OperatorTransformation.bootstrapWith(env.fromData(
+                                        new Keyed("u1", new CartNote("s-1", 1000L, null)),
+                                        new Keyed("u2", new CartNote("s-2", 2000L, null))))
+                                .keyBy(Keyed::userId)
+                                .transform(new Writer()))
                 .write(V1.toAbsolutePath().toUri().toString());
         env.execute("write schema-evolution savepoint");
     }
 
     @Test
     void stateWrittenBeforeAFieldWasAddedRestoresWithTheFieldsDefault() throws Exception {
-        assertThat(read()).containsExactly(
-                new Keyed("u1", new CartNote("s-1", 1000L, null)),
-                new Keyed("u2", new CartNote("s-2", 2000L, null)));
+        assertThat(read())
+                .containsExactly(
+                        new Keyed("u1", new CartNote("s-1", 1000L, null)),
+                        new Keyed("u2", new CartNote("s-2", 2000L, null)));
     }
 
     /** A user and their note, the input of the savepoint writer. */

@@ -17,12 +17,19 @@ class ParseContactsFunctionTest {
 
     private static int[] run(ProcessFunction<RawRecord, ContactUpdate> f, String input) throws Exception {
         List<AdversarialCorpus.Line> corpus = AdversarialCorpus.load(input);
-        try (OneInputStreamOperatorTestHarness<RawRecord, ContactUpdate> h = ProcessFunctionTestHarnesses.forProcessFunction(f)) {
+        try (OneInputStreamOperatorTestHarness<RawRecord, ContactUpdate> h =
+                ProcessFunctionTestHarnesses.forProcessFunction(f)) {
             for (AdversarialCorpus.Line line : corpus) {
-                h.processElement(new RawRecord(input, 0, line.number(), AdversarialCorpus.T, "k".getBytes(), line.bytes()), 0);
+                h.processElement(
+                        new RawRecord(input, 0, line.number(), AdversarialCorpus.T, "k".getBytes(), line.bytes()), 0);
             }
-            assertThat(h.getSideOutput(Tags.DEAD_LETTERS)).allSatisfy(d -> assertThat(d.getValue().reason()).isNotBlank());
-            return new int[] {h.extractOutputValues().size(), h.getSideOutput(Tags.DEAD_LETTERS).size(), corpus.size()};
+            assertThat(h.getSideOutput(Tags.DEAD_LETTERS))
+                    .allSatisfy(d -> assertThat(d.getValue().reason()).isNotBlank());
+            return new int[] {
+                h.extractOutputValues().size(),
+                h.getSideOutput(Tags.DEAD_LETTERS).size(),
+                corpus.size()
+            };
         }
     }
 
@@ -44,9 +51,14 @@ class ParseContactsFunctionTest {
     void aSuppressionWithAHugeYearIsADeadLetter() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, ContactUpdate> h =
                 ProcessFunctionTestHarnesses.forProcessFunction(new ParseSuppressionsFunction())) {
-            h.processElement(RawRecord.of("s", 1, "{\"userId\":\"u\",\"reason\":\"BOUNCED\",\"at\":\"+300000000-01-01T00:00:00Z\"}"), 0);
+            h.processElement(
+                    RawRecord.of(
+                            "s", 1, "{\"userId\":\"u\",\"reason\":\"BOUNCED\",\"at\":\"+300000000-01-01T00:00:00Z\"}"),
+                    0);
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(h.getSideOutput(Tags.DEAD_LETTERS)).singleElement().satisfies(d -> assertThat(d.getValue().reason()).contains("'at'"));
+            assertThat(h.getSideOutput(Tags.DEAD_LETTERS))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.getValue().reason()).contains("'at'"));
         }
     }
 }

@@ -24,8 +24,11 @@ class ProfileJoinFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new ProfileJoinFunction(java.time.Duration.ofSeconds(10))),
-                EmailRequest::userId, ContactUpdate::userId, Types.STRING);
+        h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new ProfileJoinFunction(java.time.Duration.ofSeconds(10))),
+                EmailRequest::userId,
+                ContactUpdate::userId,
+                Types.STRING);
         h.open();
     }
 
@@ -35,7 +38,8 @@ class ProfileJoinFunctionTest {
     }
 
     static EmailRequest request(String user, String id) {
-        return new EmailRequest(id, "abandoned-cart", "ABANDONED_CART", "abandoned-cart", user, 0L, user + "@0", List.of(), "USD");
+        return new EmailRequest(
+                id, "abandoned-cart", "ABANDONED_CART", "abandoned-cart", user, 0L, user + "@0", List.of(), "USD");
     }
 
     static UserProfile profile(String user, boolean consent, long at) {
@@ -45,10 +49,13 @@ class ProfileJoinFunctionTest {
     @Test
     void addressesRequestsWithTheLatestProfile() throws Exception {
         h.processElement2(ContactUpdate.profile(profile("u1", true, 2)), 0);
-        h.processElement2(ContactUpdate.profile(new UserProfile("u1", "old@example.com", "N", "en", "UTC", true, 1)), 0);
+        h.processElement2(
+                ContactUpdate.profile(new UserProfile("u1", "old@example.com", "N", "en", "UTC", true, 1)), 0);
         h.processElement1(request("u1", "r1"), 0);
         decide();
-        assertThat(h.extractOutputValues()).singleElement().satisfies(a -> assertThat(a.recipient().email()).isEqualTo("u1@example.com"));
+        assertThat(h.extractOutputValues())
+                .singleElement()
+                .satisfies(a -> assertThat(a.recipient().email()).isEqualTo("u1@example.com"));
     }
 
     @Test
@@ -61,7 +68,8 @@ class ProfileJoinFunctionTest {
         h.processElement1(request("u1", "r1"), 0);
         decide();
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.getSideOutput(Tags.DEAD_LETTERS)).extracting(r -> r.getValue().reason())
+        assertThat(h.getSideOutput(Tags.DEAD_LETTERS))
+                .extracting(r -> r.getValue().reason())
                 .containsExactly("user u1 is suppressed (COMPLAINED)");
     }
 
@@ -98,7 +106,8 @@ class ProfileJoinFunctionTest {
         decide();
         assertThat(h.extractOutputValues()).isEmpty();
         assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("user u1 is suppressed (ERASED)");
-        assertThat(h.getSideOutput(ProfileJoinFunction.ERASURES)).extracting(StreamRecord::getValue)
+        assertThat(h.getSideOutput(ProfileJoinFunction.ERASURES))
+                .extracting(StreamRecord::getValue)
                 .containsExactly(new Suppression("u1", "ERASED", null, 7));
         // exactly one state entry is left for the user: the suppression marker, with no address in it
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
@@ -132,7 +141,8 @@ class ProfileJoinFunctionTest {
         h.processElement2(ContactUpdate.profile(profile("u2", false, 1)), 0);
         h.processElement1(request("u2", "r2"), 0);
         decide();
-        assertThat(deadLetters()).extracting(DeadLetter::reason)
+        assertThat(deadLetters())
+                .extracting(DeadLetter::reason)
                 .containsExactly("no profile for user u9", "user u2 has not consented to e-mail");
     }
 
@@ -145,6 +155,8 @@ class ProfileJoinFunctionTest {
     private long watermark;
 
     private List<DeadLetter> deadLetters() {
-        return h.getSideOutput(Tags.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+        return h.getSideOutput(Tags.DEAD_LETTERS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
     }
 }

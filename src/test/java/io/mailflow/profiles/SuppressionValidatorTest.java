@@ -17,26 +17,37 @@ class SuppressionValidatorTest {
 
     @Test
     void acceptsASuppressionAndUsesTheRecordTimeWithoutAt() {
-        ContactUpdate u = validate("{\"userId\":\"u1\",\"reason\":\"complained\"}").update();
+        ContactUpdate u =
+                validate("{\"userId\":\"u1\",\"reason\":\"complained\"}").update();
         assertThat(u.reason()).isEqualTo("COMPLAINED");
         assertThat(u.at()).isEqualTo(NOW - 5);
     }
 
     @Test
     void rejectsWithAReason() {
-        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"x\",\"at\":\"+300000000-01-01T00:00:00Z\"}").error()).contains("'at'");
-        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"x\",\"at\":4102444800000}").error()).contains("in the future");
-        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"UNSUB\\r\\n\"}").error()).contains("control characters");
-        assertThat(validate("{\"userId\":\"u\\u202E1\",\"reason\":\"BOUNCED\"}").error()).contains("bidirectional");
-        assertThat(validate("{\"userId\":\"u1\"}").error()).isEqualTo("invalid suppression event: missing field 'reason'");
+        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"x\",\"at\":\"+300000000-01-01T00:00:00Z\"}")
+                        .error())
+                .contains("'at'");
+        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"x\",\"at\":4102444800000}")
+                        .error())
+                .contains("in the future");
+        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"UNSUB\\r\\n\"}").error())
+                .contains("control characters");
+        assertThat(validate("{\"userId\":\"u\\u202E1\",\"reason\":\"BOUNCED\"}").error())
+                .contains("bidirectional");
+        assertThat(validate("{\"userId\":\"u1\"}").error())
+                .isEqualTo("invalid suppression event: missing field 'reason'");
     }
 
     @Test
     void theStrongestReasonWinsThenTheMostRecent() {
-        assertThat(SuppressionValidator.replaces("COMPLAINED", 1, "UNSUBSCRIBED", 5)).isTrue();
-        assertThat(SuppressionValidator.replaces("UNSUBSCRIBED", 9, "COMPLAINED", 5)).isFalse();
+        assertThat(SuppressionValidator.replaces("COMPLAINED", 1, "UNSUBSCRIBED", 5))
+                .isTrue();
+        assertThat(SuppressionValidator.replaces("UNSUBSCRIBED", 9, "COMPLAINED", 5))
+                .isFalse();
         assertThat(SuppressionValidator.replaces("BOUNCED", 9, "BOUNCED", 5)).isTrue();
         assertThat(SuppressionValidator.replaces("ERASED", 1, "COMPLAINED", 5)).isTrue();
-        assertThat(SuppressionValidator.rank("MANUAL")).isBetween(SuppressionValidator.rank("UNSUBSCRIBED"), SuppressionValidator.rank("BOUNCED"));
+        assertThat(SuppressionValidator.rank("MANUAL"))
+                .isBetween(SuppressionValidator.rank("UNSUBSCRIBED"), SuppressionValidator.rank("BOUNCED"));
     }
 }

@@ -47,8 +47,16 @@ public final class RecommendationEvaluation {
     static final long HALF_LIFE = Duration.ofDays(7).toMillis();
 
     /** The hit counts of one dataset. */
-    public record Result(String dataset, long events, long users, long items, long points,
-            long popularSession, long popularRealtime, long coOccurrence, long coOccurrenceWithContext) {
+    public record Result(
+            String dataset,
+            long events,
+            long users,
+            long items,
+            long points,
+            long popularSession,
+            long popularRealtime,
+            long coOccurrence,
+            long coOccurrenceWithContext) {
 
         double rate(long hits) {
             return points == 0 ? 0 : (double) hits / points;
@@ -94,7 +102,8 @@ public final class RecommendationEvaluation {
         long hitCo = 0;
         long hitCoContext = 0;
         // sessions close by event time, as the job's session windows do: once time passes last event + gap
-        java.util.PriorityQueue<Map.Entry<Long, String>> open = new java.util.PriorityQueue<>(Map.Entry.comparingByKey());
+        java.util.PriorityQueue<Map.Entry<Long, String>> open =
+                new java.util.PriorityQueue<>(Map.Entry.comparingByKey());
         for (Event e : events) {
             long t = e.timestamp();
             while (!open.isEmpty() && open.peek().getKey() + GAP <= t) {
@@ -105,8 +114,10 @@ public final class RecommendationEvaluation {
                 }
             }
             UserState u = users.computeIfAbsent(e.userId(), k -> new UserState());
-            // the next item a user carts or buys for the first time (a purchase of an item just carted is not a new target)
-            boolean target = e.itemId() != null && (e.type() == EventType.ADD_TO_CART || e.type() == EventType.PURCHASE)
+            // the next item a user carts or buys for the first time (a purchase of an item just carted is not a new
+            // target)
+            boolean target = e.itemId() != null
+                    && (e.type() == EventType.ADD_TO_CART || e.type() == EventType.PURCHASE)
                     && u.targeted.add(e.itemId());
             List<String> context = new ArrayList<>(u.previous);
             context.removeAll(u.current);
@@ -116,10 +127,15 @@ public final class RecommendationEvaluation {
                 Set<String> exclude = u.purchased;
                 RecoList pop = popular.top(RecoList.POPULAR, 4 * K, 0, t);
                 hitPopular += topK(pop, exclude).contains(e.itemId()) ? 1 : 0;
-                hitRealtime += topK(realtime.top(RecoList.POPULAR, 4 * K, 0, t), exclude).contains(e.itemId()) ? 1 : 0;
-                java.util.function.Function<String, RecoList> lookup = key -> key.equals(RecoList.POPULAR) ? pop
+                hitRealtime += topK(realtime.top(RecoList.POPULAR, 4 * K, 0, t), exclude)
+                                .contains(e.itemId())
+                        ? 1
+                        : 0;
+                java.util.function.Function<String, RecoList> lookup = key -> key.equals(RecoList.POPULAR)
+                        ? pop
                         : key.startsWith("item:") && items.containsKey(key.substring(5))
-                                ? model.neighbours(items.get(key.substring(5)), o -> model.weightAt(items.get(o), t), 20, 0, t)
+                                ? model.neighbours(
+                                        items.get(key.substring(5)), o -> model.weightAt(items.get(o), t), 20, 0, t)
                                 : null;
                 // the job's ranking (nothing shown besides: these are not e-mails), and co-occurrence alone,
                 // i.e. with the user's own recent items left out, to see what the model adds beyond them
@@ -142,17 +158,27 @@ public final class RecommendationEvaluation {
             u.last = t;
             open.add(Map.entry(t, e.userId()));
         }
-        return new Result(dataset, events.size(), users.size(), events.stream().map(Event::itemId).distinct().count(), points,
-                hitPopular, hitRealtime, hitCo, hitCoContext);
+        return new Result(
+                dataset,
+                events.size(),
+                users.size(),
+                events.stream().map(Event::itemId).distinct().count(),
+                points,
+                hitPopular,
+                hitRealtime,
+                hitCo,
+                hitCoContext);
     }
 
     /** A closed session, learned as {@link RecommendationTrainer} learns it. */
-    private static DecayedCounts learn(CoOccurrence model, Map<String, ItemCounts> items, DecayedCounts popular, UserState u, long end) {
+    private static DecayedCounts learn(
+            CoOccurrence model, Map<String, ItemCounts> items, DecayedCounts popular, UserState u, long end) {
         List<String> session = CoOccurrence.distinct(u.current, 60);
         for (String item : session) {
             items.put(item, model.observe(items.get(item), item, session, end));
         }
-        DecayedCounts p = popular.add(RecommendationTrainer.popularity(session, CoOccurrence.distinct(u.strong, 60)), end, HALF_LIFE, 400);
+        DecayedCounts p = popular.add(
+                RecommendationTrainer.popularity(session, CoOccurrence.distinct(u.strong, 60)), end, HALF_LIFE, 400);
         u.previous = session;
         u.current = new ArrayList<>();
         u.strong = new ArrayList<>();
@@ -176,45 +202,65 @@ public final class RecommendationEvaluation {
     public static String report(List<Result> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Recommendation quality: hit-rate@10 on replays of public logs\n\n");
-        sb.append("Generated by `io.mailflow.recommendations.RecommendationEvaluation` (rerun: `mvn -B -o test "
-                + "-Dtest=RecommendationEvaluationTest -Dmailflow.recommendationReport=docs/recommendations-report.md`).\n\n");
-        sb.append("At every first add-to-cart or purchase of an item by a user with earlier activity, each method ranks 10 "
-                + "items from what it knew just before the event; a hit means that item was among them (a purchase of an item "
-                + "the user had just carted is not a new target). The model is the job's own code, learning each session "
-                + "(30-minute gap, closed by event time as the job's session windows are) when it closes, with a 7-day "
-                + "half-life. Items the user already purchased are never recommended.\n\n");
+        sb.append(
+                "Generated by `io.mailflow.recommendations.RecommendationEvaluation` (rerun: `mvn -B -o test "
+                        + "-Dtest=RecommendationEvaluationTest -Dmailflow.recommendationReport=docs/recommendations-report.md`).\n\n");
+        sb.append(
+                "At every first add-to-cart or purchase of an item by a user with earlier activity, each method ranks 10 "
+                        + "items from what it knew just before the event; a hit means that item was among them (a purchase of an item "
+                        + "the user had just carted is not a new target). The model is the job's own code, learning each session "
+                        + "(30-minute gap, closed by event time as the job's session windows are) when it closes, with a 7-day "
+                        + "half-life. Items the user already purchased are never recommended.\n\n");
         sb.append("| dataset | events | users | items | evaluation points | popularity (published, session-close) | "
                 + "popularity (real-time, carts+purchases) | **job ranking** (recent items + co-occurrence + popular) | "
                 + "co-occurrence + popular without the user's recent items | **lift of the job ranking vs best popularity** | "
                 + "lift without recent items |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %.2f %% | %.2f %% | %.2f %% | %.2f %% | %s | %s |%n",
-                    r.dataset(), r.events(), r.users(), r.items(), r.points(), 100 * r.rate(r.popularSession()),
-                    100 * r.rate(r.popularRealtime()), 100 * r.rate(r.coOccurrenceWithContext()), 100 * r.rate(r.coOccurrence()),
-                    ratio(r.lift(), r.baseline()), ratio(r.liftNovel(), r.baseline())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %,d | %,d | %,d | %.2f %% | %.2f %% | %.2f %% | %.2f %% | %s | %s |%n",
+                    r.dataset(),
+                    r.events(),
+                    r.users(),
+                    r.items(),
+                    r.points(),
+                    100 * r.rate(r.popularSession()),
+                    100 * r.rate(r.popularRealtime()),
+                    100 * r.rate(r.coOccurrenceWithContext()),
+                    100 * r.rate(r.coOccurrence()),
+                    ratio(r.lift(), r.baseline()),
+                    ratio(r.liftNovel(), r.baseline())));
         }
         sb.append("\nNotes\n\n");
-        sb.append("- The *job ranking* is `Recommender` as the trigger operator calls it: the user's recent items (here the "
-                + "current and previous session's) by recency, their co-occurrence neighbours and the top items as fill. In an "
-                + "e-mail the items the e-mail shows anyway (e.g. the abandoned cart) are left out as well.\n");
-        sb.append("- Most first carts are of an item the user looked at shortly before, which is why the recent items carry "
-                + "the ranking; the column without them shows what co-occurrence and popularity add for items the user has "
-                + "not seen yet. On these short logs that is little: the co-occurrence model starts cold and sees each item "
-                + "in few sessions.\n");
+        sb.append(
+                "- The *job ranking* is `Recommender` as the trigger operator calls it: the user's recent items (here the "
+                        + "current and previous session's) by recency, their co-occurrence neighbours and the top items as fill. In an "
+                        + "e-mail the items the e-mail shows anyway (e.g. the abandoned cart) are left out as well.\n");
+        sb.append(
+                "- Most first carts are of an item the user looked at shortly before, which is why the recent items carry "
+                        + "the ranking; the column without them shows what co-occurrence and popularity add for items the user has "
+                        + "not seen yet. On these short logs that is little: the co-occurrence model starts cold and sees each item "
+                        + "in few sessions.\n");
         sb.append("- n/a: the popularity baselines had no hit at all, so there is no ratio.\n");
         sb.append("- Segment top items are not in these figures: they need the streaming k-means segments, which this "
                 + "offline replay does not compute (in the job the segment list is a fill weighted 0.3).\n");
-        sb.append("- Both logs are short extracts (about 3 hours and 1 hour), so the models start cold; figures on longer "
-                + "histories will differ.\n");
+        sb.append(
+                "- Both logs are short extracts (about 3 hours and 1 hour), so the models start cold; figures on longer "
+                        + "histories will differ.\n");
         return sb.toString();
     }
 
     public static void main(String[] args) throws Exception {
         Path base = Path.of(args.length > 0 ? args[0] : "../shared/data");
         List<Result> results = List.of(
-                evaluate("REES46 2019-Oct head (17k events)", CsvFormat.named("rees46"), base.resolve("rees46/2019-Oct-head17k.csv")),
-                evaluate("Taobao UserBehavior 2017-11-26 01:00-02:00", CsvFormat.named("taobao"),
+                evaluate(
+                        "REES46 2019-Oct head (17k events)",
+                        CsvFormat.named("rees46"),
+                        base.resolve("rees46/2019-Oct-head17k.csv")),
+                evaluate(
+                        "Taobao UserBehavior 2017-11-26 01:00-02:00",
+                        CsvFormat.named("taobao"),
                         base.resolve("taobao-userbehavior/UserBehavior-2017-11-26T01.csv")));
         String md = report(results);
         if (args.length > 1) {

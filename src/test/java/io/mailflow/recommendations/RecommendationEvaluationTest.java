@@ -20,8 +20,10 @@ class RecommendationEvaluationTest {
     void coOccurrenceBeatsPopularityOnTheReplays() throws Exception {
         Path rees46 = SharedData.require("rees46/2019-Oct-head17k.csv");
         Path taobao = SharedData.require("taobao-userbehavior/UserBehavior-2017-11-26T01.csv");
-        RecommendationEvaluation.Result r = RecommendationEvaluation.evaluate("REES46 2019-Oct head (17k events)", CsvFormat.named("rees46"), rees46);
-        RecommendationEvaluation.Result t = RecommendationEvaluation.evaluate("Taobao UserBehavior 2017-11-26 01:00-02:00", CsvFormat.named("taobao"), taobao);
+        RecommendationEvaluation.Result r = RecommendationEvaluation.evaluate(
+                "REES46 2019-Oct head (17k events)", CsvFormat.named("rees46"), rees46);
+        RecommendationEvaluation.Result t = RecommendationEvaluation.evaluate(
+                "Taobao UserBehavior 2017-11-26 01:00-02:00", CsvFormat.named("taobao"), taobao);
         String report = RecommendationEvaluation.report(List.of(r, t));
         String out = System.getProperty("mailflow.recommendationReport", "");
         if (!out.isBlank()) {

@@ -15,8 +15,14 @@ class RecommenderTest {
     void coOccurrenceRanksByCosineAndDecays() {
         CoOccurrence co = new CoOccurrence(7 * DAY, 100);
         Map<String, ItemCounts> items = new HashMap<>();
-        List<List<String>> sessions = List.of(List.of("tent", "stove"), List.of("tent", "stove"), List.of("tent", "mat"),
-                List.of("tent", "socks"), List.of("socks", "shoes"), List.of("socks", "shoes"), List.of("socks", "shirt"));
+        List<List<String>> sessions = List.of(
+                List.of("tent", "stove"),
+                List.of("tent", "stove"),
+                List.of("tent", "mat"),
+                List.of("tent", "socks"),
+                List.of("socks", "shoes"),
+                List.of("socks", "shoes"),
+                List.of("socks", "shirt"));
         for (List<String> s : sessions) {
             for (String i : s) {
                 items.put(i, co.observe(items.get(i), i, s, 0L));
@@ -31,15 +37,20 @@ class RecommenderTest {
     @Test
     void ranksRecentItemsNeighboursSegmentAndPopularWithoutShownOrPurchasedItems() {
         Map<String, RecoList> model = Map.of(
-                RecoList.itemKey("tent"), new RecoList("item:tent", List.of("stove", "mat"), new double[] {0.9, 0.4}, 1, 0),
-                RecoList.segmentKey(2), new RecoList("segment:2", List.of("boots", "mat"), new double[] {5, 3}, 1, 0),
-                RecoList.POPULAR, new RecoList("popular", List.of("phone", "boots"), new double[] {9, 8}, 1, 0));
-        List<Recommendation> recs = Recommender.defaults().recommend(
-                List.of("lamp", "tent"), List.of("tent"), model::get, 2, List.of("phone"), 10);
+                RecoList.itemKey("tent"),
+                new RecoList("item:tent", List.of("stove", "mat"), new double[] {0.9, 0.4}, 1, 0),
+                RecoList.segmentKey(2),
+                new RecoList("segment:2", List.of("boots", "mat"), new double[] {5, 3}, 1, 0),
+                RecoList.POPULAR,
+                new RecoList("popular", List.of("phone", "boots"), new double[] {9, 8}, 1, 0));
+        List<Recommendation> recs = Recommender.defaults()
+                .recommend(List.of("lamp", "tent"), List.of("tent"), model::get, 2, List.of("phone"), 10);
         // stove 0.9 (neighbour of the latest item); mat 0.4 + 0.3 * 1/2 from the segment; lamp 1/2 (second most
         // recent); boots 0.3 (segment) + 0.1 * 1/2 (popular); the tent is shown, the phone was bought
         assertThat(recs).extracting(Recommendation::itemId).containsExactly("stove", "mat", "lamp", "boots");
-        assertThat(recs).extracting(Recommendation::source).containsExactly("co-occurrence", "co-occurrence", "recent", "segment");
+        assertThat(recs)
+                .extracting(Recommendation::source)
+                .containsExactly("co-occurrence", "co-occurrence", "recent", "segment");
     }
 
     @Test

@@ -74,6 +74,7 @@ class FtrlTest {
         assertThat(model.version()).isEqualTo(7);
         assertThat(model.coefficients()).containsExactly(new double[] {1.0 / 11}, within(TOL));
         assertThat(model.intercept()).isCloseTo(0.5 / 6, within(TOL));
-        assertThatThrownBy(() -> ftrl.update(s, new double[] {1, 2}, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ftrl.update(s, new double[] {1, 2}, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

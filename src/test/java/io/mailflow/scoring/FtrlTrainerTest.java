@@ -15,17 +15,20 @@ import org.junit.jupiter.api.Test;
 class FtrlTrainerTest {
     private static final Ftrl FTRL = new Ftrl(0.1, 0.1, 0.001, 0.01);
 
-    private static OneInputStreamOperatorTestHarness<LabeledExample, LogRegModel> harness(FtrlTrainer trainer) throws Exception {
+    private static OneInputStreamOperatorTestHarness<LabeledExample, LogRegModel> harness(FtrlTrainer trainer)
+            throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(trainer));
     }
 
     private static List<LabeledExample> examples(int count, long seed) {
         Random r = new Random(seed);
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> {
-            double[] x = {r.nextGaussian(), r.nextGaussian()};
-            double label = r.nextDouble() < 1 / (1 + Math.exp(-3 * x[0])) ? 1 : 0;
-            return new LabeledExample("u" + i, i, x, label, 1.0, i);
-        }).toList();
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> {
+                    double[] x = {r.nextGaussian(), r.nextGaussian()};
+                    double label = r.nextDouble() < 1 / (1 + Math.exp(-3 * x[0])) ? 1 : 0;
+                    return new LabeledExample("u" + i, i, x, label, 1.0, i);
+                })
+                .toList();
     }
 
     @Test
@@ -37,12 +40,18 @@ class FtrlTrainerTest {
                 h.processElement(e, e.labelTime());
             }
             List<LogRegModel> models = h.extractOutputValues();
-            assertThat(models).extracting(LogRegModel::version).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            assertThat(models)
+                    .extracting(LogRegModel::version)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
             assertThat(models).extracting(LogRegModel::examples).startsWith(100L, 200L);
             assertThat(models.get(9).coefficients()[0]).isGreaterThan(1.0);
 
-            List<ValidationMetrics> metrics = h.getSideOutput(FtrlTrainer.METRICS).stream().map(StreamRecord::getValue).toList();
-            assertThat(metrics).extracting(ValidationMetrics::modelVersion).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            List<ValidationMetrics> metrics = h.getSideOutput(FtrlTrainer.METRICS).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
+            assertThat(metrics)
+                    .extracting(ValidationMetrics::modelVersion)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
             ValidationMetrics last = metrics.get(9);
             assertThat(last.window()).isEqualTo(200);
             assertThat(last.auc()).as("held-out quality of a learnable problem").isGreaterThan(0.75);
@@ -94,8 +103,12 @@ class FtrlTrainerTest {
             LogRegModel last = after.get(2);
             assertThat(last.coefficients()).containsExactly(expected.get(4).coefficients(), within(1e-12));
             assertThat(last.intercept()).isCloseTo(expected.get(4).intercept(), within(1e-12));
-            assertThat(restored.state().n()).containsExactly(uninterrupted.state().n(), within(1e-12));
-            ValidationMetrics metrics = h.getSideOutput(FtrlTrainer.METRICS).stream().map(StreamRecord::getValue).toList().get(2);
+            assertThat(restored.state().n())
+                    .containsExactly(uninterrupted.state().n(), within(1e-12));
+            ValidationMetrics metrics = h.getSideOutput(FtrlTrainer.METRICS).stream()
+                    .map(StreamRecord::getValue)
+                    .toList()
+                    .get(2);
             assertThat(metrics.window()).isEqualTo(50);
         }
     }

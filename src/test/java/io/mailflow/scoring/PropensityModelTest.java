@@ -28,6 +28,7 @@ class PropensityModelTest {
             s = ftrl.update(s, new double[] {i % 3, -1, i % 2}, i % 2, 1);
         }
         double[] x = {1, 2, 3};
-        assertThat(PropensityModel.load(ftrl.model(s)).score(x)).isCloseTo(Ftrl.predict(ftrl.weights(s), x), within(1e-12));
+        assertThat(PropensityModel.load(ftrl.model(s)).score(x))
+                .isCloseTo(Ftrl.predict(ftrl.weights(s), x), within(1e-12));
     }
 }

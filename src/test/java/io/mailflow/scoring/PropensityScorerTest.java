@@ -47,7 +47,8 @@ class PropensityScorerTest {
             h.processElement(Features.of("ann", 50, 2.0, 7.0), 50);
 
             var out = h.extractOutputValues();
-            assertThat(out).extracting(PropensityScore::userId, PropensityScore::modelVersion, PropensityScore::timestamp)
+            assertThat(out)
+                    .extracting(PropensityScore::userId, PropensityScore::modelVersion, PropensityScore::timestamp)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("ann", 1L, 10L),
                             org.assertj.core.groups.Tuple.tuple("bob", 1L, 30L),
@@ -73,7 +74,11 @@ class PropensityScorerTest {
         try (var h = new KeyedBroadcastOperatorTestHarness<>(
                 new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
                         scorer, java.util.List.of(PropensityScorer.MODEL)),
-                UserFeatures::userId, Types.STRING, 1, 1, 0)) {
+                UserFeatures::userId,
+                Types.STRING,
+                1,
+                1,
+                0)) {
             h.setup();
             h.initializeState(snapshot);
             h.open();

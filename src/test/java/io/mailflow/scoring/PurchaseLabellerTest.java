@@ -19,7 +19,8 @@ class PurchaseLabellerTest {
     private static final long BEGINNING = 1_700_000_000_000L;
     private static final long ONE_HOUR_LATER = BEGINNING + 3_600_000L;
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, UserFeatures, Event, LabeledExample> harness() throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<String, UserFeatures, Event, LabeledExample> harness()
+            throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
                 new PurchaseLabeller(Duration.ofMillis(HORIZON)), UserFeatures::userId, Event::userId, Types.STRING);
     }
@@ -35,7 +36,11 @@ class PurchaseLabellerTest {
             h.processElement2(purchase("ann", ONE_HOUR_LATER), ONE_HOUR_LATER);
 
             assertThat(h.extractOutputValues())
-                    .extracting(LabeledExample::userId, LabeledExample::snapshotTime, LabeledExample::label, LabeledExample::labelTime)
+                    .extracting(
+                            LabeledExample::userId,
+                            LabeledExample::snapshotTime,
+                            LabeledExample::label,
+                            LabeledExample::labelTime)
                     .containsExactly(tuple("ann", BEGINNING, 1.0, ONE_HOUR_LATER));
             assertThat(h.extractOutputValues().get(0).features()).containsExactly(0.5);
 
@@ -74,10 +79,12 @@ class PurchaseLabellerTest {
             h.processElement1(Features.of("cy", BEGINNING, 1), BEGINNING);
             h.processElement1(Features.of("cy", ONE_HOUR_LATER + 1, 2), ONE_HOUR_LATER + 1);
 
-            assertThat(h.extractOutputValues()).extracting(LabeledExample::snapshotTime, LabeledExample::label)
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::snapshotTime, LabeledExample::label)
                     .containsExactly(tuple(BEGINNING, 1.0));
             h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
-            assertThat(h.extractOutputValues()).extracting(LabeledExample::snapshotTime, LabeledExample::label)
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::snapshotTime, LabeledExample::label)
                     .containsExactly(tuple(BEGINNING, 1.0), tuple(ONE_HOUR_LATER + 1, 0.0));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();

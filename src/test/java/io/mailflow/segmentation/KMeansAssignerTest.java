@@ -18,7 +18,8 @@ class KMeansAssignerTest {
 
     private final KMeansAssigner assigner = new KMeansAssigner();
 
-    private KeyedBroadcastOperatorTestHarness<String, UserFeatures, KMeansModel, SegmentAssignment> harness() throws Exception {
+    private KeyedBroadcastOperatorTestHarness<String, UserFeatures, KMeansModel, SegmentAssignment> harness()
+            throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 assigner, UserFeatures::userId, Types.STRING, KMeansAssigner.MODEL);
     }
@@ -40,9 +41,10 @@ class KMeansAssignerTest {
 
             h.processBroadcastElement(V1, 300);
 
-            assertThat(h.extractOutputValues()).containsExactlyInAnyOrder(
-                    new SegmentAssignment("ann", 1, 1, Math.sqrt(2), 200),
-                    new SegmentAssignment("bob", 0, 1, 1.0, 150));
+            assertThat(h.extractOutputValues())
+                    .containsExactlyInAnyOrder(
+                            new SegmentAssignment("ann", 1, 1, Math.sqrt(2), 200),
+                            new SegmentAssignment("bob", 0, 1, 1.0, 150));
             assertThat(keyedEntries(h)).as("buffer emptied").isZero();
             assertThat(assigner.currentVersion()).isEqualTo(1);
         }
@@ -59,9 +61,11 @@ class KMeansAssignerTest {
 
             assertThat(h.extractOutputValues())
                     .extracting(SegmentAssignment::segment, SegmentAssignment::modelVersion)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1L), org.assertj.core.groups.Tuple.tuple(0, 2L));
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1, 1L), org.assertj.core.groups.Tuple.tuple(0, 2L));
             assertThat(assigner.currentVersion()).isEqualTo(2);
-            assertThat(h.getBroadcastState(KMeansAssigner.MODEL).get("current").version()).isEqualTo(2);
+            assertThat(h.getBroadcastState(KMeansAssigner.MODEL).get("current").version())
+                    .isEqualTo(2);
             assertThat(keyedEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

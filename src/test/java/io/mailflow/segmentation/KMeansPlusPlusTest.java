@@ -16,7 +16,10 @@ class KMeansPlusPlusTest {
         for (int seed = 0; seed < 50; seed++) {
             double[][] seeds = KMeansPlusPlus.seed(points, 3, new Random(seed));
             // Each blob is within ~4 units of its centre; D^2 sampling must pick one seed per blob.
-            long blobs = IntStream.range(0, 3).mapToObj(i -> blobOf(seeds[i])).distinct().count();
+            long blobs = IntStream.range(0, 3)
+                    .mapToObj(i -> blobOf(seeds[i]))
+                    .distinct()
+                    .count();
             assertThat(blobs).as("seed %d", seed).isEqualTo(3);
         }
     }
@@ -35,7 +38,8 @@ class KMeansPlusPlusTest {
     void coincidentPointsStillYieldKSeeds() {
         List<double[]> points = List.of(new double[] {1}, new double[] {1}, new double[] {1});
         assertThat(KMeansPlusPlus.seed(points, 3, new Random(0))).hasDimensions(3, 1);
-        assertThatThrownBy(() -> KMeansPlusPlus.seed(points, 4, new Random(0))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KMeansPlusPlus.seed(points, 4, new Random(0)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String blobOf(double[] p) {

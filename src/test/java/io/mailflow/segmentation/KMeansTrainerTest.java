@@ -17,13 +17,15 @@ class KMeansTrainerTest {
     private static final long T0 = 1_000_000L;
     private static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
-    private static KeyedOneInputStreamOperatorTestHarness<Integer, UserFeatures, KMeansModel> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<Integer, UserFeatures, KMeansModel> harness()
+            throws Exception {
         KMeansTrainer trainer = new KMeansTrainer(new StreamingKMeans(2, 0.5), 4, MAX_WAIT, 42);
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(trainer), f -> KMeansTrainer.GLOBAL_KEY, Types.INT);
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<Integer, UserFeatures, KMeansModel> h, long t, double x)
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<Integer, UserFeatures, KMeansModel> h, long t, double x)
             throws Exception {
         h.processElement(Features.of("u" + t, t, x), t);
     }
@@ -43,7 +45,9 @@ class KMeansTrainerTest {
             assertThat(models).hasSize(1);
             assertThat(models.get(0).version()).isEqualTo(1);
             assertThat(List.of(models.get(0).centroids())).extracting(c -> c[0]).containsExactlyInAnyOrder(0.1, 10.1);
-            assertThat(h.numEventTimeTimers()).as("deadline of the closed batch deleted").isZero();
+            assertThat(h.numEventTimeTimers())
+                    .as("deadline of the closed batch deleted")
+                    .isZero();
             assertThat(h.numKeyedStateEntries()).as("only the model is left").isEqualTo(1);
         }
     }
@@ -54,7 +58,9 @@ class KMeansTrainerTest {
             h.open();
             send(h, T0, 0);
             h.processWatermark(T0 + MAX_WAIT.toMillis());
-            assertThat(h.extractOutputValues()).as("one point cannot seed k = 2").isEmpty();
+            assertThat(h.extractOutputValues())
+                    .as("one point cannot seed k = 2")
+                    .isEmpty();
             assertThat(h.numEventTimeTimers()).isZero();
 
             send(h, T0 + 10, 10);
@@ -90,7 +96,9 @@ class KMeansTrainerTest {
         try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
-            assertThat(h.numEventTimeTimers()).as("the half-full batch's deadline is restored").isEqualTo(1);
+            assertThat(h.numEventTimeTimers())
+                    .as("the half-full batch's deadline is restored")
+                    .isEqualTo(1);
             for (int i = 0; i < 3; i++) {
                 send(h, T0 + 11 + i, 9);
             }

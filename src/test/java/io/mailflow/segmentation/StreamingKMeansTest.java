@@ -57,7 +57,8 @@ class StreamingKMeansTest {
     @Test
     void firstBatchSeedsOnlyOnceItHoldsAtLeastKPoints() {
         StreamingKMeans kmeans = new StreamingKMeans(3, 0.9);
-        assertThat(kmeans.update(null, List.of(new double[] {1}, new double[] {2}), new Random(1))).isNull();
+        assertThat(kmeans.update(null, List.of(new double[] {1}, new double[] {2}), new Random(1)))
+                .isNull();
 
         KMeansModel seeded = kmeans.update(null, blobs(new Random(3), 10), new Random(1));
         assertThat(seeded.version()).isEqualTo(1);
@@ -80,7 +81,11 @@ class StreamingKMeansTest {
 
     private static int[] idsOfBlobs(KMeansModel model) {
         NearestCentroid nearest = new NearestCentroid(model.centroids());
-        return new int[] {nearest.nearest(new double[] {0, 0}), nearest.nearest(new double[] {100, 0}), nearest.nearest(new double[] {0, 100})};
+        return new int[] {
+            nearest.nearest(new double[] {0, 0}),
+            nearest.nearest(new double[] {100, 0}),
+            nearest.nearest(new double[] {0, 100})
+        };
     }
 
     /** {@code perBlob} points around each of (0,0), (100,0) and (0,100). */

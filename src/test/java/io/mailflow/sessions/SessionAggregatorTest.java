@@ -60,8 +60,10 @@ class SessionAggregatorTest {
     @Test
     void listsAreBoundedToTheMostRecentItems() {
         SessionSummary s = run(List.of(
-                Events.view("u1", "a", BEGINNING), Events.view("u1", "b", BEGINNING + 1),
-                Events.view("u1", "c", BEGINNING + 2), Events.view("u1", "d", BEGINNING + 3),
+                Events.view("u1", "a", BEGINNING),
+                Events.view("u1", "b", BEGINNING + 1),
+                Events.view("u1", "c", BEGINNING + 2),
+                Events.view("u1", "d", BEGINNING + 3),
                 Events.view("u1", "b", BEGINNING + 4)));
         assertThat(s.viewedItems()).containsExactly("c", "d", "b");
         assertThat(s.views()).isEqualTo(5);
@@ -70,7 +72,8 @@ class SessionAggregatorTest {
     @Test
     void mergingTwoPartsEqualsAggregatingAllEvents() {
         List<Event> first = List.of(Events.cart("u1", "a", 10.0, BEGINNING), Events.view("u1", "x", BEGINNING + 1));
-        List<Event> second = List.of(Events.purchase("u1", "a", 10.0, BEGINNING + 10), Events.cart("u1", "b", 3.0, BEGINNING + 11));
+        List<Event> second =
+                List.of(Events.purchase("u1", "a", 10.0, BEGINNING + 10), Events.cart("u1", "b", 3.0, BEGINNING + 11));
         SessionAccumulator a = new SessionAccumulator();
         first.forEach(e -> agg.add(a, e));
         SessionAccumulator b = new SessionAccumulator();

@@ -14,6 +14,7 @@ public final class Events {
      * future timestamps (wall clock plus skew) accepts it; the test broker keeps records of any age.
      */
     public static final long BEGINNING = Instant.parse("2026-03-02T12:00:00Z").toEpochMilli();
+
     public static final long ONE_MINUTE = Duration.ofMinutes(1).toMillis();
     public static final long ONE_HOUR = Duration.ofHours(1).toMillis();
 

@@ -14,8 +14,21 @@ import java.util.Random;
 public final class Fuzzer {
     /** The kinds of damage, each guaranteed to make the payload invalid. */
     public enum Mutation {
-        TRUNCATED, NOT_JSON, INVALID_UTF8, MISSING_REQUIRED, WRONG_TYPE, HUGE_FIELD, HUGE_PAYLOAD, FAR_FUTURE, ANCIENT,
-        NEGATIVE_PRICE, ZERO_QUANTITY, UNKNOWN_TYPE, CONTROL_CHARS, ARRAY, EMPTY
+        TRUNCATED,
+        NOT_JSON,
+        INVALID_UTF8,
+        MISSING_REQUIRED,
+        WRONG_TYPE,
+        HUGE_FIELD,
+        HUGE_PAYLOAD,
+        FAR_FUTURE,
+        ANCIENT,
+        NEGATIVE_PRICE,
+        ZERO_QUANTITY,
+        UNKNOWN_TYPE,
+        CONTROL_CHARS,
+        ARRAY,
+        EMPTY
     }
 
     /** One fuzzed payload and what was done to it. */
@@ -31,7 +44,11 @@ public final class Fuzzer {
         List<Case> out = new ArrayList<>(n);
         Mutation[] all = Mutation.values();
         for (int i = 0; i < n; i++) {
-            Event base = Events.cart("fz" + random.nextInt(1000), "sku-" + random.nextInt(100), 1 + random.nextInt(100), Events.BEGINNING + i);
+            Event base = Events.cart(
+                    "fz" + random.nextInt(1000),
+                    "sku-" + random.nextInt(100),
+                    1 + random.nextInt(100),
+                    Events.BEGINNING + i);
             Mutation m = all[random.nextInt(all.length)];
             out.add(new Case(m, mutate(m, base, i)));
         }
@@ -48,17 +65,31 @@ public final class Fuzzer {
                 b[10 + random.nextInt(b.length - 20)] = (byte) (0xC0 | random.nextInt(2)); // overlong lead byte
                 yield b;
             }
-            case MISSING_REQUIRED -> bytes(json.replaceFirst(
-                    List.of("\"eventId\":\"[^\"]*\",", "\"userId\":\"[^\"]*\",", "\"type\":\"[^\"]*\",", ",\"timestamp\":-?[0-9]+")
-                            .get(random.nextInt(4)), ""));
-            case WRONG_TYPE -> bytes(json.replaceFirst("\"price\":[0-9.]+", "\"price\":\"" + random.nextInt(100) + "\""));
-            case HUGE_FIELD -> bytes(json.replaceFirst("\"itemId\":\"[^\"]*\"", "\"itemId\":\"" + "x".repeat(200 + random.nextInt(2000)) + "\""));
+            case MISSING_REQUIRED ->
+                bytes(json.replaceFirst(
+                        List.of(
+                                        "\"eventId\":\"[^\"]*\",",
+                                        "\"userId\":\"[^\"]*\",",
+                                        "\"type\":\"[^\"]*\",",
+                                        ",\"timestamp\":-?[0-9]+")
+                                .get(random.nextInt(4)),
+                        ""));
+            case WRONG_TYPE ->
+                bytes(json.replaceFirst("\"price\":[0-9.]+", "\"price\":\"" + random.nextInt(100) + "\""));
+            case HUGE_FIELD ->
+                bytes(json.replaceFirst(
+                        "\"itemId\":\"[^\"]*\"", "\"itemId\":\"" + "x".repeat(200 + random.nextInt(2000)) + "\""));
             case HUGE_PAYLOAD -> bytes(json.replaceFirst("\\}$", ",\"padding\":\"" + "p".repeat(70_000) + "\"}"));
-            case FAR_FUTURE -> bytes(json.replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + (4_102_444_800_000L + random.nextInt(1_000_000))));
-            case ANCIENT -> bytes(json.replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + random.nextInt(1_000_000)));
-            case NEGATIVE_PRICE -> bytes(json.replaceFirst("\"price\":[0-9.]+", "\"price\":-" + (1 + random.nextInt(50))));
+            case FAR_FUTURE ->
+                bytes(json.replaceFirst(
+                        "\"timestamp\":[0-9]+", "\"timestamp\":" + (4_102_444_800_000L + random.nextInt(1_000_000))));
+            case ANCIENT ->
+                bytes(json.replaceFirst("\"timestamp\":[0-9]+", "\"timestamp\":" + random.nextInt(1_000_000)));
+            case NEGATIVE_PRICE ->
+                bytes(json.replaceFirst("\"price\":[0-9.]+", "\"price\":-" + (1 + random.nextInt(50))));
             case ZERO_QUANTITY -> bytes(json.replaceFirst("\"quantity\":[0-9]+", "\"quantity\":0"));
-            case UNKNOWN_TYPE -> bytes(json.replaceFirst("\"type\":\"[A-Z_]+\"", "\"type\":\"X" + random.nextInt(1000) + "\""));
+            case UNKNOWN_TYPE ->
+                bytes(json.replaceFirst("\"type\":\"[A-Z_]+\"", "\"type\":\"X" + random.nextInt(1000) + "\""));
             case CONTROL_CHARS -> bytes(json.replaceFirst("\"userId\":\"", "\"userId\":\"\\\\u0007\\\\r\\\\n"));
             case ARRAY -> bytes("[" + json + "]");
             case EMPTY -> new byte[0];

@@ -23,7 +23,8 @@ public final class HostileJson {
                         .map(v -> "\"" + f + "\":" + v)
                         .injectNull(0.2))
                 .toList();
-        return Combinators.combine(entries).as(list -> list.stream().filter(e -> e != null).collect(Collectors.joining(",", "{", "}")));
+        return Combinators.combine(entries)
+                .as(list -> list.stream().filter(e -> e != null).collect(Collectors.joining(",", "{", "}")));
     }
 
     /** Any JSON value, biased towards trouble. */
@@ -33,20 +34,43 @@ public final class HostileJson {
                 () -> Arbitraries.longs().map(Object::toString),
                 () -> Arbitraries.integers().between(-3, 20_000).map(Object::toString),
                 () -> Arbitraries.doubles().map(HostileJson::number),
-                () -> Arbitraries.of("1e308", "-1e308", "1e400", "-0", "0", "4.9e-324", "99999999999999999999999999",
-                        "9223372036854775807", "-9223372036854775808", "true", "false", "null", "[]", "{}", "\"NaN\"",
-                        "\"Infinity\"", "\"-0\"", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]"),
+                () -> Arbitraries.of(
+                        "1e308",
+                        "-1e308",
+                        "1e400",
+                        "-0",
+                        "0",
+                        "4.9e-324",
+                        "99999999999999999999999999",
+                        "9223372036854775807",
+                        "-9223372036854775808",
+                        "true",
+                        "false",
+                        "null",
+                        "[]",
+                        "{}",
+                        "\"NaN\"",
+                        "\"Infinity\"",
+                        "\"-0\"",
+                        "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]"),
                 HostileJson::instant,
-                () -> Arbitraries.longs().between(InputRules.MIN_TIMESTAMP - 1000, InputRules.MAX_TIMESTAMP + 1000)
+                () -> Arbitraries.longs()
+                        .between(InputRules.MIN_TIMESTAMP - 1000, InputRules.MAX_TIMESTAMP + 1000)
                         .map(Object::toString),
-                () -> Arbitraries.lazy(HostileJson::value).list().ofMaxSize(3).map(l -> String.join(",", l)).map(s -> "[" + s + "]"));
+                () -> Arbitraries.lazy(HostileJson::value)
+                        .list()
+                        .ofMaxSize(3)
+                        .map(l -> String.join(",", l))
+                        .map(s -> "[" + s + "]"));
     }
 
     /** ISO-8601 instants, including years no epoch millisecond can hold. */
     public static Arbitrary<String> instant() {
         return Combinators.combine(
                         Arbitraries.of("", "+", "-"),
-                        Arbitraries.oneOf(Arbitraries.integers().between(1999, 2300), Arbitraries.integers().between(0, 999_999_999)),
+                        Arbitraries.oneOf(
+                                Arbitraries.integers().between(1999, 2300),
+                                Arbitraries.integers().between(0, 999_999_999)),
                         Arbitraries.integers().between(0, 13),
                         Arbitraries.integers().between(0, 32))
                 .as((sign, year, month, day) -> "\"%s%04d-%02d-%02dT12:00:00Z\"".formatted(sign, year, month, day));
@@ -56,12 +80,18 @@ public final class HostileJson {
     public static Arbitrary<String> string() {
         Arbitrary<String> tricky = Arbitraries.strings()
                 .withCharRange('\u0000', '\u00ff')
-                .withChars('\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069',
-                        '\u200B', '\u200D', '\uFEFF', '\u0456', '\u0430', '\u2028', '\uD800', '\uDC00', '@', ',', '<', '>')
+                .withChars(
+                        '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069',
+                        '\u200B', '\u200D', '\uFEFF', '\u0456', '\u0430', '\u2028', '\uD800', '\uDC00', '@', ',', '<',
+                        '>')
                 .ofMaxLength(40);
         Arbitrary<String> long_ = Arbitraries.strings().alpha().ofMinLength(100).ofMaxLength(3000);
         Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(30);
-        return Arbitraries.oneOf(tricky, long_, any, Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12))
+        return Arbitraries.oneOf(
+                        tricky,
+                        long_,
+                        any,
+                        Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12))
                 .map(HostileJson::quote);
     }
 

@@ -71,7 +71,11 @@ public final class LiveShoppers implements AutoCloseable {
     public LiveShoppers start() {
         for (int i = 0; i < users; i++) {
             String u = user(prefix, i);
-            send(MailflowOptions.TOPIC_PROFILES, null, u, Json.toBytes(new UserProfile(u, address(u), "Shopper " + i, "en", "UTC", true, 1)));
+            send(
+                    MailflowOptions.TOPIC_PROFILES,
+                    null,
+                    u,
+                    Json.toBytes(new UserProfile(u, address(u), "Shopper " + i, "en", "UTC", true, 1)));
         }
         producer.flush();
         thread.start();
@@ -89,15 +93,43 @@ public final class LiveShoppers implements AutoCloseable {
                 // carts due by now, evenly over the spread
                 while (next < users && now - start >= spread.toMillis() * next / users) {
                     String u = user(prefix, next++);
-                    send(MailflowOptions.TOPIC_EVENTS, null, u, Json.toBytes(new Event(u + "-cart", u, null, EventType.ADD_TO_CART,
-                            "sku-" + (next % 50), "cat-1", 10.0, 1, "USD", null, now)));
+                    send(
+                            MailflowOptions.TOPIC_EVENTS,
+                            null,
+                            u,
+                            Json.toBytes(new Event(
+                                    u + "-cart",
+                                    u,
+                                    null,
+                                    EventType.ADD_TO_CART,
+                                    "sku-" + (next % 50),
+                                    "cat-1",
+                                    10.0,
+                                    1,
+                                    "USD",
+                                    null,
+                                    now)));
                     cartedAt.put(u, now);
                 }
                 if (now >= nextTick) {
                     for (int partition = 0; partition < 2; partition++) {
                         String clock = prefix + "-clock-" + partition;
-                        send(MailflowOptions.TOPIC_EVENTS, partition, clock, Json.toBytes(new Event(clock + "-" + tick, clock, null,
-                                EventType.VIEW, "sku-0", "cat-0", 1.0, null, "USD", null, now)));
+                        send(
+                                MailflowOptions.TOPIC_EVENTS,
+                                partition,
+                                clock,
+                                Json.toBytes(new Event(
+                                        clock + "-" + tick,
+                                        clock,
+                                        null,
+                                        EventType.VIEW,
+                                        "sku-0",
+                                        "cat-0",
+                                        1.0,
+                                        null,
+                                        "USD",
+                                        null,
+                                        now)));
                     }
                     tick++;
                     nextTick += TICK_MS;
@@ -112,11 +144,13 @@ public final class LiveShoppers implements AutoCloseable {
     }
 
     private void send(io.mailflow.config.Option<String> topic, Integer partition, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(config.get(topic), partition, key.getBytes(StandardCharsets.UTF_8), value), (m, e) -> {
-            if (e != null) {
-                error.compareAndSet(null, e);
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(config.get(topic), partition, key.getBytes(StandardCharsets.UTF_8), value),
+                (m, e) -> {
+                    if (e != null) {
+                        error.compareAndSet(null, e);
+                    }
+                });
     }
 
     /** Shoppers whose cart has been published so far, with the wall-clock time of the cart. */

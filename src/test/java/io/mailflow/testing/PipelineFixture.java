@@ -2,7 +2,6 @@ package io.mailflow.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.config.MailflowConfig;
-import io.mailflow.config.MailflowOptions;
 import io.mailflow.io.Json;
 import io.mailflow.testkit.EmbeddedKafka;
 import java.util.ArrayList;
@@ -26,7 +25,8 @@ public final class PipelineFixture {
     }
 
     /** A bounded job whose topics are prefixed with {@code prefix}, sending to SMTP on {@code smtpPort}. */
-    public static PipelineFixture create(EmbeddedKafka kafka, String prefix, int smtpPort, String... overrides) throws Exception {
+    public static PipelineFixture create(EmbeddedKafka kafka, String prefix, int smtpPort, String... overrides)
+            throws Exception {
         MailflowConfig.Builder b = MailflowConfig.builder()
                 .linkSecret(LINK_SECRET)
                 .set("kafka.bootstrap-servers", kafka.bootstrapServers())

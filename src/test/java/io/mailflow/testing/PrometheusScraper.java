@@ -22,13 +22,15 @@ public final class PrometheusScraper {
     private final HttpRequest get;
 
     public PrometheusScraper(int port) {
-        this.get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+        this.get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build();
     }
 
     /** Flink configuration that serves every metric of a MiniCluster on {@code port}. */
     public static Configuration reporter(int port) {
         Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        c.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         c.setString("metrics.reporter.prom.port", Integer.toString(port));
         return c;
     }

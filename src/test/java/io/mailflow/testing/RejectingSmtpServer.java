@@ -9,9 +9,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 
 /**
  * A small but real SMTP server on 127.0.0.1 that answers {@code RCPT TO} for any address containing
@@ -56,7 +56,8 @@ public final class RejectingSmtpServer implements AutoCloseable {
 
     private void session(Socket s) {
         try (s;
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8)) {
             reply(out, "220 localhost test SMTP");
             String rcpt = null;

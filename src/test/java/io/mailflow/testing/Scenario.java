@@ -46,13 +46,15 @@ public final class Scenario {
     public void publish(EmbeddedKafka kafka, MailflowConfig config) {
         try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
             for (UserProfile profile : profiles) {
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(profile.userId()), Json.toBytes(profile)));
+                p.send(new ProducerRecord<>(
+                        config.get(MailflowOptions.TOPIC_PROFILES), bytes(profile.userId()), Json.toBytes(profile)));
             }
             for (String[] raw : rawProfiles) {
                 p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(raw[0]), bytes(raw[1])));
             }
             for (Event e : events) {
-                p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)));
+                p.send(new ProducerRecord<>(
+                        config.get(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)));
             }
         }
     }

@@ -55,12 +55,13 @@ class CapturingSmtpServerTest {
         Session session = Session.getInstance(new Properties());
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> {
-                try (InputStream in = Files.newInputStream(f)) {
-                    return new MimeMessage(session, in).getMessageID();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+                        try (InputStream in = Files.newInputStream(f)) {
+                            return new MimeMessage(session, in).getMessageID();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
         }
     }
 }

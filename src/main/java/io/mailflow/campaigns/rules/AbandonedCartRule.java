@@ -32,8 +32,8 @@ public final class AbandonedCartRule implements TriggerRule {
         if (s == null || !s.abandonedCart()) {
             return Optional.empty();
         }
-        return Optional.of(new Pending(c.id(), type().name(), s.sessionKey(), s.end(), s.end() + delayMs(c), s.cartItems(),
-                s.currency()));
+        return Optional.of(new Pending(
+                c.id(), type().name(), s.sessionKey(), s.end(), s.end() + delayMs(c), s.cartItems(), s.currency()));
     }
 
     @Override

@@ -43,9 +43,16 @@ public final class BrowseAbandonmentRule implements TriggerRule {
         if (next.count() != spec.minViews()) {
             return Optional.empty();
         }
-        List<LineItem> items = e.itemId() == null ? List.of() : List.of(new LineItem(e.itemId(), e.categoryId(), e.price(), 1, t));
-        return Optional.of(new Pending(c.id(), type().name(), subject + "@" + next.first(), next.first(), t + spec.delayMs(),
-                items, e.currency()));
+        List<LineItem> items =
+                e.itemId() == null ? List.of() : List.of(new LineItem(e.itemId(), e.categoryId(), e.price(), 1, t));
+        return Optional.of(new Pending(
+                c.id(),
+                type().name(),
+                subject + "@" + next.first(),
+                next.first(),
+                t + spec.delayMs(),
+                items,
+                e.currency()));
     }
 
     /** The tally after view {@code e}: a view more than {@code windowMs} after the previous one starts a new episode. */
@@ -53,7 +60,12 @@ public final class BrowseAbandonmentRule implements TriggerRule {
         long t = e.timestamp();
         return previous == null || t - previous.last() > windowMs
                 ? new ViewTally(1, t, t, e.itemId(), e.categoryId(), e.price())
-                : new ViewTally(previous.count() + 1, previous.first(), Math.max(previous.last(), t), e.itemId(), e.categoryId(),
+                : new ViewTally(
+                        previous.count() + 1,
+                        previous.first(),
+                        Math.max(previous.last(), t),
+                        e.itemId(),
+                        e.categoryId(),
                         e.price());
     }
 

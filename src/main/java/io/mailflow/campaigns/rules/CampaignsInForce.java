@@ -29,15 +29,17 @@ public final class CampaignsInForce {
     /** @param current the definition in force (broadcast state, else the initial one), or null */
     public static Update update(CampaignDefinition current, CampaignDefinition d) {
         if (current != null && d.version() < current.version()) {
-            return new Update(false, CampaignStatus.STALE,
+            return new Update(
+                    false,
+                    CampaignStatus.STALE,
                     "version " + d.version() + " is older than the running version " + current.version());
         }
         return new Update(true, applied(d.lifecycle()), "");
     }
 
     /** The campaigns in force and not deleted, sorted by id. */
-    public static List<CampaignDefinition> of(Map<String, CampaignDefinition> initial,
-            Iterable<Map.Entry<String, CampaignDefinition>> received) {
+    public static List<CampaignDefinition> of(
+            Map<String, CampaignDefinition> initial, Iterable<Map.Entry<String, CampaignDefinition>> received) {
         Map<String, CampaignDefinition> all = new HashMap<>(initial);
         for (Map.Entry<String, CampaignDefinition> e : received) {
             all.put(e.getKey(), e.getValue());

@@ -52,13 +52,15 @@ public final class Housekeeping {
     }
 
     /** The cart and purchase times (keys of {@code activity}) that no campaign needs at {@code now}. */
-    public List<Long> expiredActivity(Iterable<Map.Entry<Long, Integer>> activity, List<CampaignDefinition> campaigns, long now) {
+    public List<Long> expiredActivity(
+            Iterable<Map.Entry<Long, Integer>> activity, List<CampaignDefinition> campaigns, long now) {
         long retention = activityRetentionMs(campaigns);
         return expired(activity, (t, flags) -> t + retention <= now);
     }
 
     /** The view tallies whose browsing window ended at {@code now}, or whose campaign is gone. */
-    public List<String> expiredTallies(Iterable<Map.Entry<String, ViewTally>> tallies, List<CampaignDefinition> campaigns, long now) {
+    public List<String> expiredTallies(
+            Iterable<Map.Entry<String, ViewTally>> tallies, List<CampaignDefinition> campaigns, long now) {
         Map<String, Long> windows = new HashMap<>();
         campaigns.forEach(c -> windows.put(c.id(), c.trigger().windowMs()));
         return expired(tallies, (key, v) -> {

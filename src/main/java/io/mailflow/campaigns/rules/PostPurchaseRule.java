@@ -39,8 +39,14 @@ public final class PostPurchaseRule implements TriggerRule {
         for (String item : s.purchasedItems()) {
             bought.add(new LineItem(item, null, null, 1, s.end()));
         }
-        return Optional.of(new Pending(c.id(), type().name(), s.sessionKey(), s.end(),
-                s.end() + Delays.orDefault(c, defaultDelayMs), bought, s.currency()));
+        return Optional.of(new Pending(
+                c.id(),
+                type().name(),
+                s.sessionKey(),
+                s.end(),
+                s.end() + Delays.orDefault(c, defaultDelayMs),
+                bought,
+                s.currency()));
     }
 
     @Override

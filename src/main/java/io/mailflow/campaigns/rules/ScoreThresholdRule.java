@@ -35,7 +35,13 @@ public final class ScoreThresholdRule implements TriggerRule {
         if (!crossed) {
             return Optional.empty();
         }
-        return Optional.of(new Pending(c.id(), type().name(), "score@" + p.timestamp(), p.timestamp(),
-                p.timestamp() + c.trigger().delayMs(), List.of(), null));
+        return Optional.of(new Pending(
+                c.id(),
+                type().name(),
+                "score@" + p.timestamp(),
+                p.timestamp(),
+                p.timestamp() + c.trigger().delayMs(),
+                List.of(),
+                null));
     }
 }

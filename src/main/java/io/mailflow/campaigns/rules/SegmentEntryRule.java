@@ -36,7 +36,13 @@ public final class SegmentEntryRule implements TriggerRule {
         if (!entered) {
             return Optional.empty();
         }
-        return Optional.of(new Pending(c.id(), type().name(), "segment-" + a.segment() + "@" + a.asOf(), a.asOf(),
-                a.asOf() + c.trigger().delayMs(), List.of(), null));
+        return Optional.of(new Pending(
+                c.id(),
+                type().name(),
+                "segment-" + a.segment() + "@" + a.asOf(),
+                a.asOf(),
+                a.asOf() + c.trigger().delayMs(),
+                List.of(),
+                null));
     }
 }

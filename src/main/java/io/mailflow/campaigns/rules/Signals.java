@@ -32,11 +32,17 @@ public final class Signals {
      */
     public static UserFacts apply(UserFacts before, UserSignal s) {
         if (s.session() != null) {
-            return before.withRecentItems(SessionItems.of(s.session(), RECENT_ITEMS).items(), s.session().end());
+            return before.withRecentItems(
+                    SessionItems.of(s.session(), RECENT_ITEMS).items(),
+                    s.session().end());
         } else if (s.segment() != null) {
-            return before.withSegment(s.segment().segment(), s.segment().modelVersion(), s.segment().asOf());
+            return before.withSegment(
+                    s.segment().segment(),
+                    s.segment().modelVersion(),
+                    s.segment().asOf());
         } else if (s.score() != null) {
-            return before.withScore(s.score().score(), s.score().modelVersion(), s.score().timestamp());
+            return before.withScore(
+                    s.score().score(), s.score().modelVersion(), s.score().timestamp());
         } else if (s.features() != null) {
             return before.withFeatures(s.features().vector(), s.features().asOf());
         }

@@ -25,8 +25,14 @@ public final class ThompsonStats {
     /** Adds restored counts, summing those of the same variant. */
     public void restore(Iterable<VariantStats> restored) {
         for (VariantStats s : restored) {
-            stats.merge(s.key(), s, (a, b) -> new VariantStats(a.campaignId(), a.variant(),
-                    a.exposures() + b.exposures(), a.conversions() + b.conversions()));
+            stats.merge(
+                    s.key(),
+                    s,
+                    (a, b) -> new VariantStats(
+                            a.campaignId(),
+                            a.variant(),
+                            a.exposures() + b.exposures(),
+                            a.conversions() + b.conversions()));
         }
     }
 

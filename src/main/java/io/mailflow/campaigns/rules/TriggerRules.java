@@ -19,8 +19,13 @@ public final class TriggerRules {
 
     /** @param defaultCartDelayMs the delay of session-triggered campaigns that set none ({@code abandoned-cart.delay}) */
     public TriggerRules(long defaultCartDelayMs) {
-        for (TriggerRule r : List.of(new AbandonedCartRule(defaultCartDelayMs), new BrowseAbandonmentRule(), winBack,
-                new PostPurchaseRule(defaultCartDelayMs), new SegmentEntryRule(), new ScoreThresholdRule())) {
+        for (TriggerRule r : List.of(
+                new AbandonedCartRule(defaultCartDelayMs),
+                new BrowseAbandonmentRule(),
+                winBack,
+                new PostPurchaseRule(defaultCartDelayMs),
+                new SegmentEntryRule(),
+                new ScoreThresholdRule())) {
             rules.put(r.type(), r);
         }
         if (rules.size() != TriggerType.values().length) {

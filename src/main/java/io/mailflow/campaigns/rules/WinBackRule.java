@@ -30,7 +30,8 @@ public final class WinBackRule implements TriggerRule {
 
     /** Whether a signal restarts the inactivity clock: a session that ended after the last known one. */
     public static boolean restartsClock(UserSignal signal, Long lastActivity) {
-        return signal.session() != null && (lastActivity == null || signal.session().end() > lastActivity);
+        return signal.session() != null
+                && (lastActivity == null || signal.session().end() > lastActivity);
     }
 
     /** When a user whose last session ended at {@code lastActivity} is due an e-mail of campaign {@code c}. */

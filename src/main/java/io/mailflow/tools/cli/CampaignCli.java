@@ -62,7 +62,9 @@ public final class CampaignCli {
             try {
                 CampaignDefinition c = parser.parse(doc);
                 valid.add(c);
-                out.printf("OK       %s v%d %s (%s)%n", c.id(), c.version(), c.trigger().type().wireName(), c.status());
+                out.printf(
+                        "OK       %s v%d %s (%s)%n",
+                        c.id(), c.version(), c.trigger().type().wireName(), c.status());
             } catch (InvalidCampaignException e) {
                 invalid++;
                 out.printf("INVALID  %s%n", e.getCampaignIdAndReasons());
@@ -88,7 +90,9 @@ public final class CampaignCli {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < docs.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, valid.get(i).id().getBytes(StandardCharsets.UTF_8), Json.toBytes(docs.get(i)))).get();
+                producer.send(new ProducerRecord<>(
+                                topic, valid.get(i).id().getBytes(StandardCharsets.UTF_8), Json.toBytes(docs.get(i))))
+                        .get();
             }
         } catch (Exception e) {
             err.println("publishing failed: " + e.getMessage());

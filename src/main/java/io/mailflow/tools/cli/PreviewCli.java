@@ -29,7 +29,16 @@ public final class PreviewCli {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new java.util.HashMap<>(Map.of(
-                "--template", "abandoned-cart", "--locale", "en", "--name", "Ann", "--out", "preview", "--template-dir", ""));
+                "--template",
+                "abandoned-cart",
+                "--locale",
+                "en",
+                "--name",
+                "Ann",
+                "--out",
+                "preview",
+                "--template-dir",
+                ""));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
                 System.err.println("Unknown option " + args[i] + ". Options: " + o.keySet());
@@ -38,7 +47,12 @@ public final class PreviewCli {
             o.put(args[i], args[i + 1]);
         }
         try {
-            List<Path> written = preview(o.get("--template"), o.get("--locale"), o.get("--name"), o.get("--template-dir"), Path.of(o.get("--out")));
+            List<Path> written = preview(
+                    o.get("--template"),
+                    o.get("--locale"),
+                    o.get("--name"),
+                    o.get("--template-dir"),
+                    Path.of(o.get("--out")));
             written.forEach(p -> System.out.println("wrote " + p));
         } catch (TemplateException e) {
             System.err.println("Template error: " + e.getMessage());
@@ -47,21 +61,44 @@ public final class PreviewCli {
     }
 
     /** Renders the sample and returns the files written. */
-    public static List<Path> preview(String templateId, String locale, String name, String templateDir, Path out) throws Exception {
-        EmailRequest request = new EmailRequest("preview-request", templateId, "PREVIEW", templateId, "preview-user",
-                System.currentTimeMillis(), "preview-user@0",
-                List.of(new LineItem("sku-1001", "cat-3", 59.90, 1, 0L), new LineItem("sku-2002", "cat-7", 12.50, 2, 0L)), "USD");
+    public static List<Path> preview(String templateId, String locale, String name, String templateDir, Path out)
+            throws Exception {
+        EmailRequest request = new EmailRequest(
+                "preview-request",
+                templateId,
+                "PREVIEW",
+                templateId,
+                "preview-user",
+                System.currentTimeMillis(),
+                "preview-user@0",
+                List.of(
+                        new LineItem("sku-1001", "cat-3", 59.90, 1, 0L),
+                        new LineItem("sku-2002", "cat-7", 12.50, 2, 0L)),
+                "USD");
         AddressedRequest a = new AddressedRequest(request, new Recipient("preview@example.com", name, locale, "UTC"));
-        EmailComposer composer = new EmailComposer(new EmailComposer.Settings(templateDir, "shop@mailflow.local",
-                "https://shop.example.com/mf", "", true, Duration.ofDays(60), "preview-only-secret-not-for-production",
+        EmailComposer composer = new EmailComposer(new EmailComposer.Settings(
+                templateDir,
+                "shop@mailflow.local",
+                "https://shop.example.com/mf",
+                "",
+                true,
+                Duration.ofDays(60),
+                "preview-only-secret-not-for-production",
                 Map.of("shopUrl", "https://shop.example.com", "shopName", "Mailflow Shop")));
         RenderedEmail e = composer.compose(a, System.currentTimeMillis() / 1000);
         Files.createDirectories(out);
         String base = templateId + "-" + locale;
         Path html = Files.writeString(out.resolve(base + ".html"), e.html());
         Path text = Files.writeString(out.resolve(base + ".txt"), e.text());
-        SmtpSettings smtp = new SmtpSettings("localhost", 25, io.mailflow.delivery.SmtpSecurity.NONE, "", "",
-                1000, "shop@mailflow.local", "Mailflow Shop");
+        SmtpSettings smtp = new SmtpSettings(
+                "localhost",
+                25,
+                io.mailflow.delivery.SmtpSecurity.NONE,
+                "",
+                "",
+                1000,
+                "shop@mailflow.local",
+                "Mailflow Shop");
         MimeMessage mime = new SmtpMailClient(smtp).build(e);
         mime.saveChanges();
         Path eml = out.resolve(base + ".eml");

@@ -15,8 +15,14 @@ record Category(int number, String name, double medianUsd, List<String> englishT
 
     /** The shop's categories, numbered 1..20. The order is part of the stable catalog: append only. */
     static final List<Category> ALL = List.of(
-            new Category(1, "Running shoes", 85, List.of("running shoes", "trail running shoes"), List.of("跑步鞋", "运动鞋")),
-            new Category(2, "Audio", 60, List.of("wireless earbuds", "noise cancelling headphones"), List.of("蓝牙耳机", "降噪耳机")),
+            new Category(
+                    1, "Running shoes", 85, List.of("running shoes", "trail running shoes"), List.of("跑步鞋", "运动鞋")),
+            new Category(
+                    2,
+                    "Audio",
+                    60,
+                    List.of("wireless earbuds", "noise cancelling headphones"),
+                    List.of("蓝牙耳机", "降噪耳机")),
             new Category(3, "Dresses", 45, List.of("summer dress", "maxi dress"), List.of("连衣裙", "长裙")),
             new Category(4, "Phone accessories", 15, List.of("phone case", "usb-c charger"), List.of("手机壳", "充电器")),
             new Category(5, "Laptops", 850, List.of("laptop", "gaming laptop"), List.of("笔记本电脑", "游戏本")),

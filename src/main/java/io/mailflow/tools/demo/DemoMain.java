@@ -80,15 +80,21 @@ public final class DemoMain {
                     CapturingSmtpServer smtp = new CapturingSmtpServer(mailDir)) {
                 MailflowConfig config = config(kafka, smtp);
                 kafka.createTopics(config);
-                try (OutputCounter counter = new OutputCounter(kafka.bootstrapServers(),
-                                config.get(MailflowOptions.TOPIC_SESSIONS), config.get(MailflowOptions.TOPIC_SEND_RESULTS),
-                                config.get(MailflowOptions.TOPIC_DEAD_LETTERS), config.get(MailflowOptions.TOPIC_LATE_EVENTS));
+                try (OutputCounter counter = new OutputCounter(
+                                kafka.bootstrapServers(),
+                                config.get(MailflowOptions.TOPIC_SESSIONS),
+                                config.get(MailflowOptions.TOPIC_SEND_RESULTS),
+                                config.get(MailflowOptions.TOPIC_DEAD_LETTERS),
+                                config.get(MailflowOptions.TOPIC_LATE_EVENTS));
                         KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-                    Feed feed = options.replay() == null ? new GeneratedFeed(options) : ReplayFeed.load(options.replay());
-                    say("Kafka at " + kafka.bootstrapServers() + ", SMTP at 127.0.0.1:" + smtp.port() + ", e-mails go to " + mailDir.toAbsolutePath());
+                    Feed feed =
+                            options.replay() == null ? new GeneratedFeed(options) : ReplayFeed.load(options.replay());
+                    say("Kafka at " + kafka.bootstrapServers() + ", SMTP at 127.0.0.1:" + smtp.port()
+                            + ", e-mails go to " + mailDir.toAbsolutePath());
                     say(feed.description());
                     for (UserProfile p : feed.profiles()) {
-                        producer.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(p.userId()), Json.toBytes(p)));
+                        producer.send(new ProducerRecord<>(
+                                config.get(MailflowOptions.TOPIC_PROFILES), bytes(p.userId()), Json.toBytes(p)));
                     }
                     producer.flush();
                     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,7 +170,8 @@ public final class DemoMain {
             Configuration conf = new Configuration();
             conf.set(PipelineOptions.GENERIC_TYPES, false);
             conf.setString("pipeline.auto-watermark-interval", "100ms");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
             return env;
         }
 
@@ -187,17 +194,39 @@ public final class DemoMain {
             } catch (Exception e) {
                 System.err.println("demo: cannot write .eml files: " + e.getMessage());
             }
-            say(String.format(Locale.ROOT, "events in %,d | sessions closed %,d | e-mails sent %,d | failed %,d | dead letters %,d | late %,d",
-                    produced, c.sessions.get(), c.sent.get(), c.failed.get(), c.deadLetters.get(), c.lateEvents.get()));
+            say(String.format(
+                    Locale.ROOT,
+                    "events in %,d | sessions closed %,d | e-mails sent %,d | failed %,d | dead letters %,d | late %,d",
+                    produced,
+                    c.sessions.get(),
+                    c.sent.get(),
+                    c.failed.get(),
+                    c.deadLetters.get(),
+                    c.lateEvents.get()));
         }
 
-        private void summary(long produced, double jobSeconds, OutputCounter c, CapturingSmtpServer smtp, Feed feed) throws Exception {
+        private void summary(long produced, double jobSeconds, OutputCounter c, CapturingSmtpServer smtp, Feed feed)
+                throws Exception {
             int mails = smtp.flushToFolder();
             Map<String, String> lines = new LinkedHashMap<>();
             lines.put("input", feed.description());
-            lines.put("events in", String.format(Locale.ROOT, "%,d; job ran %.1f s (%,.0f events/s)", produced, jobSeconds, produced / jobSeconds));
-            lines.put("sessions closed", String.format(Locale.ROOT, "%,d (covering %,d events)", c.sessions.get(), c.eventsInClosedSessions.get()));
-            lines.put("e-mails sent", String.format(Locale.ROOT, "%,d (SMTP server received %,d)", c.sent.get(), mails));
+            lines.put(
+                    "events in",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d; job ran %.1f s (%,.0f events/s)",
+                            produced,
+                            jobSeconds,
+                            produced / jobSeconds));
+            lines.put(
+                    "sessions closed",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d (covering %,d events)",
+                            c.sessions.get(),
+                            c.eventsInClosedSessions.get()));
+            lines.put(
+                    "e-mails sent", String.format(Locale.ROOT, "%,d (SMTP server received %,d)", c.sent.get(), mails));
             lines.put("delivery failures", Long.toString(c.failed.get()));
             lines.put("dead letters", Long.toString(c.deadLetters.get()));
             lines.put("late events", Long.toString(c.lateEvents.get()));
@@ -247,7 +276,8 @@ public final class DemoMain {
 
         List<UserProfile> profiles();
 
-        void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress) throws Exception;
+        void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress)
+                throws Exception;
     }
 
     /** Replays a CSV (taobao:FILE or rees46:FILE) as fast as Kafka takes it, with a synthetic profile per user. */
@@ -255,7 +285,8 @@ public final class DemoMain {
         static ReplayFeed load(String spec) throws Exception {
             int colon = spec.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("--replay needs format:file, e.g. rees46:../shared/data/rees46/2019-Oct-head17k.csv");
+                throw new IllegalArgumentException(
+                        "--replay needs format:file, e.g. rees46:../shared/data/rees46/2019-Oct-head17k.csv");
             }
             CsvImporter importer = new CsvImporter(CsvFormat.named(spec.substring(0, colon)));
             Path file = Path.of(spec.substring(colon + 1));
@@ -263,15 +294,24 @@ public final class DemoMain {
             CsvImporter.Report report = importer.importFile(file, events::add);
             Map<String, UserProfile> profiles = new LinkedHashMap<>();
             for (Event e : events) {
-                profiles.computeIfAbsent(e.userId(), u -> new UserProfile(u, "user" + u + "@example.com", "Shopper " + u, "en", "UTC", true, 0));
+                profiles.computeIfAbsent(
+                        e.userId(),
+                        u -> new UserProfile(u, "user" + u + "@example.com", "Shopper " + u, "en", "UTC", true, 0));
             }
-            String d = String.format(Locale.ROOT, "replay of %s: %,d events from %,d lines (%d rejected), %,d users",
-                    file, report.events(), report.lines(), report.rejected().size(), profiles.size());
+            String d = String.format(
+                    Locale.ROOT,
+                    "replay of %s: %,d events from %,d lines (%d rejected), %,d users",
+                    file,
+                    report.events(),
+                    report.lines(),
+                    report.rejected().size(),
+                    profiles.size());
             return new ReplayFeed(d, events, new ArrayList<>(profiles.values()));
         }
 
         @Override
-        public void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress) {
+        public void publish(
+                KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress) {
             long n = 0;
             for (Event e : events) {
                 producer.send(new ProducerRecord<>(topic, bytes(e.userId()), Json.toBytes(e)));
@@ -300,16 +340,24 @@ public final class DemoMain {
         GeneratedFeed(DemoOptions options) {
             this.options = options;
             this.simulatedSpan = options.duration().toMillis() * options.speed();
-            this.simulatedStart = System.currentTimeMillis() - simulatedSpan - Duration.ofMinutes(1).toMillis();
+            this.simulatedStart = System.currentTimeMillis()
+                    - simulatedSpan
+                    - Duration.ofMinutes(1).toMillis();
             double perSimulatedSecond = (double) options.eventsPerSecond() / options.speed();
-            this.generator = new ShoppingTrafficGenerator(42L, options.users(), 2_000, simulatedStart, perSimulatedSecond);
+            this.generator =
+                    new ShoppingTrafficGenerator(42L, options.users(), 2_000, simulatedStart, perSimulatedSecond);
         }
 
         @Override
         public String description() {
-            return String.format(Locale.ROOT, "generated traffic: %,d shoppers, ~%,d events/s for %s, simulated clock x%d (%s of shopping)",
-                    options.users(), options.eventsPerSecond(), TimeUtils.formatWithHighestUnit(options.duration()),
-                    options.speed(), TimeUtils.formatWithHighestUnit(Duration.ofMillis(simulatedSpan)));
+            return String.format(
+                    Locale.ROOT,
+                    "generated traffic: %,d shoppers, ~%,d events/s for %s, simulated clock x%d (%s of shopping)",
+                    options.users(),
+                    options.eventsPerSecond(),
+                    TimeUtils.formatWithHighestUnit(options.duration()),
+                    options.speed(),
+                    TimeUtils.formatWithHighestUnit(Duration.ofMillis(simulatedSpan)));
         }
 
         @Override
@@ -318,7 +366,8 @@ public final class DemoMain {
         }
 
         @Override
-        public void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress)
+        public void publish(
+                KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress)
                 throws InterruptedException {
             long wallStart = System.currentTimeMillis();
             long end = simulatedStart + simulatedSpan;
@@ -336,7 +385,8 @@ public final class DemoMain {
                 producer.send(new ProducerRecord<>(topic, bytes(e.userId()), Json.toBytes(e)));
                 progress.accept(++n);
                 if (n % 997 == 0) {
-                    String bad = String.format(Locale.ROOT, MALFORMED[(int) (n / 997) % MALFORMED.length], e.timestamp());
+                    String bad =
+                            String.format(Locale.ROOT, MALFORMED[(int) (n / 997) % MALFORMED.length], e.timestamp());
                     producer.send(new ProducerRecord<>(topic, null, bytes(bad)));
                 }
             }

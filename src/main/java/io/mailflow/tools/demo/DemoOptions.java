@@ -14,7 +14,8 @@ import org.apache.flink.util.TimeUtils;
  * @param replay {@code format:path} of a CSV to replay instead of generating traffic, or null
  * @param out folder for captured e-mails
  */
-public record DemoOptions(Duration duration, int speed, int users, int eventsPerSecond, String replay, Path out, int parallelism) {
+public record DemoOptions(
+        Duration duration, int speed, int users, int eventsPerSecond, String replay, Path out, int parallelism) {
 
     public static DemoOptions parse(String[] args) {
         Duration duration = Duration.ofSeconds(60);

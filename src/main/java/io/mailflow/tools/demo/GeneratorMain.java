@@ -47,8 +47,14 @@ public final class GeneratorMain {
                 producer.send(new ProducerRecord<>(profilesTopic, bytes(p.userId()), Json.toBytes(p)));
             }
             producer.flush();
-            System.out.printf(Locale.ROOT, "generator: %,d profiles to %s; events to %s at %.1f/s simulated, x%d until now%n",
-                    users, profilesTopic, eventsTopic, rate, speed);
+            System.out.printf(
+                    Locale.ROOT,
+                    "generator: %,d profiles to %s; events to %s at %.1f/s simulated, x%d until now%n",
+                    users,
+                    profilesTopic,
+                    eventsTopic,
+                    rate,
+                    speed);
             long n = 0;
             while (maxEvents <= 0 || n < maxEvents) {
                 Event e = generator.next();
@@ -59,7 +65,8 @@ public final class GeneratorMain {
                 }
                 producer.send(new ProducerRecord<>(eventsTopic, bytes(e.userId()), Json.toBytes(e)));
                 if (++n % 10_000 == 0) {
-                    System.out.printf(Locale.ROOT, "generator: %,d events, simulated clock %tFT%<tT%n", n, e.timestamp());
+                    System.out.printf(
+                            Locale.ROOT, "generator: %,d events, simulated clock %tFT%<tT%n", n, e.timestamp());
                 }
             }
         }

@@ -29,7 +29,8 @@ final class OutputCounter implements AutoCloseable {
     private final String resultsTopic;
     private final String deadLettersTopic;
 
-    OutputCounter(String bootstrap, String sessionsTopic, String resultsTopic, String deadLettersTopic, String lateTopic) {
+    OutputCounter(
+            String bootstrap, String sessionsTopic, String resultsTopic, String deadLettersTopic, String lateTopic) {
         this.sessionsTopic = sessionsTopic;
         this.resultsTopic = resultsTopic;
         this.deadLettersTopic = deadLettersTopic;
@@ -41,15 +42,17 @@ final class OutputCounter implements AutoCloseable {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(sessionsTopic, resultsTopic, deadLettersTopic, lateTopic));
-        thread = new Thread(() -> {
-            try (consumer) {
-                while (running.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                        count(r);
+        thread = new Thread(
+                () -> {
+                    try (consumer) {
+                        while (running.get()) {
+                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                                count(r);
+                            }
+                        }
                     }
-                }
-            }
-        }, "demo-output-counter");
+                },
+                "demo-output-counter");
         thread.setDaemon(true);
         thread.start();
     }
@@ -60,7 +63,8 @@ final class OutputCounter implements AutoCloseable {
             if (r.topic().equals(sessionsTopic)) {
                 sessions.incrementAndGet();
                 long events = 0;
-                for (String f : List.of("views", "clicks", "searches", "addToCarts", "removeFromCarts", "favorites", "purchases")) {
+                for (String f : List.of(
+                        "views", "clicks", "searches", "addToCarts", "removeFromCarts", "favorites", "purchases")) {
                     events += n.path(f).asLong();
                 }
                 eventsInClosedSessions.addAndGet(events);
@@ -68,9 +72,11 @@ final class OutputCounter implements AutoCloseable {
                 (n.path("status").asText().equals("SENT") ? sent : failed).incrementAndGet();
             } else if (r.topic().equals(deadLettersTopic)) {
                 deadLetters.incrementAndGet();
-                String reason = n.path("stage").asText() + ": " + n.path("reason").asText()
-                        .replaceAll("user \\S+", "user <id>")
-                        .replaceAll("[0-9]{6,}", "N");
+                String reason = n.path("stage").asText() + ": "
+                        + n.path("reason")
+                                .asText()
+                                .replaceAll("user \\S+", "user <id>")
+                                .replaceAll("[0-9]{6,}", "N");
                 synchronized (deadLetterReasons) {
                     deadLetterReasons.merge(reason, 1L, Long::sum);
                 }

@@ -17,24 +17,98 @@ final class ShopperFactory {
     private static final double CONSENT_RATE = 0.95;
     private static final long NINETY_DAYS_MS = 90L * 24 * 3600 * 1000;
 
-    private static final List<String> FIRST = List.of("Emma", "Liam", "Olivia", "Noah", "Ava", "James",
-            "Sophia", "Lucas", "Mia", "Ethan", "Isabella", "Mason", "Charlotte", "Logan", "Amelia", "Zoe",
-            "Daniel", "Grace", "Henry", "Chloe");
-    private static final List<String> LAST = List.of("Smith", "Johnson", "Williams", "Brown", "Jones",
-            "Miller", "Davis", "Garcia", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Martin",
-            "Clark", "Lewis", "Walker", "Hall", "Young", "Schmidt");
+    private static final List<String> FIRST = List.of(
+            "Emma",
+            "Liam",
+            "Olivia",
+            "Noah",
+            "Ava",
+            "James",
+            "Sophia",
+            "Lucas",
+            "Mia",
+            "Ethan",
+            "Isabella",
+            "Mason",
+            "Charlotte",
+            "Logan",
+            "Amelia",
+            "Zoe",
+            "Daniel",
+            "Grace",
+            "Henry",
+            "Chloe");
+    private static final List<String> LAST = List.of(
+            "Smith",
+            "Johnson",
+            "Williams",
+            "Brown",
+            "Jones",
+            "Miller",
+            "Davis",
+            "Garcia",
+            "Wilson",
+            "Anderson",
+            "Taylor",
+            "Thomas",
+            "Moore",
+            "Martin",
+            "Clark",
+            "Lewis",
+            "Walker",
+            "Hall",
+            "Young",
+            "Schmidt");
     /** Chinese surnames and given names with their pinyin, for e-mail local parts and Latin display. */
-    private static final String[][] SURNAMES = {{"王", "Wang"}, {"李", "Li"}, {"张", "Zhang"}, {"刘", "Liu"},
-        {"陈", "Chen"}, {"杨", "Yang"}, {"黄", "Huang"}, {"赵", "Zhao"}, {"吴", "Wu"}, {"周", "Zhou"}};
-    private static final String[][] GIVEN = {{"芳", "Fang"}, {"伟", "Wei"}, {"娜", "Na"}, {"敏", "Min"},
-        {"静", "Jing"}, {"磊", "Lei"}, {"婷", "Ting"}, {"杰", "Jie"}, {"秀英", "Xiuying"}, {"晓明", "Xiaoming"},
-        {"丽", "Li"}, {"强", "Qiang"}};
-    private static final List<String> EN_ZONES = List.of("America/New_York", "America/New_York",
-            "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Los_Angeles",
-            "Europe/London", "Europe/Berlin", "Europe/Paris", "Australia/Sydney");
-    private static final List<String> ZH_ZONES = List.of("Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai",
-            "Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai",
-            "Asia/Singapore", "America/Vancouver");
+    private static final String[][] SURNAMES = {
+        {"王", "Wang"},
+        {"李", "Li"},
+        {"张", "Zhang"},
+        {"刘", "Liu"},
+        {"陈", "Chen"},
+        {"杨", "Yang"},
+        {"黄", "Huang"},
+        {"赵", "Zhao"},
+        {"吴", "Wu"},
+        {"周", "Zhou"}
+    };
+
+    private static final String[][] GIVEN = {
+        {"芳", "Fang"},
+        {"伟", "Wei"},
+        {"娜", "Na"},
+        {"敏", "Min"},
+        {"静", "Jing"},
+        {"磊", "Lei"},
+        {"婷", "Ting"},
+        {"杰", "Jie"},
+        {"秀英", "Xiuying"},
+        {"晓明", "Xiaoming"},
+        {"丽", "Li"},
+        {"强", "Qiang"}
+    };
+    private static final List<String> EN_ZONES = List.of(
+            "America/New_York",
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Los_Angeles",
+            "America/Los_Angeles",
+            "Europe/London",
+            "Europe/Berlin",
+            "Europe/Paris",
+            "Australia/Sydney");
+    private static final List<String> ZH_ZONES = List.of(
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Shanghai",
+            "Asia/Singapore",
+            "America/Vancouver");
     private static final List<String> DOMAINS = List.of("example.com", "example.org", "example.net");
 
     private final Rng rng;

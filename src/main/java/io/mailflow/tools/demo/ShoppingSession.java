@@ -25,20 +25,31 @@ final class ShoppingSession {
     /** Far below the 30-minute session gap, so one visit is never split into two session windows. */
     private static final long MAX_GAP_MS = 10 * 60_000;
 
-    private enum Action { VIEW, CLICK, SEARCH, ADD, REMOVE, FAVORITE, CHECKOUT, EXIT, START }
+    private enum Action {
+        VIEW,
+        CLICK,
+        SEARCH,
+        ADD,
+        REMOVE,
+        FAVORITE,
+        CHECKOUT,
+        EXIT,
+        START
+    }
 
     /** Row: last action (VIEW..FAVORITE, then START); column: next action (VIEW..EXIT). */
     private static final double[][] WEIGHTS = {
-        {30, 14, 10, 14, 2, 5, 7, 16},  // after VIEW
-        {85, 0, 5, 0, 0, 0, 0, 10},     // after CLICK: almost always opens the clicked product
-        {8, 60, 12, 0, 0, 0, 0, 20},    // after SEARCH: click a result, refine, or give up
-        {35, 10, 10, 0, 4, 0, 18, 25},  // after ADD
-        {35, 5, 15, 0, 0, 0, 15, 30},   // after REMOVE
-        {45, 10, 15, 10, 0, 0, 0, 20},  // after FAVORITE
-        {50, 15, 35, 0, 0, 0, 8, 0},    // at START: CHECKOUT only when returning to an earlier cart
+        {30, 14, 10, 14, 2, 5, 7, 16}, // after VIEW
+        {85, 0, 5, 0, 0, 0, 0, 10}, // after CLICK: almost always opens the clicked product
+        {8, 60, 12, 0, 0, 0, 0, 20}, // after SEARCH: click a result, refine, or give up
+        {35, 10, 10, 0, 4, 0, 18, 25}, // after ADD
+        {35, 5, 15, 0, 0, 0, 15, 30}, // after REMOVE
+        {45, 10, 15, 10, 0, 0, 0, 20}, // after FAVORITE
+        {50, 15, 35, 0, 0, 0, 8, 0}, // at START: CHECKOUT only when returning to an earlier cart
     };
     /** Median seconds spent on the page an action leads to, before the next action. */
     private static final double[] DWELL_MEDIAN_S = {30, 3, 10, 12, 8, 8};
+
     private static final double CHECKOUT_MEDIAN_S = 120;
 
     private final String sessionId;
@@ -89,7 +100,8 @@ final class ShoppingSession {
                 emit(out, visible, now, EventType.SEARCH, 0, null, searched.query(shopper.chineseSpeaker, rng));
             }
             case CLICK -> {
-                Category from = last == Action.SEARCH ? searched : last == Action.VIEW ? catalog.category(currentItem) : topic;
+                Category from =
+                        last == Action.SEARCH ? searched : last == Action.VIEW ? catalog.category(currentItem) : topic;
                 currentItem = rng.chance(0.85) ? catalog.popularItemIn(from, rng) : catalog.popularItem(rng);
                 emit(out, visible, now, EventType.CLICK, currentItem, null, null);
             }
@@ -165,13 +177,18 @@ final class ShoppingSession {
         }
     }
 
-    private void emit(List<Event> out, boolean visible, long now, EventType type, int item, Integer quantity, String query) {
+    private void emit(
+            List<Event> out, boolean visible, long now, EventType type, int item, Integer quantity, String query) {
         steps++;
         lastEventAt = now;
         if (!visible) {
             return;
         }
-        out.add(new Event(eventIds.get(), shopper.userId(), sessionId, type,
+        out.add(new Event(
+                eventIds.get(),
+                shopper.userId(),
+                sessionId,
+                type,
                 item == 0 ? null : Catalog.itemId(item),
                 item == 0 ? null : catalog.category(item).id(),
                 item == 0 ? null : catalog.price(item, shopper.currency),

@@ -35,9 +35,11 @@ public final class ShoppingTrafficGenerator {
     static final long WARM_UP_MS = 30 * 60_000;
     /** Minimum inactivity between two sessions of one shopper: well above a 30-minute session gap. */
     static final long MIN_SESSION_GAP_MS = 45 * 60_000;
+
     private static final double MEAN_EXTRA_REST_MS = 15 * 60_000;
     /** Prior for the mean session length, worth this many sessions until real ones have finished. */
     private static final double PRIOR_EVENTS_PER_SESSION = 10;
+
     private static final double PRIOR_WEIGHT = 20;
 
     /** A scheduled step: a session's next action, or (session == null) the next session arrival. */
@@ -52,8 +54,8 @@ public final class ShoppingTrafficGenerator {
     private final List<Shopper> idle = new ArrayList<>();
     private final PriorityQueue<Shopper> resting = new PriorityQueue<>(
             Comparator.comparingLong((Shopper s) -> s.idleUntil).thenComparingInt(s -> s.number));
-    private final PriorityQueue<Due> agenda = new PriorityQueue<>(
-            Comparator.comparingLong(Due::at).thenComparingLong(Due::seq));
+    private final PriorityQueue<Due> agenda =
+            new PriorityQueue<>(Comparator.comparingLong(Due::at).thenComparingLong(Due::seq));
     private final ArrayDeque<Event> ready = new ArrayDeque<>();
     private final List<Event> batch = new ArrayList<>();
     private final Map<EventType, Long> counts = new EnumMap<>(EventType.class);
@@ -70,12 +72,14 @@ public final class ShoppingTrafficGenerator {
      * @param startMillis simulated start time (epoch ms); @param eventsPerSimulatedSecond mean arrival rate of
      *     events in simulated time
      */
-    public ShoppingTrafficGenerator(long seed, int users, int catalogItems, long startMillis, double eventsPerSimulatedSecond) {
+    public ShoppingTrafficGenerator(
+            long seed, int users, int catalogItems, long startMillis, double eventsPerSimulatedSecond) {
         if (users < 1) {
             throw new IllegalArgumentException("users must be >= 1, got " + users);
         }
         if (!(eventsPerSimulatedSecond > 0) || Double.isInfinite(eventsPerSimulatedSecond)) {
-            throw new IllegalArgumentException("eventsPerSimulatedSecond must be positive and finite, got " + eventsPerSimulatedSecond);
+            throw new IllegalArgumentException(
+                    "eventsPerSimulatedSecond must be positive and finite, got " + eventsPerSimulatedSecond);
         }
         Rng root = new Rng(seed);
         ShopperFactory factory = new ShopperFactory(root.split(), startMillis);
@@ -114,7 +118,8 @@ public final class ShoppingTrafficGenerator {
     }
 
     private void startSession(long at) {
-        double meanSteps = (PRIOR_EVENTS_PER_SESSION * PRIOR_WEIGHT + finishedSessionSteps) / (PRIOR_WEIGHT + finishedSessions);
+        double meanSteps =
+                (PRIOR_EVENTS_PER_SESSION * PRIOR_WEIGHT + finishedSessionSteps) / (PRIOR_WEIGHT + finishedSessions);
         long gap = Math.round(rng.exponential(meanSteps / eventsPerMs));
         agenda.add(new Due(at + gap, seq++, null, null));
         Shopper shopper = pickShopper(at);
@@ -154,7 +159,8 @@ public final class ShoppingTrafficGenerator {
         finishedSessionSteps += session.steps();
         shopper.lastEventAt = Math.max(shopper.lastEventAt, session.lastEventAt());
         if (--shopper.activeSessions == 0) {
-            shopper.idleUntil = shopper.lastEventAt + MIN_SESSION_GAP_MS + Math.round(rng.exponential(MEAN_EXTRA_REST_MS));
+            shopper.idleUntil =
+                    shopper.lastEventAt + MIN_SESSION_GAP_MS + Math.round(rng.exponential(MEAN_EXTRA_REST_MS));
             resting.add(shopper);
         }
     }

@@ -29,7 +29,8 @@ public interface CsvFormat {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "taobao" -> new TaobaoFormat();
             case "rees46" -> new Rees46Format();
-            default -> throw new IllegalArgumentException("Unknown CSV format '" + name + "': expected taobao or rees46.");
+            default ->
+                throw new IllegalArgumentException("Unknown CSV format '" + name + "': expected taobao or rees46.");
         };
     }
 

@@ -51,7 +51,8 @@ public final class Rees46Format implements CsvFormat {
                 throw new IllegalArgumentException("price '" + f[6] + "' is not a number");
             }
         }
-        boolean priced = type == EventType.ADD_TO_CART || type == EventType.PURCHASE || type == EventType.REMOVE_FROM_CART;
+        boolean priced =
+                type == EventType.ADD_TO_CART || type == EventType.PURCHASE || type == EventType.REMOVE_FROM_CART;
         return Optional.of(new Event(
                 name() + "-" + fileTag + "-" + lineNumber,
                 f[7].trim(),

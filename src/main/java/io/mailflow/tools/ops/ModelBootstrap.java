@@ -1,12 +1,12 @@
 package io.mailflow.tools.ops;
 
+import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.features.FeatureVector;
 import io.mailflow.scoring.Ftrl;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.common.Uids;
 import io.mailflow.scoring.PropensityScorer;
 import io.mailflow.segmentation.KMeansAssigner;
 import io.mailflow.segmentation.KMeansModel;
@@ -14,10 +14,8 @@ import io.mailflow.segmentation.KMeansTrainer;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -52,26 +50,33 @@ public final class ModelBootstrap {
         StreamExecutionEnvironment env = StateTool.writerEnvironment();
         SavepointWriter writer = SavepointWriter.newSavepoint(env, config.get(MailflowOptions.MAX_PARALLELISM));
         if (model.kmeans() != null) {
-            KMeansModel kmeans = new KMeansModel(model.version(), model.kmeans().centroids(), model.kmeans().weights());
-            writer.withOperator(OperatorIdentifier.forUid(Uids.KMEANS_TRAINER), OperatorTransformation
-                    .bootstrapWith(env.fromData(kmeans))
-                    .keyBy(m -> KMeansTrainer.GLOBAL_KEY, Types.INT)
-                    .transform(new KMeansTrainerState()));
-            writer.withOperator(OperatorIdentifier.forUid(Uids.KMEANS_ASSIGNER), OperatorTransformation
-                    .bootstrapWith(env.fromData(kmeans))
-                    .transform(new BroadcastModel<>(KMeansAssigner.MODEL)));
+            KMeansModel kmeans = new KMeansModel(
+                    model.version(), model.kmeans().centroids(), model.kmeans().weights());
+            writer.withOperator(
+                    OperatorIdentifier.forUid(Uids.KMEANS_TRAINER),
+                    OperatorTransformation.bootstrapWith(env.fromData(kmeans))
+                            .keyBy(m -> KMeansTrainer.GLOBAL_KEY, Types.INT)
+                            .transform(new KMeansTrainerState()));
+            writer.withOperator(
+                    OperatorIdentifier.forUid(Uids.KMEANS_ASSIGNER),
+                    OperatorTransformation.bootstrapWith(env.fromData(kmeans))
+                            .transform(new BroadcastModel<>(KMeansAssigner.MODEL)));
         }
         if (model.propensity() != null) {
-            Ftrl ftrl = new Ftrl(config.get(MailflowOptions.FTRL_ALPHA), config.get(MailflowOptions.FTRL_BETA),
-                    config.get(MailflowOptions.FTRL_L1), config.get(MailflowOptions.FTRL_L2));
+            Ftrl ftrl = new Ftrl(
+                    config.get(MailflowOptions.FTRL_ALPHA),
+                    config.get(MailflowOptions.FTRL_BETA),
+                    config.get(MailflowOptions.FTRL_L1),
+                    config.get(MailflowOptions.FTRL_L2));
             FtrlState state = ftrlState(model, config);
             LogRegModel served = ftrl.model(state);
-            writer.withOperator(OperatorIdentifier.forUid(Uids.FTRL_TRAINER), OperatorTransformation
-                    .bootstrapWith(env.fromData(state))
-                    .transform(new FtrlTrainerState()));
-            writer.withOperator(OperatorIdentifier.forUid(Uids.PROPENSITY_SCORER), OperatorTransformation
-                    .bootstrapWith(env.fromData(served))
-                    .transform(new BroadcastModel<>(PropensityScorer.MODEL)));
+            writer.withOperator(
+                    OperatorIdentifier.forUid(Uids.FTRL_TRAINER),
+                    OperatorTransformation.bootstrapWith(env.fromData(state)).transform(new FtrlTrainerState()));
+            writer.withOperator(
+                    OperatorIdentifier.forUid(Uids.PROPENSITY_SCORER),
+                    OperatorTransformation.bootstrapWith(env.fromData(served))
+                            .transform(new BroadcastModel<>(PropensityScorer.MODEL)));
         }
         writer.write(savepointPath);
         env.execute("mailflow: bootstrap savepoint " + savepointPath);

@@ -2,13 +2,12 @@ package io.mailflow.tools.ops;
 
 import io.mailflow.campaigns.CampaignDefinition;
 import io.mailflow.campaigns.Descriptors;
-import io.mailflow.features.StandardizerState;
 import io.mailflow.common.Uids;
+import io.mailflow.features.StandardizerState;
 import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LogRegModel;
-import io.mailflow.common.Uids;
 import io.mailflow.scoring.PropensityScorer;
 import io.mailflow.segmentation.KMeansAssigner;
 import io.mailflow.segmentation.KMeansModel;
@@ -71,55 +70,91 @@ public record SavepointContents(
         SavepointLoader.loadSavepointMetadata(path).getOperatorStates().forEach(o -> present.add(o.getOperatorID()));
         Reads r = new Reads();
         if (present.contains(id(Uids.PROFILE_JOIN))) {
-            r.contacts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.PROFILE_JOIN), new StateReaders.Contacts()).collectAsync();
+            r.contacts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.PROFILE_JOIN), new StateReaders.Contacts())
+                    .collectAsync();
         }
         if (present.contains(id(Uids.DEDUPLICATE))) {
-            r.seen = sp.readKeyedState(OperatorIdentifier.forUid(Uids.DEDUPLICATE), new StateReaders.Dedup()).collectAsync();
+            r.seen = sp.readKeyedState(OperatorIdentifier.forUid(Uids.DEDUPLICATE), new StateReaders.Dedup())
+                    .collectAsync();
         }
         if (present.contains(id(Uids.CAMPAIGN_TRIGGERS))) {
-            r.carts = sp.readKeyedState(OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS), new StateReaders.PendingTriggers()).collectAsync();
-            r.campaigns = sp.readBroadcastState(OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS), Descriptors.CAMPAIGNS.getName(),
-                    Types.STRING, Types.POJO(CampaignDefinition.class)).collectAsync();
+            r.carts = sp.readKeyedState(
+                            OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS), new StateReaders.PendingTriggers())
+                    .collectAsync();
+            r.campaigns = sp.readBroadcastState(
+                            OperatorIdentifier.forUid(Uids.CAMPAIGN_TRIGGERS),
+                            Descriptors.CAMPAIGNS.getName(),
+                            Types.STRING,
+                            Types.POJO(CampaignDefinition.class))
+                    .collectAsync();
         }
         if (present.contains(id(Uids.GUARDRAILS))) {
-            r.guardrails = sp.readKeyedState(OperatorIdentifier.forUid(Uids.GUARDRAILS), new StateReaders.Guardrails()).collectAsync();
+            r.guardrails = sp.readKeyedState(OperatorIdentifier.forUid(Uids.GUARDRAILS), new StateReaders.Guardrails())
+                    .collectAsync();
         }
         if (present.contains(id(Uids.FEATURES))) {
-            r.histories = sp.readKeyedState(OperatorIdentifier.forUid(Uids.FEATURES), new StateReaders.Histories()).collectAsync();
-            r.standardizers = sp.readListState(OperatorIdentifier.forUid(Uids.FEATURES), "feature-standardizer",
-                    Types.POJO(StandardizerState.class)).collectAsync();
+            r.histories = sp.readKeyedState(OperatorIdentifier.forUid(Uids.FEATURES), new StateReaders.Histories())
+                    .collectAsync();
+            r.standardizers = sp.readListState(
+                            OperatorIdentifier.forUid(Uids.FEATURES),
+                            "feature-standardizer",
+                            Types.POJO(StandardizerState.class))
+                    .collectAsync();
         }
         if (present.contains(id(Uids.KMEANS_TRAINER))) {
-            r.kmeans = sp.readKeyedState(OperatorIdentifier.forUid(Uids.KMEANS_TRAINER), new StateReaders.KMeans()).collectAsync();
+            r.kmeans = sp.readKeyedState(OperatorIdentifier.forUid(Uids.KMEANS_TRAINER), new StateReaders.KMeans())
+                    .collectAsync();
         }
         if (present.contains(id(Uids.KMEANS_ASSIGNER))) {
-            r.kmeansServing = sp.readBroadcastState(OperatorIdentifier.forUid(Uids.KMEANS_ASSIGNER),
-                    KMeansAssigner.MODEL.getName(), Types.STRING, Types.POJO(KMeansModel.class)).collectAsync();
+            r.kmeansServing = sp.readBroadcastState(
+                            OperatorIdentifier.forUid(Uids.KMEANS_ASSIGNER),
+                            KMeansAssigner.MODEL.getName(),
+                            Types.STRING,
+                            Types.POJO(KMeansModel.class))
+                    .collectAsync();
         }
         if (present.contains(id(Uids.PROPENSITY_SCORER))) {
-            r.propensityServing = sp.readBroadcastState(OperatorIdentifier.forUid(Uids.PROPENSITY_SCORER),
-                    PropensityScorer.MODEL.getName(), Types.STRING, Types.POJO(LogRegModel.class)).collectAsync();
+            r.propensityServing = sp.readBroadcastState(
+                            OperatorIdentifier.forUid(Uids.PROPENSITY_SCORER),
+                            PropensityScorer.MODEL.getName(),
+                            Types.STRING,
+                            Types.POJO(LogRegModel.class))
+                    .collectAsync();
         }
         if (present.contains(id(Uids.FTRL_TRAINER))) {
-            r.ftrl = sp.readListState(OperatorIdentifier.forUid(Uids.FTRL_TRAINER), "ftrl-state", Types.POJO(FtrlState.class))
+            r.ftrl = sp.readListState(
+                            OperatorIdentifier.forUid(Uids.FTRL_TRAINER), "ftrl-state", Types.POJO(FtrlState.class))
                     .collectAsync();
         }
         env.execute("read savepoint " + path);
         return new SavepointContents(
-                drain(r.contacts), drain(r.seen), drain(r.carts), values(drain(r.campaigns)), drain(r.guardrails),
-                drain(r.histories), drain(r.standardizers),
-                first(drain(r.kmeans)), first(values(drain(r.kmeansServing))), first(values(drain(r.propensityServing))),
+                drain(r.contacts),
+                drain(r.seen),
+                drain(r.carts),
+                values(drain(r.campaigns)),
+                drain(r.guardrails),
+                drain(r.histories),
+                drain(r.standardizers),
+                first(drain(r.kmeans)),
+                first(values(drain(r.kmeansServing))),
+                first(values(drain(r.propensityServing))),
                 first(drain(r.ftrl)));
     }
 
     /** The users' profiles in the profile join. */
     public List<UserProfile> profiles() {
-        return contacts.stream().map(ContactRow::profile).filter(java.util.Objects::nonNull).toList();
+        return contacts.stream()
+                .map(ContactRow::profile)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /** The suppressions in the profile join (bounced, complained, unsubscribed, erased users). */
     public List<Suppression> suppressions() {
-        return contacts.stream().map(ContactRow::suppression).filter(java.util.Objects::nonNull).toList();
+        return contacts.stream()
+                .map(ContactRow::suppression)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /** The open iterators of one read. */

@@ -1,30 +1,27 @@
 package io.mailflow.tools.ops;
 
-import io.mailflow.features.FeatureFunction;
-import io.mailflow.guardrails.GuardrailFunction;
-import io.mailflow.ingestion.DeduplicateFunction;
-import io.mailflow.profiles.ProfileJoinFunction;
-import io.mailflow.segmentation.KMeansTrainer;
 import io.mailflow.campaigns.Pending;
+import io.mailflow.features.FeatureFunction;
 import io.mailflow.features.UserHistory;
 import io.mailflow.guardrails.Deferred;
+import io.mailflow.guardrails.GuardrailFunction;
 import io.mailflow.guardrails.SendLog;
 import io.mailflow.guardrails.SentEntry;
+import io.mailflow.ingestion.DeduplicateFunction;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
+import io.mailflow.profiles.ProfileJoinFunction;
 import io.mailflow.segmentation.KMeansModel;
+import io.mailflow.segmentation.KMeansTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.util.Collector;
 
@@ -52,7 +49,11 @@ public final class StateReaders {
      * the profile and suppression (either may be null) and how many requests wait for their decision,
      * each decision with its event-time timer.
      */
-    public record ContactRow(String userId, UserProfile profile, Suppression suppression, int requestsWaiting,
+    public record ContactRow(
+            String userId,
+            UserProfile profile,
+            Suppression suppression,
+            int requestsWaiting,
             boolean waitingTimersRegistered) {}
 
     /** One user's guardrail state ({@code GuardrailFunction}, uid {@code guardrails}): recent releases and deferred requests. */
@@ -92,7 +93,11 @@ public final class StateReaders {
                 n++;
             }
             Long sweep = sweepAt.value();
-            out.collect(new SeenIds(user, n, sweep, sweep != null && ctx.registeredEventTimeTimers().contains(sweep)));
+            out.collect(new SeenIds(
+                    user,
+                    n,
+                    sweep,
+                    sweep != null && ctx.registeredEventTimeTimers().contains(sweep)));
         }
     }
 
@@ -109,7 +114,8 @@ public final class StateReaders {
             List<Pending> all = new ArrayList<>();
             pending.values().forEach(all::add);
             for (Pending p : all) {
-                out.collect(new PendingTriggerRow(user, p.dueAt(), ctx.registeredEventTimeTimers().contains(p.dueAt()), p));
+                out.collect(new PendingTriggerRow(
+                        user, p.dueAt(), ctx.registeredEventTimeTimers().contains(p.dueAt()), p));
             }
         }
     }
@@ -157,7 +163,8 @@ public final class StateReaders {
             List<DeferredRow> rows = new ArrayList<>();
             for (Map.Entry<String, Deferred> e : deferred.entries()) {
                 long until = e.getValue().until();
-                rows.add(new DeferredRow(e.getKey(), until, ctx.registeredEventTimeTimers().contains(until), e.getValue()));
+                rows.add(new DeferredRow(
+                        e.getKey(), until, ctx.registeredEventTimeTimers().contains(until), e.getValue()));
             }
             SendLog l = log.value();
             List<SentEntry> sent = l == null ? List.of() : List.copyOf(l.entries());

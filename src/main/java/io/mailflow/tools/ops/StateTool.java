@@ -42,7 +42,8 @@ public final class StateTool {
                     ? MailflowConfig.fromArgs(new String[] {"--config", o.get("config")})
                     : MailflowConfig.defaults();
             ModelBootstrap.write(OfflineModel.read(Path.of(required(o, "model"))), config, uri(savepoint));
-            System.err.println("bootstrap savepoint written to " + savepoint + "; start the job with: flink run -s " + savepoint + " ...");
+            System.err.println("bootstrap savepoint written to " + savepoint + "; start the job with: flink run -s "
+                    + savepoint + " ...");
         } else {
             SavepointReport report = SavepointReport.of(SavepointContents.read(savepoint));
             String format = o.getOrDefault("format", "csv");
@@ -70,9 +71,11 @@ public final class StateTool {
     public static StreamExecutionEnvironment writerEnvironment() {
         Configuration conf = new Configuration();
         String java = ": {type: kryo, kryo-type: default, class: com.esotericsoftware.kryo.serializers.JavaSerializer}";
-        conf.set(PipelineOptions.SERIALIZATION_CONFIG, List.of(
-                "org.apache.flink.runtime.checkpoint.OperatorState" + java,
-                "org.apache.flink.runtime.checkpoint.OperatorSubtaskState" + java));
+        conf.set(
+                PipelineOptions.SERIALIZATION_CONFIG,
+                List.of(
+                        "org.apache.flink.runtime.checkpoint.OperatorState" + java,
+                        "org.apache.flink.runtime.checkpoint.OperatorSubtaskState" + java));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.getConfig().enableObjectReuse();
         env.setParallelism(1);
@@ -80,7 +83,9 @@ public final class StateTool {
     }
 
     private static String uri(String path) {
-        return path.contains("://") ? path : Path.of(path).toAbsolutePath().toUri().toString();
+        return path.contains("://")
+                ? path
+                : Path.of(path).toAbsolutePath().toUri().toString();
     }
 
     private static Map<String, String> options(String[] args) {

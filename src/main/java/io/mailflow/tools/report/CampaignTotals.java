@@ -13,9 +13,22 @@ import java.util.TreeMap;
  * Totals of one campaign variant over all statistics windows, with the lift over the campaign's
  * holdout recomputed from the totals (a lift is not additive across windows; counts are).
  */
-public record CampaignTotals(String campaignId, String variant, boolean holdout, long audience, long sent, long failed,
-        long delivered, long opens, long machineOpens, long clicks, long conversions, double revenue, long unsubscribes,
-        long complaints, Lift lift) {
+public record CampaignTotals(
+        String campaignId,
+        String variant,
+        boolean holdout,
+        long audience,
+        long sent,
+        long failed,
+        long delivered,
+        long opens,
+        long machineOpens,
+        long clicks,
+        long conversions,
+        double revenue,
+        long unsubscribes,
+        long complaints,
+        Lift lift) {
 
     public double rate(long x) {
         return audience == 0 ? 0 : (double) x / audience;
@@ -31,7 +44,8 @@ public record CampaignTotals(String campaignId, String variant, boolean holdout,
         Map<String, Double> revenue = new LinkedHashMap<>();
         Map<String, Boolean> holdout = new LinkedHashMap<>();
         for (CampaignStats s : lastPerWindow.values()) {
-            long[] c = counts.computeIfAbsent(s.campaignId(), k -> new TreeMap<>()).computeIfAbsent(s.variant(), k -> new long[10]);
+            long[] c = counts.computeIfAbsent(s.campaignId(), k -> new TreeMap<>())
+                    .computeIfAbsent(s.variant(), k -> new long[10]);
             c[0] += s.audience();
             c[1] += s.sent();
             c[2] += s.failed();
@@ -60,8 +74,22 @@ public record CampaignTotals(String campaignId, String variant, boolean holdout,
                 long[] c = v.getValue();
                 boolean isHoldout = holdout.get(key);
                 Lift lift = isHoldout || h == null ? null : Lift.of(c[7], c[0], h[7], h[0]);
-                CampaignTotals t = new CampaignTotals(campaign, v.getKey(), isHoldout, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-                        revenue.get(key), c[8], c[9], lift);
+                CampaignTotals t = new CampaignTotals(
+                        campaign,
+                        v.getKey(),
+                        isHoldout,
+                        c[0],
+                        c[1],
+                        c[2],
+                        c[3],
+                        c[4],
+                        c[5],
+                        c[6],
+                        c[7],
+                        revenue.get(key),
+                        c[8],
+                        c[9],
+                        lift);
                 (isHoldout ? holdouts : list).add(t);
             }
             list.addAll(holdouts);

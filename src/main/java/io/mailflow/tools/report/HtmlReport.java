@@ -25,32 +25,44 @@ import java.util.TreeSet;
  * propensity model's progressive AUC, and deliveries and failures over time.
  */
 public final class HtmlReport {
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR =
+            DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FULL =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final long HOUR_MS = 3_600_000L;
 
     private HtmlReport() {}
 
     public static String render(ReportData data, Instant generatedAt) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mailflow campaign report</title><style>")
-                .append("body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;max-width:1000px;color:#222;background:#fff}")
+        sb.append(
+                        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mailflow campaign report</title><style>")
+                .append(
+                        "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;max-width:1000px;color:#222;background:#fff}")
                 .append("h1{margin:0 0 4px}h2{margin-top:36px;border-bottom:2px solid #0072B2;padding-bottom:4px}")
                 .append(".sub{color:#666}.tiles{display:flex;flex-wrap:wrap;gap:12px;margin-top:16px}")
-                .append(".tile{background:#f2f6fa;border-radius:8px;padding:10px 16px;min-width:120px}.tile b{display:block;font-size:22px}")
-                .append("table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}")
-                .append("th:first-child,td:first-child{text-align:left}td:last-child{white-space:nowrap}.sig{color:#009E73;font-weight:bold}.none{color:#999;font-style:italic}")
-                .append("svg .grid{stroke:#e5e5e5}svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px;fill:#333}")
+                .append(
+                        ".tile{background:#f2f6fa;border-radius:8px;padding:10px 16px;min-width:120px}.tile b{display:block;font-size:22px}")
+                .append(
+                        "table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}")
+                .append(
+                        "th:first-child,td:first-child{text-align:left}td:last-child{white-space:nowrap}.sig{color:#009E73;font-weight:bold}.none{color:#999;font-style:italic}")
+                .append(
+                        "svg .grid{stroke:#e5e5e5}svg .tick{font-size:11px;fill:#555}svg .legend{font-size:12px;fill:#333}")
                 .append("</style></head><body>");
-        sb.append("<h1>Mailflow campaign report</h1><div class=\"sub\">Generated ").append(FULL.format(generatedAt))
-                .append(" from ").append(esc(data.source())).append("</div>");
+        sb.append("<h1>Mailflow campaign report</h1><div class=\"sub\">Generated ")
+                .append(FULL.format(generatedAt))
+                .append(" from ")
+                .append(esc(data.source()))
+                .append("</div>");
         Map<String, List<CampaignTotals>> campaigns = CampaignTotals.of(data.stats());
         summary(sb, data, campaigns);
         funnels(sb, campaigns);
         segments(sb, data.segments());
         auc(sb, data.validation());
         deliveries(sb, data.results());
-        sb.append("<p class=\"sub\">Rates divide by e-mails sent (for a holdout: users assigned). Lift is the difference of ")
+        sb.append(
+                        "<p class=\"sub\">Rates divide by e-mails sent (for a holdout: users assigned). Lift is the difference of ")
                 .append("conversion rates against the campaign's holdout with a 95% Newcombe hybrid-score interval; ")
                 .append("green when the interval excludes zero. See docs/feedback.md.</p></body></html>\n");
         return sb.toString();
@@ -83,7 +95,11 @@ public final class HtmlReport {
     }
 
     private static void tile(StringBuilder sb, String label, String value) {
-        sb.append("<div class=\"tile\"><b>").append(esc(value)).append("</b>").append(esc(label)).append("</div>");
+        sb.append("<div class=\"tile\"><b>")
+                .append(esc(value))
+                .append("</b>")
+                .append(esc(label))
+                .append("</div>");
     }
 
     private static void funnels(StringBuilder sb, Map<String, List<CampaignTotals>> campaigns) {
@@ -96,24 +112,41 @@ public final class HtmlReport {
             sb.append("<h3>").append(esc(c.getKey())).append("</h3>");
             List<Svg.Series> series = new ArrayList<>();
             for (CampaignTotals t : c.getValue()) {
-                series.add(new Svg.Series(t.holdout() ? holdoutLabel(t.variant()) + " (no e-mail)" : t.variant(),
+                series.add(new Svg.Series(
+                        t.holdout() ? holdoutLabel(t.variant()) + " (no e-mail)" : t.variant(),
                         new double[] {t.audience(), t.opens(), t.clicks(), t.conversions()}));
             }
-            sb.append(Svg.columns(List.of("sent / assigned", "opened", "clicked", "converted"), series, false,
+            sb.append(Svg.columns(
+                    List.of("sent / assigned", "opened", "clicked", "converted"),
+                    series,
+                    false,
                     v -> String.format(Locale.ROOT, "%,.0f", v)));
-            sb.append("<table><tr><th>variant</th><th>audience</th><th>open rate</th><th>machine opens</th><th>CTR</th>")
+            sb.append(
+                            "<table><tr><th>variant</th><th>audience</th><th>open rate</th><th>machine opens</th><th>CTR</th>")
                     .append("<th>conversion rate</th><th>revenue</th><th>revenue / send</th><th>unsubscribes</th>")
                     .append("<th>lift vs holdout [95% CI]</th></tr>");
             for (CampaignTotals t : c.getValue()) {
-                sb.append("<tr><td>").append(esc(t.holdout() ? holdoutLabel(t.variant()) : t.variant())).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%,d", t.audience())).append("</td><td>")
-                        .append(t.holdout() ? "–" : pct(t.rate(t.opens()))).append("</td><td>")
-                        .append(t.machineOpens()).append("</td><td>")
-                        .append(t.holdout() ? "–" : pct(t.rate(t.clicks()))).append("</td><td>")
-                        .append(pct(t.rate(t.conversions()))).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%,.2f", t.revenue())).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%,.2f", t.audience() == 0 ? 0 : t.revenue() / t.audience())).append("</td><td>")
-                        .append(t.unsubscribes()).append("</td><td>").append(lift(t.lift())).append("</td></tr>");
+                sb.append("<tr><td>")
+                        .append(esc(t.holdout() ? holdoutLabel(t.variant()) : t.variant()))
+                        .append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%,d", t.audience()))
+                        .append("</td><td>")
+                        .append(t.holdout() ? "–" : pct(t.rate(t.opens())))
+                        .append("</td><td>")
+                        .append(t.machineOpens())
+                        .append("</td><td>")
+                        .append(t.holdout() ? "–" : pct(t.rate(t.clicks())))
+                        .append("</td><td>")
+                        .append(pct(t.rate(t.conversions())))
+                        .append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%,.2f", t.revenue()))
+                        .append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%,.2f", t.audience() == 0 ? 0 : t.revenue() / t.audience()))
+                        .append("</td><td>")
+                        .append(t.unsubscribes())
+                        .append("</td><td>")
+                        .append(lift(t.lift()))
+                        .append("</td></tr>");
             }
             sb.append("</table>");
         }
@@ -127,7 +160,8 @@ public final class HtmlReport {
         if (l == null) {
             return "–";
         }
-        String text = String.format(Locale.ROOT, "%+.2f pp [%+.2f, %+.2f]", 100 * l.absolute(), 100 * l.low(), 100 * l.high());
+        String text = String.format(
+                Locale.ROOT, "%+.2f pp [%+.2f, %+.2f]", 100 * l.absolute(), 100 * l.low(), 100 * l.high());
         return l.significant() ? "<span class=\"sig\">" + text + "</span>" : text;
     }
 
@@ -155,39 +189,68 @@ public final class HtmlReport {
             }
             xs.add((double) end);
             for (int id : ids) {
-                sizes.computeIfAbsent(id, k -> new ArrayList<>()).add((double) current.values().stream().filter(s -> s == id).count());
+                sizes.computeIfAbsent(id, k -> new ArrayList<>()).add((double)
+                        current.values().stream().filter(s -> s == id).count());
             }
             if (i >= sorted.size()) {
                 break;
             }
         }
         List<Svg.Series> series = new ArrayList<>();
-        sizes.forEach((id, v) -> series.add(new Svg.Series("segment " + id, v.stream().mapToDouble(Double::doubleValue).toArray())));
-        sb.append(Svg.lines(xs.stream().mapToDouble(Double::doubleValue).toArray(), series, x -> HOUR.format(Instant.ofEpochMilli((long) x)),
-                v -> String.format(Locale.ROOT, "%,.0f", v), 0, Double.NaN));
-        sb.append("<p class=\"sub\">Users per segment (each user counted in the segment of their latest assignment), event time.</p>");
+        sizes.forEach((id, v) -> series.add(new Svg.Series(
+                "segment " + id, v.stream().mapToDouble(Double::doubleValue).toArray())));
+        sb.append(Svg.lines(
+                xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                series,
+                x -> HOUR.format(Instant.ofEpochMilli((long) x)),
+                v -> String.format(Locale.ROOT, "%,.0f", v),
+                0,
+                Double.NaN));
+        sb.append(
+                "<p class=\"sub\">Users per segment (each user counted in the segment of their latest assignment), event time.</p>");
     }
 
     private static void auc(StringBuilder sb, List<ValidationMetrics> metrics) {
         sb.append("<h2>Propensity model: progressive AUC</h2>");
-        List<ValidationMetrics> valid = metrics.stream().filter(m -> !Double.isNaN(m.auc()))
-                .sorted(Comparator.comparingLong(ValidationMetrics::examples)).toList();
+        List<ValidationMetrics> valid = metrics.stream()
+                .filter(m -> !Double.isNaN(m.auc()))
+                .sorted(Comparator.comparingLong(ValidationMetrics::examples))
+                .toList();
         if (valid.isEmpty()) {
             sb.append("<p class=\"none\">No model versions with a defined AUC yet.</p>");
             return;
         }
         double[] xs = valid.stream().mapToDouble(ValidationMetrics::examples).toArray();
-        sb.append(Svg.lines(xs, List.of(new Svg.Series("AUC (predict, then learn)", valid.stream().mapToDouble(ValidationMetrics::auc).toArray()),
-                        new Svg.Series("chance", valid.stream().mapToDouble(m -> 0.5).toArray())),
-                x -> String.format(Locale.ROOT, "%,.0f", x), v -> String.format(Locale.ROOT, "%.2f", v), 0, 1));
+        sb.append(Svg.lines(
+                xs,
+                List.of(
+                        new Svg.Series(
+                                "AUC (predict, then learn)",
+                                valid.stream()
+                                        .mapToDouble(ValidationMetrics::auc)
+                                        .toArray()),
+                        new Svg.Series(
+                                "chance", valid.stream().mapToDouble(m -> 0.5).toArray())),
+                x -> String.format(Locale.ROOT, "%,.0f", x),
+                v -> String.format(Locale.ROOT, "%.2f", v),
+                0,
+                1));
         ValidationMetrics lastM = valid.get(valid.size() - 1);
-        sb.append(String.format(Locale.ROOT, "<p class=\"sub\">x: examples learned. Latest: model version %d, AUC %.3f, log loss %.3f over the last %,d examples.</p>",
-                lastM.modelVersion(), lastM.auc(), lastM.logLoss(), lastM.window()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<p class=\"sub\">x: examples learned. Latest: model version %d, AUC %.3f, log loss %.3f over the last %,d examples.</p>",
+                lastM.modelVersion(),
+                lastM.auc(),
+                lastM.logLoss(),
+                lastM.window()));
     }
 
     private static void deliveries(StringBuilder sb, List<SendResult> results) {
         sb.append("<h2>Deliveries and failures</h2>");
-        List<SendResult> relevant = results.stream().filter(r -> r.sent() || r.failed()).sorted(Comparator.comparingLong(SendResult::sentAt)).toList();
+        List<SendResult> relevant = results.stream()
+                .filter(r -> r.sent() || r.failed())
+                .sorted(Comparator.comparingLong(SendResult::sentAt))
+                .toList();
         if (relevant.isEmpty()) {
             sb.append("<p class=\"none\">No send results yet.</p>");
             return;
@@ -195,20 +258,41 @@ public final class HtmlReport {
         long first = relevant.get(0).sentAt();
         long bucket = bucket(first, relevant.get(relevant.size() - 1).sentAt());
         TreeMap<Long, double[]> perBucket = new TreeMap<>();
-        for (long b = floor(first, bucket); b <= relevant.get(relevant.size() - 1).sentAt(); b += bucket) {
+        for (long b = floor(first, bucket);
+                b <= relevant.get(relevant.size() - 1).sentAt();
+                b += bucket) {
             perBucket.put(b, new double[3]);
         }
         for (SendResult r : relevant) {
             double[] c = perBucket.get(floor(r.sentAt(), bucket));
             c[r.sent() ? 0 : SendResult.FAILED_PERMANENT.equals(r.status()) ? 1 : 2]++;
         }
-        List<String> labels = perBucket.keySet().stream().map(b -> HOUR.format(Instant.ofEpochMilli(b))).toList();
-        sb.append(Svg.columns(labels, List.of(
-                        new Svg.Series("sent", perBucket.values().stream().mapToDouble(c -> c[0]).toArray()),
-                        new Svg.Series("failed (permanent)", perBucket.values().stream().mapToDouble(c -> c[1]).toArray()),
-                        new Svg.Series("failed (transient, gave up)", perBucket.values().stream().mapToDouble(c -> c[2]).toArray())),
-                true, v -> String.format(Locale.ROOT, "%,.0f", v)));
-        sb.append(String.format(Locale.ROOT, "<p class=\"sub\">Per %s of wall-clock send time (UTC).</p>",
+        List<String> labels = perBucket.keySet().stream()
+                .map(b -> HOUR.format(Instant.ofEpochMilli(b)))
+                .toList();
+        sb.append(Svg.columns(
+                labels,
+                List.of(
+                        new Svg.Series(
+                                "sent",
+                                perBucket.values().stream()
+                                        .mapToDouble(c -> c[0])
+                                        .toArray()),
+                        new Svg.Series(
+                                "failed (permanent)",
+                                perBucket.values().stream()
+                                        .mapToDouble(c -> c[1])
+                                        .toArray()),
+                        new Svg.Series(
+                                "failed (transient, gave up)",
+                                perBucket.values().stream()
+                                        .mapToDouble(c -> c[2])
+                                        .toArray())),
+                true,
+                v -> String.format(Locale.ROOT, "%,.0f", v)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<p class=\"sub\">Per %s of wall-clock send time (UTC).</p>",
                 bucket >= 24 * HOUR_MS ? "day" : bucket / HOUR_MS + " h"));
     }
 

@@ -37,8 +37,13 @@ public final class ReportMain {
         MailflowConfig config = MailflowConfig.fromArgs(rest.toArray(String[]::new));
         ReportData data = new ReportReader(config).read();
         write(data, out);
-        System.out.printf("Wrote %s (%d statistics records, %d segment assignments, %d model versions, %d send results)%n",
-                out.toAbsolutePath(), data.stats().size(), data.segments().size(), data.validation().size(), data.results().size());
+        System.out.printf(
+                "Wrote %s (%d statistics records, %d segment assignments, %d model versions, %d send results)%n",
+                out.toAbsolutePath(),
+                data.stats().size(),
+                data.segments().size(),
+                data.validation().size(),
+                data.results().size());
     }
 
     public static void write(ReportData data, Path out) throws Exception {

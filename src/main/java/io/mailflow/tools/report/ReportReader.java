@@ -37,9 +37,12 @@ public final class ReportReader {
         List<SegmentAssignment> segments = read(MailflowOptions.TOPIC_SEGMENTS, SegmentAssignment.class);
         List<ValidationMetrics> validation = read(MailflowOptions.TOPIC_MODEL_METRICS, ValidationMetrics.class);
         List<SendResult> results = read(MailflowOptions.TOPIC_SEND_RESULTS, SendResult.class);
-        String source = "Kafka at " + config.get(MailflowOptions.KAFKA_BOOTSTRAP) + " (" + config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS)
-                + ", " + config.get(MailflowOptions.TOPIC_SEGMENTS) + ", " + config.get(MailflowOptions.TOPIC_MODEL_METRICS) + ", "
-                + config.get(MailflowOptions.TOPIC_SEND_RESULTS) + (skipped > 0 ? "; " + skipped + " unreadable records skipped" : "") + ")";
+        String source = "Kafka at " + config.get(MailflowOptions.KAFKA_BOOTSTRAP) + " ("
+                + config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS)
+                + ", " + config.get(MailflowOptions.TOPIC_SEGMENTS) + ", "
+                + config.get(MailflowOptions.TOPIC_MODEL_METRICS) + ", "
+                + config.get(MailflowOptions.TOPIC_SEND_RESULTS)
+                + (skipped > 0 ? "; " + skipped + " unreadable records skipped" : "") + ")";
         return new ReportData(stats, segments, validation, results, source);
     }
 
@@ -57,7 +60,9 @@ public final class ReportReader {
             if (infos == null || infos.isEmpty()) {
                 return out;
             }
-            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = infos.stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

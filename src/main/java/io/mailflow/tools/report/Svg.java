@@ -11,7 +11,10 @@ import java.util.function.DoubleFunction;
  */
 public final class Svg {
     /** A palette that stays distinguishable for common colour-vision deficiencies (Okabe-Ito). */
-    static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+    static final String[] COLOURS = {
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"
+    };
+
     private static final int W = 720;
     private static final int PAD_LEFT = 64;
     private static final int PAD_BOTTOM = 36;
@@ -24,7 +27,8 @@ public final class Svg {
     public record Series(String name, double[] values) {}
 
     /** Vertical columns per category, side by side (stacked=false) or stacked. */
-    public static String columns(List<String> categories, List<Series> series, boolean stacked, DoubleFunction<String> yFormat) {
+    public static String columns(
+            List<String> categories, List<Series> series, boolean stacked, DoubleFunction<String> yFormat) {
         int h = 260;
         double max = 0;
         for (int i = 0; i < categories.size(); i++) {
@@ -52,21 +56,38 @@ public final class Svg {
                 if (stacked) {
                     base += v;
                 }
-                sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s</title></rect>",
-                        x, top, Math.max(1, barW - 1), Math.max(0, bh), COLOURS[s % COLOURS.length], esc(categories.get(i)),
-                        esc(series.get(s).name()), yFormat.apply(v)));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s</title></rect>",
+                        x,
+                        top,
+                        Math.max(1, barW - 1),
+                        Math.max(0, bh),
+                        COLOURS[s % COLOURS.length],
+                        esc(categories.get(i)),
+                        esc(series.get(s).name()),
+                        yFormat.apply(v)));
             }
             if (i % labelEvery == 0) {
-                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
-                        PAD_LEFT + (i + 0.5) * slot, h - PAD_BOTTOM + 16, esc(categories.get(i))));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
+                        PAD_LEFT + (i + 0.5) * slot,
+                        h - PAD_BOTTOM + 16,
+                        esc(categories.get(i))));
             }
         }
         return close(sb, series);
     }
 
     /** Lines over a shared numeric x axis. Points whose y is NaN are skipped. */
-    public static String lines(double[] xs, List<Series> series, DoubleFunction<String> xFormat, DoubleFunction<String> yFormat,
-            double yMin, double yMax) {
+    public static String lines(
+            double[] xs,
+            List<Series> series,
+            DoubleFunction<String> xFormat,
+            DoubleFunction<String> yFormat,
+            double yMin,
+            double yMax) {
         int h = 260;
         StringBuilder sb = open(h);
         double lo = yMin;
@@ -95,27 +116,47 @@ public final class Svg {
                     pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 }
             }
-            sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(COLOURS[s % COLOURS.length])
-                    .append("\" points=\"").append(pts.toString().trim()).append("\"/>");
+            sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"")
+                    .append(COLOURS[s % COLOURS.length])
+                    .append("\" points=\"")
+                    .append(pts.toString().trim())
+                    .append("\"/>");
         }
         for (int i = 0; i <= 5 && xs.length > 0; i++) {
             double xv = xMin + span * i / 5;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"%s\">%s</text>",
-                    PAD_LEFT + plotW * i / 5, h - PAD_BOTTOM + 16, i == 5 ? "end" : "middle", esc(xFormat.apply(xv))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"%s\">%s</text>",
+                    PAD_LEFT + plotW * i / 5,
+                    h - PAD_BOTTOM + 16,
+                    i == 5 ? "end" : "middle",
+                    esc(xFormat.apply(xv))));
         }
         return close(sb, series);
     }
 
     private static StringBuilder open(int h) {
-        return new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", W, h + 24, W, h + 24));
+        return new StringBuilder(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+                W,
+                h + 24,
+                W,
+                h + 24));
     }
 
     private static String close(StringBuilder sb, List<Series> series) {
         int x = PAD_LEFT;
         for (int s = 0; s < series.size(); s++) {
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>",
-                    x, 262, COLOURS[s % COLOURS.length], x + 14, 271, esc(series.get(s).name())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>",
+                    x,
+                    262,
+                    COLOURS[s % COLOURS.length],
+                    x + 14,
+                    271,
+                    esc(series.get(s).name())));
             x += 24 + 7 * series.get(s).name().length();
         }
         return sb.append("</svg>").toString();
@@ -129,8 +170,18 @@ public final class Svg {
         for (int i = 0; i <= 4; i++) {
             double v = lo + (hi - lo) * i / 4;
             double y = PAD_TOP + (1 - (double) i / 4) * (h - PAD_TOP - PAD_BOTTOM);
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", PAD_LEFT, W - PAD_RIGHT, y, y));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", PAD_LEFT - 6, y + 4,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>",
+                    PAD_LEFT,
+                    W - PAD_RIGHT,
+                    y,
+                    y));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                    PAD_LEFT - 6,
+                    y + 4,
                     esc(yFormat.apply(v))));
         }
     }

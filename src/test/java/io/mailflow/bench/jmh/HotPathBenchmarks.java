@@ -63,13 +63,26 @@ public class HotPathBenchmarks {
     @Setup
     public void setUp() throws Exception {
         long now = System.currentTimeMillis();
-        payload = Json.toBytes(new Event("e-1", "u42", "s-1", EventType.ADD_TO_CART, "sku-17", "cat-3", 19.99, 1, "USD", null, now - 1000));
+        payload = Json.toBytes(new Event(
+                "e-1", "u42", "s-1", EventType.ADD_TO_CART, "sku-17", "cat-3", 19.99, 1, "USD", null, now - 1000));
         events = new Event[64];
-        EventType[] types = {EventType.VIEW, EventType.VIEW, EventType.VIEW, EventType.CLICK, EventType.SEARCH, EventType.ADD_TO_CART};
+        EventType[] types = {
+            EventType.VIEW, EventType.VIEW, EventType.VIEW, EventType.CLICK, EventType.SEARCH, EventType.ADD_TO_CART
+        };
         for (int k = 0; k < events.length; k++) {
             EventType t = types[k % types.length];
-            events[k] = new Event("e" + k, "u42", null, t, t == EventType.SEARCH ? null : "sku-" + (k % 13), "cat-" + (k % 5),
-                    9.99, 1, "USD", t == EventType.SEARCH ? "running shoes" : null, now + k * 1000L);
+            events[k] = new Event(
+                    "e" + k,
+                    "u42",
+                    null,
+                    t,
+                    t == EventType.SEARCH ? null : "sku-" + (k % 13),
+                    "cat-" + (k % 5),
+                    9.99,
+                    1,
+                    "USD",
+                    t == EventType.SEARCH ? "running shoes" : null,
+                    now + k * 1000L);
         }
         SessionAccumulator acc = new SessionAccumulator();
         for (Event e : events) {
@@ -87,10 +100,28 @@ public class HotPathBenchmarks {
         centroids = new NearestCentroid(c);
         point = features.vector(history);
         ftrlState = FtrlState.initial(point.length);
-        composer = new EmailComposer(new EmailComposer.Settings("", "shop@mailflow.local", "https://t.example.com/mf", "", false,
-                Duration.ofDays(60), "benchmark-secret-0123456789", Map.of("shopUrl", "https://shop.example.com", "shopName", "Shop")));
-        request = new AddressedRequest(new EmailRequest("req-1", "abandoned-cart", "ABANDONED_CART", "abandoned-cart", "u42", now, "u42@0",
-                List.of(new LineItem("sku-1", "cat-1", 20.0, 2, now), new LineItem("sku-2", "cat-2", 3.5, 1, now)), "USD"),
+        composer = new EmailComposer(new EmailComposer.Settings(
+                "",
+                "shop@mailflow.local",
+                "https://t.example.com/mf",
+                "",
+                false,
+                Duration.ofDays(60),
+                "benchmark-secret-0123456789",
+                Map.of("shopUrl", "https://shop.example.com", "shopName", "Shop")));
+        request = new AddressedRequest(
+                new EmailRequest(
+                        "req-1",
+                        "abandoned-cart",
+                        "ABANDONED_CART",
+                        "abandoned-cart",
+                        "u42",
+                        now,
+                        "u42@0",
+                        List.of(
+                                new LineItem("sku-1", "cat-1", 20.0, 2, now),
+                                new LineItem("sku-2", "cat-2", 3.5, 1, now)),
+                        "USD"),
                 new Recipient("u42@example.com", "Ann", "en", "UTC"));
     }
 

@@ -24,7 +24,8 @@ class AbandonedCartRuleTest {
     @Test
     void aSessionThatLeftItemsInTheCartFiresAfterTheDefaultDelay() {
         long end = BEGINNING + 10 * ONE_MINUTE;
-        Pending p = rule.onSignal(CART, UserSignal.of(session("u1", BEGINNING, end, 2, List.of())), UserFacts.empty(), tallies)
+        Pending p = rule.onSignal(
+                        CART, UserSignal.of(session("u1", BEGINNING, end, 2, List.of())), UserFacts.empty(), tallies)
                 .orElseThrow();
         assertThat(p.campaignId()).isEqualTo("cart");
         assertThat(p.trigger()).isEqualTo("ABANDONED_CART");
@@ -41,7 +42,8 @@ class AbandonedCartRuleTest {
     void aCampaignsOwnDelayOverridesTheDefault() {
         CampaignDefinition quick = Campaigns.of("quick", "{type: abandoned-cart, delay: 10min}");
         long end = BEGINNING + ONE_MINUTE;
-        assertThat(rule.onSignal(quick, UserSignal.of(session("u1", BEGINNING, end, 1, List.of())), UserFacts.empty(), tallies))
+        assertThat(rule.onSignal(
+                        quick, UserSignal.of(session("u1", BEGINNING, end, 1, List.of())), UserFacts.empty(), tallies))
                 .hasValueSatisfying(p -> assertThat(p.dueAt()).isEqualTo(end + 10 * ONE_MINUTE));
         assertThat(rule.activityHorizonMs(quick)).isEqualTo(10 * ONE_MINUTE);
         assertThat(rule.activityHorizonMs(CART)).isEqualTo(ONE_HOUR);
@@ -50,10 +52,17 @@ class AbandonedCartRuleTest {
     @Test
     void sessionsWithoutCartItemsOrWithAPurchaseAndOtherSignalsDoNotFire() {
         UserFacts none = UserFacts.empty();
-        assertThat(rule.onSignal(CART, UserSignal.of(session("u1", BEGINNING, BEGINNING + 1, 0, List.of())), none, tallies)).isEmpty();
-        assertThat(rule.onSignal(CART, UserSignal.of(session("u1", BEGINNING, BEGINNING + 1, 1, List.of("sku-0"))), none, tallies))
+        assertThat(rule.onSignal(
+                        CART, UserSignal.of(session("u1", BEGINNING, BEGINNING + 1, 0, List.of())), none, tallies))
                 .isEmpty();
-        assertThat(rule.onSignal(CART, UserSignal.of(Events.cart("u1", "sku-1", 3.0, BEGINNING)), none, tallies)).isEmpty();
+        assertThat(rule.onSignal(
+                        CART,
+                        UserSignal.of(session("u1", BEGINNING, BEGINNING + 1, 1, List.of("sku-0"))),
+                        none,
+                        tallies))
+                .isEmpty();
+        assertThat(rule.onSignal(CART, UserSignal.of(Events.cart("u1", "sku-1", 3.0, BEGINNING)), none, tallies))
+                .isEmpty();
         assertThat(tallies.tallies).isEmpty();
     }
 
@@ -61,10 +70,22 @@ class AbandonedCartRuleTest {
     void onlyAPurchaseAfterTheSessionAndUpToTheDecisionCancels() {
         Pending p = new Pending("cart", "ABANDONED_CART", "u1@0", BEGINNING, BEGINNING + ONE_HOUR, List.of(), null);
         long now = p.dueAt();
-        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(BEGINNING + ONE_MINUTE).activity(), now)).isTrue();
-        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(now).activity(), now)).isTrue();
-        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(BEGINNING).activity(), now)).as("not after the session").isFalse();
-        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(now + 1).activity(), now)).as("after the decision").isFalse();
-        assertThat(rule.cancelled(p, new RuleFixtures.Log().cart(BEGINNING + ONE_MINUTE).activity(), now)).as("a cart").isFalse();
+        assertThat(rule.cancelled(
+                        p,
+                        new RuleFixtures.Log().purchase(BEGINNING + ONE_MINUTE).activity(),
+                        now))
+                .isTrue();
+        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(now).activity(), now))
+                .isTrue();
+        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(BEGINNING).activity(), now))
+                .as("not after the session")
+                .isFalse();
+        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(now + 1).activity(), now))
+                .as("after the decision")
+                .isFalse();
+        assertThat(rule.cancelled(
+                        p, new RuleFixtures.Log().cart(BEGINNING + ONE_MINUTE).activity(), now))
+                .as("a cart")
+                .isFalse();
     }
 }

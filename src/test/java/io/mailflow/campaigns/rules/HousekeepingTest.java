@@ -31,11 +31,14 @@ class HousekeepingTest {
 
     @Test
     void cartAndPurchaseTimesExpireAfterTheRetention() {
-        Map<Long, Integer> activity = new TreeMap<>(Map.of(BEGINNING, Activity.CART, BEGINNING + ONE_HOUR, Activity.PURCHASE));
+        Map<Long, Integer> activity =
+                new TreeMap<>(Map.of(BEGINNING, Activity.CART, BEGINNING + ONE_HOUR, Activity.PURCHASE));
         long retention = ONE_HOUR + GAP;
         assertThat(housekeeping.activityRetentionMs(List.of(CART))).isEqualTo(retention);
-        assertThat(housekeeping.expiredActivity(activity.entrySet(), List.of(CART), BEGINNING + retention)).containsExactly(BEGINNING);
-        assertThat(housekeeping.expiredActivity(activity.entrySet(), List.of(), BEGINNING)).as("no campaign needs them")
+        assertThat(housekeeping.expiredActivity(activity.entrySet(), List.of(CART), BEGINNING + retention))
+                .containsExactly(BEGINNING);
+        assertThat(housekeeping.expiredActivity(activity.entrySet(), List.of(), BEGINNING))
+                .as("no campaign needs them")
                 .containsExactly(BEGINNING);
     }
 
@@ -55,7 +58,8 @@ class HousekeepingTest {
         assertThat(housekeeping.factsExpired(f, BEGINNING + 2 * DAY - 1)).isFalse();
         assertThat(housekeeping.factsExpired(f, BEGINNING + 2 * DAY)).isTrue();
         assertThat(housekeeping.factsExpired(null, BEGINNING)).isFalse();
-        assertThat(housekeeping.expiredItems(Map.of("a", BEGINNING, "b", BEGINNING + 1).entrySet(), BEGINNING + 2 * DAY))
+        assertThat(housekeeping.expiredItems(
+                        Map.of("a", BEGINNING, "b", BEGINNING + 1).entrySet(), BEGINNING + 2 * DAY))
                 .containsExactly("a");
         Exposure x = new Exposure("c", "A", BEGINNING);
         assertThat(housekeeping.exposureExpired(x, BEGINNING + DAY - 1)).isFalse();

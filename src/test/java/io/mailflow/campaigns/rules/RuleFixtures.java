@@ -19,8 +19,26 @@ final class RuleFixtures {
         for (int i = 0; i < cartItems; i++) {
             items.add(new LineItem("sku-" + i, "cat-1", 10.0, 1, end));
         }
-        return new SessionSummary(user + "@" + start, user, start, end, end - start, 1, 0, 0, cartItems, 0, 0,
-                purchased.size(), purchased.size() * 10.0, "USD", 1, List.of(), List.copyOf(items), purchased, List.of());
+        return new SessionSummary(
+                user + "@" + start,
+                user,
+                start,
+                end,
+                end - start,
+                1,
+                0,
+                0,
+                cartItems,
+                0,
+                0,
+                purchased.size(),
+                purchased.size() * 10.0,
+                "USD",
+                1,
+                List.of(),
+                List.copyOf(items),
+                purchased,
+                List.of());
     }
 
     /** View tallies in a map, remembering when each may expire. */

@@ -23,8 +23,10 @@ class RulesAreFlinkFreeTest {
         }
         assertThat(sources).hasSizeGreaterThan(10);
         for (Path f : sources) {
-            assertThat(Files.readAllLines(f)).as(f.getFileName().toString())
-                    .noneMatch(l -> l.startsWith("import org.apache.flink") || l.startsWith("import static org.apache.flink"));
+            assertThat(Files.readAllLines(f))
+                    .as(f.getFileName().toString())
+                    .noneMatch(l ->
+                            l.startsWith("import org.apache.flink") || l.startsWith("import static org.apache.flink"));
         }
     }
 }

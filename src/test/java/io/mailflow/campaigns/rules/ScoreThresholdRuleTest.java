@@ -15,12 +15,18 @@ import org.junit.jupiter.api.Test;
 
 class ScoreThresholdRuleTest {
     static final CampaignDefinition UP = Campaigns.of("hot", "{type: score-threshold, threshold: 0.6, delay: 5min}");
-    static final CampaignDefinition DOWN = Campaigns.of("cold", "{type: score-threshold, threshold: 0.6, direction: down}");
+    static final CampaignDefinition DOWN =
+            Campaigns.of("cold", "{type: score-threshold, threshold: 0.6, direction: down}");
     final ScoreThresholdRule rule = new ScoreThresholdRule();
 
     private Optional<Pending> score(CampaignDefinition c, Double previous, double score) {
-        UserFacts before = previous == null ? UserFacts.empty() : UserFacts.empty().withScore(previous, 4, BEGINNING - 1);
-        return rule.onSignal(c, UserSignal.of(new PropensityScore("u1", score, 5, BEGINNING)), before, new RuleFixtures.MapTallies());
+        UserFacts before =
+                previous == null ? UserFacts.empty() : UserFacts.empty().withScore(previous, 4, BEGINNING - 1);
+        return rule.onSignal(
+                c,
+                UserSignal.of(new PropensityScore("u1", score, 5, BEGINNING)),
+                before,
+                new RuleFixtures.MapTallies());
     }
 
     @Test

@@ -19,8 +19,12 @@ class SegmentEntryRuleTest {
     final SegmentEntryRule rule = new SegmentEntryRule();
 
     private Optional<Pending> assign(CampaignDefinition c, Integer previous, int segment) {
-        UserFacts before = previous == null ? UserFacts.empty() : UserFacts.empty().withSegment(previous, 1, BEGINNING - 1);
-        return rule.onSignal(c, UserSignal.of(new SegmentAssignment("u1", segment, 8, 0.4, BEGINNING)), before,
+        UserFacts before =
+                previous == null ? UserFacts.empty() : UserFacts.empty().withSegment(previous, 1, BEGINNING - 1);
+        return rule.onSignal(
+                c,
+                UserSignal.of(new SegmentAssignment("u1", segment, 8, 0.4, BEGINNING)),
+                before,
                 new RuleFixtures.MapTallies());
     }
 
@@ -32,7 +36,9 @@ class SegmentEntryRuleTest {
         assertThat(p.anchor()).isEqualTo(BEGINNING);
         assertThat(p.dueAt()).isEqualTo(BEGINNING + 10 * ONE_MINUTE);
         assertThat(p.items()).isEmpty();
-        assertThat(assign(INTO_2, null, 2)).as("a first assignment into a target").isPresent();
+        assertThat(assign(INTO_2, null, 2))
+                .as("a first assignment into a target")
+                .isPresent();
     }
 
     @Test

@@ -34,7 +34,8 @@ class SignalsTest {
         assertThat(Signals.time(score)).isEqualTo(BEGINNING + 2);
         assertThat(Signals.apply(before, score).score()).isEqualTo(0.4);
 
-        UserSignal features = UserSignal.of(new UserFeatures("u1", BEGINNING + 3, new double[] {1, 2}, new double[2], 1));
+        UserSignal features =
+                UserSignal.of(new UserFeatures("u1", BEGINNING + 3, new double[] {1, 2}, new double[2], 1));
         assertThat(Signals.time(features)).isEqualTo(BEGINNING + 3);
         assertThat(Signals.apply(before, features).features()).containsExactly(1, 2);
     }

@@ -33,7 +33,9 @@ class SupersessionTest {
     @Test
     void factsFurtherApartThanTheDelayOrOfOtherCampaignsEachStand() {
         Pending older = cart("cart", BEGINNING);
-        assertThat(Supersession.of(cart("cart", BEGINNING + 2 * ONE_HOUR), List.of(older))).isEqualTo(new Supersession(false, List.of()));
-        assertThat(Supersession.of(cart("other", BEGINNING + ONE_MINUTE), List.of(older))).isEqualTo(new Supersession(false, List.of()));
+        assertThat(Supersession.of(cart("cart", BEGINNING + 2 * ONE_HOUR), List.of(older)))
+                .isEqualTo(new Supersession(false, List.of()));
+        assertThat(Supersession.of(cart("other", BEGINNING + ONE_MINUTE), List.of(older)))
+                .isEqualTo(new Supersession(false, List.of()));
     }
 }

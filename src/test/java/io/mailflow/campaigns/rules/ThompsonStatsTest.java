@@ -20,15 +20,21 @@ class ThompsonStatsTest {
         stats.expose("c", "B");
         Exposure x = new Exposure("c", "A", BEGINNING);
         assertThat(stats.convert(x, BEGINNING)).as("not after the request").isFalse();
-        assertThat(stats.convert(x, BEGINNING + WINDOW + 1)).as("after the window").isFalse();
+        assertThat(stats.convert(x, BEGINNING + WINDOW + 1))
+                .as("after the window")
+                .isFalse();
         assertThat(stats.convert(null, BEGINNING)).isFalse();
         assertThat(stats.convert(x, BEGINNING + WINDOW)).isTrue();
-        assertThat(stats.view()).containsEntry("c|A", new VariantStats("c", "A", 2, 1)).containsEntry("c|B", new VariantStats("c", "B", 1, 0));
+        assertThat(stats.view())
+                .containsEntry("c|A", new VariantStats("c", "A", 2, 1))
+                .containsEntry("c|B", new VariantStats("c", "B", 1, 0));
     }
 
     @Test
     void restoredCountsOfSeveralInstancesAreSummed() {
-        stats.restore(List.of(new VariantStats("c", "A", 3, 1), new VariantStats("c", "A", 2, 2), new VariantStats("c", "B", 1, 0)));
-        assertThat(stats.snapshot()).containsExactlyInAnyOrder(new VariantStats("c", "A", 5, 3), new VariantStats("c", "B", 1, 0));
+        stats.restore(List.of(
+                new VariantStats("c", "A", 3, 1), new VariantStats("c", "A", 2, 2), new VariantStats("c", "B", 1, 0)));
+        assertThat(stats.snapshot())
+                .containsExactlyInAnyOrder(new VariantStats("c", "A", 5, 3), new VariantStats("c", "B", 1, 0));
     }
 }

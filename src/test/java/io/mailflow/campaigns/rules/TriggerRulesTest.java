@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class TriggerRulesTest {
     static final CampaignDefinition CART = Campaigns.of("cart", "{type: abandoned-cart}");
     final TriggerRules rules = new TriggerRules(ONE_HOUR);
-    final Pending cartTrigger = new Pending("cart", "ABANDONED_CART", "u1@0", BEGINNING, BEGINNING + ONE_HOUR, List.of(), null);
+    final Pending cartTrigger =
+            new Pending("cart", "ABANDONED_CART", "u1@0", BEGINNING, BEGINNING + ONE_HOUR, List.of(), null);
     final Activity nothing = new RuleFixtures.Log().activity();
 
     @Test
@@ -29,7 +30,8 @@ class TriggerRulesTest {
 
     @Test
     void aLiveCampaignWhoseAudienceMatchesSends() {
-        assertThat(rules.decide(CART, cartTrigger, UserFacts.empty(), nothing, cartTrigger.dueAt())).isEqualTo(Verdict.SEND);
+        assertThat(rules.decide(CART, cartTrigger, UserFacts.empty(), nothing, cartTrigger.dueAt()))
+                .isEqualTo(Verdict.SEND);
     }
 
     @Test
@@ -37,18 +39,24 @@ class TriggerRulesTest {
         long now = cartTrigger.dueAt();
         CampaignDefinition paused = Campaigns.of("cart", "{type: abandoned-cart}", "status: paused");
         CampaignDefinition over = Campaigns.of("cart", "{type: abandoned-cart}", "activeUntil: 2026-03-02T12:30:00Z");
-        assertThat(rules.decide(null, cartTrigger, UserFacts.empty(), nothing, now)).isEqualTo(Verdict.SKIPPED);
-        assertThat(rules.decide(paused, cartTrigger, UserFacts.empty(), nothing, now)).isEqualTo(Verdict.SKIPPED);
-        assertThat(rules.decide(over, cartTrigger, UserFacts.empty(), nothing, now)).isEqualTo(Verdict.SKIPPED);
+        assertThat(rules.decide(null, cartTrigger, UserFacts.empty(), nothing, now))
+                .isEqualTo(Verdict.SKIPPED);
+        assertThat(rules.decide(paused, cartTrigger, UserFacts.empty(), nothing, now))
+                .isEqualTo(Verdict.SKIPPED);
+        assertThat(rules.decide(over, cartTrigger, UserFacts.empty(), nothing, now))
+                .isEqualTo(Verdict.SKIPPED);
     }
 
     @Test
     void theRuleCancelsBeforeTheAudienceIsChecked() {
         CampaignDefinition vip = Campaigns.of("cart", "{type: abandoned-cart}", "audience: {segments: [1]}");
         long now = cartTrigger.dueAt();
-        Activity bought = new RuleFixtures.Log().purchase(BEGINNING + ONE_MINUTE).activity();
-        assertThat(rules.decide(vip, cartTrigger, UserFacts.empty(), bought, now)).isEqualTo(Verdict.CANCELLED);
-        assertThat(rules.decide(vip, cartTrigger, UserFacts.empty(), nothing, now)).isEqualTo(Verdict.SKIPPED);
+        Activity bought =
+                new RuleFixtures.Log().purchase(BEGINNING + ONE_MINUTE).activity();
+        assertThat(rules.decide(vip, cartTrigger, UserFacts.empty(), bought, now))
+                .isEqualTo(Verdict.CANCELLED);
+        assertThat(rules.decide(vip, cartTrigger, UserFacts.empty(), nothing, now))
+                .isEqualTo(Verdict.SKIPPED);
         assertThat(rules.decide(vip, cartTrigger, UserFacts.empty().withSegment(1, 1, BEGINNING), nothing, now))
                 .isEqualTo(Verdict.SEND);
     }
@@ -58,9 +66,12 @@ class TriggerRulesTest {
         CampaignDefinition browse = Campaigns.of("browse", "{type: browse-abandonment, window: 30min, delay: 2h}");
         CampaignDefinition winBack = Campaigns.of("wb", "{type: win-back, inactivity: 30d}");
         long gap = 30 * ONE_MINUTE;
-        assertThat(rules.activityRetentionMs(List.of(winBack), gap)).as("nothing to cancel").isZero();
+        assertThat(rules.activityRetentionMs(List.of(winBack), gap))
+                .as("nothing to cancel")
+                .isZero();
         assertThat(rules.activityRetentionMs(List.of(), gap)).isZero();
         assertThat(rules.activityRetentionMs(List.of(CART, winBack), gap)).isEqualTo(ONE_HOUR + gap);
-        assertThat(rules.activityRetentionMs(List.of(CART, browse), gap)).isEqualTo(2 * ONE_HOUR + 30 * ONE_MINUTE + gap);
+        assertThat(rules.activityRetentionMs(List.of(CART, browse), gap))
+                .isEqualTo(2 * ONE_HOUR + 30 * ONE_MINUTE + gap);
     }
 }

@@ -27,8 +27,10 @@ class WinBackRuleTest {
         assertThat(WinBackRule.restartsClock(s, null)).isTrue();
         assertThat(WinBackRule.restartsClock(s, BEGINNING)).isTrue();
         assertThat(WinBackRule.restartsClock(s, BEGINNING + 5)).as("not later").isFalse();
-        assertThat(WinBackRule.restartsClock(UserSignal.of(Events.view("u1", "sku", BEGINNING + 9)), null)).isFalse();
-        assertThat(rule.onSignal(MONTH, s, UserFacts.empty(), new RuleFixtures.MapTallies())).isEmpty();
+        assertThat(WinBackRule.restartsClock(UserSignal.of(Events.view("u1", "sku", BEGINNING + 9)), null))
+                .isFalse();
+        assertThat(rule.onSignal(MONTH, s, UserFacts.empty(), new RuleFixtures.MapTallies()))
+                .isEmpty();
     }
 
     @Test
@@ -36,10 +38,13 @@ class WinBackRuleTest {
         List<CampaignDefinition> campaigns = List.of(CART, MONTH, WEEK);
         assertThat(WinBackRule.dueAt(WEEK, BEGINNING)).isEqualTo(BEGINNING + 7 * DAY + ONE_HOUR);
         assertThat(WinBackRule.live(campaigns, BEGINNING)).containsExactly(MONTH, WEEK);
-        assertThat(WinBackRule.due(campaigns, BEGINNING, BEGINNING + 7 * DAY + ONE_HOUR)).containsExactly(WEEK);
+        assertThat(WinBackRule.due(campaigns, BEGINNING, BEGINNING + 7 * DAY + ONE_HOUR))
+                .containsExactly(WEEK);
         assertThat(WinBackRule.due(campaigns, BEGINNING, BEGINNING + 30 * DAY)).containsExactly(MONTH);
-        assertThat(WinBackRule.clockRunOut(campaigns, BEGINNING, BEGINNING + 7 * DAY + ONE_HOUR)).isFalse();
-        assertThat(WinBackRule.clockRunOut(campaigns, BEGINNING, BEGINNING + 30 * DAY)).isTrue();
+        assertThat(WinBackRule.clockRunOut(campaigns, BEGINNING, BEGINNING + 7 * DAY + ONE_HOUR))
+                .isFalse();
+        assertThat(WinBackRule.clockRunOut(campaigns, BEGINNING, BEGINNING + 30 * DAY))
+                .isTrue();
     }
 
     @Test
@@ -49,6 +54,8 @@ class WinBackRuleTest {
         assertThat(p.fact()).isEqualTo("inactive-since@" + BEGINNING);
         assertThat(p.anchor()).isEqualTo(BEGINNING);
         assertThat(p.dueAt()).isEqualTo(BEGINNING + 30 * DAY);
-        assertThat(rule.cancelled(p, new RuleFixtures.Log().purchase(BEGINNING + 1).activity(), p.dueAt())).isFalse();
+        assertThat(rule.cancelled(
+                        p, new RuleFixtures.Log().purchase(BEGINNING + 1).activity(), p.dueAt()))
+                .isFalse();
     }
 }

@@ -19,7 +19,8 @@ class PreviewCliTest {
     @Test
     void writesHtmlTextAndAParsableEml(@TempDir Path dir) throws Exception {
         List<Path> files = PreviewCli.preview("abandoned-cart", "zh-CN", "陈小明", "", dir);
-        assertThat(files).extracting(p -> p.getFileName().toString())
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("abandoned-cart-zh-CN.html", "abandoned-cart-zh-CN.txt", "abandoned-cart-zh-CN.eml");
         assertThat(Files.readString(files.get(0))).contains("sku-1001").contains("/mf/o/");
         try (InputStream in = Files.newInputStream(files.get(2))) {

@@ -45,17 +45,21 @@ class ShopperProfilesTest {
             assertThat(ZoneId.of(p.timeZone())).isNotNull();
         });
         assertThat((double) chinese / USERS).isBetween(0.25, 0.35);
-        assertThat((double) profiles.stream().filter(UserProfile::consent).count() / USERS).isBetween(0.93, 0.97);
+        assertThat((double) profiles.stream().filter(UserProfile::consent).count() / USERS)
+                .isBetween(0.93, 0.97);
         assertThat(profiles.stream().filter(p -> p.locale().equals("zh-CN")).map(UserProfile::timeZone))
-                .contains("Asia/Shanghai").doesNotContain("America/New_York", "Europe/Berlin");
+                .contains("Asia/Shanghai")
+                .doesNotContain("America/New_York", "Europe/Berlin");
         assertThat(profiles.stream().filter(p -> p.locale().equals("en")).map(UserProfile::timeZone))
-                .contains("America/New_York", "Europe/Berlin").doesNotContain("Asia/Shanghai");
+                .contains("America/New_York", "Europe/Berlin")
+                .doesNotContain("Asia/Shanghai");
     }
 
     @Test
     void someChineseShoppersHaveNamesInChineseCharacters() {
         assertThat(profiles.stream().filter(p -> p.locale().equals("zh-CN")).map(UserProfile::name))
-                .anyMatch(n -> n.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN));
+                .anyMatch(n ->
+                        n.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN));
     }
 
     @Test

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The contract: determinism, the simulated clock, the arrival rate and well-formed events. */
 class ShoppingTrafficGeneratorTest {
-    private static final Set<EventType> NEEDS_ITEM = EnumSet.of(
-            EventType.ADD_TO_CART, EventType.REMOVE_FROM_CART, EventType.FAVORITE, EventType.PURCHASE);
+    private static final Set<EventType> NEEDS_ITEM =
+            EnumSet.of(EventType.ADD_TO_CART, EventType.REMOVE_FROM_CART, EventType.FAVORITE, EventType.PURCHASE);
 
     private static ShoppingTrafficGenerator generator;
     private static List<Event> events;
@@ -51,7 +51,9 @@ class ShoppingTrafficGeneratorTest {
     void timestampsStartAtTheStartAndNeverDecrease() {
         assertThat(events.get(0).timestamp()).isGreaterThanOrEqualTo(START);
         for (int i = 1; i < events.size(); i++) {
-            assertThat(events.get(i).timestamp()).as("event %d", i).isGreaterThanOrEqualTo(events.get(i - 1).timestamp());
+            assertThat(events.get(i).timestamp())
+                    .as("event %d", i)
+                    .isGreaterThanOrEqualTo(events.get(i - 1).timestamp());
         }
         assertThat(generator.now()).isEqualTo(events.get(events.size() - 1).timestamp());
     }
@@ -131,9 +133,13 @@ class ShoppingTrafficGeneratorTest {
 
     @Test
     void rejectsNonsense() {
-        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 0, 10, START, 1.0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 10, 0, START, 1.0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 10, 10, START, 0.0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 10, 10, START, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 0, 10, START, 1.0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 10, 0, START, 1.0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 10, 10, START, 0.0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ShoppingTrafficGenerator(1, 10, 10, START, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

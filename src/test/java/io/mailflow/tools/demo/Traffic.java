@@ -14,6 +14,7 @@ final class Traffic {
      * that 50,000 events (about three simulated hours) see shoppers come back.
      */
     static final int USERS = 5_000;
+
     static final int ITEMS = 5_000;
     static final double RATE = 5.0;
 

@@ -26,7 +26,8 @@ class TrafficRealismTest {
     @BeforeAll
     static void generate() {
         events = Traffic.take(Traffic.generator(42), 50_000);
-        bySession = events.stream().collect(Collectors.groupingBy(Event::sessionId, LinkedHashMap::new, Collectors.toList()));
+        bySession = events.stream()
+                .collect(Collectors.groupingBy(Event::sessionId, LinkedHashMap::new, Collectors.toList()));
     }
 
     @Test
@@ -71,12 +72,17 @@ class TrafficRealismTest {
                 case REMOVE_FROM_CART, PURCHASE -> {
                     assertThat(cart).as("%s", e).containsEntry(e.itemId(), e.quantity());
                     cart.remove(e.itemId());
-                    boughtInLaterSession += e.type() == EventType.PURCHASE && !cartedIn.get(line).equals(e.sessionId()) ? 1 : 0;
+                    boughtInLaterSession += e.type() == EventType.PURCHASE
+                                    && !cartedIn.get(line).equals(e.sessionId())
+                            ? 1
+                            : 0;
                 }
-                default -> { }
+                default -> {}
             }
         }
-        assertThat(boughtInLaterSession).as("purchases of carts left in an earlier session").isPositive();
+        assertThat(boughtInLaterSession)
+                .as("purchases of carts left in an earlier session")
+                .isPositive();
     }
 
     /** A 30-minute event-time session window per user recovers exactly the generator's sessions. */
@@ -95,32 +101,45 @@ class TrafficRealismTest {
                     assertThat(gap).as("gap within %s", cur.sessionId()).isLessThanOrEqualTo(10 * 60_000L);
                 } else {
                     assertThat(gap).as("gap before %s", cur.sessionId()).isGreaterThan(THIRTY_MINUTES);
-                    assertThat(seen.add(prev.sessionId())).as("session %s resumed", prev.sessionId()).isTrue();
+                    assertThat(seen.add(prev.sessionId()))
+                            .as("session %s resumed", prev.sessionId())
+                            .isTrue();
                     multiSessionUsers++;
                 }
             }
         }
         assertThat(multiSessionUsers).as("some shoppers come back").isPositive();
-        assertThat(bySession.values()).allSatisfy(s -> assertThat(s).extracting(Event::userId).containsOnly(s.get(0).userId()));
+        assertThat(bySession.values())
+                .allSatisfy(s -> assertThat(s)
+                        .extracting(Event::userId)
+                        .containsOnly(s.get(0).userId()));
         assertThat(bySession.size()).as("many interleaved sessions").isGreaterThan(2_000);
     }
 
     @Test
     void popularityIsSkewedAndCatalogAttributesAreStable() {
-        Map<String, Long> views = events.stream().filter(e -> e.type() == EventType.VIEW)
+        Map<String, Long> views = events.stream()
+                .filter(e -> e.type() == EventType.VIEW)
                 .collect(Collectors.groupingBy(Event::itemId, Collectors.counting()));
         List<Long> sorted = new ArrayList<>(views.values());
         sorted.sort(Comparator.reverseOrder());
         long total = sorted.stream().mapToLong(Long::longValue).sum();
-        long top1Percent = sorted.stream().limit(Traffic.ITEMS / 100).mapToLong(Long::longValue).sum();
-        assertThat((double) top1Percent / total).as("share of views on the top 1%% of items").isGreaterThan(0.25);
+        long top1Percent = sorted.stream()
+                .limit(Traffic.ITEMS / 100)
+                .mapToLong(Long::longValue)
+                .sum();
+        assertThat((double) top1Percent / total)
+                .as("share of views on the top 1%% of items")
+                .isGreaterThan(0.25);
 
         Map<String, String> category = new HashMap<>();
         Map<String, Double> price = new HashMap<>();
         for (Event e : events) {
             if (e.itemId() != null) {
-                assertThat(category.merge(e.itemId(), e.categoryId(), (a, b) -> a)).isEqualTo(e.categoryId());
-                assertThat(price.merge(e.itemId() + e.currency(), e.price(), (a, b) -> a)).isEqualTo(e.price());
+                assertThat(category.merge(e.itemId(), e.categoryId(), (a, b) -> a))
+                        .isEqualTo(e.categoryId());
+                assertThat(price.merge(e.itemId() + e.currency(), e.price(), (a, b) -> a))
+                        .isEqualTo(e.price());
             }
         }
         assertThat(new HashSet<>(category.values())).hasSizeGreaterThanOrEqualTo(18);
@@ -128,7 +147,10 @@ class TrafficRealismTest {
 
     @Test
     void searchesUseCategoryVocabularyInBothLanguages() {
-        Set<String> queries = events.stream().filter(e -> e.type() == EventType.SEARCH).map(Event::query).collect(Collectors.toSet());
+        Set<String> queries = events.stream()
+                .filter(e -> e.type() == EventType.SEARCH)
+                .map(Event::query)
+                .collect(Collectors.toSet());
         assertThat(queries).contains("running shoes", "wireless earbuds", "连衣裙");
         assertThat(queries).hasSizeGreaterThan(40);
     }
@@ -138,7 +160,8 @@ class TrafficRealismTest {
         Map<String, String> currencyOf = new HashMap<>();
         for (Event e : events) {
             if (e.currency() != null) {
-                assertThat(currencyOf.merge(e.userId(), e.currency(), (a, b) -> a)).isEqualTo(e.currency());
+                assertThat(currencyOf.merge(e.userId(), e.currency(), (a, b) -> a))
+                        .isEqualTo(e.currency());
             }
         }
         assertThat(new HashSet<>(currencyOf.values())).containsExactlyInAnyOrder("USD", "CNY");

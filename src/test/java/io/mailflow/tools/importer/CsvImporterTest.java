@@ -19,14 +19,27 @@ class CsvImporterTest {
     @Test
     void mapsTaobaoRows(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("ub.csv");
-        Files.writeString(f, "543462,1715,1464116,pv,1511658000\n1,2,3,buy,1511658001\n1,2,3,teleport,1511658002\nbroken\n");
+        Files.writeString(
+                f, "543462,1715,1464116,pv,1511658000\n1,2,3,buy,1511658001\n1,2,3,teleport,1511658002\nbroken\n");
         List<Event> out = new java.util.ArrayList<>();
         CsvImporter.Report report = new CsvImporter(new TaobaoFormat()).importFile(f, out::add);
         assertThat(out).hasSize(2);
-        assertThat(out.get(0)).isEqualTo(new Event("taobao-ub-1", "543462", null, EventType.VIEW, "1715", "1464116",
-                null, null, null, null, 1511658000_000L));
+        assertThat(out.get(0))
+                .isEqualTo(new Event(
+                        "taobao-ub-1",
+                        "543462",
+                        null,
+                        EventType.VIEW,
+                        "1715",
+                        "1464116",
+                        null,
+                        null,
+                        null,
+                        null,
+                        1511658000_000L));
         assertThat(out.get(1).type()).isEqualTo(EventType.PURCHASE);
-        assertThat(report.rejected()).containsExactly("line 3: unknown behavior_type 'teleport'", "line 4: expected 5 fields, found 1");
+        assertThat(report.rejected())
+                .containsExactly("line 3: unknown behavior_type 'teleport'", "line 4: expected 5 fields, found 1");
     }
 
     @Test
@@ -37,8 +50,19 @@ class CsvImporterTest {
                 2019-10-01 00:00:05 UTC,cart,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde
                 """);
         List<Event> out = new CsvImporter(new Rees46Format()).readAll(f);
-        assertThat(out).containsExactly(new Event("rees46-oct-2", "541312140", "72d76fde", EventType.ADD_TO_CART,
-                "44600062", "2103807459595387724", 35.79, 1, "USD", null, Instant.parse("2019-10-01T00:00:05Z").toEpochMilli()));
+        assertThat(out)
+                .containsExactly(new Event(
+                        "rees46-oct-2",
+                        "541312140",
+                        "72d76fde",
+                        EventType.ADD_TO_CART,
+                        "44600062",
+                        "2103807459595387724",
+                        35.79,
+                        1,
+                        "USD",
+                        null,
+                        Instant.parse("2019-10-01T00:00:05Z").toEpochMilli()));
     }
 
     @Test
@@ -46,10 +70,14 @@ class CsvImporterTest {
         Path f = SharedData.require("taobao-userbehavior/UserBehavior-2017-11-26T01.csv");
         CsvImporter.Report report = new CsvImporter(new TaobaoFormat()).importFile(f, e -> {});
         List<Event> events = new CsvImporter(new TaobaoFormat()).readAll(f);
-        Map<EventType, Long> counts = events.stream().collect(Collectors.groupingBy(Event::type, Collectors.counting()));
+        Map<EventType, Long> counts =
+                events.stream().collect(Collectors.groupingBy(Event::type, Collectors.counting()));
         // the counts the data set's README gives
-        assertThat(counts).containsEntry(EventType.VIEW, 41_890L).containsEntry(EventType.ADD_TO_CART, 2_539L)
-                .containsEntry(EventType.FAVORITE, 1_474L).containsEntry(EventType.PURCHASE, 992L);
+        assertThat(counts)
+                .containsEntry(EventType.VIEW, 41_890L)
+                .containsEntry(EventType.ADD_TO_CART, 2_539L)
+                .containsEntry(EventType.FAVORITE, 1_474L)
+                .containsEntry(EventType.PURCHASE, 992L);
         assertThat(report.rejected()).isEmpty();
         assertThat(report.events()).isEqualTo(46_895L);
     }
@@ -60,7 +88,8 @@ class CsvImporterTest {
         CsvImporter.Report report = new CsvImporter(new Rees46Format()).importFile(f, e -> {});
         assertThat(report.events()).isEqualTo(17_434L);
         assertThat(report.rejected()).isEmpty();
-        long sessions = new CsvImporter(new Rees46Format()).readAll(f).stream().map(Event::sessionId).distinct().count();
+        long sessions = new CsvImporter(new Rees46Format())
+                .readAll(f).stream().map(Event::sessionId).distinct().count();
         assertThat(sessions).isEqualTo(5_066L);
     }
 }

@@ -14,8 +14,15 @@ class HtmlReportTest {
     void oneSelfContainedFileWithEverySection() {
         String html = HtmlReport.render(SampleReportData.create(), Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
-        assertThat(html).contains("Funnel per campaign", "abandoned-cart", "winback", "Segment sizes over time",
-                "progressive AUC", "Deliveries and failures", "holdout");
+        assertThat(html)
+                .contains(
+                        "Funnel per campaign",
+                        "abandoned-cart",
+                        "winback",
+                        "Segment sizes over time",
+                        "progressive AUC",
+                        "Deliveries and failures",
+                        "holdout");
         // nothing is fetched: no scripts, stylesheets, images or frames from anywhere
         assertThat(html).doesNotContain("<script", "<link", "<img", "<iframe", "url(");
         assertThat(Pattern.compile("(src|href)=").matcher(html).find()).isFalse();
@@ -25,14 +32,21 @@ class HtmlReportTest {
 
     @Test
     void emptyDataSaysSoInsteadOfDrawingEmptyCharts() {
-        String html = HtmlReport.render(new ReportData(List.of(), List.of(), List.of(), List.of(), "nothing"), Instant.EPOCH);
-        assertThat(html).contains("No campaign statistics yet", "No segment assignments yet", "No model versions", "No send results yet")
+        String html =
+                HtmlReport.render(new ReportData(List.of(), List.of(), List.of(), List.of(), "nothing"), Instant.EPOCH);
+        assertThat(html)
+                .contains(
+                        "No campaign statistics yet",
+                        "No segment assignments yet",
+                        "No model versions",
+                        "No send results yet")
                 .doesNotContain("<svg");
     }
 
     @Test
     void totalsSumTheLastRecordOfEachWindowAndRecomputeTheLift() {
-        Map<String, List<CampaignTotals>> totals = CampaignTotals.of(SampleReportData.create().stats());
+        Map<String, List<CampaignTotals>> totals =
+                CampaignTotals.of(SampleReportData.create().stats());
         List<CampaignTotals> cart = totals.get("abandoned-cart");
         assertThat(cart).extracting(CampaignTotals::variant).containsExactly("A", "B", "holdout");
         CampaignTotals b = cart.get(1);
@@ -40,7 +54,9 @@ class HtmlReportTest {
         assertThat(b.lift().variantRate()).isEqualTo((double) b.conversions() / b.audience());
         assertThat(b.lift().holdoutRate()).isEqualTo((double) holdout.conversions() / holdout.audience());
         assertThat(holdout.lift()).isNull();
-        assertThat(totals.get("winback")).singleElement().satisfies(t -> assertThat(t.lift()).isNull());
+        assertThat(totals.get("winback"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.lift()).isNull());
     }
 
     @Test

@@ -28,9 +28,11 @@ class ReportBrowserTest {
     void reportRendersInHeadlessChromium() throws Exception {
         boolean present = Files.isExecutable(CHROMIUM);
         if (!present && Boolean.parseBoolean(System.getenv("MAILFLOW_REQUIRE_CHROMIUM"))) {
-            throw new AssertionError("MAILFLOW_REQUIRE_CHROMIUM=true but " + CHROMIUM + " is missing (apt-get install chromium)");
+            throw new AssertionError(
+                    "MAILFLOW_REQUIRE_CHROMIUM=true but " + CHROMIUM + " is missing (apt-get install chromium)");
         }
-        assumeTrue(present, CHROMIUM + " not found: skipping the browser check (install the Debian package 'chromium')");
+        assumeTrue(
+                present, CHROMIUM + " not found: skipping the browser check (install the Debian package 'chromium')");
 
         Path dir = Files.createDirectories(Path.of("target", "report"));
         Path html = dir.resolve("report.html").toAbsolutePath();
@@ -39,15 +41,27 @@ class ReportBrowserTest {
         ReportMain.write(SampleReportData.create(), html);
         Path profile = Files.createTempDirectory("mailflow-chromium");
 
-        Process p = new ProcessBuilder(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                        "--hide-scrollbars", "--user-data-dir=" + profile, "--screenshot=" + png, "--window-size=1280,2600",
+        Process p = new ProcessBuilder(List.of(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--hide-scrollbars",
+                        "--user-data-dir=" + profile,
+                        "--screenshot=" + png,
+                        "--window-size=1280,2600",
                         html.toUri().toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("chromium.log").toFile())
                 .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        assertThat(png).as("screenshot written (see target/report/chromium.log)").exists();
+        assertThat(png)
+                .as("screenshot written (see target/report/chromium.log)")
+                .exists();
         assertThat(Files.size(png)).isGreaterThan(10_000);
 
         BufferedImage img = ImageIO.read(png.toFile());

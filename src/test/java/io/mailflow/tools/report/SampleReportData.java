@@ -33,14 +33,31 @@ final class SampleReportData {
                     counts(rnd, "B", false, (int) (120 * traffic) + 20, 0.47, 0.12, 0.075),
                     counts(rnd, "holdout", true, (int) (30 * traffic) + 5, 0, 0, 0.035));
             stats.addAll(CampaignStats.of("abandoned-cart", ws, ws + HOUR, cart));
-            stats.addAll(CampaignStats.of("winback", ws, ws + HOUR,
+            stats.addAll(CampaignStats.of(
+                    "winback",
+                    ws,
+                    ws + HOUR,
                     List.of(counts(rnd, "default", false, (int) (40 * traffic) + 5, 0.25, 0.04, 0.02))));
             int sends = (int) (280 * traffic) + 45;
             for (int i = 0; i < sends; i++) {
-                SendStatus status = rnd.nextDouble() < 0.015 ? SendResult.FAILED_PERMANENT
-                        : rnd.nextDouble() < 0.01 || (h == 30 && i % 3 == 0) ? SendResult.FAILED_TRANSIENT : SendResult.SENT;
-                results.add(new SendResult("r" + h + "-" + i, "m", "abandoned-cart", "A", "u" + i, status, 1, 40, "250 OK",
-                        ws + rnd.nextInt((int) HOUR), status.equals(SendResult.SENT) ? 250 : 550, List.of()));
+                SendStatus status = rnd.nextDouble() < 0.015
+                        ? SendResult.FAILED_PERMANENT
+                        : rnd.nextDouble() < 0.01 || (h == 30 && i % 3 == 0)
+                                ? SendResult.FAILED_TRANSIENT
+                                : SendResult.SENT;
+                results.add(new SendResult(
+                        "r" + h + "-" + i,
+                        "m",
+                        "abandoned-cart",
+                        "A",
+                        "u" + i,
+                        status,
+                        1,
+                        40,
+                        "250 OK",
+                        ws + rnd.nextInt((int) HOUR),
+                        status.equals(SendResult.SENT) ? 250 : 550,
+                        List.of()));
             }
         }
         List<SegmentAssignment> segments = new ArrayList<>();
@@ -53,18 +70,32 @@ final class SampleReportData {
         List<ValidationMetrics> validation = new ArrayList<>();
         for (int v = 1; v <= 60; v++) {
             double auc = 0.78 - 0.25 * Math.exp(-v / 12.0) + (rnd.nextDouble() - 0.5) * 0.02;
-            validation.add(new ValidationMetrics(v, v * 100L, Math.min(1000, v * 100), auc, 0.45 + 0.2 * Math.exp(-v / 15.0)));
+            validation.add(
+                    new ValidationMetrics(v, v * 100L, Math.min(1000, v * 100), auc, 0.45 + 0.2 * Math.exp(-v / 15.0)));
         }
         return new ReportData(stats, segments, validation, results, "sample data (SampleReportData, synthetic)");
     }
 
-    private static VariantCounts counts(Random rnd, String variant, boolean holdout, int n, double open, double click, double conv) {
+    private static VariantCounts counts(
+            Random rnd, String variant, boolean holdout, int n, double open, double click, double conv) {
         long opens = binomial(rnd, n, open);
         long clicks = Math.min(opens, binomial(rnd, n, click));
         long conversions = binomial(rnd, n, conv);
-        return new VariantCounts(variant, holdout, holdout ? n : 0, holdout ? 0 : n, 0, holdout ? 0 : n - 1, opens,
-                binomial(rnd, n, holdout ? 0 : 0.05), clicks, conversions, conversions * (30 + rnd.nextInt(40)),
-                binomial(rnd, n, holdout ? 0 : 0.004), 0, 0);
+        return new VariantCounts(
+                variant,
+                holdout,
+                holdout ? n : 0,
+                holdout ? 0 : n,
+                0,
+                holdout ? 0 : n - 1,
+                opens,
+                binomial(rnd, n, holdout ? 0 : 0.05),
+                clicks,
+                conversions,
+                conversions * (30 + rnd.nextInt(40)),
+                binomial(rnd, n, holdout ? 0 : 0.004),
+                0,
+                0);
     }
 
     private static long binomial(Random rnd, int n, double p) {
