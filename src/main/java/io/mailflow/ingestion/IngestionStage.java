@@ -47,7 +47,7 @@ public final class IngestionStage {
                 .name("event-time watermarks");
 
         SingleOutputStreamOperator<Event> unique = timed.keyBy(Event::userId)
-                .process(new DeduplicateFunction(settings.dedupTtl()))
+                .process(new DeduplicateFunction(settings.dedupTtl(), settings.dedupMaxIds()))
                 .uid(Uids.DEDUPLICATE)
                 .name("drop duplicate events");
         return new Outputs(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.model.Event;
 import io.mailflow.testing.Events;
+import io.mailflow.testing.StateEntries;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -19,7 +20,7 @@ class DeduplicateFunctionTest {
     void dropsRepeatedEventIdsAndForgetsThemAfterTheTtlOfEventTime() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DeduplicateFunction(Duration.ofMinutes(10))),
+                        new KeyedProcessOperator<>(new DeduplicateFunction(Duration.ofMinutes(10), 1000)),
                         Event::userId,
                         Types.STRING)) {
             h.open();
@@ -41,6 +42,35 @@ class DeduplicateFunctionTest {
             h.processWatermark(new Watermark(BEGINNING + 60 * ONE_MINUTE));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void remembersAtMostTheCapOfIdsPerUserAndForgetsTheOldestFirst() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DeduplicateFunction(Duration.ofDays(1), 10)),
+                        Event::userId,
+                        Types.STRING)) {
+            h.open();
+            Event first = Events.view("u1", "a", BEGINNING);
+            h.processElement(first, first.timestamp());
+            for (int i = 1; i < 500; i++) {
+                Event e = Events.view("u1", "a", BEGINNING + i * 1000L);
+                h.processElement(e, e.timestamp());
+            }
+            // one user sending many distinct ids within the TTL keeps at most the cap (plus two bookkeeping values)
+            assertThat(StateEntries.mapEntries(h, DeduplicateFunction.seenIdsDescriptor()))
+                    .isLessThanOrEqualTo(10);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+            // the oldest id was evicted first: it passes again, while the newest is still a duplicate
+            int before = h.extractOutputValues().size();
+            h.processElement(first, first.timestamp());
+            assertThat(h.extractOutputValues()).hasSize(before + 1);
+            Event newest = h.extractOutputValues().get(before - 1);
+            h.processElement(newest, newest.timestamp());
+            assertThat(h.extractOutputValues()).hasSize(before + 1);
         }
     }
 }
