@@ -12,7 +12,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -24,13 +24,16 @@ import org.apache.flink.util.Collector;
  * the SMTP server), while a timer sweeps a user's ids once per TTL period. Event time also makes the
  * de-duplication of a replay identical to that of the live run.
  *
+ * <p>The second input is the ids of erased users: their remembered ids are forgotten at once (a timer
+ * already set stays and finds nothing).
+ *
  * <p>Besides the TTL, at most {@code maxIdsPerUser} ids are remembered per user: one user (or one forged
  * producer) sending a flood of distinct ids within the TTL cannot grow the state without bound. When the
  * cap is exceeded the oldest ids (by event time) are forgotten first, down to 90% of the cap in one pass, so
  * that the eviction scan runs at most once per tenth of the cap. A duplicate of an evicted id passes again:
  * de-duplication is exact only for users under the cap.
  */
-public final class DeduplicateFunction extends KeyedProcessFunction<String, Event, Event> {
+public final class DeduplicateFunction extends KeyedCoProcessFunction<String, Event, String, Event> {
     private static final long serialVersionUID = 1L;
 
     private final long ttlMs;
@@ -78,7 +81,7 @@ public final class DeduplicateFunction extends KeyedProcessFunction<String, Even
     }
 
     @Override
-    public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
+    public void processElement1(Event e, Context ctx, Collector<Event> out) throws Exception {
         if (seen.contains(e.eventId())) {
             duplicates.inc();
             return;
@@ -90,6 +93,14 @@ public final class DeduplicateFunction extends KeyedProcessFunction<String, Even
             schedule(ctx.timerService(), e.timestamp() + ttlMs);
         }
         out.collect(e);
+    }
+
+    /** An erasure: the user's ids go. */
+    @Override
+    public void processElement2(String erasedUser, Context ctx, Collector<Event> out) {
+        seen.clear();
+        sweepAt.clear();
+        count.clear();
     }
 
     @Override
