@@ -55,6 +55,11 @@ public final class Descriptors {
         return new ValueStateDescriptor<>("exposure", Types.POJO(Exposure.class));
     }
 
+    /** When the user's one housekeeping timer is set (see {@link io.mailflow.campaigns.rules.Housekeeping}). */
+    public static ValueStateDescriptor<Long> housekeepingTimer() {
+        return new ValueStateDescriptor<>("housekeeping-timer", Types.LONG);
+    }
+
     /** Thompson-sampling counts per campaign variant (operator state). */
     public static ListStateDescriptor<VariantStats> variantStats() {
         return new ListStateDescriptor<>("variant-stats", Types.POJO(VariantStats.class));

@@ -4,6 +4,7 @@ import io.mailflow.campaigns.rules.Supersession;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongPredicate;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.streaming.api.TimerService;
 
@@ -14,6 +15,7 @@ import org.apache.flink.streaming.api.TimerService;
  */
 final class PendingTriggers {
     private final MapState<String, Pending> pending;
+    private LongPredicate otherwiseUsed = t -> false;
 
     PendingTriggers(MapState<String, Pending> pending) {
         this.pending = pending;
@@ -39,6 +41,21 @@ final class PendingTriggers {
         timers.registerEventTimeTimer(p.dueAt());
     }
 
+    /** Timers at times for which {@code used} holds are never deleted (another piece of state shares them). */
+    void keepTimersAt(LongPredicate used) {
+        this.otherwiseUsed = used;
+    }
+
+    /** Whether a pending trigger is due at {@code t}. */
+    boolean isDueAt(long t) throws Exception {
+        for (Pending q : pending.values()) {
+            if (q.dueAt() == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Removes and returns the triggers due at {@code timestamp}, ordered by key (a deterministic order of e-mails). */
     List<Pending> takeDue(long timestamp) throws Exception {
         List<Pending> due = new ArrayList<>();
@@ -54,14 +71,11 @@ final class PendingTriggers {
         return due;
     }
 
-    /** Deletes the timer at {@code t} unless a pending trigger is due then. */
+    /** Deletes the timer at {@code t} unless a pending trigger is due then or another user of timers needs it. */
     void deleteTimerIfUnused(long t, TimerService timers) throws Exception {
-        for (Pending q : pending.values()) {
-            if (q.dueAt() == t) {
-                return;
-            }
+        if (!isDueAt(t) && !otherwiseUsed.test(t)) {
+            timers.deleteEventTimeTimer(t);
         }
-        timers.deleteEventTimeTimer(t);
     }
 
     void clear() {

@@ -75,6 +75,7 @@ public final class TriggerFunction
                 getRuntimeContext().getState(Descriptors.userFacts()),
                 getRuntimeContext().getMapState(Descriptors.purchasedItems()),
                 getRuntimeContext().getState(Descriptors.exposure()),
+                getRuntimeContext().getState(Descriptors.housekeepingTimer()),
                 new Housekeeping(
                         rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
         triggered = getRuntimeContext().getMetricGroup().counter("campaignTriggered");
@@ -97,7 +98,7 @@ public final class TriggerFunction
         UserFacts before = state.facts();
         UserFacts after = Signals.apply(before, s);
         if (after != before) {
-            state.updateFacts(after, ctx.timerService());
+            state.updateFacts(after, campaigns, ctx.timerService());
         }
         if (s.features() != null) {
             return; // features only update the facts
@@ -106,7 +107,7 @@ public final class TriggerFunction
             state.record(s.event(), campaigns, stats, ctx.timerService());
         }
         long at = Signals.time(s);
-        ViewTallies tallies = new ViewTallyState(state.views, ctx.timerService());
+        ViewTallies tallies = new ViewTallyState(state.views, t -> state.cleanUpAt(t, campaigns, ctx.timerService()));
         for (CampaignDefinition c : campaigns) {
             TriggerRule rule = rules.of(c.trigger().type());
             Optional<Pending> fired = c.liveAt(at) ? rule.onSignal(c, s, before, tallies) : Optional.empty();
@@ -140,6 +141,7 @@ public final class TriggerFunction
             }
         }
         state.cleanUp(timestamp, campaigns);
+        state.rearm(timestamp, campaigns, ctx.timerService());
     }
 
     private void decide(Pending p, CampaignDefinition c, long now, OnTimerContext ctx, Collector<EmailRequest> out)
@@ -168,7 +170,7 @@ public final class TriggerFunction
                         stats.view());
                 if (!r.holdout() && c.thompson()) {
                     stats.expose(c.id(), r.variant());
-                    state.exposed(new Exposure(c.id(), r.variant(), now), ctx.timerService());
+                    state.exposed(new Exposure(c.id(), r.variant(), now));
                 }
                 triggered.inc();
                 out.collect(r);

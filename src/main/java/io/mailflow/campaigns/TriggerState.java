@@ -15,7 +15,9 @@ import org.apache.flink.streaming.api.TimerService;
 /**
  * The current user's keyed state in {@link TriggerFunction} (the operator declares it; names and types are
  * in savepoints), and its upkeep: what to record from an event, the win-back clock, erasure and the
- * clean-up {@link Housekeeping} asks for. Every piece gets an event-time timer at which it may expire.
+ * clean-up {@link Housekeeping} asks for. The user has one housekeeping timer, at the earliest time any
+ * piece may expire ({@link Housekeeping#nextExpiry}); the decision timers (pending triggers, win-back) are
+ * separate, and a housekeeping timer that shares their time is never deleted.
  */
 final class TriggerState {
     final PendingTriggers pending;
@@ -31,6 +33,8 @@ final class TriggerState {
     final MapState<String, Long> purchased;
     /** The latest Thompson-sampled request, waiting for its conversion. */
     final ValueState<Exposure> exposure;
+    /** The time of the user's one housekeeping timer, if one is set. */
+    final ValueState<Long> housekeepingAt;
 
     private final Housekeeping housekeeping;
 
@@ -42,6 +46,7 @@ final class TriggerState {
             ValueState<UserFacts> facts,
             MapState<String, Long> purchased,
             ValueState<Exposure> exposure,
+            ValueState<Long> housekeepingAt,
             Housekeeping housekeeping) {
         this.pending = pending;
         this.activity = activity;
@@ -50,7 +55,15 @@ final class TriggerState {
         this.facts = facts;
         this.purchased = purchased;
         this.exposure = exposure;
+        this.housekeepingAt = housekeepingAt;
         this.housekeeping = housekeeping;
+        pending.keepTimersAt(t -> {
+            try {
+                return Long.valueOf(t).equals(housekeepingAt.value());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the housekeeping timer", e);
+            }
+        });
     }
 
     /** The user's facts, empty if none are kept. */
@@ -59,9 +72,55 @@ final class TriggerState {
         return f == null ? UserFacts.empty() : f;
     }
 
-    void updateFacts(UserFacts f, TimerService timers) throws Exception {
+    void updateFacts(UserFacts f, List<CampaignDefinition> campaigns, TimerService timers) throws Exception {
         facts.update(f);
-        timers.registerEventTimeTimer(Housekeeping.ceilMinute(housekeeping.userStateExpiry(f.updatedAt())));
+        cleanUpAt(housekeeping.userStateExpiry(f.updatedAt()), campaigns, timers);
+    }
+
+    /**
+     * Something kept now may expire at {@code t}: moves the user's one housekeeping timer forward if {@code t}
+     * is earlier (the old timer is deleted unless a decision is due at its time); otherwise the timer already
+     * set fires first and sets the next one.
+     */
+    void cleanUpAt(long t, List<CampaignDefinition> campaigns, TimerService timers) throws Exception {
+        long at = Housekeeping.ceilMinute(t);
+        Long current = housekeepingAt.value();
+        if (!Housekeeping.moveTimer(current, at)) {
+            return;
+        }
+        if (current != null && !decisionDueAt(current, campaigns)) {
+            timers.deleteEventTimeTimer(current);
+        }
+        housekeepingAt.update(at);
+        timers.registerEventTimeTimer(at);
+    }
+
+    /** After the timers of {@code now}: sets the housekeeping timer to the next expiry of what is left, if any. */
+    void rearm(long now, List<CampaignDefinition> campaigns, TimerService timers) throws Exception {
+        Long current = housekeepingAt.value();
+        if (current != null && current <= now) {
+            housekeepingAt.clear(); // it fired
+        }
+        long next = housekeeping.nextExpiry(
+                activity.entries(),
+                views.entries(),
+                facts.value(),
+                purchased.entries(),
+                exposure.value(),
+                campaigns,
+                now);
+        if (next != Long.MAX_VALUE) {
+            cleanUpAt(Math.max(next, now + 1), campaigns, timers);
+        }
+    }
+
+    /** Whether a pending trigger or a win-back clock is due at {@code t} (its timer must stay). */
+    private boolean decisionDueAt(long t, List<CampaignDefinition> campaigns) throws Exception {
+        if (pending.isDueAt(t)) {
+            return true;
+        }
+        Long last = lastActivity.value();
+        return last != null && !WinBackRule.due(campaigns, last, t).isEmpty();
     }
 
     Activity activity() throws Exception {
@@ -87,14 +146,14 @@ final class TriggerState {
             }
             if (e.itemId() != null) {
                 purchased.put(e.itemId(), t);
-                timers.registerEventTimeTimer(Housekeeping.ceilMinute(housekeeping.userStateExpiry(t)));
+                cleanUpAt(housekeeping.userStateExpiry(t), campaigns, timers);
             }
         }
         if (e.type() == EventType.ADD_TO_CART || e.type() == EventType.PURCHASE) {
             long retention = housekeeping.activityRetentionMs(campaigns);
             if (retention > 0) {
                 activity.put(t, Activity.record(activity.get(t), e.type() == EventType.PURCHASE));
-                timers.registerEventTimeTimer(Housekeeping.ceilMinute(t + retention));
+                cleanUpAt(t + retention, campaigns, timers);
             }
         }
     }
@@ -111,17 +170,21 @@ final class TriggerState {
         }
     }
 
-    /** A Thompson-sampled request at {@code now}: it waits for a conversion until the attribution window ends. */
-    void exposed(Exposure x, TimerService timers) throws Exception {
+    /**
+     * A Thompson-sampled request at {@code now}: it waits for a conversion until the attribution window ends
+     * (decided in a timer, after which {@link #rearm} covers its expiry).
+     */
+    void exposed(Exposure x) throws Exception {
         exposure.update(x);
-        timers.registerEventTimeTimer(housekeeping.exposureExpiry(x.at()));
     }
 
     /**
      * GDPR erasure: drops every piece of this user's state, pending triggers included. Timers cannot be
-     * listed, so those already registered stay and find nothing when they fire.
+     * listed, so those already registered stay and find nothing when they fire (at most the housekeeping
+     * timer, the pending triggers' and the win-back clocks').
      */
     void forget() {
+        housekeepingAt.clear();
         pending.clear();
         activity.clear();
         views.clear();

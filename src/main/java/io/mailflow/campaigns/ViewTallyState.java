@@ -1,22 +1,25 @@
 package io.mailflow.campaigns;
 
-import io.mailflow.campaigns.rules.Housekeeping;
 import io.mailflow.campaigns.rules.ViewTallies;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.streaming.api.TimerService;
 
 /**
- * The trigger operator's view tallies for the browse rule: keyed map state of the current user, with a
- * housekeeping timer at each tally's expiry (rounded up to the minute). State access failures are
+ * The trigger operator's view tallies for the browse rule: keyed map state of the current user; each tally's
+ * expiry is passed to the user's one housekeeping timer ({@link TriggerState#cleanUpAt}). State access failures are
  * rethrown unchecked and fail the task as they would in the operator.
  */
 final class ViewTallyState implements ViewTallies {
     private final MapState<String, ViewTally> views;
-    private final TimerService timers;
+    private final ExpiryListener expiries;
 
-    ViewTallyState(MapState<String, ViewTally> views, TimerService timers) {
+    /** Told of each tally's expiry. */
+    interface ExpiryListener {
+        void expiresAt(long t) throws Exception;
+    }
+
+    ViewTallyState(MapState<String, ViewTally> views, ExpiryListener expiries) {
         this.views = views;
-        this.timers = timers;
+        this.expiries = expiries;
     }
 
     @Override
@@ -35,6 +38,10 @@ final class ViewTallyState implements ViewTallies {
         } catch (Exception e) {
             throw new IllegalStateException("cannot write view tally " + key, e);
         }
-        timers.registerEventTimeTimer(Housekeeping.ceilMinute(expiresAt));
+        try {
+            expiries.expiresAt(expiresAt);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set the housekeeping timer", e);
+        }
     }
 }

@@ -117,6 +117,13 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(30),
             "How long an eventId is remembered to drop duplicates.");
+    public static final Option<Integer> DEDUP_MAX_IDS = integer(
+            "ingest.dedup-max-ids",
+            10_000,
+            10,
+            1_000_000,
+            "Most eventIds remembered per user within ingest.dedup-ttl; beyond it the oldest are forgotten first"
+                    + " (a flood of distinct ids from one user cannot grow the state).");
 
     // ---- Sessions ----
     public static final Option<Duration> SESSION_GAP = duration(
@@ -449,6 +456,13 @@ public final class MailflowOptions {
             10,
             10_000,
             "Co-occurring items remembered per item (the heaviest are kept; bounds the model's state).");
+    public static final Option<Integer> RECO_MAX_ITEMS = integer(
+            "recommendations.max-items",
+            200_000,
+            100,
+            10_000_000,
+            "Most items the recommendation model keeps; beyond it the lightest (decayed count) are forgotten, as are"
+                    + " items whose decayed count fell below 0.01.");
     public static final Option<Duration> RECO_HALF_LIFE = duration(
             "recommendations.decay-half-life",
             Duration.ofDays(7),

@@ -153,7 +153,7 @@ public final class EmailComposer {
                 r.requestId(),
                 MessageIds.of(r.requestId(), settings.fromAddress()),
                 r.campaignId(),
-                "default",
+                r.variant(),
                 r.userId(),
                 a.recipient().email(),
                 name,

@@ -31,7 +31,9 @@ import org.apache.flink.util.Collector;
  * variant the event names, but cannot be de-duplicated.
  *
  * <p>Metrics: counters per campaign and variant ({@code campaign}/{@code variant} metric groups) for
- * every funnel step, plus {@code purchasesUnattributed} and {@code engagementWithoutSend}.
+ * every funnel step, plus {@code purchasesUnattributed} and {@code engagementWithoutSend}. Only campaigns
+ * and variants of the job's own sends become labels (see {@link CampaignLabels}); engagement naming anything
+ * else is counted under {@code other}.
  */
 public final class AttributionFunction extends KeyedProcessFunction<String, FunnelEvent, FunnelEvent> {
     private static final long serialVersionUID = 1L;
@@ -40,6 +42,7 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
     private transient MapState<Long, List<FunnelEvent>> pending;
     private transient MapState<String, MessageTouch> messages;
     private transient Map<String, Counter> funnelCounters;
+    private transient CampaignLabels labels;
     private transient Counter unattributed;
     private transient Counter withoutSend;
 
@@ -55,6 +58,7 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
         messages =
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("messages", String.class, MessageTouch.class));
         funnelCounters = new HashMap<>();
+        labels = new CampaignLabels();
         unattributed = getRuntimeContext().getMetricGroup().counter("purchasesUnattributed");
         withoutSend = getRuntimeContext().getMetricGroup().counter("engagementWithoutSend");
     }
@@ -110,9 +114,13 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
                                 1 << e.kind().ordinal(),
                                 expiresAt));
                 ctx.timerService().registerEventTimeTimer(expiresAt);
+                labels.admit(e.campaignId(), e.variant());
                 emit(e, out);
             }
-            case FAILED -> emit(e, out);
+            case FAILED -> {
+                labels.admit(e.campaignId(), e.variant());
+                emit(e, out);
+            }
             case PURCHASE -> attribute(e, out);
             default -> engage(e, ctx, out);
         }
@@ -125,6 +133,7 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
             emit(e, out);
             return;
         }
+        labels.admit(m.campaignId(), m.variant()); // remembered from a send (perhaps before a restore)
         MessageTouch updated = m;
         if (e.kind() == FunnelEvent.Kind.CLICKED) {
             updated = updated.clickedAt(e.at(), windowMs);
@@ -157,6 +166,7 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
         FunnelEvent.Kind kind =
                 m.hasSeen(FunnelEvent.Kind.CONVERTED) ? FunnelEvent.Kind.REVENUE : FunnelEvent.Kind.CONVERTED;
         messages.put(m.requestId(), m.see(FunnelEvent.Kind.CONVERTED));
+        labels.admit(m.campaignId(), m.variant());
         emit(
                 new FunnelEvent(
                         kind,
@@ -188,18 +198,20 @@ public final class AttributionFunction extends KeyedProcessFunction<String, Funn
     }
 
     private void emit(FunnelEvent e, Collector<FunnelEvent> out) {
-        String key = e.campaignId() + '\u0000' + e.variant() + '\u0000' + e.kind();
+        String campaign = labels.campaign(e.campaignId(), e.variant());
+        String variant = labels.variant(e.campaignId(), e.variant());
+        String key = campaign + '\u0000' + variant + '\u0000' + e.kind();
         funnelCounters
-                .computeIfAbsent(key, k -> variantGroup(e).counter(counterName(e.kind())))
+                .computeIfAbsent(key, k -> variantGroup(campaign, variant).counter(counterName(e.kind())))
                 .inc();
         out.collect(e);
     }
 
-    private MetricGroup variantGroup(FunnelEvent e) {
+    private MetricGroup variantGroup(String campaign, String variant) {
         return getRuntimeContext()
                 .getMetricGroup()
-                .addGroup("campaign", e.campaignId())
-                .addGroup("variant", e.variant());
+                .addGroup("campaign", campaign)
+                .addGroup("variant", variant);
     }
 
     /** {@code SENT} -> {@code funnelSent}, {@code MACHINE_OPENED} -> {@code funnelMachineOpened}. */

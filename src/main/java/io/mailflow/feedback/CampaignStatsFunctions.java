@@ -40,15 +40,20 @@ public final class CampaignStatsFunctions {
 
     /**
      * Emits one {@link CampaignStats} per variant when the window fires, and exposes the latest
-     * window's open rate, click rate, conversion rate and lift as gauges per campaign and variant.
+     * window's open rate, click rate, conversion rate and lift as gauges per campaign and variant. A variant
+     * becomes a gauge label only when its window had sends or holdout assignments (the job's own output, not
+     * an engagement event naming any campaign), and at most {@link CampaignLabels#MAX_LABELS} of them; the
+     * rest share the {@code other} gauges (see {@link CampaignLabels}).
      */
     public static final class Emit extends ProcessWindowFunction<CampaignTally, CampaignStats, String, TimeWindow> {
         private static final long serialVersionUID = 1L;
         private transient Map<String, CampaignStats[]> latest;
+        private transient CampaignLabels labels;
 
         @Override
         public void open(OpenContext ctx) {
             latest = new HashMap<>();
+            labels = new CampaignLabels();
         }
 
         @Override
@@ -65,12 +70,17 @@ public final class CampaignStatsFunctions {
         }
 
         private CampaignStats[] gauges(CampaignStats s) {
-            return latest.computeIfAbsent(s.campaignId() + '\u0000' + s.variant(), k -> {
+            if (s.sent() > 0 || s.failed() > 0 || (s.holdout() && s.audience() > 0)) {
+                labels.admit(s.campaignId(), s.variant());
+            }
+            String campaign = labels.campaign(s.campaignId(), s.variant());
+            String variant = labels.variant(s.campaignId(), s.variant());
+            return latest.computeIfAbsent(campaign + '\u0000' + variant, k -> {
                 CampaignStats[] holder = new CampaignStats[1];
                 var g = getRuntimeContext()
                         .getMetricGroup()
-                        .addGroup("campaign", s.campaignId())
-                        .addGroup("variant", s.variant());
+                        .addGroup("campaign", campaign)
+                        .addGroup("variant", variant);
                 g.gauge("windowOpenRate", () -> holder[0] == null ? 0.0 : holder[0].openRate());
                 g.gauge("windowClickRate", () -> holder[0] == null ? 0.0 : holder[0].clickRate());
                 g.gauge("windowConversionRate", () -> holder[0] == null ? 0.0 : holder[0].conversionRate());

@@ -12,11 +12,13 @@ import java.time.Duration;
  * @param maxOutOfOrderness how late an event may arrive behind the newest one of its partition
  * @param idleness a partition without events for this long stops holding event time back (zero: never)
  * @param dedupTtl how long an event id is remembered for de-duplication
+ * @param dedupMaxIds most event ids remembered per user (the oldest are forgotten first)
  */
 public record IngestionSettings(
         Duration maxFutureSkew,
         Duration maxAheadOfStream,
         Duration maxOutOfOrderness,
         Duration idleness,
-        Duration dedupTtl)
+        Duration dedupTtl,
+        int dedupMaxIds)
         implements Serializable {}

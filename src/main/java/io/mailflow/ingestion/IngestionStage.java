@@ -7,6 +7,7 @@ import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -33,8 +34,14 @@ public final class IngestionStage {
     public record Outputs(
             DataStream<Event> events, KeyedStream<Event, String> byUser, DataStream<DeadLetter> deadLetters) {}
 
+    /**
+     * @param erasures ids of users erased on request: their remembered event ids are forgotten
+     */
     public static Outputs attach(
-            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, IngestionSettings settings) {
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> source,
+            DataStream<String> erasures,
+            IngestionSettings settings) {
         SingleOutputStreamOperator<Event> parsed = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events")
                 .uid(Uids.EVENTS_SOURCE)
                 .process(new ParseEventsFunction(
@@ -47,7 +54,8 @@ public final class IngestionStage {
                 .name("event-time watermarks");
 
         SingleOutputStreamOperator<Event> unique = timed.keyBy(Event::userId)
-                .process(new DeduplicateFunction(settings.dedupTtl()))
+                .connect(erasures.keyBy(u -> u, Types.STRING))
+                .process(new DeduplicateFunction(settings.dedupTtl(), settings.dedupMaxIds()))
                 .uid(Uids.DEDUPLICATE)
                 .name("drop duplicate events");
         return new Outputs(

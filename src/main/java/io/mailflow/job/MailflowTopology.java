@@ -64,15 +64,16 @@ public final class MailflowTopology {
             Delivery delivery) {
         env.setMaxParallelism(settings.maxParallelism());
 
-        IngestionStage.Outputs events = IngestionStage.attach(env, sources.events(), settings.ingestion());
+        ContactStage.Contacts contacts =
+                ContactStage.attach(env, sources.profiles(), sources.suppressions(), settings.contacts());
+
+        IngestionStage.Outputs events =
+                IngestionStage.attach(env, sources.events(), contacts.erasures(), settings.ingestion());
         SessionStage.Outputs sessions = SessionStage.attach(events.byUser(), settings.sessions());
         DataStream<Event> purchases = events.events()
                 .filter(e -> e.type() == EventType.PURCHASE)
                 .uid(Uids.PURCHASES)
                 .name("purchases");
-
-        ContactStage.Contacts contacts =
-                ContactStage.attach(env, sources.profiles(), sources.suppressions(), settings.contacts());
 
         ModelOutputs models = ModelStage.attach(sessions.sessions(), purchases, contacts.erasures(), settings.models());
         DataStream<RecoList> recommendations =

@@ -14,6 +14,9 @@ package io.mailflow.model;
  * @param reason why it was deferred or dropped (empty otherwise)
  * @param at event time of the decision
  * @param until for {@code DEFERRED}: the event time it is deferred to; otherwise 0
+ *
+ * <p>Bounded like a {@link DeadLetter}: the reason keeps at most {@value DeadLetter#MAX_REASON_CHARS} characters,
+ * every id at most 256, cut ones ending in {@value DeadLetter#TRUNCATED}.
  */
 public record CampaignEvent(
         String requestId,
@@ -25,6 +28,15 @@ public record CampaignEvent(
         String reason,
         long at,
         long until) {
+
+    public CampaignEvent {
+        requestId = DeadLetter.truncate(requestId, DeadLetter.MAX_NAME_CHARS);
+        campaignId = DeadLetter.truncate(campaignId, DeadLetter.MAX_NAME_CHARS);
+        variant = DeadLetter.truncate(variant, DeadLetter.MAX_NAME_CHARS);
+        userId = DeadLetter.truncate(userId, DeadLetter.MAX_NAME_CHARS);
+        trigger = DeadLetter.truncate(trigger, DeadLetter.MAX_NAME_CHARS);
+        reason = DeadLetter.truncate(reason, DeadLetter.MAX_REASON_CHARS);
+    }
 
     /** What the guardrails did with a request; the JSON form is the name. */
     public enum Outcome {

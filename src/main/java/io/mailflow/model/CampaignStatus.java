@@ -13,9 +13,19 @@ package io.mailflow.model;
  * @param at processing time, epoch millis
  * @param instance the parallel trigger instance that applied it: every instance reports, so a caller can
  *     tell when the whole job runs the new definition; -1 for a rejection by the parser
+ *
+ * <p>Bounded like a {@link DeadLetter}: the reason (one error per unknown field of a hostile document can be
+ * long) keeps at most {@value DeadLetter#MAX_REASON_CHARS} characters, the id and source at most 256, cut ones
+ * ending in {@value DeadLetter#TRUNCATED}; no status record can exceed the producer's maximum request size.
  */
 public record CampaignStatus(
         String campaignId, long version, State status, String reason, String source, long at, int instance) {
+
+    public CampaignStatus {
+        campaignId = DeadLetter.truncate(campaignId, DeadLetter.MAX_NAME_CHARS);
+        reason = DeadLetter.truncate(reason, DeadLetter.MAX_REASON_CHARS);
+        source = DeadLetter.truncate(source, DeadLetter.MAX_NAME_CHARS);
+    }
 
     /** What became of a definition. */
     public enum State {

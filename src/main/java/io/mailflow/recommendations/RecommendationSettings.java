@@ -9,7 +9,13 @@ import java.time.Duration;
  * @param neighbours most neighbours published per item
  * @param maxSessionItems most items a session contributes (the session stage's limit)
  * @param publishInterval a new list of changed items at most this often (event time)
+ * @param maxItems most items the model keeps (see {@link RecommendationTrainer})
  */
 public record RecommendationSettings(
-        Duration halfLife, int maxCandidates, int neighbours, int maxSessionItems, Duration publishInterval)
+        Duration halfLife,
+        int maxCandidates,
+        int neighbours,
+        int maxSessionItems,
+        Duration publishInterval,
+        int maxItems)
         implements Serializable {}

@@ -31,7 +31,8 @@ public final class RecommendationStage {
                         new CoOccurrence(settings.halfLife().toMillis(), settings.maxCandidates()),
                         settings.neighbours(),
                         3 * settings.maxSessionItems(),
-                        settings.publishInterval().toMillis()))
+                        settings.publishInterval().toMillis(),
+                        settings.maxItems()))
                 .setParallelism(1)
                 .uid(Uids.RECOMMENDATION_TRAINER)
                 .name("recommendation trainer (co-occurrence, segment and popular items)");

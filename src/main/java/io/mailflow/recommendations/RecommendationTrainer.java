@@ -20,9 +20,14 @@ import org.apache.flink.util.Collector;
  * {@code publishIntervalMs} of event time. Runs at parallelism 1 under one key, like the k-means
  * trainer, because it holds one global model; the trigger operator receives the lists as a broadcast.
  *
- * <p>State is bounded by the catalogue: per item its heaviest {@code maxCandidates} partners; per
- * segment and overall the heaviest {@code 4 * topK} items. The set of items changed since the last
- * publication is cleared at each publication.
+ * <p>State is bounded: per item its heaviest {@code maxCandidates} partners; per segment (at most the
+ * k-means {@code k} segments) and overall the heaviest {@code 4 * topK} items. The items themselves are not
+ * bounded by the catalogue (item ids come from the events topic), so at each publication items whose decayed
+ * session count fell below {@value #MIN_ITEM_WEIGHT} (about 6.6 half-lives after they were last seen) are
+ * evicted, at least once per half-life, and when more than {@code maxItems} are kept the lightest go, down
+ * to 90% of the cap so that the sort runs at most once per tenth of it. An evicted item is unknown again: it
+ * no longer appears as anyone's neighbour and starts from zero when seen again. The set of items changed
+ * since the last publication is cleared at each publication (evicted items leave it too).
  */
 public final class RecommendationTrainer
         extends KeyedCoProcessFunction<Integer, SessionSummary, SegmentItems, RecoList> {
@@ -30,18 +35,29 @@ public final class RecommendationTrainer
     public static final int GLOBAL_KEY = 0;
     /** A cart or purchase counts this much more than a view towards popularity. */
     static final double STRONG_BONUS = 2.0;
+    /** Items whose decayed session count is below this are forgotten (one session counts 1). */
+    public static final double MIN_ITEM_WEIGHT = 0.01;
 
     private final CoOccurrence model;
     private final int topK;
     private final int maxSessionItems;
     private final long publishIntervalMs;
+    private final int maxItems;
+    private transient ValueState<Integer> itemCount;
+    private transient ValueState<Long> lastSweep;
     private transient MapState<String, ItemCounts> items;
     private transient MapState<Integer, DecayedCounts> segments;
     private transient ValueState<DecayedCounts> popular;
     private transient MapState<String, Boolean> dirty;
     private transient ValueState<Long> version;
 
-    public RecommendationTrainer(CoOccurrence model, int topK, int maxSessionItems, long publishIntervalMs) {
+    /** @param maxItems most items kept (see the class comment) */
+    public RecommendationTrainer(
+            CoOccurrence model, int topK, int maxSessionItems, long publishIntervalMs, int maxItems) {
+        if (maxItems < 10) {
+            throw new IllegalArgumentException("maxItems must be at least 10: " + maxItems);
+        }
+        this.maxItems = maxItems;
         this.model = model;
         this.topK = topK;
         this.maxSessionItems = maxSessionItems;
@@ -50,14 +66,48 @@ public final class RecommendationTrainer
 
     @Override
     public void open(OpenContext ctx) {
-        items = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("item-counts", Types.STRING, Types.POJO(ItemCounts.class)));
-        segments = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("segment-counts", Types.INT, Types.POJO(DecayedCounts.class)));
-        popular = getRuntimeContext()
-                .getState(new ValueStateDescriptor<>("popular-counts", Types.POJO(DecayedCounts.class)));
-        dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-items", Types.STRING, Types.BOOLEAN));
-        version = getRuntimeContext().getState(new ValueStateDescriptor<>("publication", Types.LONG));
+        items = getRuntimeContext().getMapState(itemCountsDescriptor());
+        segments = getRuntimeContext().getMapState(segmentCountsDescriptor());
+        popular = getRuntimeContext().getState(popularDescriptor());
+        dirty = getRuntimeContext().getMapState(changedDescriptor());
+        version = getRuntimeContext().getState(publicationDescriptor());
+        itemCount = getRuntimeContext().getState(itemCountDescriptor());
+        lastSweep = getRuntimeContext().getState(lastSweepDescriptor());
+    }
+
+    /** Per item, its decayed session count and heaviest partners. */
+    public static MapStateDescriptor<String, ItemCounts> itemCountsDescriptor() {
+        return new MapStateDescriptor<>("item-counts", Types.STRING, Types.POJO(ItemCounts.class));
+    }
+
+    /** Per segment, its heaviest items. */
+    public static MapStateDescriptor<Integer, DecayedCounts> segmentCountsDescriptor() {
+        return new MapStateDescriptor<>("segment-counts", Types.INT, Types.POJO(DecayedCounts.class));
+    }
+
+    /** The heaviest items overall. */
+    public static ValueStateDescriptor<DecayedCounts> popularDescriptor() {
+        return new ValueStateDescriptor<>("popular-counts", Types.POJO(DecayedCounts.class));
+    }
+
+    /** The list keys changed since the last publication. */
+    public static MapStateDescriptor<String, Boolean> changedDescriptor() {
+        return new MapStateDescriptor<>("changed-items", Types.STRING, Types.BOOLEAN);
+    }
+
+    /** The version of the last publication. */
+    public static ValueStateDescriptor<Long> publicationDescriptor() {
+        return new ValueStateDescriptor<>("publication", Types.LONG);
+    }
+
+    /** How many items {@code item-counts} holds (kept so that the cap needs no scan). */
+    public static ValueStateDescriptor<Integer> itemCountDescriptor() {
+        return new ValueStateDescriptor<>("item-count", Types.INT);
+    }
+
+    /** Event time of the last sweep of decayed items. */
+    public static ValueStateDescriptor<Long> lastSweepDescriptor() {
+        return new ValueStateDescriptor<>("item-sweep", Types.LONG);
     }
 
     @Override
@@ -66,9 +116,17 @@ public final class RecommendationTrainer
         if (si.items().isEmpty()) {
             return;
         }
+        int added = 0;
         for (String item : si.items()) {
-            items.put(item, model.observe(items.get(item), item, si.items(), s.end()));
+            ItemCounts current = items.get(item);
+            if (current == null) {
+                added++;
+            }
+            items.put(item, model.observe(current, item, si.items(), s.end()));
             dirty.put(RecoList.itemKey(item), Boolean.TRUE);
+        }
+        if (added > 0) {
+            itemCount.update(count() + added);
         }
         DecayedCounts p = popular.value();
         popular.update((p == null ? DecayedCounts.empty(s.end()) : p)
@@ -94,6 +152,7 @@ public final class RecommendationTrainer
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecoList> out) throws Exception {
+        evict(timestamp);
         long v = version.value() == null ? 1L : version.value() + 1;
         List<String> changed = new ArrayList<>();
         for (String k : dirty.keys()) {
@@ -129,6 +188,60 @@ public final class RecommendationTrainer
         }
         dirty.clear();
         version.update(v);
+    }
+
+    /** Forgets decayed items (at least once per half-life) and the lightest ones beyond the cap. */
+    private void evict(long now) throws Exception {
+        Long last = lastSweep.value();
+        int n = count();
+        boolean sweep = last == null || now - last >= model.halfLifeMs();
+        if (!sweep && n <= maxItems) {
+            return;
+        }
+        List<Map.Entry<String, Double>> kept = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, ItemCounts> e : items.entries()) {
+            double w = model.weightAt(e.getValue(), now);
+            if (w < MIN_ITEM_WEIGHT) {
+                gone.add(e.getKey());
+            } else {
+                kept.add(Map.entry(e.getKey(), w));
+            }
+        }
+        int left = kept.size();
+        if (left > maxItems) {
+            // lightest first, ties by id so that a replay evicts the same items
+            kept.sort(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+            left = maxItems - maxItems / 10;
+            for (int i = 0; i < kept.size() - left; i++) {
+                gone.add(kept.get(i).getKey());
+            }
+        }
+        for (String item : gone) {
+            items.remove(item);
+            dirty.remove(RecoList.itemKey(item));
+        }
+        if (left > 0) {
+            itemCount.update(left);
+        } else {
+            itemCount.clear();
+        }
+        if (sweep) {
+            lastSweep.update(now);
+        }
+    }
+
+    /** The number of items kept; counted once for state restored from before the count was kept. */
+    private int count() throws Exception {
+        Integer n = itemCount.value();
+        if (n != null) {
+            return n;
+        }
+        int c = 0;
+        for (String ignored : items.keys()) {
+            c++;
+        }
+        return c;
     }
 
     static Map<String, Double> popularity(List<String> all, List<String> strong) {

@@ -195,6 +195,24 @@ class TriggerFunctionTest {
         assertThat(operator.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void anActiveUserHasABoundedNumberOfHousekeepingTimers() throws Exception {
+        start(CART, Campaigns.of("browse", "{type: browse-abandonment, minViews: 100, scope: item, window: 30min}"));
+        // a busy user: a new score, a cart, a view and a purchase every minute for five hours
+        for (int m = 0; m < 300; m++) {
+            long t = BEGINNING + m * ONE_MINUTE;
+            harness.processElement(UserSignal.of(new PropensityScore("u1", 0.1 + m / 1000.0, m, t)), t);
+            event(Events.cart("u1", "sku-" + m, 3.0, t));
+            event(Events.view("u1", "sku-" + m, t));
+            event(Events.purchase("u1", "sku-" + m, 3.0, t));
+        }
+        // the facts and purchased items must be kept for the TTL, but one timer at the earliest expiry does
+        assertThat(operator.numEventTimeTimers()).isLessThanOrEqualTo(3);
+        harness.watermark(BEGINNING + 2 * ONE_HOUR);
+        assertThat(operator.numEventTimeTimers()).isLessThanOrEqualTo(3);
+        assertCleared(BEGINNING + 300 * ONE_MINUTE);
+    }
+
     // ---- browse abandonment ----
 
     @Test

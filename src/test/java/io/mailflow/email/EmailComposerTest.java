@@ -56,6 +56,35 @@ class EmailComposerTest {
     }
 
     @Test
+    void theRenderedEmailCarriesTheRequestsVariant() throws Exception {
+        AddressedRequest a = TemplateRendererTest.request("abandoned-cart", "Ann", "en");
+        io.mailflow.model.EmailRequest r = a.request();
+        io.mailflow.model.EmailRequest b = new io.mailflow.model.EmailRequest(
+                r.requestId(),
+                r.campaignId(),
+                r.trigger(),
+                r.templateId(),
+                r.userId(),
+                r.triggeredAt(),
+                r.sessionKey(),
+                r.items(),
+                r.currency(),
+                3L,
+                "B",
+                false,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                Map.of(),
+                r.rules(),
+                r.scheduledAt());
+        RenderedEmail e = composer(false).compose(new AddressedRequest(b, a.recipient()), 1_000);
+        assertThat(e.variant()).isEqualTo("B");
+    }
+
+    @Test
     void linksBecomeSignedRedirectsWithUtmParameters() throws Exception {
         RenderedEmail e = composer(false).compose(TemplateRendererTest.request("abandoned-cart", "Ann", "en"), 1_000);
         Matcher m = Pattern.compile("href=\"https://t\\.example\\.com/mf/r\\?u=([^&\"]+)&amp;t=([^\"]+)\"")

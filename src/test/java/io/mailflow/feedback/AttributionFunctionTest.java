@@ -3,6 +3,7 @@ package io.mailflow.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.feedback.FunnelEvent.Kind;
+import io.mailflow.testing.RecordingMetricGroups;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -109,6 +110,30 @@ class AttributionFunctionTest {
                     .extracting(FunnelEvent::campaignId)
                     .containsExactly("c1", "c1");
             assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void engagementNamingUnknownCampaignsCannotCreateMetricGroups() throws Exception {
+        RecordingMetricGroups metrics = new RecordingMetricGroups();
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AttributionFunction(WINDOW)),
+                FunnelEvent::userId,
+                Types.STRING,
+                metrics.environment())) {
+            h.open();
+            add(h, send("ann", "r1", "A", BEGINNING));
+            for (int i = 0; i < 300; i++) {
+                // forged: no send of these campaigns ever went out
+                add(
+                        h,
+                        new FunnelEvent(
+                                Kind.OPENED, "u" + i, "forged-" + i, "v" + i, false, "x" + i, null, 0, BEGINNING));
+            }
+            h.processWatermark(BEGINNING + MINUTE);
+            assertThat(h.extractOutputValues()).hasSize(301);
+            assertThat(metrics.values("campaign")).containsExactlyInAnyOrder("c1", CampaignLabels.OTHER);
+            assertThat(metrics.values("variant")).isEmpty(); // nested under the campaign group, not the operator's
         }
     }
 }

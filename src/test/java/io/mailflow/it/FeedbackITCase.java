@@ -125,7 +125,11 @@ class FeedbackITCase {
                 .extracting(r -> r.get("requestId").asText())
                 .containsExactlyInAnyOrderElementsOf(requestOf.values());
 
-        Map<String, Double> totals = totals(f.read(MailflowOptions.TOPIC_CAMPAIGN_STATS), CAMPAIGN, "default");
+        // the request's variant reaches send results and statistics (the composer once wrote "default")
+        assertThat(f.read(MailflowOptions.TOPIC_SEND_RESULTS))
+                .extracting(r -> r.get("variant").asText())
+                .containsOnly("A");
+        Map<String, Double> totals = totals(f.read(MailflowOptions.TOPIC_CAMPAIGN_STATS), CAMPAIGN, "A");
         assertThat(totals)
                 .containsEntry("sent", 4.0)
                 .containsEntry("delivered", 2.0)

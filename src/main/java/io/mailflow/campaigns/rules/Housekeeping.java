@@ -15,6 +15,12 @@ import java.util.function.BiPredicate;
  * purchase times after the longest wait they can cancel plus the session gap, view tallies when their
  * browsing window ends, user facts and purchased items {@code userStateTtlMs} after their last update,
  * a Thompson exposure at the end of its attribution window.
+ *
+ * <p>One housekeeping timer per user, not one per expiry: an active user would otherwise hold a timer per
+ * active minute for the whole user-state TTL (90 days by default). The operator keeps a single timer at the
+ * earliest time anything may expire ({@link #nextExpiry}); a new piece of state that expires earlier moves it
+ * forward, one that expires later waits for it; when it fires, whatever expired is dropped and the timer is
+ * set again to the next expiry of what is left.
  */
 public final class Housekeeping {
     private static final long MINUTE = 60_000L;
@@ -80,6 +86,49 @@ public final class Housekeeping {
 
     public boolean exposureExpired(Exposure x, long now) {
         return x != null && exposureExpiry(x.at()) <= now;
+    }
+
+    /**
+     * The earliest time, rounded up to the minute, at which any of the given state may expire; {@code
+     * Long.MAX_VALUE} when nothing is kept. Tallies of a campaign that is gone expire at once ({@code now}).
+     */
+    public long nextExpiry(
+            Iterable<Map.Entry<Long, Integer>> activity,
+            Iterable<Map.Entry<String, ViewTally>> tallies,
+            UserFacts facts,
+            Iterable<Map.Entry<String, Long>> purchased,
+            Exposure exposure,
+            List<CampaignDefinition> campaigns,
+            long now) {
+        long next = Long.MAX_VALUE;
+        long retention = activityRetentionMs(campaigns);
+        for (Map.Entry<Long, Integer> a : activity) {
+            next = Math.min(next, a.getKey() + retention);
+        }
+        Map<String, Long> windows = new HashMap<>();
+        campaigns.forEach(c -> windows.put(c.id(), c.trigger().windowMs()));
+        for (Map.Entry<String, ViewTally> t : tallies) {
+            Long w = windows.get(t.getKey().substring(0, t.getKey().indexOf('|')));
+            next = Math.min(next, w == null ? now : t.getValue().last() + w);
+        }
+        if (facts != null) {
+            next = Math.min(next, userStateExpiry(facts.updatedAt()));
+        }
+        for (Map.Entry<String, Long> p : purchased) {
+            next = Math.min(next, userStateExpiry(p.getValue()));
+        }
+        if (exposure != null) {
+            next = Math.min(next, exposureExpiry(exposure.at()));
+        }
+        return next == Long.MAX_VALUE ? next : ceilMinute(Math.max(next, now));
+    }
+
+    /**
+     * Whether a housekeeping timer at {@code current} (null: none) must move to {@code needed}: only when
+     * {@code needed} is earlier. A later need waits for the current timer, which re-arms at the next expiry.
+     */
+    public static boolean moveTimer(Long current, long needed) {
+        return current == null || needed < current;
     }
 
     private static <K, V> List<K> expired(Iterable<Map.Entry<K, V>> entries, BiPredicate<K, V> expired) {

@@ -66,4 +66,41 @@ class HousekeepingTest {
         assertThat(housekeeping.exposureExpired(x, BEGINNING + DAY)).isTrue();
         assertThat(housekeeping.exposureExpired(null, BEGINNING)).isFalse();
     }
+
+    @Test
+    void theNextExpiryIsTheEarliestOfEveryPieceOfStateRoundedUpToTheMinute() {
+        Map<Long, Integer> activity = Map.of(BEGINNING + 1, Activity.CART);
+        Map<String, Long> purchased = Map.of("sku-1", BEGINNING);
+        UserFacts none = null;
+        assertThat(housekeeping.nextExpiry(
+                        activity.entrySet(),
+                        Map.<String, ViewTally>of().entrySet(),
+                        none,
+                        purchased.entrySet(),
+                        null,
+                        List.of(CART),
+                        BEGINNING))
+                .isEqualTo(Housekeeping.ceilMinute(BEGINNING + 1 + ONE_HOUR + GAP));
+        assertThat(housekeeping.nextExpiry(
+                        Map.<Long, Integer>of().entrySet(),
+                        Map.<String, ViewTally>of().entrySet(),
+                        none,
+                        purchased.entrySet(),
+                        null,
+                        List.of(CART),
+                        BEGINNING))
+                .isEqualTo(BEGINNING + 2 * DAY);
+        assertThat(housekeeping.nextExpiry(
+                        Map.<Long, Integer>of().entrySet(),
+                        Map.<String, ViewTally>of().entrySet(),
+                        none,
+                        Map.<String, Long>of().entrySet(),
+                        null,
+                        List.of(CART),
+                        BEGINNING))
+                .isEqualTo(Long.MAX_VALUE);
+        assertThat(Housekeeping.moveTimer(null, BEGINNING)).isTrue();
+        assertThat(Housekeeping.moveTimer(BEGINNING, BEGINNING - 1)).isTrue();
+        assertThat(Housekeeping.moveTimer(BEGINNING, BEGINNING + 1)).isFalse();
+    }
 }

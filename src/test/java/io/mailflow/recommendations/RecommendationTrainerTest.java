@@ -1,0 +1,96 @@
+package io.mailflow.recommendations;
+
+import static io.mailflow.testing.Events.BEGINNING;
+import static io.mailflow.testing.Events.ONE_HOUR;
+import static io.mailflow.testing.Events.ONE_MINUTE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailflow.model.SessionSummary;
+import io.mailflow.testing.StateEntries;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The trainer's state stays bounded however many items the sessions name: decayed items go, the rest is capped. */
+class RecommendationTrainerTest {
+    private static final long HALF_LIFE = ONE_HOUR;
+
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, SessionSummary, SegmentItems, RecoList> harness(
+            int maxItems) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(
+                        new RecommendationTrainer(new CoOccurrence(HALF_LIFE, 10), 5, 20, ONE_MINUTE, maxItems)),
+                s -> RecommendationTrainer.GLOBAL_KEY,
+                s -> RecommendationTrainer.GLOBAL_KEY,
+                Types.INT);
+    }
+
+    private static SessionSummary viewed(long end, String... items) {
+        return new SessionSummary(
+                "u@" + end,
+                "u",
+                end - ONE_MINUTE,
+                end,
+                ONE_MINUTE,
+                items.length,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "USD",
+                1,
+                List.of(items),
+                List.of(),
+                List.of(),
+                List.of());
+    }
+
+    private static long items(KeyedTwoInputStreamOperatorTestHarness<Integer, SessionSummary, SegmentItems, RecoList> h)
+            throws Exception {
+        return StateEntries.mapEntries(h, RecommendationTrainer.itemCountsDescriptor());
+    }
+
+    @Test
+    void theNumberOfItemsKeptIsCappedAndTheLightestGoFirst() throws Exception {
+        try (var h = harness(50)) {
+            h.open();
+            for (int i = 0; i < 500; i++) {
+                long t = BEGINNING + i * 1000L;
+                h.processElement1(viewed(t, "hot", "new-" + i), t);
+            }
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + ONE_HOUR));
+            assertThat(items(h)).isLessThanOrEqualTo(50);
+            assertThat(StateEntries.mapEntries(h, RecommendationTrainer.changedDescriptor()))
+                    .isZero();
+            // the item seen in every session survives the cap
+            h.processElement1(viewed(BEGINNING + ONE_HOUR, "hot", "x"), BEGINNING + ONE_HOUR);
+            h.processBothWatermarks(
+                    new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + ONE_HOUR + ONE_MINUTE));
+            assertThat(h.extractOutputValues()).extracting(RecoList::key).contains(RecoList.itemKey("hot"));
+        }
+    }
+
+    @Test
+    void itemsWhoseDecayedCountFellBelowTheThresholdAreEvicted() throws Exception {
+        try (var h = harness(10_000)) {
+            h.open();
+            for (int i = 0; i < 100; i++) {
+                h.processElement1(viewed(BEGINNING, "old-" + i, "old-" + (i + 1)), BEGINNING);
+            }
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + ONE_MINUTE));
+            assertThat(items(h)).isEqualTo(101);
+
+            // twenty half-lives later one new session arrives: the old items are worth nothing and go
+            long later = BEGINNING + 20 * HALF_LIFE;
+            h.processElement1(viewed(later, "new-a", "new-b"), later);
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(later + ONE_MINUTE));
+            assertThat(items(h)).isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+}

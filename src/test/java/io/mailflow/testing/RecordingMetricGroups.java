@@ -1,0 +1,53 @@
+package io.mailflow.testing;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+
+/**
+ * A task metric group for harness tests that records every {@code key=value} group an operator adds to its
+ * metric group, so that a test can assert that input values cannot create an unbounded number of groups.
+ */
+public final class RecordingMetricGroups extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
+    private final Set<String> groups = ConcurrentHashMap.newKeySet();
+
+    /** A mock environment whose operators report to this group. */
+    public MockEnvironment environment() {
+        return new MockEnvironmentBuilder().setMetricGroup(this).build();
+    }
+
+    /** The values of the groups added under {@code key}. */
+    public Set<String> values(String key) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String g : groups) {
+            if (g.startsWith(key + "=")) {
+                out.add(g.substring(key.length() + 1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public InternalOperatorMetricGroup getOrAddOperator(String name) {
+        return new Recording();
+    }
+
+    @Override
+    public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> info) {
+        return new Recording();
+    }
+
+    private final class Recording extends UnregisteredMetricGroups.UnregisteredOperatorMetricGroup {
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            groups.add(key + "=" + value);
+            return super.addGroup(key, value);
+        }
+    }
+}
