@@ -22,8 +22,8 @@
 #                   SKIPPED_AMBIGUOUS ones among them, split into "reached the server" / "not sent, reported"
 #
 # Usage: .ci/chaos-taskmanager.sh [N] [K] [POLICY]   (defaults 400, 3, skip)
-#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip         (about 3 minutes on 2 cores)
-#   issue 11:  .ci/chaos-taskmanager.sh 2000 10 skip       (and resend; about 7-8 minutes each)
+#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip; ... 400 3 resend   (about 4.5 and 5 minutes on 2 cores)
+#   issue 11:  .ci/chaos-taskmanager.sh 2000 10 skip; ... resend        (about 10.5 minutes each: manual)
 # Needs target/mailflow-<version>.jar and target/test-classes. Prints the timings of every kill and
 # recovery and one "chaos-result:" line of figures. Only processes it started are stopped, by PID, on exit.
 set -euo pipefail
