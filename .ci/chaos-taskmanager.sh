@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# Reliability test: kill -9 the TaskManager of a standalone Flink session cluster while e-mails are being
-# delivered, several times, and count what reaches the SMTP server. Same cluster as .ci/cluster-test.sh
-# (JobManager and TaskManager JVMs from Maven-resolved jars, embedded KRaft broker, capturing SMTP
-# server, all on 127.0.0.1; see .ci/cluster-lib.sh), production flink-conf with checkpoints every 2 s.
+# Reliability test: kill -9 TaskManagers of a standalone Flink session cluster while e-mails are being
+# delivered, several times, and count what reaches the SMTP server against what the job reported. Same
+# cluster as .ci/cluster-test.sh (JobManager and TaskManager JVMs from Maven-resolved jars, embedded KRaft
+# broker, capturing SMTP server, all on 127.0.0.1; see .ci/cluster-lib.sh), production flink-conf with
+# checkpoints every 2 s, and TWO TaskManagers of one slot each, so that each runs one of the job's two
+# parallel pipelines (sender included).
 #
-#   1. submit the job jar; produce N abandoned carts that all become due at once; the job's relay rate
-#      limit (20 msg/s) spreads their delivery over N/20 seconds     (io.mailflow.ops.ChaosScenario)
-#   2. K times: when i*N/(K+1) e-mails have arrived, kill -9 the TaskManager JVM and start a new one;
-#      Flink restores the job from its last checkpoint onto the new TaskManager (restart strategy of
-#      flink-conf: exponential delay)
-#   3. wait until all N have arrived, then group the received e-mails by Message-ID: every shopper got
-#      one distinct message, nobody else any, and copies beyond the first are within the send ledger's
-#      window (docs/delivery.md): at most one per SMTP transaction in flight at the moment of a kill,
-#      i.e. K x parallelism x delivery.threads = K x 2 x 2. At 20 msg/s a kill lands in that window
-#      about every other time (7 extra copies in 21 kills so far): docs/benchmarks.md, Reliability.
+#   1. submit the job jar with delivery.ambiguous-policy POLICY; produce N abandoned carts that all become
+#      due at once; the job's relay rate limit (20 msg/s) spreads their delivery over N/20 seconds
+#      (io.mailflow.ops.ChaosScenario)
+#   2. K times: when i*N/(K+1) e-mails have arrived, kill -9 one TaskManager JVM (taking turns: A, B, A,
+#      ...) and start a new one; Flink restores the job from its last checkpoint onto the survivor and the
+#      new TaskManager (restart strategy of flink-conf)
+#   3. wait until every shopper has an e-mail or a SKIPPED_AMBIGUOUS report, then group the received
+#      e-mails by Message-ID and set them against the send results and the send ledger:
+#        lost       shoppers with no e-mail and no SKIPPED_AMBIGUOUS report: must be 0 (both policies)
+#        duplicated copies beyond the first: must be 0 under skip (at most once); under resend (at least
+#                   once) at most the number of ambiguous requests, each a copy of an ambiguous one, and
+#                   at most K x parallelism x delivery.threads = K x 2 x 2
+#        ambiguous  requests with an intent and no acknowledgement at a restore (send ledger), and the
+#                   SKIPPED_AMBIGUOUS ones among them, split into "reached the server" / "not sent, reported"
 #
-# Usage: .ci/chaos-taskmanager.sh [N] [K]    (defaults 400 and 3; about 1.5-2 minutes on 2 cores)
+# Usage: .ci/chaos-taskmanager.sh [N] [K] [POLICY]   (defaults 400, 3, skip)
+#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip; ... 400 3 resend   (about 4.5 and 5 minutes on 2 cores)
+#   issue 11:  .ci/chaos-taskmanager.sh 2000 10 skip; ... resend        (about 10.5 minutes each: manual)
 # Needs target/mailflow-<version>.jar and target/test-classes. Prints the timings of every kill and
-# recovery. Only processes it started are stopped, by PID, on exit.
+# recovery and one "chaos-result:" line of figures. Only processes it started are stopped, by PID, on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-400}
 K=${2:-3}
+POLICY=${3:-skip}
+case "$POLICY" in skip | resend) ;; *) echo "POLICY must be skip or resend" >&2; exit 2 ;; esac
 PARALLELISM=2
 THREADS=2 # delivery.threads in ChaosScenario.JOB_OPTIONS
 MAX_DUPLICATES=$((K * PARALLELISM * THREADS))
@@ -29,8 +39,9 @@ TAG=chaos-taskmanager
 WORK=$PWD/target/chaos-taskmanager
 # Checkpoints every 2 s, so a restore loses little progress; heartbeats every second, so the JobManager
 # notices a killed TaskManager within seconds (by default only after up to 50 s).
+# One slot per TaskManager: two TaskManagers, each running one parallel instance of the whole pipeline.
 EXTRA_DYN=(-Dexecution.checkpointing.interval=2s -Dexecution.checkpointing.min-pause=1s
-  -Dheartbeat.interval=1s -Dheartbeat.timeout=15s)
+  -Dheartbeat.interval=1s -Dheartbeat.timeout=15s -Dtaskmanager.numberOfTaskSlots=1)
 source .ci/cluster-lib.sh
 
 mails() { find "$WORK/mail" -name '*.eml' | wc -l; }
@@ -38,22 +49,33 @@ restarts() { rest "/jobs/$JOB/metrics?get=numRestarts" 2>/dev/null | sed -n 's/.
 
 step "resolving the cluster's jars"
 cluster_prepare
+# flink-conf allows 10 failures in 10 minutes (failure-rate), and one TaskManager kill costs one or two
+# of them (the loss itself, then often a restart that fails with NoResourceAvailableException while the
+# dead TaskManager's slot is still registered): 10 kills within minutes exhaust it and the job FAILS
+# (first 2,000 x 10 run, docs/benchmarks.md). This test causes K failures on purpose: allow 3K + 10, in
+# the copied configuration, which both the cluster and `flink run` (the job's own configuration) read.
+sed -i "s/^\( *max-failures-per-interval:\).*/\1 $((3 * K + 10))/" "$WORK/conf/config.yaml"
+grep -q "max-failures-per-interval: $((3 * K + 10))" "$WORK/conf/config.yaml" || fail "restart budget not set"
 scenario() { test_main io.mailflow.ops.ChaosScenario "$@" "$WORK"; }
-step "starting Kafka (KRaft), SMTP, the JobManager and TaskManager 0"
+step "starting Kafka (KRaft), SMTP, the JobManager and TaskManagers A0 and B0"
 start_services
 start_jobmanager
-start_taskmanager taskmanager-0
+start_taskmanager taskmanager-A0
+TMS=("$TM_PID")
+start_taskmanager taskmanager-B0
+TMS+=("$TM_PID")
 await_cluster 2
-scenario job-config
+scenario job-config "$POLICY"
 passed "session cluster up: $(rest /overview)"
 
-step "flink run -d; produce $N abandoned carts"
+step "flink run -d (delivery.ambiguous-policy: $POLICY); produce $N abandoned carts"
 JOB=$(submit "$JAR" --config "$WORK/job.yaml") || fail "flink run failed"
 [ -n "$JOB" ] || fail "flink run printed no job id"
 await_running "$JOB"
 scenario produce "$N" || fail "producing the events failed"
 
 KILLS=()
+RECOVERY=()
 for i in $(seq 1 "$K"); do
   threshold=$((i * N / (K + 1)))
   step "kill $i: waiting for $threshold e-mails"
@@ -62,11 +84,15 @@ for i in $(seq 1 "$K"); do
   [ "$at" -ge "$threshold" ] || fail "only $at of $threshold e-mails arrived before kill $i"
   [ "$at" -lt "$N" ] || fail "all $N e-mails had arrived before kill $i: delivery is too fast for the test"
   before=$(restarts)
-  step "kill $i: kill -9 TaskManager (pid $TM_PID) at $at e-mails; start TaskManager $i"
+  side=$(((i - 1) % 2)) # take turns: A, B, A, ...
+  name=$([ "$side" = 0 ] && echo A || echo B)
+  victim=${TMS[$side]}
+  step "kill $i: kill -9 TaskManager $name (pid $victim) at $at e-mails; start TaskManager $name$i"
   t_kill=$(date +%s%N)
-  kill -9 "$TM_PID"
-  forget_pid "$TM_PID" # never signal a dead PID again (it could be reused)
-  start_taskmanager "taskmanager-$i"
+  kill -9 "$victim"
+  forget_pid "$victim" # never signal a dead PID again (it could be reused)
+  start_taskmanager "taskmanager-$name$i"
+  TMS[$side]=$TM_PID
   step "kill $i: waiting for the restart and the next e-mail"
   sleep 1 # e-mails the server took just before the kill are written to $WORK/mail within 200 ms
   base=$(mails)
@@ -83,19 +109,37 @@ for i in $(seq 1 "$K"); do
   done
   [ -n "$t_running" ] || fail "the job did not recover from kill $i: $(rest "/jobs/$JOB" | head -c 400)"
   [ -n "$t_mail" ] || fail "no e-mail arrived within 120 s after kill $i"
-  KILLS+=("$(printf 'kill %d at %d e-mails: job RUNNING again after %ss, next e-mail after %ss' \
-    "$i" "$at" "$(secs $((t_running - t_kill)))" "$(secs $((t_mail - t_kill)))")")
+  KILLS+=("$(printf 'kill %d (TaskManager %s) at %d e-mails: job RUNNING again after %ss, next e-mail after %ss' \
+    "$i" "$name" "$at" "$(secs $((t_running - t_kill)))" "$(secs $((t_mail - t_kill)))")")
+  RECOVERY+=("$(secs $((t_running - t_kill)))")
   passed "${KILLS[-1]}"
 done
 
-step "waiting for all $N e-mails"
-for _ in $(seq 1 900); do [ "$(mails)" -ge "$N" ] && break; sleep 0.2; done
+step "waiting until every shopper has an e-mail or a SKIPPED_AMBIGUOUS report"
+# Under skip some shoppers may never get their e-mail (reported SKIPPED_AMBIGUOUS instead): once the
+# count of e-mails has not moved for 5 s, ask the send results (each check starts a JVM: not too often).
+settled="" last=-1 still=0
+for _ in $(seq 1 600); do # at most about 3 minutes
+  now_mails=$(mails)
+  if [ "$now_mails" -ge "$N" ]; then settled=yes; break; fi
+  if [ "$now_mails" = "$last" ]; then still=$((still + 1)); else still=0 last=$now_mails; fi
+  if [ "$still" -ge 25 ]; then
+    if scenario settled "$N" >"$WORK/settled.txt" 2>&1; then settled=yes; break; fi
+    still=0
+  fi
+  sleep 0.2
+done
+[ -f "$WORK/settled.txt" ] && cat "$WORK/settled.txt"
+[ -n "$settled" ] || fail "not every shopper has an e-mail or a SKIPPED_AMBIGUOUS report"
 sleep 5 # a late duplicate would arrive now
-step "counting e-mails per Message-ID"
-scenario verify "$N" "$MAX_DUPLICATES" | tee "$WORK/verify.txt" || fail "lost or duplicated e-mails (see above)"
-passed "$K TaskManager kills: all $N e-mails delivered, duplicates within the ledger's window (at most $MAX_DUPLICATES)"
+step "counting e-mails per Message-ID against the send results and the send ledger"
+if ! scenario verify "$N" "$POLICY" "$MAX_DUPLICATES" | tee "$WORK/verify.txt"; then
+  fail "policy $POLICY broken: lost or duplicated e-mails (see above)"
+fi
+passed "$K TaskManager kills, policy $POLICY: $(sed -n 's/^chaos-result: //p' "$WORK/verify.txt")"
 flink cancel -m "127.0.0.1:$REST_PORT" "$JOB" >/dev/null 2>&1 || true
 
 report
 printf '  %s\n' "${KILLS[@]}" | tee -a "$WORK/timings.txt"
+echo "  recovery (job RUNNING again) after each kill: ${RECOVERY[*]} s" | tee -a "$WORK/timings.txt"
 echo "$TAG: $CHECKS passed, 0 failed"

@@ -26,9 +26,26 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
+    /** The bootstrap servers of a broker running elsewhere ({@link #connect}), or null. */
+    private final String external;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
+        this.external = null;
+    }
+
+    private EmbeddedKafka(String external) {
+        this.cluster = null;
+        this.external = external;
+    }
+
+    /**
+     * The helpers of this class (topics, producer, {@link #readAll}) for a broker that runs elsewhere,
+     * e.g. in a child JVM ({@link KafkaBrokerProcess}); {@link #stopBroker()} and {@link #startBroker()}
+     * are not available and {@link #close()} leaves the broker alone.
+     */
+    public static EmbeddedKafka connect(String bootstrapServers) {
+        return new EmbeddedKafka(bootstrapServers);
     }
 
     public static EmbeddedKafka start() throws Exception {
@@ -59,6 +76,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link #startBroker()}: clients see a broker restart. For the reliability tests.
      */
     public void stopBroker() {
+        requireInProcess();
         cluster.brokers().values().forEach(b -> {
             b.shutdown();
             b.awaitShutdown();
@@ -67,11 +85,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts the broker again on the same port, with its log directories as it left them. */
     public void startBroker() {
+        requireInProcess();
         cluster.brokers().values().forEach(b -> b.startup());
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return external != null ? external : cluster.bootstrapServers();
+    }
+
+    private void requireInProcess() {
+        if (cluster == null) {
+            throw new IllegalStateException("the broker at " + external + " does not run in this JVM");
+        }
     }
 
     /** Creates a topic; {@code compacted} topics keep the latest value per key (profiles, campaigns). */
@@ -142,6 +167,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 }

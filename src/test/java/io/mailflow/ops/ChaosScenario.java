@@ -5,6 +5,7 @@ import io.mailflow.io.Json;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.model.UserProfile;
+import io.mailflow.testing.LedgerHistory;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -21,9 +22,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,14 +43,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * that the script can kill the TaskManager while e-mails are being sent.
  *
  * <pre>
- * ChaosScenario job-config WORK_DIR
+ * ChaosScenario job-config POLICY WORK_DIR        (POLICY: delivery.ambiguous-policy, skip or resend)
  * ChaosScenario produce N WORK_DIR
- * ChaosScenario verify N MAX_DUPLICATES WORK_DIR
+ * ChaosScenario verify N POLICY MAX_DUPLICATES WORK_DIR
  * </pre>
  *
- * {@code verify} groups the e-mails the SMTP server received by Message-ID: every one of the N shoppers
- * must have exactly one distinct message, nobody else any, and copies beyond the first (duplicates) must
- * not exceed {@code MAX_DUPLICATES}. It prints one summary line starting with {@code chaos:}.
+ * {@code verify} groups the e-mails the SMTP server received by Message-ID and sets them against the
+ * job's reports of ambiguous requests (see {@link #verify}); it prints lines starting with {@code chaos:}
+ * and one line of figures starting with {@code chaos-result:}, and exits 1 when the policy's promise is
+ * broken (a duplicate under skip, more duplicates than ambiguous requests under resend, a lost e-mail).
  */
 public final class ChaosScenario {
     private static final long MINUTE = 60_000L;
@@ -81,16 +85,21 @@ public final class ChaosScenario {
     public static void main(String[] args) throws Exception {
         ChaosScenario s = new ChaosScenario(Path.of(args[args.length - 1]));
         switch (args[0]) {
-            case "job-config" -> s.writeJobConfig();
+            case "job-config" -> s.writeJobConfig(args.length > 2 ? args[1] : "resend");
             case "produce" -> s.produce(Integer.parseInt(args[1]));
-            case "verify" -> System.exit(s.verify(Integer.parseInt(args[1]), Integer.parseInt(args[2])) ? 0 : 1);
+            case "settled" -> System.exit(s.settled(Integer.parseInt(args[1])) ? 0 : 1);
+            case "verify" ->
+                System.exit(s.verify(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3])) ? 0 : 1);
             default ->
                 throw new IllegalArgumentException(
-                        "usage: job-config | produce N | verify N MAX_DUPLICATES, then WORK_DIR");
+                        "usage: job-config POLICY | produce N | verify N POLICY MAX_DUPLICATES, then WORK_DIR");
         }
     }
 
-    private void writeJobConfig() throws Exception {
+    private void writeJobConfig(String policy) throws Exception {
+        if (!policy.equals("skip") && !policy.equals("resend")) {
+            throw new IllegalArgumentException("policy must be skip or resend: " + policy);
+        }
         StringBuilder yaml = new StringBuilder()
                 .append("kafka.bootstrap-servers: ")
                 .append(services.getProperty("bootstrap"))
@@ -98,6 +107,9 @@ public final class ChaosScenario {
                 .append("smtp.host: 127.0.0.1\n")
                 .append("smtp.port: ")
                 .append(services.getProperty("smtpPort"))
+                .append('\n')
+                .append("delivery.ambiguous-policy: ")
+                .append(policy)
                 .append('\n');
         for (int i = 0; i < JOB_OPTIONS.length; i += 2) {
             yaml.append(JOB_OPTIONS[i]).append(": ").append(JOB_OPTIONS[i + 1]).append('\n');
@@ -155,7 +167,49 @@ public final class ChaosScenario {
         System.out.printf("chaos: produced %d profiles, %d abandoned carts and 2 clock events%n", n, n);
     }
 
-    private boolean verify(int n, int maxDuplicates) throws Exception {
+    /**
+     * Whether every one of the N shoppers has an outcome: an e-mail at the server or a
+     * {@code SKIPPED_AMBIGUOUS} report (under {@code skip} such an e-mail may never arrive). The script
+     * polls this, with a deadline, before it counts.
+     */
+    private boolean settled(int n) throws Exception {
+        Set<String> done = new HashSet<>();
+        Session session = Session.getInstance(new Properties());
+        try (Stream<Path> files = Files.list(work.resolve("mail"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".eml")).toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    done.add(((InternetAddress) new MimeMessage(session, in).getAllRecipients()[0]).getAddress());
+                }
+            }
+        }
+        if (done.size() < n) {
+            for (JsonNode r : records("mailflow.send-results")) {
+                if ("SKIPPED_AMBIGUOUS".equals(r.get("status").asText())) {
+                    done.add(r.get("userId").asText() + "@example.com");
+                }
+            }
+        }
+        System.out.printf("chaos: %d of %d shoppers have an e-mail or a SKIPPED_AMBIGUOUS report%n", done.size(), n);
+        return done.size() >= n;
+    }
+
+    /**
+     * Groups what the SMTP server received by Message-ID and sets it against the job's own reports: the
+     * send results ({@code SKIPPED_AMBIGUOUS}) and the send ledger (an intent that was never acknowledged
+     * and either written again, i.e. re-sent, or left as it was). Prints one {@code chaos-result:} line
+     * of figures and returns whether the run keeps the policy's promise:
+     *
+     * <ul>
+     *   <li>both: every e-mail received went to one of the N shoppers, one Message-ID per shopper, and no
+     *       shopper is <em>lost</em> (no e-mail received and no {@code SKIPPED_AMBIGUOUS} report);
+     *   <li>{@code skip} (at most once): no message received twice; a shopper without an e-mail must be
+     *       a reported {@code SKIPPED_AMBIGUOUS} ("not sent, reported");
+     *   <li>{@code resend} (at least once): every shopper received the e-mail; duplicates are at most the
+     *       number of ambiguous requests, every duplicated message is one of them, and at most
+     *       {@code maxDuplicates} (the ledger's window: one per sender thread per kill).
+     * </ul>
+     */
+    private boolean verify(int n, String policy, int maxDuplicates) throws Exception {
         Map<String, Integer> copies = new TreeMap<>();
         Map<String, String> recipientOf = new HashMap<>();
         Session session = Session.getInstance(new Properties());
@@ -175,33 +229,72 @@ public final class ChaosScenario {
         Set<String> got = new HashSet<>(recipientOf.values());
         int received = copies.values().stream().mapToInt(Integer::intValue).sum();
         int duplicates = received - copies.size();
-        Set<String> missing = new HashSet<>(expected);
+        Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(got);
         Set<String> unexpected = new HashSet<>(got);
         unexpected.removeAll(expected);
-        List<String> duplicated = copies.entrySet().stream()
+        Set<String> duplicatedIds = copies.entrySet().stream()
                 .filter(e -> e.getValue() > 1)
-                .map(e -> e.getKey() + " x" + e.getValue())
-                .toList();
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        // The job's reports: send results (SKIPPED_AMBIGUOUS, by request), the ledger (intents never acknowledged).
+        List<JsonNode> results = records("mailflow.send-results");
+        Map<String, Integer> byStatus = new TreeMap<>();
+        results.forEach(r -> byStatus.merge(r.get("status").asText(), 1, Integer::sum));
+        Map<String, JsonNode> skippedAmbiguous = new TreeMap<>(); // messageId -> result
+        for (JsonNode r : results) {
+            if ("SKIPPED_AMBIGUOUS".equals(r.get("status").asText())) {
+                skippedAmbiguous.put(r.get("messageId").asText(), r);
+            }
+        }
+        Set<String> ambiguousInLedger = ambiguousRequestsInLedger();
+        Set<String> ambiguousMessageIds = new TreeSet<>(skippedAmbiguous.keySet());
+        for (JsonNode r : results) {
+            if (ambiguousInLedger.contains(r.get("requestId").asText())) {
+                ambiguousMessageIds.add(r.get("messageId").asText());
+            }
+        }
+        int ambiguous = Math.max(ambiguousMessageIds.size(), ambiguousInLedger.size());
+        long skippedButReceived =
+                skippedAmbiguous.keySet().stream().filter(copies::containsKey).count();
+        Set<String> skippedAddresses = skippedAmbiguous.values().stream()
+                .map(r -> r.get("userId").asText() + "@example.com")
+                .collect(Collectors.toSet());
+        Set<String> notSentReported = new TreeSet<>(missing);
+        notSentReported.retainAll(skippedAddresses);
+        Set<String> lost = new TreeSet<>(missing);
+        lost.removeAll(skippedAddresses);
+        Set<String> unexplainedDuplicates = new TreeSet<>(duplicatedIds);
+        unexplainedDuplicates.removeAll(ambiguousMessageIds);
+
         System.out.printf(
-                "chaos: expected %d, received %d messages, %d distinct Message-IDs, %d duplicates (allowed %d), "
-                        + "%d missing, %d unexpected%s%n",
+                "chaos: policy %s; expected %d, received %d messages, %d distinct Message-IDs, %d duplicates, "
+                        + "%d missing (%d of them reported SKIPPED_AMBIGUOUS, %d lost), %d unexpected%s%n",
+                policy,
                 n,
                 received,
                 copies.size(),
                 duplicates,
-                maxDuplicates,
                 missing.size(),
+                notSentReported.size(),
+                lost.size(),
                 unexpected.size(),
-                duplicated.isEmpty() ? "" : "; duplicated: " + duplicated);
+                duplicatedIds.isEmpty() ? "" : "; duplicated: " + duplicatedIds);
+        System.out.printf(
+                "chaos: ambiguous requests (intent without acknowledgement at a restore): %d in the ledger, "
+                        + "%d reported SKIPPED_AMBIGUOUS (%d of them had reached the server, %d had not)%n",
+                ambiguousInLedger.size(),
+                skippedAmbiguous.size(),
+                skippedButReceived,
+                skippedAmbiguous.size() - skippedButReceived);
         System.out.println(
                 "chaos: send results by status (a restart replays requests; the ledger skips those accepted before): "
-                        + countBy("mailflow.send-results", r -> r.get("status").asText()));
+                        + byStatus);
+        if (!lost.isEmpty()) {
+            System.out.println("chaos: LOST (no e-mail, no report): " + lost);
+        }
         // How each duplicate came about: one delivery that retried, or two deliveries (replay after a kill)?
-        Set<String> duplicatedIds = copies.entrySet().stream()
-                .filter(e -> e.getValue() > 1)
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
         for (JsonNode a : records("mailflow.delivery-audit")) {
             if (duplicatedIds.contains(a.get("messageId").asText())) {
                 System.out.printf(
@@ -214,25 +307,77 @@ public final class ChaosScenario {
                         a.get("reply").asText());
             }
         }
-        boolean oneIdPerRecipient = copies.size() == got.size();
-        return missing.isEmpty() && unexpected.isEmpty() && oneIdPerRecipient && duplicates <= maxDuplicates;
+        System.out.printf(
+                "chaos-result: policy=%s expected=%d received=%d distinct=%d lost=%d duplicated=%d ambiguous=%d "
+                        + "skipped_ambiguous=%d skipped_ambiguous_received=%d skipped_ambiguous_not_sent=%d "
+                        + "unexpected=%d%n",
+                policy,
+                n,
+                received,
+                copies.size(),
+                lost.size(),
+                duplicates,
+                ambiguous,
+                skippedAmbiguous.size(),
+                skippedButReceived,
+                skippedAmbiguous.size() - skippedButReceived,
+                unexpected.size());
+
+        List<String> broken = new java.util.ArrayList<>();
+        if (!unexpected.isEmpty()) {
+            broken.add(unexpected.size() + " e-mails to addresses outside the scenario");
+        }
+        if (copies.size() != got.size()) {
+            broken.add("a shopper received more than one distinct Message-ID");
+        }
+        if (!lost.isEmpty()) {
+            broken.add(lost.size() + " shoppers lost: no e-mail and no SKIPPED_AMBIGUOUS report");
+        }
+        if ("skip".equals(policy)) {
+            if (duplicates > 0) {
+                broken.add(duplicates + " duplicates under skip (at most once)");
+            }
+        } else {
+            if (!missing.isEmpty()) {
+                broken.add(missing.size() + " shoppers without an e-mail under resend (at least once)");
+            }
+            if (duplicates > ambiguous) {
+                broken.add(duplicates + " duplicates, more than the " + ambiguous + " ambiguous requests");
+            }
+            if (!unexplainedDuplicates.isEmpty()) {
+                broken.add("duplicates of requests that were not ambiguous: " + unexplainedDuplicates);
+            }
+            if (duplicates > maxDuplicates) {
+                broken.add(duplicates + " duplicates, more than the ledger's window of " + maxDuplicates);
+            }
+        }
+        broken.forEach(b -> System.out.println("chaos: FAILED: " + b));
+        return broken.isEmpty();
     }
 
-    /** Counts the records of a topic by a property of each. */
-    private Map<String, Integer> countBy(String topic, java.util.function.Function<JsonNode, String> key)
-            throws Exception {
-        Map<String, Integer> out = new TreeMap<>();
-        records(topic).forEach(r -> out.merge(key.apply(r), 1, Integer::sum));
+    /** Request ids with an intent never acknowledged (see {@link LedgerHistory}). */
+    private Set<String> ambiguousRequestsInLedger() {
+        return LedgerHistory.ambiguous(rawRecords("mailflow.send-ledger"));
+    }
+
+    /** Every record of a topic, from the beginning to its current end, parsed as JSON (no tombstones). */
+    private List<JsonNode> records(String topic) throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : rawRecords(topic)) {
+            if (r.value() != null) {
+                out.add(Json.mapper().readTree(r.value()));
+            }
+        }
         return out;
     }
 
-    /** Every record of a topic, from the beginning to its current end. */
-    private List<JsonNode> records(String topic) throws Exception {
+    /** Every record of a topic, from the beginning to its current end, in offset order per partition. */
+    private List<ConsumerRecord<byte[], byte[]>> rawRecords(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.getProperty("bootstrap"));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition()))
@@ -241,9 +386,7 @@ public final class ChaosScenario {
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    out.add(Json.mapper().readTree(r.value()));
-                }
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

@@ -1,0 +1,202 @@
+package io.mailflow.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker and controller) in a <em>child JVM</em>, for the
+ * reliability tests that must crash the broker: unlike {@link EmbeddedKafka} it can be killed with
+ * SIGKILL ({@link #kill()}: {@code Process.destroyForcibly}, i.e. {@code kill -9} of its PID), and
+ * {@link #restart()} starts it again on the same ports and log directory, so that it recovers its data
+ * (log recovery after an unclean shutdown) as a real broker would. Everything on 127.0.0.1.
+ *
+ * <p>The parent side picks two free ports, writes {@code server.properties} into the directory and
+ * starts {@code java -cp <this JVM's class path> io.mailflow.testkit.KafkaBrokerProcess server.properties
+ * CLUSTER_ID}; the child formats the log directory when it is new ({@code kafka-storage format}) and then
+ * runs {@code kafka.Kafka}, the broker's own entry point, until it is stopped or killed. Its output goes
+ * to {@code broker.log} in the directory. Not part of the deployable job.
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final Path properties;
+    private final String clusterId;
+    private final List<Long> pids = new ArrayList<>();
+    private Process process;
+
+    private KafkaBrokerProcess(Path dir, int port, Path properties, String clusterId) {
+        this.dir = dir;
+        this.port = port;
+        this.properties = properties;
+        this.clusterId = clusterId;
+    }
+
+    /** Starts a new broker whose data lives in {@code dir} (which must not exist or be empty). */
+    public static KafkaBrokerProcess start(Path dir, Duration timeout) throws Exception {
+        Files.createDirectories(dir);
+        int port = freePort();
+        int controllerPort = freePort();
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("log.dirs", dir.resolve("data").toAbsolutePath().toString());
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "4");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "false");
+        p.setProperty("num.partitions", "1");
+        // as EmbeddedKafka: events carry fixed instants; time-based retention would delete them
+        p.setProperty("log.retention.ms", "-1");
+        Path file = dir.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "KafkaBrokerProcess");
+        }
+        KafkaBrokerProcess broker =
+                new KafkaBrokerProcess(dir, port, file, Uuid.randomUuid().toString());
+        broker.launch(timeout);
+        return broker;
+    }
+
+    private void launch(Duration timeout) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-cp",
+                        // under surefire java.class.path may be a manifest-only booter jar; the real one is here
+                        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                        KafkaBrokerProcess.class.getName(),
+                        properties.toString(),
+                        clusterId)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("broker.log").toFile()));
+        process = pb.start();
+        pids.add(process.pid());
+        awaitReady(timeout);
+    }
+
+    /** Waits until the broker answers an admin request (its metadata is loaded). */
+    private void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "the broker process exited with " + process.exitValue() + ", see " + dir.resolve("broker.log"));
+            }
+            if (listening()) {
+                try (Admin admin = Admin.create(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"))) {
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    admin.listTopics().names().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception e) {
+                    last = e;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the broker did not become ready within " + timeout, last);
+    }
+
+    private boolean listening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** The PID of the running broker JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Every broker PID this object started, in order (each restart is a new process). */
+    public List<Long> pids() {
+        return List.copyOf(pids);
+    }
+
+    /** SIGKILL: {@code kill -9} of the broker JVM this object started; waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("broker pid " + process.pid() + " still alive 30 s after SIGKILL");
+        }
+    }
+
+    /** Starts the broker again on the same ports, with the log directory the killed one left behind. */
+    public void restart(Duration timeout) throws Exception {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the broker is still running");
+        }
+        launch(timeout);
+    }
+
+    /** Stops the broker JVM this object started (SIGTERM, then SIGKILL after 30 s). */
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The child JVM: {@code KafkaBrokerProcess SERVER_PROPERTIES CLUSTER_ID}. */
+    public static void main(String[] args) throws Exception {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(Path.of(args[0]))) {
+            p.load(in);
+        }
+        Path data = Path.of(p.getProperty("log.dirs"));
+        if (!Files.exists(data.resolve("meta.properties"))) {
+            int rc = kafka.tools.StorageTool.execute(
+                    new String[] {"format", "-t", args[1], "-c", args[0], "--ignore-formatted"}, System.out);
+            if (rc != 0) {
+                throw new IllegalStateException("kafka-storage format failed: " + rc);
+            }
+        }
+        kafka.Kafka.main(new String[] {args[0]});
+    }
+}
