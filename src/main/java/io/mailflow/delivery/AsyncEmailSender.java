@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -157,15 +158,37 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         Request request = pending.get(result);
         timeouts.inc();
         if (request == null) {
-            return; // already completed
+            // Normally already completed (Flink ignores a second completion); completing here guarantees that
+            // no request can hold the async operator's queue for ever, whatever happened to it.
+            result.complete(Collections.singleton(
+                    failedResult(email, System.currentTimeMillis(), "async timeout: not sent", List.of())));
+            return;
         }
         request.expired = true;
         if (request.cancel()) {
             executor.remove(request);
             complete(request, failedResult(email, System.currentTimeMillis(), "async timeout: not sent", List.of()));
+            return;
         }
-        // else DATA is under way: the sender completes the request with the real outcome.
+        // DATA is under way: the sender completes the request with the real outcome. Should it not report
+        // within the grace period (a hung connection), the request ends as "outcome unknown"; its ledger intent
+        // stays, so a replay treats it as ambiguous (delivery.ambiguous-policy).
+        CompletableFuture.delayedExecutor(UNKNOWN_OUTCOME_GRACE_SECONDS, TimeUnit.SECONDS)
+                .execute(() -> {
+                    if (request.state.getAndSet(Request.DONE) != Request.DONE) {
+                        complete(
+                                request,
+                                failedResult(
+                                        email,
+                                        System.currentTimeMillis(),
+                                        "async timeout while DATA was under way: outcome unknown",
+                                        List.of()));
+                    }
+                });
     }
+
+    /** How long after the async timeout a sender in the middle of DATA may still report the real outcome. */
+    static final long UNKNOWN_OUTCOME_GRACE_SECONDS = 60;
 
     private void complete(Request request, SendResult result) {
         pending.remove(request.future);
@@ -210,7 +233,17 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
 
         @Override
         public void run() {
-            SendResult r = deliver(this);
+            SendResult r;
+            try {
+                r = deliver(this);
+            } catch (RuntimeException | Error e) {
+                // Never leave a request uncompleted: the async operator would wait for it for ever.
+                r = failedResult(
+                        email,
+                        System.currentTimeMillis(),
+                        "unexpected error in the sender: " + e.getClass().getSimpleName(),
+                        new ArrayList<>(1));
+            }
             if (state.getAndSet(DONE) != DONE) {
                 complete(this, r);
             }
