@@ -90,7 +90,8 @@ class ArchitectureTest {
                 .resideOutsideOfPackages("io.mailflow.tools..")
                 .should()
                 .beDeclaredIn(io.mailflow.job.MailflowJob.class)
-                .because("CLIs, the demo and other tools live under io.mailflow.tools, apart from the job's stages");
+                .because(
+                        "CLIs, the demo and other tools live under io.mailflow.tools (child-JVM fixtures under testkit), apart from the job's stages");
         rule.check(main);
     }
 
