@@ -87,7 +87,7 @@ class ArchitectureTest {
                 .areStatic()
                 .and()
                 .areDeclaredInClassesThat()
-                .resideOutsideOfPackages("io.mailflow.tools..")
+                .resideOutsideOfPackages("io.mailflow.tools..", "io.mailflow.testkit..")
                 .should()
                 .beDeclaredIn(io.mailflow.job.MailflowJob.class)
                 .because(
