@@ -83,7 +83,10 @@ class KafkaRestartITCase {
                 "guardrails.quiet-hours-start",
                 "0ms",
                 "guardrails.quiet-hours-end",
-                "0ms");
+                "0ms",
+                // the send ledger's intent write waits up to smtp.timeout for the broker: longer than its restart
+                "smtp.timeout",
+                "60s");
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Configuration conf = new Configuration(); // as flink-conf/config.yaml, with checkpoints every 2 s
         conf.setString("execution.checkpointing.interval", "2s");
