@@ -42,6 +42,7 @@ CHECKS=0
 passed() { CHECKS=$((CHECKS + 1)); echo "[$TAG] ok: $1"; }
 fail() {
   echo "[$TAG] FAILED: $1" >&2
+  if declare -F on_fail >/dev/null; then on_fail || true; fi # a script's own diagnostics, into $WORK/log
   for f in "$WORK"/log/*.log "$WORK"/log/*.out; do
     [ -f "$f" ] || continue
     echo "---- last lines of $f" >&2; tail -n 40 "$f" >&2
