@@ -279,9 +279,14 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             }
             case CLAIMED -> {}
         }
-        boolean intentWritten = false;
         boolean outcomeUnknown = false; // an attempt lost its connection after DATA had started
         try {
+            if (!writeIntent(req)) {
+                // Without a durable intent a crash during the transaction could neither be detected nor
+                // resolved by policy: do not send. The request fails (transient) and is dead-lettered.
+                ledger.release(email.requestId());
+                return failedResult(email, started, "send ledger unavailable: intent not written, not sent", log);
+            }
             for (int attempt = 1; ; attempt++) {
                 rateLimits.acquire(email.toAddress());
                 if (req.expired) {
@@ -290,21 +295,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
                             started,
                             outcomeUnknown ? "async timeout after an interrupted DATA" : "async timeout: not sent",
                             log);
-                    return outcomeUnknown ? released(email, r) : notSent(email, intentWritten, r);
-                }
-                if (!intentWritten) {
-                    try {
-                        ledger.recordIntent(
-                                email.requestId(), email.userId(), email.messageId(), System.currentTimeMillis());
-                        intentWritten = true;
-                    } catch (Exception e) {
-                        // Without a durable intent a crash during the transaction could neither be detected
-                        // nor resolved by policy: do not send. The request fails (transient) and is dead-lettered.
-                        ledgerFailures.inc();
-                        ledger.release(email.requestId());
-                        return failedResult(
-                                email, started, "send ledger unavailable: intent not written, not sent", log);
-                    }
+                    return outcomeUnknown ? released(email, r) : notSent(email, true, r);
                 }
                 long t0 = System.currentTimeMillis();
                 req.dataStarted = false;
@@ -360,6 +351,35 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             return released(email, failedResult(email, started, "interrupted (job cancelled)", log));
         }
     }
+
+    /**
+     * Writes the request's intent to the ledger before its first attempt. A ledger that cannot be written
+     * (the broker restarting, a partition moving) is waited for, with back-off, as long as the request has
+     * not expired: an outage of the ledger's broker shorter than {@code delivery.timeout} delays e-mails but
+     * fails none. Each refused write waits at most the ledger's write timeout ({@code smtp.timeout}).
+     *
+     * @return whether the intent is written; false once the request expired first
+     */
+    private boolean writeIntent(Request req) throws InterruptedException {
+        RenderedEmail email = req.email;
+        long backoffMs = INTENT_RETRY_FIRST_MS;
+        while (!req.expired) {
+            try {
+                ledger.recordIntent(email.requestId(), email.userId(), email.messageId(), System.currentTimeMillis());
+                return true;
+            } catch (Exception e) {
+                ledgerFailures.inc();
+                Thread.sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, INTENT_RETRY_MAX_MS);
+            }
+        }
+        return false;
+    }
+
+    /** Back-off between refused intent writes: 100 ms, doubling, at most 2 s. */
+    static final long INTENT_RETRY_FIRST_MS = 100;
+
+    static final long INTENT_RETRY_MAX_MS = 2_000;
 
     private static Attempt.Outcome outcome(DeliveryException e) {
         return switch (e.kind()) {

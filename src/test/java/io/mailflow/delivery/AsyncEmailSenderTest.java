@@ -272,11 +272,17 @@ class AsyncEmailSenderTest {
     /** A ledger that records the order of calls, and can refuse to write. */
     static final class RecordingLedger implements SendLedger {
         final List<String> calls = new CopyOnWriteArrayList<>();
-        final boolean intentFails;
+        /** How many intent writes fail before one succeeds. */
+        final java.util.concurrent.atomic.AtomicInteger intentFailures;
+
         final Claim answer;
 
         RecordingLedger(boolean intentFails, Claim answer) {
-            this.intentFails = intentFails;
+            this(intentFails ? Integer.MAX_VALUE : 0, answer);
+        }
+
+        RecordingLedger(int intentFailures, Claim answer) {
+            this.intentFailures = new java.util.concurrent.atomic.AtomicInteger(intentFailures);
             this.answer = answer;
         }
 
@@ -289,7 +295,7 @@ class AsyncEmailSenderTest {
         @Override
         public void recordIntent(String requestId, String userId, String messageId, long at) throws Exception {
             calls.add("intent");
-            if (intentFails) {
+            if (intentFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new Exception("broker unavailable");
             }
         }
@@ -347,7 +353,7 @@ class AsyncEmailSenderTest {
     }
 
     @Test
-    void aFailedIntentWriteFailsTheRequestBeforeSending() throws Exception {
+    void aLedgerThatNeverTakesTheIntentFailsTheRequestAtItsTimeoutWithoutSending() throws Exception {
         LEDGER[0] = new RecordingLedger(true, SendLedger.Claim.CLAIMED);
         start(
                 sender(
@@ -360,9 +366,42 @@ class AsyncEmailSenderTest {
                         AmbiguousSendPolicy.RESEND),
                 4);
         harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
+        // the sender keeps trying the ledger until the request expires
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (LEDGER[0].calls.stream().filter("intent"::equals).count() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(harness.extractOutputValues())
+                .as("no result before the timeout")
+                .isEmpty();
+        harness.setProcessingTime(TIMEOUT + 1);
         SendResult r = awaitResults(1).get(0);
         assertThat(r.status()).isEqualTo(SendResult.FAILED_TRANSIENT);
-        assertThat(LEDGER[0].calls).containsExactly("claim", "intent", "release");
+        assertThat(r.smtpReply()).contains("not sent");
+        // the sender thread sees the expiry after its current back-off and releases its claim
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!LEDGER[0].calls.contains("release") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(LEDGER[0].calls).doesNotContain("smtp").endsWith("release");
+    }
+
+    @Test
+    void aLedgerOutageShorterThanTheTimeoutDelaysTheEmailButDoesNotFailIt() throws Exception {
+        LEDGER[0] = new RecordingLedger(3, SendLedger.Claim.CLAIMED);
+        start(
+                sender(
+                        recordingClient(LEDGER[0].calls),
+                        () -> LEDGER[0],
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND),
+                4);
+        harness.processElement(Emails.to("r1", "u1", "ann@example.com"), 0);
+        assertThat(awaitResults(1).get(0).status()).isEqualTo(SendResult.SENT);
+        assertThat(LEDGER[0].calls).containsExactly("claim", "intent", "intent", "intent", "intent", "smtp", "sent");
     }
 
     @Test

@@ -83,10 +83,7 @@ class KafkaRestartITCase {
                 "guardrails.quiet-hours-start",
                 "0ms",
                 "guardrails.quiet-hours-end",
-                "0ms",
-                // the send ledger's intent write waits up to smtp.timeout for the broker: longer than its restart
-                "smtp.timeout",
-                "60s");
+                "0ms");
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Configuration conf = new Configuration(); // as flink-conf/config.yaml, with checkpoints every 2 s
         conf.setString("execution.checkpointing.interval", "2s");
