@@ -40,7 +40,9 @@ public final class KafkaSendLedger implements SendLedger {
     static final String INTENT = "INTENT";
     static final String SENT = "SENT";
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    /** Replaced by a new one after a failed write (see {@link #write}); never null. */
+    private volatile KafkaProducer<byte[], byte[]> producer;
+
     private final String bootstrapServers;
     private final String topic;
     private final long retentionMs;
@@ -52,6 +54,8 @@ public final class KafkaSendLedger implements SendLedger {
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong producerRenewals = new AtomicLong();
+    private boolean closed;
 
     /**
      * A ledger record as stored in the topic (value; the key is the request id). Records written before
@@ -69,6 +73,10 @@ public final class KafkaSendLedger implements SendLedger {
         this.topic = topic;
         this.retentionMs = retention.toMillis();
         this.writeTimeoutMs = writeTimeout.toMillis();
+        this.producer = newProducer();
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -78,7 +86,7 @@ public final class KafkaSendLedger implements SendLedger {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(writeTimeoutMs));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        this.producer = new KafkaProducer<>(p);
+        return new KafkaProducer<>(p);
     }
 
     @Override
@@ -214,9 +222,39 @@ public final class KafkaSendLedger implements SendLedger {
         inFlight.remove(requestId);
     }
 
+    /**
+     * Writes one record and waits for the broker's acknowledgement, at most the write timeout. A failed
+     * write replaces the producer: after a broker crash an idempotent producer can be left with records
+     * and sequence numbers the restarted broker no longer knows, and every later write behind them would
+     * fail too (seen in {@code KafkaCrashITCase}). The records of the abandoned producer are dropped; the
+     * callers treat the failed write as not written (an intent is retried, an acknowledgement leaves the
+     * request ambiguous after a restart).
+     */
     private void write(String requestId, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), value))
-                .get(writeTimeoutMs, TimeUnit.MILLISECONDS);
+        KafkaProducer<byte[], byte[]> p = producer;
+        try {
+            p.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), value))
+                    .get(writeTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            renew(p);
+            throw e;
+        }
+    }
+
+    /** Replaces the failed producer, once per failure however many threads saw it fail. */
+    private synchronized void renew(KafkaProducer<byte[], byte[]> failed) {
+        if (producer != failed || closed) {
+            return;
+        }
+        producerRenewals.incrementAndGet();
+        LOG.warn("Send ledger {}: a write failed; replacing the Kafka producer", topic);
+        producer = newProducer();
+        failed.close(Duration.ZERO);
+    }
+
+    /** How often the producer was replaced after a failed write. */
+    long producerRenewals() {
+        return producerRenewals.get();
     }
 
     /** Forgets entries older than the retention, every 1,000 writes: memory stays one retention period. */
@@ -229,7 +267,8 @@ public final class KafkaSendLedger implements SendLedger {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         producer.close(Duration.ofSeconds(5));
     }
 }
