@@ -12,6 +12,7 @@ import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.model.LimitAction;
+import io.mailflow.privacy.NoiseMechanism;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -376,6 +377,52 @@ public final class MailflowOptions {
             Duration.ZERO,
             Duration.ofDays(7),
             "A statistics window fires again with corrected counts for funnel events up to this late; later ones become dead letters.");
+
+    // ---- Differential privacy ----
+    // Noisy campaign statistics for export; see io.mailflow.feedback.DpRelease and docs/privacy.md.
+    public static final Option<Boolean> DP_ENABLED = bool(
+            "privacy.dp.enabled",
+            false,
+            "Also publish differentially private campaign statistics (noisy counts and revenue per campaign and stats.window) to topic.campaign-stats-dp.");
+    public static final Option<String> TOPIC_CAMPAIGN_STATS_DP = nonEmpty(
+            "topic.campaign-stats-dp",
+            "mailflow.campaign-stats-dp",
+            "Output topic of the differentially private campaign statistics, each record marked with its epsilon.");
+    public static final Option<NoiseMechanism> DP_MECHANISM = Option.choice(
+            "privacy.dp.mechanism",
+            NoiseMechanism.LAPLACE,
+            NoiseMechanism.class,
+            "Noise of the DP statistics: LAPLACE (discrete Laplace, pure epsilon-DP) or GAUSSIAN (discrete Gaussian, zCDP converted at privacy.dp.delta).");
+    public static final Option<Double> DP_EPSILON_PER_RELEASE = decimal(
+            "privacy.dp.epsilon-per-release",
+            1.0,
+            0.01,
+            10.0,
+            "Privacy loss (epsilon) of one campaign window's release, all its figures together.");
+    public static final Option<Double> DP_BUDGET_EPSILON = decimal(
+            "privacy.dp.budget-epsilon",
+            10.0,
+            0.01,
+            100.0,
+            "Total privacy loss a campaign may spend; once spent, its later windows are refused (reported, not released).");
+    public static final Option<Double> DP_DELTA = decimal(
+            "privacy.dp.delta",
+            1e-6,
+            1e-12,
+            1e-3,
+            "Delta of a campaign's (epsilon, delta) budget; used by the GAUSSIAN mechanism only.");
+    public static final Option<Integer> DP_MAX_EMAILS_PER_USER = integer(
+            "privacy.dp.max-emails-per-user",
+            1,
+            1,
+            100,
+            "Contribution bound: per campaign and window, each of a user's counts (sent, opens, clicks, conversions) is clipped to this.");
+    public static final Option<Double> DP_MAX_REVENUE_PER_USER = decimal(
+            "privacy.dp.max-revenue-per-user",
+            100.0,
+            0.01,
+            1_000_000.0,
+            "Contribution bound: per campaign and window, a user's attributed revenue is clipped to this (currency units).");
 
     // ---- Campaigns ----
     // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.

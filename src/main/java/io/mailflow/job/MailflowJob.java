@@ -10,6 +10,7 @@ import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.CampaignStatus;
@@ -141,6 +142,13 @@ public final class MailflowJob {
                                     c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES), EngagementFeatures::userId))
                             .uid(Uids.ENGAGEMENT_FEATURES_SINK)
                             .name("engagement features to Kafka");
+                    f.dpCampaignStats()
+                            .ifPresent(dp -> dp.sinkTo(KafkaIO.<DpCampaignStats>jsonSink(
+                                            c,
+                                            c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP),
+                                            DpCampaignStats::campaignId))
+                                    .uid(Uids.CAMPAIGN_STATS_DP_SINK)
+                                    .name("DP campaign statistics to Kafka"));
                 },
                 s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(
                                 c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))

@@ -12,6 +12,7 @@ import io.mailflow.delivery.RetryPolicy;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.features.FeatureSettings;
+import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
 import io.mailflow.ingestion.IngestionSettings;
@@ -89,7 +90,20 @@ public record PipelineSettings(
                         c.get(FEATURES_DECAY_HALF_LIFE),
                         c.get(FEATURES_TTL),
                         c.get(STATS_WINDOW),
-                        c.get(STATS_ALLOWED_LATENESS)));
+                        c.get(STATS_ALLOWED_LATENESS),
+                        dp(c)));
+    }
+
+    /** The differentially private export of the campaign statistics. */
+    public static DpSettings dp(MailflowConfig c) {
+        return new DpSettings(
+                c.get(DP_ENABLED),
+                c.get(DP_MECHANISM),
+                c.get(DP_EPSILON_PER_RELEASE),
+                c.get(DP_BUDGET_EPSILON),
+                c.get(DP_DELTA),
+                c.get(DP_MAX_EMAILS_PER_USER),
+                c.get(DP_MAX_REVENUE_PER_USER));
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */
