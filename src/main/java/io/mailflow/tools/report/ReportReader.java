@@ -3,6 +3,7 @@ package io.mailflow.tools.report;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.io.Json;
 import io.mailflow.model.SendResult;
 import io.mailflow.scoring.ValidationMetrics;
@@ -37,13 +38,19 @@ public final class ReportReader {
         List<SegmentAssignment> segments = read(MailflowOptions.TOPIC_SEGMENTS, SegmentAssignment.class);
         List<ValidationMetrics> validation = read(MailflowOptions.TOPIC_MODEL_METRICS, ValidationMetrics.class);
         List<SendResult> results = read(MailflowOptions.TOPIC_SEND_RESULTS, SendResult.class);
+        List<DpCampaignStats> dp = config.get(MailflowOptions.DP_ENABLED)
+                ? read(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP, DpCampaignStats.class)
+                : List.of();
         String source = "Kafka at " + config.get(MailflowOptions.KAFKA_BOOTSTRAP) + " ("
                 + config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS)
                 + ", " + config.get(MailflowOptions.TOPIC_SEGMENTS) + ", "
                 + config.get(MailflowOptions.TOPIC_MODEL_METRICS) + ", "
                 + config.get(MailflowOptions.TOPIC_SEND_RESULTS)
+                + (config.get(MailflowOptions.DP_ENABLED)
+                        ? ", " + config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP)
+                        : "")
                 + (skipped > 0 ? "; " + skipped + " unreadable records skipped" : "") + ")";
-        return new ReportData(stats, segments, validation, results, source);
+        return new ReportData(stats, segments, validation, results, source, dp);
     }
 
     private <T> List<T> read(io.mailflow.config.Option<String> topicOption, Class<T> type) {
