@@ -11,6 +11,7 @@ import io.mailflow.delivery.AmbiguousSendPolicy;
 import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
 import io.mailflow.privacy.NoiseMechanism;
 import java.lang.reflect.Field;
@@ -37,6 +38,37 @@ public final class MailflowOptions {
             nonEmpty("kafka.bootstrap-servers", "localhost:9092", "Kafka bootstrap servers.");
     public static final Option<String> KAFKA_GROUP_ID =
             nonEmpty("kafka.group-id", "mailflow", "Consumer group id of the job's Kafka sources.");
+    public static final Option<KafkaSecurity.Protocol> KAFKA_SECURITY_PROTOCOL = Option.choice(
+            "kafka.security.protocol",
+            KafkaSecurity.Protocol.PLAINTEXT,
+            KafkaSecurity.Protocol.class,
+            "Security protocol of every Kafka client (job, send ledger, CLIs, report). With sasl_*, the JAAS line comes from "
+                    + KafkaSecurity.SASL_JAAS_CONFIG_ENV + " only.");
+    public static final Option<KafkaSecurity.SaslMechanism> KAFKA_SASL_MECHANISM = Option.choice(
+            "kafka.sasl.mechanism",
+            KafkaSecurity.SaslMechanism.SCRAM_SHA_512,
+            KafkaSecurity.SaslMechanism.class,
+            "SASL mechanism when kafka.security.protocol is sasl_plaintext or sasl_ssl.");
+    public static final Option<String> KAFKA_TRUSTSTORE_LOCATION = string(
+            "kafka.ssl.truststore-location",
+            "",
+            "Trust store of the Kafka clients (ssl or sasl_ssl; empty: the JVM's default trust). Its password comes from "
+                    + KafkaSecurity.TRUSTSTORE_PASSWORD_ENV + " (not for pem).");
+    public static final Option<KafkaSecurity.StoreType> KAFKA_TRUSTSTORE_TYPE = Option.choice(
+            "kafka.ssl.truststore-type",
+            KafkaSecurity.StoreType.PKCS12,
+            KafkaSecurity.StoreType.class,
+            "Format of kafka.ssl.truststore-location.");
+    public static final Option<String> KAFKA_KEYSTORE_LOCATION = string(
+            "kafka.ssl.keystore-location",
+            "",
+            "Key store of the Kafka clients for mutual TLS (empty: none). Its password comes from "
+                    + KafkaSecurity.KEYSTORE_PASSWORD_ENV + ".");
+    public static final Option<KafkaSecurity.StoreType> KAFKA_KEYSTORE_TYPE = Option.choice(
+            "kafka.ssl.keystore-type",
+            KafkaSecurity.StoreType.PKCS12,
+            KafkaSecurity.StoreType.class,
+            "Format of kafka.ssl.keystore-location.");
     public static final Option<String> TOPIC_EVENTS =
             nonEmpty("topic.events", "mailflow.events", "Input topic of behaviour events (JSON).");
     public static final Option<String> TOPIC_PROFILES = nonEmpty(
@@ -201,6 +233,10 @@ public final class MailflowOptions {
             "SMTP user name (empty: no authentication). The password comes from " + SMTP_PASSWORD_ENV + ".");
     public static final Option<SmtpSecurity> SMTP_SECURITY = Option.choice(
             "smtp.security", SmtpSecurity.NONE, SmtpSecurity.class, "Transport security: none, starttls or smtps.");
+    public static final Option<Boolean> SMTP_ALLOW_AUTH_WITHOUT_TLS = bool(
+            "smtp.allow-auth-without-tls",
+            false,
+            "Allow SMTP AUTH (smtp.username) over smtp.security none, sending the password in clear. Refused unless set: only for a relay on a trusted local link.");
     public static final Option<Duration> SMTP_TIMEOUT = duration(
             "smtp.timeout",
             Duration.ofSeconds(10),

@@ -39,6 +39,8 @@ public final class MailflowJob {
     public static void main(String[] args) throws Exception {
         MailflowConfig config = MailflowConfig.fromArgs(args);
         requireLinkSecret(config);
+        // Fails at submission when a Kafka secret the security options need is missing (names only, never values).
+        PipelineSettings.kafkaSecurity(config).requireEnvironment(System::getenv);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, config);
         env.execute("mailflow");
@@ -175,6 +177,8 @@ public final class MailflowJob {
         String topic = c.get(MailflowOptions.TOPIC_SEND_LEDGER);
         Duration retention = c.get(MailflowOptions.LEDGER_RETENTION);
         Duration timeout = c.get(MailflowOptions.SMTP_TIMEOUT);
-        return () -> new KafkaSendLedger(bootstrap, topic, retention, timeout);
+        java.util.Map<String, String> security =
+                PipelineSettings.kafkaSecurity(c).clientProperties();
+        return () -> new KafkaSendLedger(bootstrap, topic, retention, timeout, security);
     }
 }

@@ -16,6 +16,7 @@ import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
 import io.mailflow.ingestion.IngestionSettings;
+import io.mailflow.io.KafkaSecurity;
 import io.mailflow.models.ModelSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
@@ -171,6 +172,18 @@ public record PipelineSettings(
                 c.smtpPassword(),
                 c.get(SMTP_TIMEOUT).toMillis(),
                 c.get(FROM_ADDRESS),
-                c.get(FROM_NAME));
+                c.get(FROM_NAME),
+                c.get(SMTP_ALLOW_AUTH_WITHOUT_TLS));
+    }
+
+    /** How every Kafka client connects (TLS, SASL, stores); the secrets stay in the environment. */
+    public static KafkaSecurity kafkaSecurity(MailflowConfig c) {
+        return new KafkaSecurity(
+                c.get(KAFKA_SECURITY_PROTOCOL),
+                c.get(KAFKA_SASL_MECHANISM),
+                c.get(KAFKA_TRUSTSTORE_LOCATION),
+                c.get(KAFKA_TRUSTSTORE_TYPE),
+                c.get(KAFKA_KEYSTORE_LOCATION),
+                c.get(KAFKA_KEYSTORE_TYPE));
     }
 }

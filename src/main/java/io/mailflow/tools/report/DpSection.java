@@ -15,11 +15,11 @@ import java.util.TreeMap;
  * against its budget, and how many windows were refused. Totals add the windows' noise, so their error
  * grows with the square root of the number of windows (docs/privacy.md).
  */
-final class DpSection {
+public final class DpSection {
     private DpSection() {}
 
     /** Per campaign: released windows, refusals, summed noisy figures, epsilon spent. */
-    record Totals(
+    public record Totals(
             String campaignId,
             int released,
             long refused,

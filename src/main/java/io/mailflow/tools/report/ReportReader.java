@@ -5,6 +5,7 @@ import io.mailflow.config.MailflowOptions;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.io.Json;
+import io.mailflow.job.PipelineSettings;
 import io.mailflow.model.SendResult;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.SegmentAssignment;
@@ -61,6 +62,7 @@ public final class ReportReader {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        PipelineSettings.kafkaSecurity(config).applyTo(p);
         List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
