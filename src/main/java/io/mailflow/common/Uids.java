@@ -72,5 +72,12 @@ public final class Uids {
     public static final String CAMPAIGN_STATS_SINK = "campaign-stats-sink";
     public static final String ENGAGEMENT_FEATURES_SINK = "engagement-features-sink";
 
+    // Differentially private campaign statistics (only in the graph when privacy.dp.enabled).
+    public static final String DP_FUNNEL_FILTER = "dp-funnel-filter";
+    public static final String DP_USER_CONTRIBUTIONS = "dp-user-contributions";
+    public static final String DP_CAMPAIGN_SUMS = "dp-campaign-sums";
+    public static final String DP_PUBLISH = "dp-publish";
+    public static final String CAMPAIGN_STATS_DP_SINK = "campaign-stats-dp-sink";
+
     private Uids() {}
 }

@@ -11,7 +11,9 @@ import io.mailflow.delivery.AmbiguousSendPolicy;
 import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
+import io.mailflow.privacy.NoiseMechanism;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -36,6 +38,37 @@ public final class MailflowOptions {
             nonEmpty("kafka.bootstrap-servers", "localhost:9092", "Kafka bootstrap servers.");
     public static final Option<String> KAFKA_GROUP_ID =
             nonEmpty("kafka.group-id", "mailflow", "Consumer group id of the job's Kafka sources.");
+    public static final Option<KafkaSecurity.Protocol> KAFKA_SECURITY_PROTOCOL = Option.choice(
+            "kafka.security.protocol",
+            KafkaSecurity.Protocol.PLAINTEXT,
+            KafkaSecurity.Protocol.class,
+            "Security protocol of every Kafka client (job, send ledger, CLIs, report). With sasl_*, the JAAS line comes from "
+                    + KafkaSecurity.SASL_JAAS_CONFIG_ENV + " only.");
+    public static final Option<KafkaSecurity.SaslMechanism> KAFKA_SASL_MECHANISM = Option.choice(
+            "kafka.sasl.mechanism",
+            KafkaSecurity.SaslMechanism.SCRAM_SHA_512,
+            KafkaSecurity.SaslMechanism.class,
+            "SASL mechanism when kafka.security.protocol is sasl_plaintext or sasl_ssl.");
+    public static final Option<String> KAFKA_TRUSTSTORE_LOCATION = string(
+            "kafka.ssl.truststore-location",
+            "",
+            "Trust store of the Kafka clients (ssl or sasl_ssl; empty: the JVM's default trust). Its password comes from "
+                    + KafkaSecurity.TRUSTSTORE_PASSWORD_ENV + " (not for pem).");
+    public static final Option<KafkaSecurity.StoreType> KAFKA_TRUSTSTORE_TYPE = Option.choice(
+            "kafka.ssl.truststore-type",
+            KafkaSecurity.StoreType.PKCS12,
+            KafkaSecurity.StoreType.class,
+            "Format of kafka.ssl.truststore-location.");
+    public static final Option<String> KAFKA_KEYSTORE_LOCATION = string(
+            "kafka.ssl.keystore-location",
+            "",
+            "Key store of the Kafka clients for mutual TLS (empty: none). Its password comes from "
+                    + KafkaSecurity.KEYSTORE_PASSWORD_ENV + ".");
+    public static final Option<KafkaSecurity.StoreType> KAFKA_KEYSTORE_TYPE = Option.choice(
+            "kafka.ssl.keystore-type",
+            KafkaSecurity.StoreType.PKCS12,
+            KafkaSecurity.StoreType.class,
+            "Format of kafka.ssl.keystore-location.");
     public static final Option<String> TOPIC_EVENTS =
             nonEmpty("topic.events", "mailflow.events", "Input topic of behaviour events (JSON).");
     public static final Option<String> TOPIC_PROFILES = nonEmpty(
@@ -200,6 +233,10 @@ public final class MailflowOptions {
             "SMTP user name (empty: no authentication). The password comes from " + SMTP_PASSWORD_ENV + ".");
     public static final Option<SmtpSecurity> SMTP_SECURITY = Option.choice(
             "smtp.security", SmtpSecurity.NONE, SmtpSecurity.class, "Transport security: none, starttls or smtps.");
+    public static final Option<Boolean> SMTP_ALLOW_AUTH_WITHOUT_TLS = bool(
+            "smtp.allow-auth-without-tls",
+            false,
+            "Allow SMTP AUTH (smtp.username) over smtp.security none, sending the password in clear. Refused unless set: only for a relay on a trusted local link.");
     public static final Option<Duration> SMTP_TIMEOUT = duration(
             "smtp.timeout",
             Duration.ofSeconds(10),
@@ -376,6 +413,52 @@ public final class MailflowOptions {
             Duration.ZERO,
             Duration.ofDays(7),
             "A statistics window fires again with corrected counts for funnel events up to this late; later ones become dead letters.");
+
+    // ---- Differential privacy ----
+    // Noisy campaign statistics for export; see io.mailflow.feedback.DpRelease and docs/privacy.md.
+    public static final Option<Boolean> DP_ENABLED = bool(
+            "privacy.dp.enabled",
+            false,
+            "Also publish differentially private campaign statistics (noisy counts and revenue per campaign and stats.window) to topic.campaign-stats-dp.");
+    public static final Option<String> TOPIC_CAMPAIGN_STATS_DP = nonEmpty(
+            "topic.campaign-stats-dp",
+            "mailflow.campaign-stats-dp",
+            "Output topic of the differentially private campaign statistics, each record marked with its epsilon.");
+    public static final Option<NoiseMechanism> DP_MECHANISM = Option.choice(
+            "privacy.dp.mechanism",
+            NoiseMechanism.LAPLACE,
+            NoiseMechanism.class,
+            "Noise of the DP statistics: LAPLACE (discrete Laplace, pure epsilon-DP) or GAUSSIAN (discrete Gaussian, zCDP converted at privacy.dp.delta).");
+    public static final Option<Double> DP_EPSILON_PER_RELEASE = decimal(
+            "privacy.dp.epsilon-per-release",
+            1.0,
+            0.01,
+            10.0,
+            "Privacy loss (epsilon) of one campaign window's release, all its figures together.");
+    public static final Option<Double> DP_BUDGET_EPSILON = decimal(
+            "privacy.dp.budget-epsilon",
+            10.0,
+            0.01,
+            100.0,
+            "Total privacy loss a campaign may spend; once spent, its later windows are refused (reported, not released).");
+    public static final Option<Double> DP_DELTA = decimal(
+            "privacy.dp.delta",
+            1e-6,
+            1e-12,
+            1e-3,
+            "Delta of a campaign's (epsilon, delta) budget; used by the GAUSSIAN mechanism only.");
+    public static final Option<Integer> DP_MAX_EMAILS_PER_USER = integer(
+            "privacy.dp.max-emails-per-user",
+            1,
+            1,
+            100,
+            "Contribution bound: per campaign and window, each of a user's counts (sent, opens, clicks, conversions) is clipped to this.");
+    public static final Option<Double> DP_MAX_REVENUE_PER_USER = decimal(
+            "privacy.dp.max-revenue-per-user",
+            100.0,
+            0.01,
+            1_000_000.0,
+            "Contribution bound: per campaign and window, a user's attributed revenue is clipped to this (currency units).");
 
     // ---- Campaigns ----
     // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.

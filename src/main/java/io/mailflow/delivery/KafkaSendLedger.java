@@ -47,6 +47,7 @@ public final class KafkaSendLedger implements SendLedger {
     private final String topic;
     private final long retentionMs;
     private final long writeTimeoutMs;
+    private final Map<String, String> clientProperties;
     /** requestId -> the time of its latest record; SENT entries and INTENT entries kept apart. */
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
 
@@ -69,6 +70,20 @@ public final class KafkaSendLedger implements SendLedger {
             @JsonAlias("acceptedAt") long at) {}
 
     public KafkaSendLedger(String bootstrapServers, String topic, Duration retention, Duration writeTimeout) {
+        this(bootstrapServers, topic, retention, writeTimeout, Map.of());
+    }
+
+    /**
+     * @param clientProperties security properties added to the producer and the restoring consumer
+     *     ({@link io.mailflow.io.KafkaSecurity#clientProperties()}: secrets as environment placeholders)
+     */
+    public KafkaSendLedger(
+            String bootstrapServers,
+            String topic,
+            Duration retention,
+            Duration writeTimeout,
+            Map<String, String> clientProperties) {
+        this.clientProperties = Map.copyOf(clientProperties);
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.retentionMs = retention.toMillis();
@@ -86,6 +101,7 @@ public final class KafkaSendLedger implements SendLedger {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(writeTimeoutMs));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putAll(clientProperties);
         return new KafkaProducer<>(p);
     }
 
@@ -97,6 +113,7 @@ public final class KafkaSendLedger implements SendLedger {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putAll(clientProperties);
         long horizon = System.currentTimeMillis() - retentionMs;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -2,6 +2,7 @@ package io.mailflow.feedback;
 
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Suppression;
+import java.util.Optional;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -12,10 +13,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param funnel attributed, de-duplicated funnel events (sends, engagement, conversions with revenue)
  * @param campaignStats statistics per campaign, variant and event-time window
  * @param engagementFeatures per-user e-mail engagement features, on every change
+ * @param dpCampaignStats differentially private statistics per campaign and window, when enabled
  */
 public record FeedbackOutputs(
         DataStream<DeadLetter> deadLetters,
         DataStream<Suppression> suppressions,
         DataStream<FunnelEvent> funnel,
         DataStream<CampaignStats> campaignStats,
-        DataStream<EngagementFeatures> engagementFeatures) {}
+        DataStream<EngagementFeatures> engagementFeatures,
+        Optional<DataStream<DpCampaignStats>> dpCampaignStats) {}

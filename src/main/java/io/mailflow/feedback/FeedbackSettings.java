@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param featuresTtl a user's engagement features are forgotten after this long without a change
  * @param statsWindow campaign statistics are counted in tumbling event-time windows of this size
  * @param statsAllowedLateness a statistics window is updated by events this late
+ * @param dp the differentially private export of the statistics (in the same windows, without lateness)
  */
 public record FeedbackSettings(
         Duration maxFutureSkew,
@@ -24,5 +25,31 @@ public record FeedbackSettings(
         Duration featuresDecayHalfLife,
         Duration featuresTtl,
         Duration statsWindow,
-        Duration statsAllowedLateness)
-        implements Serializable {}
+        Duration statsAllowedLateness,
+        DpSettings dp)
+        implements Serializable {
+
+    /** Settings without the differentially private export. */
+    public FeedbackSettings(
+            Duration maxFutureSkew,
+            Duration maxAheadOfStream,
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            Duration attributionWindow,
+            Duration featuresDecayHalfLife,
+            Duration featuresTtl,
+            Duration statsWindow,
+            Duration statsAllowedLateness) {
+        this(
+                maxFutureSkew,
+                maxAheadOfStream,
+                maxOutOfOrderness,
+                idleness,
+                attributionWindow,
+                featuresDecayHalfLife,
+                featuresTtl,
+                statsWindow,
+                statsAllowedLateness,
+                DpSettings.disabled());
+    }
+}

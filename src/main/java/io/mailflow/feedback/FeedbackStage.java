@@ -8,6 +8,7 @@ import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
 import io.mailflow.model.SendResult;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,6 +29,7 @@ import org.apache.flink.util.OutputTag;
  * purchases -------------------------------------------+-> attribution (keyed by user, event-time order)
  *                                                            +-> engagement features (per user)
  *                                                            +-> campaign statistics (per campaign, tumbling window)
+ *                                                            +-> DP statistics (optional: clip per user, sum, noise)
  * </pre>
  *
  * Suppressions leave straight from parsing: they must not wait for any watermark.
@@ -101,7 +103,36 @@ public final class FeedbackStage {
                 engagement.getSideOutput(ParseEngagementFunction.SUPPRESSIONS),
                 funnel,
                 stats,
-                features);
+                features,
+                settings.dp().enabled() ? Optional.of(differentiallyPrivate(funnel, settings)) : Optional.empty());
+    }
+
+    /**
+     * The differentially private statistics, beside the exact ones and in the same tumbling windows: each
+     * user's contribution to a campaign window is summed and clipped (keyed by campaign and user), the
+     * clipped contributions are summed per campaign, and the campaign's budget operator adds the noise.
+     * Without allowed lateness: a window is released once, and events later than the watermark are left out
+     * of these figures (they still reach the exact statistics).
+     */
+    static DataStream<DpCampaignStats> differentiallyPrivate(DataStream<FunnelEvent> funnel, FeedbackSettings s) {
+        DpSettings dp = s.dp();
+        return funnel.filter(DpContribution::counts)
+                .uid(Uids.DP_FUNNEL_FILTER)
+                .name("DP: contributing funnel events")
+                .keyBy(e -> e.campaignId() + '\u0000' + e.userId())
+                .window(TumblingEventTimeWindows.of(s.statsWindow()))
+                .aggregate(new DpStatsFunctions.Contribute(dp))
+                .uid(Uids.DP_USER_CONTRIBUTIONS)
+                .name("DP: clipped contribution per user")
+                .keyBy(DpContribution::campaignId)
+                .window(TumblingEventTimeWindows.of(s.statsWindow()))
+                .aggregate(new DpStatsFunctions.Sum(), new DpStatsFunctions.StampWindow())
+                .uid(Uids.DP_CAMPAIGN_SUMS)
+                .name("DP: sums per campaign")
+                .keyBy(DpTally::campaignId)
+                .process(new DpStatsFunctions.Publish(dp))
+                .uid(Uids.DP_PUBLISH)
+                .name("DP: budget and noise");
     }
 
     static WatermarkStrategy<EngagementEvent> watermarks(FeedbackSettings settings) {

@@ -26,11 +26,17 @@ public final class KafkaIO {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer())
-                .setProperty("partition.discovery.interval.ms", "60000");
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperties(security(config));
         if (config.get(MailflowOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** TLS/SASL client properties: placeholders for the secrets, resolved by the client on the task managers. */
+    static Properties security(MailflowConfig config) {
+        return PipelineSettings.kafkaSecurity(config).applyTo(new Properties());
     }
 
     /** A JSON sink keyed by {@code key}; at-least-once, since every consumer of these topics is idempotent by id. */
@@ -38,6 +44,7 @@ public final class KafkaIO {
         Properties props = new Properties();
         props.setProperty("linger.ms", "20");
         props.setProperty("compression.type", "lz4");
+        props.putAll(security(config));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(MailflowOptions.KAFKA_BOOTSTRAP))
                 .setKafkaProducerConfig(props)

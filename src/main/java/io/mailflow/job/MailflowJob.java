@@ -10,6 +10,7 @@ import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.CampaignStatus;
@@ -38,6 +39,8 @@ public final class MailflowJob {
     public static void main(String[] args) throws Exception {
         MailflowConfig config = MailflowConfig.fromArgs(args);
         requireLinkSecret(config);
+        // Fails at submission when a Kafka secret the security options need is missing (names only, never values).
+        PipelineSettings.kafkaSecurity(config).requireEnvironment(System::getenv);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, config);
         env.execute("mailflow");
@@ -141,6 +144,13 @@ public final class MailflowJob {
                                     c, c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES), EngagementFeatures::userId))
                             .uid(Uids.ENGAGEMENT_FEATURES_SINK)
                             .name("engagement features to Kafka");
+                    f.dpCampaignStats()
+                            .ifPresent(dp -> dp.sinkTo(KafkaIO.<DpCampaignStats>jsonSink(
+                                            c,
+                                            c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP),
+                                            DpCampaignStats::campaignId))
+                                    .uid(Uids.CAMPAIGN_STATS_DP_SINK)
+                                    .name("DP campaign statistics to Kafka"));
                 },
                 s -> s.sinkTo(KafkaIO.<CampaignStatus>jsonSink(
                                 c, c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), CampaignStatus::campaignId))
@@ -167,6 +177,8 @@ public final class MailflowJob {
         String topic = c.get(MailflowOptions.TOPIC_SEND_LEDGER);
         Duration retention = c.get(MailflowOptions.LEDGER_RETENTION);
         Duration timeout = c.get(MailflowOptions.SMTP_TIMEOUT);
-        return () -> new KafkaSendLedger(bootstrap, topic, retention, timeout);
+        java.util.Map<String, String> security =
+                PipelineSettings.kafkaSecurity(c).clientProperties();
+        return () -> new KafkaSendLedger(bootstrap, topic, retention, timeout, security);
     }
 }

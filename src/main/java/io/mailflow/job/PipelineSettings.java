@@ -12,9 +12,11 @@ import io.mailflow.delivery.RetryPolicy;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.features.FeatureSettings;
+import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
 import io.mailflow.ingestion.IngestionSettings;
+import io.mailflow.io.KafkaSecurity;
 import io.mailflow.models.ModelSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
@@ -89,7 +91,20 @@ public record PipelineSettings(
                         c.get(FEATURES_DECAY_HALF_LIFE),
                         c.get(FEATURES_TTL),
                         c.get(STATS_WINDOW),
-                        c.get(STATS_ALLOWED_LATENESS)));
+                        c.get(STATS_ALLOWED_LATENESS),
+                        dp(c)));
+    }
+
+    /** The differentially private export of the campaign statistics. */
+    public static DpSettings dp(MailflowConfig c) {
+        return new DpSettings(
+                c.get(DP_ENABLED),
+                c.get(DP_MECHANISM),
+                c.get(DP_EPSILON_PER_RELEASE),
+                c.get(DP_BUDGET_EPSILON),
+                c.get(DP_DELTA),
+                c.get(DP_MAX_EMAILS_PER_USER),
+                c.get(DP_MAX_REVENUE_PER_USER));
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */
@@ -157,6 +172,18 @@ public record PipelineSettings(
                 c.smtpPassword(),
                 c.get(SMTP_TIMEOUT).toMillis(),
                 c.get(FROM_ADDRESS),
-                c.get(FROM_NAME));
+                c.get(FROM_NAME),
+                c.get(SMTP_ALLOW_AUTH_WITHOUT_TLS));
+    }
+
+    /** How every Kafka client connects (TLS, SASL, stores); the secrets stay in the environment. */
+    public static KafkaSecurity kafkaSecurity(MailflowConfig c) {
+        return new KafkaSecurity(
+                c.get(KAFKA_SECURITY_PROTOCOL),
+                c.get(KAFKA_SASL_MECHANISM),
+                c.get(KAFKA_TRUSTSTORE_LOCATION),
+                c.get(KAFKA_TRUSTSTORE_TYPE),
+                c.get(KAFKA_KEYSTORE_LOCATION),
+                c.get(KAFKA_KEYSTORE_TYPE));
     }
 }

@@ -32,6 +32,7 @@ public final class Topics {
                 new Spec(c.get(MailflowOptions.TOPIC_MODEL_METRICS), 1, false),
                 new Spec(c.get(MailflowOptions.TOPIC_ENGAGEMENT), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS), 1, false),
+                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP), 1, false),
                 new Spec(c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGNS), 1, true),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), 1, false),

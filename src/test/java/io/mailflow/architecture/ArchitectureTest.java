@@ -39,7 +39,8 @@ class ArchitectureTest {
         "io.mailflow.feedback..",
         "io.mailflow.common..",
         "io.mailflow.model..",
-        "io.mailflow.io.."
+        "io.mailflow.io..",
+        "io.mailflow.privacy.."
     };
 
     private static JavaClasses main;
@@ -96,6 +97,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void thePrivacyMathImportsNothingOfMailflow() {
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("io.mailflow.privacy..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("io.mailflow.privacy..", "java..", "javax..")
+                .because("the samplers and the budget are a low package: plain Java, reviewable on their own");
+        rule.check(main);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("io.mailflow.(*)..").should().beFreeOfCycles().check(main);
     }
@@ -137,6 +150,12 @@ class ArchitectureTest {
                 .haveFullyQualifiedName("io.mailflow.email.TemplateRenderer")
                 .or()
                 .resideInAPackage("io.mailflow.campaigns.rules..")
+                .or()
+                .resideInAPackage("io.mailflow.privacy..")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.feedback.DpRelease")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.feedback.DpContribution")
                 .should()
                 .onlyDependOnClassesThat()
                 .resideOutsideOfPackage("org.apache.flink..")

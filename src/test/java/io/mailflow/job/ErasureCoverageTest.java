@@ -3,6 +3,7 @@ package io.mailflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.config.MailflowConfig;
+import io.mailflow.config.MailflowOptions;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -129,12 +130,21 @@ class ErasureCoverageTest {
                     "until the watermark passes each event's time (applied, then removed)"),
             ttl("attribution", "messages", "attribution.window after the e-mail's last touch"),
             ttl("engagement-features", "engagement-features", "features.ttl (state TTL) after the last update"),
-            notPerUser("campaign-stats-window", "keyed by campaign: counts only; campaign-stats.window")));
+            notPerUser("campaign-stats-window", "keyed by campaign: counts only; campaign-stats.window"),
+            ttl(
+                    "dp-user-contributions",
+                    "window-contents",
+                    "stats.window: one clipped contribution per campaign and user, dropped when the window fires"),
+            notPerUser("dp-campaign-sums", "keyed by campaign: clipped sums only"),
+            notPerUser("dp-publish", "keyed by campaign: the privacy budget")));
 
     @Test
     void everyKeyedStateOfTheProductionGraphIsClearedByErasureOrBoundedByANamedTtl() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MailflowJob.define(env, MailflowConfig.defaults());
+        // with every optional operator in the graph
+        MailflowJob.define(
+                env,
+                MailflowConfig.builder().set(MailflowOptions.DP_ENABLED, true).build());
         Set<String> found = new TreeSet<>();
         for (Transformation<?> t : keyedOperators(env)) {
             for (String state : keyedStates(t)) {

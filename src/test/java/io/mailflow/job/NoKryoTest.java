@@ -98,7 +98,11 @@ class NoKryoTest {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        MailflowJob.define(env, MailflowConfig.defaults());
+        MailflowJob.define(
+                env,
+                MailflowConfig.builder()
+                        .set(io.mailflow.config.MailflowOptions.DP_ENABLED, true)
+                        .build());
         // With generic types disabled, building the graph already fails on a type Flink would hand to Kryo.
         StreamGraph graph = env.getStreamGraph(false);
         List<String> kryo = new ArrayList<>();

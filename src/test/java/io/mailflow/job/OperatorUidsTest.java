@@ -35,7 +35,8 @@ class OperatorUidsTest {
     @BeforeEach
     void buildProductionTopology() {
         env = StreamExecutionEnvironment.getExecutionEnvironment();
-        config = MailflowConfig.defaults();
+        // every optional operator in the graph, so that each has its uid checked
+        config = MailflowConfig.builder().set(MailflowOptions.DP_ENABLED, true).build();
         MailflowJob.define(env, config);
     }
 

@@ -42,6 +42,8 @@ public final class CampaignCli {
         if (args.length < 2 || !(args[0].equals("validate") || args[0].equals("publish"))) {
             err.println("usage: CampaignCli validate FILE [--template-dir DIR]");
             err.println("       CampaignCli publish FILE --bootstrap HOST:PORT --topic TOPIC [--template-dir DIR]");
+            err.println("           [--kafka.security.protocol P --kafka.sasl.mechanism M"
+                    + " --kafka.ssl.truststore-location FILE ...] (secrets from MAILFLOW_KAFKA_* variables)");
             return 2;
         }
         Map<String, String> opts = new LinkedHashMap<>();
@@ -88,6 +90,12 @@ public final class CampaignCli {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try {
+            KafkaClientOptions.apply(opts, p);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < docs.size(); i++) {
                 producer.send(new ProducerRecord<>(

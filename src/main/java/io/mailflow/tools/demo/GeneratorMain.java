@@ -42,7 +42,7 @@ public final class GeneratorMain {
         long simulatedStart = wallStart - backlog.toMillis();
         ShoppingTrafficGenerator generator = new ShoppingTrafficGenerator(
                 Long.parseLong(o.getOrDefault("seed", "42")), users, 2_000, simulatedStart, rate);
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, o)) {
             for (UserProfile p : generator.profiles()) {
                 producer.send(new ProducerRecord<>(profilesTopic, bytes(p.userId()), Json.toBytes(p)));
             }
@@ -83,12 +83,13 @@ public final class GeneratorMain {
         return out;
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, String> opts) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        io.mailflow.tools.cli.KafkaClientOptions.apply(opts, p); // --kafka.security.protocol ... as for the job
         return new KafkaProducer<>(p);
     }
 

@@ -58,6 +58,7 @@ public final class HtmlReport {
         Map<String, List<CampaignTotals>> campaigns = CampaignTotals.of(data.stats());
         summary(sb, data, campaigns);
         funnels(sb, campaigns);
+        DpSection.render(sb, data.dpStats());
         segments(sb, data.segments());
         auc(sb, data.validation());
         deliveries(sb, data.results());

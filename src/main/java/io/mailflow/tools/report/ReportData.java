@@ -1,6 +1,7 @@
 package io.mailflow.tools.report;
 
 import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.model.SendResult;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.SegmentAssignment;
@@ -14,10 +15,23 @@ import java.util.List;
  * @param validation progressive-validation metrics of the propensity model, one per model version
  * @param results send results, for deliveries and failures over time
  * @param source where the data came from, shown in the report's header
+ * @param dpStats differentially private statistics (empty unless the job publishes them)
  */
 public record ReportData(
         List<CampaignStats> stats,
         List<SegmentAssignment> segments,
         List<ValidationMetrics> validation,
         List<SendResult> results,
-        String source) {}
+        String source,
+        List<DpCampaignStats> dpStats) {
+
+    /** Data without differentially private statistics. */
+    public ReportData(
+            List<CampaignStats> stats,
+            List<SegmentAssignment> segments,
+            List<ValidationMetrics> validation,
+            List<SendResult> results,
+            String source) {
+        this(stats, segments, validation, results, source, List.of());
+    }
+}

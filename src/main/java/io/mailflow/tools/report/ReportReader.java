@@ -3,7 +3,9 @@ package io.mailflow.tools.report;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.io.Json;
+import io.mailflow.job.PipelineSettings;
 import io.mailflow.model.SendResult;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.SegmentAssignment;
@@ -37,13 +39,19 @@ public final class ReportReader {
         List<SegmentAssignment> segments = read(MailflowOptions.TOPIC_SEGMENTS, SegmentAssignment.class);
         List<ValidationMetrics> validation = read(MailflowOptions.TOPIC_MODEL_METRICS, ValidationMetrics.class);
         List<SendResult> results = read(MailflowOptions.TOPIC_SEND_RESULTS, SendResult.class);
+        List<DpCampaignStats> dp = config.get(MailflowOptions.DP_ENABLED)
+                ? read(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP, DpCampaignStats.class)
+                : List.of();
         String source = "Kafka at " + config.get(MailflowOptions.KAFKA_BOOTSTRAP) + " ("
                 + config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS)
                 + ", " + config.get(MailflowOptions.TOPIC_SEGMENTS) + ", "
                 + config.get(MailflowOptions.TOPIC_MODEL_METRICS) + ", "
                 + config.get(MailflowOptions.TOPIC_SEND_RESULTS)
+                + (config.get(MailflowOptions.DP_ENABLED)
+                        ? ", " + config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS_DP)
+                        : "")
                 + (skipped > 0 ? "; " + skipped + " unreadable records skipped" : "") + ")";
-        return new ReportData(stats, segments, validation, results, source);
+        return new ReportData(stats, segments, validation, results, source, dp);
     }
 
     private <T> List<T> read(io.mailflow.config.Option<String> topicOption, Class<T> type) {
@@ -54,6 +62,7 @@ public final class ReportReader {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        PipelineSettings.kafkaSecurity(config).applyTo(p);
         List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));

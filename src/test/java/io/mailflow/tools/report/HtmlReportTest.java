@@ -31,6 +31,49 @@ class HtmlReportTest {
     }
 
     @Test
+    void differentiallyPrivateFiguresAreShownWithTheirEpsilonAndRefusals() {
+        var laplace = io.mailflow.privacy.NoiseMechanism.LAPLACE;
+        List<io.mailflow.feedback.DpCampaignStats> dp = List.of(
+                new io.mailflow.feedback.DpCampaignStats(
+                        "promo", 0, 3_600_000, true, laplace, 1.0, 0, 1.0, 2.0, 1, 100, 7.06, 706, 1003L, 251L, 38L,
+                        11L, 612.5, 0),
+                new io.mailflow.feedback.DpCampaignStats(
+                        "promo", 3_600_000, 7_200_000, true, laplace, 1.0, 0, 2.0, 2.0, 1, 100, 7.06, 706, 997L, 249L,
+                        42L, 9L, 587.5, 0),
+                new io.mailflow.feedback.DpCampaignStats(
+                        "promo",
+                        7_200_000,
+                        10_800_000,
+                        false,
+                        laplace,
+                        0,
+                        0,
+                        2.0,
+                        2.0,
+                        1,
+                        100,
+                        7.06,
+                        706,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        1));
+        String html =
+                HtmlReport.render(new ReportData(List.of(), List.of(), List.of(), List.of(), "dp", dp), Instant.EPOCH);
+        assertThat(html)
+                .contains("Differentially private figures")
+                .contains("<td>promo</td><td>laplace</td><td>2</td><td>1</td><td>2,000</td><td>500</td>")
+                .contains("25.0%")
+                .contains("&epsilon; = 2.00 / 2.00")
+                .contains("<td>10.0</td>"); // 7.06 x sqrt(2 windows)
+        String without =
+                HtmlReport.render(new ReportData(List.of(), List.of(), List.of(), List.of(), "x"), Instant.EPOCH);
+        assertThat(without).doesNotContain("Differentially private");
+    }
+
+    @Test
     void emptyDataSaysSoInsteadOfDrawingEmptyCharts() {
         String html =
                 HtmlReport.render(new ReportData(List.of(), List.of(), List.of(), List.of(), "nothing"), Instant.EPOCH);
