@@ -135,9 +135,9 @@ final class TrackingHandler extends Handler.Abstract {
             }
         } else if (path.equals("/health") && get) {
             o.route = "health";
-            String body = "{\"status\":\"" + (publisher.kafkaUp() ? "UP" : "DEGRADED") + "\",\"kafka\":\""
-                    + (publisher.kafkaUp() ? "UP" : "DOWN") + "\",\"spooledRecords\":" + publisher.spooledRecords()
-                    + "}\n";
+            // "spool": Kafka did not take the last events; requests are still answered and nothing is lost
+            String body = "{\"status\":\"UP\",\"events\":\"" + (publisher.kafkaUp() ? "kafka" : "spool")
+                    + "\",\"spooledRecords\":" + publisher.spooledRecords() + "}\n";
             send(response, callback, o, 200, "application/json", body.getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/metrics") && get) {
             o.route = "metrics";

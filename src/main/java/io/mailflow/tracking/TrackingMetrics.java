@@ -59,8 +59,8 @@ final class TrackingMetrics {
             .help("Opens flagged as made by a machine (scanner, prefetcher, privacy proxy)")
             .register(registry);
 
-    /** Registers the spool's size and Kafka's state as gauges read at scrape time. */
-    void gauges(DoubleSupplier spoolRecords, DoubleSupplier spoolBytes, DoubleSupplier kafkaUp) {
+    /** Registers the spool's size and whether events are being spooled, as gauges read at scrape time. */
+    void gauges(DoubleSupplier spoolRecords, DoubleSupplier spoolBytes, DoubleSupplier spooling) {
         GaugeWithCallback.builder()
                 .name("mailflow_tracking_spool_records")
                 .help("Records waiting in the on-disk spool")
@@ -72,9 +72,10 @@ final class TrackingMetrics {
                 .callback(cb -> cb.call(spoolBytes.getAsDouble()))
                 .register(registry);
         GaugeWithCallback.builder()
-                .name("mailflow_tracking_kafka_up")
-                .help("1 while events go straight to Kafka, 0 while they go to the spool")
-                .callback(cb -> cb.call(kafkaUp.getAsDouble()))
+                .name("mailflow_tracking_spooling")
+                .help(
+                        "1 while events go to the on-disk spool because Kafka did not take them, 0 while they go to Kafka")
+                .callback(cb -> cb.call(spooling.getAsDouble()))
                 .register(registry);
     }
 

@@ -37,7 +37,7 @@ public final class TrackingServer implements AutoCloseable {
         TrackingMetrics metrics = new TrackingMetrics();
         Spool spool = Spool.open(settings.spoolDir(), settings.spoolMaxBytes());
         EventPublisher publisher = new EventPublisher(producer(settings), spool, metrics, settings.deliveryTimeout());
-        metrics.gauges(publisher::spooledRecords, publisher::spooledBytes, () -> publisher.kafkaUp() ? 1 : 0);
+        metrics.gauges(publisher::spooledRecords, publisher::spooledBytes, () -> publisher.kafkaUp() ? 0 : 1);
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("tracking-http");
         Server server = new Server(threads);

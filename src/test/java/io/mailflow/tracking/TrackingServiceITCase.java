@@ -252,7 +252,9 @@ class TrackingServiceITCase {
     void healthAndPrometheusMetrics() throws Exception {
         HttpResponse<byte[]> health = f.get(port, "/health");
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(new String(health.body(), StandardCharsets.UTF_8)).contains("\"kafka\":\"UP\"");
+        assertThat(new String(health.body(), StandardCharsets.UTF_8))
+                .contains("\"status\":\"UP\"")
+                .contains("\"events\":\"kafka\"");
         f.get(port, r(SHOP, "not-a-token"));
         HttpResponse<byte[]> metrics = f.get(port, "/metrics");
         String text = new String(metrics.body(), StandardCharsets.UTF_8);
@@ -263,7 +265,7 @@ class TrackingServiceITCase {
                 .contains("mailflow_tracking_requests_total{outcome=\"MALFORMED\",route=\"r\"}")
                 .contains("mailflow_tracking_request_duration_seconds_bucket{")
                 .contains("mailflow_tracking_spool_records 0")
-                .contains("mailflow_tracking_kafka_up 1");
+                .contains("mailflow_tracking_spooling 0");
         assertThat(f.get(port, "/ping").statusCode()).isEqualTo(204);
         assertThat(f.get(port, "/nothing-here").statusCode()).isEqualTo(404);
     }
