@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.email.Keyring;
+import io.mailflow.email.LinkTracker;
 import io.mailflow.email.SignedTokens;
 import io.mailflow.email.SignedTokens.Kind;
 import io.mailflow.testing.Events;
@@ -246,6 +247,34 @@ class TrackingServiceITCase {
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(new String(done.body(), StandardCharsets.UTF_8)).contains("您已退订");
         f.awaitRecords(f.suppressions, n -> "u6".equals(n.path("userId").asText()), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theLinksTheJobWritesAreAnsweredAsWritten() throws Exception {
+        // the job's own link rewriting (UTM parameters, URL encoding, the pixel's path), pointed at this server
+        String base = "http://127.0.0.1:" + port;
+        SignedTokens.Claims clickClaims = claims(Kind.CLICK, "u7", "req-job-1", VALID_UNTIL);
+        String html = new LinkTracker(base, true)
+                .rewrite(
+                        "<html><body><a href=\"https://shop.example.com/p/a+b?x=1&amp;y=%C3%A9\">item</a></body></html>",
+                        "abandoned-cart",
+                        target -> TOKENS.sign(clickClaims, target),
+                        TOKENS.sign(claims(Kind.OPEN, "u7", "req-job-2", VALID_UNTIL)));
+        java.util.regex.Matcher link =
+                java.util.regex.Pattern.compile("href=\"([^\"]+)\"").matcher(html);
+        java.util.regex.Matcher pixel =
+                java.util.regex.Pattern.compile("src=\"([^\"]+)\"").matcher(html);
+        assertThat(link.find()).isTrue();
+        assertThat(pixel.find()).isTrue();
+        String href = link.group(1).replace("&amp;", "&").substring(base.length());
+        HttpResponse<byte[]> res = f.get(port, href);
+        assertThat(res.statusCode()).isEqualTo(302);
+        assertThat(res.headers().firstValue("Location").orElseThrow())
+                .startsWith("https://shop.example.com/p/a+b?x=1&y=%C3%A9&utm_source=mailflow");
+        assertThat(f.get(port, pixel.group(1).substring(base.length())).body()).isEqualTo(TrackingHandler.PIXEL);
+        List<JsonNode> all = afterMarker("u7", "req-job-marker");
+        assertThat(find(all, "req-job-1", "CLICKED")).isNotNull();
+        assertThat(find(all, "req-job-2", "OPENED")).isNotNull();
     }
 
     @Test
