@@ -41,6 +41,39 @@ final class Engagements {
         return b;
     }
 
+    /** A provider's event (already verified by its {@link EspWebhook}), in the job's engagement schema. */
+    Built event(EspWebhook.Mapped m, long nowMillis) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("eventId", m.eventId());
+        n.put("type", m.type().name());
+        n.put("userId", m.userId());
+        n.put("campaignId", m.campaignId());
+        n.put("requestId", m.requestId());
+        if (m.url() != null) {
+            n.put("url", m.url());
+        }
+        if (m.machine()) {
+            n.put("machine", true);
+        }
+        if (m.type() == EngagementType.BOUNCED) {
+            n.put("bounceType", m.hardBounce() ? "hard" : "soft");
+        }
+        n.put("timestamp", m.timestamp());
+        byte[] payload = Json.toBytes(n);
+        EngagementValidator.Result r = validator.validate(payload, nowMillis);
+        return r.valid() ? new Built(m.userId(), payload, null) : new Built(m.userId(), null, r.error());
+    }
+
+    /** The suppression a provider's event calls for (unsubscribe, complaint, hard bounce), or null. */
+    static byte[] suppression(EspWebhook.Mapped m) {
+        String reason = switch (m.type()) {
+            case UNSUBSCRIBED, COMPLAINED -> m.type().name();
+            case BOUNCED -> m.hardBounce() ? "BOUNCED" : null;
+            default -> null;
+        };
+        return reason == null ? null : Json.toBytes(new Suppression(m.userId(), reason, m.requestId(), m.timestamp()));
+    }
+
     /** True when the job will count this open as a machine's (scanner, prefetcher or privacy proxy). */
     static boolean machineOpen(String userAgent) {
         String ua = cleanUserAgent(userAgent);

@@ -12,7 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -49,6 +52,7 @@ final class TrackingHandler extends Handler.Abstract {
     private static final Logger ACCESS = LoggerFactory.getLogger("io.mailflow.tracking.access");
     private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://[!-~]+");
     private static final int MAX_BODY = 4096;
+    private static final int MAX_WEBHOOK_BODY = 1 << 20;
     /** The smallest transparent GIF. */
     static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
@@ -58,13 +62,16 @@ final class TrackingHandler extends Handler.Abstract {
     private final TrackingMetrics metrics;
     private final TrackingSettings settings;
     private final Clock clock;
+    private final Map<String, EspWebhook> webhooks = new HashMap<>();
 
     TrackingHandler(
             SignedTokens tokens,
             EventPublisher publisher,
             TrackingMetrics metrics,
             TrackingSettings settings,
-            Clock clock) {
+            Clock clock,
+            List<EspWebhook> webhooks) {
+        webhooks.forEach(w -> this.webhooks.put("/webhooks/" + w.name(), w));
         this.tokens = tokens;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -133,6 +140,13 @@ final class TrackingHandler extends Handler.Abstract {
             } else {
                 text(response, callback, o, 405, "method not allowed");
             }
+        } else if (webhooks.containsKey(path)) {
+            o.route = "webhook";
+            if (!"POST".equals(method)) {
+                text(response, callback, o, 405, "method not allowed");
+                return;
+            }
+            webhook(webhooks.get(path), request, response, callback, o);
         } else if (path.equals("/health") && get) {
             o.route = "health";
             // "spool": Kafka did not take the last events; requests are still answered and nothing is lost
@@ -234,6 +248,45 @@ final class TrackingHandler extends Handler.Abstract {
                 Engagements.unsubscribed(v.claims(), clock.millis()));
         metrics.events.labelValues("SUPPRESSION").inc();
         html(response, callback, o, 200, Pages.done(lang));
+    }
+
+    private void webhook(EspWebhook hook, Request request, Response response, Callback callback, Outcome o)
+            throws Exception {
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(MAX_WEBHOOK_BODY + 1);
+        }
+        EspWebhook.Result result;
+        try {
+            if (body.length > MAX_WEBHOOK_BODY) {
+                throw new EspWebhook.Refused(413, "too large");
+            }
+            result = hook.receive(request.getHeaders()::get, body, clock.millis());
+        } catch (EspWebhook.Refused r) {
+            o.result = "REFUSED";
+            text(response, callback, o, r.status, "refused: " + r.getMessage());
+            return;
+        }
+        int skipped = result.skipped();
+        int recorded = 0;
+        for (EspWebhook.Mapped m : result.events()) {
+            Engagements.Built b = engagements.event(m, clock.millis());
+            if (b.error() != null) {
+                skipped++;
+                continue;
+            }
+            metrics.events.labelValues(m.type().name()).inc();
+            publisher.publish(settings.engagementTopic(), b.key(), b.payload());
+            recorded++;
+            byte[] suppression = Engagements.suppression(m);
+            if (suppression != null) {
+                metrics.events.labelValues("SUPPRESSION").inc();
+                publisher.publish(settings.suppressionsTopic(), m.userId(), suppression);
+            }
+        }
+        metrics.webhookSkipped.labelValues(hook.name()).inc(skipped);
+        o.result = hook.name();
+        text(response, callback, o, 200, "recorded " + recorded + ", skipped " + skipped);
     }
 
     private void record(EngagementType type, SignedTokens.Claims claims, String url, Request request) {

@@ -3,6 +3,8 @@ package io.mailflow.tracking;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.Keyring;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,13 @@ public final class TrackingMain {
         TrackingSettings settings = TrackingSettings.parse(args);
         Keyring keys = Keyring.of(settings.linkKeyId(), System.getenv(EmailComposer.LINK_SECRET_ENV))
                 .withPrevious(System.getenv(Keyring.PREVIOUS_SECRET_ENV));
-        TrackingServer server = TrackingServer.start(settings, keys, Clock.systemUTC());
+        List<EspWebhook> webhooks = new ArrayList<>();
+        String sendGridKey = System.getenv(SendGridWebhook.PUBLIC_KEY_ENV);
+        if (sendGridKey != null && !sendGridKey.isBlank()) {
+            webhooks.add(new SendGridWebhook(sendGridKey));
+        }
+        TrackingServer server = TrackingServer.start(settings, keys, Clock.systemUTC(), webhooks);
+        webhooks.forEach(w -> LOG.info("Webhook /webhooks/{} enabled", w.name()));
         LOG.info(
                 "Tracking service on port {} (Kafka {}, spool {})",
                 server.port(),

@@ -54,6 +54,12 @@ final class TrackingMetrics {
             .help("Records lost because the spool was full (or could not be written)")
             .register(registry);
 
+    final Counter webhookSkipped = Counter.builder()
+            .name("mailflow_tracking_webhook_skipped")
+            .help("Verified provider events not recorded: no Mailflow ids, or a type Mailflow does not track")
+            .labelNames("provider")
+            .register(registry);
+
     final Counter machineOpens = Counter.builder()
             .name("mailflow_tracking_machine_opens")
             .help("Opens flagged as made by a machine (scanner, prefetcher, privacy proxy)")

@@ -4,6 +4,7 @@ import io.mailflow.email.Keyring;
 import io.mailflow.email.SignedTokens;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -34,6 +35,12 @@ public final class TrackingServer implements AutoCloseable {
     }
 
     public static TrackingServer start(TrackingSettings settings, Keyring keys, Clock clock) throws Exception {
+        return start(settings, keys, clock, List.of());
+    }
+
+    /** With provider webhooks, each served at {@code POST /webhooks/<name>}. */
+    static TrackingServer start(TrackingSettings settings, Keyring keys, Clock clock, List<EspWebhook> webhooks)
+            throws Exception {
         TrackingMetrics metrics = new TrackingMetrics();
         Spool spool = Spool.open(settings.spoolDir(), settings.spoolMaxBytes());
         EventPublisher publisher = new EventPublisher(producer(settings), spool, metrics, settings.deliveryTimeout());
@@ -45,7 +52,7 @@ public final class TrackingServer implements AutoCloseable {
         http.setHost(settings.bind());
         http.setPort(settings.port());
         server.addConnector(http);
-        server.setHandler(new TrackingHandler(new SignedTokens(keys), publisher, metrics, settings, clock));
+        server.setHandler(new TrackingHandler(new SignedTokens(keys), publisher, metrics, settings, clock, webhooks));
         server.setStopTimeout(5000);
         publisher.start();
         try {
