@@ -31,6 +31,11 @@ public final class TrackingMain {
         if (sendGridKey != null && !sendGridKey.isBlank()) {
             webhooks.add(new SendGridWebhook(sendGridKey));
         }
+        String sesTopics = System.getenv(SesSnsWebhook.TOPICS_ENV);
+        if (sesTopics != null && !sesTopics.isBlank()) {
+            SnsCertificates certificates = new SnsCertificates();
+            webhooks.add(new SesSnsWebhook(SesSnsWebhook.topics(sesTopics), certificates, certificates.confirmer()));
+        }
         TrackingServer server = TrackingServer.start(settings, keys, Clock.systemUTC(), webhooks);
         webhooks.forEach(w -> LOG.info("Webhook /webhooks/{} enabled", w.name()));
         LOG.info(
