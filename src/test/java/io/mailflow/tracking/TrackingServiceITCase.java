@@ -278,6 +278,48 @@ class TrackingServiceITCase {
     }
 
     @Test
+    void hostileRequestsGetAClientErrorOrThePixelNeverAServerError() throws Exception {
+        String big = "A".repeat(20_000);
+        String[] gets = {
+            "/r?u=%zz&t=%",
+            "/r?u=" + big + "&t=" + big,
+            "/o/%ff%fe.gif",
+            "/o/" + big + ".gif",
+            "/o?t=a.b.c",
+            "/unsubscribe?t=%00%0d%0a",
+            "/unsubscribe?t=k1..",
+            "/r?u=https%3A%2F%2Fa&t=k1.%E2%80%AE.x"
+        };
+        for (String g : gets) {
+            int status = rawGet(g);
+            assertThat(status).as(g).isLessThan(500).isNotEqualTo(302);
+        }
+        String token = TOKENS.sign(claims(Kind.UNSUBSCRIBE, "u8", "req-hostile-1", VALID_UNTIL));
+        assertThat(f.post(port, "/unsubscribe?t=" + token, "List-Unsubscribe=One-Click&" + "x".repeat(10_000))
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(f.post(port, "/unsubscribe?t=" + token, "List-Unsubscribe=%zz")
+                        .statusCode())
+                .isEqualTo(400);
+        List<JsonNode> all = afterMarker("u8", "req-hostile-marker");
+        assertThat(find(all, "req-hostile-1", "UNSUBSCRIBED")).isNull();
+    }
+
+    /** The status of a GET sent as raw bytes: the JDK's client refuses to send malformed URLs. */
+    private static int rawGet(String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            String statusLine = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+                    .readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
+    }
+
+    @Test
     void healthAndPrometheusMetrics() throws Exception {
         HttpResponse<byte[]> health = f.get(port, "/health");
         assertThat(health.statusCode()).isEqualTo(200);
