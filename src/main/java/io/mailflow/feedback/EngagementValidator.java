@@ -135,7 +135,8 @@ public final class EngagementValidator implements Serializable {
                 ts);
     }
 
-    static boolean machineAgent(String userAgent) {
+    /** True when the user agent names a known link scanner or prefetcher ({@link #MACHINE_AGENTS}). */
+    public static boolean machineAgent(String userAgent) {
         if (userAgent == null) {
             return false;
         }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>only {@code job} wires the pipeline: stages, the shared low packages ({@code common}, {@code model},
  *       {@code io}) never import {@code job}, {@code config} or the tools;
+ *   <li>the tracking service ({@code tracking}) is its own process: the job never imports it, and it imports
+ *       neither the job nor Flink;
  *   <li>no package cycles;
  *   <li>the algorithms and rules are plain Java: nothing from Flink, so they are unit-tested without it.
  * </ul>
@@ -61,7 +63,11 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "io.mailflow.job..", "io.mailflow.config..", "io.mailflow.tools..", "io.mailflow.testkit..")
+                        "io.mailflow.job..",
+                        "io.mailflow.config..",
+                        "io.mailflow.tools..",
+                        "io.mailflow.testkit..",
+                        "io.mailflow.tracking..")
                 .because("job is the only place that wires the pipeline and reads the configuration;"
                         + " a stage takes its inputs and its own settings record");
         rule.check(main);
@@ -74,8 +80,8 @@ class ArchitectureTest {
                 .resideInAnyPackage("io.mailflow.job..", "io.mailflow.config..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.mailflow.tools..", "io.mailflow.testkit..")
-                .because("the job jar holds the job, not the demo, CLIs or test fixtures");
+                .resideInAnyPackage("io.mailflow.tools..", "io.mailflow.testkit..", "io.mailflow.tracking..")
+                .because("the job jar holds the job, not the demo, CLIs, the tracking service or test fixtures");
         rule.check(main);
     }
 
@@ -88,7 +94,7 @@ class ArchitectureTest {
                 .areStatic()
                 .and()
                 .areDeclaredInClassesThat()
-                .resideOutsideOfPackages("io.mailflow.tools..", "io.mailflow.testkit..")
+                .resideOutsideOfPackages("io.mailflow.tools..", "io.mailflow.testkit..", "io.mailflow.tracking..")
                 .should()
                 .beDeclaredIn(io.mailflow.job.MailflowJob.class)
                 .because(
@@ -106,6 +112,35 @@ class ArchitectureTest {
                 .resideOutsideOfPackages("io.mailflow.privacy..", "java..", "javax..")
                 .because("the samplers and the budget are a low package: plain Java, reviewable on their own");
         rule.check(main);
+    }
+
+    @Test
+    void theTrackingServiceIsApartFromTheJobAndFlink() {
+        // it runs as its own small process: the job's wire formats and token code, never the job or Flink
+        noClasses()
+                .that()
+                .resideInAPackage("io.mailflow.tracking..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.mailflow.job..",
+                        "io.mailflow.config..",
+                        "io.mailflow.tools..",
+                        "io.mailflow.testkit..",
+                        "org.apache.flink..")
+                .because("the tracking service is a separate HTTP server that shares only the wire formats and tokens")
+                .check(main);
+        methods()
+                .that()
+                .haveName("main")
+                .and()
+                .areStatic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAPackage("io.mailflow.tracking..")
+                .should()
+                .beDeclaredIn(io.mailflow.tracking.TrackingMain.class)
+                .check(main);
     }
 
     @Test

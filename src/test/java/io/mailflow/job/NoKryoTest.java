@@ -57,7 +57,7 @@ class NoKryoTest {
         return name.endsWith("Settings") || name.matches(".*Stage\\$[A-Za-z]+");
     }
 
-    /** Every record of the job (outside the demo and the tools) plus the mutable POJOs kept in state. */
+    /** Every record of the job (outside the demo, the tools and the tracking service, which never enter Flink) plus the mutable POJOs kept in state. */
     static Stream<Class<?>> stateAndEventTypes() throws IOException, URISyntaxException {
         List<Class<?>> types = new ArrayList<>();
         types.add(SessionAccumulator.class);
@@ -72,6 +72,7 @@ class NoKryoTest {
                 if (name.startsWith("io.mailflow.tools.demo.")
                         || name.startsWith("io.mailflow.tools.ops.")
                         || name.startsWith("io.mailflow.testkit.")
+                        || name.startsWith("io.mailflow.tracking.")
                         || NOT_FLINK_TYPES.contains(name)
                         || isWiringOrSettings(name)) {
                     continue;

@@ -55,6 +55,7 @@ class ComposeFileTest {
                         "taskmanager",
                         "submit-job",
                         "generator",
+                        "tracking",
                         "mailpit",
                         "prometheus",
                         "grafana");
@@ -63,7 +64,8 @@ class ComposeFileTest {
     @Test
     void usesTheOfficialImagesPinnedToTheBuildsVersions() {
         String flinkImage = "flink:" + EnvironmentInformation.getVersion() + "-java17";
-        for (String s : List.of("jobmanager", "taskmanager", "submit-job", "generator", "flink-data-init")) {
+        for (String s :
+                List.of("jobmanager", "taskmanager", "submit-job", "generator", "tracking", "flink-data-init")) {
             assertThat(image(s)).as(s).isEqualTo(flinkImage);
         }
         assertThat(image("kafka")).startsWith("apache/kafka:").isEqualTo(image("kafka-init"));
@@ -105,7 +107,8 @@ class ComposeFileTest {
                 .containsEntry("8025", "mailpit")
                 .containsEntry("1025", "mailpit")
                 .containsEntry("9090", "prometheus")
-                .containsEntry("3000", "grafana");
+                .containsEntry("3000", "grafana")
+                .containsEntry("8090", "tracking");
     }
 
     @Test
@@ -138,7 +141,7 @@ class ComposeFileTest {
                 }
             }
         }
-        for (String script : List.of("create-topics.sh", "submit-job.sh", "generator.sh")) {
+        for (String script : List.of("create-topics.sh", "submit-job.sh", "generator.sh", "tracking.sh")) {
             assertThat(ROOT.resolve("docker").resolve(script)).isExecutable();
         }
     }
@@ -209,6 +212,13 @@ class ComposeFileTest {
         assertThat(io.mailflow.job.PipelineSettings.campaigns(job).initial())
                 .extracting(c -> c.id())
                 .contains("abandoned-cart");
+        // the links of the stack's e-mails reach its tracking service, which shares the link secret
+        assertThat(job.get(MailflowOptions.TRACKING_BASE_URL)).isEqualTo("http://localhost:8090");
+        assertThat(services.path("tracking")
+                        .path("environment")
+                        .path("MAILFLOW_LINK_SECRET")
+                        .asText())
+                .startsWith("${MAILFLOW_LINK_SECRET:?");
     }
 
     @Test
@@ -250,7 +260,7 @@ class ComposeFileTest {
                 sc.path("targets").forEach(t -> targets.add(t.asText()));
             }
         }
-        assertThat(targets).contains("jobmanager:" + firstPort, "taskmanager:" + firstPort);
+        assertThat(targets).contains("jobmanager:" + firstPort, "taskmanager:" + firstPort, "tracking:8090");
         assertThat(services.path("prometheus").path("volumes").toString())
                 .contains("./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml");
     }

@@ -1,0 +1,124 @@
+package io.mailflow.tracking;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailflow.email.SignedTokens;
+import io.mailflow.feedback.EngagementType;
+import io.mailflow.feedback.EngagementValidator;
+import io.mailflow.io.InputRules;
+import io.mailflow.io.Json;
+import io.mailflow.model.Suppression;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Builds what the endpoints record, in the job's own wire formats: engagement events as the feedback stage reads
+ * them from {@code topic.engagement} (docs/events.md, "Engagement events") and suppressions as the contact stage
+ * reads them from {@code topic.suppressions}. Every engagement payload is checked with the job's
+ * {@link EngagementValidator} before it leaves, so the service cannot write a record the job would dead-letter.
+ *
+ * <p>Machine opens: the job already flags opens whose {@code userAgent} names a scanner or prefetcher
+ * ({@link EngagementValidator#machineAgent}); the service passes the user agent on and adds what only it can see,
+ * the privacy proxies that fetch the images of every message whether or not anyone reads it (Apple Mail Privacy
+ * Protection, whose proxy sends the bare {@code Mozilla/5.0}), as {@code "machine":true}. Gmail's and Yahoo's image
+ * proxies fetch when the message is opened, so their opens count as a person's.
+ */
+final class Engagements {
+    private static final int MAX_USER_AGENT = 1024;
+
+    private final EngagementValidator validator = new EngagementValidator(Duration.ofHours(1));
+
+    /** A payload and the user it is keyed by, or an error when the job would refuse it. */
+    record Built(String key, byte[] payload, String error) {}
+
+    Built event(EngagementType type, SignedTokens.Claims c, String url, String userAgent, long nowMillis) {
+        String ua = cleanUserAgent(userAgent);
+        boolean proxy = type == EngagementType.OPENED && privacyProxy(ua);
+        Built b = build(type, c, url, ua, proxy, nowMillis);
+        if (b.error() != null && ua != null) {
+            b = build(type, c, url, null, proxy, nowMillis);
+        }
+        return b;
+    }
+
+    /** A provider's event (already verified by its {@link EspWebhook}), in the job's engagement schema. */
+    Built event(EspWebhook.Mapped m, long nowMillis) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("eventId", m.eventId());
+        n.put("type", m.type().name());
+        n.put("userId", m.userId());
+        n.put("campaignId", m.campaignId());
+        n.put("requestId", m.requestId());
+        if (m.url() != null) {
+            n.put("url", m.url());
+        }
+        if (m.machine()) {
+            n.put("machine", true);
+        }
+        if (m.type() == EngagementType.BOUNCED) {
+            n.put("bounceType", m.hardBounce() ? "hard" : "soft");
+        }
+        n.put("timestamp", m.timestamp());
+        byte[] payload = Json.toBytes(n);
+        EngagementValidator.Result r = validator.validate(payload, nowMillis);
+        return r.valid() ? new Built(m.userId(), payload, null) : new Built(m.userId(), null, r.error());
+    }
+
+    /** The suppression a provider's event calls for (unsubscribe, complaint, hard bounce), or null. */
+    static byte[] suppression(EspWebhook.Mapped m) {
+        String reason = switch (m.type()) {
+            case UNSUBSCRIBED, COMPLAINED -> m.type().name();
+            case BOUNCED -> m.hardBounce() ? "BOUNCED" : null;
+            default -> null;
+        };
+        return reason == null ? null : Json.toBytes(new Suppression(m.userId(), reason, m.requestId(), m.timestamp()));
+    }
+
+    /** True when the job will count this open as a machine's (scanner, prefetcher or privacy proxy). */
+    static boolean machineOpen(String userAgent) {
+        String ua = cleanUserAgent(userAgent);
+        return privacyProxy(ua) || EngagementValidator.machineAgent(ua);
+    }
+
+    static byte[] unsubscribed(SignedTokens.Claims c, long nowMillis) {
+        return Json.toBytes(new Suppression(c.userId(), EngagementType.UNSUBSCRIBED.name(), c.requestId(), nowMillis));
+    }
+
+    private Built build(
+            EngagementType type, SignedTokens.Claims c, String url, String ua, boolean proxy, long nowMillis) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("eventId", type.name().toLowerCase(Locale.ROOT).charAt(0) + "-" + UUID.randomUUID());
+        n.put("type", type.name());
+        n.put("userId", c.userId());
+        n.put("campaignId", c.campaignId());
+        n.put("requestId", c.requestId());
+        if (url != null) {
+            n.put("url", url);
+        }
+        if (proxy) {
+            n.put("machine", true);
+        }
+        if (ua != null) {
+            n.put("userAgent", ua);
+        }
+        n.put("timestamp", nowMillis);
+        byte[] payload = Json.toBytes(n);
+        EngagementValidator.Result r = validator.validate(payload, nowMillis);
+        return r.valid() ? new Built(c.userId(), payload, null) : new Built(c.userId(), null, r.error());
+    }
+
+    private static boolean privacyProxy(String ua) {
+        return "Mozilla/5.0".equals(ua);
+    }
+
+    private static String cleanUserAgent(String ua) {
+        if (ua == null || ua.isBlank()) {
+            return null;
+        }
+        String s = ua.strip();
+        if (s.length() > MAX_USER_AGENT) {
+            s = s.substring(0, MAX_USER_AGENT);
+        }
+        return InputRules.uncleanCharacter(s) == null ? s : null;
+    }
+}
