@@ -47,6 +47,7 @@ public final class PipelineFixture {
                 .set("topic.model-metrics", prefix + ".model-metrics")
                 .set("topic.engagement", prefix + ".engagement")
                 .set("topic.campaign-stats", prefix + ".campaign-stats")
+                .set("topic.campaign-stats-dp", prefix + ".campaign-stats-dp")
                 .set("topic.engagement-features", prefix + ".engagement-features")
                 .set("topic.campaigns", prefix + ".campaigns")
                 .set("topic.campaign-status", prefix + ".campaign-status")
