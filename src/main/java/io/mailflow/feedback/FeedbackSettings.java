@@ -1,5 +1,6 @@
 package io.mailflow.feedback;
 
+import io.mailflow.io.EventTimeEnd;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param featuresTtl a user's engagement features are forgotten after this long without a change
  * @param statsWindow campaign statistics are counted in tumbling event-time windows of this size
  * @param statsAllowedLateness a statistics window is updated by events this late
+ * @param end where event time stops when a bounded input has been read (a replay)
  */
 public record FeedbackSettings(
         Duration maxFutureSkew,
@@ -24,5 +26,31 @@ public record FeedbackSettings(
         Duration featuresDecayHalfLife,
         Duration featuresTtl,
         Duration statsWindow,
-        Duration statsAllowedLateness)
-        implements Serializable {}
+        Duration statsAllowedLateness,
+        EventTimeEnd end)
+        implements Serializable {
+
+    /** Settings whose bounded inputs end at the end of time (Flink's default). */
+    public FeedbackSettings(
+            Duration maxFutureSkew,
+            Duration maxAheadOfStream,
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            Duration attributionWindow,
+            Duration featuresDecayHalfLife,
+            Duration featuresTtl,
+            Duration statsWindow,
+            Duration statsAllowedLateness) {
+        this(
+                maxFutureSkew,
+                maxAheadOfStream,
+                maxOutOfOrderness,
+                idleness,
+                attributionWindow,
+                featuresDecayHalfLife,
+                featuresTtl,
+                statsWindow,
+                statsAllowedLateness,
+                EventTimeEnd.endOfTime());
+    }
+}

@@ -15,6 +15,7 @@ import io.mailflow.features.FeatureSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
 import io.mailflow.ingestion.IngestionSettings;
+import io.mailflow.io.EventTimeEnd;
 import io.mailflow.models.ModelSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
@@ -50,7 +51,8 @@ public record PipelineSettings(
                         c.get(MAX_OUT_OF_ORDERNESS),
                         c.get(IDLENESS),
                         c.get(DEDUP_TTL),
-                        c.get(DEDUP_MAX_IDS)),
+                        c.get(DEDUP_MAX_IDS),
+                        eventTimeEnd(c)),
                 new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
                 new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW)),
                 models(c),
@@ -89,7 +91,18 @@ public record PipelineSettings(
                         c.get(FEATURES_DECAY_HALF_LIFE),
                         c.get(FEATURES_TTL),
                         c.get(STATS_WINDOW),
-                        c.get(STATS_ALLOWED_LATENESS)));
+                        c.get(STATS_ALLOWED_LATENESS),
+                        eventTimeEnd(c)));
+    }
+
+    /**
+     * Where event time stops at the end of the input: only a bounded job has an end, and there it stops at the
+     * newest event (plus the lateness) unless {@code job.end-of-input} asks for Flink's end of time.
+     */
+    static EventTimeEnd eventTimeEnd(MailflowConfig c) {
+        return c.get(BOUNDED) && c.get(END_OF_INPUT) == EndOfInput.LAST_EVENT
+                ? EventTimeEnd.lastEvent(c.get(END_OF_INPUT_LATENESS))
+                : EventTimeEnd.endOfTime();
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */
