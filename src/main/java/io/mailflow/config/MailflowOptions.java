@@ -278,6 +278,12 @@ public final class MailflowOptions {
             "Max parallelism (number of key groups); fixed for the life of the state.");
     public static final Option<Boolean> BOUNDED =
             bool("job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
+    public static final Option<Boolean> DRY_RUN = bool(
+            "job.dry-run",
+            false,
+            "Dry run: every campaign decides as usual (triggers, guardrails, rendering) but nothing is sent; every"
+                    + " decision goes to topic.decisions, and campaign status shows dry-run. Campaigns may also be"
+                    + " dry-run one by one (dryRun: true).");
     public static final Option<EndOfInput> END_OF_INPUT = Option.choice(
             "job.end-of-input",
             EndOfInput.LAST_EVENT,

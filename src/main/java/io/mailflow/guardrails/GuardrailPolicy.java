@@ -31,13 +31,51 @@ public final class GuardrailPolicy implements Serializable {
     private final QuietHours quietHours;
     private final LimitAction defaultOnLimit;
     private final long maxDeferMs;
+    private final boolean staleGuard;
 
     /** @param defaultOnLimit what to do on a limit for campaigns that do not say ({@code guardrails.on-limit}) */
     public GuardrailPolicy(FrequencyCap globalCap, QuietHours quietHours, LimitAction defaultOnLimit, long maxDeferMs) {
+        this(globalCap, quietHours, defaultOnLimit, maxDeferMs, true);
+    }
+
+    /** @param staleGuard whether campaigns' maximum trigger age applies (not in a backfill or a dry run) */
+    public GuardrailPolicy(
+            FrequencyCap globalCap,
+            QuietHours quietHours,
+            LimitAction defaultOnLimit,
+            long maxDeferMs,
+            boolean staleGuard) {
         this.globalCap = globalCap;
         this.quietHours = quietHours;
         this.defaultOnLimit = defaultOnLimit;
         this.maxDeferMs = maxDeferMs;
+        this.staleGuard = staleGuard;
+    }
+
+    /**
+     * The stale-trigger guard: a request whose trigger (event time) is older than its campaign's {@code maxAge}
+     * by the wall clock is not sent, so that a job catching up on a day of lag does not send day-old
+     * abandoned-cart e-mails. Exempt: a backfill or a dry-run job ({@code staleGuard} false) and dry-run
+     * campaigns, whose triggers are old by design.
+     *
+     * @param wallNow the wall clock at the decision, epoch millis
+     * @return the reason to drop the request, or null if it is fresh enough
+     */
+    public String staleness(EmailRequest r, long wallNow) {
+        SendRules rules = r.rules();
+        if (!staleGuard || rules.dryRun() || rules.maxAgeMs() <= 0) {
+            return null;
+        }
+        long age = wallNow - r.triggeredAt();
+        return age > rules.maxAgeMs() ? STALE + " (older than maxAge " + minutes(rules.maxAgeMs()) + ")" : null;
+    }
+
+    /** The start of every stale-trigger drop reason. */
+    public static final String STALE = "stale trigger";
+
+    private static String minutes(long ms) {
+        long min = ms / 60_000L;
+        return min % 1440 == 0 ? min / 1440 + "d" : min % 60 == 0 ? min / 60 + "h" : min + "min";
     }
 
     /**

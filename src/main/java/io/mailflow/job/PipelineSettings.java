@@ -14,6 +14,7 @@ import io.mailflow.email.EmailComposer;
 import io.mailflow.features.FeatureSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
+import io.mailflow.guardrails.WallClock;
 import io.mailflow.ingestion.IngestionSettings;
 import io.mailflow.io.EventTimeEnd;
 import io.mailflow.models.ModelSettings;
@@ -43,6 +44,9 @@ public record PipelineSettings(
         FeedbackSettings feedback) {
 
     public static PipelineSettings from(MailflowConfig c) {
+        if (c.get(DRY_RUN)) { // DRY-RUN-PENDING
+            throw new IllegalArgumentException("job.dry-run is not supported yet");
+        }
         return new PipelineSettings(
                 c.get(MAX_PARALLELISM),
                 new IngestionSettings(
@@ -70,7 +74,10 @@ public record PipelineSettings(
                         c.get(GUARDRAILS_QUIET_START),
                         c.get(GUARDRAILS_QUIET_END),
                         c.get(GUARDRAILS_ON_LIMIT),
-                        c.get(GUARDRAILS_MAX_DEFER)),
+                        c.get(GUARDRAILS_MAX_DEFER),
+                        // a backfill (bounded) and a dry run decide on old triggers by design
+                        !c.get(BOUNDED) && !c.get(DRY_RUN),
+                        WallClock.SYSTEM),
                 email(c),
                 new DeliverySettings(
                         c.get(DELIVERY_THREADS),
@@ -103,6 +110,22 @@ public record PipelineSettings(
         return c.get(BOUNDED) && c.get(END_OF_INPUT) == EndOfInput.LAST_EVENT
                 ? EventTimeEnd.lastEvent(c.get(END_OF_INPUT_LATENESS))
                 : EventTimeEnd.endOfTime();
+    }
+
+    /** These settings with other guardrail settings (tests inject a wall clock this way). */
+    public PipelineSettings withGuardrails(GuardrailSettings g) {
+        return new PipelineSettings(
+                maxParallelism,
+                ingestion,
+                sessions,
+                contacts,
+                models,
+                recommendations,
+                campaigns,
+                g,
+                email,
+                delivery,
+                feedback);
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */
