@@ -121,9 +121,6 @@ public final class CampaignParser implements Serializable {
                     + doc.get("maxAge").asText() + "'");
         }
         boolean dryRun = bool(doc, "dryRun", false, errors);
-        if (dryRun) { // DRY-RUN-PENDING
-            errors.add("'dryRun' is not supported yet");
-        }
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }

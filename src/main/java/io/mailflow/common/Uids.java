@@ -59,6 +59,9 @@ public final class Uids {
     public static final String GUARDRAILS = "guardrails";
     public static final String CAMPAIGN_STATUS_SINK = "campaign-status-sink";
     public static final String CAMPAIGN_EVENTS_SINK = "campaign-events-sink";
+    public static final String DRY_RUN_GUARDRAIL_DECISIONS = "dry-run-guardrail-decisions";
+    public static final String DRY_RUN_DECISIONS = "dry-run-decisions";
+    public static final String DECISIONS_SINK = "decisions-sink";
 
     public static final String ENGAGEMENT_SOURCE = "engagement-source";
     public static final String PARSE_ENGAGEMENT = "parse-engagement";

@@ -278,6 +278,11 @@ public final class MailflowOptions {
             "Max parallelism (number of key groups); fixed for the life of the state.");
     public static final Option<Boolean> BOUNDED =
             bool("job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
+    public static final Option<String> TOPIC_DECISIONS = nonEmpty(
+            "topic.decisions",
+            "mailflow.decisions",
+            "Output topic of dry-run decisions (send with the rendered subject, defer, drop, holdout, with reasons)"
+                    + " of dry-run campaigns and of a dry-run job.");
     public static final Option<Boolean> DRY_RUN = bool(
             "job.dry-run",
             false,

@@ -87,6 +87,9 @@ public final class GuardrailFunction
     public void processElement1(AddressedRequest a, Context ctx, Collector<AddressedRequest> out) throws Exception {
         EmailRequest r =
                 a.request().withTemplate(a.request().templateFor(a.recipient().locale()));
+        if (policy.dryRun() && !r.rules().dryRun()) {
+            r = r.asDryRun(); // a dry-run job: the renderer diverts every e-mail to the decisions
+        }
         AddressedRequest resolved = new AddressedRequest(r, a.recipient());
         long now = r.triggeredAt();
         if (deferred.contains(r.requestId())) {

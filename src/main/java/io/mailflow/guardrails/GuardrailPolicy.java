@@ -32,10 +32,11 @@ public final class GuardrailPolicy implements Serializable {
     private final LimitAction defaultOnLimit;
     private final long maxDeferMs;
     private final boolean staleGuard;
+    private final boolean dryRun;
 
     /** @param defaultOnLimit what to do on a limit for campaigns that do not say ({@code guardrails.on-limit}) */
     public GuardrailPolicy(FrequencyCap globalCap, QuietHours quietHours, LimitAction defaultOnLimit, long maxDeferMs) {
-        this(globalCap, quietHours, defaultOnLimit, maxDeferMs, true);
+        this(globalCap, quietHours, defaultOnLimit, maxDeferMs, true, false);
     }
 
     /** @param staleGuard whether campaigns' maximum trigger age applies (not in a backfill or a dry run) */
@@ -45,11 +46,28 @@ public final class GuardrailPolicy implements Serializable {
             LimitAction defaultOnLimit,
             long maxDeferMs,
             boolean staleGuard) {
+        this(globalCap, quietHours, defaultOnLimit, maxDeferMs, staleGuard, false);
+    }
+
+    /** @param dryRun the whole job is a dry run: every request is decided as usual and never sent */
+    public GuardrailPolicy(
+            FrequencyCap globalCap,
+            QuietHours quietHours,
+            LimitAction defaultOnLimit,
+            long maxDeferMs,
+            boolean staleGuard,
+            boolean dryRun) {
         this.globalCap = globalCap;
         this.quietHours = quietHours;
         this.defaultOnLimit = defaultOnLimit;
         this.maxDeferMs = maxDeferMs;
         this.staleGuard = staleGuard;
+        this.dryRun = dryRun;
+    }
+
+    /** Whether the whole job is a dry run. */
+    public boolean dryRun() {
+        return dryRun;
     }
 
     /**
@@ -141,6 +159,9 @@ public final class GuardrailPolicy implements Serializable {
         long keep = Math.max(
                 Math.max(globalCap.windowMs(), rules.campaignCapWindowMs()),
                 Math.max(rules.cooldownMs(), MIN_RETENTION_MS));
-        return new SentEntry(r.requestId(), r.campaignId(), at, !r.holdout(), at + rules.cooldownMs(), at + keep);
+        // a dry-run release mails nobody: like a holdout, it starts its campaign's cooldown but counts towards no cap,
+        // so that a campaign tried out in a dry run cannot hold back the live ones
+        boolean mailed = !r.holdout() && !rules.dryRun();
+        return new SentEntry(r.requestId(), r.campaignId(), at, mailed, at + rules.cooldownMs(), at + keep);
     }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param staleGuard whether campaigns' {@code maxAge} applies: false in a backfill (a bounded job) and a dry run,
  *     whose triggers are old by design
  * @param clock the wall clock a trigger's age is measured with
+ * @param dryRun the whole job is a dry run: every request is marked so, and the renderer diverts it to the decisions
  */
 public record GuardrailSettings(
         int maxPerUser,
@@ -25,7 +26,8 @@ public record GuardrailSettings(
         LimitAction onLimit,
         Duration maxDefer,
         boolean staleGuard,
-        WallClock clock)
+        WallClock clock,
+        boolean dryRun)
         implements Serializable {
 
     /** Live settings: the stale-trigger guard on, the system clock. */
@@ -36,11 +38,12 @@ public record GuardrailSettings(
             Duration quietEnd,
             LimitAction onLimit,
             Duration maxDefer) {
-        this(maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, true, WallClock.SYSTEM);
+        this(maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, true, WallClock.SYSTEM, false);
     }
 
     /** These settings with another wall clock (tests run at fixed instants). */
     public GuardrailSettings withClock(WallClock c) {
-        return new GuardrailSettings(maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, staleGuard, c);
+        return new GuardrailSettings(
+                maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, staleGuard, c, dryRun);
     }
 }

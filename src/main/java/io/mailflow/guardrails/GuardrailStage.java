@@ -29,7 +29,8 @@ public final class GuardrailStage {
                 new QuietHours(timeOfDay(s.quietStart()), timeOfDay(s.quietEnd())),
                 s.onLimit(),
                 s.maxDefer().toMillis(),
-                s.staleGuard());
+                s.staleGuard(),
+                s.dryRun());
     }
 
     public static Outputs attach(

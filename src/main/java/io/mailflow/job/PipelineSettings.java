@@ -44,9 +44,6 @@ public record PipelineSettings(
         FeedbackSettings feedback) {
 
     public static PipelineSettings from(MailflowConfig c) {
-        if (c.get(DRY_RUN)) { // DRY-RUN-PENDING
-            throw new IllegalArgumentException("job.dry-run is not supported yet");
-        }
         return new PipelineSettings(
                 c.get(MAX_PARALLELISM),
                 new IngestionSettings(
@@ -77,7 +74,8 @@ public record PipelineSettings(
                         c.get(GUARDRAILS_MAX_DEFER),
                         // a backfill (bounded) and a dry run decide on old triggers by design
                         !c.get(BOUNDED) && !c.get(DRY_RUN),
-                        WallClock.SYSTEM),
+                        WallClock.SYSTEM,
+                        c.get(DRY_RUN)),
                 email(c),
                 new DeliverySettings(
                         c.get(DELIVERY_THREADS),

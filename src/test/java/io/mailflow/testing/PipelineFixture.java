@@ -51,6 +51,7 @@ public final class PipelineFixture {
                 .set("topic.campaigns", prefix + ".campaigns")
                 .set("topic.campaign-status", prefix + ".campaign-status")
                 .set("topic.campaign-events", prefix + ".campaign-events")
+                .set("topic.decisions", prefix + ".decisions")
                 // the walking skeleton's abandoned-cart behaviour, unless a test overrides campaigns.file
                 .set("campaigns.file", ABANDONED_CART_ONLY)
                 .set("job.bounded", "true")

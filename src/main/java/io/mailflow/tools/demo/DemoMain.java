@@ -161,6 +161,7 @@ public final class DemoMain {
                     .set("topic.campaigns", PREFIX + ".campaigns")
                     .set("topic.campaign-status", PREFIX + ".campaign-status")
                     .set("topic.campaign-events", PREFIX + ".campaign-events")
+                    .set("topic.decisions", PREFIX + ".decisions")
                     .set("campaigns.file", DEFAULT_CAMPAIGNS)
                     .set("job.bounded", Boolean.toString(options.replay() != null))
                     .set("smtp.host", "127.0.0.1")
