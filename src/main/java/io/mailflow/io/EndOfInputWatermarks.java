@@ -1,5 +1,10 @@
 package io.mailflow.io;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -24,6 +29,9 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * parallel event time ends at the earliest of their newest events (within the assigner's
  * out-of-orderness of each other when the partitions are read to the same point in time). Timers due
  * after that are not fired: the job finishes with them pending, as a live job would be at that moment.
+ *
+ * <p>The newest timestamp is kept in operator state, so that a bounded job restored from a checkpoint taken
+ * after its last event still ends there (Flink does not checkpoint watermarks).
  */
 public final class EndOfInputWatermarks<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
     private static final long serialVersionUID = 1L;
@@ -31,6 +39,7 @@ public final class EndOfInputWatermarks<T> extends AbstractStreamOperator<T> imp
     private final EventTimeEnd end;
     private long newest = Long.MIN_VALUE;
     private boolean ended;
+    private transient ListState<Long> newestState;
 
     public EndOfInputWatermarks(EventTimeEnd end) {
         this.end = end;
@@ -43,6 +52,29 @@ public final class EndOfInputWatermarks<T> extends AbstractStreamOperator<T> imp
                         in.getType(),
                         new EndOfInputWatermarks<>(end))
                 .uid(uid);
+    }
+
+    /** The newest record timestamp a subtask has seen; restored as the maximum over all subtasks' values. */
+    public static ListStateDescriptor<Long> newestDescriptor() {
+        return new ListStateDescriptor<>("newest-event-time", Types.LONG);
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        newestState = context.getOperatorStateStore().getUnionListState(newestDescriptor());
+        for (Long t : newestState.get()) {
+            newest = Math.max(newest, t);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        newestState.clear();
+        if (newest != Long.MIN_VALUE) {
+            newestState.add(newest);
+        }
     }
 
     @Override

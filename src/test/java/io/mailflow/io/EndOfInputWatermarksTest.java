@@ -72,4 +72,21 @@ class EndOfInputWatermarksTest {
         assertThat(EventTimeEnd.lastEvent(Duration.ofDays(30)).finalWatermark(Long.MAX_VALUE - 5))
                 .isEqualTo(Long.MAX_VALUE - 1);
     }
+
+    @Test
+    void aRestoredSubtaskStillEndsAtTheNewestEventSeenBeforeTheCheckpoint() throws Exception {
+        EventTimeEnd end = EventTimeEnd.lastEvent(Duration.ZERO);
+        var before = harness(end);
+        before.processElement(new StreamRecord<>("a", T + 7));
+        var snapshot = before.snapshot(1L, 1L);
+        before.close();
+
+        var after = new OneInputStreamOperatorTestHarness<>(
+                new EndOfInputWatermarks<String>(end), StringSerializer.INSTANCE);
+        after.initializeState(snapshot);
+        after.open();
+        after.processWatermark(Watermark.MAX_WATERMARK);
+        assertThat(watermarksAndStatuses(after)).containsExactly(new Watermark(T + 7));
+        after.close();
+    }
 }
