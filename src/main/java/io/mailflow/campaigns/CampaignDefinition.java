@@ -32,6 +32,12 @@ import java.util.Optional;
  * @param onLimit {@code defer}, {@code drop}, or empty for the job default (see {@link #limitAction()})
  * @param activeFrom event time from which it may trigger, inclusive (epoch millis; 0: always)
  * @param activeUntil event time until which it may trigger, exclusive (Long.MAX_VALUE: forever)
+ * @param maxAgeMs a request whose trigger (event time) is older than this by the wall clock when the guardrails
+ *     decide is dropped as stale (0: no limit); a backfill and dry runs are exempt
+ * @param dryRun decide everything as usual but send nothing: every decision goes to the decisions topic
+ *
+ * <p>{@code maxAgeMs} and {@code dryRun} were added after 0.1.0: definitions restored from an older savepoint
+ * get 0 and false, i.e. no limit and live sends, as they had.
  */
 public record CampaignDefinition(
         String id,
@@ -49,8 +55,72 @@ public record CampaignDefinition(
         long capWindowMs,
         String onLimit,
         long activeFrom,
-        long activeUntil)
+        long activeUntil,
+        long maxAgeMs,
+        boolean dryRun)
         implements java.io.Serializable {
+
+    /** A definition without a maximum trigger age, sending for real (as before those fields existed). */
+    public CampaignDefinition(
+            String id,
+            long version,
+            String status,
+            String name,
+            int priority,
+            TriggerSpec trigger,
+            Audience audience,
+            List<Variant> variants,
+            String selection,
+            double holdoutPercent,
+            long cooldownMs,
+            int capMax,
+            long capWindowMs,
+            String onLimit,
+            long activeFrom,
+            long activeUntil) {
+        this(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                0L,
+                false);
+    }
+
+    /** This definition with a maximum trigger age (0: none) and dry-run flag. */
+    public CampaignDefinition withOperations(long maxAgeMs, boolean dryRun) {
+        return new CampaignDefinition(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                maxAgeMs,
+                dryRun);
+    }
 
     /** The typed form of every field; the stored fields hold the wire names. */
     public CampaignDefinition(
@@ -86,7 +156,9 @@ public record CampaignDefinition(
                 capWindowMs,
                 onLimit == null ? "" : onLimit.wireName(),
                 activeFrom,
-                activeUntil);
+                activeUntil,
+                0L,
+                false);
     }
 
     /** Whether a campaign runs. */

@@ -40,7 +40,13 @@ public final class CampaignParser implements Serializable {
             "frequencyCap",
             "onLimit",
             "activeFrom",
-            "activeUntil");
+            "activeUntil",
+            "maxAge",
+            "dryRun");
+    /** Bounds of {@code maxAge}: shorter would drop triggers still in flight; longer is no guard. */
+    static final Duration MIN_MAX_AGE = Duration.ofMinutes(1);
+
+    static final Duration MAX_MAX_AGE = Duration.ofDays(30);
     private static final Set<String> TRIGGER =
             Set.of("type", "delay", "minViews", "scope", "window", "inactivity", "segments", "threshold", "direction");
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
@@ -109,12 +115,19 @@ public final class CampaignParser implements Serializable {
         if (until <= from) {
             errors.add("'activeUntil' must be after 'activeFrom'");
         }
+        long maxAge = duration(doc, "maxAge", 0L, errors);
+        if (maxAge != 0 && (maxAge < MIN_MAX_AGE.toMillis() || maxAge > MAX_MAX_AGE.toMillis())) {
+            errors.add("'maxAge' must be between 1min and 30d (or absent: no limit), got '"
+                    + doc.get("maxAge").asText() + "'");
+        }
+        boolean dryRun = bool(doc, "dryRun", false, errors);
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }
         return new CampaignDefinition(
-                id, version, status, name, priority, trigger, audience, variants, selection, holdout, cooldown, capMax,
-                capWindow, onLimit, from, until);
+                        id, version, status, name, priority, trigger, audience, variants, selection, holdout, cooldown,
+                        capMax, capWindow, onLimit, from, until)
+                .withOperations(maxAge, dryRun);
     }
 
     private TriggerSpec trigger(JsonNode t, List<String> errors) {
@@ -280,6 +293,22 @@ public final class CampaignParser implements Serializable {
             return dflt;
         }
         return v.asText().trim();
+    }
+
+    private static boolean bool(JsonNode n, String field, boolean dflt, List<String> errors) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        String t = v.asText().trim();
+        if (t.equals("true") || t.equals("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        errors.add("'" + field + "' must be true or false, got '" + t + "'");
+        return dflt;
     }
 
     private static long longValue(JsonNode n, String field, long dflt, List<String> errors) {

@@ -60,7 +60,14 @@ final class RequestFactory {
                 f.scoreModelVersion(),
                 recs,
                 v.localeTemplates(),
-                new SendRules(c.priority(), c.cooldownMs(), c.capMax(), c.capWindowMs(), c.onLimit()),
+                new SendRules(
+                        c.priority(),
+                        c.cooldownMs(),
+                        c.capMax(),
+                        c.capWindowMs(),
+                        c.onLimit(),
+                        c.maxAgeMs(),
+                        c.dryRun()),
                 now);
     }
 }

@@ -211,7 +211,8 @@ public final class TriggerFunction
                         u.reason(),
                         m.campaign().source(),
                         System.currentTimeMillis(),
-                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                        d.dryRun()));
     }
 
     // ---- operator state: Thompson-sampling counts of this parallel instance ----

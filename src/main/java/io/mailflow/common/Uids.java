@@ -9,6 +9,7 @@ public final class Uids {
     public static final String PROFILES_SOURCE = "profiles-source";
     public static final String PARSE_EVENTS = "parse-events";
     public static final String WATERMARKS = "event-watermarks";
+    public static final String EVENTS_END_OF_INPUT = "event-end-of-input";
     public static final String DEDUPLICATE = "deduplicate-events";
     public static final String SESSION_WINDOW = "session-window";
     public static final String PARSE_PROFILES = "parse-profiles";
@@ -58,10 +59,14 @@ public final class Uids {
     public static final String GUARDRAILS = "guardrails";
     public static final String CAMPAIGN_STATUS_SINK = "campaign-status-sink";
     public static final String CAMPAIGN_EVENTS_SINK = "campaign-events-sink";
+    public static final String DRY_RUN_GUARDRAIL_DECISIONS = "dry-run-guardrail-decisions";
+    public static final String DRY_RUN_DECISIONS = "dry-run-decisions";
+    public static final String DECISIONS_SINK = "decisions-sink";
 
     public static final String ENGAGEMENT_SOURCE = "engagement-source";
     public static final String PARSE_ENGAGEMENT = "parse-engagement";
     public static final String ENGAGEMENT_WATERMARKS = "engagement-watermarks";
+    public static final String ENGAGEMENT_END_OF_INPUT = "engagement-end-of-input";
     public static final String SENDS_TO_FUNNEL = "sends-to-funnel";
     public static final String ENGAGEMENT_TO_FUNNEL = "engagement-to-funnel";
     public static final String PURCHASES_TO_FUNNEL = "purchases-to-funnel";

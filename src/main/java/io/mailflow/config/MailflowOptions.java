@@ -315,6 +315,32 @@ public final class MailflowOptions {
             "Max parallelism (number of key groups); fixed for the life of the state.");
     public static final Option<Boolean> BOUNDED =
             bool("job.bounded", false, "Read the input topics up to their current end and stop (replays and tests).");
+    public static final Option<String> TOPIC_DECISIONS = nonEmpty(
+            "topic.decisions",
+            "mailflow.decisions",
+            "Output topic of dry-run decisions (send with the rendered subject, defer, drop, holdout, with reasons)"
+                    + " of dry-run campaigns and of a dry-run job.");
+    public static final Option<Boolean> DRY_RUN = bool(
+            "job.dry-run",
+            false,
+            "Dry run: every campaign decides as usual (triggers, guardrails, rendering) but nothing is sent; every"
+                    + " decision goes to topic.decisions (campaign events carry dryRun). Campaigns may also be"
+                    + " dry-run one by one (dryRun: true; their status then shows dryRun).");
+    public static final Option<EndOfInput> END_OF_INPUT = Option.choice(
+            "job.end-of-input",
+            EndOfInput.LAST_EVENT,
+            EndOfInput.class,
+            "Where event time stops when a bounded job (job.bounded) has read its input: last-event stops it at"
+                    + " the newest event plus job.end-of-input-lateness, so timers due later (a 30-day win-back, a cart"
+                    + " delay not yet over) never fire, as in a live job at that moment; end-of-time fires every"
+                    + " pending timer (Flink's default).");
+    public static final Option<Duration> END_OF_INPUT_LATENESS = duration(
+            "job.end-of-input-lateness",
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofDays(30),
+            "With job.end-of-input=last-event: how far past the newest event event time advances at the end of a"
+                    + " bounded input (e.g. session.gap to close the sessions still open).");
 
     // ---- Models ----
     // Features, segments (streaming k-means) and purchase propensity (FTRL); see io.mailflow.models.ModelStage.
@@ -580,6 +606,12 @@ public final class MailflowOptions {
             }
         }
         return Collections.unmodifiableList(options);
+    }
+
+    /** Where event time stops at the end of a bounded input. */
+    public enum EndOfInput {
+        LAST_EVENT,
+        END_OF_TIME
     }
 
     /** Where the send ledger lives. */

@@ -92,7 +92,9 @@ public final class Option<T> implements Serializable {
     }
 
     public static <E extends Enum<E>> Option<E> choice(String key, E defaultValue, Class<E> type, String description) {
-        String names = Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+        String names = Arrays.toString(type.getEnumConstants())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-'); // the form a value is written in (it is parsed either way)
         return new Option<>(
                 key,
                 defaultValue,

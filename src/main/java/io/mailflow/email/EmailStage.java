@@ -4,6 +4,7 @@ import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
+import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.RenderedEmail;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -15,12 +16,19 @@ public final class EmailStage {
     /**
      * @param rendered complete e-mails, ready to send
      * @param deadLetters requests whose template failed, with the reason
+     * @param dryRunSends dry-run requests rendered instead of sent: their decision with the subject
      */
-    public record Outputs(DataStream<RenderedEmail> rendered, DataStream<DeadLetter> deadLetters) {}
+    public record Outputs(
+            DataStream<RenderedEmail> rendered,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<DryRunDecision> dryRunSends) {}
 
     public static Outputs attach(DataStream<AddressedRequest> released, EmailComposer.Settings settings) {
         SingleOutputStreamOperator<RenderedEmail> rendered =
                 released.process(new RenderFunction(settings)).uid(Uids.RENDER).name("render e-mail");
-        return new Outputs(rendered, rendered.getSideOutput(Tags.DEAD_LETTERS));
+        return new Outputs(
+                rendered,
+                rendered.getSideOutput(Tags.DEAD_LETTERS),
+                rendered.getSideOutput(RenderFunction.DRY_RUN_SENDS));
     }
 }

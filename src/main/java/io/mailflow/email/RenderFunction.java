@@ -3,11 +3,14 @@ package io.mailflow.email;
 import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
+import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.RenderedEmail;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Composes each addressed request into an e-mail. A template error (with template name, line and
@@ -15,6 +18,10 @@ import org.apache.flink.util.Collector;
  */
 public final class RenderFunction extends ProcessFunction<AddressedRequest, RenderedEmail> {
     private static final long serialVersionUID = 1L;
+
+    /** What a dry run would have sent: the rendered e-mail's decision, instead of the e-mail. */
+    public static final OutputTag<DryRunDecision> DRY_RUN_SENDS =
+            new OutputTag<>("dry-run-sends", TypeInformation.of(DryRunDecision.class));
 
     private final EmailComposer.Settings settings;
     private transient EmailComposer composer;
@@ -35,7 +42,12 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
     @Override
     public void processElement(AddressedRequest a, Context ctx, Collector<RenderedEmail> out) {
         try {
-            out.collect(composer.compose(a, System.currentTimeMillis() / 1000));
+            RenderedEmail email = composer.compose(a, System.currentTimeMillis() / 1000);
+            if (a.request().rules() != null && a.request().rules().dryRun()) {
+                ctx.output(DRY_RUN_SENDS, DryRunDecision.send(a.request(), email.subject()));
+            } else {
+                out.collect(email);
+            }
         } catch (TemplateException e) {
             templateErrors.inc();
             ctx.output(

@@ -1,5 +1,6 @@
 package io.mailflow.feedback;
 
+import io.mailflow.io.EventTimeEnd;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param statsWindow campaign statistics are counted in tumbling event-time windows of this size
  * @param statsAllowedLateness a statistics window is updated by events this late
  * @param dp the differentially private export of the statistics (in the same windows, without lateness)
+ * @param end where event time stops when a bounded input has been read (a replay)
  */
 public record FeedbackSettings(
         Duration maxFutureSkew,
@@ -26,10 +28,11 @@ public record FeedbackSettings(
         Duration featuresTtl,
         Duration statsWindow,
         Duration statsAllowedLateness,
-        DpSettings dp)
+        DpSettings dp,
+        EventTimeEnd end)
         implements Serializable {
 
-    /** Settings without the differentially private export. */
+    /** Settings without the differentially private export, whose bounded inputs end at the end of time. */
     public FeedbackSettings(
             Duration maxFutureSkew,
             Duration maxAheadOfStream,
@@ -50,6 +53,59 @@ public record FeedbackSettings(
                 featuresTtl,
                 statsWindow,
                 statsAllowedLateness,
-                DpSettings.disabled());
+                DpSettings.disabled(),
+                EventTimeEnd.endOfTime());
+    }
+
+    /** Settings with the differentially private export, whose bounded inputs end at the end of time. */
+    public FeedbackSettings(
+            Duration maxFutureSkew,
+            Duration maxAheadOfStream,
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            Duration attributionWindow,
+            Duration featuresDecayHalfLife,
+            Duration featuresTtl,
+            Duration statsWindow,
+            Duration statsAllowedLateness,
+            DpSettings dp) {
+        this(
+                maxFutureSkew,
+                maxAheadOfStream,
+                maxOutOfOrderness,
+                idleness,
+                attributionWindow,
+                featuresDecayHalfLife,
+                featuresTtl,
+                statsWindow,
+                statsAllowedLateness,
+                dp,
+                EventTimeEnd.endOfTime());
+    }
+
+    /** Settings without the differentially private export. */
+    public FeedbackSettings(
+            Duration maxFutureSkew,
+            Duration maxAheadOfStream,
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            Duration attributionWindow,
+            Duration featuresDecayHalfLife,
+            Duration featuresTtl,
+            Duration statsWindow,
+            Duration statsAllowedLateness,
+            EventTimeEnd end) {
+        this(
+                maxFutureSkew,
+                maxAheadOfStream,
+                maxOutOfOrderness,
+                idleness,
+                attributionWindow,
+                featuresDecayHalfLife,
+                featuresTtl,
+                statsWindow,
+                statsAllowedLateness,
+                DpSettings.disabled(),
+                end);
     }
 }

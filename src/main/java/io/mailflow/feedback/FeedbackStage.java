@@ -2,6 +2,7 @@ package io.mailflow.feedback;
 
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
+import io.mailflow.io.EndOfInputWatermarks;
 import io.mailflow.io.Json;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
@@ -57,10 +58,13 @@ public final class FeedbackStage {
                         new EngagementValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_ENGAGEMENT)
                 .name("parse and validate engagement");
-        DataStream<EngagementEvent> timedEngagement = engagement
-                .assignTimestampsAndWatermarks(watermarks(settings))
-                .uid(Uids.ENGAGEMENT_WATERMARKS)
-                .name("engagement watermarks");
+        DataStream<EngagementEvent> timedEngagement = EndOfInputWatermarks.apply(
+                engagement
+                        .assignTimestampsAndWatermarks(watermarks(settings))
+                        .uid(Uids.ENGAGEMENT_WATERMARKS)
+                        .name("engagement watermarks"),
+                settings.end(),
+                Uids.ENGAGEMENT_END_OF_INPUT);
 
         DataStream<FunnelEvent> sends =
                 results.process(new SendsToFunnel()).uid(Uids.SENDS_TO_FUNNEL).name("sends to funnel");

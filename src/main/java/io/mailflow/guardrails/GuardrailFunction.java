@@ -43,14 +43,22 @@ public final class GuardrailFunction
     private static final long serialVersionUID = 1L;
 
     private final GuardrailPolicy policy;
+    private final WallClock clock;
     private transient ValueState<SendLog> log;
     private transient MapState<String, Deferred> deferred;
     private transient Counter released;
     private transient Counter deferredCount;
     private transient Counter dropped;
+    private transient Counter droppedStale;
 
     public GuardrailFunction(GuardrailPolicy policy) {
+        this(policy, WallClock.SYSTEM);
+    }
+
+    /** @param clock the wall clock that a trigger's age is measured with (the stale-trigger guard) */
+    public GuardrailFunction(GuardrailPolicy policy, WallClock clock) {
         this.policy = policy;
+        this.clock = clock;
     }
 
     // State descriptors, declared once: the operator, the state tools and the savepoint tests use these.
@@ -72,12 +80,16 @@ public final class GuardrailFunction
         released = getRuntimeContext().getMetricGroup().counter("guardrailReleased");
         deferredCount = getRuntimeContext().getMetricGroup().counter("guardrailDeferred");
         dropped = getRuntimeContext().getMetricGroup().counter("guardrailDropped");
+        droppedStale = getRuntimeContext().getMetricGroup().counter("guardrailDroppedStale");
     }
 
     @Override
     public void processElement1(AddressedRequest a, Context ctx, Collector<AddressedRequest> out) throws Exception {
         EmailRequest r =
                 a.request().withTemplate(a.request().templateFor(a.recipient().locale()));
+        if (policy.dryRun() && !r.rules().dryRun()) {
+            r = r.asDryRun(); // a dry-run job: the renderer diverts every e-mail to the decisions
+        }
         AddressedRequest resolved = new AddressedRequest(r, a.recipient());
         long now = r.triggeredAt();
         if (deferred.contains(r.requestId())) {
@@ -147,6 +159,13 @@ public final class GuardrailFunction
     private void decide(AddressedRequest a, long now, long firstSeen, Context ctx, Collector<AddressedRequest> out)
             throws Exception {
         EmailRequest r = a.request();
+        String stale = policy.staleness(r, clock.millis());
+        if (stale != null) {
+            dropped.inc();
+            droppedStale.inc();
+            ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED, stale, now, 0L));
+            return;
+        }
         List<SentEntry> entries = entries();
         Decision d = policy.decide(r, zone(a.recipient().timeZone()), now, firstSeen, entries);
         switch (d.action()) {
@@ -175,6 +194,11 @@ public final class GuardrailFunction
                 ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED, d.reason(), now, 0L));
             }
         }
+    }
+
+    /** The {@code guardrailDroppedStale} metric's count (for tests). */
+    long staleDrops() {
+        return droppedStale.getCount();
     }
 
     private List<SentEntry> entries() throws Exception {

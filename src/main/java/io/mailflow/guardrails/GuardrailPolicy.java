@@ -31,13 +31,69 @@ public final class GuardrailPolicy implements Serializable {
     private final QuietHours quietHours;
     private final LimitAction defaultOnLimit;
     private final long maxDeferMs;
+    private final boolean staleGuard;
+    private final boolean dryRun;
 
     /** @param defaultOnLimit what to do on a limit for campaigns that do not say ({@code guardrails.on-limit}) */
     public GuardrailPolicy(FrequencyCap globalCap, QuietHours quietHours, LimitAction defaultOnLimit, long maxDeferMs) {
+        this(globalCap, quietHours, defaultOnLimit, maxDeferMs, true, false);
+    }
+
+    /** @param staleGuard whether campaigns' maximum trigger age applies (not in a backfill or a dry run) */
+    public GuardrailPolicy(
+            FrequencyCap globalCap,
+            QuietHours quietHours,
+            LimitAction defaultOnLimit,
+            long maxDeferMs,
+            boolean staleGuard) {
+        this(globalCap, quietHours, defaultOnLimit, maxDeferMs, staleGuard, false);
+    }
+
+    /** @param dryRun the whole job is a dry run: every request is decided as usual and never sent */
+    public GuardrailPolicy(
+            FrequencyCap globalCap,
+            QuietHours quietHours,
+            LimitAction defaultOnLimit,
+            long maxDeferMs,
+            boolean staleGuard,
+            boolean dryRun) {
         this.globalCap = globalCap;
         this.quietHours = quietHours;
         this.defaultOnLimit = defaultOnLimit;
         this.maxDeferMs = maxDeferMs;
+        this.staleGuard = staleGuard;
+        this.dryRun = dryRun;
+    }
+
+    /** Whether the whole job is a dry run. */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /**
+     * The stale-trigger guard: a request whose trigger (event time) is older than its campaign's {@code maxAge}
+     * by the wall clock is not sent, so that a job catching up on a day of lag does not send day-old
+     * abandoned-cart e-mails. Exempt: a backfill or a dry-run job ({@code staleGuard} false) and dry-run
+     * campaigns, whose triggers are old by design.
+     *
+     * @param wallNow the wall clock at the decision, epoch millis
+     * @return the reason to drop the request, or null if it is fresh enough
+     */
+    public String staleness(EmailRequest r, long wallNow) {
+        SendRules rules = r.rules();
+        if (!staleGuard || rules.dryRun() || rules.maxAgeMs() <= 0) {
+            return null;
+        }
+        long age = wallNow - r.triggeredAt();
+        return age > rules.maxAgeMs() ? STALE + " (older than maxAge " + minutes(rules.maxAgeMs()) + ")" : null;
+    }
+
+    /** The start of every stale-trigger drop reason. */
+    public static final String STALE = "stale trigger";
+
+    private static String minutes(long ms) {
+        long min = ms / 60_000L;
+        return min % 1440 == 0 ? min / 1440 + "d" : min % 60 == 0 ? min / 60 + "h" : min + "min";
     }
 
     /**
@@ -103,6 +159,9 @@ public final class GuardrailPolicy implements Serializable {
         long keep = Math.max(
                 Math.max(globalCap.windowMs(), rules.campaignCapWindowMs()),
                 Math.max(rules.cooldownMs(), MIN_RETENTION_MS));
-        return new SentEntry(r.requestId(), r.campaignId(), at, !r.holdout(), at + rules.cooldownMs(), at + keep);
+        // a dry-run release mails nobody: like a holdout, it starts its campaign's cooldown but counts towards no cap,
+        // so that a campaign tried out in a dry run cannot hold back the live ones
+        boolean mailed = !r.holdout() && !rules.dryRun();
+        return new SentEntry(r.requestId(), r.campaignId(), at, mailed, at + rules.cooldownMs(), at + keep);
     }
 }

@@ -13,6 +13,10 @@ import java.time.Duration;
  * @param quietEnd end of the quiet hours, since midnight (equal to the start: no quiet hours)
  * @param onLimit what to do with a send that is not allowed now, unless its campaign says otherwise
  * @param maxDefer a deferred send is dropped when it would wait longer than this
+ * @param staleGuard whether campaigns' {@code maxAge} applies: false in a backfill (a bounded job) and a dry run,
+ *     whose triggers are old by design
+ * @param clock the wall clock a trigger's age is measured with
+ * @param dryRun the whole job is a dry run: every request is marked so, and the renderer diverts it to the decisions
  */
 public record GuardrailSettings(
         int maxPerUser,
@@ -20,5 +24,26 @@ public record GuardrailSettings(
         Duration quietStart,
         Duration quietEnd,
         LimitAction onLimit,
-        Duration maxDefer)
-        implements Serializable {}
+        Duration maxDefer,
+        boolean staleGuard,
+        WallClock clock,
+        boolean dryRun)
+        implements Serializable {
+
+    /** Live settings: the stale-trigger guard on, the system clock. */
+    public GuardrailSettings(
+            int maxPerUser,
+            Duration capWindow,
+            Duration quietStart,
+            Duration quietEnd,
+            LimitAction onLimit,
+            Duration maxDefer) {
+        this(maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, true, WallClock.SYSTEM, false);
+    }
+
+    /** These settings with another wall clock (tests run at fixed instants). */
+    public GuardrailSettings withClock(WallClock c) {
+        return new GuardrailSettings(
+                maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, staleGuard, c, dryRun);
+    }
+}

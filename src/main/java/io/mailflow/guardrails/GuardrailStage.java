@@ -28,7 +28,9 @@ public final class GuardrailStage {
                 new FrequencyCap(s.maxPerUser(), s.capWindow().toMillis()),
                 new QuietHours(timeOfDay(s.quietStart()), timeOfDay(s.quietEnd())),
                 s.onLimit(),
-                s.maxDefer().toMillis());
+                s.maxDefer().toMillis(),
+                s.staleGuard(),
+                s.dryRun());
     }
 
     public static Outputs attach(
@@ -38,7 +40,7 @@ public final class GuardrailStage {
         SingleOutputStreamOperator<AddressedRequest> released = addressed
                 .keyBy(a -> a.request().userId())
                 .connect(suppressions.keyBy(ContactUpdate::userId))
-                .process(new GuardrailFunction(policy(settings)))
+                .process(new GuardrailFunction(policy(settings), settings.clock()))
                 .uid(Uids.GUARDRAILS)
                 .name("guardrails (caps, quiet hours, cooldown)");
         return new Outputs(released, released.getSideOutput(Tags.CAMPAIGN_EVENTS));

@@ -1,5 +1,6 @@
 package io.mailflow.ingestion;
 
+import io.mailflow.io.EventTimeEnd;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param idleness a partition without events for this long stops holding event time back (zero: never)
  * @param dedupTtl how long an event id is remembered for de-duplication
  * @param dedupMaxIds most event ids remembered per user (the oldest are forgotten first)
+ * @param end where event time stops when a bounded input has been read (a replay)
  */
 public record IngestionSettings(
         Duration maxFutureSkew,
@@ -20,5 +22,25 @@ public record IngestionSettings(
         Duration maxOutOfOrderness,
         Duration idleness,
         Duration dedupTtl,
-        int dedupMaxIds)
-        implements Serializable {}
+        int dedupMaxIds,
+        EventTimeEnd end)
+        implements Serializable {
+
+    /** Settings whose bounded inputs end at the end of time (Flink's default). */
+    public IngestionSettings(
+            Duration maxFutureSkew,
+            Duration maxAheadOfStream,
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            Duration dedupTtl,
+            int dedupMaxIds) {
+        this(
+                maxFutureSkew,
+                maxAheadOfStream,
+                maxOutOfOrderness,
+                idleness,
+                dedupTtl,
+                dedupMaxIds,
+                EventTimeEnd.endOfTime());
+    }
+}

@@ -2,6 +2,7 @@ package io.mailflow.ingestion;
 
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
+import io.mailflow.io.EndOfInputWatermarks;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
@@ -49,9 +50,12 @@ public final class IngestionStage {
                 .uid(Uids.PARSE_EVENTS)
                 .name("parse and validate events");
 
-        DataStream<Event> timed = parsed.assignTimestampsAndWatermarks(watermarks(settings))
-                .uid(Uids.WATERMARKS)
-                .name("event-time watermarks");
+        DataStream<Event> timed = EndOfInputWatermarks.apply(
+                parsed.assignTimestampsAndWatermarks(watermarks(settings))
+                        .uid(Uids.WATERMARKS)
+                        .name("event-time watermarks"),
+                settings.end(),
+                Uids.EVENTS_END_OF_INPUT);
 
         SingleOutputStreamOperator<Event> unique = timed.keyBy(Event::userId)
                 .connect(erasures.keyBy(u -> u, Types.STRING))

@@ -15,6 +15,7 @@ import io.mailflow.feedback.EngagementFeatures;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.DeadLetter;
+import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
@@ -159,7 +160,11 @@ public final class MailflowJob {
                 s -> s.sinkTo(KafkaIO.<CampaignEvent>jsonSink(
                                 c, c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), CampaignEvent::userId))
                         .uid(Uids.CAMPAIGN_EVENTS_SINK)
-                        .name("campaign events to Kafka"));
+                        .name("campaign events to Kafka"),
+                s -> s.sinkTo(KafkaIO.<DryRunDecision>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_DECISIONS), DryRunDecision::userId))
+                        .uid(Uids.DECISIONS_SINK)
+                        .name("dry-run decisions to Kafka"));
     }
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */

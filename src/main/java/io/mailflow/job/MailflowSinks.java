@@ -1,10 +1,12 @@
 package io.mailflow.job;
 
+import io.mailflow.common.Uids;
 import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.DeadLetter;
+import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
@@ -12,6 +14,7 @@ import io.mailflow.model.Suppression;
 import io.mailflow.models.ModelOutputs;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Where the topology's outputs go. Production attaches Kafka sinks; tests attach collecting sinks to
@@ -28,4 +31,32 @@ public record MailflowSinks(
         Consumer<FeedbackOutputs> feedback,
 
         Consumer<DataStream<CampaignStatus>> campaignStatus,
-        Consumer<DataStream<CampaignEvent>> campaignEvents) {}
+        Consumer<DataStream<CampaignEvent>> campaignEvents,
+        Consumer<DataStream<DryRunDecision>> decisions) {
+
+    /** Sinks whose dry-run decisions are discarded (for tests without dry runs). */
+    public MailflowSinks(
+            Consumer<DataStream<SessionSummary>> sessions,
+            Consumer<DataStream<SendResult>> sendResults,
+            Consumer<DataStream<DeadLetter>> deadLetters,
+            Consumer<DataStream<Event>> lateEvents,
+            Consumer<DataStream<Suppression>> suppressions,
+            Consumer<DataStream<SendOutcomeFunction.AuditRecord>> audit,
+            Consumer<ModelOutputs> models,
+            Consumer<FeedbackOutputs> feedback,
+            Consumer<DataStream<CampaignStatus>> campaignStatus,
+            Consumer<DataStream<CampaignEvent>> campaignEvents) {
+        this(
+                sessions,
+                sendResults,
+                deadLetters,
+                lateEvents,
+                suppressions,
+                audit,
+                models,
+                feedback,
+                campaignStatus,
+                campaignEvents,
+                s -> s.sinkTo(new DiscardingSink<>()).uid(Uids.DECISIONS_SINK).name("dry-run decisions discarded"));
+    }
+}

@@ -11,7 +11,9 @@ import io.mailflow.feedback.FeedbackOutputs;
 import io.mailflow.feedback.FeedbackStage;
 import io.mailflow.guardrails.GuardrailStage;
 import io.mailflow.ingestion.IngestionStage;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
+import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.models.ModelOutputs;
@@ -122,5 +124,14 @@ public final class MailflowTopology {
         sinks.feedback().accept(feedback);
         sinks.campaignStatus().accept(campaigns.status());
         sinks.campaignEvents().accept(released.decisions());
+        // a dry run's decisions: the guardrails' (a release becomes a SEND once rendered, with its subject)
+        DataStream<DryRunDecision> dryRun = released.decisions()
+                .filter(e -> e.dryRun() && e.outcome() != CampaignEvent.RELEASED)
+                .uid(Uids.DRY_RUN_GUARDRAIL_DECISIONS)
+                .name("dry-run guardrail decisions")
+                .map(DryRunDecision::of)
+                .uid(Uids.DRY_RUN_DECISIONS)
+                .name("dry-run decisions");
+        sinks.decisions().accept(dryRun.union(rendered.dryRunSends()));
     }
 }

@@ -15,7 +15,9 @@ import io.mailflow.features.FeatureSettings;
 import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
+import io.mailflow.guardrails.WallClock;
 import io.mailflow.ingestion.IngestionSettings;
+import io.mailflow.io.EventTimeEnd;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.models.ModelSettings;
 import io.mailflow.profiles.ContactSettings;
@@ -52,7 +54,8 @@ public record PipelineSettings(
                         c.get(MAX_OUT_OF_ORDERNESS),
                         c.get(IDLENESS),
                         c.get(DEDUP_TTL),
-                        c.get(DEDUP_MAX_IDS)),
+                        c.get(DEDUP_MAX_IDS),
+                        eventTimeEnd(c)),
                 new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
                 new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW)),
                 models(c),
@@ -70,7 +73,11 @@ public record PipelineSettings(
                         c.get(GUARDRAILS_QUIET_START),
                         c.get(GUARDRAILS_QUIET_END),
                         c.get(GUARDRAILS_ON_LIMIT),
-                        c.get(GUARDRAILS_MAX_DEFER)),
+                        c.get(GUARDRAILS_MAX_DEFER),
+                        // a backfill (bounded) and a dry run decide on old triggers by design
+                        !c.get(BOUNDED) && !c.get(DRY_RUN),
+                        WallClock.SYSTEM,
+                        c.get(DRY_RUN)),
                 email(c),
                 new DeliverySettings(
                         c.get(DELIVERY_THREADS),
@@ -92,7 +99,8 @@ public record PipelineSettings(
                         c.get(FEATURES_TTL),
                         c.get(STATS_WINDOW),
                         c.get(STATS_ALLOWED_LATENESS),
-                        dp(c)));
+                        dp(c),
+                        eventTimeEnd(c)));
     }
 
     /** The differentially private export of the campaign statistics. */
@@ -105,6 +113,32 @@ public record PipelineSettings(
                 c.get(DP_DELTA),
                 c.get(DP_MAX_EMAILS_PER_USER),
                 c.get(DP_MAX_REVENUE_PER_USER));
+    }
+
+    /**
+     * Where event time stops at the end of the input: only a bounded job has an end, and there it stops at the
+     * newest event (plus the lateness) unless {@code job.end-of-input} asks for Flink's end of time.
+     */
+    static EventTimeEnd eventTimeEnd(MailflowConfig c) {
+        return c.get(BOUNDED) && c.get(END_OF_INPUT) == EndOfInput.LAST_EVENT
+                ? EventTimeEnd.lastEvent(c.get(END_OF_INPUT_LATENESS))
+                : EventTimeEnd.endOfTime();
+    }
+
+    /** These settings with other guardrail settings (tests inject a wall clock this way). */
+    public PipelineSettings withGuardrails(GuardrailSettings g) {
+        return new PipelineSettings(
+                maxParallelism,
+                ingestion,
+                sessions,
+                contacts,
+                models,
+                recommendations,
+                campaigns,
+                g,
+                email,
+                delivery,
+                feedback);
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */

@@ -36,6 +36,7 @@ public final class Topics {
                 new Spec(c.get(MailflowOptions.TOPIC_ENGAGEMENT_FEATURES), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGNS), 1, true),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), 1, false),
-                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), 2, false));
+                new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), 2, false),
+                new Spec(c.get(MailflowOptions.TOPIC_DECISIONS), 2, false));
     }
 }

@@ -14,6 +14,7 @@ package io.mailflow.model;
  * @param reason why it was deferred or dropped (empty otherwise)
  * @param at event time of the decision
  * @param until for {@code DEFERRED}: the event time it is deferred to; otherwise 0
+ * @param dryRun the request belongs to a dry run (a dry-run campaign or job): nothing is sent
  *
  * <p>Bounded like a {@link DeadLetter}: the reason keeps at most {@value DeadLetter#MAX_REASON_CHARS} characters,
  * every id at most 256, cut ones ending in {@value DeadLetter#TRUNCATED}.
@@ -27,7 +28,22 @@ public record CampaignEvent(
         Outcome outcome,
         String reason,
         long at,
-        long until) {
+        long until,
+        boolean dryRun) {
+
+    /** An event of a live request. */
+    public CampaignEvent(
+            String requestId,
+            String campaignId,
+            String variant,
+            String userId,
+            String trigger,
+            Outcome outcome,
+            String reason,
+            long at,
+            long until) {
+        this(requestId, campaignId, variant, userId, trigger, outcome, reason, at, until, false);
+    }
 
     public CampaignEvent {
         requestId = DeadLetter.truncate(requestId, DeadLetter.MAX_NAME_CHARS);
@@ -58,6 +74,15 @@ public record CampaignEvent(
 
     public static CampaignEvent of(EmailRequest r, Outcome outcome, String reason, long at, long until) {
         return new CampaignEvent(
-                r.requestId(), r.campaignId(), r.variant(), r.userId(), r.trigger(), outcome, reason, at, until);
+                r.requestId(),
+                r.campaignId(),
+                r.variant(),
+                r.userId(),
+                r.trigger(),
+                outcome,
+                reason,
+                at,
+                until,
+                r.rules() != null && r.rules().dryRun());
     }
 }

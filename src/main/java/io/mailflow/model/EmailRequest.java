@@ -124,6 +124,31 @@ public record EmailRequest(
                 scheduledAt);
     }
 
+    /** This request as part of a dry run: decided as usual, never sent. */
+    public EmailRequest asDryRun() {
+        return new EmailRequest(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                recommendations,
+                localeTemplates,
+                (rules == null ? SendRules.none() : rules).asDryRun(),
+                scheduledAt);
+    }
+
     /** This request released by the guardrails at {@code at} (event time). */
     public EmailRequest scheduled(long at) {
         return new EmailRequest(

@@ -14,8 +14,26 @@ import java.util.Optional;
  *     form of a {@link LimitAction}. It stays a string because send rules are stored in keyed state (deferred
  *     and waiting requests, inside {@link EmailRequest}) of committed savepoints, and Flink's POJO serializer
  *     cannot change a field's type on restore; {@link #limitAction()} is the typed view.
+ * @param maxAgeMs a request whose trigger is older than this by the wall clock at the guardrails' decision is
+ *     dropped as stale (0: no limit)
+ * @param dryRun decided as usual, never sent: its decisions go to the decisions topic
+ *
+ * <p>{@code maxAgeMs} and {@code dryRun} were added after 0.1.0: requests restored from an older savepoint (deferred
+ * or waiting for a profile) get 0 and false, i.e. no limit and a live send, as they had.
  */
-public record SendRules(int priority, long cooldownMs, int campaignCapMax, long campaignCapWindowMs, String onLimit) {
+public record SendRules(
+        int priority,
+        long cooldownMs,
+        int campaignCapMax,
+        long campaignCapWindowMs,
+        String onLimit,
+        long maxAgeMs,
+        boolean dryRun) {
+
+    /** Rules without a maximum age, sending for real. */
+    public SendRules(int priority, long cooldownMs, int campaignCapMax, long campaignCapWindowMs, String onLimit) {
+        this(priority, cooldownMs, campaignCapMax, campaignCapWindowMs, onLimit, 0L, false);
+    }
 
     /** @param onLimit the campaign's action, or null for the job default */
     public SendRules(int priority, long cooldownMs, int campaignCapMax, long campaignCapWindowMs, LimitAction onLimit) {
@@ -24,6 +42,11 @@ public record SendRules(int priority, long cooldownMs, int campaignCapMax, long 
 
     public static SendRules none() {
         return new SendRules(0, 0L, 0, 0L, "");
+    }
+
+    /** These rules marked as a dry run. */
+    public SendRules asDryRun() {
+        return new SendRules(priority, cooldownMs, campaignCapMax, campaignCapWindowMs, onLimit, maxAgeMs, true);
     }
 
     /** The campaign's action on a limit, or empty for the job default. */

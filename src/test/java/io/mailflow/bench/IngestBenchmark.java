@@ -74,6 +74,7 @@ public final class IngestBenchmark {
                     .linkSecret("benchmark-link-secret-0123")
                     .set("kafka.bootstrap-servers", kafka.bootstrapServers())
                     .set("job.bounded", "true")
+                    .set("job.end-of-input", "end-of-time")
                     .set("smtp.host", "127.0.0.1")
                     .set("smtp.port", Integer.toString(smtpPort))
                     .set("ingest.max-out-of-orderness", "1min")

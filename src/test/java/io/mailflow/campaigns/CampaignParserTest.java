@@ -108,4 +108,26 @@ class CampaignParserTest {
                 .extracting(d -> TriggerType.parse(d.get("trigger").get("type").asText()))
                 .containsExactlyInAnyOrder(TriggerType.values());
     }
+
+    @Test
+    void maxAgeAndDryRunAreOptionalBoundedAndCarriedIntoTheSendRules() throws Exception {
+        String base =
+                "id: c\ntrigger: {type: abandoned-cart, delay: 1h}\nvariants: [{id: A, template: abandoned-cart}]\n";
+        CampaignDefinition plain = REAL_TEMPLATES.parse(doc(base));
+        assertThat(plain.maxAgeMs()).isZero();
+        assertThat(plain.dryRun()).isFalse();
+
+        CampaignDefinition c = REAL_TEMPLATES.parse(doc(base + "maxAge: 6h\ndryRun: false\n"));
+        assertThat(c.maxAgeMs()).isEqualTo(Duration.ofHours(6).toMillis());
+        assertThat(c.dryRun()).isFalse();
+
+        for (String bad : List.of("maxAge: 30s", "maxAge: 31d", "maxAge: -1h", "maxAge: soon")) {
+            assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + bad + "\n")))
+                    .as(bad)
+                    .isInstanceOf(InvalidCampaignException.class)
+                    .hasMessageContaining("'maxAge'");
+        }
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "dryRun: maybe\n")))
+                .hasMessageContaining("'dryRun' must be true or false");
+    }
 }

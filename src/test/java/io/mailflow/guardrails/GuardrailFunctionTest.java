@@ -33,7 +33,9 @@ class GuardrailFunctionTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     void start(int maxPerDay, boolean deferByDefault) throws Exception {
@@ -285,5 +287,46 @@ class GuardrailFunctionTest {
         harness.processBothWatermarks(new Watermark(at("2025-06-20T00:00:00Z")));
         assertThat(events()).anySatisfy(e -> assertThat(e).contains("beyond the maximum deferral"));
         assertCleared();
+    }
+
+    @Test
+    void aTriggerOlderThanItsCampaignsMaxAgeByTheWallClockIsDroppedAndCounted() throws Exception {
+        GuardrailPolicy policy = new GuardrailPolicy(
+                FrequencyCap.none(),
+                new QuietHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT),
+                io.mailflow.model.LimitAction.DEFER,
+                3 * DAY);
+        // the wall clock is a day after the backlog's first trigger
+        GuardrailFunction function = new GuardrailFunction(policy, WallClock.fixed(NOON + DAY));
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(function), a -> a.request().userId(), ContactUpdate::userId, Types.STRING);
+        harness.open();
+        SendRules hour = new SendRules(0, 0L, 0, 0L, "", H, false);
+        send(request("old", "cart", "u1", "UTC", NOON, hour, false));
+        send(request("fresh", "cart", "u2", "UTC", NOON + DAY - H / 2, hour, false));
+        send(request("no-limit", "cart", "u3", "UTC", NOON, NO_RULES, false));
+        send(request("dry", "cart", "u4", "UTC", NOON, hour.asDryRun(), false));
+
+        assertThat(released()).containsExactly("fresh@" + (NOON + DAY - H / 2), "no-limit@" + NOON, "dry@" + NOON);
+        assertThat(harness.getSideOutput(Tags.CAMPAIGN_EVENTS))
+                .extracting(StreamRecord::getValue)
+                .filteredOn(e -> e.outcome() == CampaignEvent.DROPPED)
+                .extracting(CampaignEvent::requestId, CampaignEvent::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("old", "stale trigger (older than maxAge 1h)"));
+        assertThat(function.staleDrops()).as("the guardrailDroppedStale metric").isEqualTo(1L);
+    }
+
+    @Test
+    void aBackfillIsExemptFromTheStaleTriggerGuard() {
+        GuardrailPolicy backfill = new GuardrailPolicy(
+                FrequencyCap.none(),
+                new QuietHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT),
+                io.mailflow.model.LimitAction.DEFER,
+                3 * DAY,
+                false);
+        SendRules hour = new SendRules(0, 0L, 0, 0L, "", H, false);
+        assertThat(backfill.staleness(
+                        request("old", "cart", "u1", "UTC", NOON, hour, false).request(), NOON + 365 * DAY))
+                .isNull();
     }
 }

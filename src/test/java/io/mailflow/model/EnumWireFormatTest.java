@@ -99,7 +99,13 @@ class EnumWireFormatTest {
         assertThat(rules.fieldNames())
                 .toIterable()
                 .containsExactlyInAnyOrder(
-                        "priority", "cooldownMs", "campaignCapMax", "campaignCapWindowMs", "onLimit");
+                        "priority",
+                        "cooldownMs",
+                        "campaignCapMax",
+                        "campaignCapWindowMs",
+                        "onLimit",
+                        "maxAgeMs",
+                        "dryRun");
         assertThat(rules.get("onLimit").asText()).isEqualTo("drop");
 
         CampaignStatus s = new CampaignStatus("c", 2, CampaignStatus.State.PAUSED, "", "test", 1L, 0);

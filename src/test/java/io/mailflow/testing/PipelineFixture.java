@@ -52,9 +52,13 @@ public final class PipelineFixture {
                 .set("topic.campaigns", prefix + ".campaigns")
                 .set("topic.campaign-status", prefix + ".campaign-status")
                 .set("topic.campaign-events", prefix + ".campaign-events")
+                .set("topic.decisions", prefix + ".decisions")
                 // the walking skeleton's abandoned-cart behaviour, unless a test overrides campaigns.file
                 .set("campaigns.file", ABANDONED_CART_ONLY)
                 .set("job.bounded", "true")
+                // these tests assert the decisions after every pending timer fired (a cart abandoned by the last
+                // event still e-mailed); a replay of history stops at its last event (job.end-of-input)
+                .set("job.end-of-input", "end-of-time")
                 .set("smtp.host", "127.0.0.1")
                 .set("smtp.port", Integer.toString(smtpPort));
         for (int i = 0; i + 1 < overrides.length; i += 2) {

@@ -23,14 +23,22 @@ final class OutputCounter implements AutoCloseable {
     final AtomicLong deadLetters = new AtomicLong();
     final AtomicLong lateEvents = new AtomicLong();
     private final Map<String, Long> deadLetterReasons = new TreeMap<>();
+    private final Map<String, Long> decisions = new TreeMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final String sessionsTopic;
     private final String resultsTopic;
     private final String deadLettersTopic;
+    private final String decisionsTopic;
 
     OutputCounter(
-            String bootstrap, String sessionsTopic, String resultsTopic, String deadLettersTopic, String lateTopic) {
+            String bootstrap,
+            String sessionsTopic,
+            String resultsTopic,
+            String deadLettersTopic,
+            String lateTopic,
+            String decisionsTopic) {
+        this.decisionsTopic = decisionsTopic;
         this.sessionsTopic = sessionsTopic;
         this.resultsTopic = resultsTopic;
         this.deadLettersTopic = deadLettersTopic;
@@ -41,7 +49,7 @@ final class OutputCounter implements AutoCloseable {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of(sessionsTopic, resultsTopic, deadLettersTopic, lateTopic));
+        consumer.subscribe(List.of(sessionsTopic, resultsTopic, deadLettersTopic, lateTopic, decisionsTopic));
         thread = new Thread(
                 () -> {
                     try (consumer) {
@@ -80,6 +88,18 @@ final class OutputCounter implements AutoCloseable {
                 synchronized (deadLetterReasons) {
                     deadLetterReasons.merge(reason, 1L, Long::sum);
                 }
+            } else if (r.topic().equals(decisionsTopic)) {
+                // the guardrails' decisions: trigger, outcome and, for deferrals and drops, the rule
+                String reason = n.path("reason").asText().replaceAll(" in \\S+$", "");
+                String key = String.format(
+                        java.util.Locale.ROOT,
+                        "%-18s %-9s %s",
+                        n.path("trigger").asText(),
+                        n.path("outcome").asText(),
+                        reason);
+                synchronized (decisions) {
+                    decisions.merge(key.strip(), 1L, Long::sum);
+                }
             } else {
                 lateEvents.incrementAndGet();
             }
@@ -91,6 +111,13 @@ final class OutputCounter implements AutoCloseable {
     Map<String, Long> deadLetterReasons() {
         synchronized (deadLetterReasons) {
             return new TreeMap<>(deadLetterReasons);
+        }
+    }
+
+    /** Guardrail decisions counted by trigger, outcome and reason. */
+    Map<String, Long> decisions() {
+        synchronized (decisions) {
+            return new TreeMap<>(decisions);
         }
     }
 
