@@ -22,7 +22,7 @@
 #                   SKIPPED_AMBIGUOUS ones among them, split into "reached the server" / "not sent, reported"
 #
 # Usage: .ci/chaos-taskmanager.sh [N] [K] [POLICY]   (defaults 400, 3, skip)
-#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip; ... 400 3 resend   (about 4.5 and 5 minutes on 2 cores)
+#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip   (about 4.5 minutes on 2 cores; 400 3 resend by hand, see .ci/run)
 #   issue 11:  .ci/chaos-taskmanager.sh 2000 10 skip; ... resend        (about 10.5 minutes each: manual)
 # Needs target/mailflow-<version>.jar and target/test-classes. Prints the timings of every kill and
 # recovery and one "chaos-result:" line of figures. Only processes it started are stopped, by PID, on exit.
@@ -52,6 +52,7 @@ on_fail() {
   [ -n "${JOB:-}" ] || return 0
   for v in $(rest "/jobs/$JOB" | grep -o '"id":"[0-9a-f]\{32\}"' | cut -d'"' -f4 | sort -u); do
     echo "== $v $(rest "/jobs/$JOB/vertices/$v/watermarks") $(rest "/jobs/$JOB/vertices/$v/backpressure")"
+    echo "   $(rest "/jobs/$JOB/vertices/$v/metrics?get=0.currentInput1Watermark,0.currentInput2Watermark,1.currentInput1Watermark,1.currentInput2Watermark")"
   done >"$WORK/log/vertices.txt" 2>&1
   echo "[$TAG] thread dumps and vertex watermarks in $WORK/log (threads-*.txt, vertices.txt)" >&2
 }
