@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.CatalogPolicy;
 import io.mailflow.model.LimitAction;
 import java.util.List;
 import java.util.Locale;
@@ -35,9 +36,13 @@ import java.util.Optional;
  * @param maxAgeMs a request whose trigger (event time) is older than this by the wall clock when the guardrails
  *     decide is dropped as stale (0: no limit); a backfill and dry runs are exempt
  * @param dryRun decide everything as usual but send nothing: every decision goes to the decisions topic
+ * @param catalogPolicy with a catalog, what to do when none of a request's items is purchasable: the wire form of
+ *     a {@link CatalogPolicy} ({@code skip}, {@code recommend}, {@code keep}); empty for {@code skip}
+ * @param requireImages with a catalog, recommend only items with an image
  *
  * <p>{@code maxAgeMs} and {@code dryRun} were added after 0.1.0: definitions restored from an older savepoint
- * get 0 and false, i.e. no limit and live sends, as they had.
+ * get 0 and false, i.e. no limit and live sends, as they had; so were {@code catalogPolicy} and
+ * {@code requireImages} (null and false: {@code skip}, no image rule).
  */
 public record CampaignDefinition(
         String id,
@@ -57,7 +62,9 @@ public record CampaignDefinition(
         long activeFrom,
         long activeUntil,
         long maxAgeMs,
-        boolean dryRun)
+        boolean dryRun,
+        String catalogPolicy,
+        boolean requireImages)
         implements java.io.Serializable {
 
     /** A definition without a maximum trigger age, sending for real (as before those fields existed). */
@@ -96,6 +103,8 @@ public record CampaignDefinition(
                 activeFrom,
                 activeUntil,
                 0L,
+                false,
+                "",
                 false);
     }
 
@@ -119,7 +128,34 @@ public record CampaignDefinition(
                 activeFrom,
                 activeUntil,
                 maxAgeMs,
-                dryRun);
+                dryRun,
+                catalogPolicy,
+                requireImages);
+    }
+
+    /** This definition with its catalog preferences. */
+    public CampaignDefinition withCatalog(CatalogPolicy policy, boolean requireImages) {
+        return new CampaignDefinition(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                maxAgeMs,
+                dryRun,
+                policy.wireName(),
+                requireImages);
     }
 
     /** The typed form of every field; the stored fields hold the wire names. */
@@ -158,6 +194,8 @@ public record CampaignDefinition(
                 activeFrom,
                 activeUntil,
                 0L,
+                false,
+                "",
                 false);
     }
 

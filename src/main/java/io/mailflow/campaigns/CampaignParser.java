@@ -2,6 +2,7 @@ package io.mailflow.campaigns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.features.FeatureVector;
+import io.mailflow.model.CatalogPolicy;
 import io.mailflow.model.LimitAction;
 import java.io.Serializable;
 import java.time.Duration;
@@ -42,7 +43,8 @@ public final class CampaignParser implements Serializable {
             "activeFrom",
             "activeUntil",
             "maxAge",
-            "dryRun");
+            "dryRun",
+            "catalog");
     /** Bounds of {@code maxAge}: shorter would drop triggers still in flight; longer is no guard. */
     static final Duration MIN_MAX_AGE = Duration.ofMinutes(1);
 
@@ -121,13 +123,27 @@ public final class CampaignParser implements Serializable {
                     + doc.get("maxAge").asText() + "'");
         }
         boolean dryRun = bool(doc, "dryRun", false, errors);
+        CatalogPolicy catalogPolicy = CatalogPolicy.SKIP;
+        boolean requireImages = false;
+        JsonNode catalog = doc.get("catalog");
+        if (catalog != null && !catalog.isNull()) {
+            unknown(catalog, Set.of("whenUnavailable", "requireImages"), "catalog.", errors);
+            String policy = text(catalog, "whenUnavailable", "skip", errors).toLowerCase(Locale.ROOT);
+            catalogPolicy = CatalogPolicy.parse(policy);
+            if (catalogPolicy == null) {
+                errors.add("'catalog.whenUnavailable' must be skip, recommend or keep, got '" + policy + "'");
+                catalogPolicy = CatalogPolicy.SKIP;
+            }
+            requireImages = bool(catalog, "requireImages", false, errors);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }
         return new CampaignDefinition(
                         id, version, status, name, priority, trigger, audience, variants, selection, holdout, cooldown,
                         capMax, capWindow, onLimit, from, until)
-                .withOperations(maxAge, dryRun);
+                .withOperations(maxAge, dryRun)
+                .withCatalog(catalogPolicy, requireImages);
     }
 
     private TriggerSpec trigger(JsonNode t, List<String> errors) {

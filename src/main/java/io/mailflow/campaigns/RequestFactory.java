@@ -67,7 +67,9 @@ final class RequestFactory {
                         c.capWindowMs(),
                         c.onLimit(),
                         c.maxAgeMs(),
-                        c.dryRun()),
+                        c.dryRun(),
+                        c.catalogPolicy() == null ? "" : c.catalogPolicy(),
+                        c.requireImages()),
                 now);
     }
 }

@@ -84,5 +84,12 @@ public final class Uids {
     public static final String DP_PUBLISH = "dp-publish";
     public static final String CAMPAIGN_STATS_DP_SINK = "campaign-stats-dp-sink";
 
+    // Product catalog (only in the graph when topic.catalog is set).
+    public static final String CATALOG_SOURCE = "catalog-source";
+    public static final String PARSE_CATALOG = "parse-catalog";
+    public static final String CATALOG_SPLIT = "catalog-split";
+    public static final String CATALOG_LOOKUP = "catalog-lookup";
+    public static final String CATALOG_ASSEMBLE = "catalog-assemble";
+
     private Uids() {}
 }

@@ -492,6 +492,12 @@ public final class MailflowOptions {
             "topic.campaigns",
             "mailflow.campaigns",
             "Input control topic of campaign definitions (JSON or YAML, compacted, keyed by campaign id).");
+    public static final Option<String> TOPIC_CATALOG = string(
+            "topic.catalog",
+            "",
+            "Input topic of the product catalog (JSON items, compacted, keyed by item id; docs/events.md). Empty: no"
+                    + " catalog, e-mails show item ids as before. Set: requests are joined with the catalog (keyed state)"
+                    + " and follow their campaign's catalog rules.");
     public static final Option<String> TOPIC_CAMPAIGN_STATUS = nonEmpty(
             "topic.campaign-status",
             "mailflow.campaign-status",

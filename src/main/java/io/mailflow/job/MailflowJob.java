@@ -74,7 +74,10 @@ public final class MailflowJob {
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_PROFILES), "-profiles"),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_SUPPRESSIONS), "-suppressions"),
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_ENGAGEMENT), "-engagement"),
-                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CAMPAIGNS), "-campaigns"));
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CAMPAIGNS), "-campaigns"),
+                c.get(MailflowOptions.TOPIC_CATALOG).isEmpty()
+                        ? null
+                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CATALOG), "-catalog"));
     }
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {

@@ -7,10 +7,23 @@ import org.apache.flink.api.connector.source.Source;
  * The topology's inputs as raw records: Kafka in production, bounded sources in tests.
  *
  * @param campaigns campaign definitions (the compacted control topic)
+ * @param catalog the product catalog (compacted, keyed by item id), or null when no catalog is configured
  */
 public record MailflowSources(
         Source<RawRecord, ?, ?> events,
         Source<RawRecord, ?, ?> profiles,
         Source<RawRecord, ?, ?> suppressions,
         Source<RawRecord, ?, ?> engagement,
-        Source<RawRecord, ?, ?> campaigns) {}
+        Source<RawRecord, ?, ?> campaigns,
+        Source<RawRecord, ?, ?> catalog) {
+
+    /** The inputs without a catalog. */
+    public MailflowSources(
+            Source<RawRecord, ?, ?> events,
+            Source<RawRecord, ?, ?> profiles,
+            Source<RawRecord, ?, ?> suppressions,
+            Source<RawRecord, ?, ?> engagement,
+            Source<RawRecord, ?, ?> campaigns) {
+        this(events, profiles, suppressions, engagement, campaigns, null);
+    }
+}

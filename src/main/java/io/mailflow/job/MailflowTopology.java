@@ -1,6 +1,7 @@
 package io.mailflow.job;
 
 import io.mailflow.campaigns.CampaignStage;
+import io.mailflow.catalog.CatalogStage;
 import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.DeliveryStage;
@@ -14,6 +15,7 @@ import io.mailflow.ingestion.IngestionStage;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.DryRunDecision;
+import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import io.mailflow.models.ModelOutputs;
@@ -94,8 +96,17 @@ public final class MailflowTopology {
                         recommendations),
                 settings.campaigns());
 
-        ContactStage.Addressed addressed =
-                ContactStage.join(campaigns.requests(), contacts.contacts(), settings.contacts());
+        // With a catalog, requests are joined with their products before the profile join, so that a request the
+        // catalog stops never counts towards a user's caps. Without one, nothing changes.
+        DataStream<EmailRequest> requests = campaigns.requests();
+        DataStream<DeadLetter> catalogDeadLetters = null;
+        if (sources.catalog() != null) {
+            CatalogStage.Catalog catalog = CatalogStage.attach(env, sources.catalog(), settings.catalog());
+            CatalogStage.Enriched enriched = CatalogStage.enrich(requests, catalog.updates());
+            requests = enriched.requests();
+            catalogDeadLetters = catalog.deadLetters().union(enriched.deadLetters());
+        }
+        ContactStage.Addressed addressed = ContactStage.join(requests, contacts.contacts(), settings.contacts());
         GuardrailStage.Outputs released =
                 GuardrailStage.attach(addressed.addressed(), contacts.suppressionsAndErasures(), settings.guardrails());
         EmailStage.Outputs rendered = EmailStage.attach(released.released(), settings.email());
@@ -114,6 +125,9 @@ public final class MailflowTopology {
                         sent.deadLetters(),
                         feedback.deadLetters(),
                         campaigns.deadLetters());
+        if (catalogDeadLetters != null) {
+            deadLetters = deadLetters.union(catalogDeadLetters);
+        }
         sinks.sessions().accept(sessions.sessions());
         sinks.sendResults().accept(sent.results());
         sinks.deadLetters().accept(deadLetters);

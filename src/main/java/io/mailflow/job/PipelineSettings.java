@@ -5,6 +5,7 @@ import static io.mailflow.config.MailflowOptions.*;
 import io.mailflow.campaigns.CampaignSettings;
 import io.mailflow.campaigns.CampaignStage;
 import io.mailflow.campaigns.TriggerSettings;
+import io.mailflow.catalog.CatalogSettings;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.DeliverySettings;
 import io.mailflow.delivery.RateLimits;
@@ -43,7 +44,8 @@ public record PipelineSettings(
         GuardrailSettings guardrails,
         EmailComposer.Settings email,
         DeliverySettings delivery,
-        FeedbackSettings feedback) {
+        FeedbackSettings feedback,
+        CatalogSettings catalog) {
 
     public static PipelineSettings from(MailflowConfig c) {
         return new PipelineSettings(
@@ -100,7 +102,8 @@ public record PipelineSettings(
                         c.get(STATS_WINDOW),
                         c.get(STATS_ALLOWED_LATENESS),
                         dp(c),
-                        eventTimeEnd(c)));
+                        eventTimeEnd(c)),
+                new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW)));
     }
 
     /** The differentially private export of the campaign statistics. */
@@ -138,7 +141,8 @@ public record PipelineSettings(
                 g,
                 email,
                 delivery,
-                feedback);
+                feedback,
+                catalog);
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */

@@ -15,7 +15,7 @@ public final class Topics {
     public record Spec(String name, int partitions, boolean compacted) {}
 
     public static List<Spec> all(MailflowConfig c) {
-        return List.of(
+        List<Spec> all = new java.util.ArrayList<>(List.of(
                 new Spec(c.get(MailflowOptions.TOPIC_EVENTS), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_PROFILES), 1, true),
                 new Spec(c.get(MailflowOptions.TOPIC_SESSIONS), 2, false),
@@ -37,6 +37,10 @@ public final class Topics {
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGNS), 1, true),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), 1, false),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), 2, false),
-                new Spec(c.get(MailflowOptions.TOPIC_DECISIONS), 2, false));
+                new Spec(c.get(MailflowOptions.TOPIC_DECISIONS), 2, false)));
+        if (!c.get(MailflowOptions.TOPIC_CATALOG).isEmpty()) {
+            all.add(new Spec(c.get(MailflowOptions.TOPIC_CATALOG), 2, true));
+        }
+        return List.copyOf(all);
     }
 }

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param localeTemplates per-locale template overrides of the variant (locale tag to template id)
  * @param rules the campaign's guardrail parameters
  * @param scheduledAt event time at which the guardrails released it (equals {@code triggeredAt} unless deferred)
+ * @param products the catalog's entries for {@code items} and {@code recommendations}, when a catalog is configured
+ *     (empty without one); added after 0.1.0, so a request restored from an older savepoint has null
  */
 public record EmailRequest(
         String requestId,
@@ -48,7 +50,54 @@ public record EmailRequest(
         List<Recommendation> recommendations,
         Map<String, String> localeTemplates,
         SendRules rules,
-        long scheduledAt) {
+        long scheduledAt,
+        List<CatalogItem> products) {
+
+    /** A request without catalog data (no catalog configured, or before the enrichment). */
+    public EmailRequest(
+            String requestId,
+            String campaignId,
+            String trigger,
+            String templateId,
+            String userId,
+            long triggeredAt,
+            String sessionKey,
+            List<LineItem> items,
+            String currency,
+            long campaignVersion,
+            String variant,
+            boolean holdout,
+            Integer segment,
+            Long segmentModelVersion,
+            Double score,
+            Long scoreModelVersion,
+            List<Recommendation> recommendations,
+            Map<String, String> localeTemplates,
+            SendRules rules,
+            long scheduledAt) {
+        this(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                recommendations,
+                localeTemplates,
+                rules,
+                scheduledAt,
+                List.of());
+    }
 
     /** A request without experiment, model or recommendation context (tests and simple producers). */
     public EmailRequest(
@@ -121,7 +170,8 @@ public record EmailRequest(
                 recommendations,
                 localeTemplates,
                 rules,
-                scheduledAt);
+                scheduledAt,
+                products);
     }
 
     /** This request as part of a dry run: decided as usual, never sent. */
@@ -146,7 +196,8 @@ public record EmailRequest(
                 recommendations,
                 localeTemplates,
                 (rules == null ? SendRules.none() : rules).asDryRun(),
-                scheduledAt);
+                scheduledAt,
+                products);
     }
 
     /** This request released by the guardrails at {@code at} (event time). */
@@ -171,6 +222,47 @@ public record EmailRequest(
                 recommendations,
                 localeTemplates,
                 rules,
-                at);
+                at,
+                products);
+    }
+
+    /** This request as the catalog sees it: the purchasable items, the recommendations left and their products. */
+    public EmailRequest withCatalog(
+            List<LineItem> keptItems, List<Recommendation> keptRecommendations, List<CatalogItem> catalogProducts) {
+        return new EmailRequest(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                keptItems,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                keptRecommendations,
+                localeTemplates,
+                rules,
+                scheduledAt,
+                catalogProducts);
+    }
+
+    /** The catalog entry of an item, or null (no catalog, or the item is not in it). */
+    public CatalogItem product(String itemId) {
+        if (products == null) {
+            return null;
+        }
+        for (CatalogItem p : products) {
+            if (p.itemId().equals(itemId)) {
+                return p;
+            }
+        }
+        return null;
     }
 }

@@ -17,9 +17,13 @@ import java.util.Optional;
  * @param maxAgeMs a request whose trigger is older than this by the wall clock at the guardrails' decision is
  *     dropped as stale (0: no limit)
  * @param dryRun decided as usual, never sent: its decisions go to the decisions topic
+ * @param catalogPolicy the wire form of the campaign's {@link CatalogPolicy} (empty: {@code skip}); applies only
+ *     when a catalog is configured
+ * @param requireImages with a catalog, recommend only items that have an image (the campaign's templates show them)
  *
  * <p>{@code maxAgeMs} and {@code dryRun} were added after 0.1.0: requests restored from an older savepoint (deferred
- * or waiting for a profile) get 0 and false, i.e. no limit and a live send, as they had.
+ * or waiting for a profile) get 0 and false, i.e. no limit and a live send, as they had. {@code catalogPolicy} and {@code requireImages}
+ * were added after 0.1.0 as well: restored requests get null and false, i.e. {@code skip} without an image rule.
  */
 public record SendRules(
         int priority,
@@ -28,7 +32,21 @@ public record SendRules(
         long campaignCapWindowMs,
         String onLimit,
         long maxAgeMs,
-        boolean dryRun) {
+        boolean dryRun,
+        String catalogPolicy,
+        boolean requireImages) {
+
+    /** Rules without catalog preferences (the default {@code skip}, no image rule). */
+    public SendRules(
+            int priority,
+            long cooldownMs,
+            int campaignCapMax,
+            long campaignCapWindowMs,
+            String onLimit,
+            long maxAgeMs,
+            boolean dryRun) {
+        this(priority, cooldownMs, campaignCapMax, campaignCapWindowMs, onLimit, maxAgeMs, dryRun, "", false);
+    }
 
     /** Rules without a maximum age, sending for real. */
     public SendRules(int priority, long cooldownMs, int campaignCapMax, long campaignCapWindowMs, String onLimit) {
@@ -46,7 +64,21 @@ public record SendRules(
 
     /** These rules marked as a dry run. */
     public SendRules asDryRun() {
-        return new SendRules(priority, cooldownMs, campaignCapMax, campaignCapWindowMs, onLimit, maxAgeMs, true);
+        return new SendRules(
+                priority,
+                cooldownMs,
+                campaignCapMax,
+                campaignCapWindowMs,
+                onLimit,
+                maxAgeMs,
+                true,
+                catalogPolicy,
+                requireImages);
+    }
+
+    /** The campaign's catalog policy, typed ({@code skip} when unset). */
+    public CatalogPolicy catalog() {
+        return CatalogPolicy.ofWire(catalogPolicy);
     }
 
     /** The campaign's action on a limit, or empty for the job default. */

@@ -103,6 +103,7 @@ class NoKryoTest {
                 env,
                 MailflowConfig.builder()
                         .set(io.mailflow.config.MailflowOptions.DP_ENABLED, true)
+                        .set(io.mailflow.config.MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
                         .build());
         // With generic types disabled, building the graph already fails on a type Flink would hand to Kryo.
         StreamGraph graph = env.getStreamGraph(false);

@@ -36,7 +36,10 @@ class OperatorUidsTest {
     void buildProductionTopology() {
         env = StreamExecutionEnvironment.getExecutionEnvironment();
         // every optional operator in the graph, so that each has its uid checked
-        config = MailflowConfig.builder().set(MailflowOptions.DP_ENABLED, true).build();
+        config = MailflowConfig.builder()
+                .set(MailflowOptions.DP_ENABLED, true)
+                .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
+                .build();
         MailflowJob.define(env, config);
     }
 
