@@ -34,6 +34,7 @@ class ArchitectureTest {
         "io.mailflow.models..",
         "io.mailflow.recommendations..",
         "io.mailflow.campaigns..",
+        "io.mailflow.catalog..",
         "io.mailflow.profiles..",
         "io.mailflow.guardrails..",
         "io.mailflow.email..",
@@ -179,6 +180,10 @@ class ArchitectureTest {
                 .haveFullyQualifiedName("io.mailflow.ingestion.EventValidator")
                 .or()
                 .haveFullyQualifiedName("io.mailflow.feedback.EngagementValidator")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.catalog.CatalogValidator")
+                .or()
+                .haveFullyQualifiedName("io.mailflow.catalog.CatalogEnrichment")
                 .or()
                 .haveFullyQualifiedName("io.mailflow.email.EmailComposer")
                 .or()
