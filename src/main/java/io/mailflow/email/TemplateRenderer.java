@@ -1,6 +1,7 @@
 package io.mailflow.email;
 
 import io.mailflow.model.AddressedRequest;
+import io.mailflow.model.CatalogItem;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.LineItem;
 import io.mailflow.model.Recipient;
@@ -151,6 +152,7 @@ public final class TemplateRenderer {
         ctx.put("requestId", r.requestId());
         String currency = r.currency() == null ? "" : r.currency();
         ctx.put("currency", currency);
+        Object shopUrl = globals.getOrDefault("shopUrl", "");
         List<Map<String, Object>> items = new ArrayList<>();
         double total = 0;
         for (LineItem i : r.items()) {
@@ -159,6 +161,11 @@ public final class TemplateRenderer {
             m.put("categoryId", i.categoryId() == null ? "" : i.categoryId());
             m.put("quantity", i.quantity());
             m.put("price", i.price() == null ? "" : money(i.price()));
+            CatalogItem product = r.product(i.itemId());
+            Double unit = product != null && product.price() != null ? product.price() : i.price();
+            String unitCurrency = product != null && product.currency() != null ? product.currency() : currency;
+            m.put("priceText", unit == null ? "" : Money.format(unit, unitCurrency, to.locale()));
+            card(m, product, to.locale(), shopUrl, i.itemId());
             items.add(m);
             if (i.price() != null) {
                 total += i.price() * i.quantity();
@@ -168,7 +175,17 @@ public final class TemplateRenderer {
         List<Map<String, Object>> recs = new ArrayList<>();
         if (r.recommendations() != null) {
             for (io.mailflow.model.Recommendation rec : r.recommendations()) {
-                recs.add(Map.of("itemId", rec.itemId(), "source", rec.source()));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("itemId", rec.itemId());
+                m.put("source", rec.source());
+                CatalogItem product = r.product(rec.itemId());
+                m.put(
+                        "priceText",
+                        product == null || product.price() == null
+                                ? ""
+                                : Money.format(product.price(), product.currency(), to.locale()));
+                card(m, product, to.locale(), shopUrl, rec.itemId());
+                recs.add(m);
             }
         }
         ctx.put("recommendations", recs);
@@ -176,7 +193,27 @@ public final class TemplateRenderer {
         ctx.put("variant", r.variant() == null ? "" : r.variant());
         ctx.put("itemCount", items.size());
         ctx.put("total", money(total));
+        ctx.put("totalText", Money.format(total, currency, to.locale()));
+        ctx.put("hasProducts", r.products() != null && !r.products().isEmpty());
         return ctx;
+    }
+
+    /**
+     * The catalog's view of one item for a product card: {@code hasProduct}, the localized {@code title}, the
+     * product {@code url} (the shop's item page without a catalog URL), {@code imageUrl} (empty when none),
+     * {@code brand}, {@code category} path, and for a discount {@code discounted} with the {@code listPriceText}.
+     * Without catalog data the title is the item id, so a template may use the card fields either way.
+     */
+    private static void card(Map<String, Object> m, CatalogItem p, String locale, Object shopUrl, String itemId) {
+        m.put("hasProduct", p != null);
+        m.put("title", p == null ? itemId : p.titleFor(locale));
+        m.put("url", p != null && p.url() != null ? p.url() : shopUrl + "/item/" + itemId);
+        m.put("imageUrl", p == null || p.imageUrl() == null ? "" : p.imageUrl());
+        m.put("brand", p == null || p.brand() == null ? "" : p.brand());
+        m.put("category", p == null ? "" : p.categoryText());
+        boolean discounted = p != null && p.discounted();
+        m.put("discounted", discounted);
+        m.put("listPriceText", discounted ? Money.format(p.listPrice(), p.currency(), locale) : "");
     }
 
     private static String money(double v) {

@@ -5,9 +5,12 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.TemplateException;
 import io.mailflow.model.AddressedRequest;
+import io.mailflow.model.Availability;
+import io.mailflow.model.CatalogItem;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.LineItem;
 import io.mailflow.model.Recipient;
+import io.mailflow.model.Recommendation;
 import io.mailflow.model.RenderedEmail;
 import jakarta.mail.internet.MimeMessage;
 import java.io.OutputStream;
@@ -60,7 +63,25 @@ public final class PreviewCli {
         }
     }
 
-    /** Renders the sample and returns the files written. */
+    private static CatalogItem sampleProduct(String id, String en, String zh, double price, Double listPrice) {
+        return new CatalogItem(
+                id,
+                en,
+                Map.of("zh-CN", zh),
+                "https://shop.example.com/p/" + id,
+                "https://shop.example.com/img/" + id + ".jpg",
+                price,
+                "USD",
+                listPrice,
+                Availability.IN_STOCK,
+                10,
+                "Mailflow Outdoor",
+                List.of("sports", "running"),
+                true,
+                0L);
+    }
+
+    /** Renders the sample (with catalog data) and returns the files written. */
     public static List<Path> preview(String templateId, String locale, String name, String templateDir, Path out)
             throws Exception {
         EmailRequest request = new EmailRequest(
@@ -75,6 +96,14 @@ public final class PreviewCli {
                         new LineItem("sku-1001", "cat-3", 59.90, 1, 0L),
                         new LineItem("sku-2002", "cat-7", 12.50, 2, 0L)),
                 "USD");
+        // the sample as the catalog would deliver it: titles per locale, images, a discount, a recommendation
+        request = request.withCatalog(
+                request.items(),
+                List.of(new Recommendation("sku-3003", 1.0, "co-occurrence")),
+                List.of(
+                        sampleProduct("sku-1001", "Trail running shoes", "越野跑鞋", 59.90, 79.90),
+                        sampleProduct("sku-2002", "Merino socks", "美利奴羊毛袜", 12.50, null),
+                        sampleProduct("sku-3003", "Running cap", "跑步帽", 19.00, null)));
         AddressedRequest a = new AddressedRequest(request, new Recipient("preview@example.com", name, locale, "UTC"));
         EmailComposer composer = new EmailComposer(new EmailComposer.Settings(
                 templateDir,
