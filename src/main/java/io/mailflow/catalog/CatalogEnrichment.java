@@ -53,8 +53,9 @@ public final class CatalogEnrichment {
 
     /**
      * @param looked the catalog entry (or null) per slot, as {@link #split} numbered them
+     * @param maxRecommendations how many recommendations to keep at most (the best, in the request's order)
      */
-    public static Outcome apply(EmailRequest r, Map<Integer, CatalogItem> looked) {
+    public static Outcome apply(EmailRequest r, Map<Integer, CatalogItem> looked, int maxRecommendations) {
         SendRules rules = r.rules() == null ? SendRules.none() : r.rules();
         CatalogPolicy policy = rules.catalog();
         List<LineItem> items = list(r.items());
@@ -79,7 +80,7 @@ public final class CatalogEnrichment {
             }
         }
         List<Recommendation> keptRecs = new ArrayList<>();
-        for (int i = 0; i < recs.size(); i++) {
+        for (int i = 0; i < recs.size() && keptRecs.size() < maxRecommendations; i++) {
             CatalogItem c = looked.get(items.size() + i);
             if (c != null && c.purchasable() && (!rules.requireImages() || c.imageUrl() != null)) {
                 keptRecs.add(recs.get(i));

@@ -45,7 +45,8 @@ public final class CatalogStage {
         return new Catalog(parsed, parsed.getSideOutput(Tags.DEAD_LETTERS));
     }
 
-    public static Enriched enrich(DataStream<EmailRequest> requests, DataStream<CatalogUpdate> catalog) {
+    public static Enriched enrich(
+            DataStream<EmailRequest> requests, DataStream<CatalogUpdate> catalog, CatalogSettings settings) {
         DataStream<ItemLookup> lookups = requests.<ItemLookup>flatMap((r, out) -> {
                     for (ItemLookup l : CatalogEnrichment.split(r)) {
                         out.collect(l);
@@ -61,7 +62,7 @@ public final class CatalogStage {
                 .name("look up catalog items");
         SingleOutputStreamOperator<EmailRequest> assembled = requests.keyBy(EmailRequest::requestId)
                 .connect(answered.keyBy(ItemLookup::requestId))
-                .process(new RequestAssemblyFunction())
+                .process(new RequestAssemblyFunction(settings.recommendationsPerEmail()))
                 .uid(Uids.CATALOG_ASSEMBLE)
                 .name("assemble requests with their products");
         return new Enriched(assembled, assembled.getSideOutput(Tags.DEAD_LETTERS));

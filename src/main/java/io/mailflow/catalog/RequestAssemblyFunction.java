@@ -28,9 +28,15 @@ public final class RequestAssemblyFunction
         extends KeyedCoProcessFunction<String, EmailRequest, ItemLookup, EmailRequest> {
     private static final long serialVersionUID = 1L;
 
+    private final int maxRecommendations;
     private transient ValueState<EmailRequest> request;
     private transient MapState<Integer, ItemLookup> parts;
     private transient Counter skipped;
+
+    /** @param maxRecommendations how many recommendations an e-mail keeps at most */
+    public RequestAssemblyFunction(int maxRecommendations) {
+        this.maxRecommendations = maxRecommendations;
+    }
 
     public static ValueStateDescriptor<EmailRequest> requestDescriptor() {
         return new ValueStateDescriptor<>("catalog-request", EmailRequest.class);
@@ -75,7 +81,7 @@ public final class RequestAssemblyFunction
         }
         request.clear();
         parts.clear();
-        CatalogEnrichment.Outcome o = CatalogEnrichment.apply(r, looked);
+        CatalogEnrichment.Outcome o = CatalogEnrichment.apply(r, looked, maxRecommendations);
         if (o.request() != null) {
             out.collect(o.request());
         } else {

@@ -193,9 +193,27 @@ public final class TemplateRenderer {
         ctx.put("variant", r.variant() == null ? "" : r.variant());
         ctx.put("itemCount", items.size());
         ctx.put("total", money(total));
-        ctx.put("totalText", Money.format(total, currency, to.locale()));
+        ctx.put("totalText", catalogTotal(r, to.locale(), total, currency));
         ctx.put("hasProducts", r.products() != null && !r.products().isEmpty());
         return ctx;
+    }
+
+    /**
+     * The cart total as the cards show it: at the catalog's prices when every item has one in one currency (the
+     * cards show those), otherwise at the prices the events carried, in the request's currency.
+     */
+    private static String catalogTotal(EmailRequest r, String locale, double eventTotal, String currency) {
+        double sum = 0;
+        String cur = null;
+        for (LineItem i : r.items()) {
+            CatalogItem p = r.product(i.itemId());
+            if (p == null || p.price() == null || (cur != null && !cur.equals(p.currency()))) {
+                return Money.format(eventTotal, currency, locale);
+            }
+            cur = p.currency();
+            sum += p.price() * i.quantity();
+        }
+        return cur == null ? Money.format(eventTotal, currency, locale) : Money.format(sum, cur, locale);
     }
 
     /**

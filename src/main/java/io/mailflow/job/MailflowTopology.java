@@ -102,7 +102,7 @@ public final class MailflowTopology {
         DataStream<DeadLetter> catalogDeadLetters = null;
         if (sources.catalog() != null) {
             CatalogStage.Catalog catalog = CatalogStage.attach(env, sources.catalog(), settings.catalog());
-            CatalogStage.Enriched enriched = CatalogStage.enrich(requests, catalog.updates());
+            CatalogStage.Enriched enriched = CatalogStage.enrich(requests, catalog.updates(), settings.catalog());
             requests = enriched.requests();
             catalogDeadLetters = catalog.deadLetters().union(enriched.deadLetters());
         }

@@ -103,7 +103,7 @@ public record PipelineSettings(
                         c.get(STATS_ALLOWED_LATENESS),
                         dp(c),
                         eventTimeEnd(c)),
-                new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW)));
+                new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW), c.get(RECO_PER_EMAIL)));
     }
 
     /** The differentially private export of the campaign statistics. */
@@ -179,7 +179,10 @@ public record PipelineSettings(
                 c.get(SESSION_GAP).toMillis(),
                 c.get(CAMPAIGNS_USER_STATE_TTL).toMillis(),
                 c.get(CAMPAIGNS_ATTRIBUTION_WINDOW).toMillis(),
-                c.get(RECO_PER_EMAIL),
+                // a catalog drops unsellable candidates, so rank more and let it keep the best that are left
+                c.get(TOPIC_CATALOG).isEmpty()
+                        ? c.get(RECO_PER_EMAIL)
+                        : c.get(RECO_PER_EMAIL) * CatalogSettings.CANDIDATE_FACTOR,
                 Recommender.defaults());
         return new CampaignSettings(
                 c.get(TEMPLATE_DIR), triggers, CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)));

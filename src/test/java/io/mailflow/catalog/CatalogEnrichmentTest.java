@@ -49,7 +49,8 @@ class CatalogEnrichmentTest {
                         item("b", Availability.OUT_OF_STOCK, true, null),
                         inStock("c"),
                         item("d", Availability.IN_STOCK, true, null), // no image, and the campaign needs one
-                        item("e", Availability.IN_STOCK, false, "https://img.example.com/e.jpg"))); // inactive
+                        item("e", Availability.IN_STOCK, false, "https://img.example.com/e.jpg")),
+                5); // inactive
         assertThat(o.reason()).isNull();
         assertThat(o.request().items()).extracting(LineItem::itemId).containsExactly("a");
         assertThat(o.request().recommendations())
@@ -62,7 +63,8 @@ class CatalogEnrichmentTest {
     @Test
     void imagelessRecommendationsStayWhenTheCampaignDoesNotNeedImages() {
         EmailRequest r = request("r1", List.of(), List.of("d"), CatalogPolicy.SKIP, false);
-        CatalogEnrichment.Outcome o = CatalogEnrichment.apply(r, slots(item("d", Availability.IN_STOCK, true, null)));
+        CatalogEnrichment.Outcome o =
+                CatalogEnrichment.apply(r, slots(item("d", Availability.IN_STOCK, true, null)), 5);
         assertThat(o.request().recommendations())
                 .extracting(Recommendation::itemId)
                 .containsExactly("d");
@@ -77,7 +79,8 @@ class CatalogEnrichmentTest {
                         item("a", Availability.DISCONTINUED, true, null),
                         item("b", Availability.IN_STOCK, false, null),
                         null,
-                        inStock("c")));
+                        inStock("c")),
+                5);
         assertThat(o.request()).isNull();
         assertThat(o.reason())
                 .isEqualTo("none of the request's 3 items is purchasable (unknown 1, inactive 1, out of stock or"
@@ -87,13 +90,13 @@ class CatalogEnrichmentTest {
     @Test
     void allItemsUnavailableFallsBackToRecommendationsWhenTheCampaignSaysSo() {
         EmailRequest r = request("r1", List.of("a"), List.of("c"), CatalogPolicy.RECOMMEND, false);
-        CatalogEnrichment.Outcome o = CatalogEnrichment.apply(r, slots(null, inStock("c")));
+        CatalogEnrichment.Outcome o = CatalogEnrichment.apply(r, slots(null, inStock("c")), 5);
         assertThat(o.request().items()).isEmpty();
         assertThat(o.request().recommendations())
                 .extracting(Recommendation::itemId)
                 .containsExactly("c");
 
-        CatalogEnrichment.Outcome none = CatalogEnrichment.apply(r, slots(null, null));
+        CatalogEnrichment.Outcome none = CatalogEnrichment.apply(r, slots(null, null), 5);
         assertThat(none.request()).isNull();
         assertThat(none.reason()).contains("no recommendation is left");
     }
@@ -102,13 +105,27 @@ class CatalogEnrichmentTest {
     void keepShowsKnownItemsEvenWhenSoldOut() {
         EmailRequest r = request("r1", List.of("a", "x"), List.of(), CatalogPolicy.KEEP, false);
         CatalogEnrichment.Outcome o =
-                CatalogEnrichment.apply(r, slots(item("a", Availability.OUT_OF_STOCK, true, null), null));
+                CatalogEnrichment.apply(r, slots(item("a", Availability.OUT_OF_STOCK, true, null), null), 5);
         assertThat(o.request().items()).extracting(LineItem::itemId).containsExactly("a");
+    }
+
+    @Test
+    void keepsOnlyTheBestRecommendationsTheCatalogAllows() {
+        EmailRequest r = request("r1", List.of(), List.of("a", "b", "c", "d"), CatalogPolicy.SKIP, false);
+        CatalogEnrichment.Outcome o = CatalogEnrichment.apply(
+                r,
+                slots(item("a", Availability.OUT_OF_STOCK, true, null), inStock("b"), inStock("c"), inStock("d")),
+                2);
+        assertThat(o.request().recommendations())
+                .extracting(Recommendation::itemId)
+                .containsExactly("b", "c");
+        assertThat(o.request().products()).extracting(CatalogItem::itemId).containsExactly("b", "c");
     }
 
     @Test
     void aRequestWithoutItemsOrRecommendationsPassesUnchanged() {
         EmailRequest r = request("r1", List.of(), List.of(), CatalogPolicy.SKIP, false);
-        assertThat(CatalogEnrichment.apply(r, Map.of()).request().requestId()).isEqualTo("r1");
+        assertThat(CatalogEnrichment.apply(r, Map.of(), 5).request().requestId())
+                .isEqualTo("r1");
     }
 }

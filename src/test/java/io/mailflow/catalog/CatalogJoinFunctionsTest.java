@@ -78,7 +78,7 @@ class CatalogJoinFunctionsTest {
     @Test
     void theAssemblyWaitsForEveryPartInAnyOrderThenClearsItsState() throws Exception {
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new RequestAssemblyFunction()),
+                new KeyedCoProcessOperator<>(new RequestAssemblyFunction(5)),
                 EmailRequest::requestId,
                 ItemLookup::requestId,
                 Types.STRING)) {

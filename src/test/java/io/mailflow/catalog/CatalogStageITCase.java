@@ -33,6 +33,8 @@ class CatalogStageITCase {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = FlinkTestEnv.miniCluster();
 
+    private static final CatalogSettings SETTINGS = new CatalogSettings(true, Duration.ofHours(1), 5);
+
     @Test
     void everyRequestIsEnrichedOrDeadLetteredExactlyOnce() throws Exception {
         StreamExecutionEnvironment env = FlinkTestEnv.env();
@@ -55,7 +57,7 @@ class CatalogStageITCase {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<EmailRequest>forBoundedOutOfOrderness(Duration.ZERO)
                         .withTimestampAssigner((r, t) -> r.triggeredAt()));
         DataStream<CatalogUpdate> updates = env.fromData(CatalogUpdate.class, catalog.toArray(new CatalogUpdate[0]));
-        CatalogStage.Enriched out = CatalogStage.enrich(timed, updates);
+        CatalogStage.Enriched out = CatalogStage.enrich(timed, updates, SETTINGS);
         List<EmailRequest> sent = new ArrayList<>();
         List<DeadLetter> stopped = new ArrayList<>();
         var a = out.requests().executeAndCollect("requests");
@@ -69,7 +71,8 @@ class CatalogStageITCase {
                         .assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<EmailRequest>forBoundedOutOfOrderness(Duration.ZERO)
                                         .withTimestampAssigner((r, t) -> r.triggeredAt())),
-                env2.fromData(CatalogUpdate.class, catalog.toArray(new CatalogUpdate[0])));
+                env2.fromData(CatalogUpdate.class, catalog.toArray(new CatalogUpdate[0])),
+                SETTINGS);
         try (var d = again.deadLetters().executeAndCollect("dead letters")) {
             d.forEachRemaining(stopped::add);
         }
