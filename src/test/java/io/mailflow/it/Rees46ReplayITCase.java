@@ -112,7 +112,7 @@ class Rees46ReplayITCase {
 
     private record Row(long ts, String type) {}
 
-    private record Expected(int sessions, int abandonedCartEmails) {}
+    record Expected(int sessions, int abandonedCartEmails) {}
 
     /**
      * Straight from the CSV: per user, sort by time; a gap of 30 minutes or more starts a new session.

@@ -35,7 +35,7 @@ public final class Rees46Catalog {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** What the log tells about one product, the latest line winning. */
-    record Product(String id, String brand, String categoryCode, Double price, long lastSeen) {}
+    public record Product(String id, String brand, String categoryCode, Double price, long lastSeen) {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
@@ -47,7 +47,7 @@ public final class Rees46Catalog {
         System.out.printf("%d items written to %s%n", products.size(), args[1]);
     }
 
-    static Map<String, Product> read(Path csv) throws IOException {
+    public static Map<String, Product> read(Path csv) throws IOException {
         Map<String, Product> out = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             String line = in.readLine(); // header
@@ -83,7 +83,7 @@ public final class Rees46Catalog {
         return out;
     }
 
-    static void write(Map<String, Product> products, Path jsonl) throws IOException {
+    public static void write(Map<String, Product> products, Path jsonl) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
             for (Product p : products.values()) {
                 w.write(Json.toText(item(p)));
