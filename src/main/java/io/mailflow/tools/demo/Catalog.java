@@ -1,5 +1,7 @@
 package io.mailflow.tools.demo;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailflow.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -103,6 +105,35 @@ final class Catalog {
     double price(int item, String currency) {
         double usd = usdPrice[item - 1];
         return "CNY".equals(currency) ? roundCents(usd * CNY_PER_USD) : usd;
+    }
+
+    /**
+     * The item as the shop's catalog feed describes it (docs/events.md, "Catalog"): a title in English and
+     * Chinese from its category, a placeholder image, the list price in USD, every seventh item discounted by a
+     * fifth, every thirteenth out of stock (so the demo shows the catalog keeping it out of e-mails).
+     */
+    String feedItem(int item) {
+        Category c = category(item);
+        ObjectNode o = Json.mapper().createObjectNode();
+        String id = itemId(item);
+        String term = c.englishTerms().get(0);
+        o.put("itemId", id);
+        o.put("title", Character.toUpperCase(term.charAt(0)) + term.substring(1) + " No. " + item);
+        o.putObject("titles").put("zh-CN", c.chineseTerms().get(0) + " " + item + "号");
+        o.put("url", "https://shop.example.com/p/" + id);
+        o.put("imageUrl", "https://images.example.com/demo/" + id + ".jpg");
+        double usd = price(item, "USD");
+        if (item % 7 == 0) {
+            o.put("price", roundCents(usd * 0.8));
+            o.put("listPrice", usd);
+        } else {
+            o.put("price", usd);
+        }
+        o.put("currency", "USD");
+        o.put("stock", item % 13 == 0 ? 0 : 25);
+        o.put("brand", "Mailflow " + c.name());
+        o.putArray("categoryPath").add(c.name());
+        return Json.toText(o);
     }
 
     int popularItem(Rng rng) {

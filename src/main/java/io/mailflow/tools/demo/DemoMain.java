@@ -10,6 +10,7 @@ import io.mailflow.testkit.CapturingSmtpServer;
 import io.mailflow.testkit.EmbeddedKafka;
 import io.mailflow.tools.importer.CsvFormat;
 import io.mailflow.tools.importer.CsvImporter;
+import io.mailflow.tools.importer.Rees46Catalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,8 @@ public final class DemoMain {
             clean(mailDir);
             try (EmbeddedKafka kafka = quietly(EmbeddedKafka::start);
                     CapturingSmtpServer smtp = new CapturingSmtpServer(mailDir)) {
-                MailflowConfig config = config(kafka, smtp);
+                Feed feed = options.replay() == null ? new GeneratedFeed(options) : ReplayFeed.load(options.replay());
+                MailflowConfig config = config(kafka, smtp, !feed.catalog().isEmpty());
                 kafka.createTopics(config);
                 try (OutputCounter counter = new OutputCounter(
                                 kafka.bootstrapServers(),
@@ -88,14 +90,18 @@ public final class DemoMain {
                                 config.get(MailflowOptions.TOPIC_LATE_EVENTS),
                                 config.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS));
                         KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-                    Feed feed =
-                            options.replay() == null ? new GeneratedFeed(options) : ReplayFeed.load(options.replay());
                     say("Kafka at " + kafka.bootstrapServers() + ", SMTP at 127.0.0.1:" + smtp.port()
                             + ", e-mails go to " + mailDir.toAbsolutePath());
                     say(feed.description());
                     for (UserProfile p : feed.profiles()) {
                         producer.send(new ProducerRecord<>(
                                 config.get(MailflowOptions.TOPIC_PROFILES), bytes(p.userId()), Json.toBytes(p)));
+                    }
+                    // the catalog before the events: e-mails show titles, images and prices from it
+                    for (String item : feed.catalog()) {
+                        String id = Json.mapper().readTree(item).get("itemId").asText();
+                        producer.send(new ProducerRecord<>(
+                                config.get(MailflowOptions.TOPIC_CATALOG), bytes(id), bytes(item)));
                     }
                     producer.flush();
                     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -135,7 +141,7 @@ public final class DemoMain {
             }
         }
 
-        private MailflowConfig config(EmbeddedKafka kafka, CapturingSmtpServer smtp) {
+        private MailflowConfig config(EmbeddedKafka kafka, CapturingSmtpServer smtp, boolean catalog) {
             return MailflowConfig.builder()
                     // a fresh secret per demo run; a deployment sets MAILFLOW_LINK_SECRET
                     .linkSecret(java.util.UUID.randomUUID().toString())
@@ -162,6 +168,7 @@ public final class DemoMain {
                     .set("topic.campaign-status", PREFIX + ".campaign-status")
                     .set("topic.campaign-events", PREFIX + ".campaign-events")
                     .set("topic.decisions", PREFIX + ".decisions")
+                    .set("topic.catalog", catalog ? PREFIX + ".catalog" : "")
                     .set("campaigns.file", DEFAULT_CAMPAIGNS)
                     .set("job.bounded", Boolean.toString(options.replay() != null))
                     .set("smtp.host", "127.0.0.1")
@@ -291,10 +298,16 @@ public final class DemoMain {
 
         void publish(KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress)
                 throws Exception;
+
+        /** The shop's catalog as feed lines (JSON items), or empty when the source has none. */
+        default List<String> catalog() {
+            return List.of();
+        }
     }
 
     /** Replays a CSV (taobao:FILE or rees46:FILE) as fast as Kafka takes it, with a synthetic profile per user. */
-    record ReplayFeed(String description, List<Event> events, List<UserProfile> profiles) implements Feed {
+    record ReplayFeed(String description, List<Event> events, List<UserProfile> profiles, List<String> catalog)
+            implements Feed {
         static ReplayFeed load(String spec) throws Exception {
             int colon = spec.indexOf(':');
             if (colon <= 0) {
@@ -319,7 +332,14 @@ public final class DemoMain {
                     report.lines(),
                     report.rejected().size(),
                     profiles.size());
-            return new ReplayFeed(d, events, new ArrayList<>(profiles.values()));
+            // REES46 logs name brands, categories and prices: a catalog derived from them (Taobao's do not)
+            List<String> catalog = new ArrayList<>();
+            if (spec.substring(0, colon).equalsIgnoreCase("rees46")) {
+                for (Rees46Catalog.Product p : Rees46Catalog.read(file).values()) {
+                    catalog.add(Json.toText(Rees46Catalog.item(p)));
+                }
+            }
+            return new ReplayFeed(d, events, new ArrayList<>(profiles.values()), catalog);
         }
 
         @Override
@@ -376,6 +396,15 @@ public final class DemoMain {
         @Override
         public List<UserProfile> profiles() {
             return generator.profiles();
+        }
+
+        @Override
+        public List<String> catalog() {
+            List<String> items = new ArrayList<>();
+            for (int item = 1; item <= generator.catalog().size(); item++) {
+                items.add(generator.catalog().feedItem(item));
+            }
+            return items;
         }
 
         @Override

@@ -49,6 +49,12 @@ public final class ShoppingTrafficGenerator {
     private final double eventsPerMs;
     private final Rng rng;
     private final Catalog catalog;
+
+    /** The shop's products, for the demo's catalog feed. */
+    Catalog catalog() {
+        return catalog;
+    }
+
     private final List<Shopper> shoppers = new ArrayList<>();
     private final List<UserProfile> profiles;
     private final List<Shopper> idle = new ArrayList<>();

@@ -92,7 +92,7 @@ public final class Rees46Catalog {
         }
     }
 
-    static ObjectNode item(Product p) {
+    public static ObjectNode item(Product p) {
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("itemId", p.id());
         o.put("title", title(p));
