@@ -105,8 +105,11 @@ class EnumWireFormatTest {
                         "campaignCapWindowMs",
                         "onLimit",
                         "maxAgeMs",
-                        "dryRun");
+                        "dryRun",
+                        "catalogPolicy",
+                        "requireImages");
         assertThat(rules.get("onLimit").asText()).isEqualTo("drop");
+        assertThat(rules.get("catalogPolicy").asText()).isEmpty(); // the typed view catalog() is no property either
 
         CampaignStatus s = new CampaignStatus("c", 2, CampaignStatus.State.PAUSED, "", "test", 1L, 0);
         assertThat(json(s).get("status").asText()).isEqualTo("PAUSED");
