@@ -85,6 +85,11 @@ cluster_prepare() {
   TEST_CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/test.classpath")"
 
   cp "$ROOT"/flink-conf/* "$WORK/conf/"
+  # `flink run` reads this copy as the job's configuration, which overrides the cluster's -D settings:
+  # its checkpoint and savepoint directories go to $WORK as well, never to the production paths.
+  sed -i -e "s#^\(    dir:\) file:///var/lib/mailflow/checkpoints\$#\1 file://$WORK/checkpoints#" \
+    -e "s#^\(    savepoint-dir:\) file:///var/lib/mailflow/savepoints\$#\1 file://$WORK/savepoints#" "$WORK/conf/config.yaml"
+  grep -q "^    dir: file://$WORK/checkpoints\$" "$WORK/conf/config.yaml" || fail "checkpoint directory not set"
   JAVA_OPTS=$(sed -n 's/^ *all: *\(--add-.*\)$/\1/p' "$ROOT/flink-conf/config.yaml")
   [ -n "$JAVA_OPTS" ] || fail "env.java.opts.all not found in flink-conf/config.yaml"
   REST_PORT=$(free_port 18081)
