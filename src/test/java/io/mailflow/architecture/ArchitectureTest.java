@@ -160,6 +160,8 @@ class ArchitectureTest {
                 .or()
                 .haveFullyQualifiedName("io.mailflow.scoring.UpliftModel")
                 .or()
+                .haveFullyQualifiedName("io.mailflow.campaigns.UpliftTargeting")
+                .or()
                 .haveFullyQualifiedName("io.mailflow.segmentation.StreamingKMeans")
                 .or()
                 .haveFullyQualifiedName("io.mailflow.segmentation.KMeansPlusPlus")
