@@ -38,8 +38,6 @@ public final class Uids {
     public static final String PURCHASE_LABELLER = "purchase-labeller";
     public static final String FTRL_TRAINER = "ftrl-trainer";
     public static final String PROPENSITY_SCORER = "propensity-scorer";
-    /** Per-campaign uplift models (issue 16; not yet in the job graph). */
-    public static final String UPLIFT_TRAINER = "uplift-trainer";
     // ---- Campaigns ----
     public static final String CAMPAIGNS_SOURCE = "campaigns-source";
     public static final String PARSE_CAMPAIGNS = "parse-campaigns";
