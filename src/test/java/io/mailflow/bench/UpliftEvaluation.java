@@ -436,7 +436,15 @@ public final class UpliftEvaluation {
                 .append(resamples)
                 .append(" paired bootstrap resamples of the test customers (seed ")
                 .append(seed)
-                .append("), 2.5 and 97.5 percentiles; the models are fixed, only the test set is resampled.\n\n");
+                .append("), 2.5 and 97.5 percentiles; the models are fixed, only the test set is resampled. ")
+                .append("Methods: the job's learner after one pass (what a live campaign would have after this many ")
+                .append(
+                        "outcomes); Smile's logistic regression per arm, L2 strength chosen on the arm's training rows by ")
+                .append(
+                        "log loss; a response model (the online e-mailed arm alone, ranking by P(outcome | e-mailed)); and, ")
+                .append("as a convergence diagnostic only, the same learner after ")
+                .append(DIAGNOSTIC_PASSES)
+                .append(" passes over the training rows (not a job setting).\n\n");
 
         b.append("## Uplift at 10 / 30 / 50 % targeted and Qini coefficient\n\n");
         b.append("Uplift at k %: outcome rate of the e-mailed minus that of the held-out customers among the top k % ")
