@@ -22,7 +22,7 @@
 #                   SKIPPED_AMBIGUOUS ones among them, split into "reached the server" / "not sent, reported"
 #
 # Usage: .ci/chaos-taskmanager.sh [N] [K] [POLICY]   (defaults 400, 3, skip)
-#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip   (about 4.5 minutes on 2 cores; 400 3 resend by hand, see .ci/run)
+#   .ci/run:   .ci/chaos-taskmanager.sh 600 4 skip; ... 400 3 resend   (about 4.5 minutes each on 2 cores)
 #   issue 11:  .ci/chaos-taskmanager.sh 2000 10 skip; ... resend        (about 10.5 minutes each: manual)
 # Needs target/mailflow-<version>.jar and target/test-classes. Prints the timings of every kill and
 # recovery and one "chaos-result:" line of figures. Only processes it started are stopped, by PID, on exit.

@@ -42,13 +42,14 @@ CHECKS=0
 passed() { CHECKS=$((CHECKS + 1)); echo "[$TAG] ok: $1"; }
 fail() {
   echo "[$TAG] FAILED: $1" >&2
-  if declare -F on_fail >/dev/null; then on_fail || true; fi # a script's own diagnostics, into $WORK/log
   for f in "$WORK"/log/*.log "$WORK"/log/*.out; do
     [ -f "$f" ] || continue
-    echo "---- last lines of $f" >&2; tail -n 40 "$f" >&2
+    echo "---- last lines of $f" >&2; grep -v -e 'Name collision' -e '^\s*at ' "$f" | tail -n 20 >&2
   done
+  # a script's own diagnostics last, so that they end the output (CI shows its end)
+  if declare -F on_fail >/dev/null; then on_fail || true; fi
   report
-  echo "$TAG: $CHECKS passed, 1 failed"
+  echo "$TAG: $CHECKS passed, 1 failed: $1"
   exit 1
 }
 
