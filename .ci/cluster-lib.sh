@@ -42,13 +42,14 @@ CHECKS=0
 passed() { CHECKS=$((CHECKS + 1)); echo "[$TAG] ok: $1"; }
 fail() {
   echo "[$TAG] FAILED: $1" >&2
-  if declare -F on_fail >/dev/null; then on_fail || true; fi # a script's own diagnostics, into $WORK/log
   for f in "$WORK"/log/*.log "$WORK"/log/*.out; do
     [ -f "$f" ] || continue
-    echo "---- last lines of $f" >&2; tail -n 40 "$f" >&2
+    echo "---- last lines of $f" >&2; grep -v -e 'Name collision' -e '^\s*at ' "$f" | tail -n 20 >&2
   done
+  # a script's own diagnostics last, so that they end the output (CI shows its end)
+  if declare -F on_fail >/dev/null; then on_fail || true; fi
   report
-  echo "$TAG: $CHECKS passed, 1 failed"
+  echo "$TAG: $CHECKS passed, 1 failed: $1"
   exit 1
 }
 
@@ -85,6 +86,11 @@ cluster_prepare() {
   TEST_CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/test.classpath")"
 
   cp "$ROOT"/flink-conf/* "$WORK/conf/"
+  # `flink run` reads this copy as the job's configuration, which overrides the cluster's -D settings:
+  # its checkpoint and savepoint directories go to $WORK as well, never to the production paths.
+  sed -i -e "s#^\(    dir:\) file:///var/lib/mailflow/checkpoints\$#\1 file://$WORK/checkpoints#" \
+    -e "s#^\(    savepoint-dir:\) file:///var/lib/mailflow/savepoints\$#\1 file://$WORK/savepoints#" "$WORK/conf/config.yaml"
+  grep -q "^    dir: file://$WORK/checkpoints\$" "$WORK/conf/config.yaml" || fail "checkpoint directory not set"
   JAVA_OPTS=$(sed -n 's/^ *all: *\(--add-.*\)$/\1/p' "$ROOT/flink-conf/config.yaml")
   [ -n "$JAVA_OPTS" ] || fail "env.java.opts.all not found in flink-conf/config.yaml"
   REST_PORT=$(free_port 18081)

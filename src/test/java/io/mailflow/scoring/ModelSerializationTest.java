@@ -26,7 +26,11 @@ class ModelSerializationTest {
                 FtrlState.class,
                 ValidationWindow.class,
                 ValidationMetrics.class,
-                PropensityScore.class);
+                PropensityScore.class,
+                UpliftState.class,
+                UpliftModel.class,
+                UpliftExample.class,
+                CampaignUpliftModel.class);
     }
 
     @ParameterizedTest
