@@ -298,7 +298,8 @@ public final class MailflowOptions {
             0,
             0,
             1_000_000,
-            "Most messages per second to the SMTP relay, whole job (0: unlimited).");
+            "Most messages per second to the SMTP relay, whole job (0: unlimited). In a live job the guardrails also"
+                    + " release e-mails at this rate, so that a burst waits in state and checkpoints keep completing.");
     public static final Option<Double> DOMAIN_RATE_LIMIT = Option.decimal(
             "delivery.domain-rate-limit",
             0,

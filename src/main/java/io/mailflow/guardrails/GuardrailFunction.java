@@ -17,8 +17,10 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -37,6 +39,13 @@ import org.apache.flink.util.Collector;
  * there as {@code HOLDOUT} when they would have been released and are never passed on to rendering.
  * State is cleared as it stops mattering: a deferred request when released or dropped, a log entry at
  * its {@code keepUntil} (cap window, cooldown or duplicate retention, whichever is longest).
+ *
+ * <p><b>Pacing.</b> With a release rate (the relay's rate limit, in a live job), released e-mails leave at
+ * that rate in processing time ({@link ReleasePacer}): a burst waits here, in keyed state with a
+ * processing-time timer per slot, instead of in the network buffers in front of the sender, where it would
+ * hold every checkpoint barrier back until it is delivered. A paced e-mail is already decided (its
+ * {@code RELEASED} event is out and the send log counts it); a suppression, erasure or withdrawn consent
+ * arriving meanwhile drops it like a deferred one. Dry-run requests are never paced (nothing is sent).
  */
 public final class GuardrailFunction
         extends KeyedCoProcessFunction<String, AddressedRequest, ContactUpdate, AddressedRequest> {
@@ -44,8 +53,12 @@ public final class GuardrailFunction
 
     private final GuardrailPolicy policy;
     private final WallClock clock;
+    private final double releaseRate;
     private transient ValueState<SendLog> log;
     private transient MapState<String, Deferred> deferred;
+    private transient MapState<Long, List<AddressedRequest>> paced;
+    private transient ReleasePacer pacer;
+    private transient Counter pacedCount;
     private transient Counter released;
     private transient Counter deferredCount;
     private transient Counter dropped;
@@ -57,8 +70,16 @@ public final class GuardrailFunction
 
     /** @param clock the wall clock that a trigger's age is measured with (the stale-trigger guard) */
     public GuardrailFunction(GuardrailPolicy policy, WallClock clock) {
+        this(policy, clock, 0);
+    }
+
+    /**
+     * @param releaseRate released e-mails per second for the whole job, paced in processing time (0: no pacing)
+     */
+    public GuardrailFunction(GuardrailPolicy policy, WallClock clock, double releaseRate) {
         this.policy = policy;
         this.clock = clock;
+        this.releaseRate = releaseRate;
     }
 
     // State descriptors, declared once: the operator, the state tools and the savepoint tests use these.
@@ -73,10 +94,20 @@ public final class GuardrailFunction
         return new MapStateDescriptor<>("deferred", Types.STRING, Types.POJO(Deferred.class));
     }
 
+    /** Released e-mails waiting for their paced slot, by the slot's processing time. */
+    public static MapStateDescriptor<Long, List<AddressedRequest>> pacedDescriptor() {
+        return new MapStateDescriptor<>(
+                "paced-releases", Types.LONG, Types.LIST(TypeInformation.of(AddressedRequest.class)));
+    }
+
     @Override
     public void open(OpenContext ctx) {
         log = getRuntimeContext().getState(sendLogDescriptor());
         deferred = getRuntimeContext().getMapState(deferredDescriptor());
+        paced = getRuntimeContext().getMapState(pacedDescriptor());
+        pacer = ReleasePacer.forInstance(
+                releaseRate, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        pacedCount = getRuntimeContext().getMetricGroup().counter("guardrailPaced");
         released = getRuntimeContext().getMetricGroup().counter("guardrailReleased");
         deferredCount = getRuntimeContext().getMetricGroup().counter("guardrailDeferred");
         dropped = getRuntimeContext().getMetricGroup().counter("guardrailDropped");
@@ -118,26 +149,44 @@ public final class GuardrailFunction
             dropped.inc();
             ctx.output(
                     Tags.CAMPAIGN_EVENTS,
-                    CampaignEvent.of(
-                            r,
-                            CampaignEvent.DROPPED,
-                            "user "
-                                    + switch (update.kind()) {
-                                        case ERASE -> "erased";
-                                        case PROFILE -> "withdrew consent";
-                                        case SUPPRESS -> "suppressed (" + update.reason() + ")";
-                                    },
-                            d.firstSeen(),
-                            0L));
+                    CampaignEvent.of(r, CampaignEvent.DROPPED, "user " + cancelReason(update), d.firstSeen(), 0L));
         }
         deferred.clear();
+        for (Map.Entry<Long, List<AddressedRequest>> slot : paced.entries()) {
+            ctx.timerService().deleteProcessingTimeTimer(slot.getKey());
+            for (AddressedRequest a : slot.getValue()) {
+                EmailRequest r = a.request();
+                dropped.inc();
+                ctx.output(
+                        Tags.CAMPAIGN_EVENTS,
+                        CampaignEvent.of(
+                                r,
+                                CampaignEvent.DROPPED,
+                                "user " + cancelReason(update) + " while the e-mail waited for its paced release",
+                                r.triggeredAt(),
+                                0L));
+            }
+        }
+        paced.clear();
         if (update.kind() == ContactUpdate.Kind.ERASE) {
             log.clear();
         }
     }
 
+    private static String cancelReason(ContactUpdate update) {
+        return switch (update.kind()) {
+            case ERASE -> "erased";
+            case PROFILE -> "withdrew consent";
+            case SUPPRESS -> "suppressed (" + update.reason() + ")";
+        };
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AddressedRequest> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            releasePaced(timestamp, ctx, out);
+            return;
+        }
         List<Deferred> due = new ArrayList<>();
         for (Map.Entry<String, Deferred> e : deferred.entries()) {
             if (e.getValue().until() <= timestamp) {
@@ -179,7 +228,7 @@ public final class GuardrailFunction
                     ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.HOLDOUT, "", now, 0L));
                 } else {
                     ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.RELEASED, "", now, 0L));
-                    out.collect(new AddressedRequest(r.scheduled(now), a.recipient()));
+                    release(new AddressedRequest(r.scheduled(now), a.recipient()), ctx, out);
                 }
             }
             case DEFER -> {
@@ -192,6 +241,48 @@ public final class GuardrailFunction
             default -> {
                 dropped.inc();
                 ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.DROPPED, d.reason(), now, 0L));
+            }
+        }
+    }
+
+    /** Hands a released e-mail on now, or at its paced slot. */
+    private void release(AddressedRequest a, Context ctx, Collector<AddressedRequest> out) throws Exception {
+        if (pacer == null || a.request().rules().dryRun()) {
+            out.collect(a);
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        long slot = pacer.take(now);
+        if (slot <= now) {
+            out.collect(a);
+            return;
+        }
+        List<AddressedRequest> at = paced.get(slot);
+        List<AddressedRequest> next = at == null ? new ArrayList<>(1) : new ArrayList<>(at);
+        next.add(a);
+        paced.put(slot, next);
+        ctx.timerService().registerProcessingTimeTimer(slot);
+        pacedCount.inc();
+    }
+
+    /**
+     * A paced slot is due. On time, its e-mails go; long overdue (the job was down: every timer restored from
+     * a checkpoint fires at once), each gets a new slot from this run's pacer, so that the backlog is paced
+     * again instead of released in one burst.
+     */
+    private void releasePaced(long slot, OnTimerContext ctx, Collector<AddressedRequest> out) throws Exception {
+        List<AddressedRequest> due = paced.get(slot);
+        if (due == null) {
+            return;
+        }
+        paced.remove(slot);
+        long now = ctx.timerService().currentProcessingTime();
+        boolean overdue = pacer == null || pacer.overdue(slot, now);
+        for (AddressedRequest a : due) {
+            if (overdue) {
+                release(a, ctx, out);
+            } else {
+                out.collect(a);
             }
         }
     }

@@ -17,6 +17,9 @@ import java.time.Duration;
  *     whose triggers are old by design
  * @param clock the wall clock a trigger's age is measured with
  * @param dryRun the whole job is a dry run: every request is marked so, and the renderer diverts it to the decisions
+ * @param releaseRate released e-mails per second for the whole job, paced in processing time (the relay's rate
+ *     limit), so that a burst waits in this operator's state rather than in the network buffers in front of the
+ *     sender, where it would hold up checkpoints; 0: released at once (no relay limit, or a bounded job)
  */
 public record GuardrailSettings(
         int maxPerUser,
@@ -27,8 +30,23 @@ public record GuardrailSettings(
         Duration maxDefer,
         boolean staleGuard,
         WallClock clock,
-        boolean dryRun)
+        boolean dryRun,
+        double releaseRate)
         implements Serializable {
+
+    /** Settings without release pacing. */
+    public GuardrailSettings(
+            int maxPerUser,
+            Duration capWindow,
+            Duration quietStart,
+            Duration quietEnd,
+            LimitAction onLimit,
+            Duration maxDefer,
+            boolean staleGuard,
+            WallClock clock,
+            boolean dryRun) {
+        this(maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, staleGuard, clock, dryRun, 0);
+    }
 
     /** Live settings: the stale-trigger guard on, the system clock. */
     public GuardrailSettings(
@@ -44,6 +62,6 @@ public record GuardrailSettings(
     /** These settings with another wall clock (tests run at fixed instants). */
     public GuardrailSettings withClock(WallClock c) {
         return new GuardrailSettings(
-                maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, staleGuard, c, dryRun);
+                maxPerUser, capWindow, quietStart, quietEnd, onLimit, maxDefer, staleGuard, c, dryRun, releaseRate);
     }
 }

@@ -40,7 +40,7 @@ public final class GuardrailStage {
         SingleOutputStreamOperator<AddressedRequest> released = addressed
                 .keyBy(a -> a.request().userId())
                 .connect(suppressions.keyBy(ContactUpdate::userId))
-                .process(new GuardrailFunction(policy(settings), settings.clock()))
+                .process(new GuardrailFunction(policy(settings), settings.clock(), settings.releaseRate()))
                 .uid(Uids.GUARDRAILS)
                 .name("guardrails (caps, quiet hours, cooldown)");
         return new Outputs(released, released.getSideOutput(Tags.CAMPAIGN_EVENTS));

@@ -79,7 +79,9 @@ public record PipelineSettings(
                         // a backfill (bounded) and a dry run decide on old triggers by design
                         !c.get(BOUNDED) && !c.get(DRY_RUN),
                         WallClock.SYSTEM,
-                        c.get(DRY_RUN)),
+                        c.get(DRY_RUN),
+                        // paced at the relay's limit in a live job; a bounded job ends without processing time
+                        c.get(BOUNDED) ? 0 : c.get(RELAY_RATE_LIMIT)),
                 email(c),
                 new DeliverySettings(
                         c.get(DELIVERY_THREADS),
