@@ -133,6 +133,27 @@ class GuardrailPacingTest {
     }
 
     @Test
+    void anErasureDropsTheUsersWaitingEmails() throws Exception {
+        harness = harness(RATE);
+        harness.setProcessingTime(T0);
+        harness.open();
+        send("r1", "eve");
+        send("r2", "eve");
+        send("r3", "eve");
+        assertThat(released()).containsExactly("r1");
+
+        harness.processElement2(ContactUpdate.erase("eve", NOON + 1), NOON + 1);
+        harness.setProcessingTime(T0 + 10_000);
+
+        assertThat(released()).containsExactly("r1");
+        assertThat(events()).contains("r2:DROPPED", "r3:DROPPED");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries())
+                .as("the waiting e-mails (with the address) and the send log are gone")
+                .isZero();
+    }
+
+    @Test
     void afterARestoreTheOverdueEmailsArePacedAgain() throws Exception {
         harness = harness(RATE);
         harness.setProcessingTime(T0);

@@ -124,6 +124,7 @@ class ErasureCoverageTest {
                     "replaced by the ERASED tombstone (user id and reason only), which blocks later sends"),
             erased("guardrails", "send-log", "GuardrailFunctionTest#anUnsubscribeOrErasureWhileDeferredCancelsTheSend"),
             erased("guardrails", "deferred", "GuardrailFunctionTest#anUnsubscribeOrErasureWhileDeferredCancelsTheSend"),
+            erased("guardrails", "paced-releases", "GuardrailPacingTest#anErasureDropsTheUsersWaitingEmails"),
             ttl(
                     "attribution",
                     "pending-funnel-events",
