@@ -38,7 +38,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * sessions + purchases + erasures -> models: features -> k-means segments, FTRL propensity scores
  * sessions + segments -> recommendation model
  * campaign control topic + recommendation model --broadcast--> campaign triggers <- sessions, events, models
- *        -> profile join -> guardrails -> e-mail (render) -> delivery (async SMTP) -> send results
+ *        -> [catalog enrichment, keyed by item: optional] -> profile join
+ *        -> guardrails (paced at the relay's rate) -> e-mail (render) -> delivery (async SMTP) -> send results
  * send results + engagement + purchases -> feedback: suppressions, attribution, campaign statistics
  * </pre>
  *
