@@ -205,11 +205,17 @@ public final class ClusterScenario {
             }
             default -> throw new IllegalArgumentException("phase " + n);
         }
+        // Phase 3 runs at parallelism 1: one source reader reads both partitions, and the job's watermark is
+        // generated per parallel instance, not per partition (issue 11). A clock read from one partition before
+        // the other partition's carts would make those carts late (seen once in CI, 2026-12-02: e3 had no
+        // e-mail). So in phase 3 the carts and the one clock travel on partition 0, in order; at parallelism 2
+        // (phases 1 and 2) every partition needs its own clock, since the watermark is the minimum over both.
+        boolean onePartition = n == 3;
         for (Event e : events) {
-            out.add(record("mailflow.events", null, e.userId(), Json.toBytes(e)));
+            out.add(record("mailflow.events", onePartition ? 0 : null, e.userId(), Json.toBytes(e)));
         }
-        // The watermark is the minimum over all source splits: move every partition's clock forward.
-        for (int partition = 0; partition < 2; partition++) {
+        // The watermark is the minimum over all source readers: move every partition's clock forward.
+        for (int partition = 0; partition < (onePartition ? 1 : 2); partition++) {
             String user = "clock-" + partition;
             Event tick = new Event(
                     "tick-" + n + "-" + partition,
