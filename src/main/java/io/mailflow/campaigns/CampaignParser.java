@@ -2,7 +2,9 @@ package io.mailflow.campaigns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.features.FeatureVector;
+import io.mailflow.model.CampaignCosts;
 import io.mailflow.model.CatalogPolicy;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.LimitAction;
 import java.io.Serializable;
 import java.time.Duration;
@@ -44,11 +46,19 @@ public final class CampaignParser implements Serializable {
             "activeUntil",
             "maxAge",
             "dryRun",
-            "catalog");
+            "catalog",
+            "costs");
     /** Bounds of {@code maxAge}: shorter would drop triggers still in flight; longer is no guard. */
     static final Duration MIN_MAX_AGE = Duration.ofMinutes(1);
 
     static final Duration MAX_MAX_AGE = Duration.ofDays(30);
+
+    /** Upper bounds of {@code costs}: far above any real campaign, low enough to catch a misplaced digit. */
+    static final double MAX_COST_PER_EMAIL = 100.0;
+
+    static final double MAX_FIXED_COST = 1e9;
+    static final double MAX_COUPON_PER_CONVERSION = 1e6;
+    private static final Set<String> COSTS = Set.of("perEmail", "fixed", "couponShare", "couponPerConversion");
     private static final Set<String> TRIGGER =
             Set.of("type", "delay", "minViews", "scope", "window", "inactivity", "segments", "threshold", "direction");
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
@@ -136,6 +146,7 @@ public final class CampaignParser implements Serializable {
             }
             requireImages = bool(catalog, "requireImages", false, errors);
         }
+        CampaignCosts costs = costs(doc.get("costs"), errors);
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }
@@ -143,7 +154,39 @@ public final class CampaignParser implements Serializable {
                         id, version, status, name, priority, trigger, audience, variants, selection, holdout, cooldown,
                         capMax, capWindow, onLimit, from, until)
                 .withOperations(maxAge, dryRun)
-                .withCatalog(catalogPolicy, requireImages);
+                .withCatalog(catalogPolicy, requireImages)
+                .withCosts(costs);
+    }
+
+    /** The {@code costs} object, or null when absent; every amount finite, non-negative and bounded. */
+    private static CampaignCosts costs(JsonNode c, List<String> errors) {
+        if (c == null || c.isNull()) {
+            return null;
+        }
+        if (!c.isObject()) {
+            errors.add("'costs' must be an object with perEmail, fixed, couponShare or couponPerConversion");
+            return null;
+        }
+        unknown(c, COSTS, "costs.", errors);
+        double perEmail = cost(c, "perEmail", MAX_COST_PER_EMAIL, errors);
+        double fixed = cost(c, "fixed", MAX_FIXED_COST, errors);
+        double share = cost(c, "couponShare", 1.0, errors);
+        double perConversion = cost(c, "couponPerConversion", MAX_COUPON_PER_CONVERSION, errors);
+        if (share > 0 && perConversion > 0) {
+            errors.add("'costs' may set couponShare or couponPerConversion, not both");
+        }
+        return new CampaignCosts(perEmail, fixed, share, perConversion);
+    }
+
+    private static double cost(JsonNode c, String field, double max, List<String> errors) {
+        double v = number(c, field, 0.0, errors);
+        if (!(v >= 0 && v <= max)) { // NaN fails too
+            errors.add("'costs." + field + "' must be a number in [0, "
+                    + (max == 1.0 ? "1" : String.format(Locale.ROOT, "%.0f", max)) + "], got "
+                    + c.get(field).asText());
+            return 0.0;
+        }
+        return v;
     }
 
     private TriggerSpec trigger(JsonNode t, List<String> errors) {
@@ -249,6 +292,9 @@ public final class CampaignParser implements Serializable {
             String vid = text(v, "id", "", errors);
             if (!ID.matcher(vid).matches()) {
                 errors.add("variant 'id' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            if (ControlGroup.isControl(vid)) {
+                errors.add("variant id '" + vid + "' is reserved for the global control group");
             }
             int weight = (int) longValue(v, "weight", 1L, errors);
             if (weight < 0) {

@@ -59,6 +59,7 @@ public final class Uids {
     public static final String GUARDRAILS = "guardrails";
     public static final String CAMPAIGN_STATUS_SINK = "campaign-status-sink";
     public static final String CAMPAIGN_EVENTS_SINK = "campaign-events-sink";
+    public static final String CAMPAIGN_COSTS = "campaign-costs";
     public static final String DRY_RUN_GUARDRAIL_DECISIONS = "dry-run-guardrail-decisions";
     public static final String DRY_RUN_DECISIONS = "dry-run-decisions";
     public static final String DECISIONS_SINK = "decisions-sink";
@@ -68,6 +69,9 @@ public final class Uids {
     public static final String ENGAGEMENT_WATERMARKS = "engagement-watermarks";
     public static final String ENGAGEMENT_END_OF_INPUT = "engagement-end-of-input";
     public static final String SENDS_TO_FUNNEL = "sends-to-funnel";
+    public static final String DECISIONS_TO_FUNNEL = "decisions-to-funnel";
+    public static final String PROGRAMME_FUNNEL = "programme-funnel";
+    public static final String CAMPAIGN_ROI = "campaign-roi";
     public static final String ENGAGEMENT_TO_FUNNEL = "engagement-to-funnel";
     public static final String PURCHASES_TO_FUNNEL = "purchases-to-funnel";
     public static final String ATTRIBUTION = "attribution";
