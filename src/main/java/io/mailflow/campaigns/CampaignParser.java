@@ -7,6 +7,7 @@ import io.mailflow.model.CatalogPolicy;
 import io.mailflow.model.ControlGroup;
 import io.mailflow.model.LimitAction;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -179,11 +180,23 @@ public final class CampaignParser implements Serializable {
     }
 
     private static double cost(JsonNode c, String field, double max, List<String> errors) {
-        double v = number(c, field, 0.0, errors);
+        JsonNode n = c.get(field);
+        if (n == null || n.isNull()) {
+            return 0.0;
+        }
+        double v = Double.NaN;
+        if (n.isNumber()) {
+            v = n.asDouble();
+        } else {
+            try {
+                v = Double.parseDouble(n.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
         if (!(v >= 0 && v <= max)) { // NaN fails too
             errors.add("'costs." + field + "' must be a number in [0, "
-                    + (max == 1.0 ? "1" : String.format(Locale.ROOT, "%.0f", max)) + "], got "
-                    + c.get(field).asText());
+                    + BigDecimal.valueOf(max).toPlainString() + "], got '" + n.asText() + "'");
             return 0.0;
         }
         return v;

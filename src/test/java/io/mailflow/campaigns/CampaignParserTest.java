@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.model.CampaignCosts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -129,5 +130,47 @@ class CampaignParserTest {
         }
         assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "dryRun: maybe\n")))
                 .hasMessageContaining("'dryRun' must be true or false");
+    }
+
+    @Test
+    void costsAreOptionalBoundedAndEitherCouponKind() throws Exception {
+        String base =
+                "id: c\ntrigger: {type: abandoned-cart, delay: 1h}\nvariants: [{id: A, template: abandoned-cart}]\n";
+        assertThat(REAL_TEMPLATES.parse(doc(base)).costsOrNone()).isEqualTo(CampaignCosts.NONE);
+
+        CampaignDefinition c =
+                REAL_TEMPLATES.parse(doc(base + "costs: {perEmail: 0.002, fixed: 1500, couponShare: 0.1}\n"));
+        assertThat(c.costs()).isEqualTo(new CampaignCosts(0.002, 1500, 0.1, 0));
+        assertThat(REAL_TEMPLATES
+                        .parse(doc(base + "costs: {couponPerConversion: 5}\n"))
+                        .costs())
+                .isEqualTo(new CampaignCosts(0, 0, 0, 5));
+
+        for (String bad : List.of(
+                "costs: {perEmail: -0.01}",
+                "costs: {perEmail: 101}",
+                "costs: {fixed: 2000000000}",
+                "costs: {couponShare: 1.5}",
+                "costs: {couponPerConversion: NaN}",
+                "costs: {couponPerConversion: 2000000}",
+                "costs: {perEmail: cheap}",
+                "costs: {couponShare: 0.1, couponPerConversion: 5}",
+                "costs: {perMail: 0.01}",
+                "costs: 12")) {
+            assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + bad + "\n")))
+                    .as(bad)
+                    .isInstanceOf(InvalidCampaignException.class)
+                    .hasMessageContaining("costs");
+        }
+    }
+
+    @Test
+    void theGlobalControlGroupsVariantIsReserved() throws Exception {
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: c\ntrigger: {type: abandoned-cart}\nvariants: [{id: global-control, template: abandoned-cart}]\n")))
+                .isInstanceOf(InvalidCampaignException.class)
+                .hasMessageContaining("reserved for the global control group");
     }
 }
