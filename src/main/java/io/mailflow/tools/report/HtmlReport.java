@@ -174,7 +174,10 @@ public final class HtmlReport {
                         .append("</td><td>")
                         .append(money(t.incrementalRevenue()))
                         .append("</td><td>")
-                        .append(t.holdout() ? "–" : String.format(Locale.ROOT, "%,.2f", t.cost()))
+                        .append(
+                                t.holdout() || Funnel.PROGRAMME.equals(c.getKey())
+                                        ? "–" // the programme carries no cost
+                                        : String.format(Locale.ROOT, "%,.2f", t.cost()))
                         .append("</td><td>")
                         .append(roi(t.roi()))
                         .append("</td></tr>");
