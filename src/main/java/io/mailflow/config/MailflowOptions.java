@@ -123,7 +123,7 @@ public final class MailflowOptions {
             Duration.ofSeconds(5),
             Duration.ZERO,
             Duration.ofHours(1),
-            "How far events may arrive out of timestamp order before they count as late (watermark lag).");
+            "How far events may arrive out of timestamp order within their partition before they count as late (watermark lag; watermarks are per Kafka partition).");
     public static final Option<Duration> IDLENESS = duration(
             "ingest.idleness",
             Duration.ofSeconds(30),

@@ -4,13 +4,13 @@ import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.io.EndOfInputWatermarks;
 import io.mailflow.io.Json;
+import io.mailflow.io.PartitionWatermarks;
 import io.mailflow.model.CampaignCostUpdate;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
 import io.mailflow.model.SendResult;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -83,19 +83,14 @@ public final class FeedbackStage {
         DataStream<SendResult> results = in.results();
         DataStream<Event> purchases = in.purchases();
         SingleOutputStreamOperator<EngagementEvent> engagement = env.fromSource(
-                        engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
+                        engagementSource, watermarks(settings), "engagement")
                 .uid(Uids.ENGAGEMENT_SOURCE)
                 .process(new ParseEngagementFunction(
                         new EngagementValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_ENGAGEMENT)
                 .name("parse and validate engagement");
-        DataStream<EngagementEvent> timedEngagement = EndOfInputWatermarks.apply(
-                engagement
-                        .assignTimestampsAndWatermarks(watermarks(settings))
-                        .uid(Uids.ENGAGEMENT_WATERMARKS)
-                        .name("engagement watermarks"),
-                settings.end(),
-                Uids.ENGAGEMENT_END_OF_INPUT);
+        DataStream<EngagementEvent> timedEngagement =
+                EndOfInputWatermarks.apply(engagement, settings.end(), Uids.ENGAGEMENT_END_OF_INPUT);
 
         DataStream<FunnelEvent> sends =
                 results.process(new SendsToFunnel()).uid(Uids.SENDS_TO_FUNNEL).name("sends to funnel");
@@ -187,12 +182,15 @@ public final class FeedbackStage {
                 .name("DP: budget and noise");
     }
 
-    static WatermarkStrategy<EngagementEvent> watermarks(FeedbackSettings settings) {
-        WatermarkStrategy<EngagementEvent> s = WatermarkStrategy.<EngagementEvent>forBoundedOutOfOrderness(
-                        settings.maxOutOfOrderness())
-                .withTimestampAssigner((e, previous) -> e.timestamp());
-        Duration idle = settings.idleness();
-        return idle.isZero() ? s : s.withIdleness(idle);
+    /** Per-partition watermarks in the source, from the engagement events' {@code timestamp} (see {@link PartitionWatermarks}). */
+    static WatermarkStrategy<RawRecord> watermarks(FeedbackSettings settings) {
+        return PartitionWatermarks.of(
+                "timestamp",
+                EngagementValidator.MAX_PAYLOAD_BYTES,
+                settings.maxOutOfOrderness(),
+                settings.idleness(),
+                settings.maxFutureSkew(),
+                settings.maxAheadOfStream());
     }
 
     /** Holdout and control-group releases to {@code ASSIGNED} funnel events at their event time. */

@@ -33,7 +33,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * settings and returns its outputs.
  *
  * <pre>
- * events -> ingestion (parse/validate, watermarks, dedup) -> sessions (event-time session windows)
+ * events -> ingestion (watermarks per partition, parse/validate, dedup) -> sessions (event-time session windows)
  * profiles, suppressions -> contacts (parse; erasures)
  * sessions + purchases + erasures -> models: features -> k-means segments, FTRL propensity scores
  * sessions + segments -> recommendation model
