@@ -134,6 +134,8 @@ class HoldoutLiftITCase {
                 UserProfile profile = new UserProfile(u, u + "@example.com", u, "en", "UTC", true, 1);
                 p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_PROFILES), bytes(u), Json.toBytes(profile)));
             }
+            // in event-time order, as a shop would write them: a partition's watermark follows its newest event
+            events.sort(java.util.Comparator.comparingLong(Event::timestamp));
             for (Event e : events) {
                 p.send(new ProducerRecord<>(f.topic(MailflowOptions.TOPIC_EVENTS), bytes(e.userId()), Json.toBytes(e)));
             }
