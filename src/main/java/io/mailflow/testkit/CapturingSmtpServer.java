@@ -39,6 +39,11 @@ public final class CapturingSmtpServer implements AutoCloseable {
         return folder;
     }
 
+    /** Every message received so far (the same objects on every call, so callers can tell new ones by identity). */
+    public MimeMessage[] received() {
+        return greenMail.getReceivedMessages();
+    }
+
     /** Writes the messages received since the last call, each once; returns how many have been received in all. */
     public synchronized int flushToFolder() throws Exception {
         MimeMessage[] all = greenMail.getReceivedMessages();

@@ -2,6 +2,9 @@ package io.mailflow.tools.demo;
 
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
+import io.mailflow.email.EmailComposer;
+import io.mailflow.email.Keyring;
+import io.mailflow.email.SignedTokens;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
@@ -11,15 +14,26 @@ import io.mailflow.testkit.EmbeddedKafka;
 import io.mailflow.tools.importer.CsvFormat;
 import io.mailflow.tools.importer.CsvImporter;
 import io.mailflow.tools.importer.Rees46Catalog;
+import io.mailflow.tools.report.ReportMain;
+import io.mailflow.tools.report.ReportReader;
+import io.mailflow.tracking.TrackingServer;
+import io.mailflow.tracking.TrackingSettings;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +82,12 @@ public final class DemoMain {
     static final class DemoRun {
         private final DemoOptions options;
         private final long startedNanos = System.nanoTime();
+        /** A fresh secret per demo run; a deployment sets MAILFLOW_LINK_SECRET. */
+        private final String linkSecret = java.util.UUID.randomUUID().toString();
+        /** The closed loop's figures of the last run (live mode only), for tests. */
+        LoopSummary loopSummary;
+
+        ClosedLoop loop;
 
         DemoRun(DemoOptions options) {
             this.options = options;
@@ -80,7 +100,45 @@ public final class DemoMain {
             try (EmbeddedKafka kafka = quietly(EmbeddedKafka::start);
                     CapturingSmtpServer smtp = new CapturingSmtpServer(mailDir)) {
                 Feed feed = options.replay() == null ? new GeneratedFeed(options) : ReplayFeed.load(options.replay());
-                MailflowConfig config = config(kafka, smtp, !feed.catalog().isEmpty());
+                // live mode closes the loop: a tracking service on 127.0.0.1 that the simulated recipients call
+                GeneratedFeed live = feed instanceof GeneratedFeed g ? g : null;
+                TrackingServer tracking = live == null ? null : trackingServer(kafka, live.clock());
+                try {
+                    return run(kafka, smtp, feed, live, tracking, mailDir);
+                } finally {
+                    if (tracking != null) {
+                        tracking.close();
+                    }
+                }
+            }
+        }
+
+        private TrackingServer trackingServer(EmbeddedKafka kafka, Clock clock) throws Exception {
+            Path spool = options.out().resolve("tracking-spool");
+            Files.createDirectories(spool);
+            TrackingSettings settings = new TrackingSettings(
+                    "127.0.0.1",
+                    0,
+                    kafka.bootstrapServers(),
+                    PREFIX + ".engagement",
+                    PREFIX + ".suppressions",
+                    spool,
+                    64L << 20,
+                    EmailComposer.DEFAULT_LINK_KEY_ID,
+                    Duration.ofSeconds(30));
+            return TrackingServer.start(settings, Keyring.of(EmailComposer.DEFAULT_LINK_KEY_ID, linkSecret), clock);
+        }
+
+        private int run(
+                EmbeddedKafka kafka,
+                CapturingSmtpServer smtp,
+                Feed feed,
+                GeneratedFeed live,
+                TrackingServer tracking,
+                Path mailDir)
+                throws Exception {
+            {
+                MailflowConfig config = config(kafka, smtp, !feed.catalog().isEmpty(), tracking);
                 kafka.createTopics(config);
                 try (OutputCounter counter = new OutputCounter(
                                 kafka.bootstrapServers(),
@@ -88,10 +146,23 @@ public final class DemoMain {
                                 config.get(MailflowOptions.TOPIC_SEND_RESULTS),
                                 config.get(MailflowOptions.TOPIC_DEAD_LETTERS),
                                 config.get(MailflowOptions.TOPIC_LATE_EVENTS),
-                                config.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS));
+                                config.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS),
+                                config.get(MailflowOptions.TOPIC_CAMPAIGN_STATS));
                         KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
                     say("Kafka at " + kafka.bootstrapServers() + ", SMTP at 127.0.0.1:" + smtp.port()
                             + ", e-mails go to " + mailDir.toAbsolutePath());
+                    if (tracking != null) {
+                        say("Tracking service at http://127.0.0.1:" + tracking.port()
+                                + " (/r, /o, /unsubscribe); simulated recipients open, click, unsubscribe and buy");
+                        loop = new ClosedLoop(
+                                new RecipientBehaviour(options.seed(), RecipientBehaviour.DEFAULT_RATES),
+                                new SignedTokens(Keyring.of(EmailComposer.DEFAULT_LINK_KEY_ID, linkSecret)),
+                                live.clock(),
+                                producer,
+                                config.get(MailflowOptions.TOPIC_EVENTS),
+                                live.generator.catalog());
+                        counter.onHoldout(loop::onHoldout);
+                    }
                     say(feed.description());
                     for (UserProfile p : feed.profiles()) {
                         producer.send(new ProducerRecord<>(
@@ -111,6 +182,7 @@ public final class DemoMain {
                     });
                     long[] produced = {0};
                     ticker.scheduleAtFixedRate(() -> progress(produced[0], counter, smtp), 5, 5, TimeUnit.SECONDS);
+                    Thread recipients = loop == null ? null : recipients(smtp);
 
                     StreamExecutionEnvironment env = environment();
                     boolean replay = options.replay() != null;
@@ -126,13 +198,24 @@ public final class DemoMain {
                     } else {
                         feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
                         producer.flush();
-                        awaitQuiet(counter);
-                        job.cancel().get();
+                        awaitQuiet(counter, loop);
                     }
                     double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
                     ticker.shutdownNow();
+                    if (recipients != null) {
+                        recipients.interrupt();
+                        recipients.join(10_000);
+                    }
+                    if (!replay) {
+                        job.cancel().get();
+                    }
                     Thread.sleep(500);
                     summary(produced[0], jobSeconds, counter, smtp, feed);
+                    if (loop != null) {
+                        Path report = options.out().resolve("report.html");
+                        ReportMain.write(new ReportReader(config).read(), report);
+                        say("Report with the loop's figures: " + report.toAbsolutePath());
+                    }
                     // a replay succeeds when it decided something: its e-mails may all be due after its last
                     // event (quiet hours at the log's local night), and a replay stops there
                     long outcome = replay ? counter.decisions().size() : counter.sent.get();
@@ -141,10 +224,19 @@ public final class DemoMain {
             }
         }
 
-        private MailflowConfig config(EmbeddedKafka kafka, CapturingSmtpServer smtp, boolean catalog) {
-            return MailflowConfig.builder()
-                    // a fresh secret per demo run; a deployment sets MAILFLOW_LINK_SECRET
-                    .linkSecret(java.util.UUID.randomUUID().toString())
+        private MailflowConfig config(
+                EmbeddedKafka kafka, CapturingSmtpServer smtp, boolean catalog, TrackingServer tracking) {
+            MailflowConfig.Builder b = MailflowConfig.builder();
+            if (tracking != null) {
+                // links, pixel and one-click unsubscribe point at the demo's tracking service; statistics windows
+                // of 10 simulated minutes (2.5 s at x240) so that the summary sees most of the run's figures;
+                // a global control group for the programme's lift
+                b.set("email.tracking-base-url", "http://127.0.0.1:" + tracking.port())
+                        .set("email.open-pixel", "true")
+                        .set("stats.window", "10min")
+                        .set("campaigns.control-group.percent", "10");
+            }
+            return b.linkSecret(linkSecret)
                     .set("kafka.bootstrap-servers", kafka.bootstrapServers())
                     .set("kafka.group-id", PREFIX)
                     .set("topic.events", PREFIX + ".events")
@@ -174,7 +266,7 @@ public final class DemoMain {
                     .set("smtp.host", "127.0.0.1")
                     .set("smtp.port", Integer.toString(smtp.port()))
                     .set("ingest.idleness", "5s")
-                    .set("ingest.max-out-of-orderness", options.replay() != null ? "1min" : "5s")
+                    .set("ingest.max-out-of-orderness", options.replay() != null ? "1min" : "30s")
                     // a replay stops event time at its last event (job.end-of-input): it sends what the history
                     // justifies, no 30-day win-back because the input ended
                     .set("job.end-of-input", "last-event")
@@ -190,11 +282,50 @@ public final class DemoMain {
             return env;
         }
 
-        /** Live mode ends when no new e-mail or session has appeared for two seconds (at most 20 s). */
-        private static void awaitQuiet(OutputCounter c) throws InterruptedException {
+        /**
+         * The simulated recipients: every 200 ms they read the e-mails that arrived and answer them (and the
+         * holdout users that the counter passed on).
+         */
+        private Thread recipients(CapturingSmtpServer smtp) {
+            Set<MimeMessage> read = Collections.newSetFromMap(new IdentityHashMap<>());
+            Thread t = new Thread(
+                    () -> {
+                        boolean last = false;
+                        while (true) {
+                            for (MimeMessage m : smtp.received()) {
+                                if (read.add(m)) {
+                                    loop.onEmail(m);
+                                }
+                            }
+                            if (last) {
+                                return;
+                            }
+                            try {
+                                Thread.sleep(200);
+                            } catch (InterruptedException e) {
+                                last = true; // one more pass for the e-mails of the last moment
+                            }
+                        }
+                    },
+                    "demo-recipients");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        /**
+         * Live mode ends when no new e-mail, session, statistics record or recipient's action has appeared for
+         * two seconds (at most 20 s).
+         */
+        private static void awaitQuiet(OutputCounter c, ClosedLoop loop) throws InterruptedException {
             long last = -1;
             for (int i = 0; i < 40; i++) {
-                long now = c.sessions.get() + c.sent.get() + c.failed.get() + c.deadLetters.get();
+                long now = c.sessions.get()
+                        + c.sent.get()
+                        + c.failed.get()
+                        + c.deadLetters.get()
+                        + c.statsRecords()
+                        + (loop == null ? 0 : loop.actions());
                 if (now == last && i >= 4) {
                     return;
                 }
@@ -254,6 +385,12 @@ public final class DemoMain {
             if (!decisions.isEmpty()) {
                 System.out.println("campaign decisions (trigger, outcome, reason):");
                 decisions.forEach((r, n) -> System.out.printf(Locale.ROOT, "  %5d  %s%n", n, r));
+            }
+            if (loop != null) {
+                System.out.println("closed loop (simulated recipients -> tracking service -> the job's statistics):");
+                System.out.println("  recipients: " + loop.describe());
+                loopSummary = LoopSummary.of(c.stats(), loop.behaviour());
+                loopSummary.lines().forEach(System.out::println);
             }
             Map<String, Long> reasons = c.deadLetterReasons();
             if (!reasons.isEmpty()) {
@@ -366,9 +503,11 @@ public final class DemoMain {
             "{\"eventId\":\"bad-4\",\"userId\":\"u1\",\"type\":\"VIEW\",\"timestamp\":4102444800000}",
         };
         private final DemoOptions options;
-        private final ShoppingTrafficGenerator generator;
+        final ShoppingTrafficGenerator generator;
         private final long simulatedStart;
         private final long simulatedSpan;
+        /** When publishing began (wall clock), 0 before. */
+        private volatile long wallStart;
 
         GeneratedFeed(DemoOptions options) {
             this.options = options;
@@ -377,8 +516,41 @@ public final class DemoMain {
                     - simulatedSpan
                     - Duration.ofMinutes(1).toMillis();
             double perSimulatedSecond = (double) options.eventsPerSecond() / options.speed();
-            this.generator =
-                    new ShoppingTrafficGenerator(42L, options.users(), 2_000, simulatedStart, perSimulatedSecond);
+            this.generator = new ShoppingTrafficGenerator(
+                    options.seed(), options.users(), 2_000, simulatedStart, perSimulatedSecond);
+        }
+
+        /**
+         * The simulated time: the start before publishing begins, then {@code speed} times the wall clock, and
+         * the end of the traffic once it is reached (so that the recipients' answers are never ahead of it).
+         */
+        Clock clock() {
+            return new Clock() {
+                @Override
+                public long millis() {
+                    long started = wallStart;
+                    if (started == 0) {
+                        return simulatedStart;
+                    }
+                    long t = simulatedStart + (System.currentTimeMillis() - started) * options.speed();
+                    return Math.min(t, simulatedStart + simulatedSpan);
+                }
+
+                @Override
+                public Instant instant() {
+                    return Instant.ofEpochMilli(millis());
+                }
+
+                @Override
+                public java.time.ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+            };
         }
 
         @Override
@@ -411,7 +583,7 @@ public final class DemoMain {
         public void publish(
                 KafkaProducer<byte[], byte[]> producer, String topic, java.util.function.LongConsumer progress)
                 throws InterruptedException {
-            long wallStart = System.currentTimeMillis();
+            wallStart = System.currentTimeMillis();
             long end = simulatedStart + simulatedSpan;
             long n = 0;
             while (true) {

@@ -13,9 +13,17 @@ import org.apache.flink.util.TimeUtils;
  * @param eventsPerSecond wall-clock event rate of the generator
  * @param replay {@code format:path} of a CSV to replay instead of generating traffic, or null
  * @param out folder for captured e-mails
+ * @param seed seed of the generated traffic and of the simulated recipients' answers
  */
 public record DemoOptions(
-        Duration duration, int speed, int users, int eventsPerSecond, String replay, Path out, int parallelism) {
+        Duration duration,
+        int speed,
+        int users,
+        int eventsPerSecond,
+        String replay,
+        Path out,
+        int parallelism,
+        long seed) {
 
     public static DemoOptions parse(String[] args) {
         Duration duration = Duration.ofSeconds(60);
@@ -25,6 +33,7 @@ public record DemoOptions(
         String replay = null;
         Path out = Path.of("demo-out");
         int parallelism = 2;
+        long seed = 42L;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -39,11 +48,12 @@ public record DemoOptions(
                 case "--replay" -> replay = v;
                 case "--out" -> out = Path.of(v);
                 case "--parallelism" -> parallelism = positive(a, v);
+                case "--seed" -> seed = positive(a, v);
                 default -> throw new IllegalArgumentException("Unknown option " + a + ". " + usage());
             }
             i++;
         }
-        return new DemoOptions(duration, speed, users, rate, replay, out, parallelism);
+        return new DemoOptions(duration, speed, users, rate, replay, out, parallelism, seed);
     }
 
     private static int positive(String option, String v) {
@@ -60,6 +70,7 @@ public record DemoOptions(
 
     static String usage() {
         return "Usage: [--duration 60s] [--speed 240] [--users 3000] [--rate 400] [--parallelism 2] [--out demo-out]"
+                + " [--seed 42]"
                 + " [--replay taobao:FILE|rees46:FILE]";
     }
 }

@@ -1,8 +1,10 @@
 package io.mailflow.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.feedback.CampaignStats;
 import io.mailflow.io.Json;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,6 +32,14 @@ final class OutputCounter implements AutoCloseable {
     private final String resultsTopic;
     private final String deadLettersTopic;
     private final String decisionsTopic;
+    private final String statsTopic;
+    private final List<CampaignStats> stats = new ArrayList<>();
+    private volatile HoldoutListener onHoldout;
+
+    /** Told of every live holdout or control-group assignment (the simulated recipients' baseline purchases). */
+    interface HoldoutListener {
+        void holdout(String campaignId, String userId, String requestId);
+    }
 
     OutputCounter(
             String bootstrap,
@@ -37,8 +47,10 @@ final class OutputCounter implements AutoCloseable {
             String resultsTopic,
             String deadLettersTopic,
             String lateTopic,
-            String decisionsTopic) {
+            String decisionsTopic,
+            String statsTopic) {
         this.decisionsTopic = decisionsTopic;
+        this.statsTopic = statsTopic;
         this.sessionsTopic = sessionsTopic;
         this.resultsTopic = resultsTopic;
         this.deadLettersTopic = deadLettersTopic;
@@ -49,7 +61,8 @@ final class OutputCounter implements AutoCloseable {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of(sessionsTopic, resultsTopic, deadLettersTopic, lateTopic, decisionsTopic));
+        consumer.subscribe(
+                List.of(sessionsTopic, resultsTopic, deadLettersTopic, lateTopic, decisionsTopic, statsTopic));
         thread = new Thread(
                 () -> {
                     try (consumer) {
@@ -88,7 +101,21 @@ final class OutputCounter implements AutoCloseable {
                 synchronized (deadLetterReasons) {
                     deadLetterReasons.merge(reason, 1L, Long::sum);
                 }
+            } else if (r.topic().equals(statsTopic)) {
+                CampaignStats s = Json.mapper().treeToValue(n, CampaignStats.class);
+                synchronized (stats) {
+                    stats.add(s);
+                }
             } else if (r.topic().equals(decisionsTopic)) {
+                HoldoutListener listener = onHoldout;
+                if (listener != null
+                        && "HOLDOUT".equals(n.path("outcome").asText())
+                        && !n.path("dryRun").asBoolean()) {
+                    listener.holdout(
+                            n.path("campaignId").asText(),
+                            n.path("userId").asText(),
+                            n.path("requestId").asText());
+                }
                 // the guardrails' decisions: trigger, outcome and, for deferrals and drops, the rule
                 String reason = n.path("reason").asText().replaceAll(" in \\S+$", "");
                 String key = String.format(
@@ -105,6 +132,23 @@ final class OutputCounter implements AutoCloseable {
             }
         } catch (Exception e) {
             System.err.println("demo: unreadable output record in " + r.topic() + ": " + e.getMessage());
+        }
+    }
+
+    void onHoldout(HoldoutListener listener) {
+        this.onHoldout = listener;
+    }
+
+    /** The campaign statistics records seen so far (a window's later record replaces its earlier one in totals). */
+    List<CampaignStats> stats() {
+        synchronized (stats) {
+            return new ArrayList<>(stats);
+        }
+    }
+
+    long statsRecords() {
+        synchronized (stats) {
+            return stats.size();
         }
     }
 
