@@ -55,6 +55,8 @@ public final class DemoMain {
     private static final String PREFIX = "demo";
     /** The campaigns the demo runs: all six triggers (see docs/campaigns.md). */
     static final String DEFAULT_CAMPAIGNS = "classpath:campaigns/default-campaigns.yaml";
+    /** The statistics window of a live demo (10 simulated minutes, 2.5 s at x240). */
+    static final Duration LOOP_WINDOW = Duration.ofMinutes(10);
 
     /** Held so the logger keeps its level: Flink ML's BLAS logs a harmless fallback warning otherwise. */
     private static final java.util.logging.Logger NETLIB = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
@@ -200,12 +202,16 @@ public final class DemoMain {
                         producer.flush();
                         awaitQuiet(counter, loop);
                     }
-                    double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
-                    ticker.shutdownNow();
                     if (recipients != null) {
+                        // every e-mail decided before the end is answered; then event time moves past the end,
+                        // and the last windows fire (e-mails decided after the end are left out of the figures)
                         recipients.interrupt();
                         recipients.join(10_000);
+                        live.advancePastEnd(producer, config.get(MailflowOptions.TOPIC_EVENTS), Duration.ofMinutes(1));
+                        awaitQuiet(counter, null);
                     }
+                    double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
+                    ticker.shutdownNow();
                     if (!replay) {
                         job.cancel().get();
                     }
@@ -233,7 +239,7 @@ public final class DemoMain {
                 // a global control group for the programme's lift
                 b.set("email.tracking-base-url", "http://127.0.0.1:" + tracking.port())
                         .set("email.open-pixel", "true")
-                        .set("stats.window", "10min")
+                        .set("stats.window", LOOP_WINDOW.toMinutes() + "min")
                         .set("campaigns.control-group.percent", "10");
             }
             return b.linkSecret(linkSecret)
@@ -389,7 +395,10 @@ public final class DemoMain {
             if (loop != null) {
                 System.out.println("closed loop (simulated recipients -> tracking service -> the job's statistics):");
                 System.out.println("  recipients: " + loop.describe());
-                loopSummary = LoopSummary.of(c.stats(), loop.behaviour());
+                long end = ((GeneratedFeed) feed).end();
+                List<CampaignStats> stats =
+                        c.stats().stream().filter(s -> s.windowEnd() <= end).toList();
+                loopSummary = LoopSummary.of(stats, loop.behaviour());
                 loopSummary.lines().forEach(System.out::println);
             }
             Map<String, Long> reasons = c.deadLetterReasons();
@@ -506,15 +515,49 @@ public final class DemoMain {
         final ShoppingTrafficGenerator generator;
         private final long simulatedStart;
         private final long simulatedSpan;
+        /** The end of the simulated traffic (exclusive), a boundary of the statistics windows. */
+        long end() {
+            return simulatedStart + simulatedSpan;
+        }
+
+        /**
+         * Moves event time past the end of the traffic: one page view of a shopper without a profile (so no e-mail)
+         * on every partition of the events topic, {@code by} after the end. The job's watermark then passes the end,
+         * and its last statistics windows fire.
+         */
+        void advancePastEnd(KafkaProducer<byte[], byte[]> producer, String topic, Duration by) {
+            int partitions = producer.partitionsFor(topic).size();
+            Catalog catalog = generator.catalog();
+            for (int p = 0; p < partitions; p++) {
+                Event e = new Event(
+                        "demo-clock-" + p,
+                        "demo-clock",
+                        "demo-clock-" + p,
+                        io.mailflow.model.EventType.VIEW,
+                        Catalog.itemId(1),
+                        catalog.category(1).id(),
+                        catalog.price(1, "USD"),
+                        null,
+                        "USD",
+                        null,
+                        end() + by.toMillis());
+                producer.send(new ProducerRecord<>(topic, p, bytes(e.userId()), Json.toBytes(e)));
+            }
+            producer.flush();
+        }
+
         /** When publishing began (wall clock), 0 before. */
         private volatile long wallStart;
 
         GeneratedFeed(DemoOptions options) {
             this.options = options;
             this.simulatedSpan = options.duration().toMillis() * options.speed();
-            this.simulatedStart = System.currentTimeMillis()
-                    - simulatedSpan
-                    - Duration.ofMinutes(1).toMillis();
+            // the traffic ends on a boundary of the statistics windows, so that every window of the run can fire
+            long window = LOOP_WINDOW.toMillis();
+            long end = Math.floorDiv(
+                            System.currentTimeMillis() - Duration.ofMinutes(1).toMillis(), window)
+                    * window;
+            this.simulatedStart = end - simulatedSpan;
             double perSimulatedSecond = (double) options.eventsPerSecond() / options.speed();
             this.generator = new ShoppingTrafficGenerator(
                     options.seed(), options.users(), 2_000, simulatedStart, perSimulatedSecond);
@@ -533,7 +576,7 @@ public final class DemoMain {
                         return simulatedStart;
                     }
                     long t = simulatedStart + (System.currentTimeMillis() - started) * options.speed();
-                    return Math.min(t, simulatedStart + simulatedSpan);
+                    return Math.min(t, end() - 1);
                 }
 
                 @Override
