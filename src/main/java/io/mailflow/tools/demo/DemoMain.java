@@ -5,6 +5,7 @@ import io.mailflow.config.MailflowOptions;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.Keyring;
 import io.mailflow.email.SignedTokens;
+import io.mailflow.feedback.CampaignStats;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
@@ -90,6 +91,9 @@ public final class DemoMain {
         LoopSummary loopSummary;
 
         ClosedLoop loop;
+
+        private final java.util.concurrent.atomic.AtomicBoolean stopRecipients =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         DemoRun(DemoOptions options) {
             this.options = options;
@@ -205,8 +209,9 @@ public final class DemoMain {
                     if (recipients != null) {
                         // every e-mail decided before the end is answered; then event time moves past the end,
                         // and the last windows fire (e-mails decided after the end are left out of the figures)
-                        recipients.interrupt();
-                        recipients.join(10_000);
+                        stopRecipients.set(true);
+                        recipients.join(30_000);
+                        counter.onHoldout(null);
                         live.advancePastEnd(producer, config.get(MailflowOptions.TOPIC_EVENTS), Duration.ofMinutes(1));
                         awaitQuiet(counter, null);
                     }
@@ -296,8 +301,8 @@ public final class DemoMain {
             Set<MimeMessage> read = Collections.newSetFromMap(new IdentityHashMap<>());
             Thread t = new Thread(
                     () -> {
-                        boolean last = false;
                         while (true) {
+                            boolean last = stopRecipients.get(); // then one more pass for the last e-mails
                             for (MimeMessage m : smtp.received()) {
                                 if (read.add(m)) {
                                     loop.onEmail(m);
@@ -309,7 +314,8 @@ public final class DemoMain {
                             try {
                                 Thread.sleep(200);
                             } catch (InterruptedException e) {
-                                last = true; // one more pass for the e-mails of the last moment
+                                Thread.currentThread().interrupt();
+                                return;
                             }
                         }
                     },
