@@ -204,7 +204,7 @@ public final class DemoMain {
                     } else {
                         feed.publish(producer, config.get(MailflowOptions.TOPIC_EVENTS), n -> produced[0] = n);
                         producer.flush();
-                        awaitQuiet(counter, loop);
+                        awaitQuiet(counter, loop, 2);
                     }
                     if (recipients != null) {
                         // every e-mail decided before the end is answered; then event time moves past the end,
@@ -213,7 +213,8 @@ public final class DemoMain {
                         recipients.join(30_000);
                         counter.onHoldout(null);
                         live.advancePastEnd(producer, config.get(MailflowOptions.TOPIC_EVENTS), Duration.ofMinutes(1));
-                        awaitQuiet(counter, null);
+                        // longer than the sources' idleness (ingest.idleness, 5 s): the quiet inputs must go idle first
+                        awaitQuiet(counter, null, 8);
                     }
                     double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
                     ticker.shutdownNow();
@@ -327,18 +328,20 @@ public final class DemoMain {
 
         /**
          * Live mode ends when no new e-mail, session, statistics record or recipient's action has appeared for
-         * two seconds (at most 20 s).
+         * {@code quietSeconds} (at most 20 s more).
          */
-        private static void awaitQuiet(OutputCounter c, ClosedLoop loop) throws InterruptedException {
+        private static void awaitQuiet(OutputCounter c, ClosedLoop loop, int quietSeconds) throws InterruptedException {
             long last = -1;
-            for (int i = 0; i < 40; i++) {
+            int quiet = 0;
+            for (int i = 0; i < 40 + 2 * quietSeconds; i++) {
                 long now = c.sessions.get()
                         + c.sent.get()
                         + c.failed.get()
                         + c.deadLetters.get()
                         + c.statsRecords()
                         + (loop == null ? 0 : loop.actions());
-                if (now == last && i >= 4) {
+                quiet = now == last ? quiet + 1 : 0;
+                if (quiet >= 2 * quietSeconds) {
                     return;
                 }
                 last = now;
