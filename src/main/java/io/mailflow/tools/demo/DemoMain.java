@@ -278,7 +278,7 @@ public final class DemoMain {
                     .set("smtp.host", "127.0.0.1")
                     .set("smtp.port", Integer.toString(smtp.port()))
                     .set("ingest.idleness", "5s")
-                    .set("ingest.max-out-of-orderness", options.replay() != null ? "1min" : "30s")
+                    .set("ingest.max-out-of-orderness", options.replay() != null ? "1min" : "5s")
                     // a replay stops event time at its last event (job.end-of-input): it sends what the history
                     // justifies, no 30-day win-back because the input ended
                     .set("job.end-of-input", "last-event")
