@@ -56,6 +56,7 @@ final class ClosedLoop {
             .build();
     private final Map<String, Tally> tallies = new TreeMap<>();
     private long httpErrors;
+    private volatile long purchasesNotBefore = Long.MIN_VALUE;
     private long unreadable;
 
     /** What the simulated recipients did for one campaign, and what the tracking service answered. */
@@ -85,6 +86,30 @@ final class ClosedLoop {
         this.producer = producer;
         this.eventsTopic = eventsTopic;
         this.catalog = catalog;
+    }
+
+    /**
+     * From now on purchases are stamped no earlier than {@code t}: after the demo moved event time past the end,
+     * an earlier purchase would be late for ingestion.
+     */
+    void purchasesNotBefore(long t) {
+        purchasesNotBefore = t;
+    }
+
+    /** The request id in an e-mail's open token, or null when it has none (or it is not ours). */
+    String requestId(MimeMessage message) {
+        try {
+            String html = html(message);
+            Matcher pixel = html == null ? null : PIXEL.matcher(html);
+            if (pixel == null || !pixel.find()) {
+                return null;
+            }
+            SignedTokens.Claims c = tokens.verify(pixel.group(2), SignedTokens.Kind.OPEN, clock.millis() / 1000)
+                    .claims();
+            return c == null ? null : c.requestId();
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /** Reads and answers one e-mail. */
@@ -200,7 +225,7 @@ final class ClosedLoop {
                 1,
                 "USD",
                 null,
-                clock.millis());
+                Math.max(clock.millis(), purchasesNotBefore));
         producer.send(new ProducerRecord<>(eventsTopic, userId.getBytes(StandardCharsets.UTF_8), Json.toBytes(e)));
     }
 

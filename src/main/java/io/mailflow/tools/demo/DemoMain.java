@@ -167,7 +167,13 @@ public final class DemoMain {
                                 producer,
                                 config.get(MailflowOptions.TOPIC_EVENTS),
                                 live.generator.catalog());
-                        counter.onHoldout(loop::onHoldout);
+                        long end = live.end();
+                        // only the audience decided before the end is in the figures
+                        counter.onHoldout((campaign, user, request, at) -> {
+                            if (at < end) {
+                                loop.onHoldout(campaign, user, request);
+                            }
+                        });
                     }
                     say(feed.description());
                     for (UserProfile p : feed.profiles()) {
@@ -188,7 +194,7 @@ public final class DemoMain {
                     });
                     long[] produced = {0};
                     ticker.scheduleAtFixedRate(() -> progress(produced[0], counter, smtp), 5, 5, TimeUnit.SECONDS);
-                    Thread recipients = loop == null ? null : recipients(smtp);
+                    Thread recipients = loop == null ? null : recipients(smtp, counter, live.end());
 
                     StreamExecutionEnvironment env = environment();
                     boolean replay = options.replay() != null;
@@ -209,11 +215,21 @@ public final class DemoMain {
                     if (recipients != null) {
                         // every e-mail decided before the end is answered; then event time moves past the end,
                         // and the last windows fire (e-mails decided after the end are left out of the figures)
+                        // The recipients keep answering e-mails decided before the end that are still arriving
+                        // (stamped just before the end: late, within stats.allowed-lateness); their purchases are
+                        // stamped at the advanced time, never late for ingestion.
+                        loop.purchasesNotBefore(
+                                live.end() + Duration.ofMinutes(1).toMillis());
+                        live.advancePastEnd(producer, config.get(MailflowOptions.TOPIC_EVENTS), Duration.ofMinutes(1));
+                        // longer than the sources' idleness (ingest.idleness, 5 s): the quiet inputs must go idle first
+                        awaitQuiet(counter, loop, 8);
                         stopRecipients.set(true);
                         recipients.join(30_000);
                         counter.onHoldout(null);
-                        live.advancePastEnd(producer, config.get(MailflowOptions.TOPIC_EVENTS), Duration.ofMinutes(1));
-                        // longer than the sources' idleness (ingest.idleness, 5 s): the quiet inputs must go idle first
+                        // a second step, so that the late answers' timers fire and their windows fire again
+                        loop.purchasesNotBefore(
+                                live.end() + Duration.ofMinutes(2).toMillis());
+                        live.advancePastEnd(producer, config.get(MailflowOptions.TOPIC_EVENTS), Duration.ofMinutes(2));
                         awaitQuiet(counter, null, 8);
                     }
                     double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
@@ -298,17 +314,31 @@ public final class DemoMain {
          * The simulated recipients: every 200 ms they read the e-mails that arrived and answer them (and the
          * holdout users that the counter passed on).
          */
-        private Thread recipients(CapturingSmtpServer smtp) {
+        private Thread recipients(CapturingSmtpServer smtp, OutputCounter counter, long end) {
             Set<MimeMessage> read = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<MimeMessage> pending = new ArrayList<>();
             Thread t = new Thread(
                     () -> {
                         while (true) {
                             boolean last = stopRecipients.get(); // then one more pass for the last e-mails
                             for (MimeMessage m : smtp.received()) {
                                 if (read.add(m)) {
-                                    loop.onEmail(m);
+                                    pending.add(m);
                                 }
                             }
+                            // only e-mails decided before the end (their windows are the run's figures); an e-mail
+                            // whose decision the counter has not seen yet waits for the next pass
+                            pending.removeIf(m -> {
+                                String request = loop.requestId(m);
+                                Long at = request == null ? null : counter.releasedAt(request);
+                                if (at == null) {
+                                    return request == null;
+                                }
+                                if (at < end) {
+                                    loop.onEmail(m);
+                                }
+                                return true;
+                            });
                             if (last) {
                                 return;
                             }

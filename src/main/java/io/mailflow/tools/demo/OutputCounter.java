@@ -35,10 +35,11 @@ final class OutputCounter implements AutoCloseable {
     private final String statsTopic;
     private final List<CampaignStats> stats = new ArrayList<>();
     private volatile HoldoutListener onHoldout;
+    private final Map<String, Long> releasedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Told of every live holdout or control-group assignment (the simulated recipients' baseline purchases). */
     interface HoldoutListener {
-        void holdout(String campaignId, String userId, String requestId);
+        void holdout(String campaignId, String userId, String requestId, long at);
     }
 
     OutputCounter(
@@ -114,7 +115,11 @@ final class OutputCounter implements AutoCloseable {
                     listener.holdout(
                             n.path("campaignId").asText(),
                             n.path("userId").asText(),
-                            n.path("requestId").asText());
+                            n.path("requestId").asText(),
+                            n.path("at").asLong());
+                }
+                if ("RELEASED".equals(n.path("outcome").asText())) {
+                    releasedAt.put(n.path("requestId").asText(), n.path("at").asLong());
                 }
                 // the guardrails' decisions: trigger, outcome and, for deferrals and drops, the rule
                 String reason = n.path("reason").asText().replaceAll(" in \\S+$", "");
@@ -133,6 +138,11 @@ final class OutputCounter implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("demo: unreadable output record in " + r.topic() + ": " + e.getMessage());
         }
+    }
+
+    /** The event time of a request's release decision, or null when it has not been seen (yet). */
+    Long releasedAt(String requestId) {
+        return releasedAt.get(requestId);
     }
 
     void onHoldout(HoldoutListener listener) {
