@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code topic.campaign-stats}, must show what they did.
  *
  * <p>Tolerances, stated: (1) the job's opens, clicks and unsubscribes equal the recipients' own actions within 5 %
- * of the e-mails sent (the job counts the e-mails decided within the run; an e-mail answered just after a window
- * boundary that the run leaves out is the only difference); (2) the rates agree with the simulated ones within
+ * of the e-mails sent (they are equal when every e-mail of the run was answered; the margin is for an e-mail whose
+ * decision the demo's consumer had not seen by the recipients' last pass); (2) the rates agree with the simulated ones within
  * four binomial standard deviations of the e-mails sent; (3) the conversion rate is at least the simulated one less
  * four standard deviations, and at most that plus 4σ plus 10 points (the generated shoppers also buy by
  * themselves, in both groups); (4) the programme's 95% interval, widened by 10 points for the same reason,
