@@ -266,7 +266,7 @@ public final class PropensityEvaluation {
     }
 
     /** Percentile intervals of online AUC, batch AUC and their difference over paired resamples of the test set. */
-    private static Estimate[] bootstrap(double[] online, double[] offline, double[] y, Random random) {
+    static Estimate[] bootstrap(double[] online, double[] offline, double[] y, Random random) {
         double[][] draws = new double[3][BOOTSTRAP];
         int m = y.length;
         for (int b = 0; b < BOOTSTRAP; b++) {
