@@ -80,9 +80,18 @@ public final class PlattCalibrator {
             }
             double da = (hbb * ga - hab * gb) / det;
             double db = (haa * gb - hab * ga) / det;
-            fa -= da;
-            fb -= db;
-            if (Math.abs(da) + Math.abs(db) < 1e-10) {
+            // backtracking: a full Newton step can overshoot where the sigmoid saturates
+            double current = loss(fa, fb);
+            double step = 1;
+            while (step > 1e-6 && !(loss(fa - step * da, fb - step * db) <= current)) {
+                step /= 2;
+            }
+            if (step <= 1e-6) {
+                break;
+            }
+            fa -= step * da;
+            fb -= step * db;
+            if (step * (Math.abs(da) + Math.abs(db)) < 1e-10) {
                 break;
             }
         }
@@ -90,6 +99,17 @@ public final class PlattCalibrator {
             a = Math.max(MIN_SLOPE, Math.min(MAX_SLOPE, fa));
             b = Math.max(-MAX_MARGIN, Math.min(MAX_MARGIN, fb));
         }
+    }
+
+    /** Penalized log loss of {@code sigmoid(fa m + fb)} over the remembered margins. */
+    private double loss(double fa, double fb) {
+        double sum = 0.5 * PRIOR * ((fa - 1) * (fa - 1) + fb * fb);
+        for (int i = 0; i < size; i++) {
+            double t = fa * margins[i] + fb;
+            // log(1 + e^t) - y t, computed without overflow
+            sum += Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) - labels[i] * t;
+        }
+        return sum;
     }
 
     /** The calibrated probability of a margin, in [0, 1]. */
