@@ -75,6 +75,28 @@ public final class Calibration {
         return expectedCalibrationError(scores, labels, DEFAULT_BINS);
     }
 
+    /**
+     * The ECE a perfectly calibrated model with these scores would still show on a sample of this size: the mean
+     * ECE over {@code draws} label sets drawn as {@code y_i ~ Bernoulli(score_i)} (seeded, deterministic). An
+     * observed ECE near this floor is sampling noise, not miscalibration.
+     */
+    public static double noiseFloor(double[] scores, int bins, int draws, long seed) {
+        double[] labels = new double[scores.length];
+        check(scores, labels, bins);
+        if (scores.length == 0 || draws < 1) {
+            return Double.NaN;
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double sum = 0;
+        for (int d = 0; d < draws; d++) {
+            for (int i = 0; i < scores.length; i++) {
+                labels[i] = random.nextDouble() < scores[i] ? 1 : 0;
+            }
+            sum += expectedCalibrationError(scores, labels, bins);
+        }
+        return sum / draws;
+    }
+
     /** The bin of a score in [0, 1]. */
     static int bin(double score, int bins) {
         return Math.min(bins - 1, (int) Math.floor(score * bins));

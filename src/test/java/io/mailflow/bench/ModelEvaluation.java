@@ -29,7 +29,8 @@ import org.apache.flink.util.TimeUtils;
  * {@code --rees46-horizon} [15min], {@code --rees46-gap} [5min], {@code --taobao-gap} [5min], {@code --taobao-horizon} [30min],
  * {@code --train-fraction} [0.7], {@code --parallelism} [1], {@code --max-events} [0: all],
  * {@code --kmeans-runs} [10], {@code --replays} [rees46,rees46-gap,taobao], {@code --uci} [true: the UCI Online
- * Shoppers section, {@link UciShoppersEvaluation}, if its file is present], {@code --set} [none: job options as
+ * Shoppers section, {@link UciShoppersEvaluation}, if its file is present], {@code --uci-seeds} [none: further split
+ * seeds for the UCI robustness table, e.g. {@code 1,2,3}], {@code --set} [none: job options as
  * {@code key=value,key=value}, e.g. {@code kmeans.batch-max-wait=1h}]. All other job options keep their defaults.
  */
 public final class ModelEvaluation {
@@ -116,8 +117,17 @@ public final class ModelEvaluation {
                 System.err.println("UCI Online Shoppers not found at " + uciFile + ": its section is left out");
             }
         }
+        List<UciShoppersEvaluation.Result> uciSeeds = new ArrayList<>();
+        if (uci != null) {
+            for (String seed : opts.getOrDefault("uci-seeds", "").split(",")) {
+                if (!seed.isBlank()) {
+                    uciSeeds.add(UciShoppersEvaluation.evaluate(
+                            data.resolve(UciShoppersEvaluation.FILE), Long.parseLong(seed.trim())));
+                }
+            }
+        }
         String report = ModelEvaluationReport.render(
-                results, uci, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
+                results, uci, uciSeeds, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
         if (opts.containsKey("out")) {
             Files.writeString(Path.of(opts.get("out")), report);
         }

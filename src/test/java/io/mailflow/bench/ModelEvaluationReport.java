@@ -20,13 +20,14 @@ final class ModelEvaluationReport {
             double trainFraction,
             int parallelism,
             int kmeansRuns) {
-        return render(runs, null, command, date, trainFraction, parallelism, kmeansRuns);
+        return render(runs, null, List.of(), command, date, trainFraction, parallelism, kmeansRuns);
     }
 
     /** The report, with the UCI Online Shoppers section if {@code uci} is not null. */
     static String render(
             List<ModelEvaluation.Run> runs,
             UciShoppersEvaluation.Result uci,
+            List<UciShoppersEvaluation.Result> uciSeeds,
             String command,
             String date,
             double trainFraction,
@@ -150,6 +151,8 @@ final class ModelEvaluationReport {
         sb.append("\n");
         if (uci != null) {
             sb.append(UciShoppersReport.render(uci));
+            sb.append(UciShoppersReport.renderSeeds(uciSeeds));
+            sb.append(UciShoppersNotes.TEXT);
             sb.append("\n");
         }
         sb.append(ModelEvaluationNotes.TEXT);

@@ -57,6 +57,7 @@ public final class UciShoppersEvaluation {
     static final double TRAIN_FRACTION = 0.7;
     static final double VALIDATION_FRACTION = 0.2;
     static final int TREES = 300;
+    static final int NOISE_DRAWS = 200;
     static final int[] MTRY = {2, 4, 8};
     static final double[] ALPHAS = {0.005, 0.01, 0.02, 0.05};
     static final double[] L2S = {1, 10};
@@ -77,6 +78,7 @@ public final class UciShoppersEvaluation {
             PropensityEvaluation.Estimate auc,
             double logLoss,
             double ece,
+            double eceNoiseFloor,
             List<Calibration.ReliabilityBin> reliability) {}
 
     public record Result(
@@ -101,7 +103,7 @@ public final class UciShoppersEvaluation {
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         Result r = evaluate(data.resolve(FILE), ModelEvaluation.SEED);
-        System.out.println(UciShoppersReport.render(r));
+        System.out.println(UciShoppersReport.render(r) + UciShoppersNotes.TEXT);
     }
 
     static List<Row> read(Path file) throws IOException {
@@ -247,6 +249,7 @@ public final class UciShoppersEvaluation {
                         otherVsPage[1],
                         Double.NaN,
                         Double.NaN,
+                        Double.NaN,
                         List.of()),
                 learnerVsForest[2],
                 PropensityEvaluation.logLoss(constant, yTest),
@@ -261,6 +264,7 @@ public final class UciShoppersEvaluation {
                 auc,
                 PropensityEvaluation.logLoss(scores, y),
                 Calibration.expectedCalibrationError(scores, y),
+                Calibration.noiseFloor(scores, Calibration.DEFAULT_BINS, NOISE_DRAWS, ModelEvaluation.SEED),
                 Calibration.reliability(scores, y, Calibration.DEFAULT_BINS));
     }
 

@@ -9,8 +9,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The propensity learner on UCI Online Shoppers (dev half) against Smile's random forest, with the issue's
  * targets (issue 15): AUC at least the forest's minus 0.01, expected calibration error at most 0.02, on the
- * seeded 70 / 30 split of {@link UciShoppersEvaluation}. Measured when written: learner 0.920, forest 0.907,
- * ECE 0.017 (see docs/model-evaluation.md). Skipped when the shared data is absent.
+ * seeded 70 / 30 split of {@link UciShoppersEvaluation} (seed 42). Measured when written: learner 0.920, forest
+ * 0.907, ECE 0.017 against a noise floor of 0.015 (see docs/model-evaluation.md). This split meets both targets;
+ * on four other split seeds the AUC target was met three times (one miss by 0.0004) and the ECE target once
+ * (0.014-0.031), so this test guards against regressions on a fixed split, not a claim that 0.02 always holds.
+ * Skipped when the shared data is absent.
  */
 class UciShoppersEvaluationTest {
 

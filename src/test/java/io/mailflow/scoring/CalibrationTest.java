@@ -52,6 +52,27 @@ class CalibrationTest {
     }
 
     @Test
+    void theNoiseFloorShrinksWithTheSampleAndMatchesTheEceOfACalibratedModel() {
+        Random r = new Random(12);
+        double[] small = new double[500];
+        double[] large = new double[50_000];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = r.nextDouble();
+            if (i < small.length) {
+                small[i] = large[i];
+            }
+        }
+        double smallFloor = Calibration.noiseFloor(small, 10, 200, 1);
+        double largeFloor = Calibration.noiseFloor(large, 10, 20, 1);
+        // about sqrt(p (1 - p) / n_b) per bin: ~0.03 with 50 scores a bin, ~0.003 with 5,000
+        assertThat(smallFloor).isBetween(0.015, 0.05);
+        assertThat(largeFloor).isBetween(0.001, 0.006);
+        assertThat(Calibration.noiseFloor(small, 10, 200, 1))
+                .as("deterministic")
+                .isEqualTo(smallFloor);
+    }
+
+    @Test
     void constantBaseRatePredictorIsCalibratedInTheAggregate() {
         double[] scores = {0.25, 0.25, 0.25, 0.25};
         double[] labels = {1, 0, 0, 0};
