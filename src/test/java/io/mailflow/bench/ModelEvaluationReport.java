@@ -90,14 +90,15 @@ final class ModelEvaluationReport {
                         + "batch log loss | **FTRL, same training data** AUC [95 % CI] | log loss | FTRL - batch [95 % CI] | within 0.02? | "
                         + "**FTRL as served** AUC [95 % CI] | log loss | served - batch [95 % CI] | within 0.02? | "
                         + "**progressive** AUC / log loss (job's metric) | constant log loss | purchase-frequency AUC | add-to-cart AUC | "
-                        + "job's last published progressive AUC / log loss | replay = job? |\n");
+                        + "job's last published progressive AUC / log loss | replay = job? | "
+                        + "ECE (10 bins): batch / FTRL same data / FTRL as served |\n");
         sb.append(
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|\n");
         for (ModelEvaluation.Run r : runs) {
             PropensityEvaluation.Result p = r.propensity();
             sb.append(f(
                     "| %s | %,d (%,d) | %,d / %,d | %,d / %,d | %s | %.4f | %s | %.4f | %s | %s | %s | %.4f | %s | %s | %.3f / %.4f "
-                            + "| %.4f | %.3f | %.3f | %.3f / %.4f | %s |%n",
+                            + "| %.4f | %.3f | %.3f | %.3f / %.4f | %s | %.4f / %.4f / %.4f |%n",
                     r.setup().name(),
                     p.examples(),
                     p.censored(),
@@ -122,7 +123,10 @@ final class ModelEvaluationReport {
                     p.cartAuc(),
                     p.jobAuc(),
                     p.jobLogLoss(),
-                    p.replayMismatch() < 1e-9 ? "yes" : f("no (max |dAUC| %.2g)", p.replayMismatch())));
+                    p.replayMismatch() < 1e-9 ? "yes" : f("no (max |dAUC| %.2g)", p.replayMismatch()),
+                    p.batchEce(),
+                    p.sameDataEce(),
+                    p.onlineEce()));
         }
         sb.append("\n## Segments: streaming k-means against batch k-means++\n\n");
         sb.append(

@@ -57,7 +57,10 @@ public final class PropensityEvaluation {
             double cartAuc,
             double jobAuc,
             double jobLogLoss,
-            double replayMismatch) {}
+            double replayMismatch,
+            double batchEce,
+            double sameDataEce,
+            double onlineEce) {}
 
     private PropensityEvaluation() {}
 
@@ -173,7 +176,10 @@ public final class PropensityEvaluation {
                 auc(carts, yTest),
                 lastPublished == null ? last.auc() : lastPublished.auc(),
                 lastPublished == null ? last.logLoss() : lastPublished.logLoss(),
-                mismatch);
+                mismatch,
+                ece(offline, yTest),
+                ece(frozen, yTest),
+                ece(online, yTest));
     }
 
     /**
@@ -251,6 +257,14 @@ public final class PropensityEvaluation {
             return Double.NaN;
         }
         return validator(scores, labels).auc();
+    }
+
+    /** Expected calibration error (10 equal-width bins); NaN without scores or when a score is NaN. */
+    public static double ece(double[] scores, double[] labels) {
+        if (scores.length == 0 || java.util.Arrays.stream(scores).anyMatch(Double::isNaN)) {
+            return Double.NaN;
+        }
+        return io.mailflow.scoring.Calibration.expectedCalibrationError(scores, labels);
     }
 
     public static double logLoss(double[] scores, double[] labels) {
