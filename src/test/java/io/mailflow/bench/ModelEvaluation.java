@@ -30,7 +30,8 @@ import org.apache.flink.util.TimeUtils;
  * {@code --train-fraction} [0.7], {@code --parallelism} [1], {@code --max-events} [0: all],
  * {@code --kmeans-runs} [10], {@code --replays} [rees46,rees46-gap,taobao], {@code --uci} [true: the UCI Online
  * Shoppers section, {@link UciShoppersEvaluation}, if its file is present], {@code --uci-seeds} [none: further split
- * seeds for the UCI robustness table, e.g. {@code 1,2,3}], {@code --set} [none: job options as
+ * seeds for the UCI robustness table, e.g. {@code 1,2,3}], {@code --cdnow} [true: the CDNOW repeat-purchase
+ * section, {@link CdnowEvaluation}, if its file is present], {@code --set} [none: job options as
  * {@code key=value,key=value}, e.g. {@code kmeans.batch-max-wait=1h}]. All other job options keep their defaults.
  */
 public final class ModelEvaluation {
@@ -126,8 +127,17 @@ public final class ModelEvaluation {
                 }
             }
         }
+        CdnowEvaluation.Result cdnow = null;
+        if (Boolean.parseBoolean(opts.getOrDefault("cdnow", "true"))) {
+            Path cdnowFile = data.resolve(CdnowEvaluation.FILE);
+            if (Files.isReadable(cdnowFile)) {
+                cdnow = CdnowEvaluation.evaluate(cdnowFile, SEED);
+            } else {
+                System.err.println("CDNOW not found at " + cdnowFile + ": its section is left out");
+            }
+        }
         String report = ModelEvaluationReport.render(
-                results, uci, uciSeeds, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
+                results, uci, uciSeeds, cdnow, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
         if (opts.containsKey("out")) {
             Files.writeString(Path.of(opts.get("out")), report);
         }

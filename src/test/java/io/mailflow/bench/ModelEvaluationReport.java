@@ -20,7 +20,7 @@ final class ModelEvaluationReport {
             double trainFraction,
             int parallelism,
             int kmeansRuns) {
-        return render(runs, null, List.of(), command, date, trainFraction, parallelism, kmeansRuns);
+        return render(runs, null, List.of(), null, command, date, trainFraction, parallelism, kmeansRuns);
     }
 
     /** The report, with the UCI Online Shoppers section if {@code uci} is not null. */
@@ -28,6 +28,7 @@ final class ModelEvaluationReport {
             List<ModelEvaluation.Run> runs,
             UciShoppersEvaluation.Result uci,
             List<UciShoppersEvaluation.Result> uciSeeds,
+            CdnowEvaluation.Result cdnow,
             String command,
             String date,
             double trainFraction,
