@@ -160,6 +160,9 @@ final class ModelEvaluationReport {
             sb.append(UciShoppersNotes.TEXT);
             sb.append("\n");
         }
+        if (cdnow != null) {
+            sb.append(CdnowEvaluation.render(cdnow));
+        }
         sb.append(ModelEvaluationNotes.TEXT);
         return sb.toString();
     }
