@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.CampaignCosts;
 import io.mailflow.model.CatalogPolicy;
 import io.mailflow.model.LimitAction;
 import java.util.List;
@@ -39,10 +40,12 @@ import java.util.Optional;
  * @param catalogPolicy with a catalog, what to do when none of a request's items is purchasable: the wire form of
  *     a {@link CatalogPolicy} ({@code skip}, {@code recommend}, {@code keep}); empty for {@code skip}
  * @param requireImages with a catalog, recommend only items with an image
+ * @param costs what the campaign costs (per e-mail, fixed, coupons), for ROI in the statistics; null or
+ *     {@link CampaignCosts#NONE} for none (see {@link #costsOrNone()})
  *
  * <p>{@code maxAgeMs} and {@code dryRun} were added after 0.1.0: definitions restored from an older savepoint
  * get 0 and false, i.e. no limit and live sends, as they had; so were {@code catalogPolicy} and
- * {@code requireImages} (null and false: {@code skip}, no image rule).
+ * {@code requireImages} (null and false: {@code skip}, no image rule), and {@code costs} (null: no costs, no ROI).
  */
 public record CampaignDefinition(
         String id,
@@ -64,8 +67,55 @@ public record CampaignDefinition(
         long maxAgeMs,
         boolean dryRun,
         String catalogPolicy,
-        boolean requireImages)
+        boolean requireImages,
+        CampaignCosts costs)
         implements java.io.Serializable {
+
+    /** A definition without costs (as before they existed). */
+    public CampaignDefinition(
+            String id,
+            long version,
+            String status,
+            String name,
+            int priority,
+            TriggerSpec trigger,
+            Audience audience,
+            List<Variant> variants,
+            String selection,
+            double holdoutPercent,
+            long cooldownMs,
+            int capMax,
+            long capWindowMs,
+            String onLimit,
+            long activeFrom,
+            long activeUntil,
+            long maxAgeMs,
+            boolean dryRun,
+            String catalogPolicy,
+            boolean requireImages) {
+        this(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                maxAgeMs,
+                dryRun,
+                catalogPolicy,
+                requireImages,
+                null);
+    }
 
     /** A definition without a maximum trigger age, sending for real (as before those fields existed). */
     public CampaignDefinition(
@@ -130,7 +180,34 @@ public record CampaignDefinition(
                 maxAgeMs,
                 dryRun,
                 catalogPolicy,
-                requireImages);
+                requireImages,
+                costs);
+    }
+
+    /** This definition with its costs (null or {@link CampaignCosts#NONE}: none). */
+    public CampaignDefinition withCosts(CampaignCosts costs) {
+        return new CampaignDefinition(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                maxAgeMs,
+                dryRun,
+                catalogPolicy,
+                requireImages,
+                costs);
     }
 
     /** This definition with its catalog preferences. */
@@ -155,7 +232,8 @@ public record CampaignDefinition(
                 maxAgeMs,
                 dryRun,
                 policy.wireName(),
-                requireImages);
+                requireImages,
+                costs);
     }
 
     /** The typed form of every field; the stored fields hold the wire names. */
@@ -267,6 +345,11 @@ public record CampaignDefinition(
     /** Active and within its active period at event time {@code t}. */
     public boolean liveAt(long t) {
         return Lifecycle.ACTIVE.wireName().equals(status) && t >= activeFrom && t < activeUntil;
+    }
+
+    /** The costs, {@link CampaignCosts#NONE} when there are none (also for definitions restored from before costs). */
+    public CampaignCosts costsOrNone() {
+        return costs == null ? CampaignCosts.NONE : costs;
     }
 
     public boolean thompson() {

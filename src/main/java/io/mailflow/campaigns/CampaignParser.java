@@ -2,9 +2,13 @@ package io.mailflow.campaigns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.features.FeatureVector;
+import io.mailflow.io.InputRules;
+import io.mailflow.model.CampaignCosts;
 import io.mailflow.model.CatalogPolicy;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.LimitAction;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,11 +48,19 @@ public final class CampaignParser implements Serializable {
             "activeUntil",
             "maxAge",
             "dryRun",
-            "catalog");
+            "catalog",
+            "costs");
     /** Bounds of {@code maxAge}: shorter would drop triggers still in flight; longer is no guard. */
     static final Duration MIN_MAX_AGE = Duration.ofMinutes(1);
 
     static final Duration MAX_MAX_AGE = Duration.ofDays(30);
+
+    /** Upper bounds of {@code costs}: far above any real campaign, low enough to catch a misplaced digit. */
+    static final double MAX_COST_PER_EMAIL = 100.0;
+
+    static final double MAX_FIXED_COST = 1e9;
+    static final double MAX_COUPON_PER_CONVERSION = 1e6;
+    private static final Set<String> COSTS = Set.of("perEmail", "fixed", "couponShare", "couponPerConversion");
     private static final Set<String> TRIGGER =
             Set.of("type", "delay", "minViews", "scope", "window", "inactivity", "segments", "threshold", "direction");
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
@@ -136,6 +148,7 @@ public final class CampaignParser implements Serializable {
             }
             requireImages = bool(catalog, "requireImages", false, errors);
         }
+        CampaignCosts costs = costs(doc.get("costs"), errors);
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }
@@ -143,7 +156,51 @@ public final class CampaignParser implements Serializable {
                         id, version, status, name, priority, trigger, audience, variants, selection, holdout, cooldown,
                         capMax, capWindow, onLimit, from, until)
                 .withOperations(maxAge, dryRun)
-                .withCatalog(catalogPolicy, requireImages);
+                .withCatalog(catalogPolicy, requireImages)
+                .withCosts(costs);
+    }
+
+    /** The {@code costs} object, or null when absent; every amount finite, non-negative and bounded. */
+    private static CampaignCosts costs(JsonNode c, List<String> errors) {
+        if (c == null || c.isNull()) {
+            return null;
+        }
+        if (!c.isObject()) {
+            errors.add("'costs' must be an object with perEmail, fixed, couponShare or couponPerConversion");
+            return null;
+        }
+        unknown(c, COSTS, "costs.", errors);
+        double perEmail = cost(c, "perEmail", MAX_COST_PER_EMAIL, errors);
+        double fixed = cost(c, "fixed", MAX_FIXED_COST, errors);
+        double share = cost(c, "couponShare", 1.0, errors);
+        double perConversion = cost(c, "couponPerConversion", MAX_COUPON_PER_CONVERSION, errors);
+        if (share > 0 && perConversion > 0) {
+            errors.add("'costs' may set couponShare or couponPerConversion, not both");
+        }
+        return new CampaignCosts(perEmail, fixed, share, perConversion);
+    }
+
+    private static double cost(JsonNode c, String field, double max, List<String> errors) {
+        JsonNode n = c.get(field);
+        if (n == null || n.isNull()) {
+            return 0.0;
+        }
+        double v = Double.NaN;
+        if (n.isNumber()) {
+            v = n.asDouble();
+        } else {
+            try {
+                v = Double.parseDouble(n.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        if (!(v >= 0 && v <= max)) { // NaN fails too
+            errors.add("'costs." + field + "' must be a number in [0, "
+                    + BigDecimal.valueOf(max).toPlainString() + "], got '" + n.asText() + "'");
+            return 0.0;
+        }
+        return v;
     }
 
     private TriggerSpec trigger(JsonNode t, List<String> errors) {
@@ -250,6 +307,9 @@ public final class CampaignParser implements Serializable {
             if (!ID.matcher(vid).matches()) {
                 errors.add("variant 'id' must be 1-64 letters, digits, '.', '_' or '-'");
             }
+            if (ControlGroup.isControl(vid)) {
+                errors.add("variant id '" + vid + "' is reserved for the global control group");
+            }
             int weight = (int) longValue(v, "weight", 1L, errors);
             if (weight < 0) {
                 errors.add("variant '" + vid + "' has a negative weight");
@@ -299,6 +359,7 @@ public final class CampaignParser implements Serializable {
         });
     }
 
+    /** Campaign text: at most {@value #MAX_TEXT} characters, free of control, bidirectional and invisible characters. */
     private static String text(JsonNode n, String field, String dflt, List<String> errors) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
@@ -308,8 +369,21 @@ public final class CampaignParser implements Serializable {
             errors.add("'" + field + "' must be text");
             return dflt;
         }
-        return v.asText().trim();
+        String t = v.asText().trim();
+        if (t.length() > MAX_TEXT) {
+            errors.add("'" + field + "' is longer than " + MAX_TEXT + " characters");
+            return dflt;
+        }
+        String bad = InputRules.uncleanCharacter(t);
+        if (bad != null) {
+            errors.add("'" + field + "' contains " + bad);
+            return dflt;
+        }
+        return t;
     }
+
+    /** Longest text field of a campaign definition (names, templates' ids, operators). */
+    static final int MAX_TEXT = 1_000;
 
     private static boolean bool(JsonNode n, String field, boolean dflt, List<String> errors) {
         JsonNode v = n.get(field);
@@ -342,20 +416,36 @@ public final class CampaignParser implements Serializable {
         return dflt;
     }
 
+    /**
+     * A finite number (a JSON number or a numeric string): {@code NaN} and infinities are refused here, since every
+     * range check after this would pass them ({@code NaN < 0} and {@code NaN > 100} are both false).
+     */
     private static double number(JsonNode n, String field, double dflt, List<String> errors) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             return dflt;
         }
+        double d;
         if (v.isNumber()) {
-            return v.asDouble();
+            d = v.asDouble();
+        } else {
+            String t = v.asText().trim();
+            if (t.length() > 64) {
+                errors.add("'" + field + "' must be a number, got '" + InputRules.abbreviate(t) + "'");
+                return dflt;
+            }
+            try {
+                d = Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                errors.add("'" + field + "' must be a number, got '" + InputRules.abbreviate(t) + "'");
+                return dflt;
+            }
         }
-        try {
-            return Double.parseDouble(v.asText().trim());
-        } catch (NumberFormatException e) {
-            errors.add("'" + field + "' must be a number, got '" + v.asText() + "'");
+        if (!Double.isFinite(d)) {
+            errors.add("'" + field + "' must be a finite number, got '" + InputRules.abbreviate(v.asText()) + "'");
             return dflt;
         }
+        return d;
     }
 
     private static long duration(JsonNode n, String field, long dflt, List<String> errors) {

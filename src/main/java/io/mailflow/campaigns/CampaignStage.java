@@ -5,6 +5,7 @@ import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.features.UserFeatures;
 import io.mailflow.io.Untimed;
+import io.mailflow.model.CampaignCostUpdate;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.EmailRequest;
@@ -17,7 +18,9 @@ import io.mailflow.scoring.PropensityScore;
 import io.mailflow.segmentation.SegmentAssignment;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -51,9 +54,27 @@ public final class CampaignStage {
      * @param requests e-mail requests with their "why" (join them by user)
      * @param status campaign definitions applied, ignored or rejected
      * @param deadLetters rejected campaign documents with the reason
+     * @param costs the costs of every valid control-topic definition (for ROI in the statistics; those of
+     *     {@code campaigns.file} are in {@link #initialCosts})
      */
     public record Outputs(
-            DataStream<EmailRequest> requests, DataStream<CampaignStatus> status, DataStream<DeadLetter> deadLetters) {}
+            DataStream<EmailRequest> requests,
+            DataStream<CampaignStatus> status,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<CampaignCostUpdate> costs) {}
+
+    /** The costs of the definitions in force from the start, by campaign id. */
+    public static Map<String, CampaignCostUpdate> initialCosts(List<CampaignDefinition> initial) {
+        Map<String, CampaignCostUpdate> out = new LinkedHashMap<>();
+        for (CampaignDefinition d : initial) {
+            out.put(d.id(), costs(d));
+        }
+        return out;
+    }
+
+    static CampaignCostUpdate costs(CampaignDefinition d) {
+        return new CampaignCostUpdate(d.id(), d.version(), d.costsOrNone());
+    }
 
     public static Outputs attach(
             StreamExecutionEnvironment env,
@@ -130,7 +151,11 @@ public final class CampaignStage {
         return new Outputs(
                 requests,
                 updates.getSideOutput(Tags.CAMPAIGN_STATUS).union(requests.getSideOutput(Tags.CAMPAIGN_STATUS)),
-                updates.getSideOutput(Tags.DEAD_LETTERS));
+                updates.getSideOutput(Tags.DEAD_LETTERS),
+                updates.map(u -> costs(u.definition()))
+                        .returns(CampaignCostUpdate.class)
+                        .uid(Uids.CAMPAIGN_COSTS)
+                        .name("campaign costs"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.ControlGroup;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,6 +25,14 @@ public final class Experiments {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
+    }
+
+    /**
+     * Whether a user is in the global control group: a hash of the salt and the user id only, so the same in
+     * every campaign, after restarts and in replays, and independent of every campaign's holdout and variant.
+     */
+    public static boolean inControlGroup(String userId, ControlGroup g) {
+        return g != null && g.enabled() && bucket("control", g.salt(), userId) * 100.0 < g.percent();
     }
 
     public static boolean holdout(String userId, CampaignDefinition c) {

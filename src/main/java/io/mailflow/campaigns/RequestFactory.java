@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.LineItem;
 import io.mailflow.model.Recommendation;
@@ -25,7 +26,10 @@ final class RequestFactory {
             TriggerSettings settings,
             Map<String, VariantStats> stats) {
         String requestId = RequestIds.of(c.id(), user, p.fact());
-        boolean holdout = Experiments.holdout(user, c);
+        // the global control group comes first: its users get no e-mail of any campaign, recorded as a holdout
+        // under the reserved variant, so that the campaign's own holdout and variants stay comparable
+        boolean control = Experiments.inControlGroup(user, settings.controlGroup());
+        boolean holdout = control || Experiments.holdout(user, c);
         Variant v = c.thompson()
                 ? ThompsonSampler.choose(
                         c.variants(), stats, c.id(), Long.parseUnsignedLong(requestId.substring(0, 15), 16))
@@ -52,7 +56,7 @@ final class RequestFactory {
                 p.items(),
                 p.currency(),
                 c.version(),
-                v.id(),
+                control ? ControlGroup.VARIANT : v.id(),
                 holdout,
                 f.segment(),
                 f.segmentModelVersion(),

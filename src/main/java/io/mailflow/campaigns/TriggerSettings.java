@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.model.ControlGroup;
 import io.mailflow.recommendations.Recommender;
 import java.io.Serializable;
 
@@ -13,6 +14,7 @@ import java.io.Serializable;
  * @param attributionWindowMs a purchase this soon after a request counts as its conversion (Thompson sampling)
  * @param recommendationsPerEmail how many items to recommend in each e-mail
  * @param recommender the ranking
+ * @param controlGroup the global control group: its users' requests are holdouts of every campaign, never mailed
  */
 public record TriggerSettings(
         long defaultCartDelayMs,
@@ -20,5 +22,25 @@ public record TriggerSettings(
         long userStateTtlMs,
         long attributionWindowMs,
         int recommendationsPerEmail,
-        Recommender recommender)
-        implements Serializable {}
+        Recommender recommender,
+        ControlGroup controlGroup)
+        implements Serializable {
+
+    /** Settings without a global control group. */
+    public TriggerSettings(
+            long defaultCartDelayMs,
+            long sessionGapMs,
+            long userStateTtlMs,
+            long attributionWindowMs,
+            int recommendationsPerEmail,
+            Recommender recommender) {
+        this(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                ControlGroup.OFF);
+    }
+}

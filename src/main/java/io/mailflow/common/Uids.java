@@ -8,7 +8,7 @@ public final class Uids {
     public static final String EVENTS_SOURCE = "events-source";
     public static final String PROFILES_SOURCE = "profiles-source";
     public static final String PARSE_EVENTS = "parse-events";
-    public static final String WATERMARKS = "event-watermarks";
+
     public static final String EVENTS_END_OF_INPUT = "event-end-of-input";
     public static final String DEDUPLICATE = "deduplicate-events";
     public static final String SESSION_WINDOW = "session-window";
@@ -59,15 +59,19 @@ public final class Uids {
     public static final String GUARDRAILS = "guardrails";
     public static final String CAMPAIGN_STATUS_SINK = "campaign-status-sink";
     public static final String CAMPAIGN_EVENTS_SINK = "campaign-events-sink";
+    public static final String CAMPAIGN_COSTS = "campaign-costs";
     public static final String DRY_RUN_GUARDRAIL_DECISIONS = "dry-run-guardrail-decisions";
     public static final String DRY_RUN_DECISIONS = "dry-run-decisions";
     public static final String DECISIONS_SINK = "decisions-sink";
 
     public static final String ENGAGEMENT_SOURCE = "engagement-source";
     public static final String PARSE_ENGAGEMENT = "parse-engagement";
-    public static final String ENGAGEMENT_WATERMARKS = "engagement-watermarks";
+
     public static final String ENGAGEMENT_END_OF_INPUT = "engagement-end-of-input";
     public static final String SENDS_TO_FUNNEL = "sends-to-funnel";
+    public static final String DECISIONS_TO_FUNNEL = "decisions-to-funnel";
+    public static final String PROGRAMME_FUNNEL = "programme-funnel";
+    public static final String CAMPAIGN_ROI = "campaign-roi";
     public static final String ENGAGEMENT_TO_FUNNEL = "engagement-to-funnel";
     public static final String PURCHASES_TO_FUNNEL = "purchases-to-funnel";
     public static final String ATTRIBUTION = "attribution";
@@ -92,4 +96,17 @@ public final class Uids {
     public static final String CATALOG_ASSEMBLE = "catalog-assemble";
 
     private Uids() {}
+
+    /**
+     * Ids of operators that no longer exist. Never give one to another operator: a savepoint of an earlier
+     * version may still name it (stateless ones, with empty state, which a restore skips).
+     */
+    public static final class Retired {
+        /** The watermark operator after event parsing; watermarks are generated per partition in the source now. */
+        public static final String EVENT_WATERMARKS = "event-watermarks";
+        /** The watermark operator after engagement parsing; as {@link #EVENT_WATERMARKS}. */
+        public static final String ENGAGEMENT_WATERMARKS = "engagement-watermarks";
+
+        private Retired() {}
+    }
 }

@@ -123,7 +123,7 @@ public final class MailflowOptions {
             Duration.ofSeconds(5),
             Duration.ZERO,
             Duration.ofHours(1),
-            "How far events may arrive out of timestamp order before they count as late (watermark lag).");
+            "How far events may arrive out of timestamp order within their partition before they count as late (watermark lag; watermarks are per Kafka partition).");
     public static final Option<Duration> IDLENESS = duration(
             "ingest.idleness",
             Duration.ofSeconds(30),
@@ -523,6 +523,16 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(90),
             "A purchase this soon after an e-mail request counts as a conversion of its variant (Thompson sampling).");
+    public static final Option<Double> CAMPAIGNS_CONTROL_GROUP_PERCENT = decimal(
+            "campaigns.control-group.percent",
+            0.0,
+            0.0,
+            50.0,
+            "Global control group: this share of users (percent, by a hash of the salt and the user id) gets no campaign e-mail at all; each would-be e-mail is recorded as a HOLDOUT decision (reason 'global control group'), and the statistics' programme line (campaign _programme) measures every mailed e-mail against them. 0: off.");
+    public static final Option<String> CAMPAIGNS_CONTROL_GROUP_SALT = nonEmpty(
+            "campaigns.control-group.salt",
+            "mailflow-control-1",
+            "Salt of the global control group's hash: the group is stable while it stays the same; a new salt draws a new group (and starts its figures afresh).");
     public static final Option<LimitAction> GUARDRAILS_ON_LIMIT = Option.choice(
             "guardrails.on-limit",
             LimitAction.DEFER,

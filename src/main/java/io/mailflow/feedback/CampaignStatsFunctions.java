@@ -40,7 +40,8 @@ public final class CampaignStatsFunctions {
 
     /**
      * Emits one {@link CampaignStats} per variant when the window fires, and exposes the latest
-     * window's open rate, click rate, conversion rate and lift as gauges per campaign and variant. A variant
+     * window's open rate, click rate, conversion rate, lift with its interval and incremental revenue as gauges
+     * per campaign and variant (the programme's line too, as campaign {@link Funnel#PROGRAMME}). A variant
      * becomes a gauge label only when its window had sends or holdout assignments (the job's own output, not
      * an engagement event naming any campaign), and at most {@link CampaignLabels#MAX_LABELS} of them; the
      * rest share the {@code other} gauges (see {@link CampaignLabels}).
@@ -86,8 +87,18 @@ public final class CampaignStatsFunctions {
                 g.gauge("windowConversionRate", () -> holder[0] == null ? 0.0 : holder[0].conversionRate());
                 g.gauge("windowRevenuePerSend", () -> holder[0] == null ? 0.0 : holder[0].revenuePerSend());
                 g.gauge("windowLift", () -> holder[0] == null || holder[0].lift() == null ? 0.0 : holder[0].lift());
+                // the interval of the lift; NaN (no value) when the window had no holdout to compare with
+                g.gauge("windowLiftLow", () -> orNaN(holder[0] == null ? null : holder[0].liftLow()));
+                g.gauge("windowLiftHigh", () -> orNaN(holder[0] == null ? null : holder[0].liftHigh()));
+                g.gauge(
+                        "windowIncrementalRevenue",
+                        () -> orNaN(holder[0] == null ? null : holder[0].incrementalRevenue()));
                 return holder;
             });
         }
+    }
+
+    static double orNaN(Double v) {
+        return v == null ? Double.NaN : v;
     }
 }

@@ -38,8 +38,8 @@ public final class EngagementFeatureFunction extends KeyedProcessFunction<String
 
     @Override
     public void processElement(FunnelEvent e, Context ctx, Collector<EngagementFeatures> out) throws Exception {
-        if (!EngagementFeatures.relevant(e.kind())) {
-            return;
+        if (!EngagementFeatures.relevant(e.kind()) || e.holdout()) {
+            return; // a holdout's purchase is not an e-mail's conversion: the user got no e-mail
         }
         EngagementFeatures current = features.value();
         EngagementFeatures next =

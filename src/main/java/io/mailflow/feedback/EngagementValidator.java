@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 public final class EngagementValidator implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static final int MAX_PAYLOAD_BYTES = 16 * 1024;
+    public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
     static final int MAX_ID_LENGTH = 128;
     static final int MAX_URL_LENGTH = 2048;
     /** Lower-case fragments of user agents of security scanners and prefetchers that fetch every pixel. */

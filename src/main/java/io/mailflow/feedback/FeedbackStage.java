@@ -4,11 +4,14 @@ import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.io.EndOfInputWatermarks;
 import io.mailflow.io.Json;
+import io.mailflow.io.PartitionWatermarks;
+import io.mailflow.model.CampaignCostUpdate;
+import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
 import io.mailflow.model.SendResult;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -27,13 +30,17 @@ import org.apache.flink.util.OutputTag;
  * <pre>
  * engagement topic -> parse/validate -> watermarks --+-> (unsubscribe, complaint, hard bounce) -> suppressions
  * send results ----------------------------------------+
+ * holdout decisions (campaign holdout, control group) -+
  * purchases -------------------------------------------+-> attribution (keyed by user, event-time order)
  *                                                            +-> engagement features (per user)
- *                                                            +-> campaign statistics (per campaign, tumbling window)
+ *                                                            +-> (+ programme copies) campaign statistics (per
+ *                                                                campaign, tumbling window) -> costs, ROI
+ *                                                                                              ^ campaign costs
  *                                                            +-> DP statistics (optional: clip per user, sum, noise)
  * </pre>
  *
- * Suppressions leave straight from parsing: they must not wait for any watermark.
+ * Suppressions leave straight from parsing: they must not wait for any watermark. Holdout decisions are the
+ * guardrails' {@code HOLDOUT} releases: without them a holdout has no audience and no lift can be computed.
  */
 public final class FeedbackStage {
     /** Funnel events that arrive after their statistics window (and its allowed lateness) closed. */
@@ -42,32 +49,57 @@ public final class FeedbackStage {
     private FeedbackStage() {}
 
     /**
+     * What the feedback stage reads besides the engagement topic.
+     *
      * @param results send results with event-time timestamps (the decision time) and watermarks
+     * @param decisions the guardrails' decisions with event-time timestamps and watermarks (their holdout releases
+     *     are the holdout's and the control group's audience); null for none
      * @param purchases purchase events with event-time timestamps and watermarks
+     * @param costUpdates campaign costs from control-topic definitions; null for none
+     * @param initialCosts the costs of the campaigns in force from the start, by campaign id
      */
+    public record Inputs(
+            DataStream<SendResult> results,
+            DataStream<CampaignEvent> decisions,
+            DataStream<Event> purchases,
+            DataStream<CampaignCostUpdate> costUpdates,
+            Map<String, CampaignCostUpdate> initialCosts) {}
+
+    /** Without holdout decisions or costs: holdouts reach the funnel only as send results. */
     public static FeedbackOutputs attach(
             StreamExecutionEnvironment env,
             Source<RawRecord, ?, ?> engagementSource,
             DataStream<SendResult> results,
             DataStream<Event> purchases,
             FeedbackSettings settings) {
+        return attach(env, engagementSource, new Inputs(results, null, purchases, null, Map.of()), settings);
+    }
+
+    public static FeedbackOutputs attach(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> engagementSource,
+            Inputs in,
+            FeedbackSettings settings) {
+        DataStream<SendResult> results = in.results();
+        DataStream<Event> purchases = in.purchases();
         SingleOutputStreamOperator<EngagementEvent> engagement = env.fromSource(
-                        engagementSource, WatermarkStrategy.noWatermarks(), "engagement")
+                        engagementSource, watermarks(settings), "engagement")
                 .uid(Uids.ENGAGEMENT_SOURCE)
                 .process(new ParseEngagementFunction(
                         new EngagementValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_ENGAGEMENT)
                 .name("parse and validate engagement");
-        DataStream<EngagementEvent> timedEngagement = EndOfInputWatermarks.apply(
-                engagement
-                        .assignTimestampsAndWatermarks(watermarks(settings))
-                        .uid(Uids.ENGAGEMENT_WATERMARKS)
-                        .name("engagement watermarks"),
-                settings.end(),
-                Uids.ENGAGEMENT_END_OF_INPUT);
+        DataStream<EngagementEvent> timedEngagement =
+                EndOfInputWatermarks.apply(engagement, settings.end(), Uids.ENGAGEMENT_END_OF_INPUT);
 
         DataStream<FunnelEvent> sends =
                 results.process(new SendsToFunnel()).uid(Uids.SENDS_TO_FUNNEL).name("sends to funnel");
+        if (in.decisions() != null) {
+            sends = sends.union(in.decisions()
+                    .process(new DecisionsToFunnel())
+                    .uid(Uids.DECISIONS_TO_FUNNEL)
+                    .name("holdout decisions to funnel"));
+        }
         DataStream<FunnelEvent> engaged = timedEngagement
                 .map(Funnel::fromEngagement)
                 .uid(Uids.ENGAGEMENT_TO_FUNNEL)
@@ -89,13 +121,24 @@ public final class FeedbackStage {
                 .uid(Uids.ENGAGEMENT_FEATURES)
                 .name("engagement features");
 
-        SingleOutputStreamOperator<CampaignStats> stats = funnel.keyBy(FunnelEvent::campaignId)
+        // every event once for its campaign, and mailed e-mails and control assignments once more for the programme
+        SingleOutputStreamOperator<CampaignStats> stats = funnel.process(new WithProgrammeCopies())
+                .uid(Uids.PROGRAMME_FUNNEL)
+                .name("funnel with the programme's copies")
+                .keyBy(FunnelEvent::campaignId)
                 .window(TumblingEventTimeWindows.of(settings.statsWindow()))
                 .allowedLateness(settings.statsAllowedLateness())
                 .sideOutputLateData(LATE_FUNNEL)
                 .aggregate(new CampaignStatsFunctions.Count(), new CampaignStatsFunctions.Emit())
                 .uid(Uids.CAMPAIGN_STATS_WINDOW)
                 .name("campaign statistics");
+        // without cost updates (a test of the statistics alone) there are no costs, so no ROI to add
+        DataStream<CampaignStats> statsWithRoi = in.costUpdates() == null
+                ? stats
+                : stats.connect(in.costUpdates().broadcast(RoiFunction.COSTS))
+                        .process(new RoiFunction(in.initialCosts()))
+                        .uid(Uids.CAMPAIGN_ROI)
+                        .name("campaign costs and ROI");
 
         DataStream<DeadLetter> late = stats.getSideOutput(LATE_FUNNEL)
                 .map(e -> DeadLetter.of("stats", "funnel event too late for its statistics window", Json.toText(e)))
@@ -106,7 +149,7 @@ public final class FeedbackStage {
                 engagement.getSideOutput(Tags.DEAD_LETTERS).union(late),
                 engagement.getSideOutput(ParseEngagementFunction.SUPPRESSIONS),
                 funnel,
-                stats,
+                statsWithRoi,
                 features,
                 settings.dp().enabled() ? Optional.of(differentiallyPrivate(funnel, settings)) : Optional.empty());
     }
@@ -139,12 +182,42 @@ public final class FeedbackStage {
                 .name("DP: budget and noise");
     }
 
-    static WatermarkStrategy<EngagementEvent> watermarks(FeedbackSettings settings) {
-        WatermarkStrategy<EngagementEvent> s = WatermarkStrategy.<EngagementEvent>forBoundedOutOfOrderness(
-                        settings.maxOutOfOrderness())
-                .withTimestampAssigner((e, previous) -> e.timestamp());
-        Duration idle = settings.idleness();
-        return idle.isZero() ? s : s.withIdleness(idle);
+    /** Per-partition watermarks in the source, from the engagement events' {@code timestamp} (see {@link PartitionWatermarks}). */
+    static WatermarkStrategy<RawRecord> watermarks(FeedbackSettings settings) {
+        return PartitionWatermarks.of(
+                "timestamp",
+                EngagementValidator.MAX_PAYLOAD_BYTES,
+                settings.maxOutOfOrderness(),
+                settings.idleness(),
+                settings.maxFutureSkew(),
+                settings.maxAheadOfStream());
+    }
+
+    /** Holdout and control-group releases to {@code ASSIGNED} funnel events at their event time. */
+    static final class DecisionsToFunnel extends ProcessFunction<CampaignEvent, FunnelEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(CampaignEvent d, Context ctx, Collector<FunnelEvent> out) {
+            FunnelEvent e = Funnel.fromDecision(d, ctx.timestamp() == null ? d.at() : ctx.timestamp());
+            if (e != null) {
+                out.collect(e);
+            }
+        }
+    }
+
+    /** Each funnel event, and its copy for the programme's statistics where there is one ({@link Funnel#programme}). */
+    static final class WithProgrammeCopies extends ProcessFunction<FunnelEvent, FunnelEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(FunnelEvent e, Context ctx, Collector<FunnelEvent> out) {
+            out.collect(e);
+            FunnelEvent copy = Funnel.programme(e);
+            if (copy != null) {
+                out.collect(copy);
+            }
+        }
     }
 
     /** Send results to funnel events at their event time (the decision time the result carries). */

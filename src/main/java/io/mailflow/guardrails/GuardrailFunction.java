@@ -4,6 +4,7 @@ import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.ContactUpdate;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.EmailRequest;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -225,7 +226,9 @@ public final class GuardrailFunction
                 ctx.timerService().registerEventTimeTimer(e.keepUntil());
                 released.inc();
                 if (r.holdout()) {
-                    ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.HOLDOUT, "", now, 0L));
+                    // a global control-group user is a holdout of every campaign; the decision says so
+                    String why = ControlGroup.isControl(r.variant()) ? ControlGroup.REASON : "";
+                    ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.HOLDOUT, why, now, 0L));
                 } else {
                     ctx.output(Tags.CAMPAIGN_EVENTS, CampaignEvent.of(r, CampaignEvent.RELEASED, "", now, 0L));
                     release(new AddressedRequest(r.scheduled(now), a.recipient()), ctx, out);

@@ -45,7 +45,7 @@ public final class EventValidator implements Serializable {
 
     static final int MAX_ID_LENGTH = 128;
     static final int MAX_TEXT_LENGTH = 512;
-    static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     private static final Set<EventType> NEEDS_ITEM =
             Set.of(EventType.ADD_TO_CART, EventType.REMOVE_FROM_CART, EventType.FAVORITE, EventType.PURCHASE);
 

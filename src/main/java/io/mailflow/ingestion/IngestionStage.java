@@ -3,10 +3,10 @@ package io.mailflow.ingestion;
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.io.EndOfInputWatermarks;
+import io.mailflow.io.PartitionWatermarks;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.Event;
 import io.mailflow.model.RawRecord;
-import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
@@ -17,11 +17,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Ingestion: raw records -> parse/validate -> event-time watermarks -> de-duplication by event id.
+ * Ingestion: raw records (event-time watermarks per partition) -> parse/validate -> de-duplication by event id.
  *
  * <pre>
- * events source -> parse and validate --(dead letters)--> ...
- *               -> watermarks -> drop duplicate events (keyed by user) -> events by user
+ * events source (watermarks per partition) -> parse and validate --(dead letters)--> ...
+ *               -> drop duplicate events (keyed by user) -> events by user
  * </pre>
  */
 public final class IngestionStage {
@@ -43,19 +43,14 @@ public final class IngestionStage {
             Source<RawRecord, ?, ?> source,
             DataStream<String> erasures,
             IngestionSettings settings) {
-        SingleOutputStreamOperator<Event> parsed = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events")
+        SingleOutputStreamOperator<Event> parsed = env.fromSource(source, watermarks(settings), "events")
                 .uid(Uids.EVENTS_SOURCE)
                 .process(new ParseEventsFunction(
                         new EventValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
                 .uid(Uids.PARSE_EVENTS)
                 .name("parse and validate events");
 
-        DataStream<Event> timed = EndOfInputWatermarks.apply(
-                parsed.assignTimestampsAndWatermarks(watermarks(settings))
-                        .uid(Uids.WATERMARKS)
-                        .name("event-time watermarks"),
-                settings.end(),
-                Uids.EVENTS_END_OF_INPUT);
+        DataStream<Event> timed = EndOfInputWatermarks.apply(parsed, settings.end(), Uids.EVENTS_END_OF_INPUT);
 
         SingleOutputStreamOperator<Event> unique = timed.keyBy(Event::userId)
                 .connect(erasures.keyBy(u -> u, Types.STRING))
@@ -68,10 +63,17 @@ public final class IngestionStage {
                 parsed.getSideOutput(Tags.DEAD_LETTERS));
     }
 
-    static WatermarkStrategy<Event> watermarks(IngestionSettings settings) {
-        WatermarkStrategy<Event> s = WatermarkStrategy.<Event>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-                .withTimestampAssigner((e, previous) -> e.timestamp());
-        Duration idle = settings.idleness();
-        return idle.isZero() ? s : s.withIdleness(idle);
+    /**
+     * Per-partition watermarks in the source, from the events' {@code timestamp} under the validator's time rules
+     * (see {@link PartitionWatermarks}); a valid event's record timestamp is its {@code timestamp}.
+     */
+    static WatermarkStrategy<RawRecord> watermarks(IngestionSettings settings) {
+        return PartitionWatermarks.of(
+                "timestamp",
+                EventValidator.MAX_PAYLOAD_BYTES,
+                settings.maxOutOfOrderness(),
+                settings.idleness(),
+                settings.maxFutureSkew(),
+                settings.maxAheadOfStream());
     }
 }

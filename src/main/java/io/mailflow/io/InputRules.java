@@ -2,6 +2,7 @@ package io.mailflow.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
@@ -45,13 +46,20 @@ public final class InputRules {
     /** Safe identifier alphabet; no spaces, quotes, angle brackets, control or non-ASCII characters. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@#/+=~-]+");
 
-    private static final ObjectMapper STRICT = new ObjectMapper(JsonFactory.builder()
+    /**
+     * The parser of every input: bounded depth, number and string length, and a field named twice is an error
+     * (which of two values a reader takes is an ambiguity an attacker could use between two readers).
+     */
+    static final JsonFactory STRICT_FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_DEPTH)
                     .maxNumberLength(64)
                     .maxStringLength(1 << 20)
                     .build())
-            .build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final ObjectMapper STRICT = new ObjectMapper(STRICT_FACTORY);
 
     private InputRules() {}
 
@@ -260,25 +268,29 @@ public final class InputRules {
             return v.longValue();
         }
         if (v.isTextual()) {
-            String s = v.textValue();
-            if (s.length() > 40) {
-                throw new Invalid("field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(s) + "'");
-            }
-            Instant instant;
-            try {
-                instant = Instant.parse(s);
-            } catch (DateTimeException e) {
-                throw new Invalid("field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(s) + "'");
-            }
-            // toEpochMilli overflows (ArithmeticException) for years beyond about 292 million: check first.
-            if (instant.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE))
-                    || instant.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))) {
-                throw new Invalid("field '" + field + "' is out of range: '" + abbreviate(s) + "'");
-            }
-            return instant.toEpochMilli();
+            return instantMillis(field, v.textValue());
         }
         throw new Invalid(
                 "field '" + field + "' must be epoch milliseconds or an ISO-8601 string, got " + v.getNodeType());
+    }
+
+    /** An ISO-8601 instant as epoch milliseconds; anything else, or beyond what they can hold, is {@link Invalid}. */
+    public static long instantMillis(String field, String s) {
+        if (s.length() > 40) {
+            throw new Invalid("field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(s) + "'");
+        }
+        Instant instant;
+        try {
+            instant = Instant.parse(s);
+        } catch (DateTimeException e) {
+            throw new Invalid("field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(s) + "'");
+        }
+        // toEpochMilli overflows (ArithmeticException) for years beyond about 292 million: check first.
+        if (instant.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE))
+                || instant.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))) {
+            throw new Invalid("field '" + field + "' is out of range: '" + abbreviate(s) + "'");
+        }
+        return instant.toEpochMilli();
     }
 
     public static long requiredTime(JsonNode n, String field) {
@@ -308,6 +320,14 @@ public final class InputRules {
             throw new Invalid(field + " " + describe(t) + " is more than " + java.time.Duration.ofMillis(maxAheadMs)
                     + " ahead of the stream's event time " + describe(reference));
         }
+    }
+
+    /** {@link #checkTime} as a question: whether {@code t} lies in the time window (no reason, no exception). */
+    public static boolean timeAllowed(long t, long now, long maxFutureSkewMs, long streamTime, long maxAheadMs) {
+        return t >= MIN_TIMESTAMP
+                && t <= MAX_TIMESTAMP
+                && t - now <= maxFutureSkewMs
+                && t - Math.max(now, streamTime) <= maxAheadMs;
     }
 
     /** {@code t} as an instant for a reason, or the raw number when it is outside what Instant prints. */

@@ -33,14 +33,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * settings and returns its outputs.
  *
  * <pre>
- * events -> ingestion (parse/validate, watermarks, dedup) -> sessions (event-time session windows)
+ * events -> ingestion (watermarks per partition, parse/validate, dedup) -> sessions (event-time session windows)
  * profiles, suppressions -> contacts (parse; erasures)
  * sessions + purchases + erasures -> models: features -> k-means segments, FTRL propensity scores
  * sessions + segments -> recommendation model
  * campaign control topic + recommendation model --broadcast--> campaign triggers <- sessions, events, models
  *        -> [catalog enrichment, keyed by item: optional] -> profile join
  *        -> guardrails (paced at the relay's rate) -> e-mail (render) -> delivery (async SMTP) -> send results
- * send results + engagement + purchases -> feedback: suppressions, attribution, campaign statistics
+ * send results + holdout decisions + engagement + purchases -> feedback: suppressions, attribution, campaign
+ *        statistics with lift vs holdout and the programme's lift vs the global control group; + costs -> ROI
  * </pre>
  *
  * Every rejected record along the way leaves through the dead-letter output with its reason.
@@ -114,8 +115,18 @@ public final class MailflowTopology {
         DeliveryStage.Outputs sent =
                 DeliveryStage.attach(rendered.rendered(), settings.delivery(), delivery.clients(), delivery.ledger());
 
-        FeedbackOutputs feedback =
-                FeedbackStage.attach(env, sources.engagement(), sent.results(), purchases, settings.feedback());
+        // holdout releases (campaign holdouts and the global control group) are the audience the lift compares
+        // with; the campaigns' costs turn incremental revenue into ROI
+        FeedbackOutputs feedback = FeedbackStage.attach(
+                env,
+                sources.engagement(),
+                new FeedbackStage.Inputs(
+                        sent.results(),
+                        released.decisions(),
+                        purchases,
+                        campaigns.costs(),
+                        CampaignStage.initialCosts(settings.campaigns().initial())),
+                settings.feedback());
 
         // ---- outputs ----
         DataStream<DeadLetter> deadLetters = events.deadLetters()

@@ -20,6 +20,7 @@ import io.mailflow.guardrails.WallClock;
 import io.mailflow.ingestion.IngestionSettings;
 import io.mailflow.io.EventTimeEnd;
 import io.mailflow.io.KafkaSecurity;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.models.ModelSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
@@ -185,7 +186,8 @@ public record PipelineSettings(
                 c.get(TOPIC_CATALOG).isEmpty()
                         ? c.get(RECO_PER_EMAIL)
                         : c.get(RECO_PER_EMAIL) * CatalogSettings.CANDIDATE_FACTOR,
-                Recommender.defaults());
+                Recommender.defaults(),
+                new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)));
         return new CampaignSettings(
                 c.get(TEMPLATE_DIR), triggers, CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailflow.feedback.EngagementValidator;
 import io.mailflow.ingestion.EventValidator;
+import io.mailflow.io.TimestampPeek;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.profiles.ProfileParser;
 import io.mailflow.profiles.SuppressionValidator;
@@ -92,6 +93,29 @@ class InputPropertiesTest {
             AdversarialCorpusTest.assertBounded(r.event());
         } else {
             assertThat(r.error()).isNotBlank().hasSizeLessThan(DeadLetter.MAX_REASON_CHARS);
+        }
+    }
+
+    /**
+     * The sources' per-partition watermarks read an event's time without the validator ({@link TimestampPeek}):
+     * for every event the validator accepts, that time is the event's time, so a valid event's record timestamp
+     * is its {@code timestamp}; and for an event it refuses, a peeked time still obeys the time rules or is none.
+     */
+    @Property(tries = 2000)
+    void thePeekedTimeOfEveryValidEventIsItsTime(@ForAll("events") String json) {
+        long peeked = TimestampPeek.peek(utf8(json), "timestamp", EventValidator.MAX_PAYLOAD_BYTES);
+        EventValidator.Result r = new EventValidator(SKEW).validate(utf8(json), NOW);
+        if (r.valid()) {
+            assertThat(peeked).isEqualTo(r.event().timestamp());
+        }
+    }
+
+    @Property(tries = 2000)
+    void thePeekedTimeOfEveryValidEngagementEventIsItsTime(@ForAll("engagement") String json) {
+        long peeked = TimestampPeek.peek(utf8(json), "timestamp", EngagementValidator.MAX_PAYLOAD_BYTES);
+        EngagementValidator.Result r = new EngagementValidator(SKEW).validate(utf8(json), NOW);
+        if (r.valid()) {
+            assertThat(peeked).isEqualTo(r.event().timestamp());
         }
     }
 

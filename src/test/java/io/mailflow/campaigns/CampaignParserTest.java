@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.model.CampaignCosts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -109,6 +110,33 @@ class CampaignParserTest {
                 .containsExactlyInAnyOrder(TriggerType.values());
     }
 
+    /**
+     * NaN passes every range check ({@code NaN < 0} and {@code NaN >= 100} are both false): it must not get that far.
+     * (YAML's own {@code .nan} and {@code .inf} are already refused by the document parser.)
+     */
+    @Test
+    void nonFiniteNumbersAndUncleanTextAreReasonsNotValues() throws Exception {
+        String base =
+                "id: c\ntrigger: {type: abandoned-cart, delay: 1h}\nvariants: [{id: A, template: abandoned-cart}]\n";
+        for (String bad : List.of(
+                "holdoutPercent: 'NaN'",
+                "holdoutPercent: 1e400",
+                "audience: {minScore: 'NaN'}",
+                "audience: {maxScore: 'Infinity'}",
+                "audience: {features: [{feature: recency_hours, op: '<', value: '-Infinity'}]}")) {
+            assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + bad + "\n")))
+                    .as(bad)
+                    .isInstanceOf(InvalidCampaignException.class)
+                    .hasMessageContaining("must be a finite number");
+        }
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "name: \"Cart\\u202Eevil\"\n")))
+                .hasMessageContaining("'name' contains bidirectional control characters");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "name: \"a\\u0007b\"\n")))
+                .hasMessageContaining("'name' contains control characters");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "name: " + "n".repeat(1001) + "\n")))
+                .hasMessageContaining("'name' is longer than 1000 characters");
+    }
+
     @Test
     void maxAgeAndDryRunAreOptionalBoundedAndCarriedIntoTheSendRules() throws Exception {
         String base =
@@ -129,5 +157,47 @@ class CampaignParserTest {
         }
         assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "dryRun: maybe\n")))
                 .hasMessageContaining("'dryRun' must be true or false");
+    }
+
+    @Test
+    void costsAreOptionalBoundedAndEitherCouponKind() throws Exception {
+        String base =
+                "id: c\ntrigger: {type: abandoned-cart, delay: 1h}\nvariants: [{id: A, template: abandoned-cart}]\n";
+        assertThat(REAL_TEMPLATES.parse(doc(base)).costsOrNone()).isEqualTo(CampaignCosts.NONE);
+
+        CampaignDefinition c =
+                REAL_TEMPLATES.parse(doc(base + "costs: {perEmail: 0.002, fixed: 1500, couponShare: 0.1}\n"));
+        assertThat(c.costs()).isEqualTo(new CampaignCosts(0.002, 1500, 0.1, 0));
+        assertThat(REAL_TEMPLATES
+                        .parse(doc(base + "costs: {couponPerConversion: 5}\n"))
+                        .costs())
+                .isEqualTo(new CampaignCosts(0, 0, 0, 5));
+
+        for (String bad : List.of(
+                "costs: {perEmail: -0.01}",
+                "costs: {perEmail: 101}",
+                "costs: {fixed: 2000000000}",
+                "costs: {couponShare: 1.5}",
+                "costs: {couponPerConversion: NaN}",
+                "costs: {couponPerConversion: 2000000}",
+                "costs: {perEmail: cheap}",
+                "costs: {couponShare: 0.1, couponPerConversion: 5}",
+                "costs: {perMail: 0.01}",
+                "costs: 12")) {
+            assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + bad + "\n")))
+                    .as(bad)
+                    .isInstanceOf(InvalidCampaignException.class)
+                    .hasMessageContaining("costs");
+        }
+    }
+
+    @Test
+    void theGlobalControlGroupsVariantIsReserved() throws Exception {
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: c\ntrigger: {type: abandoned-cart}\nvariants: [{id: global-control, template: abandoned-cart}]\n")))
+                .isInstanceOf(InvalidCampaignException.class)
+                .hasMessageContaining("reserved for the global control group");
     }
 }

@@ -9,6 +9,7 @@ import io.mailflow.common.Tags;
 import io.mailflow.features.FeatureVector;
 import io.mailflow.features.UserFeatures;
 import io.mailflow.model.CampaignStatus;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
 import io.mailflow.model.LineItem;
@@ -53,8 +54,13 @@ class TriggerFunctionTest {
 
     static KeyedBroadcastOperatorTestHarness<String, UserSignal, ControlMessage, EmailRequest> harness(
             List<CampaignDefinition> initial, OperatorSubtaskState restore) throws Exception {
+        return harness(SETTINGS, initial, restore);
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, UserSignal, ControlMessage, EmailRequest> harness(
+            TriggerSettings settings, List<CampaignDefinition> initial, OperatorSubtaskState restore) throws Exception {
         operator = new TimerCountingOperator<>(
-                new TriggerFunction(SETTINGS, initial), List.of(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS));
+                new TriggerFunction(settings, initial), List.of(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS));
         KeyedBroadcastOperatorTestHarness<String, UserSignal, ControlMessage, EmailRequest> h =
                 new KeyedBroadcastOperatorTestHarness<>(operator, UserSignal::userId, Types.STRING, 1, 1, 0);
         if (restore != null) {
@@ -469,6 +475,35 @@ class TriggerFunctionTest {
                 out.stream().filter(r -> r.variant().equals("B")).findFirst().orElseThrow();
         assertThat(someB.templateFor("zh-CN")).isEqualTo("b-zh");
         assertThat(someB.templateFor("en")).isEqualTo("b");
+    }
+
+    @Test
+    void globalControlGroupUsersAreHoldoutsOfEveryCampaignUnderTheReservedVariant() throws Exception {
+        ControlGroup group = new ControlGroup(25.0, "test-salt");
+        TriggerSettings withControl =
+                new TriggerSettings(ONE_HOUR, 30 * ONE_MINUTE, TTL, DAY, 3, Recommender.defaults(), group);
+        CampaignDefinition ab = Campaigns.parse("id: ab\ntrigger: {type: abandoned-cart}\nholdoutPercent: 20\n"
+                + "variants: [{id: A, weight: 1, template: a}, {id: B, weight: 1, template: b}]");
+        harness = harness(withControl, List.of(ab), null);
+        for (int i = 0; i < 400; i++) {
+            session(session("user-" + i, BEGINNING, BEGINNING + ONE_MINUTE, 1, 0));
+        }
+        harness.watermark(BEGINNING + 2 * ONE_HOUR);
+        List<EmailRequest> out = requests();
+        assertThat(out).hasSize(400); // every trigger is decided: the control group's as holdouts
+        long control =
+                out.stream().filter(r -> ControlGroup.isControl(r.variant())).count();
+        assertThat(control).isBetween(70L, 130L); // 25 % of 400 = 100
+        for (EmailRequest r : out) {
+            boolean in = Experiments.inControlGroup(r.userId(), group);
+            assertThat(ControlGroup.isControl(r.variant())).as(r.userId()).isEqualTo(in);
+            // a control-group user is never mailed; everyone else keeps the campaign's own holdout and variant
+            assertThat(r.holdout()).isEqualTo(in || Experiments.holdout(r.userId(), ab));
+            if (!in) {
+                assertThat(r.variant())
+                        .isEqualTo(Experiments.byHash(r.userId(), ab).id());
+            }
+        }
     }
 
     /** A session with {@code cartItems} items left in the cart and {@code purchases} purchases. */

@@ -7,6 +7,7 @@ import io.mailflow.common.Tags;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.ContactUpdate;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Recipient;
 import io.mailflow.model.SendRules;
@@ -54,6 +55,18 @@ class GuardrailFunctionTest {
 
     static AddressedRequest request(
             String id, String campaign, String user, String zone, long at, SendRules rules, boolean holdout) {
+        return request(id, campaign, user, zone, at, rules, holdout, "A");
+    }
+
+    static AddressedRequest request(
+            String id,
+            String campaign,
+            String user,
+            String zone,
+            long at,
+            SendRules rules,
+            boolean holdout,
+            String variant) {
         EmailRequest r = new EmailRequest(
                 id,
                 campaign,
@@ -65,7 +78,7 @@ class GuardrailFunctionTest {
                 List.of(),
                 "USD",
                 1L,
-                "A",
+                variant,
                 holdout,
                 null,
                 null,
@@ -247,6 +260,15 @@ class GuardrailFunctionTest {
         harness.processBothWatermarks(new Watermark(NOON + DAY));
         assertThat(released()).contains("a2@" + (NOON + DAY));
         assertCleared();
+    }
+
+    @Test
+    void aGlobalControlGroupUsersRequestIsAHoldoutDecisionWithItsReason() throws Exception {
+        start(1, true);
+        send(request("g", "c", "ann", "UTC", NOON, NO_RULES, true, ControlGroup.VARIANT));
+        send(request("h", "c", "ben", "UTC", NOON, NO_RULES, true));
+        assertThat(released()).isEmpty();
+        assertThat(events()).containsExactly("g:HOLDOUT:" + ControlGroup.REASON, "h:HOLDOUT");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.mailflow.testing.LiveShoppers;
 import io.mailflow.testing.PipelineFixture;
 import io.mailflow.testing.PrometheusScraper;
 import io.mailflow.testing.ReliabilityReport;
+import io.mailflow.testing.ShopperTrace;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -138,6 +140,14 @@ class SmtpOutageITCase {
             Map<String, String> recipients = new HashMap<>();
             received.forEach(m -> recipients.put(DeliveryITCase.messageId(m), recipient(m)));
             assertThat(beforeOutage).as("e-mails delivered before the outage").isPositive();
+            Set<String> reached = new HashSet<>(recipients.values());
+            List<String> missing = shoppers.cartedAt().keySet().stream()
+                    .filter(u -> !reached.contains(LiveShoppers.address(u)))
+                    .sorted()
+                    .toList();
+            assertThat(missing)
+                    .as(() -> ShopperTrace.of(KAFKA.broker(), f, missing))
+                    .isEmpty();
             assertThat(recipients.values())
                     .as("one e-mail per shopper")
                     .doesNotHaveDuplicates()

@@ -96,6 +96,16 @@ class OperatorUidsTest {
         assertThat(new HashSet<>(uids.values())).hasSameSizeAs(uids.values());
     }
 
+    @Test
+    void noOperatorTakesTheIdOfARetiredOne() {
+        Set<String> retired = new HashSet<>(constants(Uids.Retired.class).values());
+        assertThat(retired).isNotEmpty();
+        assertThat(declaredUids().values()).as("live uids").doesNotContainAnyElementsOf(retired);
+        assertThat(allTransformations().stream().map(Transformation::getUid))
+                .as("operators of the job")
+                .doesNotContainAnyElementsOf(retired);
+    }
+
     private List<Transformation<?>> allTransformations() {
         Set<Transformation<?>> seen = new java.util.LinkedHashSet<>();
         for (Transformation<?> sink : env.getTransformations()) {
@@ -106,8 +116,12 @@ class OperatorUidsTest {
 
     /** Every public String constant of {@link Uids}, by field name. */
     static Map<String, String> declaredUids() {
+        return constants(Uids.class);
+    }
+
+    private static Map<String, String> constants(Class<?>... holders) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Class<?> holder : List.of(Uids.class)) {
+        for (Class<?> holder : holders) {
             for (Field f : holder.getDeclaredFields()) {
                 int m = f.getModifiers();
                 if (Modifier.isStatic(m) && Modifier.isPublic(m) && f.getType() == String.class) {

@@ -3,7 +3,9 @@ package io.mailflow.testing;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
@@ -16,6 +18,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
  */
 public final class RecordingMetricGroups extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
+    private final Map<String, Gauge<?>> gauges = new ConcurrentHashMap<>();
 
     /** A mock environment whose operators report to this group. */
     public MockEnvironment environment() {
@@ -33,6 +36,15 @@ public final class RecordingMetricGroups extends UnregisteredMetricGroups.Unregi
         return out;
     }
 
+    /**
+     * The current value of a gauge registered under groups, by its path: {@code campaign=c1/variant=A/windowLift};
+     * null if there is none.
+     */
+    public Object gauge(String path) {
+        Gauge<?> g = gauges.get(path);
+        return g == null ? null : g.getValue();
+    }
+
     @Override
     public InternalOperatorMetricGroup getOrAddOperator(String name) {
         return new Recording();
@@ -47,7 +59,27 @@ public final class RecordingMetricGroups extends UnregisteredMetricGroups.Unregi
         @Override
         public MetricGroup addGroup(String key, String value) {
             groups.add(key + "=" + value);
-            return super.addGroup(key, value);
+            return new Nested(key + "=" + value);
+        }
+    }
+
+    /** A group under an operator's: records its gauges by path (its own sub-groups are not in {@link #values}). */
+    private final class Nested extends UnregisteredMetricsGroup {
+        private final String path;
+
+        Nested(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            return new Nested(path + "/" + key + "=" + value);
+        }
+
+        @Override
+        public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+            gauges.put(path + "/" + name, gauge);
+            return gauge;
         }
     }
 }

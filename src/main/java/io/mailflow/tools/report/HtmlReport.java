@@ -2,7 +2,9 @@ package io.mailflow.tools.report;
 
 import static io.mailflow.tools.report.Svg.esc;
 
+import io.mailflow.feedback.Funnel;
 import io.mailflow.feedback.Lift;
+import io.mailflow.feedback.Roi;
 import io.mailflow.model.SendResult;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.SegmentAssignment;
@@ -65,15 +67,24 @@ public final class HtmlReport {
         sb.append(
                         "<p class=\"sub\">Rates divide by e-mails sent (for a holdout: users assigned). Lift is the difference of ")
                 .append("conversion rates against the campaign's holdout with a 95% Newcombe hybrid-score interval; ")
-                .append("green when the interval excludes zero. See docs/feedback.md.</p></body></html>\n");
+                .append("green when the interval excludes zero. Incremental revenue is the revenue above what the ")
+                .append("holdout's revenue per user predicts; ROI = (incremental revenue - cost) / cost, per variant ")
+                .append(
+                        "with its e-mail and coupon costs, per campaign with its fixed cost too. The programme compares ")
+                .append("every mailed e-mail with the global control group. See docs/feedback.md.</p></body></html>\n");
         return sb.toString();
     }
 
     private static void summary(StringBuilder sb, ReportData data, Map<String, List<CampaignTotals>> campaigns) {
         long sent = 0, opens = 0, clicks = 0, conversions = 0, unsubscribes = 0;
         double revenue = 0;
-        for (List<CampaignTotals> vs : campaigns.values()) {
-            for (CampaignTotals t : vs) {
+        int count = 0;
+        for (Map.Entry<String, List<CampaignTotals>> c : campaigns.entrySet()) {
+            if (Funnel.PROGRAMME.equals(c.getKey())) {
+                continue; // the programme's line repeats every campaign's e-mails
+            }
+            count++;
+            for (CampaignTotals t : c.getValue()) {
                 sent += t.sent();
                 opens += t.opens();
                 clicks += t.clicks();
@@ -84,7 +95,7 @@ public final class HtmlReport {
         }
         long failed = data.results().stream().filter(SendResult::failed).count();
         sb.append("<div class=\"tiles\">");
-        tile(sb, "campaigns", Long.toString(campaigns.size()));
+        tile(sb, "campaigns", Long.toString(count));
         tile(sb, "e-mails sent", String.format(Locale.ROOT, "%,d", sent));
         tile(sb, "open rate", pct(sent == 0 ? 0 : (double) opens / sent));
         tile(sb, "click rate", pct(sent == 0 ? 0 : (double) clicks / sent));
@@ -92,6 +103,13 @@ public final class HtmlReport {
         tile(sb, "attributed revenue", String.format(Locale.ROOT, "%,.2f", revenue));
         tile(sb, "unsubscribes", String.format(Locale.ROOT, "%,d", unsubscribes));
         tile(sb, "delivery failures", String.format(Locale.ROOT, "%,d", failed));
+        List<CampaignTotals> programme = campaigns.getOrDefault(Funnel.PROGRAMME, List.of());
+        programme.stream()
+                .filter(t -> t.lift() != null)
+                .findFirst()
+                .ifPresent(t -> sb.append("<div class=\"tile\"><b>")
+                        .append(lift(t.lift()))
+                        .append("</b>programme lift vs global control</div>"));
         sb.append("</div>");
     }
 
@@ -110,7 +128,12 @@ public final class HtmlReport {
             return;
         }
         for (Map.Entry<String, List<CampaignTotals>> c : campaigns.entrySet()) {
-            sb.append("<h3>").append(esc(c.getKey())).append("</h3>");
+            sb.append("<h3>")
+                    .append(esc(
+                            Funnel.PROGRAMME.equals(c.getKey())
+                                    ? "Programme: every mailed e-mail vs the global control group"
+                                    : c.getKey()))
+                    .append("</h3>");
             List<Svg.Series> series = new ArrayList<>();
             for (CampaignTotals t : c.getValue()) {
                 series.add(new Svg.Series(
@@ -125,7 +148,8 @@ public final class HtmlReport {
             sb.append(
                             "<table><tr><th>variant</th><th>audience</th><th>open rate</th><th>machine opens</th><th>CTR</th>")
                     .append("<th>conversion rate</th><th>revenue</th><th>revenue / send</th><th>unsubscribes</th>")
-                    .append("<th>lift vs holdout [95% CI]</th></tr>");
+                    .append(
+                            "<th>lift vs holdout [95% CI]</th><th>incremental revenue</th><th>cost</th><th>ROI</th></tr>");
             for (CampaignTotals t : c.getValue()) {
                 sb.append("<tr><td>")
                         .append(esc(t.holdout() ? holdoutLabel(t.variant()) : t.variant()))
@@ -147,14 +171,45 @@ public final class HtmlReport {
                         .append(t.unsubscribes())
                         .append("</td><td>")
                         .append(lift(t.lift()))
+                        .append("</td><td>")
+                        .append(money(t.incrementalRevenue()))
+                        .append("</td><td>")
+                        .append(
+                                t.holdout() || Funnel.PROGRAMME.equals(c.getKey())
+                                        ? "–" // the programme carries no cost
+                                        : String.format(Locale.ROOT, "%,.2f", t.cost()))
+                        .append("</td><td>")
+                        .append(roi(t.roi()))
                         .append("</td></tr>");
             }
             sb.append("</table>");
+            Roi campaign = CampaignTotals.campaignRoi(c.getValue());
+            if (campaign != null) {
+                sb.append("<p class=\"sub\">Campaign ROI with its fixed cost of ")
+                        .append(String.format(
+                                Locale.ROOT, "%,.2f", c.getValue().get(0).fixedCost()))
+                        .append(": incremental revenue ")
+                        .append(money(campaign.incrementalRevenue()))
+                        .append(", cost ")
+                        .append(String.format(Locale.ROOT, "%,.2f", campaign.cost()))
+                        .append(", ROI ")
+                        .append(roi(campaign.roi()))
+                        .append("</p>");
+            }
         }
     }
 
     private static String holdoutLabel(String variant) {
         return variant.equalsIgnoreCase("holdout") ? variant : variant + " (holdout)";
+    }
+
+    private static String money(Double v) {
+        return v == null ? "–" : String.format(Locale.ROOT, "%,.2f", v);
+    }
+
+    /** ROI as a percentage: (incremental revenue - cost) / cost. */
+    private static String roi(Double r) {
+        return r == null ? "–" : String.format(Locale.ROOT, "%+.0f%%", 100 * r);
     }
 
     private static String lift(Lift l) {

@@ -1,8 +1,15 @@
 package io.mailflow.tools.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.mailflow.feedback.CampaignStats;
+import io.mailflow.feedback.CampaignTally;
+import io.mailflow.feedback.FunnelEvent;
+import io.mailflow.feedback.Roi;
+import io.mailflow.model.CampaignCosts;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -100,6 +107,39 @@ class HtmlReportTest {
         assertThat(totals.get("winback"))
                 .singleElement()
                 .satisfies(t -> assertThat(t.lift()).isNull());
+    }
+
+    @Test
+    void totalsCarryIncrementalRevenueAndRoiAndTheCampaignsRoiAddsItsFixedCostOnce() {
+        CampaignTally t = CampaignTally.empty();
+        for (int i = 0; i < 100; i++) {
+            t = t.add(new FunnelEvent(FunnelEvent.Kind.SENT, "u", "c", "A", false, "r", "m", 0, 0));
+        }
+        for (int i = 0; i < 10; i++) {
+            t = t.add(new FunnelEvent(FunnelEvent.Kind.CONVERTED, "u", "c", "A", false, "r", "m", 30.0, 0));
+        }
+        for (int i = 0; i < 50; i++) {
+            t = t.add(new FunnelEvent(FunnelEvent.Kind.ASSIGNED, "u", "c", "holdout", true, "r", null, 0, 0));
+        }
+        t = t.add(new FunnelEvent(FunnelEvent.Kind.CONVERTED, "u", "c", "holdout", true, "r", null, 50.0, 0));
+        CampaignCosts costs = new CampaignCosts(0.5, 40.0, 0, 0);
+        List<CampaignStats> records = new ArrayList<>();
+        for (long w = 0; w < 2; w++) { // two windows with the same counts
+            for (CampaignStats s : CampaignStats.of("c", w * 3_600_000L, (w + 1) * 3_600_000L, t.variants())) {
+                records.add(s.withCosts(costs));
+            }
+        }
+        List<CampaignTotals> c = CampaignTotals.of(records).get("c");
+        CampaignTotals a = c.get(0);
+        // 600 revenue of 200 e-mails against 1 per holdout user: 400; cost 2 x 100 x 0.5 = 100
+        assertThat(a.incrementalRevenue()).isCloseTo(400.0, within(1e-9));
+        assertThat(a.cost()).isCloseTo(100.0, within(1e-9));
+        assertThat(a.roi()).isCloseTo(3.0, within(1e-9));
+        // the fixed cost once, not once per window: (400 - 140) / 140
+        Roi campaign = CampaignTotals.campaignRoi(c);
+        assertThat(campaign.cost()).isCloseTo(140.0, within(1e-9));
+        assertThat(campaign.roi()).isCloseTo(260.0 / 140.0, within(1e-9));
+        assertThat(c.get(1).roi()).isNull(); // the holdout
     }
 
     @Test
