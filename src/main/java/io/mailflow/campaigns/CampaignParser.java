@@ -2,6 +2,7 @@ package io.mailflow.campaigns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.features.FeatureVector;
+import io.mailflow.io.InputRules;
 import io.mailflow.model.CampaignCosts;
 import io.mailflow.model.CatalogPolicy;
 import io.mailflow.model.ControlGroup;
@@ -358,6 +359,7 @@ public final class CampaignParser implements Serializable {
         });
     }
 
+    /** Campaign text: at most {@value #MAX_TEXT} characters, free of control, bidirectional and invisible characters. */
     private static String text(JsonNode n, String field, String dflt, List<String> errors) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
@@ -367,8 +369,21 @@ public final class CampaignParser implements Serializable {
             errors.add("'" + field + "' must be text");
             return dflt;
         }
-        return v.asText().trim();
+        String t = v.asText().trim();
+        if (t.length() > MAX_TEXT) {
+            errors.add("'" + field + "' is longer than " + MAX_TEXT + " characters");
+            return dflt;
+        }
+        String bad = InputRules.uncleanCharacter(t);
+        if (bad != null) {
+            errors.add("'" + field + "' contains " + bad);
+            return dflt;
+        }
+        return t;
     }
+
+    /** Longest text field of a campaign definition (names, templates' ids, operators). */
+    static final int MAX_TEXT = 1_000;
 
     private static boolean bool(JsonNode n, String field, boolean dflt, List<String> errors) {
         JsonNode v = n.get(field);
@@ -401,20 +416,36 @@ public final class CampaignParser implements Serializable {
         return dflt;
     }
 
+    /**
+     * A finite number (a JSON number or a numeric string): {@code NaN} and infinities are refused here, since every
+     * range check after this would pass them ({@code NaN < 0} and {@code NaN > 100} are both false).
+     */
     private static double number(JsonNode n, String field, double dflt, List<String> errors) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             return dflt;
         }
+        double d;
         if (v.isNumber()) {
-            return v.asDouble();
+            d = v.asDouble();
+        } else {
+            String t = v.asText().trim();
+            if (t.length() > 64) {
+                errors.add("'" + field + "' must be a number, got '" + InputRules.abbreviate(t) + "'");
+                return dflt;
+            }
+            try {
+                d = Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                errors.add("'" + field + "' must be a number, got '" + InputRules.abbreviate(t) + "'");
+                return dflt;
+            }
         }
-        try {
-            return Double.parseDouble(v.asText().trim());
-        } catch (NumberFormatException e) {
-            errors.add("'" + field + "' must be a number, got '" + v.asText() + "'");
+        if (!Double.isFinite(d)) {
+            errors.add("'" + field + "' must be a finite number, got '" + InputRules.abbreviate(v.asText()) + "'");
             return dflt;
         }
+        return d;
     }
 
     private static long duration(JsonNode n, String field, long dflt, List<String> errors) {

@@ -20,14 +20,18 @@ import org.apache.flink.util.TimeUtils;
  * The model evaluation anyone can rerun: replays the public logs in {@code ../shared/data} through the
  * job's model data flow ({@link ModelReplay}) and writes a Markdown report of the propensity model against
  * Smile's batch logistic regression and simple baselines ({@link PropensityEvaluation}) and of streaming
- * k-means against Smile's batch k-means++ ({@link SegmentEvaluation}).
+ * k-means against Smile's batch k-means++ ({@link SegmentEvaluation}); and the binned FTRL learner against Smile's
+ * logistic regression and random forest on UCI Online Shoppers ({@link UciShoppersEvaluation}).
  *
  * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args="--data ../shared/data --out docs/model-evaluation.md"</pre>
  *
  * Options (defaults in brackets): {@code --data} [../shared/data], {@code --out} [none: stdout only],
  * {@code --rees46-horizon} [15min], {@code --rees46-gap} [5min], {@code --taobao-gap} [5min], {@code --taobao-horizon} [30min],
  * {@code --train-fraction} [0.7], {@code --parallelism} [1], {@code --max-events} [0: all],
- * {@code --kmeans-runs} [10], {@code --replays} [rees46,rees46-gap,taobao], {@code --set} [none: job options as
+ * {@code --kmeans-runs} [10], {@code --replays} [rees46,rees46-gap,taobao], {@code --uci} [true: the UCI Online
+ * Shoppers section, {@link UciShoppersEvaluation}, if its file is present], {@code --uci-seeds} [none: further split
+ * seeds for the UCI robustness table, e.g. {@code 1,2,3}], {@code --cdnow} [true: the CDNOW repeat-purchase
+ * section, {@link CdnowEvaluation}, if its file is present], {@code --set} [none: job options as
  * {@code key=value,key=value}, e.g. {@code kmeans.batch-max-wait=1h}]. All other job options keep their defaults.
  */
 public final class ModelEvaluation {
@@ -105,8 +109,35 @@ public final class ModelEvaluation {
         }
         String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
                 + String.join(" ", args) + "\"";
+        UciShoppersEvaluation.Result uci = null;
+        if (Boolean.parseBoolean(opts.getOrDefault("uci", "true"))) {
+            Path uciFile = data.resolve(UciShoppersEvaluation.FILE);
+            if (Files.isReadable(uciFile)) {
+                uci = UciShoppersEvaluation.evaluate(uciFile, SEED);
+            } else {
+                System.err.println("UCI Online Shoppers not found at " + uciFile + ": its section is left out");
+            }
+        }
+        List<UciShoppersEvaluation.Result> uciSeeds = new ArrayList<>();
+        if (uci != null) {
+            for (String seed : opts.getOrDefault("uci-seeds", "").split(",")) {
+                if (!seed.isBlank()) {
+                    uciSeeds.add(UciShoppersEvaluation.evaluate(
+                            data.resolve(UciShoppersEvaluation.FILE), Long.parseLong(seed.trim())));
+                }
+            }
+        }
+        CdnowEvaluation.Result cdnow = null;
+        if (Boolean.parseBoolean(opts.getOrDefault("cdnow", "true"))) {
+            Path cdnowFile = data.resolve(CdnowEvaluation.FILE);
+            if (Files.isReadable(cdnowFile)) {
+                cdnow = CdnowEvaluation.evaluate(cdnowFile, SEED);
+            } else {
+                System.err.println("CDNOW not found at " + cdnowFile + ": its section is left out");
+            }
+        }
         String report = ModelEvaluationReport.render(
-                results, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
+                results, uci, uciSeeds, cdnow, command, LocalDate.now().toString(), trainFraction, parallelism, runs);
         if (opts.containsKey("out")) {
             Files.writeString(Path.of(opts.get("out")), report);
         }

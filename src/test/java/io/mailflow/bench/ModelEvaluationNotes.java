@@ -46,6 +46,10 @@ final class ModelEvaluationNotes {
               difference columns resample online and batch scores together. "Within 0.02" means online AUC >= batch
               AUC - 0.02 on the point estimate; with tens of test positives the intervals are far wider than 0.02, so
               neither a pass nor a failure is conclusive.
+            - **Calibration.** ECE (expected calibration error, `io.mailflow.scoring.Calibration`): the test examples
+              in 10 equal-width score bins, `sum_b n_b / N |mean score_b - positive rate_b|`. With a handful of
+              positives and almost every score in the lowest bin, it mostly measures how far the mean score is from
+              the test part's positive rate.
             - **Segments.** The final window is every user's latest standardized snapshot at the end of the replay. SSE =
               sum of squared Euclidean distances to the nearest centroid, for the last streaming version and for the best
               (lowest SSE) of the Smile `KMeans.fit` runs (k-means++ seeding, Lloyd iterations, same k, seed 42).

@@ -47,6 +47,9 @@ class ModelEvaluationTest {
         }
         assertThat(p.batchLogLoss()).isFinite().isPositive();
         assertThat(p.constantLogLoss()).isFinite().isPositive();
+        for (double ece : List.of(p.batchEce(), p.sameDataEce(), p.onlineEce())) {
+            assertThat(ece).isBetween(0.0, 1.0);
+        }
 
         SegmentEvaluation.Result s = run.segments();
         assertThat(s.versions()).isGreaterThan(1);
@@ -54,6 +57,6 @@ class ModelEvaluationTest {
         assertThat(s.meanStability()).isBetween(0.0, 1.0);
 
         String report = ModelEvaluationReport.render(List.of(run), "test", "today", 0.7, 1, 3);
-        assertThat(report).contains("Taobao slice", "SSE ratio", "batch AUC");
+        assertThat(report).contains("Taobao slice", "SSE ratio", "batch AUC", "ECE (10 bins)");
     }
 }

@@ -57,7 +57,10 @@ public final class PropensityEvaluation {
             double cartAuc,
             double jobAuc,
             double jobLogLoss,
-            double replayMismatch) {}
+            double replayMismatch,
+            double batchEce,
+            double sameDataEce,
+            double onlineEce) {}
 
     private PropensityEvaluation() {}
 
@@ -173,7 +176,10 @@ public final class PropensityEvaluation {
                 auc(carts, yTest),
                 lastPublished == null ? last.auc() : lastPublished.auc(),
                 lastPublished == null ? last.logLoss() : lastPublished.logLoss(),
-                mismatch);
+                mismatch,
+                ece(offline, yTest),
+                ece(frozen, yTest),
+                ece(online, yTest));
     }
 
     /**
@@ -253,6 +259,14 @@ public final class PropensityEvaluation {
         return validator(scores, labels).auc();
     }
 
+    /** Expected calibration error (10 equal-width bins); NaN without scores or when a score is NaN. */
+    public static double ece(double[] scores, double[] labels) {
+        if (scores.length == 0 || java.util.Arrays.stream(scores).anyMatch(Double::isNaN)) {
+            return Double.NaN;
+        }
+        return io.mailflow.scoring.Calibration.expectedCalibrationError(scores, labels);
+    }
+
     public static double logLoss(double[] scores, double[] labels) {
         return validator(scores, labels).logLoss();
     }
@@ -266,7 +280,7 @@ public final class PropensityEvaluation {
     }
 
     /** Percentile intervals of online AUC, batch AUC and their difference over paired resamples of the test set. */
-    private static Estimate[] bootstrap(double[] online, double[] offline, double[] y, Random random) {
+    static Estimate[] bootstrap(double[] online, double[] offline, double[] y, Random random) {
         double[][] draws = new double[3][BOOTSTRAP];
         int m = y.length;
         for (int b = 0; b < BOOTSTRAP; b++) {

@@ -110,6 +110,33 @@ class CampaignParserTest {
                 .containsExactlyInAnyOrder(TriggerType.values());
     }
 
+    /**
+     * NaN passes every range check ({@code NaN < 0} and {@code NaN >= 100} are both false): it must not get that far.
+     * (YAML's own {@code .nan} and {@code .inf} are already refused by the document parser.)
+     */
+    @Test
+    void nonFiniteNumbersAndUncleanTextAreReasonsNotValues() throws Exception {
+        String base =
+                "id: c\ntrigger: {type: abandoned-cart, delay: 1h}\nvariants: [{id: A, template: abandoned-cart}]\n";
+        for (String bad : List.of(
+                "holdoutPercent: 'NaN'",
+                "holdoutPercent: 1e400",
+                "audience: {minScore: 'NaN'}",
+                "audience: {maxScore: 'Infinity'}",
+                "audience: {features: [{feature: recency_hours, op: '<', value: '-Infinity'}]}")) {
+            assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + bad + "\n")))
+                    .as(bad)
+                    .isInstanceOf(InvalidCampaignException.class)
+                    .hasMessageContaining("must be a finite number");
+        }
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "name: \"Cart\\u202Eevil\"\n")))
+                .hasMessageContaining("'name' contains bidirectional control characters");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "name: \"a\\u0007b\"\n")))
+                .hasMessageContaining("'name' contains control characters");
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + "name: " + "n".repeat(1001) + "\n")))
+                .hasMessageContaining("'name' is longer than 1000 characters");
+    }
+
     @Test
     void maxAgeAndDryRunAreOptionalBoundedAndCarriedIntoTheSendRules() throws Exception {
         String base =
