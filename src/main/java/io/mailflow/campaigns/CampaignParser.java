@@ -61,8 +61,22 @@ public final class CampaignParser implements Serializable {
     static final double MAX_FIXED_COST = 1e9;
     static final double MAX_COUPON_PER_CONVERSION = 1e6;
     private static final Set<String> COSTS = Set.of("perEmail", "fixed", "couponShare", "couponPerConversion");
-    private static final Set<String> TRIGGER =
-            Set.of("type", "delay", "minViews", "scope", "window", "inactivity", "segments", "threshold", "direction");
+    private static final Set<String> TRIGGER = Set.of(
+            "type",
+            "delay",
+            "minViews",
+            "scope",
+            "window",
+            "inactivity",
+            "segments",
+            "threshold",
+            "direction",
+            "minDropShare",
+            "dedup");
+    /** Bounds of a catalog trigger's {@code dedup}: at least a day (one e-mail per restock wave), at most a year. */
+    static final Duration MIN_DEDUP = Duration.ofDays(1);
+
+    static final Duration MAX_DEDUP = Duration.ofDays(365);
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
     private static final Set<String> VARIANT = Set.of("id", "weight", "template", "templates");
 
@@ -213,7 +227,7 @@ public final class CampaignParser implements Serializable {
         TriggerType type = TriggerType.parse(typeName);
         if (type == null) {
             errors.add("unknown trigger type '" + typeName + "' (expected one of abandoned-cart, browse-abandonment, "
-                    + "win-back, post-purchase, segment-entry, score-threshold)");
+                    + "win-back, post-purchase, segment-entry, score-threshold, back-in-stock, price-drop)");
             return null;
         }
         long delay = duration(t, "delay", type == TriggerType.ABANDONED_CART ? -1L : 0L, errors);
@@ -224,6 +238,16 @@ public final class CampaignParser implements Serializable {
         List<Integer> segments = intList(t.get("segments"), "trigger.segments", errors);
         double threshold = number(t, "threshold", 0.5, errors);
         String direction = text(t, "direction", TriggerSpec.Direction.UP.wireName(), errors);
+        double minDropShare = number(t, "minDropShare", 0.1, errors);
+        long dedup = duration(t, "dedup", Duration.ofDays(7).toMillis(), errors);
+        if (type.catalogDriven()) {
+            if (dedup < MIN_DEDUP.toMillis() || dedup > MAX_DEDUP.toMillis()) {
+                errors.add("'trigger.dedup' must be between 1d and 365d, got " + Duration.ofMillis(dedup));
+            }
+            if (delay < 0) {
+                errors.add("'trigger.delay' must not be negative");
+            }
+        }
         switch (type) {
             case BROWSE_ABANDONMENT -> {
                 if (minViews < 1) {
@@ -249,9 +273,25 @@ public final class CampaignParser implements Serializable {
                     errors.add("'trigger.direction' must be up or down, got '" + direction + "'");
                 }
             }
+            case PRICE_DROP -> {
+                if (!(minDropShare > 0 && minDropShare < 1)) {
+                    errors.add("'trigger.minDropShare' must be in (0, 1), e.g. 0.1 for 10 %, got " + minDropShare);
+                }
+            }
             default -> {}
         }
-        return new TriggerSpec(type, delay, minViews, scope, window, inactivity, segments, threshold, direction);
+        return new TriggerSpec(
+                type,
+                delay,
+                minViews,
+                scope,
+                window,
+                inactivity,
+                segments,
+                threshold,
+                direction,
+                type == TriggerType.PRICE_DROP ? minDropShare : 0.0,
+                type.catalogDriven() ? dedup : 0L);
     }
 
     private Audience audience(JsonNode a, List<String> errors) {

@@ -1,5 +1,6 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.campaigns.watch.WatchSettings;
 import java.io.Serializable;
 import java.util.List;
 
@@ -9,6 +10,17 @@ import java.util.List;
  * @param templateDir where templates live (a campaign naming a missing template is rejected)
  * @param triggers the job-level parameters of the trigger operator
  * @param initial the definitions of {@code campaigns.file}, already validated (see {@link CampaignStage#load})
+ * @param watch the bounds of the item watchers of the catalog-driven triggers (used only with a catalog)
  */
-public record CampaignSettings(String templateDir, TriggerSettings triggers, List<CampaignDefinition> initial)
-        implements Serializable {}
+public record CampaignSettings(
+        String templateDir, TriggerSettings triggers, List<CampaignDefinition> initial, WatchSettings watch)
+        implements Serializable {
+
+    /** Default watcher bounds: 1,000 watchers per item, for 30 days after their last view or cart. */
+    public static final WatchSettings DEFAULT_WATCH =
+            new WatchSettings(1000, java.time.Duration.ofDays(30).toMillis());
+
+    public CampaignSettings(String templateDir, TriggerSettings triggers, List<CampaignDefinition> initial) {
+        this(templateDir, triggers, initial, DEFAULT_WATCH);
+    }
+}

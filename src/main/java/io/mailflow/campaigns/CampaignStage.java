@@ -1,12 +1,15 @@
 package io.mailflow.campaigns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.campaigns.watch.ItemSignal;
+import io.mailflow.campaigns.watch.ItemWatchFunction;
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.features.UserFeatures;
 import io.mailflow.io.Untimed;
 import io.mailflow.model.CampaignCostUpdate;
 import io.mailflow.model.CampaignStatus;
+import io.mailflow.model.CatalogUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
@@ -35,12 +38,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * control topic -> parse/validate --(campaign updates)--+
  * recommendation model ---------------------------------+--broadcast--+
  * sessions, events, segments, scores, features, erasures -> (union, keyed by user) -> triggers -> e-mail requests
+ * [with a catalog] views, carts + catalog changes (keyed by item) + campaigns, erasures --broadcast-->
+ *        item watchers -> back-in-stock / price-drop signals (to the user-keyed triggers above)
  * </pre>
  */
 public final class CampaignStage {
     private CampaignStage() {}
 
-    /** What the triggers listen to: every stream is keyed by user inside the stage. */
+    /**
+     * What the triggers listen to: every stream is keyed by user inside the stage, except the catalog's changes
+     * (keyed by item, with views and carts, for the catalog-driven triggers; null without a catalog).
+     */
     public record Inputs(
             DataStream<SessionSummary> sessions,
             DataStream<Event> events,
@@ -48,7 +56,21 @@ public final class CampaignStage {
             DataStream<PropensityScore> scores,
             DataStream<UserFeatures> features,
             DataStream<String> erasures,
-            DataStream<RecoList> recommendations) {}
+            DataStream<RecoList> recommendations,
+            DataStream<CatalogUpdate> catalog) {
+
+        /** Inputs without a catalog: no catalog-driven triggers. */
+        public Inputs(
+                DataStream<SessionSummary> sessions,
+                DataStream<Event> events,
+                DataStream<SegmentAssignment> segments,
+                DataStream<PropensityScore> scores,
+                DataStream<UserFeatures> features,
+                DataStream<String> erasures,
+                DataStream<RecoList> recommendations) {
+            this(sessions, events, segments, scores, features, erasures, recommendations, null);
+        }
+    }
 
     /**
      * @param requests e-mail requests with their "why" (join them by user)
@@ -142,6 +164,10 @@ public final class CampaignStage {
                                 .uid(Uids.SIGNAL_ERASURES)
                                 .name("erasures as trigger signals"));
 
+        if (in.catalog() != null) {
+            signals = signals.union(watchItems(in, updates, settings));
+        }
+
         SingleOutputStreamOperator<EmailRequest> requests = signals.keyBy(UserSignal::userId)
                 .connect(broadcast)
                 .process(new TriggerFunction(settings.triggers(), settings.initial()))
@@ -156,6 +182,45 @@ public final class CampaignStage {
                         .returns(CampaignCostUpdate.class)
                         .uid(Uids.CAMPAIGN_COSTS)
                         .name("campaign costs"));
+    }
+
+    /**
+     * The catalog-driven triggers' item side: views, carts and catalog changes keyed by item, with the campaigns
+     * and erasures broadcast, give the signals of the watchers to tell (see {@link ItemWatchFunction}).
+     */
+    private static DataStream<UserSignal> watchItems(
+            Inputs in, DataStream<CampaignUpdate> updates, CampaignSettings settings) {
+        TypeInformation<ItemSignal> item = TypeInformation.of(ItemSignal.class);
+        TypeInformation<ControlMessage> controlType = TypeInformation.of(ControlMessage.class);
+        DataStream<ItemSignal> items = in.events()
+                .filter(e -> (e.type() == EventType.VIEW || e.type() == EventType.ADD_TO_CART) && e.itemId() != null)
+                .uid(Uids.WATCH_EVENTS_FILTER)
+                .name("views and carts of items")
+                .map(ItemSignal::of)
+                .returns(item)
+                .uid(Uids.WATCH_EVENTS)
+                .name("events as item signals")
+                .union(in.catalog()
+                        .map(ItemSignal::of)
+                        .returns(item)
+                        .uid(Uids.WATCH_CATALOG)
+                        .name("catalog changes as item signals"));
+        BroadcastStream<ControlMessage> broadcast = updates.map(ControlMessage::of)
+                .returns(controlType)
+                .uid(Uids.WATCH_CAMPAIGN_CONTROL)
+                .name("campaign control for item watchers")
+                .union(in.erasures()
+                        .map(ControlMessage::erasure)
+                        .returns(controlType)
+                        .uid(Uids.WATCH_ERASURES)
+                        .name("erasures for item watchers"))
+                .broadcast(Descriptors.CAMPAIGNS);
+        return items.keyBy(ItemSignal::itemId)
+                .connect(broadcast)
+                .process(new ItemWatchFunction(settings.watch(), settings.initial()))
+                .returns(TypeInformation.of(UserSignal.class))
+                .uid(Uids.ITEM_WATCHERS)
+                .name("catalog trigger watchers");
     }
 
     /**

@@ -5,9 +5,21 @@ import io.mailflow.recommendations.RecoList;
 /**
  * The one broadcast input of the trigger operator: either a campaign update or a recommendation-model
  * update (a broadcast connection takes a single stream, so both kinds travel in one type).
- * Exactly one field is non-null.
+ * Exactly one field is non-null. The item watchers' broadcast input also carries erasures ({@link #erasure}).
  */
-public record ControlMessage(CampaignUpdate campaign, RecoList reco) {
+public record ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser) {
+
+    public ControlMessage(CampaignUpdate campaign, RecoList reco) {
+        this(campaign, reco, null);
+    }
+
+    /**
+     * A user's erasure, broadcast to the item watchers: their state is keyed by item, so an erasure reaches it
+     * only by visiting every item of the subtask ({@code applyToKeyedState}).
+     */
+    public static ControlMessage erasure(String userId) {
+        return new ControlMessage(null, null, userId);
+    }
 
     public static ControlMessage of(CampaignUpdate u) {
         return new ControlMessage(u, null);

@@ -192,6 +192,9 @@ public final class TriggerFunction
             ctx.getBroadcastState(Descriptors.RECOMMENDATIONS).put(m.reco().key(), m.reco());
             return;
         }
+        if (m.campaign() == null) {
+            return; // an erasure meant for the item watchers: this operator gets the user's own erasure signal
+        }
         CampaignDefinition d = m.campaign().definition();
         BroadcastState<String, CampaignDefinition> defs = ctx.getBroadcastState(Descriptors.CAMPAIGNS);
         CampaignsInForce.Update u =

@@ -23,6 +23,12 @@ import java.util.Locale;
  * @param segments segment entry: the segments whose entry triggers (empty: any change of segment)
  * @param threshold score threshold: the propensity level to cross
  * @param direction score threshold: {@code up} (from below to at-or-above) or {@code down} (see {@link #crossing()})
+ * @param minDropShare price drop: the least fall of the price, as a share of the price the user saw (0.1: 10 %)
+ * @param dedupMs back in stock, price drop: a user gets at most one e-mail of the trigger type per item within
+ *     this long
+ *
+ * <p>{@code minDropShare} and {@code dedupMs} were added after the committed savepoints: definitions restored
+ * from them get 0 (their triggers are not catalog-driven, where both are unused).
  */
 public record TriggerSpec(
         TriggerType type,
@@ -33,8 +39,24 @@ public record TriggerSpec(
         long inactivityMs,
         List<Integer> segments,
         double threshold,
-        String direction)
+        String direction,
+        double minDropShare,
+        long dedupMs)
         implements java.io.Serializable {
+
+    /** A spec of a per-user trigger (as before the catalog-driven ones existed). */
+    public TriggerSpec(
+            TriggerType type,
+            long delayMs,
+            int minViews,
+            String scope,
+            long windowMs,
+            long inactivityMs,
+            List<Integer> segments,
+            double threshold,
+            String direction) {
+        this(type, delayMs, minViews, scope, windowMs, inactivityMs, segments, threshold, direction, 0.0, 0L);
+    }
 
     /** What browse abandonment counts views of. */
     public enum Scope {

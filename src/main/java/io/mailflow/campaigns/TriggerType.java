@@ -2,7 +2,7 @@ package io.mailflow.campaigns;
 
 import java.util.Locale;
 
-/** The six real-time triggers. The wire form in a definition is the lower-case name with dashes. */
+/** The real-time triggers: six per user, two per catalog item (see {@code io.mailflow.campaigns.watch}). The wire form in a definition is the lower-case name with dashes. */
 public enum TriggerType {
     /** A session left items in the cart and bought nothing; no purchase within the delay. */
     ABANDONED_CART,
@@ -15,7 +15,16 @@ public enum TriggerType {
     /** The user's segment changes into one of the listed segments. */
     SEGMENT_ENTRY,
     /** The user's purchase propensity crosses the threshold (upwards by default). */
-    SCORE_THRESHOLD;
+    SCORE_THRESHOLD,
+    /** An item a user viewed or carted while it was unavailable became available again. */
+    BACK_IN_STOCK,
+    /** The price of an item a user viewed or carted fell by at least the campaign's share. */
+    PRICE_DROP;
+
+    /** Whether the trigger is decided per catalog item (its watchers), not per user. */
+    public boolean catalogDriven() {
+        return this == BACK_IN_STOCK || this == PRICE_DROP;
+    }
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -9,7 +9,8 @@ import io.mailflow.segmentation.SegmentAssignment;
 /**
  * One input of the trigger operator about one user: exactly one field besides {@code userId} is set
  * (or {@code erase} is true).
- * The five per-user streams are unioned into this type because a broadcast connection takes one keyed input.
+ * The five per-user streams are unioned into this type because a broadcast connection takes one keyed input;
+ * a {@link CatalogFact} comes from the item watchers (catalog-driven triggers).
  */
 public record UserSignal(
         String userId,
@@ -18,7 +19,24 @@ public record UserSignal(
         SegmentAssignment segment,
         PropensityScore score,
         UserFeatures features,
-        boolean erase) {
+        boolean erase,
+        CatalogFact catalog) {
+
+    public UserSignal(
+            String userId,
+            SessionSummary session,
+            Event event,
+            SegmentAssignment segment,
+            PropensityScore score,
+            UserFeatures features,
+            boolean erase) {
+        this(userId, session, event, segment, score, features, erase, null);
+    }
+
+    /** A catalog-driven campaign fired for the user (see {@link CatalogFact}). */
+    public static UserSignal of(String userId, CatalogFact f) {
+        return new UserSignal(userId, null, null, null, null, null, false, f);
+    }
 
     public static UserSignal of(SessionSummary s) {
         return new UserSignal(s.userId(), s, null, null, null, null, false);

@@ -50,6 +50,13 @@ public final class Uids {
     public static final String SIGNAL_FEATURES = "trigger-signal-features";
     public static final String CAMPAIGN_TRIGGERS = "campaign-triggers";
     public static final String SIGNAL_ERASURES = "trigger-signal-erasures";
+    // catalog-driven triggers (back in stock, price drop): keyed by item
+    public static final String WATCH_EVENTS_FILTER = "watch-views-and-carts";
+    public static final String WATCH_EVENTS = "watch-event-signals";
+    public static final String WATCH_CATALOG = "watch-catalog-signals";
+    public static final String WATCH_CAMPAIGN_CONTROL = "watch-campaign-control";
+    public static final String WATCH_ERASURES = "watch-erasures";
+    public static final String ITEM_WATCHERS = "item-watchers";
     public static final String ERASURES = "contact-erasures";
     public static final String ERASED_IDS = "contact-erasures-ids";
     public static final String SUPPRESSION_UPDATES = "contact-suppressions";

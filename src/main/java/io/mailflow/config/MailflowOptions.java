@@ -499,6 +499,18 @@ public final class MailflowOptions {
             "Input topic of the product catalog (JSON items, compacted, keyed by item id; docs/events.md). Empty: no"
                     + " catalog, e-mails show item ids as before. Set: requests are joined with the catalog (keyed state)"
                     + " and follow their campaign's catalog rules.");
+    public static final Option<Integer> CATALOG_TRIGGERS_MAX_WATCHERS = integer(
+            "catalog-triggers.max-watchers",
+            1000,
+            1,
+            100_000,
+            "With a catalog and a back-in-stock or price-drop campaign: most users kept watching one item; a new watcher evicts the one seen longest ago.");
+    public static final Option<Duration> CATALOG_TRIGGERS_WATCH_TTL = duration(
+            "catalog-triggers.watch-ttl",
+            Duration.ofDays(30),
+            Duration.ofHours(1),
+            Duration.ofDays(365),
+            "A view or cart makes the user a watcher of the item (back in stock, price drop) for this long (event time) after it; then the entry is dropped once its dedup periods have run out.");
     public static final Option<String> TOPIC_CAMPAIGN_STATUS = nonEmpty(
             "topic.campaign-status",
             "mailflow.campaign-status",

@@ -165,6 +165,9 @@ public final class TemplateRenderer {
             Double unit = product != null && product.price() != null ? product.price() : i.price();
             String unitCurrency = product != null && product.currency() != null ? product.currency() : currency;
             m.put("priceText", unit == null ? "" : Money.format(unit, unitCurrency, to.locale()));
+            // the price the trigger saw when the catalog's is lower now (a price drop's "was")
+            boolean fell = i.price() != null && unit != null && i.price() > unit + 1e-9;
+            m.put("wasPriceText", fell ? Money.format(i.price(), unitCurrency, to.locale()) : "");
             card(m, product, to.locale(), shopUrl, i.itemId());
             items.add(m);
             if (i.price() != null) {

@@ -85,6 +85,9 @@ public final class MailflowTopology {
         DataStream<RecoList> recommendations =
                 RecommendationStage.attach(sessions.sessions(), models.segments(), settings.recommendations());
 
+        // the catalog feeds the catalog-driven triggers (back in stock, price drop) and the requests' enrichment
+        CatalogStage.Catalog catalog =
+                sources.catalog() == null ? null : CatalogStage.attach(env, sources.catalog(), settings.catalog());
         CampaignStage.Outputs campaigns = CampaignStage.attach(
                 env,
                 sources.campaigns(),
@@ -95,15 +98,15 @@ public final class MailflowTopology {
                         models.scores(),
                         models.features(),
                         contacts.erasures(),
-                        recommendations),
+                        recommendations,
+                        catalog == null ? null : catalog.updates()),
                 settings.campaigns());
 
         // With a catalog, requests are joined with their products before the profile join, so that a request the
         // catalog stops never counts towards a user's caps. Without one, nothing changes.
         DataStream<EmailRequest> requests = campaigns.requests();
         DataStream<DeadLetter> catalogDeadLetters = null;
-        if (sources.catalog() != null) {
-            CatalogStage.Catalog catalog = CatalogStage.attach(env, sources.catalog(), settings.catalog());
+        if (catalog != null) {
             CatalogStage.Enriched enriched = CatalogStage.enrich(requests, catalog.updates(), settings.catalog());
             requests = enriched.requests();
             catalogDeadLetters = catalog.deadLetters().union(enriched.deadLetters());

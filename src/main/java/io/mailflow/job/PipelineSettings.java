@@ -5,6 +5,7 @@ import static io.mailflow.config.MailflowOptions.*;
 import io.mailflow.campaigns.CampaignSettings;
 import io.mailflow.campaigns.CampaignStage;
 import io.mailflow.campaigns.TriggerSettings;
+import io.mailflow.campaigns.watch.WatchSettings;
 import io.mailflow.catalog.CatalogSettings;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.delivery.DeliverySettings;
@@ -189,7 +190,12 @@ public record PipelineSettings(
                 Recommender.defaults(),
                 new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)));
         return new CampaignSettings(
-                c.get(TEMPLATE_DIR), triggers, CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)));
+                c.get(TEMPLATE_DIR),
+                triggers,
+                CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)),
+                new WatchSettings(
+                        c.get(CATALOG_TRIGGERS_MAX_WATCHERS),
+                        c.get(CATALOG_TRIGGERS_WATCH_TTL).toMillis()));
     }
 
     /** The e-mail composer's settings; the link secret is read on the task managers when empty here. */

@@ -23,6 +23,8 @@ public final class Signals {
             return s.score().timestamp();
         } else if (s.features() != null) {
             return s.features().asOf();
+        } else if (s.catalog() != null) {
+            return s.catalog().at();
         }
         throw new IllegalArgumentException("a signal without content for " + s.userId());
     }

@@ -25,7 +25,9 @@ public final class TriggerRules {
                 winBack,
                 new PostPurchaseRule(defaultCartDelayMs),
                 new SegmentEntryRule(),
-                new ScoreThresholdRule())) {
+                new ScoreThresholdRule(),
+                new CatalogRule(TriggerType.BACK_IN_STOCK),
+                new CatalogRule(TriggerType.PRICE_DROP))) {
             rules.put(r.type(), r);
         }
         if (rules.size() != TriggerType.values().length) {

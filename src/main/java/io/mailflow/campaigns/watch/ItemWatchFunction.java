@@ -1,0 +1,203 @@
+package io.mailflow.campaigns.watch;
+
+import io.mailflow.campaigns.CampaignDefinition;
+import io.mailflow.campaigns.ControlMessage;
+import io.mailflow.campaigns.Descriptors;
+import io.mailflow.campaigns.UserSignal;
+import io.mailflow.campaigns.rules.CampaignsInForce;
+import io.mailflow.model.CatalogItem;
+import io.mailflow.model.CatalogUpdate;
+import io.mailflow.model.Event;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The catalog-driven triggers' side keyed by item: views and carts make users watchers of the item, catalog
+ * changes tell them (back in stock, price drop) through {@link UserSignal}s that the per-user trigger operator
+ * turns into e-mail requests like any other trigger's. The decisions are {@link ItemWatchers}'; this operator
+ * holds the state and the timers.
+ *
+ * <p>A catalog change is applied when event time reaches its {@code updatedAt} (a timer), so views up to that
+ * time count whatever order the two inputs arrive in. Views are recorded only while a catalog-driven campaign is
+ * in force, so that a job without one keeps no watchers. The broadcast input carries the campaigns (changes apply
+ * to every later decision) and erasures, which visit every item of the subtask: the state is keyed by item, not
+ * by user.
+ */
+public final class ItemWatchFunction
+        extends KeyedBroadcastProcessFunction<String, ItemSignal, ControlMessage, UserSignal> {
+    private static final long serialVersionUID = 1L;
+
+    private final WatchSettings settings;
+    private final Map<String, CampaignDefinition> initial;
+    private transient ItemWatchers logic;
+    private transient ValueState<WatchList> watchers;
+    private transient ValueState<ItemStatus> status;
+    private transient MapState<Long, CatalogItem> changes;
+    private transient Counter notices;
+
+    // State descriptors, declared once: the operator, the harness tests and the erasure use these.
+
+    public static ValueStateDescriptor<WatchList> watchersDescriptor() {
+        return new ValueStateDescriptor<>("item-watchers", WatchList.class);
+    }
+
+    public static ValueStateDescriptor<ItemStatus> statusDescriptor() {
+        return new ValueStateDescriptor<>("watch-item-status", ItemStatus.class);
+    }
+
+    /** Catalog versions waiting for event time to reach their {@code updatedAt}, by that time. */
+    public static MapStateDescriptor<Long, CatalogItem> changesDescriptor() {
+        return new MapStateDescriptor<>("watch-pending-changes", Types.LONG, Types.POJO(CatalogItem.class));
+    }
+
+    public ItemWatchFunction(WatchSettings settings, List<CampaignDefinition> initial) {
+        this.settings = settings;
+        this.initial = new HashMap<>();
+        initial.forEach(c -> this.initial.put(c.id(), c));
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        logic = new ItemWatchers(settings);
+        watchers = getRuntimeContext().getState(watchersDescriptor());
+        status = getRuntimeContext().getState(statusDescriptor());
+        changes = getRuntimeContext().getMapState(changesDescriptor());
+        notices = getRuntimeContext().getMetricGroup().counter("catalogTriggerNotices");
+    }
+
+    @Override
+    public void processElement(ItemSignal s, ReadOnlyContext ctx, Collector<UserSignal> out) throws Exception {
+        if (s.update() != null) {
+            onCatalog(s.update(), ctx);
+            return;
+        }
+        List<CampaignDefinition> campaigns = campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
+        if (campaigns.stream().noneMatch(c -> c.trigger().type().catalogDriven())) {
+            return;
+        }
+        Event e = s.event();
+        WatchList list = list();
+        List<Watch> next =
+                logic.view(list.watchers(), e.userId(), e.timestamp(), status.value(), e.price(), e.currency());
+        store(next, list.sweepAt(), ctx.timerService());
+    }
+
+    private void onCatalog(CatalogUpdate u, ReadOnlyContext ctx) throws Exception {
+        if (u.removed()) {
+            // the item is gone: nobody can be told it is back; pending versions are moot
+            status.clear();
+            changes.clear();
+            watchers.clear();
+            return;
+        }
+        long at = u.item().updatedAt();
+        CatalogItem waiting = changes.get(at);
+        if (waiting == null) {
+            ctx.timerService().registerEventTimeTimer(at);
+        }
+        changes.put(at, u.item());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserSignal> out) throws Exception {
+        CatalogItem item = changes.get(timestamp);
+        WatchList list = list();
+        List<Watch> current = list.watchers();
+        if (item != null) {
+            changes.remove(timestamp);
+            ItemStatus before = status.value();
+            if (before == null || item.updatedAt() >= before.updatedAt()) {
+                ItemStatus after = ItemStatus.of(item);
+                status.update(after);
+                ItemWatchers.Outcome o = logic.change(
+                        ctx.getCurrentKey(),
+                        current,
+                        before,
+                        after,
+                        timestamp,
+                        campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS)));
+                for (ItemWatchers.Notice n : o.notices()) {
+                    notices.inc();
+                    out.collect(UserSignal.of(n.userId(), n.fact()));
+                }
+                current = o.watchers();
+            }
+        }
+        if (list.sweepAt() <= timestamp) {
+            current = logic.sweep(current, timestamp);
+            store(current, Long.MAX_VALUE, ctx.timerService());
+        } else if (current != list.watchers()) {
+            store(current, list.sweepAt(), ctx.timerService());
+        }
+    }
+
+    /** Stores the list and keeps one clean-up timer at its next sweep. */
+    private void store(List<Watch> next, long armedAt, org.apache.flink.streaming.api.TimerService timers)
+            throws Exception {
+        if (next.isEmpty()) {
+            watchers.clear();
+            if (armedAt != Long.MAX_VALUE) {
+                timers.deleteEventTimeTimer(armedAt);
+            }
+            return;
+        }
+        long sweep = logic.nextSweep(next);
+        if (sweep != armedAt) {
+            if (armedAt != Long.MAX_VALUE) {
+                timers.deleteEventTimeTimer(armedAt);
+            }
+            timers.registerEventTimeTimer(sweep);
+        }
+        watchers.update(new WatchList(next, sweep));
+    }
+
+    private WatchList list() throws Exception {
+        WatchList l = watchers.value();
+        return l == null ? WatchList.EMPTY : l;
+    }
+
+    private List<CampaignDefinition> campaigns(ReadOnlyBroadcastState<String, CampaignDefinition> defs)
+            throws Exception {
+        return CampaignsInForce.of(initial, defs.immutableEntries());
+    }
+
+    // ---- broadcast input: campaigns and erasures ----
+
+    @Override
+    public void processBroadcastElement(ControlMessage m, Context ctx, Collector<UserSignal> out) throws Exception {
+        if (m.erasedUser() != null) {
+            String user = m.erasedUser();
+            ctx.applyToKeyedState(watchersDescriptor(), (item, state) -> {
+                WatchList l = state.value();
+                if (l != null && l.watchers().stream().anyMatch(w -> w.userId().equals(user))) {
+                    List<Watch> rest = ItemWatchers.erase(l.watchers(), user);
+                    // the sweep timer stays armed; it finds fewer (or no) entries
+                    state.update(rest.isEmpty() ? null : new WatchList(rest, l.sweepAt()));
+                }
+            });
+            return;
+        }
+        if (m.campaign() == null) {
+            return;
+        }
+        CampaignDefinition d = m.campaign().definition();
+        BroadcastState<String, CampaignDefinition> defs = ctx.getBroadcastState(Descriptors.CAMPAIGNS);
+        CampaignsInForce.Update u =
+                CampaignsInForce.update(defs.contains(d.id()) ? defs.get(d.id()) : initial.get(d.id()), d);
+        if (u.apply()) {
+            defs.put(d.id(), d);
+        }
+    }
+}
