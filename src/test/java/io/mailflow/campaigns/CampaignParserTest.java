@@ -98,6 +98,43 @@ class CampaignParserTest {
     }
 
     @Test
+    void catalogTriggersHaveAShareAndADedupPeriod() throws Exception {
+        CampaignDefinition c = REAL_TEMPLATES.parse(
+                doc(
+                        "id: pd\ntrigger: {type: price-drop, minDropShare: 0.2, dedup: 3d}\nvariants: [{id: A, template: price-drop}]"));
+        assertThat(c.trigger().type()).isEqualTo(TriggerType.PRICE_DROP);
+        assertThat(c.trigger().minDropShare()).isEqualTo(0.2);
+        assertThat(c.trigger().dedupMs()).isEqualTo(Duration.ofDays(3).toMillis());
+        CampaignDefinition b = REAL_TEMPLATES.parse(
+                doc("id: bis\ntrigger: {type: back-in-stock}\nvariants: [{id: A, template: back-in-stock}]"));
+        assertThat(b.trigger().dedupMs())
+                .as("default")
+                .isEqualTo(Duration.ofDays(7).toMillis());
+        assertThat(b.trigger().minDropShare()).isZero();
+    }
+
+    @Test
+    void badCatalogTriggersAreRejectedWithTheReason() {
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: pd\ntrigger: {type: price-drop, minDropShare: 1.5, dedup: 1h}\nvariants: [{id: A, template: price-drop}]")))
+                .isInstanceOf(InvalidCampaignException.class)
+                .hasMessageContaining("'trigger.minDropShare' must be in (0, 1)")
+                .hasMessageContaining("'trigger.dedup' must be between 1d and 365d");
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: pd\ntrigger: {type: price-drop, minDropShare: 0}\nvariants: [{id: A, template: price-drop}]")))
+                .hasMessageContaining("'trigger.minDropShare' must be in (0, 1)");
+        assertThatThrownBy(
+                        () -> REAL_TEMPLATES.parse(
+                                doc(
+                                        "id: bis\ntrigger: {type: back-in-stock, watchers: 5}\nvariants: [{id: A, template: back-in-stock}]")))
+                .hasMessageContaining("watchers");
+    }
+
+    @Test
     void theShippedCampaignFilesAreValid() throws Exception {
         for (String f :
                 List.of("classpath:campaigns/default-campaigns.yaml", "classpath:campaigns/abandoned-cart.yaml")) {

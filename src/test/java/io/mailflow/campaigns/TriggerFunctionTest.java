@@ -109,6 +109,43 @@ class TriggerFunctionTest {
                 .isEmpty();
     }
 
+    // ---- catalog-driven triggers: the item watchers' facts become requests like any other trigger's ----
+
+    @Test
+    void aCatalogFactOfTheCampaignBecomesARequestWithTheItemAfterTheDelay() throws Exception {
+        CampaignDefinition drop = Campaigns.of("price-drop", "{type: price-drop, minDropShare: 0.1, delay: 10min}");
+        CampaignDefinition restock = Campaigns.of("back-in-stock", "{type: back-in-stock}");
+        start(drop, restock);
+        long at = BEGINNING + ONE_HOUR;
+        harness.processElement(
+                UserSignal.of("u1", new CatalogFact("price-drop", "PRICE_DROP", "sku-7", at, 50.0, 40.0, "USD")), at);
+        harness.watermark(at + 10 * ONE_MINUTE - 1);
+        assertThat(requests()).isEmpty();
+        harness.watermark(at + 10 * ONE_MINUTE);
+        assertThat(requests()).hasSize(1);
+        EmailRequest r = requests().get(0);
+        assertThat(r.campaignId()).isEqualTo("price-drop");
+        assertThat(r.trigger()).isEqualTo("PRICE_DROP");
+        assertThat(r.templateId()).isEqualTo("price-drop");
+        assertThat(r.items()).containsExactly(new LineItem("sku-7", null, 50.0, 1, at));
+        assertThat(r.currency()).isEqualTo("USD");
+        assertThat(r.requestId()).isEqualTo(RequestIds.of("price-drop", "u1", "price-drop:sku-7:" + at));
+        assertCleared(at);
+    }
+
+    @Test
+    void aCatalogFactIsDecidedOnlyByItsOwnCampaign() throws Exception {
+        CampaignDefinition restock = Campaigns.of("back-in-stock", "{type: back-in-stock}");
+        CampaignDefinition other = Campaigns.of("other-restock", "{type: back-in-stock}");
+        start(restock, other);
+        long at = BEGINNING + ONE_HOUR;
+        harness.processElement(
+                UserSignal.of("u1", new CatalogFact("back-in-stock", "BACK_IN_STOCK", "sku-7", at, null, 9.0, "USD")),
+                at);
+        harness.watermark(at);
+        assertThat(requests()).extracting(EmailRequest::campaignId).containsExactly("back-in-stock");
+    }
+
     @Test
     void abandonedCartEmailsWhenNoPurchaseWithinTheDelay() throws Exception {
         start(CART);

@@ -30,7 +30,11 @@ class CampaignTemplatesTest {
         "segment-entry,en",
         "segment-entry,zh-CN",
         "score-threshold,en",
-        "score-threshold,zh-CN"
+        "score-threshold,zh-CN",
+        "back-in-stock,en",
+        "back-in-stock,zh-CN",
+        "price-drop,en",
+        "price-drop,zh-CN"
     })
     void rendersWithRecommendations(String template, String locale) throws Exception {
         EmailRequest r = new EmailRequest(

@@ -110,6 +110,24 @@ class ErasureCoverageTest {
                     "campaign-triggers",
                     "housekeeping-timer",
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
+            notPerUser("catalog-lookup", "keyed by item: catalog versions and request-item lookups (request id, item)"),
+            ttl(
+                    "catalog-assemble",
+                    "catalog-request",
+                    "until the request's item lookups are answered (event time reaches its triggeredAt); then emitted"),
+            ttl(
+                    "catalog-assemble",
+                    "catalog-parts",
+                    "until the request's item lookups are answered (event time reaches its triggeredAt); then emitted"),
+            erased("item-watchers", "item-watchers", "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
+            ttl(
+                    "item-watchers",
+                    "watch-item-status",
+                    "no user data: the item's availability and price; removed with the item"),
+            ttl(
+                    "item-watchers",
+                    "watch-pending-changes",
+                    "no user data: catalog versions until event time reaches their updatedAt (applied, then removed)"),
             erased(
                     "profile-join",
                     "profile",
@@ -145,7 +163,10 @@ class ErasureCoverageTest {
         // with every optional operator in the graph
         MailflowJob.define(
                 env,
-                MailflowConfig.builder().set(MailflowOptions.DP_ENABLED, true).build());
+                MailflowConfig.builder()
+                        .set(MailflowOptions.DP_ENABLED, true)
+                        .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
+                        .build());
         Set<String> found = new TreeSet<>();
         for (Transformation<?> t : keyedOperators(env)) {
             for (String state : keyedStates(t)) {

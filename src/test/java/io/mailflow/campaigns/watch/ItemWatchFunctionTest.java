@@ -1,0 +1,188 @@
+package io.mailflow.campaigns.watch;
+
+import static io.mailflow.campaigns.watch.WatchFixtures.DAY;
+import static io.mailflow.campaigns.watch.WatchFixtures.DROP;
+import static io.mailflow.campaigns.watch.WatchFixtures.NOON;
+import static io.mailflow.campaigns.watch.WatchFixtures.ONE_HOUR;
+import static io.mailflow.campaigns.watch.WatchFixtures.RESTOCK;
+import static io.mailflow.campaigns.watch.WatchFixtures.in;
+import static io.mailflow.campaigns.watch.WatchFixtures.out;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailflow.campaigns.CampaignDefinition;
+import io.mailflow.campaigns.Campaigns;
+import io.mailflow.campaigns.ControlMessage;
+import io.mailflow.campaigns.Descriptors;
+import io.mailflow.campaigns.TriggerType;
+import io.mailflow.campaigns.UserSignal;
+import io.mailflow.model.CatalogUpdate;
+import io.mailflow.testing.Events;
+import io.mailflow.testing.TimerCountingOperator;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Harness tests of the item watchers: back in stock and price drop fire for the watchers, once per user and item
+ * within the dedup period, the list is bounded, an erasure reaches it, and state and timers are cleared.
+ */
+class ItemWatchFunctionTest {
+    static final WatchSettings SETTINGS = new WatchSettings(3, 30 * DAY);
+
+    private KeyedBroadcastOperatorTestHarness<String, ItemSignal, ControlMessage, UserSignal> harness;
+    private TimerCountingOperator<String, ItemSignal, ControlMessage, UserSignal> operator;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void start(CampaignDefinition... initial) throws Exception {
+        operator = new TimerCountingOperator<>(
+                new ItemWatchFunction(SETTINGS, List.of(initial)), List.of(Descriptors.CAMPAIGNS));
+        harness = new KeyedBroadcastOperatorTestHarness<>(operator, ItemSignal::itemId, Types.STRING, 1, 1, 0);
+        harness.open();
+    }
+
+    private void view(String user, String item, long at) throws Exception {
+        harness.processElement(ItemSignal.of(Events.view(user, item, at)), at);
+    }
+
+    private void catalog(CatalogUpdate u) throws Exception {
+        harness.processElement(
+                ItemSignal.of(u), u.item() == null ? 0L : u.item().updatedAt());
+    }
+
+    private List<UserSignal> signals() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void backInStockTellsTheUsersWhoSawItUnavailableOnceAtTheChangesTime() throws Exception {
+        start(RESTOCK);
+        catalog(out("sku-1", 100.0, NOON - DAY));
+        harness.watermark(NOON - DAY);
+        view("u1", "sku-1", NOON - 2 * ONE_HOUR);
+        view("u2", "sku-1", NOON - ONE_HOUR);
+        catalog(in("sku-1", 100.0, NOON));
+        harness.watermark(NOON - 1);
+        assertThat(signals()).as("applied when event time reaches updatedAt").isEmpty();
+
+        harness.watermark(NOON);
+        assertThat(signals()).extracting(UserSignal::userId).containsExactlyInAnyOrder("u1", "u2");
+        assertThat(signals()).allSatisfy(s -> {
+            assertThat(s.catalog().triggerType()).isEqualTo(TriggerType.BACK_IN_STOCK);
+            assertThat(s.catalog().itemId()).isEqualTo("sku-1");
+            assertThat(s.catalog().at()).isEqualTo(NOON);
+        });
+
+        // out and back again within the dedup period: nobody is told twice
+        catalog(out("sku-1", 100.0, NOON + ONE_HOUR));
+        view("u1", "sku-1", NOON + 2 * ONE_HOUR);
+        catalog(in("sku-1", 100.0, NOON + DAY));
+        harness.watermark(NOON + DAY);
+        assertThat(signals()).hasSize(2);
+
+        // the watches lapse, the dedup periods run out: only the item's status is left, and no timer
+        harness.watermark(NOON + 40 * DAY);
+        assertThat(operator.numKeyedStateEntries()).as("the item's status only").isEqualTo(1);
+        assertThat(operator.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void priceDropTellsWatchersWhenThePriceFellByTheShareWithWasAndNow() throws Exception {
+        start(DROP);
+        catalog(in("sku-2", 50.0, NOON - DAY));
+        harness.watermark(NOON - DAY);
+        view("u1", "sku-2", NOON - ONE_HOUR);
+        catalog(in("sku-2", 47.5, NOON)); // 5 %: below the campaign's 10 %
+        catalog(in("sku-2", 40.0, NOON + ONE_HOUR)); // 20 %
+        catalog(in("sku-2", 30.0, NOON + 2 * ONE_HOUR)); // further down: de-duplicated
+        harness.watermark(NOON + 3 * ONE_HOUR);
+        assertThat(signals()).hasSize(1);
+        UserSignal s = signals().get(0);
+        assertThat(s.userId()).isEqualTo("u1");
+        assertThat(s.catalog().triggerType()).isEqualTo(TriggerType.PRICE_DROP);
+        assertThat(s.catalog().wasPrice()).isEqualTo(50.0);
+        assertThat(s.catalog().price()).isEqualTo(40.0);
+        assertThat(s.catalog().at()).isEqualTo(NOON + ONE_HOUR);
+    }
+
+    @Test
+    void aDefinitionChangedAtRuntimeDecidesTheNextChange() throws Exception {
+        start(DROP);
+        catalog(in("sku-2", 50.0, NOON - DAY));
+        harness.watermark(NOON - DAY);
+        view("u1", "sku-2", NOON - ONE_HOUR);
+        harness.processBroadcastElement(
+                Campaigns.update(
+                        Campaigns.of("price-drop", "{type: price-drop, minDropShare: 0.5, dedup: 7d}", "version: 2")),
+                NOON - ONE_HOUR);
+        catalog(in("sku-2", 40.0, NOON));
+        harness.watermark(NOON);
+        assertThat(signals()).as("20 %% is below the new 50 %%").isEmpty();
+        catalog(in("sku-2", 20.0, NOON + ONE_HOUR));
+        harness.watermark(NOON + ONE_HOUR);
+        assertThat(signals()).hasSize(1);
+    }
+
+    @Test
+    void withoutACatalogCampaignNoWatcherIsKept() throws Exception {
+        start(Campaigns.of("abandoned-cart", "{type: abandoned-cart}"));
+        view("u1", "sku-1", NOON);
+        assertThat(operator.numKeyedStateEntries()).isZero();
+        assertThat(operator.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void theWatcherListIsBounded() throws Exception {
+        start(RESTOCK);
+        catalog(out("sku-1", 100.0, NOON - DAY));
+        harness.watermark(NOON - DAY);
+        for (int i = 0; i < 5; i++) {
+            view("u" + i, "sku-1", NOON - 10 * ONE_HOUR + i);
+        }
+        catalog(in("sku-1", 100.0, NOON));
+        harness.watermark(NOON);
+        assertThat(signals())
+                .as("the oldest two were evicted")
+                .extracting(UserSignal::userId)
+                .containsExactlyInAnyOrder("u2", "u3", "u4");
+    }
+
+    @Test
+    void anErasureReachesEveryItemTheUserWatches() throws Exception {
+        start(RESTOCK);
+        for (String item : List.of("sku-1", "sku-2")) {
+            catalog(out(item, 100.0, NOON - DAY));
+        }
+        harness.watermark(NOON - DAY);
+        for (String item : List.of("sku-1", "sku-2")) {
+            view("u1", item, NOON - ONE_HOUR);
+        }
+        view("u2", "sku-2", NOON - ONE_HOUR);
+        harness.processBroadcastElement(ControlMessage.erasure("u1"), NOON - ONE_HOUR);
+        for (String item : List.of("sku-1", "sku-2")) {
+            catalog(in(item, 100.0, NOON));
+        }
+        harness.watermark(NOON);
+        assertThat(signals()).extracting(UserSignal::userId).containsExactly("u2");
+    }
+
+    @Test
+    void aRemovedItemForgetsItsWatchersAndStatus() throws Exception {
+        start(RESTOCK);
+        catalog(out("sku-1", 100.0, NOON - DAY));
+        harness.watermark(NOON - DAY);
+        view("u1", "sku-1", NOON - ONE_HOUR);
+        catalog(CatalogUpdate.removal("sku-1"));
+        assertThat(operator.numKeyedStateEntries()).isZero();
+        harness.watermark(NOON + 40 * DAY);
+        assertThat(signals()).isEmpty();
+        assertThat(operator.numEventTimeTimers()).isZero();
+    }
+}
