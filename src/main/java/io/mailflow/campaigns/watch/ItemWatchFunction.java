@@ -30,8 +30,9 @@ import org.apache.flink.util.Collector;
  * holds the state and the timers.
  *
  * <p>A catalog change is applied when event time reaches its {@code updatedAt} (a timer), so views up to that
- * time count whatever order the two inputs arrive in. Views are recorded only while a catalog-driven campaign is
- * in force, so that a job without one keeps no watchers. The broadcast input carries the campaigns (changes apply
+ * time count whatever order the two inputs arrive in. Views are recorded whether or not a catalog-driven campaign
+ * is in force when they arrive (bounded by {@link WatchSettings}): the campaigns arrive on an untimed broadcast
+ * input, and gating on it would make a replay's watchers depend on arrival order. The broadcast input carries the campaigns (changes apply
  * to every later decision) and erasures, which visit every item of the subtask: the state is keyed by item, not
  * by user.
  */
@@ -83,14 +84,10 @@ public final class ItemWatchFunction
             onCatalog(s.update(), ctx);
             return;
         }
-        List<CampaignDefinition> campaigns = campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
-        if (campaigns.stream().noneMatch(c -> c.trigger().type().catalogDriven())) {
-            return;
-        }
         Event e = s.event();
         WatchList list = list();
-        List<Watch> next =
-                logic.view(list.watchers(), e.userId(), e.timestamp(), status.value(), e.price(), e.currency());
+        List<Watch> next = logic.view(
+                list.watchers(), e.userId(), e.timestamp(), statusAt(e.timestamp()), e.price(), e.currency());
         store(next, list.sweepAt(), ctx.timerService());
     }
 
@@ -161,6 +158,25 @@ public final class ItemWatchFunction
             timers.registerEventTimeTimer(sweep);
         }
         watchers.update(new WatchList(next, sweep));
+    }
+
+    /**
+     * The item's version at event time {@code t}: the newest waiting change at or before {@code t}, else the applied
+     * one. A view can arrive before event time reached a change older than the view (in a replay the catalog holds
+     * event time back until it is read), and must see that change.
+     */
+    private ItemStatus statusAt(long t) throws Exception {
+        ItemStatus applied = status.value();
+        CatalogItem newest = null;
+        for (Map.Entry<Long, CatalogItem> c : changes.entries()) {
+            if (c.getKey() <= t && (newest == null || c.getKey() > newest.updatedAt())) {
+                newest = c.getValue();
+            }
+        }
+        if (newest == null || (applied != null && applied.updatedAt() > newest.updatedAt())) {
+            return applied;
+        }
+        return ItemStatus.of(newest);
     }
 
     private WatchList list() throws Exception {
