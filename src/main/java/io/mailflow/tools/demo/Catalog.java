@@ -25,6 +25,9 @@ final class Catalog {
     private final int[] categoryOf; // index: item number - 1
     private final double[] usdPrice;
     private final CumulativeSampler popular;
+    /** Item numbers by popularity, most popular first. */
+    private final int[] byPopularity;
+
     private final CumulativeSampler[] popularInCategory; // index: category number - 1; null when empty
 
     Catalog(int size) {
@@ -47,6 +50,11 @@ final class Catalog {
             items[i] = i + 1;
         }
         this.popular = new CumulativeSampler(items, weight);
+        this.byPopularity = java.util.stream.IntStream.rangeClosed(1, size)
+                .boxed()
+                .sorted((a, b) -> Double.compare(weight[b - 1], weight[a - 1]))
+                .mapToInt(Integer::intValue)
+                .toArray();
         this.popularInCategory = new CumulativeSampler[Category.ALL.size()];
         for (Category c : Category.ALL) {
             List<Integer> members = new ArrayList<>();
@@ -107,12 +115,75 @@ final class Catalog {
         return "CNY".equals(currency) ? roundCents(usd * CNY_PER_USD) : usd;
     }
 
+    /** Popular items out of stock when the run starts and back in stock at {@link #RESTOCK_AT} of it. */
+    private static final int RESTOCKED_PER_FOUR = 1;
+    /** Popular items whose price falls by {@link #DROP_SHARE} at {@link #DROP_AT} of the run. */
+    private static final int DROPPED_PER_FOUR = 3;
+    /** How many of the most popular items take part in the stock and price changes. */
+    private static final int CHANGING = 40;
+
+    static final double RESTOCK_AT = 0.35;
+    static final double DROP_AT = 0.45;
+    static final double DROP_SHARE = 0.2;
+
+    /** One catalog change during the run: a new version of an item, published at its {@code updatedAt}. */
+    record Change(long at, String itemId, String line) {}
+
+    /** Whether the item is out of stock at the start of a run and comes back during it. */
+    boolean restocked(int item) {
+        return changeKind(item) == RESTOCKED_PER_FOUR;
+    }
+
+    /** Whether the item gets cheaper during a run. */
+    boolean dropped(int item) {
+        return changeKind(item) == DROPPED_PER_FOUR;
+    }
+
+    /** The item's position among the most popular modulo 4, or -1 when it is not among them. */
+    private int changeKind(int item) {
+        for (int rank = 0; rank < Math.min(CHANGING, size); rank++) {
+            if (byPopularity[rank] == item) {
+                return rank % 4;
+            }
+        }
+        return -1;
+    }
+
     /**
      * The item as the shop's catalog feed describes it (docs/events.md, "Catalog"): a title in English and
      * Chinese from its category, a placeholder image, the list price in USD, every seventh item discounted by a
-     * fifth, every thirteenth out of stock (so the demo shows the catalog keeping it out of e-mails).
+     * fifth, every thirteenth out of stock (so the demo shows the catalog keeping it out of e-mails), and a few
+     * popular ones out of stock until they are restocked during the run (back-in-stock e-mails).
      */
     String feedItem(int item) {
+        return feedItem(item, restocked(item), 1.0, 0L);
+    }
+
+    /**
+     * The catalog's changes of a run from {@code start} to {@code end}: a few popular items come back in stock, a
+     * few others get {@link #DROP_SHARE} cheaper (price-drop e-mails for the shoppers who viewed or carted them).
+     * Fixed by the catalog alone, at fixed shares of the run, in time order.
+     */
+    List<Change> changes(long start, long end) {
+        long restockAt = start + (long) ((end - start) * RESTOCK_AT);
+        long dropAt = start + (long) ((end - start) * DROP_AT);
+        List<Change> out = new ArrayList<>();
+        for (int rank = 0; rank < Math.min(CHANGING, size); rank++) {
+            int item = byPopularity[rank];
+            if (restocked(item)) {
+                out.add(new Change(restockAt, itemId(item), feedItem(item, false, 1.0, restockAt)));
+            }
+        }
+        for (int rank = 0; rank < Math.min(CHANGING, size); rank++) {
+            int item = byPopularity[rank];
+            if (dropped(item)) {
+                out.add(new Change(dropAt, itemId(item), feedItem(item, false, 1 - DROP_SHARE, dropAt)));
+            }
+        }
+        return out;
+    }
+
+    private String feedItem(int item, boolean outOfStock, double priceFactor, long updatedAt) {
         Category c = category(item);
         ObjectNode o = Json.mapper().createObjectNode();
         String id = itemId(item);
@@ -124,15 +195,21 @@ final class Catalog {
         o.put("imageUrl", "https://images.example.com/demo/" + id + ".jpg");
         double usd = price(item, "USD");
         if (item % 7 == 0) {
-            o.put("price", roundCents(usd * 0.8));
+            o.put("price", roundCents(usd * 0.8 * priceFactor));
             o.put("listPrice", usd);
         } else {
-            o.put("price", usd);
+            o.put("price", roundCents(usd * priceFactor));
+            if (priceFactor < 1) {
+                o.put("listPrice", usd);
+            }
         }
         o.put("currency", "USD");
-        o.put("stock", item % 13 == 0 ? 0 : 25);
+        o.put("stock", outOfStock || item % 13 == 0 ? 0 : 25);
         o.put("brand", "Mailflow " + c.name());
         o.putArray("categoryPath").add(c.name());
+        if (updatedAt > 0) {
+            o.put("updatedAt", updatedAt);
+        }
         return Json.toText(o);
     }
 

@@ -187,6 +187,9 @@ public final class DemoMain {
                                 config.get(MailflowOptions.TOPIC_CATALOG), bytes(id), bytes(item)));
                     }
                     producer.flush();
+                    if (live != null && !feed.catalog().isEmpty()) {
+                        live.catalogTopic = config.get(MailflowOptions.TOPIC_CATALOG);
+                    }
                     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "demo-progress");
                         t.setDaemon(true);
@@ -588,15 +591,26 @@ public final class DemoMain {
         /** When publishing began (wall clock), 0 before. */
         private volatile long wallStart;
 
+        /** Where the catalog's changes during the run go (null: none are published). */
+        String catalogTopic;
+
         GeneratedFeed(DemoOptions options) {
             this.options = options;
             this.simulatedSpan = options.duration().toMillis() * options.speed();
             // the traffic ends on a boundary of the statistics windows, so that every window of the run can fire
             long window = LOOP_WINDOW.toMillis();
-            long end = Math.floorDiv(
-                            System.currentTimeMillis() - Duration.ofMinutes(1).toMillis(), window)
-                    * window;
-            this.simulatedStart = end - simulatedSpan;
+            if (options.start() != null) {
+                // a fixed start: the same local times for every recipient in every run (quiet hours included)
+                long end = Math.floorDiv(options.start().toEpochMilli() + simulatedSpan, window) * window;
+                this.simulatedStart = end - simulatedSpan;
+            } else {
+                long end = Math.floorDiv(
+                                System.currentTimeMillis()
+                                        - Duration.ofMinutes(1).toMillis(),
+                                window)
+                        * window;
+                this.simulatedStart = end - simulatedSpan;
+            }
             double perSimulatedSecond = (double) options.eventsPerSecond() / options.speed();
             this.generator = new ShoppingTrafficGenerator(
                     options.seed(), options.users(), 2_000, simulatedStart, perSimulatedSecond);
@@ -668,10 +682,18 @@ public final class DemoMain {
             wallStart = System.currentTimeMillis();
             long end = simulatedStart + simulatedSpan;
             long n = 0;
+            java.util.Iterator<Catalog.Change> changes =
+                    generator.catalog().changes(simulatedStart, end).iterator();
+            Catalog.Change change = changes.hasNext() ? changes.next() : null;
             while (true) {
                 Event e = generator.next();
                 if (e.timestamp() >= end) {
                     return;
+                }
+                // the shop's stock and price changes, published when the simulated clock reaches them
+                while (change != null && catalogTopic != null && change.at() <= e.timestamp()) {
+                    producer.send(new ProducerRecord<>(catalogTopic, bytes(change.itemId()), bytes(change.line())));
+                    change = changes.hasNext() ? changes.next() : null;
                 }
                 long due = wallStart + (e.timestamp() - simulatedStart) / options.speed();
                 long wait = due - System.currentTimeMillis();

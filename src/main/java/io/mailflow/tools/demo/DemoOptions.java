@@ -14,6 +14,8 @@ import org.apache.flink.util.TimeUtils;
  * @param replay {@code format:path} of a CSV to replay instead of generating traffic, or null
  * @param out folder for captured e-mails
  * @param seed seed of the generated traffic and of the simulated recipients' answers
+ * @param start the simulated time at which generated traffic starts, or null for a run that ends about now; a
+ *     fixed start makes the recipients' local times (quiet hours) the same in every run, whatever the time of day
  */
 public record DemoOptions(
         Duration duration,
@@ -23,7 +25,8 @@ public record DemoOptions(
         String replay,
         Path out,
         int parallelism,
-        long seed) {
+        long seed,
+        java.time.Instant start) {
 
     public static DemoOptions parse(String[] args) {
         Duration duration = Duration.ofSeconds(60);
@@ -34,6 +37,7 @@ public record DemoOptions(
         Path out = Path.of("demo-out");
         int parallelism = 2;
         long seed = 42L;
+        java.time.Instant start = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -49,11 +53,12 @@ public record DemoOptions(
                 case "--out" -> out = Path.of(v);
                 case "--parallelism" -> parallelism = positive(a, v);
                 case "--seed" -> seed = positive(a, v);
+                case "--start" -> start = java.time.Instant.parse(v);
                 default -> throw new IllegalArgumentException("Unknown option " + a + ". " + usage());
             }
             i++;
         }
-        return new DemoOptions(duration, speed, users, rate, replay, out, parallelism, seed);
+        return new DemoOptions(duration, speed, users, rate, replay, out, parallelism, seed, start);
     }
 
     private static int positive(String option, String v) {
@@ -70,7 +75,7 @@ public record DemoOptions(
 
     static String usage() {
         return "Usage: [--duration 60s] [--speed 240] [--users 3000] [--rate 400] [--parallelism 2] [--out demo-out]"
-                + " [--seed 42]"
+                + " [--seed 42] [--start 2026-03-02T09:00:00Z]"
                 + " [--replay taobao:FILE|rees46:FILE]";
     }
 }

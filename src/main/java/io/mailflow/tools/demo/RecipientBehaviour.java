@@ -81,7 +81,9 @@ final class RecipientBehaviour {
             "post-purchase-cross-sell", new Rates(0.30, 0.20, 0.12, 0.30, 0.02, 40),
             "win-back", new Rates(0.20, 0.25, 0.15, 0.30, 0.01, 70),
             "segment-welcome", new Rates(0.45, 0.25, 0.08, 0.25, 0.03, 50),
-            "high-propensity", new Rates(0.40, 0.35, 0.06, 0.45, 0.08, 90));
+            "high-propensity", new Rates(0.40, 0.35, 0.06, 0.45, 0.08, 90),
+            "back-in-stock", new Rates(0.50, 0.40, 0.04, 0.40, 0.04, 70),
+            "price-drop", new Rates(0.50, 0.40, 0.04, 0.45, 0.05, 60));
 
     /** For a campaign not in the table. */
     static final Rates FALLBACK = new Rates(0.30, 0.25, 0.08, 0.30, 0.03, 60);
