@@ -19,7 +19,8 @@ import java.util.Map;
  *   <li>A trigger item (cart, browsed or bought item) is kept when the catalog knows it and it is purchasable;
  *       under {@link CatalogPolicy#KEEP} when the catalog merely knows it.
  *   <li>A recommendation is kept when it is purchasable and, if the campaign's templates show images
- *       ({@code requireImages}), has an image.
+ *       ({@code requireImages}), has an image; gaps among the ranking's top are filled by category, then brand,
+ *       then rank ({@link RecommendationFallback}).
  *   <li>A request that had items and keeps none is not sent under {@link CatalogPolicy#SKIP} (the default),
  *       and sent with its recommendations alone under {@link CatalogPolicy#RECOMMEND}, when any are left.
  * </ul>
@@ -79,13 +80,19 @@ public final class CatalogEnrichment {
                 products.putIfAbsent(c.itemId(), c);
             }
         }
-        List<Recommendation> keptRecs = new ArrayList<>();
-        for (int i = 0; i < recs.size() && keptRecs.size() < maxRecommendations; i++) {
+        List<CatalogItem> sellable = new ArrayList<>(recs.size());
+        for (int i = 0; i < recs.size(); i++) {
             CatalogItem c = looked.get(items.size() + i);
-            if (c != null && c.purchasable() && (!rules.requireImages() || c.imageUrl() != null)) {
-                keptRecs.add(recs.get(i));
-                products.putIfAbsent(c.itemId(), c);
-            }
+            sellable.add(c != null && c.purchasable() && (!rules.requireImages() || c.imageUrl() != null) ? c : null);
+        }
+        List<CatalogItem> anchors = new ArrayList<>();
+        for (int slot = 0; slot < items.size(); slot++) {
+            anchors.add(looked.get(slot));
+        }
+        List<Recommendation> keptRecs = new ArrayList<>();
+        for (int i : RecommendationFallback.choose(sellable, anchors, maxRecommendations)) {
+            keptRecs.add(recs.get(i));
+            products.putIfAbsent(sellable.get(i).itemId(), sellable.get(i));
         }
         if (!items.isEmpty() && keptItems.isEmpty()) {
             String why = "none of the request's " + items.size() + " items is purchasable (unknown " + unknown
