@@ -20,6 +20,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -141,20 +142,15 @@ public final class ItemWatchFunction
     }
 
     /** Stores the list and keeps one clean-up timer at its next sweep. */
-    private void store(List<Watch> next, long armedAt, org.apache.flink.streaming.api.TimerService timers)
-            throws Exception {
+    private void store(List<Watch> next, long armedAt, TimerService timers) throws Exception {
         if (next.isEmpty()) {
             watchers.clear();
-            if (armedAt != Long.MAX_VALUE) {
-                timers.deleteEventTimeTimer(armedAt);
-            }
+            disarm(armedAt, timers);
             return;
         }
         long sweep = logic.nextSweep(next);
         if (sweep != armedAt) {
-            if (armedAt != Long.MAX_VALUE) {
-                timers.deleteEventTimeTimer(armedAt);
-            }
+            disarm(armedAt, timers);
             timers.registerEventTimeTimer(sweep);
         }
         watchers.update(new WatchList(next, sweep));
@@ -177,6 +173,13 @@ public final class ItemWatchFunction
             return applied;
         }
         return ItemStatus.of(newest);
+    }
+
+    /** Deletes the sweep timer, unless a waiting catalog change shares its time (one timer serves both). */
+    private void disarm(long armedAt, TimerService timers) throws Exception {
+        if (armedAt != Long.MAX_VALUE && !changes.contains(armedAt)) {
+            timers.deleteEventTimeTimer(armedAt);
+        }
     }
 
     private WatchList list() throws Exception {

@@ -125,6 +125,20 @@ class ItemWatchFunctionTest {
     }
 
     @Test
+    void movingTheSweepAwayFromAWaitingChangesTimeKeepsThatChangesTimer() throws Exception {
+        start(DROP);
+        long change = NOON + 30 * DAY;
+        catalog(in("sku-2", 50.0, NOON - DAY));
+        harness.watermark(NOON - DAY);
+        catalog(in("sku-2", 40.0, change)); // waits for event time; its timer is at `change`
+        view("u1", "sku-2", NOON); // the watch lapses at NOON + 30 d: the sweep shares the change's time
+        view("u1", "sku-2", NOON + DAY); // the sweep moves on
+        harness.watermark(change);
+        assertThat(signals()).hasSize(1);
+        assertThat(signals().get(0).catalog().price()).isEqualTo(40.0);
+    }
+
+    @Test
     void aDefinitionChangedAtRuntimeDecidesTheNextChange() throws Exception {
         start(DROP);
         catalog(in("sku-2", 50.0, NOON - DAY));
