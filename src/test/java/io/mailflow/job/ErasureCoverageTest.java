@@ -120,6 +120,10 @@ class ErasureCoverageTest {
                     "catalog-parts",
                     "until the request's item lookups are answered (event time reaches its triggeredAt); then emitted"),
             erased("item-watchers", "item-watchers", "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
+            erased(
+                    "item-watchers",
+                    "watch-pending-views",
+                    "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
             ttl(
                     "item-watchers",
                     "watch-item-status",

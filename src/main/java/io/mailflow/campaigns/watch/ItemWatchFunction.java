@@ -8,6 +8,7 @@ import io.mailflow.campaigns.rules.CampaignsInForce;
 import io.mailflow.model.CatalogItem;
 import io.mailflow.model.CatalogUpdate;
 import io.mailflow.model.Event;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
@@ -30,8 +32,9 @@ import org.apache.flink.util.Collector;
  * turns into e-mail requests like any other trigger's. The decisions are {@link ItemWatchers}'; this operator
  * holds the state and the timers.
  *
- * <p>A catalog change is applied when event time reaches its {@code updatedAt} (a timer), so views up to that
- * time count whatever order the two inputs arrive in. Views are recorded whether or not a catalog-driven campaign
+ * <p>A catalog change is applied when event time reaches its {@code updatedAt}, and a view when event time reaches
+ * the view (timers; one at an instant serves both), so views and changes are taken in event-time order whatever
+ * order the two inputs arrive in. Views are recorded whether or not a catalog-driven campaign
  * is in force when they arrive (bounded by {@link WatchSettings}): the campaigns arrive on an untimed broadcast
  * input, and gating on it would make a replay's watchers depend on arrival order. The broadcast input carries the campaigns (changes apply
  * to every later decision) and erasures, which visit every item of the subtask: the state is keyed by item, not
@@ -47,6 +50,7 @@ public final class ItemWatchFunction
     private transient ValueState<WatchList> watchers;
     private transient ValueState<ItemStatus> status;
     private transient MapState<Long, CatalogItem> changes;
+    private transient MapState<Long, List<ViewMark>> views;
     private transient Counter notices;
 
     // State descriptors, declared once: the operator, the harness tests and the erasure use these.
@@ -64,6 +68,12 @@ public final class ItemWatchFunction
         return new MapStateDescriptor<>("watch-pending-changes", Types.LONG, Types.POJO(CatalogItem.class));
     }
 
+    /** Views and carts waiting for event time to reach them, by that time. */
+    public static MapStateDescriptor<Long, List<ViewMark>> viewsDescriptor() {
+        return new MapStateDescriptor<>(
+                "watch-pending-views", Types.LONG, Types.LIST(TypeInformation.of(ViewMark.class)));
+    }
+
     public ItemWatchFunction(WatchSettings settings, List<CampaignDefinition> initial) {
         this.settings = settings;
         this.initial = new HashMap<>();
@@ -76,6 +86,7 @@ public final class ItemWatchFunction
         watchers = getRuntimeContext().getState(watchersDescriptor());
         status = getRuntimeContext().getState(statusDescriptor());
         changes = getRuntimeContext().getMapState(changesDescriptor());
+        views = getRuntimeContext().getMapState(viewsDescriptor());
         notices = getRuntimeContext().getMetricGroup().counter("catalogTriggerNotices");
     }
 
@@ -86,10 +97,26 @@ public final class ItemWatchFunction
             return;
         }
         Event e = s.event();
-        WatchList list = list();
-        List<Watch> next = logic.view(
-                list.watchers(), e.userId(), e.timestamp(), statusAt(e.timestamp()), e.price(), e.currency());
-        store(next, list.sweepAt(), ctx.timerService());
+        long at = e.timestamp();
+        ViewMark v = new ViewMark(e.userId(), e.price(), e.currency());
+        if (at <= ctx.timerService().currentWatermark()) {
+            WatchList list = list();
+            store(view(list.watchers(), v, at), list.sweepAt(), ctx.timerService());
+            return;
+        }
+        // decided when event time reaches the view, so that every catalog change up to then is known (in a replay
+        // the catalog may arrive after the views)
+        List<ViewMark> due = views.get(at);
+        List<ViewMark> next = due == null ? new ArrayList<>() : new ArrayList<>(due);
+        next.add(v);
+        views.put(at, next);
+        if (due == null && !changes.contains(at)) {
+            ctx.timerService().registerEventTimeTimer(at);
+        }
+    }
+
+    private List<Watch> view(List<Watch> watchers, ViewMark v, long at) throws Exception {
+        return logic.view(watchers, v.userId(), at, statusAt(at), v.price(), v.currency());
     }
 
     private void onCatalog(CatalogUpdate u, ReadOnlyContext ctx) throws Exception {
@@ -97,6 +124,7 @@ public final class ItemWatchFunction
             // the item is gone: nobody can be told it is back; pending versions are moot
             status.clear();
             changes.clear();
+            views.clear();
             watchers.clear();
             return;
         }
@@ -110,9 +138,11 @@ public final class ItemWatchFunction
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserSignal> out) throws Exception {
-        CatalogItem item = changes.get(timestamp);
         WatchList list = list();
         List<Watch> current = list.watchers();
+        // at one instant: the catalog change first (a view at the instant of a restock sees it in stock), then the
+        // views, then the clean-up
+        CatalogItem item = changes.get(timestamp);
         if (item != null) {
             changes.remove(timestamp);
             ItemStatus before = status.value();
@@ -131,6 +161,13 @@ public final class ItemWatchFunction
                     out.collect(UserSignal.of(n.userId(), n.fact()));
                 }
                 current = o.watchers();
+            }
+        }
+        List<ViewMark> due = views.get(timestamp);
+        if (due != null) {
+            views.remove(timestamp);
+            for (ViewMark v : due) {
+                current = view(current, v, timestamp);
             }
         }
         if (list.sweepAt() <= timestamp) {
@@ -175,9 +212,9 @@ public final class ItemWatchFunction
         return ItemStatus.of(newest);
     }
 
-    /** Deletes the sweep timer, unless a waiting catalog change shares its time (one timer serves both). */
+    /** Deletes the sweep timer, unless a waiting catalog change or view shares its time (one timer serves all). */
     private void disarm(long armedAt, TimerService timers) throws Exception {
-        if (armedAt != Long.MAX_VALUE && !changes.contains(armedAt)) {
+        if (armedAt != Long.MAX_VALUE && !changes.contains(armedAt) && !views.contains(armedAt)) {
             timers.deleteEventTimeTimer(armedAt);
         }
     }
@@ -204,6 +241,16 @@ public final class ItemWatchFunction
                     List<Watch> rest = ItemWatchers.erase(l.watchers(), user);
                     // the sweep timer stays armed; it finds fewer (or no) entries
                     state.update(rest.isEmpty() ? null : new WatchList(rest, l.sweepAt()));
+                }
+            });
+            ctx.applyToKeyedState(viewsDescriptor(), (item, state) -> {
+                for (Map.Entry<Long, List<ViewMark>> e : state.entries()) {
+                    if (e.getValue().stream().anyMatch(v -> v.userId().equals(user))) {
+                        List<ViewMark> rest = new ArrayList<>(e.getValue());
+                        rest.removeIf(v -> v.userId().equals(user));
+                        // an emptied time keeps an empty list until its timer, which then finds nothing
+                        state.put(e.getKey(), rest);
+                    }
                 }
             });
             return;

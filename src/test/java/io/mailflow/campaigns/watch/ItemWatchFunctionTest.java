@@ -106,6 +106,22 @@ class ItemWatchFunctionTest {
     }
 
     @Test
+    void aViewArrivingBeforeTheCatalogVersionsOfItsTimeIsDecidedWithThem() throws Exception {
+        // a replay: the view is read before the catalog; event time decides, not arrival
+        start(RESTOCK, DROP);
+        view("u1", "sku-1", NOON - ONE_HOUR);
+        harness.processElement(ItemSignal.of(Events.cart("u2", "sku-2", 1299.0, NOON - ONE_HOUR)), NOON - ONE_HOUR);
+        catalog(out("sku-1", 100.0, NOON - DAY));
+        catalog(in("sku-1", 100.0, NOON));
+        catalog(in("sku-2", 1299.0, NOON - DAY));
+        catalog(in("sku-2", 999.0, NOON));
+        harness.watermark(NOON);
+        assertThat(signals())
+                .extracting(x -> x.userId() + ":" + x.catalog().trigger())
+                .containsExactlyInAnyOrder("u1:BACK_IN_STOCK", "u2:PRICE_DROP");
+    }
+
+    @Test
     void priceDropTellsWatchersWhenThePriceFellByTheShareWithWasAndNow() throws Exception {
         start(DROP);
         catalog(in("sku-2", 50.0, NOON - DAY));
