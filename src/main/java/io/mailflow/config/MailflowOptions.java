@@ -11,6 +11,7 @@ import io.mailflow.delivery.AmbiguousSendPolicy;
 import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
 import io.mailflow.privacy.NoiseMechanism;
@@ -217,6 +218,20 @@ public final class MailflowOptions {
             "Public id of the current link secret (" + LINK_SECRET_ENV + "), written in every link token; give each new"
                     + " secret a new id. The previous secret stays valid for a while through MAILFLOW_LINK_SECRET_PREVIOUS"
                     + " (keyId,acceptUntil,secret).");
+    public static final Option<EspHeaders.Mode> ESP_HEADERS = Option.choice(
+            "email.esp-headers",
+            EspHeaders.Mode.NONE,
+            EspHeaders.Mode.class,
+            "Mail provider headers carrying Mailflow's ids (user, campaign, request, message, variant; never the address)"
+                    + " to the provider's event webhook: none, sendgrid (X-SMTPAPI unique_args), ses"
+                    + " (X-SES-MESSAGE-TAGS) or both.");
+    public static final Option<String> SES_CONFIGURATION_SET = Option.matching(
+            "email.ses-configuration-set",
+            "",
+            "[A-Za-z0-9_-]{0,64}",
+            "0-64 of A-Z a-z 0-9 - _",
+            "SES configuration set named in X-SES-CONFIGURATION-SET when email.esp-headers includes ses (empty: none;"
+                    + " SES publishes message tags to the set's event destination).");
     public static final Option<Duration> LINK_TTL = duration(
             "email.link-ttl",
             Duration.ofDays(60),

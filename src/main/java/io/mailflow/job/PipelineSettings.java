@@ -12,6 +12,7 @@ import io.mailflow.delivery.RateLimits;
 import io.mailflow.delivery.RetryPolicy;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.features.FeatureSettings;
 import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
@@ -205,6 +206,11 @@ public record PipelineSettings(
                 Map.of("shopUrl", c.get(SHOP_URL), "shopName", c.get(FROM_NAME)),
                 c.get(LINK_KEY_ID),
                 ""); // the previous key is read from the environment on the task managers
+    }
+
+    /** The mail provider headers that carry Mailflow's ids to the provider's event webhook. */
+    public static EspHeaders espHeaders(MailflowConfig c) {
+        return new EspHeaders(c.get(ESP_HEADERS), c.get(SES_CONFIGURATION_SET));
     }
 
     /** Where and how to reach the SMTP relay; the password is read on the task managers when empty here. */

@@ -49,6 +49,12 @@ final class Engagements {
         n.put("userId", m.userId());
         n.put("campaignId", m.campaignId());
         n.put("requestId", m.requestId());
+        if (m.variant() != null) {
+            n.put("variant", m.variant());
+        }
+        if (m.messageId() != null) {
+            n.put("messageId", m.messageId());
+        }
         if (m.url() != null) {
             n.put("url", m.url());
         }
