@@ -12,6 +12,7 @@ import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.EspHeaders;
+import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
 import io.mailflow.privacy.NoiseMechanism;
@@ -449,6 +450,20 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(31),
             "Event-time tumbling window of the campaign statistics.");
+    public static final Option<Duration> ENGAGEMENT_DEDUP_TTL = duration(
+            "engagement.dedup-ttl",
+            FeedbackSettings.DEFAULT_DEDUP_TTL,
+            Duration.ofMinutes(1),
+            Duration.ofDays(30),
+            "How long (event time) an engagement eventId is remembered, so that a webhook retry or a replay of the"
+                    + " tracking service's spool is counted once.");
+    public static final Option<Integer> ENGAGEMENT_DEDUP_MAX_IDS = integer(
+            "feedback.dedup-max-ids",
+            FeedbackSettings.DEFAULT_DEDUP_MAX_IDS,
+            10,
+            1_000_000,
+            "Most engagement eventIds remembered per user within engagement.dedup-ttl; beyond it the oldest are"
+                    + " forgotten first.");
     public static final Option<Duration> STATS_ALLOWED_LATENESS = duration(
             "stats.allowed-lateness",
             Duration.ofHours(1),

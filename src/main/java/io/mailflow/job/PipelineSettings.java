@@ -106,7 +106,9 @@ public record PipelineSettings(
                         c.get(STATS_WINDOW),
                         c.get(STATS_ALLOWED_LATENESS),
                         dp(c),
-                        eventTimeEnd(c)),
+                        eventTimeEnd(c),
+                        c.get(ENGAGEMENT_DEDUP_TTL),
+                        c.get(ENGAGEMENT_DEDUP_MAX_IDS)),
                 new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW), c.get(RECO_PER_EMAIL)));
     }
 
