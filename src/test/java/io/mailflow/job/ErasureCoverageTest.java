@@ -116,6 +116,10 @@ class ErasureCoverageTest {
                     "ProfileJoinFunctionTest#erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced"),
             erased(
                     "profile-join",
+                    "campaign-type-choices",
+                    "ProfileJoinFunctionTest#erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced"),
+            erased(
+                    "profile-join",
                     "requests-waiting",
                     "ProfileJoinFunctionTest#erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced"),
             erased(
