@@ -7,6 +7,7 @@ import io.mailflow.feedback.EngagementValidator;
 import io.mailflow.io.InputRules;
 import io.mailflow.io.Json;
 import io.mailflow.model.Suppression;
+import io.mailflow.profiles.SuppressionValidator;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
@@ -85,6 +86,26 @@ final class Engagements {
         String ua = cleanUserAgent(userAgent);
         return privacyProxy(ua) || EngagementValidator.machineAgent(ua);
     }
+
+    /**
+     * A preference-page choice on the suppressions topic: {@code UNSUBSCRIBED} from one campaign type, or
+     * {@code RESUBSCRIBED} to one type or (without a type) to all; docs/events.md, "Suppressions". Null when the
+     * job's own validator would refuse it (cannot happen for the types the page offers).
+     */
+    static byte[] choice(SignedTokens.Claims c, String reason, String campaignType, long nowMillis) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("userId", c.userId());
+        n.put("reason", reason);
+        if (campaignType != null) {
+            n.put("campaignType", campaignType);
+        }
+        n.put("requestId", c.requestId());
+        n.put("at", nowMillis);
+        byte[] payload = Json.toBytes(n);
+        return SUPPRESSIONS.validate(payload, nowMillis, nowMillis).error() == null ? payload : null;
+    }
+
+    private static final SuppressionValidator SUPPRESSIONS = new SuppressionValidator(Duration.ofMinutes(5));
 
     static byte[] unsubscribed(SignedTokens.Claims c, long nowMillis) {
         return Json.toBytes(new Suppression(c.userId(), EngagementType.UNSUBSCRIBED.name(), c.requestId(), nowMillis));
