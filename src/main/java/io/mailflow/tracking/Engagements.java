@@ -11,6 +11,7 @@ import io.mailflow.profiles.SuppressionValidator;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Builds what the endpoints record, in the job's own wire formats: engagement events as the feedback stage reads
@@ -114,7 +115,7 @@ final class Engagements {
     private Built build(
             EngagementType type, SignedTokens.Claims c, String url, String ua, boolean proxy, long nowMillis) {
         ObjectNode n = Json.mapper().createObjectNode();
-        n.put("eventId", type.name().toLowerCase(Locale.ROOT).charAt(0) + "-" + UUID.randomUUID());
+        n.put("eventId", type.name().toLowerCase(Locale.ROOT).charAt(0) + "-" + eventUuid());
         n.put("type", type.name());
         n.put("userId", c.userId());
         n.put("campaignId", c.campaignId());
@@ -132,6 +133,17 @@ final class Engagements {
         byte[] payload = Json.toBytes(n);
         EngagementValidator.Result r = validator.validate(payload, nowMillis);
         return r.valid() ? new Built(c.userId(), payload, null) : new Built(c.userId(), null, r.error());
+    }
+
+    /**
+     * A random id for an event of this service: a retried or replayed record keeps it, so the job counts the event
+     * once. Not {@code UUID.randomUUID()}, whose shared SecureRandom serialises the request threads under load;
+     * 128 random bits need no secrecy here, only uniqueness.
+     */
+    private static UUID eventUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(
+                (r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
     }
 
     private static boolean privacyProxy(String ua) {
