@@ -47,7 +47,7 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
     }
 
     /** A record's outcome: an update, or a dead letter with the reason. */
-    private record Parsed(ContactUpdate update, DeadLetter deadLetter) {
+    public record Parsed(ContactUpdate update, DeadLetter deadLetter) {
         static Parsed of(ContactUpdate u) {
             return new Parsed(u, null);
         }
