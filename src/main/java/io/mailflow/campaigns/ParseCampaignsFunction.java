@@ -30,6 +30,7 @@ public final class ParseCampaignsFunction extends ProcessFunction<RawRecord, Cam
         String payload = new String(raw.value(), StandardCharsets.UTF_8);
         String id = "?";
         List<String> reasons;
+        CampaignUpdate update = null;
         try {
             if (raw.value().length == 0) {
                 throw new InvalidCampaignException(
@@ -39,12 +40,17 @@ public final class ParseCampaignsFunction extends ProcessFunction<RawRecord, Cam
             if (doc != null && doc.hasNonNull("id")) {
                 id = doc.get("id").asText();
             }
-            out.collect(new CampaignUpdate(parser.parse(doc), source));
-            return;
+            update = new CampaignUpdate(parser.parse(doc), source);
+            reasons = List.of();
         } catch (InvalidCampaignException e) {
             reasons = e.reasons();
         } catch (java.io.IOException | RuntimeException e) {
             reasons = List.of("malformed campaign document: " + firstLine(e.getMessage()));
+        }
+        if (update != null) {
+            // Outside the guard: a failure downstream in the chain is not this document's fault.
+            out.collect(update);
+            return;
         }
         String reason = String.join("; ", reasons);
         ctx.output(

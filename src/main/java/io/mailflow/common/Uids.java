@@ -83,6 +83,7 @@ public final class Uids {
     public static final String PURCHASES_TO_FUNNEL = "purchases-to-funnel";
     public static final String ATTRIBUTION = "attribution";
     public static final String ENGAGEMENT_FEATURES = "engagement-features";
+    public static final String DEDUPLICATE_ENGAGEMENT = "deduplicate-engagement";
     public static final String CAMPAIGN_STATS_WINDOW = "campaign-stats-window";
     public static final String LATE_FUNNEL_EVENTS = "late-funnel-events";
     public static final String CAMPAIGN_STATS_SINK = "campaign-stats-sink";

@@ -11,6 +11,8 @@ import io.mailflow.delivery.AmbiguousSendPolicy;
 import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.email.EspHeaders;
+import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
 import io.mailflow.privacy.NoiseMechanism;
@@ -217,6 +219,20 @@ public final class MailflowOptions {
             "Public id of the current link secret (" + LINK_SECRET_ENV + "), written in every link token; give each new"
                     + " secret a new id. The previous secret stays valid for a while through MAILFLOW_LINK_SECRET_PREVIOUS"
                     + " (keyId,acceptUntil,secret).");
+    public static final Option<EspHeaders.Mode> ESP_HEADERS = Option.choice(
+            "email.esp-headers",
+            EspHeaders.Mode.NONE,
+            EspHeaders.Mode.class,
+            "Mail provider headers carrying Mailflow's ids (user, campaign, request, message, variant; never the address)"
+                    + " to the provider's event webhook: none, sendgrid (X-SMTPAPI unique_args), ses"
+                    + " (X-SES-MESSAGE-TAGS) or both.");
+    public static final Option<String> SES_CONFIGURATION_SET = Option.matching(
+            "email.ses-configuration-set",
+            "",
+            "[A-Za-z0-9_-]{0,64}",
+            "0-64 of A-Z a-z 0-9 - _",
+            "SES configuration set named in X-SES-CONFIGURATION-SET when email.esp-headers includes ses (empty: none;"
+                    + " SES publishes message tags to the set's event destination).");
     public static final Option<Duration> LINK_TTL = duration(
             "email.link-ttl",
             Duration.ofDays(60),
@@ -434,6 +450,20 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(31),
             "Event-time tumbling window of the campaign statistics.");
+    public static final Option<Duration> ENGAGEMENT_DEDUP_TTL = duration(
+            "engagement.dedup-ttl",
+            FeedbackSettings.DEFAULT_DEDUP_TTL,
+            Duration.ofMinutes(1),
+            Duration.ofDays(30),
+            "How long (event time) an engagement eventId is remembered, so that a webhook retry or a replay of the"
+                    + " tracking service's spool is counted once.");
+    public static final Option<Integer> ENGAGEMENT_DEDUP_MAX_IDS = integer(
+            "feedback.dedup-max-ids",
+            FeedbackSettings.DEFAULT_DEDUP_MAX_IDS,
+            10,
+            1_000_000,
+            "Most engagement eventIds remembered per user within engagement.dedup-ttl; beyond it the oldest are"
+                    + " forgotten first.");
     public static final Option<Duration> STATS_ALLOWED_LATENESS = duration(
             "stats.allowed-lateness",
             Duration.ofHours(1),

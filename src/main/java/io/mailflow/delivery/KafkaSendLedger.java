@@ -52,6 +52,9 @@ public final class KafkaSendLedger implements SendLedger {
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
 
     private final Map<String, Long> intents = new ConcurrentHashMap<>();
+    /** Names this instance in the records it writes (see {@link Entry#writer}); nothing personal. */
+    private final String writer = Long.toHexString(new java.security.SecureRandom().nextLong());
+
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
@@ -61,13 +64,21 @@ public final class KafkaSendLedger implements SendLedger {
     /**
      * A ledger record as stored in the topic (value; the key is the request id). Records written before
      * intents existed have no state and {@code acceptedAt} instead of {@code at}: they read as SENT.
+     *
+     * @param writer the ledger instance that wrote it (random per sender start; null in older records): two
+     *     intents of one request from the same writer are one write retried, from two writers a restart
      */
     public record Entry(
             String requestId,
             String userId,
             String messageId,
             String state,
-            @JsonAlias("acceptedAt") long at) {}
+            @JsonAlias("acceptedAt") long at,
+            String writer) {
+        public Entry(String requestId, String userId, String messageId, String state, long at) {
+            this(requestId, userId, messageId, state, at, null);
+        }
+    }
 
     public KafkaSendLedger(String bootstrapServers, String topic, Duration retention, Duration writeTimeout) {
         this(bootstrapServers, topic, retention, writeTimeout, Map.of());
@@ -201,14 +212,14 @@ public final class KafkaSendLedger implements SendLedger {
 
     @Override
     public void recordIntent(String requestId, String userId, String messageId, long at) throws Exception {
-        write(requestId, Json.toBytes(new Entry(requestId, userId, messageId, INTENT, at)));
+        write(requestId, Json.toBytes(new Entry(requestId, userId, messageId, INTENT, at, writer)));
         intents.put(requestId, at);
     }
 
     @Override
     public void recordSent(String requestId, String userId, String messageId, long acceptedAt) throws Exception {
         try {
-            write(requestId, Json.toBytes(new Entry(requestId, userId, messageId, SENT, acceptedAt)));
+            write(requestId, Json.toBytes(new Entry(requestId, userId, messageId, SENT, acceptedAt, writer)));
         } finally {
             // Even if the write failed, this run must not send it again; a later run finds the intent.
             intents.remove(requestId);

@@ -1,6 +1,7 @@
 package io.mailflow.delivery;
 
 import io.mailflow.delivery.DeliveryException.Kind;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.model.RenderedEmail;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -34,11 +35,18 @@ public final class SmtpMailClient implements MailClient {
     }
 
     private final SmtpSettings settings;
+    private final EspHeaders espHeaders;
     private final Session session;
     private Transport transport;
 
     public SmtpMailClient(SmtpSettings settings) {
+        this(settings, EspHeaders.none());
+    }
+
+    /** @param espHeaders the mail provider headers that carry Mailflow's ids to the provider's event webhook */
+    public SmtpMailClient(SmtpSettings settings, EspHeaders espHeaders) {
         this.settings = settings;
+        this.espHeaders = espHeaders;
         this.session = Session.getInstance(properties(settings));
     }
 
@@ -168,6 +176,7 @@ public final class SmtpMailClient implements MailClient {
             mail.addHeader("List-Unsubscribe", email.listUnsubscribe());
             // RFC 8058: the https URI in List-Unsubscribe accepts a one-click POST.
             mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            espHeaders.headers(email).forEach(mail::addHeader);
             mail.buildMimeMessage();
             return mail.getMimeMessage();
         } catch (EmailException e) {

@@ -142,8 +142,11 @@ public final class EmailComposer {
         SignedTokens.Claims click = claims(SignedTokens.Kind.CLICK, r, expires);
         String base = settings.trackingBaseUrl().replaceAll("/+$", "");
         String unsubscribeUrl = base + "/unsubscribe?t=" + unsubscribe;
+        // the preference page takes the same token: whoever may unsubscribe may choose what to receive
+        String preferencesUrl = base + "/preferences?t=" + unsubscribe;
 
-        TemplateRenderer.Rendered parts = renderer.render(a, Map.of("unsubscribeUrl", unsubscribeUrl));
+        TemplateRenderer.Rendered parts =
+                renderer.render(a, Map.of("unsubscribeUrl", unsubscribeUrl, "preferencesUrl", preferencesUrl));
         String subject = HeaderValues.require("Subject", parts.subject());
         String name = HeaderValues.require("To display name", a.recipient().name());
         String html = tracker.rewrite(parts.html(), r.campaignId(), target -> tokens.sign(click, target), open);

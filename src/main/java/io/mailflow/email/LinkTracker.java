@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code <tracking-base>/r?u=<url>&t=<token>}; each link gets its own click token, which signs the request,
  * the campaign and that very target URL, so the redirect endpoint, which verifies it with the {@code u} it is
  * given, cannot be abused as an open redirect. The open pixel carries an open token, never a click token.
- * Unsubscribe links are left alone.
+ * Unsubscribe and preference-page links are left alone.
  */
 public final class LinkTracker {
     private static final Pattern HREF = Pattern.compile("href=\"(https?://[^\"]+)\"");
@@ -35,9 +35,10 @@ public final class LinkTracker {
         StringBuilder sb = new StringBuilder(html.length() + 256);
         while (m.find()) {
             String url = m.group(1).replace("&amp;", "&");
-            String replacement = url.startsWith(trackingBase + "/unsubscribe")
-                    ? m.group(0)
-                    : "href=\"" + HtmlEscaper.escape(tracked(url, campaignId, clickToken)) + "\"";
+            String replacement =
+                    url.startsWith(trackingBase + "/unsubscribe") || url.startsWith(trackingBase + "/preferences")
+                            ? m.group(0)
+                            : "href=\"" + HtmlEscaper.escape(tracked(url, campaignId, clickToken)) + "\"";
             m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(sb);

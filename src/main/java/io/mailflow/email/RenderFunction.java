@@ -41,23 +41,21 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
 
     @Override
     public void processElement(AddressedRequest a, Context ctx, Collector<RenderedEmail> out) {
+        RenderedEmail email;
         try {
-            RenderedEmail email = composer.compose(a, System.currentTimeMillis() / 1000);
-            if (a.request().rules() != null && a.request().rules().dryRun()) {
-                ctx.output(DRY_RUN_SENDS, DryRunDecision.send(a.request(), email.subject()));
-            } else {
-                out.collect(email);
-            }
+            email = composer.compose(a, System.currentTimeMillis() / 1000);
         } catch (TemplateException e) {
             templateErrors.inc();
             ctx.output(
                     Tags.DEAD_LETTERS,
                     DeadLetter.of("render", e.getMessage(), a.request().requestId()));
+            return;
         } catch (IllegalArgumentException e) {
             injections.inc();
             ctx.output(
                     Tags.DEAD_LETTERS,
                     DeadLetter.of("render", e.getMessage(), a.request().requestId()));
+            return;
         } catch (RuntimeException e) {
             // compose() turns every failure into one of the above; this is the last guard against a restart
             // loop on one request. Only the type: a message could quote the address.
@@ -68,6 +66,14 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
                             "render",
                             "cannot render: " + e.getClass().getSimpleName(),
                             a.request().requestId()));
+            return;
+        }
+        // Emitted outside the guard: what the chained operators downstream throw (the async sender, a sink)
+        // is their failure, not this request's, and must fail the task rather than become a dead letter.
+        if (a.request().rules() != null && a.request().rules().dryRun()) {
+            ctx.output(DRY_RUN_SENDS, DryRunDecision.send(a.request(), email.subject()));
+        } else {
+            out.collect(email);
         }
     }
 }

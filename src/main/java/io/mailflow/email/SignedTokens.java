@@ -165,9 +165,29 @@ public final class SignedTokens {
         return new Verification(s, null);
     }
 
+    /**
+     * One Mac and one digest per thread: looking the algorithm up for every token was a visible share of the
+     * tracking service's time per request (docs/benchmarks.md); init with the key is cheap.
+     */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is always available", e);
+        }
+    });
+
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    });
+
     private static byte[] mac(Keyring.Key key, String signed) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(new SecretKeySpec(key.secret, "HmacSHA256"));
             return Arrays.copyOf(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)), MAC_BYTES);
         } catch (GeneralSecurityException e) {
@@ -176,12 +196,9 @@ public final class SignedTokens {
     }
 
     private static byte[] targetHash(String target) {
-        try {
-            return Arrays.copyOf(
-                    MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8)), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        MessageDigest sha = DIGESTS.get();
+        sha.reset();
+        return Arrays.copyOf(sha.digest(target.getBytes(StandardCharsets.UTF_8)), MAC_BYTES);
     }
 
     private static String esc(String s) {

@@ -110,7 +110,13 @@ public final class TemplateRenderer {
 
     /** Renders with a placeholder unsubscribe URL: for previews and template tests. */
     public Rendered render(AddressedRequest addressed) throws TemplateException {
-        return render(addressed, Map.of("unsubscribeUrl", "https://example.invalid/unsubscribe"));
+        return render(
+                addressed,
+                Map.of(
+                        "unsubscribeUrl",
+                        "https://example.invalid/unsubscribe",
+                        "preferencesUrl",
+                        "https://example.invalid/preferences"));
     }
 
     /**

@@ -28,7 +28,8 @@ import org.apache.flink.util.OutputTag;
  * Closes the loop from sent e-mails to what recipients did with them:
  *
  * <pre>
- * engagement topic -> parse/validate -> watermarks --+-> (unsubscribe, complaint, hard bounce) -> suppressions
+ * engagement topic -> parse/validate -> watermarks -> de-duplicate by eventId (per user) -+
+ *                          +-> (unsubscribe, complaint, hard bounce) -> suppressions         |
  * send results ----------------------------------------+
  * holdout decisions (campaign holdout, control group) -+
  * purchases -------------------------------------------+-> attribution (keyed by user, event-time order)
@@ -100,7 +101,12 @@ public final class FeedbackStage {
                     .uid(Uids.DECISIONS_TO_FUNNEL)
                     .name("holdout decisions to funnel"));
         }
+        // each event once: provider webhooks, the tracking service's spool and producer retries deliver some twice
         DataStream<FunnelEvent> engaged = timedEngagement
+                .keyBy(EngagementEvent::userId)
+                .process(new DeduplicateEngagementFunction(settings.dedupTtl(), settings.dedupMaxIds()))
+                .uid(Uids.DEDUPLICATE_ENGAGEMENT)
+                .name("de-duplicate engagement by eventId")
                 .map(Funnel::fromEngagement)
                 .uid(Uids.ENGAGEMENT_TO_FUNNEL)
                 .name("engagement to funnel");

@@ -140,23 +140,41 @@ public final class GuardrailFunction
      */
     @Override
     public void processElement2(ContactUpdate update, Context ctx, Collector<AddressedRequest> out) throws Exception {
-        if (update.kind() == ContactUpdate.Kind.PROFILE && update.profile().consent()) {
+        if (!update.stops()) {
             return;
         }
-        List<Deferred> cancelled = new ArrayList<>();
-        deferred.values().forEach(cancelled::add);
-        for (Deferred d : cancelled) {
-            EmailRequest r = d.request().request();
+        List<Map.Entry<String, Deferred>> cancelled = new ArrayList<>();
+        for (Map.Entry<String, Deferred> d : deferred.entries()) {
+            if (update.stops(d.getValue().request().request().trigger())) {
+                cancelled.add(Map.entry(d.getKey(), d.getValue()));
+            }
+        }
+        for (Map.Entry<String, Deferred> d : cancelled) {
+            EmailRequest r = d.getValue().request().request();
             dropped.inc();
             ctx.output(
                     Tags.CAMPAIGN_EVENTS,
-                    CampaignEvent.of(r, CampaignEvent.DROPPED, "user " + cancelReason(update), d.firstSeen(), 0L));
+                    CampaignEvent.of(
+                            r,
+                            CampaignEvent.DROPPED,
+                            "user " + cancelReason(update),
+                            d.getValue().firstSeen(),
+                            0L));
+            deferred.remove(d.getKey());
         }
-        deferred.clear();
+        // a campaign-type unsubscribe keeps the other types' e-mails in their slots
+        List<Map.Entry<Long, List<AddressedRequest>>> slots = new ArrayList<>();
         for (Map.Entry<Long, List<AddressedRequest>> slot : paced.entries()) {
-            ctx.timerService().deleteProcessingTimeTimer(slot.getKey());
+            slots.add(Map.entry(slot.getKey(), slot.getValue()));
+        }
+        for (Map.Entry<Long, List<AddressedRequest>> slot : slots) {
+            List<AddressedRequest> kept = new ArrayList<>();
             for (AddressedRequest a : slot.getValue()) {
                 EmailRequest r = a.request();
+                if (!update.stops(r.trigger())) {
+                    kept.add(a);
+                    continue;
+                }
                 dropped.inc();
                 ctx.output(
                         Tags.CAMPAIGN_EVENTS,
@@ -167,8 +185,13 @@ public final class GuardrailFunction
                                 r.triggeredAt(),
                                 0L));
             }
+            if (kept.isEmpty()) {
+                ctx.timerService().deleteProcessingTimeTimer(slot.getKey());
+                paced.remove(slot.getKey());
+            } else if (kept.size() < slot.getValue().size()) {
+                paced.put(slot.getKey(), kept);
+            }
         }
-        paced.clear();
         if (update.kind() == ContactUpdate.Kind.ERASE) {
             log.clear();
         }
@@ -178,7 +201,11 @@ public final class GuardrailFunction
         return switch (update.kind()) {
             case ERASE -> "erased";
             case PROFILE -> "withdrew consent";
-            case SUPPRESS -> "suppressed (" + update.reason() + ")";
+            case SUPPRESS ->
+                update.campaignType() == null
+                        ? "suppressed (" + update.reason() + ")"
+                        : "unsubscribed from " + update.campaignType() + " e-mails";
+            case RESUBSCRIBE -> "subscribed again";
         };
     }
 

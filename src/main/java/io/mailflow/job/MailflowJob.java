@@ -9,6 +9,7 @@ import io.mailflow.delivery.SendLedgerFactory;
 import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.delivery.SmtpMailClient;
 import io.mailflow.delivery.SmtpSettings;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.feedback.CampaignStats;
 import io.mailflow.feedback.DpCampaignStats;
 import io.mailflow.feedback.EngagementFeatures;
@@ -173,7 +174,8 @@ public final class MailflowJob {
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */
     public static MailflowTopology.Delivery delivery(MailflowConfig c) {
         SmtpSettings smtp = PipelineSettings.smtp(c);
-        MailClientFactory clients = () -> new SmtpMailClient(smtp);
+        EspHeaders esp = PipelineSettings.espHeaders(c);
+        MailClientFactory clients = () -> new SmtpMailClient(smtp, esp);
         return new MailflowTopology.Delivery(clients, ledger(c));
     }
 

@@ -13,6 +13,7 @@ import io.mailflow.delivery.RateLimits;
 import io.mailflow.delivery.RetryPolicy;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.features.FeatureSettings;
 import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
@@ -106,7 +107,9 @@ public record PipelineSettings(
                         c.get(STATS_WINDOW),
                         c.get(STATS_ALLOWED_LATENESS),
                         dp(c),
-                        eventTimeEnd(c)),
+                        eventTimeEnd(c),
+                        c.get(ENGAGEMENT_DEDUP_TTL),
+                        c.get(ENGAGEMENT_DEDUP_MAX_IDS)),
                 new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW), c.get(RECO_PER_EMAIL)));
     }
 
@@ -211,6 +214,11 @@ public record PipelineSettings(
                 Map.of("shopUrl", c.get(SHOP_URL), "shopName", c.get(FROM_NAME)),
                 c.get(LINK_KEY_ID),
                 ""); // the previous key is read from the environment on the task managers
+    }
+
+    /** The mail provider headers that carry Mailflow's ids to the provider's event webhook. */
+    public static EspHeaders espHeaders(MailflowConfig c) {
+        return new EspHeaders(c.get(ESP_HEADERS), c.get(SES_CONFIGURATION_SET));
     }
 
     /** Where and how to reach the SMTP relay; the password is read on the task managers when empty here. */

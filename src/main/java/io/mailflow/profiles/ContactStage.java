@@ -78,8 +78,8 @@ public final class ContactStage {
                 .uid(Uids.ERASED_IDS)
                 .name("erased users");
         // A profile without consent stops sends too: the guardrails cancel what they hold deferred for the user.
-        DataStream<ContactUpdate> stops = contacts.filter(c ->
-                        c.kind() != ContactUpdate.Kind.PROFILE || !c.profile().consent())
+        // A re-subscription stops nothing; a campaign-type unsubscribe stops that type's sends only.
+        DataStream<ContactUpdate> stops = contacts.filter(ContactUpdate::stops)
                 .uid(Uids.SUPPRESSION_UPDATES)
                 .name("suppressions and erasures");
         return new Contacts(

@@ -31,40 +31,52 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ContactUpdate> out) {
+        Parsed p;
         try {
-            parse(raw, ctx, out);
+            p = parse(raw);
         } catch (RuntimeException | StackOverflowError e) {
-            ctx.output(
-                    Tags.DEAD_LETTERS,
-                    DeadLetter.of(
-                            "profile", "invalid profile record (" + e.getClass().getSimpleName() + ")", raw, WITHHELD));
+            p = Parsed.rejected(DeadLetter.of(
+                    "profile", "invalid profile record (" + e.getClass().getSimpleName() + ")", raw, WITHHELD));
+        }
+        // Emitted outside the guard: a failure of the operators chained downstream is theirs, not this record's.
+        if (p.update() != null) {
+            out.collect(p.update());
+        } else {
+            ctx.output(Tags.DEAD_LETTERS, p.deadLetter());
         }
     }
 
-    private void parse(RawRecord raw, Context ctx, Collector<ContactUpdate> out) {
+    /** A record's outcome: an update, or a dead letter with the reason. */
+    public record Parsed(ContactUpdate update, DeadLetter deadLetter) {
+        static Parsed of(ContactUpdate u) {
+            return new Parsed(u, null);
+        }
+
+        static Parsed rejected(DeadLetter d) {
+            return new Parsed(null, d);
+        }
+    }
+
+    private Parsed parse(RawRecord raw) {
         long now = System.currentTimeMillis();
         if (raw.tombstone()) {
             String user = raw.keyText();
             if (user == null || user.isBlank()) {
-                ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", "tombstone without a user key", raw, ""));
+                return Parsed.rejected(DeadLetter.of("profile", "tombstone without a user key", raw, ""));
             } else if (user.length() > 128 || !InputRules.ID.matcher(user).matches()) {
-                ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", "tombstone with an invalid user key", raw, ""));
-            } else {
-                out.collect(ContactUpdate.erase(user, now));
+                return Parsed.rejected(DeadLetter.of("profile", "tombstone with an invalid user key", raw, ""));
             }
-            return;
+            return Parsed.of(ContactUpdate.erase(user, now));
         }
         String erase = eraseCommand(raw.value());
         if (erase != null) {
-            out.collect(ContactUpdate.erase(erase, now));
-            return;
+            return Parsed.of(ContactUpdate.erase(erase, now));
         }
         ProfileParser.Result r = parser.parse(raw.value(), now);
         if (r.profile() != null) {
-            out.collect(ContactUpdate.profile(r.profile()));
-        } else {
-            ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", r.error(), raw, WITHHELD));
+            return Parsed.of(ContactUpdate.profile(r.profile()));
         }
+        return Parsed.rejected(DeadLetter.of("profile", r.error(), raw, WITHHELD));
     }
 
     /** The user id of an erasure command, or null when the record is not one (the profile parser judges it). */

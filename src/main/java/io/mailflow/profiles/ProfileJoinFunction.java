@@ -37,6 +37,12 @@ import org.apache.flink.util.OutputTag;
  * for the end of the contact topics. A suppression that arrived meanwhile wins over a profile that
  * arrived first.
  *
+ * <p>Campaign types: a user can unsubscribe from one campaign type (the wire name of the request's trigger, e.g.
+ * {@code win-back}) on the preference page; requests of that type are then dead-lettered while the others go on.
+ * The latest choice per type is kept ({@link CampaignTypeChoice}), so a re-subscription later than the unsubscribe
+ * lifts it. A re-subscription to all e-mails lifts an {@code UNSUBSCRIBED} suppression older than it and every
+ * campaign-type unsubscribe older than it; never a bounce, a complaint or an erasure.
+ *
  * <p>A GDPR erasure clears the profile and any request still waiting, and leaves only a suppression
  * marker (user id and reason, no personal data); it is also announced on {@link #ERASURES} so that the
  * rest of the job and downstream systems can forget the user.
@@ -47,10 +53,14 @@ public final class ProfileJoinFunction
     /** Users erased on request, for the rest of the pipeline to forget them. */
     public static final OutputTag<Suppression> ERASURES = new OutputTag<>("erasures") {};
 
+    /** Most campaign types whose choice is kept per user. */
+    static final int MAX_CAMPAIGN_TYPES = 32;
+
     private final long graceMs;
     private transient ValueState<UserProfile> profile;
     private transient ValueState<Suppression> suppression;
     private transient MapState<Long, List<EmailRequest>> waiting;
+    private transient MapState<String, CampaignTypeChoice> typeChoices;
     private transient Counter blocked;
 
     public ProfileJoinFunction(Duration grace) {
@@ -73,11 +83,18 @@ public final class ProfileJoinFunction
                 "requests-waiting", Types.LONG, Types.LIST(TypeInformation.of(EmailRequest.class)));
     }
 
+    /** The user's latest choice per campaign type (unsubscribed or subscribed again). */
+    public static MapStateDescriptor<String, CampaignTypeChoice> typeChoicesDescriptor() {
+        return new MapStateDescriptor<>(
+                "campaign-type-choices", Types.STRING, TypeInformation.of(CampaignTypeChoice.class));
+    }
+
     @Override
     public void open(OpenContext ctx) {
         profile = getRuntimeContext().getState(profileDescriptor());
         suppression = getRuntimeContext().getState(suppressionDescriptor());
         waiting = getRuntimeContext().getMapState(waitingDescriptor());
+        typeChoices = getRuntimeContext().getMapState(typeChoicesDescriptor());
         blocked = getRuntimeContext().getMetricGroup().counter("requestsBlockedByContactRules");
     }
 
@@ -119,6 +136,13 @@ public final class ProfileJoinFunction
         } else if (!p.consent()) {
             reason = "user " + request.userId() + " has not consented to e-mail";
         }
+        if (reason == null) {
+            String type = ContactUpdate.campaignTypeOf(request.trigger());
+            CampaignTypeChoice c = typeChoices.get(type);
+            if (c != null && c.unsubscribed()) {
+                reason = "user " + request.userId() + " unsubscribed from " + type + " e-mails";
+            }
+        }
         if (reason != null) {
             blocked.inc();
             ctx.output(Tags.DEAD_LETTERS, DeadLetter.of("profile", reason, request.requestId()));
@@ -132,6 +156,10 @@ public final class ProfileJoinFunction
         switch (update.kind()) {
             case PROFILE -> applyProfile(update.profile());
             case SUPPRESS -> {
+                if (update.campaignType() != null) {
+                    choose(update.campaignType(), true, update.at());
+                    return;
+                }
                 // Not "first wins": the strongest reason is kept, and the most recent among equals
                 // (SuppressionValidator.rank), so a complaint after an unsubscribe is not lost.
                 Suppression current = suppression.value();
@@ -141,8 +169,10 @@ public final class ProfileJoinFunction
                     suppression.update(new Suppression(update.userId(), update.reason(), null, update.at()));
                 }
             }
+            case RESUBSCRIBE -> resubscribe(update);
             case ERASE -> {
                 profile.clear();
+                typeChoices.clear();
                 for (Map.Entry<Long, List<EmailRequest>> e : waiting.entries()) {
                     ctx.timerService().deleteEventTimeTimer(e.getKey());
                     for (EmailRequest r : e.getValue()) {
@@ -156,6 +186,46 @@ public final class ProfileJoinFunction
                 suppression.update(erased);
                 ctx.output(ERASURES, erased);
             }
+        }
+    }
+
+    /** Keeps the later of the stored and the new choice for a campaign type. */
+    private void choose(String type, boolean unsubscribed, long at) throws Exception {
+        CampaignTypeChoice current = typeChoices.get(type);
+        if (current == null && size(typeChoices) >= MAX_CAMPAIGN_TYPES) {
+            return; // bounded: more types than any campaign catalogue has is a flood, not a person's choices
+        }
+        if (current == null || at >= current.at()) {
+            typeChoices.put(type, new CampaignTypeChoice(unsubscribed, at));
+        }
+    }
+
+    private static int size(MapState<String, CampaignTypeChoice> m) throws Exception {
+        int n = 0;
+        for (String ignored : m.keys()) {
+            n++;
+        }
+        return n;
+    }
+
+    private void resubscribe(ContactUpdate update) throws Exception {
+        if (update.campaignType() != null) {
+            // kept, not removed: an older unsubscribe arriving after it must not win
+            choose(update.campaignType(), false, update.at());
+            return;
+        }
+        Suppression s = suppression.value();
+        if (s != null && s.reason().equals("UNSUBSCRIBED") && update.at() > s.at()) {
+            suppression.clear();
+        }
+        List<String> lifted = new ArrayList<>();
+        for (Map.Entry<String, CampaignTypeChoice> c : typeChoices.entries()) {
+            if (update.at() >= c.getValue().at()) {
+                lifted.add(c.getKey());
+            }
+        }
+        for (String type : lifted) {
+            typeChoices.remove(type);
         }
     }
 

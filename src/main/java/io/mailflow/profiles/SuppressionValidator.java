@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * <p>Rules: UTF-8 JSON object of at most 4 KiB; {@code userId} a required identifier; {@code reason} required,
  * 1-32 upper-case letters or underscores (case-insensitive on input); {@code requestId} an optional identifier;
  * {@code at} epoch milliseconds or ISO-8601, the record's own Kafka timestamp when absent, between 2000-01-01
- * and the wall clock plus the allowed skew.
+ * and the wall clock plus the allowed skew; {@code campaignType} optional, a campaign type such as
+ * {@code abandoned-cart} (1-32 of a-z 0-9 -), with reason {@code UNSUBSCRIBED} (that type only) or
+ * {@code RESUBSCRIBED}. {@code RESUBSCRIBED} is not a suppression but the user's consent to e-mails again
+ * (to that type, or to all without a type): a {@link ContactUpdate.Kind#RESUBSCRIBE}.
  *
  * <p>Precedence ({@link #rank}), when a user collects several suppressions: {@code ERASED} over
  * {@code COMPLAINED} over {@code BOUNCED} over any other reason over {@code UNSUBSCRIBED}. A stronger reason
@@ -27,6 +30,10 @@ public final class SuppressionValidator implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int MAX_PAYLOAD_BYTES = 4 * 1024;
     private static final Pattern REASON = Pattern.compile("[A-Z_]{1,32}");
+    /** A campaign type: the wire name of a trigger type, such as {@code abandoned-cart}. */
+    static final Pattern CAMPAIGN_TYPE = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    /** Not a suppression: the user subscribed again (to all, or to one campaign type). */
+    public static final String RESUBSCRIBED = "RESUBSCRIBED";
     /** Strongest first; reasons not listed rank between BOUNCED and UNSUBSCRIBED. */
     static final List<String> PRECEDENCE = List.of("ERASED", "COMPLAINED", "BOUNCED");
 
@@ -52,15 +59,38 @@ public final class SuppressionValidator implements Serializable {
                 throw new InputRules.Invalid("field 'reason' must be 1-32 letters or underscores");
             }
             InputRules.optionalId(n, "requestId", 128);
+            String type = campaignType(n);
             Long at = InputRules.optionalTime(n, "at");
             long t = at != null ? at : recordTime > 0 ? recordTime : nowMillis;
             InputRules.checkTime("field 'at'", t, nowMillis, maxFutureSkewMs, Long.MIN_VALUE, maxFutureSkewMs);
+            if (RESUBSCRIBED.equals(reason)) {
+                return new Result(ContactUpdate.resubscribe(user, type, t), null);
+            }
+            if (type != null) {
+                if (!"UNSUBSCRIBED".equals(reason)) {
+                    throw new InputRules.Invalid("a 'campaignType' suppression must be UNSUBSCRIBED or RESUBSCRIBED");
+                }
+                return new Result(ContactUpdate.unsubscribeFrom(user, type, t), null);
+            }
             return new Result(ContactUpdate.suppress(user, reason, t), null);
         } catch (InputRules.Invalid e) {
             return new Result(null, "invalid suppression event: " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
             return new Result(null, "invalid suppression event (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** The optional campaign type, lower-cased; null when absent. */
+    private static String campaignType(JsonNode n) throws InputRules.Invalid {
+        String type = InputRules.optionalId(n, "campaignType", 32);
+        if (type == null) {
+            return null;
+        }
+        String t = type.toLowerCase(java.util.Locale.ROOT);
+        if (!CAMPAIGN_TYPE.matcher(t).matches()) {
+            throw new InputRules.Invalid("field 'campaignType' must be a campaign type such as abandoned-cart");
+        }
+        return t;
     }
 
     /** Higher is stronger: ERASED 4, COMPLAINED 3, BOUNCED 2, others 1, UNSUBSCRIBED 0. */

@@ -7,9 +7,11 @@ import io.mailflow.feedback.EngagementValidator;
 import io.mailflow.io.InputRules;
 import io.mailflow.io.Json;
 import io.mailflow.model.Suppression;
+import io.mailflow.profiles.SuppressionValidator;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Builds what the endpoints record, in the job's own wire formats: engagement events as the feedback stage reads
@@ -49,6 +51,12 @@ final class Engagements {
         n.put("userId", m.userId());
         n.put("campaignId", m.campaignId());
         n.put("requestId", m.requestId());
+        if (m.variant() != null) {
+            n.put("variant", m.variant());
+        }
+        if (m.messageId() != null) {
+            n.put("messageId", m.messageId());
+        }
         if (m.url() != null) {
             n.put("url", m.url());
         }
@@ -80,6 +88,26 @@ final class Engagements {
         return privacyProxy(ua) || EngagementValidator.machineAgent(ua);
     }
 
+    /**
+     * A preference-page choice on the suppressions topic: {@code UNSUBSCRIBED} from one campaign type, or
+     * {@code RESUBSCRIBED} to one type or (without a type) to all; docs/events.md, "Suppressions". Null when the
+     * job's own validator would refuse it (cannot happen for the types the page offers).
+     */
+    static byte[] choice(SignedTokens.Claims c, String reason, String campaignType, long nowMillis) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("userId", c.userId());
+        n.put("reason", reason);
+        if (campaignType != null) {
+            n.put("campaignType", campaignType);
+        }
+        n.put("requestId", c.requestId());
+        n.put("at", nowMillis);
+        byte[] payload = Json.toBytes(n);
+        return SUPPRESSIONS.validate(payload, nowMillis, nowMillis).error() == null ? payload : null;
+    }
+
+    private static final SuppressionValidator SUPPRESSIONS = new SuppressionValidator(Duration.ofMinutes(5));
+
     static byte[] unsubscribed(SignedTokens.Claims c, long nowMillis) {
         return Json.toBytes(new Suppression(c.userId(), EngagementType.UNSUBSCRIBED.name(), c.requestId(), nowMillis));
     }
@@ -87,7 +115,7 @@ final class Engagements {
     private Built build(
             EngagementType type, SignedTokens.Claims c, String url, String ua, boolean proxy, long nowMillis) {
         ObjectNode n = Json.mapper().createObjectNode();
-        n.put("eventId", type.name().toLowerCase(Locale.ROOT).charAt(0) + "-" + UUID.randomUUID());
+        n.put("eventId", type.name().toLowerCase(Locale.ROOT).charAt(0) + "-" + eventUuid());
         n.put("type", type.name());
         n.put("userId", c.userId());
         n.put("campaignId", c.campaignId());
@@ -105,6 +133,17 @@ final class Engagements {
         byte[] payload = Json.toBytes(n);
         EngagementValidator.Result r = validator.validate(payload, nowMillis);
         return r.valid() ? new Built(c.userId(), payload, null) : new Built(c.userId(), null, r.error());
+    }
+
+    /**
+     * A random id for an event of this service: a retried or replayed record keeps it, so the job counts the event
+     * once. Not {@code UUID.randomUUID()}, whose shared SecureRandom serialises the request threads under load;
+     * 128 random bits need no secrecy here, only uniqueness.
+     */
+    private static UUID eventUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(
+                (r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
     }
 
     private static boolean privacyProxy(String ua) {

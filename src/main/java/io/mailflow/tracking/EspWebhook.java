@@ -32,7 +32,8 @@ interface EspWebhook {
 
     /**
      * One provider event as an engagement event; {@code hardBounce} matters for BOUNCED only. A provider's
-     * unsubscribe, complaint and hard bounce also write a suppression.
+     * unsubscribe, complaint and hard bounce also write a suppression. {@code variant} and {@code messageId} are
+     * null when the e-mail did not carry them.
      */
     record Mapped(
             String eventId,
@@ -40,10 +41,20 @@ interface EspWebhook {
             String userId,
             String campaignId,
             String requestId,
+            String variant,
+            String messageId,
             String url,
             boolean machine,
             boolean hardBounce,
             long timestamp) {}
+
+    /**
+     * The e-mail's Message-ID from the id Mailflow wrote into it ({@code mailflow_message}, the Message-ID without
+     * its angle brackets), or null.
+     */
+    static String messageId(String written) {
+        return written == null || written.isEmpty() ? null : "<" + written + ">";
+    }
 
     /** The request is not the provider's, or not in its format: nothing is recorded. */
     final class Refused extends Exception {

@@ -1,6 +1,7 @@
 package io.mailflow.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.feedback.EngagementType;
 import io.mailflow.io.Json;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,9 @@ import java.util.function.Function;
  * refused.
  *
  * <p>The body is a JSON array of events. Mailflow's ids travel as SendGrid custom arguments, which SendGrid copies
- * into every event: {@code mailflow_user}, {@code mailflow_campaign} and {@code mailflow_request} (set them with
- * the {@code X-SMTPAPI} header's {@code unique_args} when relaying through SendGrid). Mapping: {@code delivered}
+ * into every event: {@code mailflow_user}, {@code mailflow_campaign} and {@code mailflow_request} (required), and
+ * {@code mailflow_variant} and {@code mailflow_message} (optional), which the job writes into the {@code X-SMTPAPI}
+ * header's {@code unique_args} with {@code email.esp-headers} sendgrid or both ({@link io.mailflow.email.EspHeaders}). Mapping: {@code delivered}
  * DELIVERED; {@code open} OPENED ({@code sg_machine_open}, SendGrid's Apple MPP flag, makes it a machine open);
  * {@code click} CLICKED with its {@code url}; {@code bounce} BOUNCED hard, {@code blocked}-type bounces soft;
  * {@code spamreport} COMPLAINED; {@code unsubscribe} and {@code group_unsubscribe} UNSUBSCRIBED. Other types
@@ -115,6 +117,8 @@ final class SendGridWebhook implements EspWebhook {
         String user = text(e, "mailflow_user");
         String campaign = text(e, "mailflow_campaign");
         String request = text(e, "mailflow_request");
+        String variant = EspHeaders.safe(text(e, "mailflow_variant"));
+        String message = EspHeaders.safe(text(e, "mailflow_message"));
         String event = text(e, "event");
         long ts = e.path("timestamp").canConvertToLong() ? e.path("timestamp").asLong() * 1000 : -1;
         if (user == null || campaign == null || request == null || event == null || ts < 0) {
@@ -141,6 +145,8 @@ final class SendGridWebhook implements EspWebhook {
                 user,
                 campaign,
                 request,
+                variant,
+                EspWebhook.messageId(message),
                 type == EngagementType.CLICKED ? text(e, "url") : null,
                 type == EngagementType.OPENED && e.path("sg_machine_open").asBoolean(false),
                 type == EngagementType.BOUNCED && !blocked,

@@ -1,6 +1,7 @@
 package io.mailflow.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.email.EspHeaders;
 import io.mailflow.feedback.EngagementType;
 import io.mailflow.io.Json;
 import java.net.URI;
@@ -34,8 +35,9 @@ import java.util.regex.Pattern;
  * A verified {@code SubscriptionConfirmation} is confirmed by fetching its {@code SubscribeURL} (also checked to be
  * an SNS host). A verified {@code Notification} carries an SES event as its {@code Message}: SES event publishing
  * ({@code eventType}) or SES notifications ({@code notificationType}). Mailflow's ids are the message tags
- * {@code mailflow_user}, {@code mailflow_campaign} and {@code mailflow_request} ({@code X-SES-MESSAGE-TAGS} when
- * sending). Mapping: Delivery DELIVERED, Open OPENED, Click CLICKED (its link), Bounce BOUNCED (Permanent hard,
+ * {@code mailflow_user}, {@code mailflow_campaign} and {@code mailflow_request} (required), {@code mailflow_variant}
+ * and {@code mailflow_message} (optional), which the job writes as {@code X-SES-MESSAGE-TAGS} with
+ * {@code email.esp-headers} ses or both ({@link io.mailflow.email.EspHeaders}). Mapping: Delivery DELIVERED, Open OPENED, Click CLICKED (its link), Bounce BOUNCED (Permanent hard,
  * other types soft), Complaint COMPLAINED; other types and messages without the tags are skipped.
  */
 final class SesSnsWebhook implements EspWebhook {
@@ -178,6 +180,8 @@ final class SesSnsWebhook implements EspWebhook {
         String user = tag(tags, "mailflow_user");
         String campaign = tag(tags, "mailflow_campaign");
         String request = tag(tags, "mailflow_request");
+        String variant = EspHeaders.safe(tag(tags, "mailflow_variant"));
+        String message = EspHeaders.safe(tag(tags, "mailflow_message"));
         if (kind == null || user == null || campaign == null || request == null) {
             return null;
         }
@@ -222,6 +226,8 @@ final class SesSnsWebhook implements EspWebhook {
                 user,
                 campaign,
                 request,
+                variant,
+                EspWebhook.messageId(message),
                 type == EngagementType.CLICKED ? text(detail, "link") : null,
                 false,
                 type == EngagementType.BOUNCED && "Permanent".equals(text(detail, "bounceType")),

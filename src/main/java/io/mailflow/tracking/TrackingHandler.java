@@ -1,5 +1,6 @@
 package io.mailflow.tracking;
 
+import io.mailflow.campaigns.TriggerType;
 import io.mailflow.email.SignedTokens;
 import io.mailflow.email.SignedTokens.Kind;
 import io.mailflow.email.SignedTokens.Status;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /unsubscribe?t=} with {@code List-Unsubscribe=One-Click} (RFC 8058): records UNSUBSCRIBED and
  *       writes a suppression. A token that is authentic but past its expiry still unsubscribes: refusing to stop
  *       mail that a recipient asked to stop would be worse than honouring an old link.
+ *   <li>{@code GET /preferences?t=} (the unsubscribe token): the preference page, campaign types with checkboxes,
+ *       unsubscribe from all and subscribe again; {@code POST /preferences?t=} records the choices on the
+ *       suppressions topic (per campaign type, all, or a re-subscription, which needs an unexpired token).
  *   <li>{@code GET /health}, {@code GET /metrics} (Prometheus text format).
  * </ul>
  *
@@ -137,6 +141,15 @@ final class TrackingHandler extends Handler.Abstract {
                 unsubscribePage(request, response, callback, o);
             } else if ("POST".equals(method)) {
                 unsubscribe(request, response, callback, o);
+            } else {
+                text(response, callback, o, 405, "method not allowed");
+            }
+        } else if (path.equals("/preferences")) {
+            o.route = "preferences";
+            if (get) {
+                preferencesPage(request, response, callback, o);
+            } else if ("POST".equals(method)) {
+                preferences(request, response, callback, o);
             } else {
                 text(response, callback, o, 405, "method not allowed");
             }
@@ -248,6 +261,132 @@ final class TrackingHandler extends Handler.Abstract {
                 Engagements.unsubscribed(v.claims(), clock.millis()));
         metrics.events.labelValues("SUPPRESSION").inc();
         html(response, callback, o, 200, Pages.done(lang));
+    }
+
+    private void preferencesPage(Request request, Response response, Callback callback, Outcome o) {
+        Fields q = Request.extractQueryParameters(request);
+        String token = q.getValue("t");
+        // the unsubscribe token, and only it: click and open tokens travel in URLs that proxies and scanners see
+        Verification v = tokens.verify(token, Kind.UNSUBSCRIBE, nowSeconds());
+        o.result = v.status().name();
+        Pages.Lang lang = lang(request, q.getValue("lang"));
+        if (v.claims() == null) {
+            html(response, callback, o, status(v.status()), Pages.error(lang, false));
+            return;
+        }
+        o.campaign = v.claims().campaignId();
+        html(response, callback, o, 200, Pages.preferences(lang, token, CAMPAIGN_TYPES));
+    }
+
+    /**
+     * The preference page's form: {@code action=save} with the ticked {@code type}s (each unticked type is an
+     * unsubscribe from it, each ticked one a re-subscription to it), {@code action=all} (as the one-click
+     * unsubscribe) or {@code action=resubscribe} (to all). The signed token in the form's URL is what makes the
+     * POST the recipient's own (no other site can know it). An expired token may still stop e-mails but never
+     * starts them again: consent needs a current link.
+     */
+    private void preferences(Request request, Response response, Callback callback, Outcome o) throws Exception {
+        Fields q = Request.extractQueryParameters(request);
+        Pages.Lang lang = lang(request, q.getValue("lang"));
+        String body = body(request);
+        Form form = body == null ? null : Form.parse(body);
+        if (form == null) {
+            o.result = "BAD_FORM";
+            text(response, callback, o, 400, "not a preference form");
+            return;
+        }
+        Verification v = tokens.verify(q.getValue("t"), Kind.UNSUBSCRIBE, nowSeconds());
+        o.result = v.status().name();
+        if (v.claims() == null) {
+            html(response, callback, o, status(v.status()), Pages.error(lang, false));
+            return;
+        }
+        o.campaign = v.claims().campaignId();
+        boolean current = v.status() == Status.VALID;
+        long now = clock.millis();
+        switch (form.action) {
+            case "all" -> {
+                record(EngagementType.UNSUBSCRIBED, v.claims(), null, request);
+                publisher.publish(
+                        settings.suppressionsTopic(), v.claims().userId(), Engagements.unsubscribed(v.claims(), now));
+                metrics.events.labelValues("SUPPRESSION").inc();
+                html(response, callback, o, 200, Pages.done(lang));
+            }
+            case "resubscribe" -> {
+                if (!current) {
+                    html(response, callback, o, 410, Pages.expiredConsent(lang));
+                    return;
+                }
+                publishChoice(v.claims(), "RESUBSCRIBED", null, now);
+                html(response, callback, o, 200, Pages.resubscribed(lang));
+            }
+            default -> {
+                boolean consentSkipped = false;
+                for (String type : CAMPAIGN_TYPES) {
+                    if (!form.types.contains(type)) {
+                        publishChoice(v.claims(), "UNSUBSCRIBED", type, now);
+                    } else if (current) {
+                        publishChoice(v.claims(), "RESUBSCRIBED", type, now);
+                    } else {
+                        consentSkipped = true;
+                    }
+                }
+                html(response, callback, o, 200, consentSkipped ? Pages.expiredConsent(lang) : Pages.saved(lang));
+            }
+        }
+    }
+
+    private void publishChoice(SignedTokens.Claims claims, String reason, String type, long now) {
+        byte[] payload = Engagements.choice(claims, reason, type, now);
+        if (payload == null) {
+            LOG.warn("A preference would be refused by the job and is not recorded ({})", reason);
+            metrics.events.labelValues("INVALID").inc();
+            return;
+        }
+        metrics.events
+                .labelValues(reason.equals("RESUBSCRIBED") ? "RESUBSCRIBED" : "SUPPRESSION")
+                .inc();
+        publisher.publish(settings.suppressionsTopic(), claims.userId(), payload);
+    }
+
+    /** The campaign types of the preference page: the job's trigger types, by their wire names. */
+    static final List<String> CAMPAIGN_TYPES = java.util.Arrays.stream(TriggerType.values())
+            .map(TriggerType::wireName)
+            .toList();
+
+    /** A parsed preference form; null from {@link #parse} for anything else. */
+    private record Form(String action, java.util.Set<String> types) {
+        static Form parse(String body) {
+            String action = null;
+            java.util.Set<String> types = new java.util.HashSet<>();
+            for (String pair : body.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                switch (name) {
+                    case "action" -> {
+                        if (action != null) {
+                            return null;
+                        }
+                        action = value;
+                    }
+                    case "type" -> {
+                        if (!CAMPAIGN_TYPES.contains(value)) {
+                            return null;
+                        }
+                        types.add(value);
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            boolean known = "save".equals(action) || "all".equals(action) || "resubscribe".equals(action);
+            return known ? new Form(action, types) : null;
+        }
     }
 
     private void webhook(EspWebhook hook, Request request, Response response, Callback callback, Outcome o)

@@ -53,6 +53,9 @@ class EmailComposerTest {
         assertThat(v.claims().expiresAtSeconds()).isEqualTo(1_000 + 86_400);
         assertThat(e.html()).contains("href=\"https://t.example.com/mf/unsubscribe?t=" + token + "\"");
         assertThat(e.text()).contains("https://t.example.com/mf/unsubscribe?t=" + token);
+        // the footer links the preference page with the same token, untracked like the unsubscribe link
+        assertThat(e.html()).contains("href=\"https://t.example.com/mf/preferences?t=" + token + "\"");
+        assertThat(e.text()).contains("https://t.example.com/mf/preferences?t=" + token);
     }
 
     @Test

@@ -168,6 +168,21 @@ class GuardrailFunctionTest {
     }
 
     @Test
+    void aCampaignTypeUnsubscribeWhileDeferredCancelsThatTypeOnlyAndAResubscriptionNothing() throws Exception {
+        start(3, true);
+        long t = at("2025-06-10T20:00:00Z"); // 22:00 Berlin: quiet hours
+        send(request("r1", "c", "ann", "Europe/Berlin", t, NO_RULES, false)); // abandoned-cart e-mails
+        send(request("r2", "c", "bob", "Europe/Berlin", t, NO_RULES, false));
+        harness.processElement2(ContactUpdate.resubscribe("ann", null, t + 1), t + 1);
+        harness.processElement2(ContactUpdate.unsubscribeFrom("ann", "abandoned-cart", t + 2), t + 2);
+        harness.processElement2(ContactUpdate.unsubscribeFrom("bob", "win-back", t + 1), t + 1);
+        harness.processBothWatermarks(new Watermark(at("2025-06-11T12:00:00Z")));
+        assertThat(released()).hasSize(1).allSatisfy(r -> assertThat(r).startsWith("r2@"));
+        assertThat(events()).contains("r1:DROPPED:user unsubscribed from abandoned-cart e-mails");
+        assertCleared();
+    }
+
+    @Test
     void withdrawingConsentWhileDeferredCancelsTheSend() throws Exception {
         start(3, true);
         long t = at("2025-06-10T20:00:00Z"); // 22:00 Berlin: quiet hours

@@ -138,6 +138,10 @@ class ErasureCoverageTest {
                     "ProfileJoinFunctionTest#erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced"),
             erased(
                     "profile-join",
+                    "campaign-type-choices",
+                    "ProfileJoinFunctionTest#erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced"),
+            erased(
+                    "profile-join",
                     "requests-waiting",
                     "ProfileJoinFunctionTest#erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced"),
             erased(
@@ -153,6 +157,19 @@ class ErasureCoverageTest {
                     "until the watermark passes each event's time (applied, then removed)"),
             ttl("attribution", "messages", "attribution.window after the e-mail's last touch"),
             ttl("engagement-features", "engagement-features", "features.ttl (state TTL) after the last update"),
+            ttl(
+                    "deduplicate-engagement",
+                    "engagement-ids",
+                    "engagement.dedup-ttl: each event id is swept one TTL (event time) after its event; at most"
+                            + " engagement.dedup-max-ids per user"),
+            ttl(
+                    "deduplicate-engagement",
+                    "engagement-ids-sweep",
+                    "engagement.dedup-ttl: cleared with the last id by the sweep timer"),
+            ttl(
+                    "deduplicate-engagement",
+                    "engagement-ids-count",
+                    "engagement.dedup-ttl: cleared with the last id by the sweep timer"),
             notPerUser("campaign-stats-window", "keyed by campaign: counts only; campaign-stats.window"),
             ttl(
                     "dp-user-contributions",

@@ -1,11 +1,13 @@
 package io.mailflow.profiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailflow.common.Tags;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.RawRecord;
 import io.mailflow.testing.AdversarialCorpus;
+import io.mailflow.testing.Downstream;
 import java.util.List;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -59,6 +61,32 @@ class ParseContactsFunctionTest {
             assertThat(h.getSideOutput(Tags.DEAD_LETTERS))
                     .singleElement()
                     .satisfies(d -> assertThat(d.getValue().reason()).contains("'at'"));
+        }
+    }
+
+    /** The guard against bad records covers parsing only: what the chained operators after it throw fails the task. */
+    @Test
+    void aFailureDownstreamIsNeverTakenForABadRecord() throws Exception {
+        String profile = "{\"userId\":\"u1\",\"email\":\"u1@example.com\",\"consent\":true}";
+        String suppression = "{\"userId\":\"u1\",\"reason\":\"UNSUBSCRIBED\",\"at\":\"2026-01-01T00:00:00Z\"}";
+        List<Object[]> cases = List.of(
+                new Object[] {new ParseProfilesFunction(), profile, true},
+                new Object[] {new ParseProfilesFunction(), "{not json", false},
+                new Object[] {new ParseSuppressionsFunction(), suppression, true},
+                new Object[] {new ParseSuppressionsFunction(), "{not json", false});
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            ProcessFunction<RawRecord, ContactUpdate> f = (ProcessFunction<RawRecord, ContactUpdate>) c[0];
+            boolean valid = (Boolean) c[2];
+            try (var opened = ProcessFunctionTestHarnesses.forProcessFunction(f)) {
+                RawRecord raw = RawRecord.of("contacts", 0, (String) c[1]);
+                assertThatThrownBy(() -> f.processElement(
+                                raw,
+                                valid ? Downstream.sideOutputs(f) : Downstream.failingSideOutputs(f),
+                                valid ? Downstream.<ContactUpdate>failingOutput() : Downstream.<ContactUpdate>output()))
+                        .as("%s on %s", f.getClass().getSimpleName(), c[1])
+                        .isInstanceOf(Downstream.Failure.class);
+            }
         }
     }
 }

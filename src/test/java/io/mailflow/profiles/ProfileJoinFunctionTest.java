@@ -101,6 +101,7 @@ class ProfileJoinFunctionTest {
     @Test
     void erasureForgetsTheProfileKeepsOnlyASuppressionAndIsAnnounced() throws Exception {
         h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
+        h.processElement2(ContactUpdate.unsubscribeFrom("u1", "win-back", 3), 0);
         h.processElement2(ContactUpdate.erase("u1", 7), 0);
         h.processElement1(request("u1", "r1"), 0);
         decide();
@@ -111,6 +112,52 @@ class ProfileJoinFunctionTest {
                 .containsExactly(new Suppression("u1", "ERASED", null, 7));
         // exactly one state entry is left for the user: the suppression marker, with no address in it
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    static EmailRequest request(String user, String id, String trigger) {
+        String campaign = ContactUpdate.campaignTypeOf(trigger);
+        return new EmailRequest(id, campaign, trigger, campaign, user, 0L, user + "@0", List.of(), "USD");
+    }
+
+    @Test
+    void aCampaignTypeUnsubscribeBlocksOnlyThatTypeUntilTheUserSubscribesAgain() throws Exception {
+        h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
+        h.processElement2(ContactUpdate.unsubscribeFrom("u1", "win-back", 5), 0);
+        h.processElement2(ContactUpdate.resubscribe("u1", "win-back", 4), 0); // older: the unsubscribe stays
+        h.processElement1(request("u1", "r1", "WIN_BACK"), 0);
+        h.processElement1(request("u1", "r2", "ABANDONED_CART"), 0);
+        decide();
+        assertThat(h.extractOutputValues())
+                .extracting(a -> a.request().requestId())
+                .containsExactly("r2");
+        assertThat(deadLetters())
+                .extracting(DeadLetter::reason)
+                .containsExactly("user u1 unsubscribed from win-back e-mails");
+
+        h.processElement2(ContactUpdate.resubscribe("u1", "win-back", 9), 0);
+        h.processElement1(request("u1", "r3", "WIN_BACK"), 0);
+        decide();
+        assertThat(h.extractOutputValues())
+                .extracting(a -> a.request().requestId())
+                .containsExactly("r2", "r3");
+    }
+
+    @Test
+    void resubscribingToAllLiftsAnUnsubscribeAndTypeUnsubscribesButNotAComplaint() throws Exception {
+        h.processElement2(ContactUpdate.profile(profile("u1", true, 1)), 0);
+        h.processElement2(ContactUpdate.profile(profile("u2", true, 1)), 0);
+        h.processElement2(ContactUpdate.suppress("u1", "UNSUBSCRIBED", 5), 0);
+        h.processElement2(ContactUpdate.unsubscribeFrom("u1", "win-back", 6), 0);
+        h.processElement2(ContactUpdate.resubscribe("u1", null, 8), 0);
+        h.processElement2(ContactUpdate.suppress("u2", "COMPLAINED", 5), 0);
+        h.processElement2(ContactUpdate.resubscribe("u2", null, 8), 0);
+        h.processElement1(request("u1", "r1", "WIN_BACK"), 0);
+        h.processElement1(request("u2", "r2", "WIN_BACK"), 0);
+        decide();
+        assertThat(h.extractOutputValues())
+                .extracting(a -> a.request().requestId())
+                .containsExactly("r1");
+        assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("user u2 is suppressed (COMPLAINED)");
     }
 
     @Test

@@ -24,6 +24,34 @@ class SuppressionValidatorTest {
     }
 
     @Test
+    void campaignTypeUnsubscribesAndResubscriptions() {
+        ContactUpdate one = validate("{\"userId\":\"u1\",\"reason\":\"UNSUBSCRIBED\",\"campaignType\":\"Win-Back\"}")
+                .update();
+        assertThat(one.kind()).isEqualTo(ContactUpdate.Kind.SUPPRESS);
+        assertThat(one.campaignType()).isEqualTo("win-back");
+        assertThat(one.stops("WIN_BACK")).isTrue();
+        assertThat(one.stops("ABANDONED_CART")).isFalse();
+        ContactUpdate again = validate("{\"userId\":\"u1\",\"reason\":\"resubscribed\",\"campaignType\":\"win-back\"}")
+                .update();
+        assertThat(again.kind()).isEqualTo(ContactUpdate.Kind.RESUBSCRIBE);
+        assertThat(again.stops()).isFalse();
+        ContactUpdate all =
+                validate("{\"userId\":\"u1\",\"reason\":\"RESUBSCRIBED\"}").update();
+        assertThat(all.kind()).isEqualTo(ContactUpdate.Kind.RESUBSCRIBE);
+        assertThat(all.campaignType()).isNull();
+        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"COMPLAINED\",\"campaignType\":\"win-back\"}")
+                        .error())
+                .contains("must be UNSUBSCRIBED or RESUBSCRIBED");
+        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"UNSUBSCRIBED\",\"campaignType\":\"win back\"}")
+                        .error())
+                .contains("campaignType");
+        assertThat(validate("{\"userId\":\"u1\",\"reason\":\"UNSUBSCRIBED\",\"campaignType\":\"" + "x".repeat(33)
+                                + "\"}")
+                        .error())
+                .contains("campaignType");
+    }
+
+    @Test
     void rejectsWithAReason() {
         assertThat(validate("{\"userId\":\"u1\",\"reason\":\"x\",\"at\":\"+300000000-01-01T00:00:00Z\"}")
                         .error())

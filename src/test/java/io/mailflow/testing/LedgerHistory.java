@@ -13,9 +13,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What the send-ledger topic tells about ambiguous sends after faults: the request ids whose history
- * holds an {@code INTENT} that was never acknowledged, i.e. followed by another {@code INTENT} (the
- * process died during the transaction and the request was sent again, policy {@code resend}) or left as
- * the request's last record (not sent again, policy {@code skip}, or never resolved). Counted from the
+ * holds an {@code INTENT} that was never acknowledged, i.e. followed by an {@code INTENT} of another writer
+ * (the process died during the transaction and a restarted sender sent it again, policy {@code resend}) or
+ * left as the request's last record (not sent again, policy {@code skip}, or never resolved). Two intents
+ * of the same writer in a row are one write retried (the first timed out at the sender but reached the
+ * broker), not a restart; records without a writer (older versions) count as written by different ones. Counted from the
  * topic itself because the sender's metrics ({@code ambiguousSendsResent}, {@code ambiguousSendsSkipped})
  * start from zero with every restart. The topic is compacted, but not within a test this short.
  */
@@ -24,32 +26,46 @@ public final class LedgerHistory {
 
     /** Request ids with an unacknowledged intent, from the ledger topic's records in offset order. */
     public static Set<String> ambiguous(Iterable<ConsumerRecord<byte[], byte[]>> ledgerRecords) {
-        Map<String, List<String>> history = new HashMap<>();
+        Map<String, List<Step>> history = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : ledgerRecords) {
             String key = new String(r.key(), StandardCharsets.UTF_8);
-            history.computeIfAbsent(key, k -> new ArrayList<>()).add(state(r.value()));
+            history.computeIfAbsent(key, k -> new ArrayList<>()).add(step(r.value()));
         }
         Set<String> out = new TreeSet<>();
-        history.forEach((id, states) -> {
-            for (int i = 0; i < states.size(); i++) {
-                boolean last = i == states.size() - 1;
-                if ("INTENT".equals(states.get(i)) && (last || "INTENT".equals(states.get(i + 1)))) {
+        history.forEach((id, steps) -> {
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
+                if (!"INTENT".equals(s.state())) {
+                    continue;
+                }
+                // Skip the same writer's retried writes of this intent.
+                int j = i + 1;
+                while (j < steps.size() && s.equals(steps.get(j)) && s.writer() != null) {
+                    j++;
+                }
+                if (j == steps.size() || "INTENT".equals(steps.get(j).state())) {
                     out.add(id);
                 }
+                i = j - 1;
             }
         });
         return out;
     }
 
-    private static String state(byte[] value) {
+    /** One record of a request's history: its state and the writer that wrote it (null when not named). */
+    private record Step(String state, String writer) {}
+
+    private static Step step(byte[] value) {
         if (value == null) {
-            return "TOMBSTONE";
+            return new Step("TOMBSTONE", null);
         }
         try {
             JsonNode v = Json.mapper().readTree(value);
-            return v.hasNonNull("state") ? v.get("state").asText() : "SENT";
+            return new Step(
+                    v.hasNonNull("state") ? v.get("state").asText() : "SENT",
+                    v.hasNonNull("writer") ? v.get("writer").asText() : null);
         } catch (Exception e) {
-            return "MALFORMED";
+            return new Step("MALFORMED", null);
         }
     }
 }

@@ -77,6 +77,12 @@ public final class PipelineFixture {
         return config.get(topicOption);
     }
 
+    /** Every record of a topic as written (keys, values, tombstones). */
+    public List<ConsumerRecord<byte[], byte[]>> readRaw(io.mailflow.config.Option<String> topicOption)
+            throws Exception {
+        return kafka.readAll(config.get(topicOption));
+    }
+
     /** Every record of an output topic, parsed as JSON. */
     public List<JsonNode> read(io.mailflow.config.Option<String> topicOption) throws Exception {
         List<JsonNode> out = new ArrayList<>();

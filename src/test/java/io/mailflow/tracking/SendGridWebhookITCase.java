@@ -158,6 +158,50 @@ class SendGridWebhookITCase {
     }
 
     @Test
+    void theUniqueArgsTheJobWritesMapBackToTheRightEmail() throws Exception {
+        // the e-mail as the job sends it, with its X-SMTPAPI header; SendGrid copies each unique argument into
+        // every event of the message as a top-level field
+        io.mailflow.model.RenderedEmail sent = new io.mailflow.model.RenderedEmail(
+                "sg-rt-1",
+                "<sg-rt-1@shop.example.com>",
+                "winback",
+                "B",
+                "sg-u-rt",
+                "ann@example.com",
+                "Ann",
+                "Hello",
+                "<p>hi</p>",
+                "hi",
+                "<https://t/unsubscribe?t=x>",
+                NOW);
+        String header = new io.mailflow.email.EspHeaders(io.mailflow.email.EspHeaders.Mode.SENDGRID, "")
+                .headers(sent)
+                .get(io.mailflow.email.EspHeaders.SMTPAPI);
+        com.fasterxml.jackson.databind.node.ObjectNode e =
+                io.mailflow.io.Json.mapper().createObjectNode();
+        e.put("email", "ann@example.com");
+        e.put("timestamp", TS);
+        e.put("event", "click");
+        e.put("url", "https://shop.example.com/p/9");
+        e.put("sg_event_id", "ev-rt-click");
+        e.put("sg_message_id", "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0");
+        e.setAll((com.fasterxml.jackson.databind.node.ObjectNode)
+                io.mailflow.io.Json.mapper().readTree(header).path("unique_args"));
+        assertThat(signed("[" + e + "]").statusCode()).isEqualTo(200);
+        JsonNode click = find(
+                f.awaitRecords(
+                        f.engagement, n -> "sg-rt-1".equals(n.path("requestId").asText()), Duration.ofSeconds(30)),
+                "sg-rt-1",
+                "CLICKED");
+        assertThat(click.path("userId").asText()).isEqualTo("sg-u-rt");
+        assertThat(click.path("campaignId").asText()).isEqualTo("winback");
+        assertThat(click.path("variant").asText()).isEqualTo("B");
+        assertThat(click.path("messageId").asText()).isEqualTo("<sg-rt-1@shop.example.com>");
+        assertThat(click.path("url").asText()).isEqualTo("https://shop.example.com/p/9");
+        assertThat(click.toString()).doesNotContain("ann@example.com");
+    }
+
+    @Test
     void unsignedForgedTamperedStaleAndMalformedRequestsAreRefusedAndRecordNothing() throws Exception {
         String body = "[" + event("unsubscribe", "sg-bad-1", "") + "]";
         String ts = Long.toString(TS);

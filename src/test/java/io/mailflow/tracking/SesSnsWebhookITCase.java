@@ -206,6 +206,50 @@ class SesSnsWebhookITCase {
     }
 
     @Test
+    void theTagsTheJobWritesMapBackToTheRightEmail() throws Exception {
+        // the e-mail as the job sends it, with its X-SES-MESSAGE-TAGS header; SES copies each tag into mail.tags
+        io.mailflow.model.RenderedEmail sent = new io.mailflow.model.RenderedEmail(
+                "ses-rt-1",
+                "<ses-rt-1@shop.example.com>",
+                "winback",
+                "B",
+                "ses-u-rt",
+                "ann@example.com",
+                "Ann",
+                "Hello",
+                "<p>hi</p>",
+                "hi",
+                "<https://t/unsubscribe?t=x>",
+                NOW);
+        String header = new io.mailflow.email.EspHeaders(io.mailflow.email.EspHeaders.Mode.SES, "mailflow")
+                .headers(sent)
+                .get(io.mailflow.email.EspHeaders.SES_TAGS);
+        ObjectNode tags = Json.mapper().createObjectNode();
+        tags.putArray("ses:configuration-set").add("mailflow");
+        for (String tag : header.split(", ")) {
+            String[] kv = tag.split("=", 2);
+            tags.putArray(kv[0]).add(kv[1]);
+        }
+        String message = "{\"eventType\":\"Click\",\"click\":{\"ipAddress\":\"192.0.2.1\",\"link\":"
+                + "\"https://shop.example.com/p/9\",\"timestamp\":\"" + WHEN + "\"},\"mail\":{\"timestamp\":\""
+                + WHEN + "\",\"source\":\"shop@example.com\",\"messageId\":\"0102017a-rt\","
+                + "\"destination\":[\"ann@example.com\"],\"tags\":" + Json.toText(tags) + "}}";
+        HttpResponse<byte[]> res = post(sign(notification(message, null), amazon));
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode click = find(
+                f.awaitRecords(
+                        f.engagement, n -> "ses-rt-1".equals(n.path("requestId").asText()), Duration.ofSeconds(30)),
+                "ses-rt-1",
+                "CLICKED");
+        assertThat(click.path("userId").asText()).isEqualTo("ses-u-rt");
+        assertThat(click.path("campaignId").asText()).isEqualTo("winback");
+        assertThat(click.path("variant").asText()).isEqualTo("B");
+        assertThat(click.path("messageId").asText()).isEqualTo("<ses-rt-1@shop.example.com>");
+        assertThat(click.path("url").asText()).isEqualTo("https://shop.example.com/p/9");
+        assertThat(click.toString()).doesNotContain("ann@example.com");
+    }
+
+    @Test
     void aSignedSubscriptionConfirmationIsConfirmedAtItsSnsUrlOnly() throws Exception {
         ObjectNode c = Json.mapper().createObjectNode();
         c.put("Type", "SubscriptionConfirmation");
