@@ -36,6 +36,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path properties;
     private final String clusterId;
     private final List<Long> pids = new ArrayList<>();
+    private int saslPlaintextPort;
+    private int saslSslPort;
     private Process process;
 
     private KafkaBrokerProcess(Path dir, int port, Path properties, String clusterId) {
@@ -47,9 +49,32 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts a new broker whose data lives in {@code dir} (which must not exist or be empty). */
     public static KafkaBrokerProcess start(Path dir, Duration timeout) throws Exception {
+        return start(dir, timeout, null);
+    }
+
+    /**
+     * The SASL listeners of {@link #startWithSasl}: SASL/PLAIN with these {@code users} (name to password) on a
+     * SASL_PLAINTEXT and a SASL_SSL listener; the SASL_SSL listener presents the key in {@code keystore}
+     * (PKCS12, whose store and key password is {@code keystorePassword}).
+     */
+    public record Sasl(Map<String, String> users, Path keystore, String keystorePassword) {}
+
+    /**
+     * Starts a broker that also has a SASL_PLAINTEXT ({@link #saslPlaintextBootstrap()}) and a SASL_SSL
+     * ({@link #saslSslBootstrap()}) listener, both authenticating with SASL/PLAIN against {@code sasl.users()}.
+     * The unauthenticated PLAINTEXT listener ({@link #bootstrapServers()}, 127.0.0.1 only) stays: the broker uses
+     * it between its own roles and the test uses it to create and read topics, as an operator would from inside.
+     */
+    public static KafkaBrokerProcess startWithSasl(Path dir, Duration timeout, Sasl sasl) throws Exception {
+        return start(dir, timeout, sasl);
+    }
+
+    private static KafkaBrokerProcess start(Path dir, Duration timeout, Sasl sasl) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();
         int controllerPort = freePort();
+        int saslPlaintextPort = sasl == null ? 0 : freePort();
+        int saslSslPort = sasl == null ? 0 : freePort();
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
@@ -71,12 +96,41 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         p.setProperty("num.partitions", "1");
         // as EmbeddedKafka: events carry fixed instants; time-based retention would delete them
         p.setProperty("log.retention.ms", "-1");
+        if (sasl != null) {
+            String saslListeners =
+                    ",SASL_PLAINTEXT://127.0.0.1:" + saslPlaintextPort + ",SASL_SSL://127.0.0.1:" + saslSslPort;
+            p.setProperty("listeners", p.getProperty("listeners") + saslListeners);
+            p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + saslListeners);
+            p.setProperty(
+                    "listener.security.protocol.map",
+                    p.getProperty("listener.security.protocol.map")
+                            + ",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            sasl.users()
+                    .forEach((user, password) -> jaas.append(" user_")
+                            .append(user)
+                            .append("=\"")
+                            .append(password)
+                            .append('"'));
+            jaas.append(';');
+            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+            p.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas.toString());
+            p.setProperty(
+                    "listener.name.sasl_ssl.ssl.keystore.location",
+                    sasl.keystore().toAbsolutePath().toString());
+            p.setProperty("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+            p.setProperty("listener.name.sasl_ssl.ssl.keystore.password", sasl.keystorePassword());
+            p.setProperty("listener.name.sasl_ssl.ssl.key.password", sasl.keystorePassword());
+        }
         Path file = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "KafkaBrokerProcess");
         }
         KafkaBrokerProcess broker =
                 new KafkaBrokerProcess(dir, port, file, Uuid.randomUuid().toString());
+        broker.saslPlaintextPort = saslPlaintextPort;
+        broker.saslSslPort = saslSslPort;
         broker.launch(timeout);
         return broker;
     }
@@ -137,6 +191,24 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_PLAINTEXT listener of a broker started with {@link #startWithSasl}. */
+    public String saslPlaintextBootstrap() {
+        requireSasl();
+        return "127.0.0.1:" + saslPlaintextPort;
+    }
+
+    /** The SASL_SSL listener of a broker started with {@link #startWithSasl}. */
+    public String saslSslBootstrap() {
+        requireSasl();
+        return "127.0.0.1:" + saslSslPort;
+    }
+
+    private void requireSasl() {
+        if (saslSslPort == 0) {
+            throw new IllegalStateException("this broker was started without SASL listeners");
+        }
     }
 
     /** The PID of the running broker JVM. */
