@@ -228,7 +228,9 @@ class SecuredKafkaITCase {
         assertThat(records("ssl.out")).as("one job output per campaign").isEqualTo(campaigns);
         assertThat(records("ssl.ledger")).isEqualTo(1);
         // the controls: the scan looks at the right things
-        assertThat(run.output()).as("Kafka's client config dump").contains("sasl.jaas.config = [hidden]");
+        assertThat(run.output())
+                .as("Kafka's client config dump")
+                .contains("sasl.jaas.config = [hidden]", "security.protocol = SASL_SSL");
         assertThat(run.graph())
                 .contains("${env:" + KafkaSecurity.SASL_JAAS_CONFIG_ENV + "}")
                 .contains("${env:" + KafkaSecurity.TRUSTSTORE_PASSWORD_ENV + "}")

@@ -21,6 +21,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,7 +96,9 @@ class ComposeFileTest {
         Map<String, String> hostPorts = new HashMap<>();
         for (String s : names(services)) {
             for (JsonNode p : services.path(s).path("ports")) {
-                String host = p.asText().split(":")[0];
+                // HOST_PORT:CONTAINER_PORT or HOST_IP:HOST_PORT:CONTAINER_PORT
+                String[] parts = p.asText().split(":");
+                String host = parts.length == 3 ? parts[1] : parts[0];
                 assertThat(hostPorts.put(host, s))
                         .as("host port " + host + " used twice")
                         .isNull();
@@ -245,6 +248,64 @@ class ComposeFileTest {
         for (String f : List.of("log4j.properties", "log4j-console.properties", "log4j-cli.properties")) {
             assertThat(ROOT.resolve("flink-conf").resolve(f)).exists();
         }
+    }
+
+    /**
+     * Flink's REST API has no authentication (whoever reaches it can run code on the cluster): the production
+     * configuration names the address it listens on, and it is never the wildcard. The compose stack, which
+     * must listen on the container's interface, changes only its own copy, only those two lines, and publishes
+     * the port on the host's loopback; the local cluster scripts bind it to 127.0.0.1 too.
+     */
+    @Test
+    void restApiIsBoundToAConfiguredAddressNeverTheWildcard() throws Exception {
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
+        assertThat(conf.contains(RestOptions.BIND_ADDRESS))
+                .as("rest.bind-address is set")
+                .isTrue();
+        assertThat(conf.contains(RestOptions.ADDRESS)).as("rest.address is set").isTrue();
+        String bind = conf.get(RestOptions.BIND_ADDRESS).trim();
+        assertThat(bind).isNotEmpty().isNotIn("0.0.0.0", "::", "[::]", "*", "0:0:0:0:0:0:0:0");
+        assertThat(bind).isEqualTo("127.0.0.1");
+
+        // docker-compose.yml: replay the jobmanager's sed on the configuration as the container does
+        String entrypoint =
+                services.path("jobmanager").path("entrypoint").get(2).asText();
+        java.util.regex.Matcher sed =
+                java.util.regex.Pattern.compile("-e 's/([^/]*)/([^/]*)/'").matcher(entrypoint);
+        String original = Files.readString(ROOT.resolve("flink-conf/config.yaml"));
+        String container = original;
+        int expressions = 0;
+        while (sed.find()) {
+            expressions++;
+            String from = sed.group(1).replace("$$", "$");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(from, java.util.regex.Pattern.MULTILINE)
+                    .matcher(container);
+            assertThat(m.results().count()).as("lines matching " + from).isEqualTo(1);
+            container = java.util.regex.Pattern.compile(from, java.util.regex.Pattern.MULTILINE)
+                    .matcher(container)
+                    .replaceAll(sed.group(2));
+        }
+        assertThat(expressions).isEqualTo(2);
+        Path copy = Files.createTempDirectory("flink-conf-container");
+        Files.writeString(copy.resolve("config.yaml"), container);
+        Configuration inContainer = GlobalConfiguration.loadConfiguration(copy.toString());
+        assertThat(inContainer.get(RestOptions.BIND_ADDRESS)).isEqualTo("0.0.0.0");
+        assertThat(inContainer.get(RestOptions.ADDRESS)).isEqualTo("jobmanager");
+        Map<String, String> before = conf.toMap();
+        Map<String, String> after = inContainer.toMap();
+        before.remove(RestOptions.BIND_ADDRESS.key());
+        before.remove(RestOptions.ADDRESS.key());
+        after.remove(RestOptions.BIND_ADDRESS.key());
+        after.remove(RestOptions.ADDRESS.key());
+        assertThat(after)
+                .as("the container's copy differs only in the REST addresses")
+                .isEqualTo(before);
+        assertThat(stream(services.path("jobmanager").path("ports")).map(JsonNode::asText))
+                .containsExactly("127.0.0.1:8081:8081");
+        // .ci/cluster-lib.sh (cluster and chaos tests) starts the daemons with the same loopback binding
+        assertThat(Files.readString(ROOT.resolve(".ci/cluster-lib.sh")))
+                .contains("-Drest.address=127.0.0.1 -Drest.bind-address=127.0.0.1");
     }
 
     @Test
