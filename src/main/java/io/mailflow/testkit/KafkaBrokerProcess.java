@@ -38,6 +38,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final List<Long> pids = new ArrayList<>();
     private int saslPlaintextPort;
     private int saslSslPort;
+    /** Extra arguments of {@code kafka-storage format} (SCRAM credentials), passed to the child. */
+    private final List<String> formatArgs = new ArrayList<>();
+
     private Process process;
 
     private KafkaBrokerProcess(Path dir, int port, Path properties, String clusterId) {
@@ -53,15 +56,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     /**
-     * The SASL listeners of {@link #startWithSasl}: SASL/PLAIN with these {@code users} (name to password) on a
-     * SASL_PLAINTEXT and a SASL_SSL listener; the SASL_SSL listener presents the key in {@code keystore}
-     * (PKCS12, whose store and key password is {@code keystorePassword}).
+     * The SASL listeners of {@link #startWithSasl}: SASL/PLAIN and SASL/SCRAM-SHA-512 with these {@code users}
+     * (name to password) on a SASL_PLAINTEXT and a SASL_SSL listener; the SASL_SSL listener presents the key in
+     * {@code keystore} (PKCS12, whose store and key password is {@code keystorePassword}). The SCRAM credentials
+     * are written when the log directory is formatted, as {@code kafka-storage format --add-scram} does.
      */
     public record Sasl(Map<String, String> users, Path keystore, String keystorePassword) {}
 
     /**
      * Starts a broker that also has a SASL_PLAINTEXT ({@link #saslPlaintextBootstrap()}) and a SASL_SSL
-     * ({@link #saslSslBootstrap()}) listener, both authenticating with SASL/PLAIN against {@code sasl.users()}.
+     * ({@link #saslSslBootstrap()}) listener, both authenticating with SASL/PLAIN or SCRAM-SHA-512 against
+     * {@code sasl.users()}.
      * The unauthenticated PLAINTEXT listener ({@link #bootstrapServers()}, 127.0.0.1 only) stays: the broker uses
      * it between its own roles and the test uses it to create and read topics, as an operator would from inside.
      */
@@ -105,7 +110,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                     "listener.security.protocol.map",
                     p.getProperty("listener.security.protocol.map")
                             + ",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
-            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
             StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
             sasl.users()
                     .forEach((user, password) -> jaas.append(" user_")
@@ -116,6 +121,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             jaas.append(';');
             p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
             p.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas.toString());
+            String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+            p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scram);
+            p.setProperty("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", scram);
             p.setProperty(
                     "listener.name.sasl_ssl.ssl.keystore.location",
                     sasl.keystore().toAbsolutePath().toString());
@@ -131,6 +139,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 new KafkaBrokerProcess(dir, port, file, Uuid.randomUuid().toString());
         broker.saslPlaintextPort = saslPlaintextPort;
         broker.saslSslPort = saslSslPort;
+        if (sasl != null) {
+            sasl.users().forEach((user, password) -> {
+                broker.formatArgs.add("--add-scram");
+                broker.formatArgs.add("SCRAM-SHA-512=[name=" + user + ",password=" + password + "]");
+            });
+        }
         broker.launch(timeout);
         return broker;
     }
@@ -149,6 +163,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("broker.log").toFile()));
+        pb.command().addAll(formatArgs);
         process = pb.start();
         pids.add(process.pid());
         awaitReady(timeout);
@@ -255,7 +270,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    /** The child JVM: {@code KafkaBrokerProcess SERVER_PROPERTIES CLUSTER_ID}. */
+    /** The child JVM: {@code KafkaBrokerProcess SERVER_PROPERTIES CLUSTER_ID [FORMAT_ARGS...]}. */
     public static void main(String[] args) throws Exception {
         Properties p = new Properties();
         try (var in = Files.newInputStream(Path.of(args[0]))) {
@@ -263,8 +278,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         Path data = Path.of(p.getProperty("log.dirs"));
         if (!Files.exists(data.resolve("meta.properties"))) {
-            int rc = kafka.tools.StorageTool.execute(
-                    new String[] {"format", "-t", args[1], "-c", args[0], "--ignore-formatted"}, System.out);
+            List<String> format =
+                    new ArrayList<>(List.of("format", "-t", args[1], "-c", args[0], "--ignore-formatted"));
+            format.addAll(List.of(args).subList(2, args.length));
+            int rc = kafka.tools.StorageTool.execute(format.toArray(String[]::new), System.out);
             if (rc != 0) {
                 throw new IllegalStateException("kafka-storage format failed: " + rc);
             }

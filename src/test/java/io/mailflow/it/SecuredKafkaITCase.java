@@ -26,15 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka transport security against a real KRaft broker (a child JVM, {@link KafkaBrokerProcess#startWithSasl})
- * with SASL/PLAIN on a SASL_PLAINTEXT and a SASL_SSL listener, the latter with a self-signed key made by the
- * JDK's {@code keytool} for this run (SAN 127.0.0.1, so the client's host name verification stays on).
+ * with SASL/PLAIN and SASL/SCRAM-SHA-512 on a SASL_PLAINTEXT and a SASL_SSL listener, the latter with a
+ * self-signed key made by the JDK's {@code keytool} for this run (SAN 127.0.0.1, so the client's host name
+ * verification stays on).
  *
  * <ul>
  *   <li>Mailflow's clients configured only through its {@code kafka.*} options, with the secrets in the
  *       {@code MAILFLOW_KAFKA_*} environment of their process (a child JVM, as on a task manager), publish with
  *       the campaign CLI, run a Flink job through the job's own source and sink builders, and write and restore
- *       the send ledger, over SASL_SSL and over SASL_PLAINTEXT ({@link SecuredKafkaRoundTrip}).
- *   <li>A client with a wrong password is refused on both listeners, and so is the CLI with a wrong JAAS line.
+ *       the send ledger, over SASL_SSL with SCRAM-SHA-512 (the default mechanism) and over SASL_PLAINTEXT with PLAIN
+ *       ({@link SecuredKafkaRoundTrip}).
+ *   <li>A client with a wrong password is refused on both listeners with both mechanisms, and so is the CLI
+ *       with a wrong JAAS line.
  *   <li>Neither the job graph nor the clients' output (Kafka's client configuration dumps at INFO included)
  *       holds the password or the trust store password; the graph does hold the placeholders (the control).
  * </ul>
@@ -154,14 +157,16 @@ class SecuredKafkaITCase {
 
     record Run(int exit, String output, String graph) {}
 
-    private static String jaas(String password) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER + "\" password=\""
-                + password + "\";";
+    private static String jaas(String mechanism, String password) {
+        String module = mechanism.equals("PLAIN")
+                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        return module + " required username=\"" + USER + "\" password=\"" + password + "\";";
     }
 
     /** Runs {@link SecuredKafkaRoundTrip} in a child JVM whose environment holds the secrets. */
-    private static Run roundTrip(String prefix, String graphFile, String password, String... kafkaArgs)
-            throws Exception {
+    private static Run roundTrip(
+            String prefix, String graphFile, String mechanism, String password, String... kafkaArgs) throws Exception {
         Path graph = dir.resolve(prefix + ".graph");
         Path out = dir.resolve(prefix + ".log");
         List<String> cmd = new ArrayList<>(List.of(
@@ -182,7 +187,7 @@ class SecuredKafkaITCase {
         cmd.addAll(List.of(kafkaArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         Map<String, String> env = new HashMap<>();
-        env.put(KafkaSecurity.SASL_JAAS_CONFIG_ENV, jaas(password));
+        env.put(KafkaSecurity.SASL_JAAS_CONFIG_ENV, jaas(mechanism, password));
         env.put(KafkaSecurity.TRUSTSTORE_PASSWORD_ENV, TRUST_PASSWORD);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -212,13 +217,14 @@ class SecuredKafkaITCase {
         Run run = roundTrip(
                 "ssl",
                 null,
+                "SCRAM-SHA-512",
                 PASSWORD,
                 "--kafka.bootstrap-servers",
                 broker.saslSslBootstrap(),
                 "--kafka.security.protocol",
                 "sasl_ssl",
                 "--kafka.sasl.mechanism",
-                "plain",
+                "scram-sha-512",
                 "--kafka.ssl.truststore-location",
                 truststore.toString());
         assertThat(run.exit()).as(run.output()).isZero();
@@ -243,6 +249,7 @@ class SecuredKafkaITCase {
         Run run = roundTrip(
                 "plain",
                 null,
+                "PLAIN",
                 PASSWORD,
                 "--kafka.bootstrap-servers",
                 broker.saslPlaintextBootstrap(),
@@ -260,13 +267,14 @@ class SecuredKafkaITCase {
         Run run = roundTrip(
                 "refused",
                 "--cli-only",
+                "SCRAM-SHA-512",
                 "wrong-" + PASSWORD,
                 "--kafka.bootstrap-servers",
                 broker.saslSslBootstrap(),
                 "--kafka.security.protocol",
                 "sasl_ssl",
                 "--kafka.sasl.mechanism",
-                "plain",
+                "scram-sha-512",
                 "--kafka.ssl.truststore-location",
                 truststore.toString());
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
@@ -275,14 +283,15 @@ class SecuredKafkaITCase {
         assertThat(run.output()).doesNotContain(PASSWORD);
     }
 
-    private static Map<String, Object> adminProps(String bootstrap, String protocol, String password) {
+    private static Map<String, Object> adminProps(
+            String bootstrap, String protocol, String mechanism, String password) {
         Map<String, Object> p = new HashMap<>();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         p.put("security.protocol", protocol);
-        p.put("sasl.mechanism", "PLAIN");
-        p.put("sasl.jaas.config", jaas(password));
+        p.put("sasl.mechanism", mechanism);
+        p.put("sasl.jaas.config", jaas(mechanism, password));
         if (protocol.equals("SASL_SSL")) {
             p.put("ssl.truststore.location", truststore.toString());
             p.put("ssl.truststore.type", "PKCS12");
@@ -296,16 +305,19 @@ class SecuredKafkaITCase {
         for (String[] l : List.of(
                 new String[] {broker.saslPlaintextBootstrap(), "SASL_PLAINTEXT"},
                 new String[] {broker.saslSslBootstrap(), "SASL_SSL"})) {
-            try (Admin admin = Admin.create(adminProps(l[0], l[1], "not-" + PASSWORD))) {
-                assertThatThrownBy(() -> admin.listTopics().names().get(20, TimeUnit.SECONDS))
-                        .as(l[1])
-                        .isInstanceOf(ExecutionException.class)
-                        .hasCauseInstanceOf(SaslAuthenticationException.class);
-            }
-            try (Admin admin = Admin.create(adminProps(l[0], l[1], PASSWORD))) {
-                assertThat(admin.listTopics().names().get(20, TimeUnit.SECONDS))
-                        .as(l[1])
-                        .contains("ssl.campaigns");
+            for (String mechanism : List.of("PLAIN", "SCRAM-SHA-512")) {
+                String what = l[1] + " " + mechanism;
+                try (Admin admin = Admin.create(adminProps(l[0], l[1], mechanism, "not-" + PASSWORD))) {
+                    assertThatThrownBy(() -> admin.listTopics().names().get(20, TimeUnit.SECONDS))
+                            .as(what)
+                            .isInstanceOf(ExecutionException.class)
+                            .hasCauseInstanceOf(SaslAuthenticationException.class);
+                }
+                try (Admin admin = Admin.create(adminProps(l[0], l[1], mechanism, PASSWORD))) {
+                    assertThat(admin.listTopics().names().get(20, TimeUnit.SECONDS))
+                            .as(what)
+                            .contains("ssl.campaigns");
+                }
             }
         }
     }
