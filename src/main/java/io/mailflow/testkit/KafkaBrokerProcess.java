@@ -38,6 +38,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final List<Long> pids = new ArrayList<>();
     private int saslPlaintextPort;
     private int saslSslPort;
+    private int mtlsPort;
     /** Extra arguments of {@code kafka-storage format} (SCRAM credentials), passed to the child. */
     private final List<String> formatArgs = new ArrayList<>();
 
@@ -59,9 +60,16 @@ public final class KafkaBrokerProcess implements AutoCloseable {
      * The SASL listeners of {@link #startWithSasl}: SASL/PLAIN and SASL/SCRAM-SHA-512 with these {@code users}
      * (name to password) on a SASL_PLAINTEXT and a SASL_SSL listener; the SASL_SSL listener presents the key in
      * {@code keystore} (PKCS12, whose store and key password is {@code keystorePassword}). The SCRAM credentials
-     * are written when the log directory is formatted, as {@code kafka-storage format --add-scram} does.
+     * are written when the log directory is formatted, as {@code kafka-storage format --add-scram} does. A third
+     * listener, SSL without SASL ({@link #mtlsBootstrap()}), requires a client certificate that
+     * {@code clientTruststore} (PKCS12, password {@code clientTruststorePassword}) trusts: mutual TLS.
      */
-    public record Sasl(Map<String, String> users, Path keystore, String keystorePassword) {}
+    public record Sasl(
+            Map<String, String> users,
+            Path keystore,
+            String keystorePassword,
+            Path clientTruststore,
+            String clientTruststorePassword) {}
 
     /**
      * Starts a broker that also has a SASL_PLAINTEXT ({@link #saslPlaintextBootstrap()}) and a SASL_SSL
@@ -80,6 +88,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         int controllerPort = freePort();
         int saslPlaintextPort = sasl == null ? 0 : freePort();
         int saslSslPort = sasl == null ? 0 : freePort();
+        int mtlsPort = sasl == null ? 0 : freePort();
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
@@ -102,14 +111,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         // as EmbeddedKafka: events carry fixed instants; time-based retention would delete them
         p.setProperty("log.retention.ms", "-1");
         if (sasl != null) {
-            String saslListeners =
-                    ",SASL_PLAINTEXT://127.0.0.1:" + saslPlaintextPort + ",SASL_SSL://127.0.0.1:" + saslSslPort;
+            String saslListeners = ",SASL_PLAINTEXT://127.0.0.1:" + saslPlaintextPort + ",SASL_SSL://127.0.0.1:"
+                    + saslSslPort + ",SSL://127.0.0.1:" + mtlsPort;
             p.setProperty("listeners", p.getProperty("listeners") + saslListeners);
             p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + saslListeners);
             p.setProperty(
                     "listener.security.protocol.map",
                     p.getProperty("listener.security.protocol.map")
-                            + ",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
+                            + ",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL");
             p.setProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
             StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
             sasl.users()
@@ -130,6 +139,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             p.setProperty("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
             p.setProperty("listener.name.sasl_ssl.ssl.keystore.password", sasl.keystorePassword());
             p.setProperty("listener.name.sasl_ssl.ssl.key.password", sasl.keystorePassword());
+            String ks = sasl.keystore().toAbsolutePath().toString();
+            p.setProperty("listener.name.ssl.ssl.keystore.location", ks);
+            p.setProperty("listener.name.ssl.ssl.keystore.type", "PKCS12");
+            p.setProperty("listener.name.ssl.ssl.keystore.password", sasl.keystorePassword());
+            p.setProperty("listener.name.ssl.ssl.key.password", sasl.keystorePassword());
+            p.setProperty(
+                    "listener.name.ssl.ssl.truststore.location",
+                    sasl.clientTruststore().toAbsolutePath().toString());
+            p.setProperty("listener.name.ssl.ssl.truststore.type", "PKCS12");
+            p.setProperty("listener.name.ssl.ssl.truststore.password", sasl.clientTruststorePassword());
+            p.setProperty("listener.name.ssl.ssl.client.auth", "required");
         }
         Path file = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -139,6 +159,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 new KafkaBrokerProcess(dir, port, file, Uuid.randomUuid().toString());
         broker.saslPlaintextPort = saslPlaintextPort;
         broker.saslSslPort = saslSslPort;
+        broker.mtlsPort = mtlsPort;
         if (sasl != null) {
             sasl.users().forEach((user, password) -> {
                 broker.formatArgs.add("--add-scram");
@@ -218,6 +239,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public String saslSslBootstrap() {
         requireSasl();
         return "127.0.0.1:" + saslSslPort;
+    }
+
+    /** The SSL listener, with client certificates required, of a broker started with {@link #startWithSasl}. */
+    public String mtlsBootstrap() {
+        requireSasl();
+        return "127.0.0.1:" + mtlsPort;
     }
 
     private void requireSasl() {

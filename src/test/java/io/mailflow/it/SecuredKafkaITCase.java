@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,18 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka transport security against a real KRaft broker (a child JVM, {@link KafkaBrokerProcess#startWithSasl})
  * with SASL/PLAIN and SASL/SCRAM-SHA-512 on a SASL_PLAINTEXT and a SASL_SSL listener, the latter with a
  * self-signed key made by the JDK's {@code keytool} for this run (SAN 127.0.0.1, so the client's host name
- * verification stays on).
+ * verification stays on), and an SSL listener that requires a client certificate (mutual TLS, the client's key
+ * also made by {@code keytool}).
  *
  * <ul>
  *   <li>Mailflow's clients configured only through its {@code kafka.*} options, with the secrets in the
  *       {@code MAILFLOW_KAFKA_*} environment of their process (a child JVM, as on a task manager), publish with
  *       the campaign CLI, run a Flink job through the job's own source and sink builders, and write and restore
  *       the send ledger, over SASL_SSL with SCRAM-SHA-512 (the default mechanism) and over SASL_PLAINTEXT with PLAIN
- *       ({@link SecuredKafkaRoundTrip}).
+ *       ({@link SecuredKafkaRoundTrip}), and over mutual TLS with the client key store of
+ *       {@code kafka.ssl.keystore-location}. A client without a certificate is refused there.
  *   <li>A client with a wrong password is refused on both listeners with both mechanisms, and so is the CLI
  *       with a wrong JAAS line.
  *   <li>Neither the job graph nor the clients' output (Kafka's client configuration dumps at INFO included)
- *       holds the password or the trust store password; the graph does hold the placeholders (the control).
+ *       holds the password, the trust store password or the key store password; the graph does hold the placeholders (the control).
  * </ul>
  */
 class SecuredKafkaITCase {
@@ -47,6 +50,8 @@ class SecuredKafkaITCase {
     private static final String PASSWORD = "planted-sasl-Vb83qLm";
     private static final String TRUST_PASSWORD = "planted-trust-Qe51";
     private static final String KEY_PASSWORD = "broker-key-Zr07";
+    private static final String CLIENT_KEY_PASSWORD = "planted-client-key-Mk46";
+    private static final String CLIENT_TRUST_PASSWORD = "broker-client-trust-Px19";
     private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir
@@ -55,6 +60,7 @@ class SecuredKafkaITCase {
     private static KafkaBrokerProcess broker;
     private static EmbeddedKafka inside;
     private static Path truststore;
+    private static Path clientKeystore;
     private static Path log4j;
 
     @BeforeAll
@@ -108,10 +114,59 @@ class SecuredKafkaITCase {
                 truststore.toString(),
                 "-storepass",
                 TRUST_PASSWORD);
+        // mutual TLS: the client's own key, which the broker's SSL listener trusts
+        clientKeystore = dir.resolve("client.p12");
+        Path clientCert = dir.resolve("client.pem");
+        Path clientTrust = dir.resolve("broker-client-trust.p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "client",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=mailflow",
+                "-validity",
+                "30",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                clientKeystore.toString(),
+                "-storepass",
+                CLIENT_KEY_PASSWORD,
+                "-keypass",
+                CLIENT_KEY_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "client",
+                "-keystore",
+                clientKeystore.toString(),
+                "-storepass",
+                CLIENT_KEY_PASSWORD,
+                "-file",
+                clientCert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "client",
+                "-file",
+                clientCert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                clientTrust.toString(),
+                "-storepass",
+                CLIENT_TRUST_PASSWORD);
         broker = KafkaBrokerProcess.startWithSasl(
                 dir.resolve("broker"),
                 Duration.ofMinutes(2),
-                new KafkaBrokerProcess.Sasl(Map.of(USER, PASSWORD), keystore, KEY_PASSWORD));
+                new KafkaBrokerProcess.Sasl(
+                        Map.of(USER, PASSWORD), keystore, KEY_PASSWORD, clientTrust, CLIENT_TRUST_PASSWORD));
         inside = EmbeddedKafka.connect(broker.bootstrapServers());
         for (String t : List.of(
                 "ssl.campaigns",
@@ -120,7 +175,10 @@ class SecuredKafkaITCase {
                 "plain.campaigns",
                 "plain.out",
                 "plain.ledger",
-                "refused.campaigns")) {
+                "refused.campaigns",
+                "mtls.campaigns",
+                "mtls.out",
+                "mtls.ledger")) {
             inside.createTopic(t, 1, false);
         }
         // Kafka's clients log their whole configuration at INFO: the scan must see those dumps too.
@@ -189,6 +247,7 @@ class SecuredKafkaITCase {
         Map<String, String> env = new HashMap<>();
         env.put(KafkaSecurity.SASL_JAAS_CONFIG_ENV, jaas(mechanism, password));
         env.put(KafkaSecurity.TRUSTSTORE_PASSWORD_ENV, TRUST_PASSWORD);
+        env.put(KafkaSecurity.KEYSTORE_PASSWORD_ENV, CLIENT_KEY_PASSWORD);
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -202,7 +261,7 @@ class SecuredKafkaITCase {
     }
 
     private static void assertNoSecret(Run run) {
-        for (String secret : List.of(PASSWORD, TRUST_PASSWORD)) {
+        for (String secret : List.of(PASSWORD, TRUST_PASSWORD, CLIENT_KEY_PASSWORD)) {
             assertThat(run.output()).as("child output").doesNotContain(secret);
             assertThat(run.graph()).as("job graph").doesNotContain(secret);
         }
@@ -260,6 +319,45 @@ class SecuredKafkaITCase {
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(records("plain.out")).isEqualTo(records("plain.campaigns")).isPositive();
         assertNoSecret(run);
+    }
+
+    @Test
+    void mailflowClientsWorkOverMutualTls() throws Exception {
+        Run run = roundTrip(
+                "mtls",
+                null,
+                "PLAIN",
+                PASSWORD,
+                "--kafka.bootstrap-servers",
+                broker.mtlsBootstrap(),
+                "--kafka.security.protocol",
+                "ssl",
+                "--kafka.ssl.truststore-location",
+                truststore.toString(),
+                "--kafka.ssl.keystore-location",
+                clientKeystore.toString());
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(records("mtls.out")).isEqualTo(records("mtls.campaigns")).isPositive();
+        assertThat(records("mtls.ledger")).isEqualTo(1);
+        assertThat(run.graph()).contains("${env:" + KafkaSecurity.KEYSTORE_PASSWORD_ENV + "}");
+        assertNoSecret(run);
+    }
+
+    @Test
+    void aClientWithoutACertificateIsRefusedByTheMutualTlsListener() throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.mtlsBootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        p.put("security.protocol", "SSL");
+        p.put("ssl.truststore.location", truststore.toString());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.password", TRUST_PASSWORD);
+        try (Admin admin = Admin.create(p)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(SslAuthenticationException.class);
+        }
     }
 
     @Test
