@@ -257,7 +257,8 @@ class ComposeFileTest {
      * the port on the host's loopback; the local cluster scripts bind it to 127.0.0.1 too.
      */
     @Test
-    void restApiIsBoundToAConfiguredAddressNeverTheWildcard() throws Exception {
+    void restApiIsBoundToAConfiguredAddressNeverTheWildcard(@org.junit.jupiter.api.io.TempDir Path copy)
+            throws Exception {
         Configuration conf =
                 GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString());
         assertThat(conf.contains(RestOptions.BIND_ADDRESS))
@@ -287,7 +288,6 @@ class ComposeFileTest {
                     .replaceAll(sed.group(2));
         }
         assertThat(expressions).isEqualTo(2);
-        Path copy = Files.createTempDirectory("flink-conf-container");
         Files.writeString(copy.resolve("config.yaml"), container);
         Configuration inContainer = GlobalConfiguration.loadConfiguration(copy.toString());
         assertThat(inContainer.get(RestOptions.BIND_ADDRESS)).isEqualTo("0.0.0.0");
