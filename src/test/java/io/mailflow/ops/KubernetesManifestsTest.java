@@ -552,7 +552,7 @@ class KubernetesManifestsTest {
         List<String> unknown = new ArrayList<>();
         walk(value, type.getSimpleName(), unknown);
         if (!unknown.isEmpty()) {
-            throw new AssertionError("unknown fields for " + type.getSimpleName() + ": " + unknown);
+            throw new AssertionError("unknown fields for " + type.getSimpleName() + ": " + new TreeSet<>(unknown));
         }
         return value;
     }
