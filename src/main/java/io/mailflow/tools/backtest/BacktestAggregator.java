@@ -145,7 +145,7 @@ public final class BacktestAggregator {
                         d.userId(),
                         d.at(),
                         clean(d.subject()),
-                        ADDRESS.matcher(d.excerpt()).replaceAll("[address]")));
+                        DryRunDecision.excerptOf(d.excerpt())));
             }
         }
 
