@@ -341,8 +341,8 @@ public final class MailflowOptions {
             "job.dry-run",
             false,
             "Dry run: every campaign decides as usual (triggers, guardrails, rendering) but nothing is sent; every"
-                    + " decision goes to topic.decisions (campaign events carry dryRun). Campaigns may also be"
-                    + " dry-run one by one (dryRun: true; their status then shows dryRun).");
+                    + " decision goes to topic.decisions (campaign events and every campaign's status carry dryRun)."
+                    + " Campaigns may also be dry-run one by one (dryRun: true; their status then shows dryRun).");
     public static final Option<EndOfInput> END_OF_INPUT = Option.choice(
             "job.end-of-input",
             EndOfInput.LAST_EVENT,

@@ -191,7 +191,8 @@ public record PipelineSettings(
                         ? c.get(RECO_PER_EMAIL)
                         : c.get(RECO_PER_EMAIL) * CatalogSettings.CANDIDATE_FACTOR,
                 Recommender.defaults(),
-                new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)));
+                new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)),
+                c.get(DRY_RUN));
         return new CampaignSettings(
                 c.get(TEMPLATE_DIR),
                 triggers,

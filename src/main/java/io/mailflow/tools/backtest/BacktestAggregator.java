@@ -210,7 +210,8 @@ public final class BacktestAggregator {
         for (String c : new TreeMap<>(held).keySet()) {
             if (campaigns.contains(c)) { // a campaign that only held out
                 Map<String, Long> h = held.get(c);
-                out.add(new BacktestSummary.Outcome(c, "-", 0, 0, h.size(), converted(h, purchases, windowMs), null));
+                out.add(new BacktestSummary.Outcome(
+                        c, "(none)", 0, 0, h.size(), converted(h, purchases, windowMs), null));
             }
         }
         return out;

@@ -108,14 +108,16 @@ public final class BacktestHtml {
             List<String> segs = new ArrayList<>(s.segments().keySet());
             double[] sv = segs.stream().mapToDouble(k -> s.segments().get(k)).toArray();
             sb.append(Svg.columns(segs, List.of(new Svg.Series("e-mails", sv)), false, BacktestHtml::count));
-            List<String> bins = new ArrayList<>();
-            double[] bv = new double[s.scoreBins().length];
-            for (int i = 0; i < bv.length; i++) {
-                bins.add(String.format(Locale.ROOT, "%.1f-%.1f", i / 10.0, (i + 1) / 10.0));
-                bv[i] = s.scoreBins()[i];
+            if (s.unscored() < s.totalEmails()) { // a chart of zeros says nothing
+                List<String> bins = new ArrayList<>();
+                double[] bv = new double[s.scoreBins().length];
+                for (int i = 0; i < bv.length; i++) {
+                    bins.add(String.format(Locale.ROOT, "%.1f-%.1f", i / 10.0, (i + 1) / 10.0));
+                    bv[i] = s.scoreBins()[i];
+                }
+                sb.append(Svg.columns(
+                        bins, List.of(new Svg.Series("e-mails by propensity score", bv)), false, BacktestHtml::count));
             }
-            sb.append(Svg.columns(
-                    bins, List.of(new Svg.Series("e-mails by propensity score", bv)), false, BacktestHtml::count));
             sb.append("<p class=\"sub\">")
                     .append(s.unscored())
                     .append(" e-mailed recipients had no score yet when the trigger was decided.</p>");
