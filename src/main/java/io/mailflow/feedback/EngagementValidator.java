@@ -97,6 +97,28 @@ public final class EngagementValidator implements Serializable {
         }
     }
 
+    /**
+     * The same rules for an event that is already a JSON tree, e.g. one a producer has just built and will
+     * serialize to at most {@code payloadBytes} bytes: what {@link #validate(byte[], long)} would answer for those
+     * bytes, without decoding and parsing them again. Never throws.
+     */
+    public Result validate(JsonNode node, int payloadBytes, long nowMillis) {
+        try {
+            if (payloadBytes > MAX_PAYLOAD_BYTES) {
+                throw new InputRules.Invalid(
+                        "payload of " + payloadBytes + " bytes exceeds the limit of " + MAX_PAYLOAD_BYTES);
+            }
+            if (node == null || !node.isObject()) {
+                throw new InputRules.Invalid("payload is not a JSON object");
+            }
+            return new Result(toEvent(node, nowMillis, Long.MIN_VALUE), null);
+        } catch (InputRules.Invalid e) {
+            return new Result(null, e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Result(null, "invalid engagement event (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     private EngagementEvent toEvent(JsonNode n, long now, long streamTime) {
         String eventId = requiredId(n, "eventId", MAX_ID_LENGTH);
         EngagementType type = type(n);

@@ -1,5 +1,8 @@
 package io.mailflow.tracking;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailflow.email.SignedTokens;
 import io.mailflow.feedback.EngagementType;
@@ -17,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Builds what the endpoints record, in the job's own wire formats: engagement events as the feedback stage reads
  * them from {@code topic.engagement} (docs/events.md, "Engagement events") and suppressions as the contact stage
  * reads them from {@code topic.suppressions}. Every engagement payload is checked with the job's
- * {@link EngagementValidator} before it leaves, so the service cannot write a record the job would dead-letter.
+ * {@link EngagementValidator} before it leaves (its rules applied to the tree the payload is written from, so the
+ * bytes are not parsed again), so the service cannot write a record the job would dead-letter.
  *
  * <p>Machine opens: the job already flags opens whose {@code userAgent} names a scanner or prefetcher
  * ({@link EngagementValidator#machineAgent}); the service passes the user agent on and adds what only it can see,
@@ -67,8 +71,8 @@ final class Engagements {
             n.put("bounceType", m.hardBounce() ? "hard" : "soft");
         }
         n.put("timestamp", m.timestamp());
-        byte[] payload = Json.toBytes(n);
-        EngagementValidator.Result r = validator.validate(payload, nowMillis);
+        byte[] payload = bytes(n);
+        EngagementValidator.Result r = validator.validate(n, payload.length, nowMillis);
         return r.valid() ? new Built(m.userId(), payload, null) : new Built(m.userId(), null, r.error());
     }
 
@@ -130,8 +134,8 @@ final class Engagements {
             n.put("userAgent", ua);
         }
         n.put("timestamp", nowMillis);
-        byte[] payload = Json.toBytes(n);
-        EngagementValidator.Result r = validator.validate(payload, nowMillis);
+        byte[] payload = bytes(n);
+        EngagementValidator.Result r = validator.validate(n, payload.length, nowMillis);
         return r.valid() ? new Built(c.userId(), payload, null) : new Built(c.userId(), null, r.error());
     }
 
@@ -144,6 +148,17 @@ final class Engagements {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return new UUID(
                 (r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
+    }
+
+    /** A writer with the tree serializer resolved once: this runs for every click and open. */
+    private static final ObjectWriter TREE_WRITER = Json.mapper().writerFor(JsonNode.class);
+
+    private static byte[] bytes(ObjectNode n) {
+        try {
+            return TREE_WRITER.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an engagement event", e);
+        }
     }
 
     private static boolean privacyProxy(String ua) {

@@ -133,4 +133,41 @@ class EngagementValidatorTest {
                         validate(event(",\"type\":\"CLICKED\"")).event()))
                 .isNull();
     }
+
+    @Test
+    void aTreeGetsTheSameAnswerAsItsBytes() throws Exception {
+        java.util.List<String> payloads = java.util.List.of(
+                event(",\"type\":\"CLICKED\",\"url\":\"https://shop/p?q=1\""),
+                event(",\"type\":\"OPENED\",\"userAgent\":\"Mozilla/5.0 (compatible; Barracuda)\""),
+                event(",\"type\":\"OPENED\",\"machine\":true"),
+                event(",\"type\":\"BOUNCED\",\"bounceType\":\"soft\""),
+                event(",\"type\":\"VIEWED\""),
+                event(",\"type\":\"CLICKED\",\"url\":\"javascript:alert(1)\""),
+                event(",\"type\":\"CLICKED\",\"url\":\"https://x/\u202Egnp\""),
+                event(",\"type\":\"OPENED\",\"machine\":\"yes\""),
+                "{\"type\":\"OPENED\"}",
+                "{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"timestamp\":1}",
+                "{\"eventId\":\"e\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"requestId\":\"r\","
+                        + "\"timestamp\":" + (NOW + Duration.ofHours(2).toMillis()) + "}",
+                "{\"eventId\":\"e 1\",\"type\":\"OPENED\",\"userId\":\"u\",\"campaignId\":\"c\",\"requestId\":\"r\","
+                        + "\"timestamp\":1}",
+                "[1]");
+        int valid = 0;
+        for (String p : payloads) {
+            byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
+            EngagementValidator.Result fromBytes = validator.validate(bytes, NOW);
+            EngagementValidator.Result fromTree =
+                    validator.validate(io.mailflow.io.Json.mapper().readTree(bytes), bytes.length, NOW);
+            assertThat(fromTree).as(p).isEqualTo(fromBytes);
+            valid += fromBytes.valid() ? 1 : 0;
+        }
+        assertThat(valid).as("both answers are exercised").isBetween(1, payloads.size() - 1);
+        assertThat(validator
+                        .validate(
+                                io.mailflow.io.Json.mapper().readTree(event(",\"type\":\"OPENED\"")),
+                                EngagementValidator.MAX_PAYLOAD_BYTES + 1,
+                                NOW)
+                        .error())
+                .isEqualTo("payload of 16385 bytes exceeds the limit of 16384");
+    }
 }
