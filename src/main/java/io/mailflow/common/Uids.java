@@ -38,6 +38,8 @@ public final class Uids {
     public static final String PURCHASE_LABELLER = "purchase-labeller";
     public static final String FTRL_TRAINER = "ftrl-trainer";
     public static final String PROPENSITY_SCORER = "propensity-scorer";
+    public static final String SERVED_SCORE_JOIN = "served-score-join";
+    public static final String SERVED_VALIDATOR = "served-validator";
     // ---- Campaigns ----
     public static final String CAMPAIGNS_SOURCE = "campaigns-source";
     public static final String PARSE_CAMPAIGNS = "parse-campaigns";

@@ -117,7 +117,7 @@ public final class MailflowOptions {
     public static final Option<String> TOPIC_MODEL_METRICS = nonEmpty(
             "topic.model-metrics",
             "mailflow.model-metrics",
-            "Output topic of progressive-validation AUC and log loss.");
+            "Output topic of the served propensity scores' AUC, log loss and calibration error.");
 
     // ---- Ingestion ----
     public static final Option<Duration> MAX_OUT_OF_ORDERNESS = duration(
@@ -451,7 +451,7 @@ public final class MailflowOptions {
             1000,
             10,
             1_000_000,
-            "Number of most recent examples over which progressive AUC and log loss are computed.");
+            "Number of most recent labelled served scores over which the published AUC, log loss and calibration error are computed.");
 
     // ---- Feedback ----
     // Engagement events, attribution and campaign statistics; see io.mailflow.feedback.FeedbackStage.

@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param examples labelled examples (snapshot plus purchased-within-horizon label)
  * @param propensityModels every propensity model version (Flink ML logistic-regression semantics)
  * @param scores purchase propensity of every snapshot, stamped with the model version
- * @param validation progressive-validation metrics, one per propensity model version
+ * @param validation AUC, log loss and calibration error of the served propensity scores
  */
 public record ModelOutputs(
         DataStream<UserFeatures> features,

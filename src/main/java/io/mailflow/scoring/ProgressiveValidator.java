@@ -7,9 +7,11 @@ import java.util.stream.IntStream;
 /**
  * Progressive validation (McMahan et al. 2013, section 5.1): every example is scored by the model
  * <em>before</em> the model learns from it, so the score is an honest out-of-sample prediction and no
- * hold-out set is needed. This class keeps the last {@code window} (score, label) pairs and computes
- * exact AUC (Mann-Whitney with mid-ranks for ties) and log loss over them: a sliding count window,
- * because traffic-independent metrics need a fixed sample size, not a fixed duration.
+ * hold-out set is needed. In the job the pairs are the scores actually served at decision time and their
+ * later labels ({@link ServedValidator}). This class keeps the last {@code window} (score, label) pairs and
+ * computes exact AUC (Mann-Whitney with mid-ranks for ties), log loss and expected calibration error over
+ * them: a sliding count window, because traffic-independent metrics need a fixed sample size, not a fixed
+ * duration.
  */
 public final class ProgressiveValidator {
     /** Scores are clipped to [EPS, 1 - EPS] in log loss, so one confident mistake costs a lot but not infinity. */
@@ -92,6 +94,11 @@ public final class ProgressiveValidator {
             sum -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
         }
         return sum / s.length;
+    }
+
+    /** Expected calibration error over the window ({@link Calibration}, 10 equal-width bins); NaN when empty. */
+    public double calibrationError() {
+        return size == 0 ? Double.NaN : Calibration.expectedCalibrationError(scores(), labels());
     }
 
     /** Scores in the window, oldest first. */

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,6 +26,11 @@ import org.apache.flink.util.Collector;
  * purchase time is remembered until it can no longer label anything, at {@code purchase + horizon}.
  * The horizon should exceed the session gap for that to cover every snapshot.
  *
+ * <p>Censoring: when a bounded input ends (a replay, a backtest, a stop with drain) the final watermark
+ * fires every timer, also those of snapshots whose horizon event time never reached. Those snapshots are
+ * censored, not negative: they are dropped without an example (counted in {@code
+ * propensityExamplesCensored}), so neither the trainer nor the validation counts them.
+ *
  * <p>Timers are never deleted: each timer looks up what is still pending at its instant and does
  * nothing otherwise, so a snapshot labelled early simply leaves a harmless timer behind. Once every
  * timer has fired, no state is left for the user.
@@ -35,6 +41,7 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     private final long horizonMs;
     private transient MapState<Long, UserFeatures> pending;
     private transient ValueState<Long> lastPurchase;
+    private transient Counter censored;
 
     public PurchaseLabeller(Duration horizon) {
         this.horizonMs = horizon.toMillis();
@@ -45,6 +52,7 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
         pending = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("pending-snapshots", Types.LONG, Types.POJO(UserFeatures.class)));
         lastPurchase = getRuntimeContext().getState(new ValueStateDescriptor<>("last-purchase", Types.LONG));
+        censored = getRuntimeContext().getMetricGroup().counter("propensityExamplesCensored");
     }
 
     @Override
@@ -83,7 +91,11 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
         long snapshotTime = timestamp - horizonMs;
         UserFeatures unlabelled = pending.get(snapshotTime);
         if (unlabelled != null) {
-            out.collect(example(unlabelled, 0.0, timestamp));
+            if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+                censored.inc(); // the input ended before the horizon passed: the label is unknown
+            } else {
+                out.collect(example(unlabelled, 0.0, timestamp));
+            }
             pending.remove(snapshotTime);
         }
         Long last = lastPurchase.value();

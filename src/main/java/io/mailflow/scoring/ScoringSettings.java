@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param l1 FTRL L1 regularization
  * @param l2 FTRL L2 regularization
  * @param publishEvery a new model version after this many examples
- * @param validationWindow examples in the progressive-validation window
+ * @param validationWindow labelled served scores in the validation window
  * @param labelHorizon a snapshot is positive if its user buys within this long
  */
 public record ScoringSettings(

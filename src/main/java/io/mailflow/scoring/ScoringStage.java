@@ -4,13 +4,15 @@ import io.mailflow.common.Uids;
 import io.mailflow.features.FeatureVector;
 import io.mailflow.features.UserFeatures;
 import io.mailflow.model.Event;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Purchase propensity: feature snapshots + purchases -> labeller -> FTRL trainer (parallelism 1, the one
- * global model) --broadcast--> scorer (per user) -> scores.
+ * global model) --broadcast--> scorer (per user) -> scores. Validation: served scores + labels -> served
+ * score join (per user) -> served validator (parallelism 1) -> metrics of the scores actually served.
  */
 public final class ScoringStage {
     private ScoringStage() {}
@@ -19,7 +21,8 @@ public final class ScoringStage {
      * @param examples labelled examples (snapshot plus purchased-within-horizon label)
      * @param models every propensity model version (Flink ML logistic-regression semantics)
      * @param scores purchase propensity of every snapshot, stamped with the model version
-     * @param validation progressive-validation metrics, one per model version
+     * @param validation AUC, log loss and calibration of the served scores, every {@code publishEvery} labelled
+     *     served scores and at the end of a bounded input
      */
     public record Outputs(
             DataStream<LabeledExample> examples,
@@ -39,7 +42,7 @@ public final class ScoringStage {
                 .name("purchase labeller");
         Ftrl ftrl = new Ftrl(settings.alpha(), settings.beta(), settings.l1(), settings.l2());
         SingleOutputStreamOperator<LogRegModel> models = examples.process(
-                        new FtrlTrainer(ftrl, FeatureVector.SIZE, settings.publishEvery(), settings.validationWindow()))
+                        new FtrlTrainer(ftrl, FeatureVector.SIZE, settings.publishEvery()))
                 .setParallelism(1)
                 .uid(Uids.FTRL_TRAINER)
                 .name("propensity trainer (FTRL)");
@@ -47,6 +50,16 @@ public final class ScoringStage {
                 .process(new PropensityScorer())
                 .uid(Uids.PROPENSITY_SCORER)
                 .name("propensity scorer");
-        return new Outputs(examples, models, scores, models.getSideOutput(FtrlTrainer.METRICS));
+        SingleOutputStreamOperator<ValidationMetrics> validation = scores.keyBy(PropensityScore::userId)
+                .connect(examples.keyBy(LabeledExample::userId))
+                .process(new ServedScoreJoin(settings.labelHorizon()))
+                .uid(Uids.SERVED_SCORE_JOIN)
+                .name("served score join")
+                .keyBy(o -> ServedValidator.KEY, Types.STRING)
+                .process(new ServedValidator(settings.publishEvery(), settings.validationWindow()))
+                .setParallelism(1)
+                .uid(Uids.SERVED_VALIDATOR)
+                .name("propensity validation (served scores)");
+        return new Outputs(examples, models, scores, validation);
     }
 }

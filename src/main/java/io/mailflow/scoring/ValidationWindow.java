@@ -1,4 +1,7 @@
 package io.mailflow.scoring;
 
-/** Checkpointed contents of a {@link ProgressiveValidator}: scores and labels, oldest first. */
+/**
+ * Learn-time validation window that {@link FtrlTrainer} checkpointed before the job validated served
+ * scores ({@link ServedValidator}): kept only so that those savepoints restore; the trainer drops it.
+ */
 public record ValidationWindow(double[] scores, double[] labels) {}

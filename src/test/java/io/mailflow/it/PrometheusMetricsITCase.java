@@ -93,7 +93,7 @@ class PrometheusMetricsITCase {
                     "engagementSuppressions",
                     "purchasesUnattributed",
                     "propensityTrainedVersion",
-                    "progressiveAuc");
+                    "servedAuc");
             // A task registers its metrics when it opens, which can be after the first events went through
             // the source: scrape again until every task has (this raced on a loaded machine).
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

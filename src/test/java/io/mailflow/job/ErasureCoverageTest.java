@@ -65,6 +65,18 @@ class ErasureCoverageTest {
                     "scoring.label-horizon: each snapshot is labelled and dropped at snapshot + horizon"),
             ttl("purchase-labeller", "last-purchase", "scoring.label-horizon: dropped at purchase + horizon"),
             ttl(
+                    "served-score-join",
+                    "served-scores",
+                    "label.horizon: a served score waits for its label until snapshot + horizon"),
+            ttl(
+                    "served-score-join",
+                    "served-labels",
+                    "label.horizon: a label waits for its served score at most until snapshot + 10 horizons"),
+            ttl(
+                    "served-score-join",
+                    "served-last-snapshot",
+                    "label.horizon: cleared with the user's last pending score or label (at most 10 horizons)"),
+            ttl(
                     "kmeans-assigner",
                     "kmeansModelVersion-buffer",
                     "until the first k-means model arrives (only before the first model; then emptied)"),

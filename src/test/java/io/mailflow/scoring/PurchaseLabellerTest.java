@@ -82,10 +82,29 @@ class PurchaseLabellerTest {
             assertThat(h.extractOutputValues())
                     .extracting(LabeledExample::snapshotTime, LabeledExample::label)
                     .containsExactly(tuple(BEGINNING, 1.0));
-            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+            h.processBothWatermarks(
+                    new org.apache.flink.streaming.api.watermark.Watermark(ONE_HOUR_LATER + 1 + HORIZON));
             assertThat(h.extractOutputValues())
                     .extracting(LabeledExample::snapshotTime, LabeledExample::label)
                     .containsExactly(tuple(BEGINNING, 1.0), tuple(ONE_HOUR_LATER + 1, 0.0));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void snapshotsWhoseHorizonHadNotPassedWhenTheInputEndedAreCensoredNotNegative() throws Exception {
+        try (var h = harness()) {
+            h.processElement1(Features.of("dee", BEGINNING, 1), BEGINNING);
+            h.processElement1(Features.of("dee", ONE_HOUR_LATER, 2), ONE_HOUR_LATER);
+            // Event time passes the first snapshot's horizon, not the second's; then the input ends.
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + HORIZON));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::snapshotTime, LabeledExample::label)
+                    .as("the second snapshot's label is unknown: no example, not a negative")
+                    .containsExactly(tuple(BEGINNING, 0.0));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * Renders {@link ReportData} as one self-contained HTML file: inline CSS and SVG, no script and no
  * external resource, so it can be mailed, archived or opened offline. Sections: summary, funnel and
  * statistics per campaign and variant (with lift over the holdout), segment sizes over time, the
- * propensity model's progressive AUC, and deliveries and failures over time.
+ * AUC of the propensity scores the job served, and deliveries and failures over time.
  */
 public final class HtmlReport {
     private static final DateTimeFormatter HOUR =
@@ -267,7 +267,7 @@ public final class HtmlReport {
     }
 
     private static void auc(StringBuilder sb, List<ValidationMetrics> metrics) {
-        sb.append("<h2>Propensity model: progressive AUC</h2>");
+        sb.append("<h2>Propensity model: AUC of served scores</h2>");
         List<ValidationMetrics> valid = metrics.stream()
                 .filter(m -> !Double.isNaN(m.auc()))
                 .sorted(Comparator.comparingLong(ValidationMetrics::examples))
@@ -281,7 +281,7 @@ public final class HtmlReport {
                 xs,
                 List.of(
                         new Svg.Series(
-                                "AUC (predict, then learn)",
+                                "AUC of served scores",
                                 valid.stream()
                                         .mapToDouble(ValidationMetrics::auc)
                                         .toArray()),
@@ -294,10 +294,11 @@ public final class HtmlReport {
         ValidationMetrics lastM = valid.get(valid.size() - 1);
         sb.append(String.format(
                 Locale.ROOT,
-                "<p class=\"sub\">x: examples learned. Latest: model version %d, AUC %.3f, log loss %.3f over the last %,d examples.</p>",
+                "<p class=\"sub\">x: served scores evaluated (labelled). Latest: model version %d, AUC %.3f, log loss %.3f, calibration error %.3f over the last %,d.</p>",
                 lastM.modelVersion(),
                 lastM.auc(),
                 lastM.logLoss(),
+                lastM.calibrationError(),
                 lastM.window()));
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * @param stats campaign statistics records (every window; later records of a window replace earlier ones)
  * @param segments segment assignments, for segment sizes over time
- * @param validation progressive-validation metrics of the propensity model, one per model version
+ * @param validation AUC, log loss and calibration error of the served propensity scores
  * @param results send results, for deliveries and failures over time
  * @param source where the data came from, shown in the report's header
  * @param dpStats differentially private statistics (empty unless the job publishes them)

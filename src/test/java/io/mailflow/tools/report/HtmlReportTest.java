@@ -27,7 +27,7 @@ class HtmlReportTest {
                         "abandoned-cart",
                         "winback",
                         "Segment sizes over time",
-                        "progressive AUC",
+                        "AUC of served scores",
                         "Deliveries and failures",
                         "holdout");
         // nothing is fetched: no scripts, stylesheets, images or frames from anywhere

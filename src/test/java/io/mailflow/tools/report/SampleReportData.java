@@ -70,8 +70,8 @@ final class SampleReportData {
         List<ValidationMetrics> validation = new ArrayList<>();
         for (int v = 1; v <= 60; v++) {
             double auc = 0.78 - 0.25 * Math.exp(-v / 12.0) + (rnd.nextDouble() - 0.5) * 0.02;
-            validation.add(
-                    new ValidationMetrics(v, v * 100L, Math.min(1000, v * 100), auc, 0.45 + 0.2 * Math.exp(-v / 15.0)));
+            validation.add(new ValidationMetrics(
+                    v, v * 100L, Math.min(1000, v * 100), auc, 0.45 + 0.2 * Math.exp(-v / 15.0), 0.02));
         }
         return new ReportData(stats, segments, validation, results, "sample data (SampleReportData, synthetic)");
     }
