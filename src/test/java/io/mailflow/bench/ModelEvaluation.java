@@ -39,6 +39,8 @@ public final class ModelEvaluation {
     static final String REES46 = "rees46/2019-Oct-head17k.csv";
     static final String TAOBAO = "taobao-userbehavior/UserBehavior-2017-11-26T01.csv";
     static final long SEED = 42L;
+    /** validation.window in the evaluation: its maximum, so that the last published figure covers the replay. */
+    static final int WHOLE_REPLAY_WINDOW = 1_000_000;
 
     /** One replay: which log, how sessions are formed, and the job options that differ from the defaults. */
     public record Setup(
@@ -115,7 +117,7 @@ public final class ModelEvaluation {
                     parallelism,
                     maxEvents,
                     runs,
-                    overrides(opts.getOrDefault("set", "")),
+                    withWholeReplayWindow(overrides(opts.getOrDefault("set", ""))),
                     repeats));
         }
         String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
@@ -208,10 +210,11 @@ public final class ModelEvaluation {
                 config.get(MailflowOptions.FTRL_L2));
         PropensityEvaluation.Result p = PropensityEvaluation.evaluate(
                 out.examples(),
+                out.scores(),
+                out.features().size(),
                 out.dataEnd(),
                 setup.horizon().toMillis(),
                 ftrl,
-                config.get(MailflowOptions.VALIDATION_WINDOW),
                 out.validation(),
                 config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
                 trainFraction,
@@ -250,6 +253,16 @@ public final class ModelEvaluation {
             }
         }
         return true;
+    }
+
+    /**
+     * The overrides, with {@code validation.window} at its maximum unless set: the job's last published
+     * validation then covers every served score of the replay and can be checked against the report's.
+     */
+    static Map<String, String> withWholeReplayWindow(Map<String, String> overrides) {
+        Map<String, String> out = new LinkedHashMap<>(overrides);
+        out.putIfAbsent(MailflowOptions.VALIDATION_WINDOW.key(), String.valueOf(WHOLE_REPLAY_WINDOW));
+        return out;
     }
 
     /** {@code key=value,key=value}: job options that differ from the defaults in every replay. */

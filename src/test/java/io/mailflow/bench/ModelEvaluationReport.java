@@ -70,7 +70,6 @@ final class ModelEvaluationReport {
                 MailflowOptions.FTRL_L1,
                 MailflowOptions.FTRL_L2,
                 MailflowOptions.FTRL_PUBLISH_EVERY,
-                MailflowOptions.VALIDATION_WINDOW,
                 MailflowOptions.KMEANS_K,
                 MailflowOptions.KMEANS_MODE,
                 MailflowOptions.KMEANS_SAMPLE_SIZE,
@@ -84,6 +83,12 @@ final class ModelEvaluationReport {
                 shown.stream()
                         .map(o -> "`" + o.key() + "` = " + o.defaultText())
                         .toList()));
+        if (!runs.isEmpty()) {
+            sb.append(f(
+                    "; `%s` = %d (so that the job's last published validation covers every served score of the replay)",
+                    MailflowOptions.VALIDATION_WINDOW.key(),
+                    runs.get(0).config().get(MailflowOptions.VALIDATION_WINDOW)));
+        }
         sb.append(f(
                 ". Parallelism %d; batch/test split %.0f %% / %.0f %% in time order; Smile k-means best of %d runs.%n%n",
                 parallelism, 100 * trainFraction, 100 * (1 - trainFraction), kmeansRuns));
@@ -92,17 +97,19 @@ final class ModelEvaluationReport {
         sb.append(
                 "| replay | examples (censored) | train / positives | test / positives | **batch AUC** (Smile LR) [95 % CI] | "
                         + "batch log loss | **FTRL, same training data** AUC [95 % CI] | log loss | FTRL - batch [95 % CI] | within 0.02? | "
-                        + "**FTRL as served** AUC [95 % CI] | log loss | served - batch [95 % CI] | within 0.02? | "
-                        + "**progressive** AUC / log loss (job's metric) | constant log loss | purchase-frequency AUC | add-to-cart AUC | "
-                        + "job's last published progressive AUC / log loss | replay = job? | "
+                        + "**FTRL as served** (replayed) AUC [95 % CI] | log loss | served - batch [95 % CI] | within 0.02? | "
+                        + "learn-time AUC / log loss (biased, not published) | constant log loss | purchase-frequency AUC | add-to-cart AUC | "
+                        + "**job's published validation** (served scores): AUC / log loss / ECE (scores evaluated) | "
+                        + "report's served-score AUC / log loss / ECE (pairs, positives) | job = report? | "
                         + "ECE (10 bins): batch / FTRL same data / FTRL as served |\n");
         sb.append(
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|\n");
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (ModelEvaluation.Run r : runs) {
             PropensityEvaluation.Result p = r.propensity();
             sb.append(f(
                     "| %s | %,d (%,d) | %,d / %,d | %,d / %,d | %s | %.4f | %s | %.4f | %s | %s | %s | %.4f | %s | %s | %.3f / %.4f "
-                            + "| %.4f | %.3f | %.3f | %.3f / %.4f | %s | %.4f / %.4f / %.4f |%n",
+                            + "| %.4f | %.3f | %.3f | %.3f / %.4f / %.4f (%,d) | %.3f / %.4f / %.4f (%,d, %,d) | %s "
+                            + "| %.4f / %.4f / %.4f |%n",
                     r.setup().name(),
                     p.examples(),
                     p.censored(),
@@ -120,14 +127,23 @@ final class ModelEvaluationReport {
                     p.onlineLogLoss(),
                     signed(p.aucGap()),
                     verdict(p.aucGap()),
-                    p.progressiveAuc(),
-                    p.progressiveLogLoss(),
+                    p.learnTimeAuc(),
+                    p.learnTimeLogLoss(),
                     p.constantLogLoss(),
                     p.purchaseFrequencyAuc(),
                     p.cartAuc(),
                     p.jobAuc(),
                     p.jobLogLoss(),
-                    p.replayMismatch() < 1e-9 ? "yes" : f("no (max |dAUC| %.2g)", p.replayMismatch()),
+                    p.jobEce(),
+                    p.jobExamples(),
+                    p.servedAuc(),
+                    p.servedLogLoss(),
+                    p.servedEce(),
+                    p.servedOutcomes(),
+                    p.servedPositives(),
+                    p.jobWindow() < p.servedOutcomes()
+                            ? f("n/a (window %,d < %,d)", p.jobWindow(), p.servedOutcomes())
+                            : p.servedMismatch() < 1e-9 ? "yes" : f("**no** (max difference %.2g)", p.servedMismatch()),
                     p.batchEce(),
                     p.sameDataEce(),
                     p.onlineEce()));

@@ -9,6 +9,7 @@ import io.mailflow.model.SessionSummary;
 import io.mailflow.models.ModelOutputs;
 import io.mailflow.scoring.LabeledExample;
 import io.mailflow.scoring.LogRegModel;
+import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.ValidationMetrics;
 import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.sessions.EmitSessionFunction;
@@ -61,6 +62,7 @@ public final class ModelReplay {
             List<LabeledExample> examples,
             List<KMeansModel> kmeansModels,
             List<LogRegModel> propensityModels,
+            List<PropensityScore> scores,
             List<ValidationMetrics> validation) {}
 
     private static final Executor DRAINERS = Executors.newCachedThreadPool(r -> {
@@ -106,6 +108,7 @@ public final class ModelReplay {
         CloseableIterator<LabeledExample> exampleIt = out.examples().collectAsync();
         CloseableIterator<KMeansModel> kmeansIt = out.kmeansModels().collectAsync();
         CloseableIterator<LogRegModel> modelIt = out.propensityModels().collectAsync();
+        CloseableIterator<PropensityScore> scoreIt = out.scores().collectAsync();
         CloseableIterator<ValidationMetrics> validationIt = out.validation().collectAsync();
         JobClient job = env.executeAsync("model evaluation replay");
         // Drain every collect sink while the job runs: a sink whose results nobody fetches blocks the job.
@@ -114,6 +117,7 @@ public final class ModelReplay {
         CompletableFuture<List<LabeledExample>> examples = drainAsync(exampleIt);
         CompletableFuture<List<KMeansModel>> kmeans = drainAsync(kmeansIt);
         CompletableFuture<List<LogRegModel>> models = drainAsync(modelIt);
+        CompletableFuture<List<PropensityScore>> scores = drainAsync(scoreIt);
         CompletableFuture<List<ValidationMetrics>> validation = drainAsync(validationIt);
         job.getJobExecutionResult().get();
         long dataEnd = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).timestamp();
@@ -125,6 +129,7 @@ public final class ModelReplay {
                 examples.get(),
                 kmeans.get(),
                 models.get(),
+                scores.get(),
                 validation.get());
     }
 

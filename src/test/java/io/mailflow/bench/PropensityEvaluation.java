@@ -5,6 +5,7 @@ import io.mailflow.scoring.Ftrl;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LabeledExample;
 import io.mailflow.scoring.ProgressiveValidator;
+import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.ValidationMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +15,19 @@ import smile.classification.LogisticRegression;
 /**
  * The propensity model against an offline reference, on the labelled examples the job produced.
  *
- * <p>Protocol. The job's examples, in the order its FTRL trainer learned them (label time), are replayed
- * through the same {@link Ftrl} to recover the progressive score of each one (scored before learned); the
- * replay is checked against the metrics the job published. Examples whose label horizon reaches past the
- * end of the log are censored (the bounded replay labels them negative at end of input) and are left out
- * of every figure. The remaining examples are split by snapshot time at the {@code trainFraction} quantile
+ * <p>Protocol. The job's published validation is checked first: the score the job served for each
+ * labelled snapshot (the scorer's first score of it, from the job's score output) is paired with the
+ * snapshot's label (from its example output), and AUC, log loss and calibration error over all pairs must
+ * equal what the job published last ({@link #servedPairs}). The job's examples, in the order its FTRL trainer
+ * learned them (label time), are also replayed through the same {@link Ftrl} to recover the learn-time score
+ * of each one (scored just before learned; biased, shown for comparison only). Snapshots whose horizon had
+ * not passed when the input ended are censored: the job emits no example for them, and examples whose
+ * horizon reaches past the last event are left out of every figure below as well. The remaining examples are split by snapshot time at the {@code trainFraction} quantile
  * {@code T}: snapshots from {@code T} on are the test set; snapshots whose label was known by {@code T}
  * ({@code t + horizon <= T}) train Smile's batch logistic regression; those in between are left out. On the test set the online model is
  * judged by the score it served at each snapshot's time (the last version published from the labels known
- * by then, test labels included: that is what it does in production) and, as the job reports it, by its
- * progressive score (scored when the label arrives, just before learning it); the batch model by its
+ * by then, test labels included: that is what it does in production) and by its learn-time score
+ * (scored when the label arrives, just before learning it); the batch model by its
  * static scores. AUC and log loss
  * are computed the same way for every model, with {@link ProgressiveValidator}'s exact math.
  */
@@ -43,8 +47,8 @@ public final class PropensityEvaluation {
             int testPositives,
             Estimate onlineAuc,
             double onlineLogLoss,
-            double progressiveAuc,
-            double progressiveLogLoss,
+            double learnTimeAuc,
+            double learnTimeLogLoss,
             Estimate sameDataAuc,
             double sameDataLogLoss,
             Estimate sameDataGap,
@@ -55,9 +59,17 @@ public final class PropensityEvaluation {
             double constantLogLoss,
             double purchaseFrequencyAuc,
             double cartAuc,
+            int servedOutcomes,
+            int servedPositives,
+            double servedAuc,
+            double servedLogLoss,
+            double servedEce,
+            long jobExamples,
+            int jobWindow,
             double jobAuc,
             double jobLogLoss,
-            double replayMismatch,
+            double jobEce,
+            double servedMismatch,
             double batchEce,
             double sameDataEce,
             double onlineEce) {}
@@ -66,10 +78,11 @@ public final class PropensityEvaluation {
 
     public static Result evaluate(
             List<LabeledExample> examples,
+            List<PropensityScore> scores,
+            int snapshots,
             long dataEnd,
             long horizonMs,
             Ftrl ftrl,
-            int window,
             List<ValidationMetrics> published,
             int publishEvery,
             double trainFraction,
@@ -78,19 +91,32 @@ public final class PropensityEvaluation {
         double[] progressive = new double[n];
         double[] labels = new double[n];
         FtrlState state = FtrlState.initial(FeatureVector.SIZE);
-        double mismatch = 0;
-        int nextMetric = 0;
         for (int i = 0; i < n; i++) {
             LabeledExample e = examples.get(i);
             progressive[i] = Ftrl.predict(ftrl.weights(state), e.features());
             labels[i] = e.label();
             state = ftrl.update(state, e.features(), e.label(), e.weight());
-            while (nextMetric < published.size() && published.get(nextMetric).examples() == i + 1) {
-                mismatch = Math.max(
-                        mismatch, gap(published.get(nextMetric).auc(), windowAuc(progressive, labels, i + 1, window)));
-                nextMetric++;
-            }
         }
+        // What the job served, as recorded by its outputs, against what it published.
+        List<double[]> pairs = servedPairs(examples, scores);
+        double[] servedScore = pairs.stream().mapToDouble(p -> p[0]).toArray();
+        double[] servedLabel = pairs.stream().mapToDouble(p -> p[1]).toArray();
+        ValidationMetrics lastPublished = published.isEmpty() ? null : published.get(published.size() - 1);
+        double servedAuc = auc(servedScore, servedLabel);
+        double servedLogLoss = pairs.isEmpty() ? Double.NaN : logLoss(servedScore, servedLabel);
+        double servedEce = ece(servedScore, servedLabel);
+        // The last published figure covers all served outcomes when the window holds them all; otherwise the
+        // window's content depends on the order outcomes reached the validator, which the outputs do not fix.
+        boolean comparable = lastPublished != null
+                && lastPublished.examples() == pairs.size()
+                && lastPublished.window() == pairs.size();
+        double mismatch = comparable
+                ? Math.max(
+                        gap(lastPublished.auc(), servedAuc),
+                        Math.max(
+                                gap(lastPublished.logLoss(), servedLogLoss),
+                                gap(lastPublished.calibrationError(), servedEce)))
+                : Double.NaN;
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (examples.get(i).snapshotTime() + horizonMs <= dataEnd) {
@@ -151,11 +177,9 @@ public final class PropensityEvaluation {
         java.util.Arrays.fill(constant, baseRate);
         Estimate[] boot = bootstrap(online, offline, yTest, new Random(seed));
         Estimate[] sameBoot = bootstrap(frozen, offline, yTest, new Random(seed));
-        ProgressiveValidator last = lastWindow(progressive, labels, window);
-        ValidationMetrics lastPublished = published.isEmpty() ? null : published.get(published.size() - 1);
         return new Result(
                 n,
-                n - kept.size(),
+                snapshots - n + n - kept.size(),
                 train.size(),
                 (int) sum(pick(labels, train)),
                 test.size(),
@@ -174,12 +198,46 @@ public final class PropensityEvaluation {
                 logLoss(constant, yTest),
                 auc(purchaseFrequency, yTest),
                 auc(carts, yTest),
-                lastPublished == null ? last.auc() : lastPublished.auc(),
-                lastPublished == null ? last.logLoss() : lastPublished.logLoss(),
+                pairs.size(),
+                (int) sum(servedLabel),
+                servedAuc,
+                servedLogLoss,
+                servedEce,
+                lastPublished == null ? 0 : lastPublished.examples(),
+                lastPublished == null ? 0 : lastPublished.window(),
+                lastPublished == null ? Double.NaN : lastPublished.auc(),
+                lastPublished == null ? Double.NaN : lastPublished.logLoss(),
+                lastPublished == null ? Double.NaN : lastPublished.calibrationError(),
                 mismatch,
                 ece(offline, yTest),
                 ece(frozen, yTest),
                 ece(online, yTest));
+    }
+
+    /**
+     * (served score, label) of every labelled snapshot the job served a score for, in the order of the job's
+     * examples: the first score the job's scorer emitted for the user and snapshot time (per user it emits
+     * them in snapshot order; a repeat or an older one is not what was served at decision time), paired with
+     * the example's label. Computed from the job's outputs independently of its validation operators.
+     */
+    public static List<double[]> servedPairs(List<LabeledExample> examples, List<PropensityScore> scores) {
+        java.util.Map<String, Double> first = new java.util.HashMap<>();
+        java.util.Map<String, Long> lastTime = new java.util.HashMap<>();
+        for (PropensityScore s : scores) {
+            Long previous = lastTime.get(s.userId());
+            if (previous == null || s.timestamp() > previous) {
+                lastTime.put(s.userId(), s.timestamp());
+                first.put(s.userId() + "\u0000" + s.timestamp(), s.score());
+            }
+        }
+        List<double[]> out = new ArrayList<>();
+        for (LabeledExample e : examples) {
+            Double score = first.get(e.userId() + "\u0000" + e.snapshotTime());
+            if (score != null) {
+                out.add(new double[] {score, e.label()});
+            }
+        }
+        return out;
     }
 
     /**
@@ -312,15 +370,6 @@ public final class PropensityEvaluation {
                 value,
                 finite[(int) (0.025 * (finite.length - 1))],
                 finite[(int) Math.ceil(0.975 * (finite.length - 1))]);
-    }
-
-    private static double windowAuc(double[] scores, double[] labels, int upTo, int window) {
-        int from = Math.max(0, upTo - window);
-        return auc(java.util.Arrays.copyOfRange(scores, from, upTo), java.util.Arrays.copyOfRange(labels, from, upTo));
-    }
-
-    private static ProgressiveValidator lastWindow(double[] scores, double[] labels, int window) {
-        return ProgressiveValidator.restore(window, scores, labels);
     }
 
     private static double gap(double a, double b) {
