@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class FtrlTrainerTest {
     private static final Ftrl FTRL = new Ftrl(0.1, 0.1, 0.001, 0.01);
 
-    private static OneInputStreamOperatorTestHarness<LabeledExample, LogRegModel> harness(FtrlTrainer trainer)
+    private static OneInputStreamOperatorTestHarness<LabeledExample, LogRegModel> harness(
+            org.apache.flink.streaming.api.functions.ProcessFunction<LabeledExample, LogRegModel> trainer)
             throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(trainer));
     }
@@ -93,6 +94,79 @@ class FtrlTrainerTest {
             assertThat(last.intercept()).isCloseTo(expected.get(4).intercept(), within(1e-12));
             assertThat(restored.state().n())
                     .containsExactly(uninterrupted.state().n(), within(1e-12));
+        }
+    }
+
+    /** The trainer as it checkpointed before served-score validation: accumulators and a learn-time window. */
+    static final class EarlierTrainer
+            extends org.apache.flink.streaming.api.functions.ProcessFunction<LabeledExample, LogRegModel>
+            implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
+        private static final long serialVersionUID = 1L;
+        private final FtrlState state;
+        private transient org.apache.flink.api.common.state.ListState<FtrlState> ftrl;
+        private transient org.apache.flink.api.common.state.ListState<ValidationWindow> window;
+        transient List<ValidationWindow> restoredWindows;
+
+        EarlierTrainer(FtrlState state) {
+            this.state = state;
+        }
+
+        @Override
+        public void processElement(
+                LabeledExample value, Context ctx, org.apache.flink.util.Collector<LogRegModel> out) {}
+
+        @Override
+        public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext context) throws Exception {
+            ftrl.update(List.of(state));
+            window.update(List.of(new ValidationWindow(new double[] {0.9, 0.1}, new double[] {1, 0})));
+        }
+
+        @Override
+        public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext context)
+                throws Exception {
+            ftrl = context.getOperatorStateStore().getListState(FtrlTrainer.stateDescriptor());
+            window = context.getOperatorStateStore().getListState(FtrlTrainer.legacyWindowDescriptor());
+            restoredWindows = new java.util.ArrayList<>();
+            window.get().forEach(restoredWindows::add);
+        }
+    }
+
+    @Test
+    void aSavepointWithTheEarlierLearnTimeValidationWindowRestoresAndTheWindowIsDropped() throws Exception {
+        FtrlState trained = FtrlState.initial(2);
+        for (LabeledExample e : examples(150, 3)) {
+            trained = FTRL.update(trained, e.features(), e.label(), e.weight());
+        }
+        trained = new FtrlState(1, trained.examples(), trained.z(), trained.n());
+        OperatorSubtaskState earlier;
+        try (var h = harness(new EarlierTrainer(trained))) {
+            h.open();
+            earlier = h.snapshot(1, 1);
+        }
+        EarlierTrainer check = new EarlierTrainer(trained);
+        try (var h = harness(check)) {
+            h.initializeState(earlier);
+            h.open();
+            assertThat(check.restoredWindows)
+                    .as("the fixture holds the earlier window")
+                    .hasSize(1);
+        }
+        OperatorSubtaskState next;
+        FtrlTrainer restored = new FtrlTrainer(FTRL, 2, 100);
+        try (var h = harness(restored)) {
+            h.initializeState(earlier);
+            h.open();
+            assertThat(restored.state().examples()).isEqualTo(150);
+            assertThat(restored.state().version()).isEqualTo(1);
+            next = h.snapshot(2, 2);
+        }
+        EarlierTrainer after = new EarlierTrainer(trained);
+        try (var h = harness(after)) {
+            h.initializeState(next);
+            h.open();
+            assertThat(after.restoredWindows)
+                    .as("the trainer's next checkpoint no longer holds it")
+                    .isEmpty();
         }
     }
 }
