@@ -10,14 +10,16 @@ final class ModelEvaluationNotes {
               and `EmitSessionFunction` in an event-time session window with the given gap) or, for REES46's own
               sessions, the log's `user_session` ids folded with the job's `SessionAggregator`; then
               `ModelStage.attach`, exactly as `MailflowTopology` calls it (features, standardizer, k-means trainer and
-              assigner, purchase labeller, FTRL trainer, scorer). A watermark follows every event, as in a live job that
-              is not behind. Every feature snapshot, labelled example, k-means version, propensity version and
-              published validation metric is collected.
+              assigner, purchase labeller, FTRL trainer, scorer, served-score join and validator). A watermark follows
+              every event, as in a live job that is not behind. Every feature snapshot, labelled example, k-means
+              version, propensity version, served score and published validation metric is collected.
             - **Labels** are the job's: a snapshot (end of a session) is positive if the user purchases within the label
               horizon after it. The logs are short (REES46: two bursts, 00:00-00:20 and 02:10-02:50; Taobao: one hour),
               so horizon and gap are short too, chosen for the number of positives, not for the AUC. Snapshots whose
-              horizon reaches past the end of the log are **censored**: the bounded replay labels them negative at end
-              of input, so they are left out of every figure below (but the job learned from them, as it would).
+              horizon had not passed when the log ended are **censored**: their label is unknown, so the job emits no
+              example for them (neither learned nor validated; a purchase within the horizon before the end still
+              makes a positive). The "censored" column also counts the few examples whose horizon reaches past the
+              last event; they are left out of every figure below.
             - **Split.** Uncensored examples are ordered by snapshot time; the cut `T` is the 70 % quantile. Snapshots
               before `T` (with their final labels) train the batch model; snapshots from `T` on are the test set for
               every model. (Labels of training snapshots just before `T` may arrive after `T`: this favours the batch
@@ -29,14 +31,21 @@ final class ModelEvaluationNotes {
             - **Online model**, three ways, each on the same test examples:
               1. *FTRL, same training data*: `Ftrl` with the job's parameters learns the batch model's training examples
                  once, in snapshot order, then is frozen. The two algorithms on equal information.
-              2. *FTRL as served*: the score the job would have served at the snapshot's time: the last version published
-                 (every `ftrl.publish-every` examples) from the examples the trainer had learned by then. This is what a
-                 campaign decision sees. Because negatives are learned only a horizon after their snapshot, the served
-                 model lags the data by at least the horizon; on a log not much longer than the horizon it may not have
-                 been published at all (AUC 0.5, log loss ln 2 = 0.693).
-              3. *Progressive* (the job's `progressiveAuc` metric): each example scored just before the trainer learns it.
-                 The job's examples are replayed through the same `Ftrl` to obtain the per-example scores; *replay = job?*
-                 checks that this reproduces every AUC the job published.
+              2. *FTRL as served (replayed)*: the score the job would have served at the snapshot's time: the last
+                 version published (every `ftrl.publish-every` examples) from the examples the trainer had learned by
+                 then, recomputed from the examples' label times. Because negatives are learned only a horizon after
+                 their snapshot, the served model lags the data by at least the horizon; on a log not much longer than
+                 the horizon it may not have been published at all (AUC 0.5, log loss ln 2 = 0.693).
+              3. *Learn-time* (biased; the job no longer publishes it): each example scored just before the trainer
+                 learns it, recovered by replaying the job's examples through the same `Ftrl`.
+            - **The job's published validation** (`servedAuc`, `servedLogLoss`, `servedCalibrationError`, topic
+              `topic.model-metrics`): the score the scorer actually served for each snapshot (its first score of that
+              snapshot, with the model version) is kept by the served-score join until the snapshot's label arrives,
+              then counted by the validator; nothing is re-scored. Over the whole replay (window at its maximum), the
+              report recomputes the same figures from the job's score and example outputs on its own; *job = report?*
+              says whether they agree to 1e-9 (`ModelEvaluationTest` asserts it on a Taobao slice). These figures
+              cover every served, labelled snapshot of the replay, not the test part, and include the early scores of
+              barely trained models.
             - **Baselines**: a constant predictor (the training base rate: AUC 0.5 by definition, log loss shown) and
               single standardized features used as scores: past purchase frequency (`purchase_frequency`) and decayed
               add-to-cart count (`events_add_to_cart`).
@@ -60,16 +69,17 @@ final class ModelEvaluationNotes {
 
             ## Reading the figures
 
-            - **Progressive AUC is optimistic on these logs.** Positives are learned (and scored) at the purchase,
+            - **Learn-time AUC is optimistic on these logs.** Positives are learned (and scored) at the purchase,
               negatives a full horizon later, by a model that has meanwhile learned more negatives and lowered its
               intercept. The score therefore depends on *when* an example is scored, and that time depends on its label:
-              positives get early, high scores. The job's progressive metric inherits this bias whenever labels are
-              delayed asymmetrically; it shrinks once the model has converged, but on logs of an hour it dominates. Judge
-              the model by the served and same-data columns, not by the progressive one.
+              positives get early, high scores. This is why the job stopped publishing it (it did until issue 15, as
+              "progressive AUC", about 0.90): it now publishes the AUC of the scores it served, which the label timing
+              cannot flatter. Judge the model by the served and same-data columns.
             - **Too few positives.** Repeat purchases within minutes of a session's end are rare; REES46 yields a handful
               of positives in each part, Taobao a few dozen. Every AUC here has an interval tens of points wide.
-            - **"job's last published progressive AUC"** is NaN when the job's last validation window (the last
-              `validation.window` examples, all censored negatives at the end of a bounded replay) holds no positive.
+            - **Served scores that are not evaluated.** Until the first model version reaches the scorer, it keeps only
+              each user's latest snapshot and scores it when the model arrives; earlier snapshots of that user were
+              never served a score, so they are not in the job's validation (nor in the report's served-score pairs).
             - **k-means figures are the same in every replay.** The trainer's batches follow event-time intervals of the
               snapshots, not the moments watermarks reach it (docs/features.md, "Segments"), so a replay of the same
               input gives the same model versions; each replay runs three times and the table says whether they agreed.
