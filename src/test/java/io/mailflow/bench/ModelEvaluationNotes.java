@@ -75,14 +75,18 @@ final class ModelEvaluationNotes {
               positives get early, high scores. This is why the job stopped publishing it (it did until issue 15, as
               "progressive AUC", about 0.90): it now publishes the AUC of the scores it served, which the label timing
               cannot flatter. Judge the model by the served and same-data columns.
-            - **The job's published validation is at or below chance on these replays** (served-score AUC 0.22-0.51,
-              ECE 0.11-0.55), where the learn-time figure it replaces reads 0.92-1.00. Two causes, both real: the first
+            - **The job's published validation is at or below chance on these replays** (served-score AUC 0.21-0.51,
+              ECE 0.10-0.55), where the learn-time figure it replaces reads 0.91-1.00. Two causes, both real: the first
               versions learn from positives only (labelled at the purchase; negatives come a horizon later), so they
               score everyone high; and in a bounded replay the snapshots run ahead of the model loop (the input is read
-              far faster than event time passes), so most snapshots are scored by those first versions. The calibration
-              error says as much: on Taobao the served scores average above 0.5 against a purchase rate under 1 %. A live
+              far faster than event time passes), so many snapshots are likely scored by those first versions (not
+              broken down by version yet). The calibration error points that way: on Taobao the served scores average above 0.5 against a purchase rate under 1 %. A live
               job in step with event time serves later versions; what it publishes is then what it served, whatever that
               was. The figure is honest, not a verdict on the learner: judge the learner by the same-data columns.
+              Which version scores which snapshot, and when a positive is labelled relative to other examples, depend on
+              that race, so the served-score, learn-time and "as served (replayed)" figures change by a few points from
+              one run of this report to the next (up to 0.03 in served-score AUC between two runs); the same-data and
+              batch columns hardly (a digit of an interval at most).
             - **Too few positives.** Repeat purchases within minutes of a session's end are rare; REES46 yields a handful
               of positives in each part, Taobao a few dozen. Every AUC here has an interval tens of points wide.
             - **Served scores that are not evaluated.** Until the first model version reaches the scorer, it keeps only
