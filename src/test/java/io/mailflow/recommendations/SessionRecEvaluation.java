@@ -101,7 +101,8 @@ public final class SessionRecEvaluation {
             List<String> validationGrid,
             Map<String, Interval[]> methods,
             Interval[] learnerMinusBatch,
-            Interval[] learnerMinusCooc,
+            Interval[] learnerMinusBatchBlended,
+            double batchRecencyWeight,
             boolean sampled) {
 
         Interval get(String method, int metric) {
@@ -112,6 +113,8 @@ public final class SessionRecEvaluation {
     static final String POPULARITY = "popularity";
     static final String RECENCY = "recency only (the session's items, latest first)";
     static final String BATCH = "batch item-kNN (cosine, last item; computed in the test)";
+    static final String BATCH_BLENDED =
+            "batch item-kNN lists in the job's ranking (all prefix items by recency, recent items weighted by validation)";
     static final String COOC = "job learner without session-kNN (co-occurrence + recency, the ranking before)";
     static final String LEARNER = "**job learner** (co-occurrence + session-kNN + recency, streaming)";
 
@@ -250,33 +253,83 @@ public final class SessionRecEvaluation {
         };
     }
 
-    /** Batch item-kNN over the whole train part: cosine of session sets, neighbours of the last item. */
-    static Method batchItemKnn(List<Session> train) {
-        Map<String, List<Integer>> sessionsOf = new HashMap<>();
-        List<Set<String>> sets = new ArrayList<>();
-        for (Session s : train) {
-            Set<String> set = new HashSet<>(s.clicks());
-            int n = sets.size();
-            sets.add(set);
-            set.forEach(
-                    i -> sessionsOf.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
+    /** Batch item-kNN over the whole train part: cosine of session sets (session-rec's IKNN). */
+    static final class BatchKnn {
+        private final Map<String, List<Integer>> sessionsOf = new HashMap<>();
+        private final List<Set<String>> sets = new ArrayList<>();
+        private final Map<String, RecoList> cache = new HashMap<>();
+
+        BatchKnn(List<Session> train) {
+            for (Session s : train) {
+                Set<String> set = new HashSet<>(s.clicks());
+                int n = sets.size();
+                sets.add(set);
+                set.forEach(i ->
+                        sessionsOf.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
+            }
         }
-        Map<String, List<String>> cache = new HashMap<>();
-        return prefix -> cache.computeIfAbsent(prefix.get(prefix.size() - 1), last -> {
-            List<Integer> mine = sessionsOf.getOrDefault(last, List.of());
-            Map<String, Integer> co = new HashMap<>();
-            for (int s : mine) {
-                for (String j : sets.get(s)) {
-                    if (!j.equals(last)) {
-                        co.merge(j, 1, Integer::sum);
+
+        /** The item's 20 nearest by cosine (ties by id), or null if the train part lacks it. */
+        RecoList list(String item) {
+            return cache.computeIfAbsent(item, last -> {
+                List<Integer> mine = sessionsOf.get(last);
+                if (mine == null) {
+                    return null;
+                }
+                Map<String, Integer> co = new HashMap<>();
+                for (int s : mine) {
+                    for (String j : sets.get(s)) {
+                        if (!j.equals(last)) {
+                            co.merge(j, 1, Integer::sum);
+                        }
                     }
                 }
-            }
-            List<Map.Entry<String, Double>> sims = new ArrayList<>();
-            co.forEach((j, c) -> sims.add(Map.entry(
-                    j, c / Math.sqrt((double) mine.size() * sessionsOf.get(j).size()))));
-            return top(sims);
-        });
+                List<Map.Entry<String, Double>> sims = new ArrayList<>();
+                co.forEach((j, c) -> sims.add(Map.entry(
+                        j,
+                        c / Math.sqrt((double) mine.size() * sessionsOf.get(j).size()))));
+                sims.sort(Map.Entry.<String, Double>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()));
+                int m = Math.min(K, sims.size());
+                List<String> items = new ArrayList<>(m);
+                double[] scores = new double[m];
+                for (int i = 0; i < m; i++) {
+                    items.add(sims.get(i).getKey());
+                    scores[i] = sims.get(i).getValue();
+                }
+                return new RecoList(RecoList.itemKey(last), items, scores, 0, 0);
+            });
+        }
+
+        /** Neighbours of the last click only, as session-rec's IKNN ranks. */
+        Method lastItem() {
+            return prefix -> {
+                RecoList r = list(prefix.get(prefix.size() - 1));
+                return r == null ? List.of() : r.items();
+            };
+        }
+
+        /**
+         * The same lists in the job's ranking instead of the learned ones: {@link Recommender} with only these
+         * as neighbours (weight 1) and the recent items by {@code recencyWeight}, nothing else.
+         */
+        Method blended(double recencyWeight) {
+            Recommender r = new Recommender(0, 0, recencyWeight, 0);
+            return prefix -> {
+                List<String> context = new ArrayList<>();
+                for (String c : prefix) {
+                    context.remove(c);
+                    context.add(c);
+                }
+                List<String> out = new ArrayList<>();
+                Function<String, RecoList> model = k -> k.startsWith("item:") ? list(k.substring(5)) : null;
+                for (Recommendation x : r.recommend(context, List.of(), model, null, List.of(), K)) {
+                    out.add(x.itemId());
+                }
+                return out;
+            };
+        }
     }
 
     private static List<String> top(List<Map.Entry<String, Double>> scored) {
@@ -409,6 +462,18 @@ public final class SessionRecEvaluation {
             }
         }
 
+        // the batch item-kNN in the same ranking gets its own recency weight, tuned the same way
+        BatchKnn batchFit = new BatchKnn(fit);
+        double batchRecency = RECENCY_GRID[0];
+        double batchBest = -1;
+        for (double rw : RECENCY_GRID) {
+            double m = score(batchFit.blended(rw), valid).metrics(range(valid.size()))[3];
+            if (m > batchBest + 1e-12) {
+                batchBest = m;
+                batchRecency = rw;
+            }
+        }
+
         List<Session> test = restrict(read(testFile), train);
         boolean sampled = testSample > 0 && testSample < test.size();
         test = sample(test, testSample);
@@ -416,10 +481,12 @@ public final class SessionRecEvaluation {
         Map<String, Scores> scores = new LinkedHashMap<>();
         scores.put(POPULARITY, score(popularity(train), test));
         scores.put(RECENCY, score(recency(), test));
-        scores.put(BATCH, score(batchItemKnn(train), test));
+        BatchKnn batch = new BatchKnn(train);
+        scores.put(BATCH, score(batch.lastItem(), test));
+        scores.put(BATCH_BLENDED, score(batch.blended(batchRecency), test));
         scores.put(COOC, score(learner.ranking(Recommender.defaults().withBlend(bestRecency, 0.0)), test));
         scores.put(LEARNER, score(learner.ranking(Recommender.defaults().withBlend(bestRecency, bestKnn)), test));
-        Map<String, Interval[]> m = bootstrap(scores, LEARNER, BATCH, COOC);
+        Map<String, Interval[]> m = bootstrap(scores, LEARNER, BATCH, BATCH_BLENDED);
         Interval[] diff = m.remove("difference");
         Interval[] diff2 = m.remove("difference2");
         return new Result(
@@ -433,6 +500,7 @@ public final class SessionRecEvaluation {
                 m,
                 diff,
                 diff2,
+                batchRecency,
                 sampled);
     }
 
@@ -465,6 +533,7 @@ public final class SessionRecEvaluation {
                 .forEach((k, v) -> sb.append(
                         String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", k, v[0], v[1], v[2], v[3])));
         Interval[] d = r.learnerMinusBatch();
+        Interval[] d2 = r.learnerMinusBatchBlended();
         sb.append(String.format(
                 Locale.ROOT,
                 "| job learner - batch item-kNN (paired) | %s | %s | %s | %s |%n",
@@ -472,22 +541,24 @@ public final class SessionRecEvaluation {
                 d[1],
                 d[2],
                 d[3]));
-        Interval[] d2 = r.learnerMinusCooc();
         sb.append(String.format(
                 Locale.ROOT,
-                "| job learner - job learner without session-kNN (paired) | %s | %s | %s | %s |%n%n",
+                "| job learner - batch item-kNN lists in the job's ranking (paired) | %s | %s | %s | %s |%n%n",
                 d2[0],
                 d2[1],
                 d2[2],
                 d2[3]));
         double popHr = r.get(POPULARITY, 1).value();
         double popMrr = r.get(POPULARITY, 3).value();
+        boolean nearBatch = r.get(LEARNER, 1).value() >= r.get(BATCH, 1).value() - 0.02
+                && r.get(LEARNER, 3).value() >= r.get(BATCH, 3).value() - 0.02;
         sb.append(String.format(
                 Locale.ROOT,
-                "**Target** (job learner within 0.02 of the batch item-kNN on HR@20 and MRR@20, and >= 10x"
-                        + " popularity): **%s**. HR@20 %.3f vs %.3f (difference %s), MRR@20 %.3f vs %.3f"
-                        + " (difference %s); vs popularity %s on HR@20 and %s on MRR@20.%n%n",
-                withinTarget(r) ? "met" : "not met",
+                "**Target**: %s. (1) Within 0.02 of the batch item-kNN (no more than 0.02 below it) on HR@20 and MRR@20: **%s** (HR@20 %.3f vs"
+                        + " %.3f, difference %s; MRR@20 %.3f vs %.3f, difference %s). (2) At least 10x popularity:"
+                        + " HR@20 %s (**%s**), MRR@20 %s (**%s**).%n%n",
+                withinTarget(r) ? "**met**" : "**not met** in full",
+                nearBatch ? "met" : "not met",
                 r.get(LEARNER, 1).value(),
                 r.get(BATCH, 1).value(),
                 d[1],
@@ -495,11 +566,26 @@ public final class SessionRecEvaluation {
                 r.get(BATCH, 3).value(),
                 d[3],
                 popHr == 0
-                        ? "n/a (popularity 0)"
-                        : String.format(Locale.ROOT, "%.0fx", r.get(LEARNER, 1).value() / popHr),
+                        ? "n/a"
+                        : String.format(Locale.ROOT, "%.1fx", r.get(LEARNER, 1).value() / popHr),
+                r.get(LEARNER, 1).value() >= 10 * popHr ? "met" : "not met",
                 popMrr == 0
-                        ? "n/a (popularity 0)"
-                        : String.format(Locale.ROOT, "%.0fx", r.get(LEARNER, 3).value() / popMrr)));
+                        ? "n/a"
+                        : String.format(Locale.ROOT, "%.1fx", r.get(LEARNER, 3).value() / popMrr),
+                r.get(LEARNER, 3).value() >= 10 * popMrr ? "met" : "not met"));
+        boolean close = r.get(LEARNER, 1).value() >= r.get(BATCH_BLENDED, 1).value() - 0.02
+                && r.get(LEARNER, 3).value() >= r.get(BATCH_BLENDED, 3).value() - 0.02;
+        sb.append(String.format(
+                Locale.ROOT,
+                "The plain item-kNN ranks only the last click's neighbours and so cannot re-show items of the"
+                        + " session, which the recency-only row shows to be a large share of next clicks. A stricter"
+                        + " reference puts the batch lists into the job's ranking in place of the learned ones (recent"
+                        + " items weighted %.2f, chosen on the same validation split): against it the job learner"
+                        + " differs by %s on HR@20 and %s on MRR@20, so within 0.02 of it: **%s**.%n%n",
+                r.batchRecencyWeight(),
+                d2[1],
+                d2[3],
+                close ? "yes" : "no"));
         if (r.get(LEARNER, 1).value() < 10 * popHr) {
             sb.append(String.format(
                     Locale.ROOT,

@@ -46,5 +46,8 @@ class SessionRecEvaluationTest {
         // and it is not far below the batch item-kNN (the lower end of the paired difference)
         assertThat(r.learnerMinusBatch()[1].value()).as(report).isGreaterThan(-0.05);
         assertThat(r.learnerMinusBatch()[3].value()).as(report).isGreaterThan(-0.05);
+        // the learned lists are as good as the batch lists in the same ranking (within 0.02)
+        assertThat(r.learnerMinusBatchBlended()[1].value()).as(report).isGreaterThan(-0.02);
+        assertThat(r.learnerMinusBatchBlended()[3].value()).as(report).isGreaterThan(-0.02);
     }
 }
