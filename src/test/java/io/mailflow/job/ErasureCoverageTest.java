@@ -86,7 +86,9 @@ class ErasureCoverageTest {
                     "segment-activity",
                     "session-items",
                     "until the session's segment assignment, which follows every session; one entry per user"),
-            notPerUser("recommendation-trainer", "GLOBAL KEY: item and segment counts, no user ids"),
+            notPerUser(
+                    "recommendation-trainer",
+                    "GLOBAL KEY: item and segment counts, session-kNN index (item lists and end times), no user ids"),
             erased(
                     "campaign-triggers",
                     "pending-triggers",
