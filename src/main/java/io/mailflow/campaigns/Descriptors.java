@@ -60,6 +60,14 @@ public final class Descriptors {
         return new ValueStateDescriptor<>("housekeeping-timer", Types.LONG);
     }
 
+    /**
+     * Scheduled campaign id to the last occurrence it sent the user (added with scheduled sends: savepoints from
+     * before simply lack it).
+     */
+    public static MapStateDescriptor<String, String> scheduledSends() {
+        return new MapStateDescriptor<>("scheduled-sends", Types.STRING, Types.STRING);
+    }
+
     /** Thompson-sampling counts per campaign variant (operator state). */
     public static ListStateDescriptor<VariantStats> variantStats() {
         return new ListStateDescriptor<>("variant-stats", Types.POJO(VariantStats.class));

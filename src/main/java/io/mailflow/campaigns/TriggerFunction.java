@@ -8,6 +8,9 @@ import io.mailflow.campaigns.rules.TriggerRule;
 import io.mailflow.campaigns.rules.TriggerRules;
 import io.mailflow.campaigns.rules.ViewTallies;
 import io.mailflow.campaigns.rules.WinBackRule;
+import io.mailflow.campaigns.schedule.Occurrence;
+import io.mailflow.campaigns.schedule.Ramp;
+import io.mailflow.campaigns.schedule.ScheduledSends;
 import io.mailflow.common.Tags;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.EmailRequest;
@@ -53,6 +56,9 @@ public final class TriggerFunction
     private transient Counter triggered;
     private transient Counter cancelled;
     private transient Counter skipped;
+    private transient Counter scheduledSent;
+    /** Event time of the previous scheduled-sends tick (not checkpointed: the ramp restarts after a restore). */
+    private transient long lastTick = Long.MIN_VALUE;
 
     /**
      * @param initial definitions in force from the first record (the {@code campaigns.file}); an update of
@@ -76,11 +82,13 @@ public final class TriggerFunction
                 getRuntimeContext().getMapState(Descriptors.purchasedItems()),
                 getRuntimeContext().getState(Descriptors.exposure()),
                 getRuntimeContext().getState(Descriptors.housekeepingTimer()),
+                getRuntimeContext().getMapState(Descriptors.scheduledSends()),
                 new Housekeeping(
                         rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
         triggered = getRuntimeContext().getMetricGroup().counter("campaignTriggered");
         cancelled = getRuntimeContext().getMetricGroup().counter("campaignCancelled");
         skipped = getRuntimeContext().getMetricGroup().counter("campaignSkipped");
+        scheduledSent = getRuntimeContext().getMetricGroup().counter("scheduledTriggered");
     }
 
     // ---- keyed input: the user's facts, then the rule of each live campaign ----
@@ -100,8 +108,8 @@ public final class TriggerFunction
         if (after != before) {
             state.updateFacts(after, campaigns, ctx.timerService());
         }
-        if (s.features() != null) {
-            return; // features only update the facts
+        if (s.features() != null || s.zone() != null) {
+            return; // features and the profile's zone only update the facts
         }
         if (s.event() != null) {
             state.record(s.event(), campaigns, stats, ctx.timerService());
@@ -150,32 +158,85 @@ public final class TriggerFunction
         switch (rules.decide(c, p, f, state.activity(), now)) {
             case SKIPPED -> skipped.inc();
             case CANCELLED -> cancelled.inc();
-            case SEND -> {
-                ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
-                EmailRequest r = RequestFactory.create(
-                        c,
-                        p,
-                        ctx.getCurrentKey(),
-                        now,
-                        f,
-                        state.purchasedItems(),
-                        key -> {
-                            try {
-                                return model.get(key);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        },
-                        settings,
-                        stats.view());
-                if (!r.holdout() && c.thompson()) {
-                    stats.expose(c.id(), r.variant());
-                    state.exposed(new Exposure(c.id(), r.variant(), now));
-                }
-                triggered.inc();
-                out.collect(r);
-            }
+            case SEND ->
+                send(c, p, ctx.getCurrentKey(), f, now, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS), out);
         }
+    }
+
+    private void send(
+            CampaignDefinition c,
+            Pending p,
+            String user,
+            UserFacts f,
+            long now,
+            ReadOnlyBroadcastState<String, RecoList> model,
+            Collector<EmailRequest> out)
+            throws Exception {
+        EmailRequest r = RequestFactory.create(
+                c,
+                p,
+                user,
+                now,
+                f,
+                state.purchasedItems(),
+                key -> {
+                    try {
+                        return model.get(key);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                settings,
+                stats.view());
+        if (!r.holdout() && c.thompson()) {
+            stats.expose(c.id(), r.variant());
+            state.exposed(new Exposure(c.id(), r.variant(), now));
+        }
+        triggered.inc();
+        out.collect(r);
+    }
+
+    // ---- scheduled sends: a tick walks this instance's users in keyed state (no per-user timers) ----
+
+    /**
+     * Event time reached {@code now}: every user with facts is visited once ({@code applyToKeyedState}); each
+     * live scheduled campaign sends the occurrence due in the user's zone to those in its audience who have not
+     * had it, at most this instance's share of its ramp per tick. State per user: one marker per campaign.
+     */
+    private void tick(long now, Context ctx, Collector<EmailRequest> out) throws Exception {
+        List<CampaignDefinition> live =
+                ScheduledSends.live(campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS)), now);
+        long previous = lastTick;
+        lastTick = Math.max(lastTick, now);
+        if (live.isEmpty()) {
+            return;
+        }
+        int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        Map<String, Long> budget = new HashMap<>();
+        for (CampaignDefinition c : live) {
+            budget.put(c.id(), Ramp.budget(c.trigger().schedule().rampPerMinute(), index, parallelism, previous, now));
+        }
+        ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
+        ctx.applyToKeyedState(Descriptors.userFacts(), (user, facts) -> {
+            UserFacts f = facts.value();
+            if (f == null) {
+                return;
+            }
+            for (CampaignDefinition c : live) {
+                long left = budget.get(c.id());
+                if (left <= 0) {
+                    continue;
+                }
+                Optional<Occurrence> o = ScheduledSends.due(c, f, state.scheduled.get(c.id()), now);
+                if (o.isPresent()) {
+                    state.scheduled.put(c.id(), o.get().key());
+                    budget.put(c.id(), left - 1);
+                    scheduledSent.inc();
+                    send(c, ScheduledSends.pending(c, o.get(), now), user, f, now, model, out);
+                }
+            }
+        });
     }
 
     /** The campaigns in force and not deleted: the initial ones, overridden by broadcast state, by id. */
@@ -188,6 +249,10 @@ public final class TriggerFunction
 
     @Override
     public void processBroadcastElement(ControlMessage m, Context ctx, Collector<EmailRequest> out) throws Exception {
+        if (m.tick() != null) {
+            tick(m.tick(), ctx, out);
+            return;
+        }
         if (m.reco() != null) {
             ctx.getBroadcastState(Descriptors.RECOMMENDATIONS).put(m.reco().key(), m.reco());
             return;

@@ -35,6 +35,8 @@ final class TriggerState {
     final ValueState<Exposure> exposure;
     /** The time of the user's one housekeeping timer, if one is set. */
     final ValueState<Long> housekeepingAt;
+    /** Scheduled campaign id to the key of the last occurrence it sent the user (one entry per campaign). */
+    final MapState<String, String> scheduled;
 
     private final Housekeeping housekeeping;
 
@@ -47,6 +49,7 @@ final class TriggerState {
             MapState<String, Long> purchased,
             ValueState<Exposure> exposure,
             ValueState<Long> housekeepingAt,
+            MapState<String, String> scheduled,
             Housekeeping housekeeping) {
         this.pending = pending;
         this.activity = activity;
@@ -56,6 +59,7 @@ final class TriggerState {
         this.purchased = purchased;
         this.exposure = exposure;
         this.housekeepingAt = housekeepingAt;
+        this.scheduled = scheduled;
         this.housekeeping = housekeeping;
         pending.keepTimersAt(t -> {
             try {
@@ -192,6 +196,7 @@ final class TriggerState {
         facts.clear();
         purchased.clear();
         exposure.clear();
+        scheduled.clear();
     }
 
     /** Drops whatever stopped mattering at {@code now}. */
@@ -204,6 +209,8 @@ final class TriggerState {
         }
         if (housekeeping.factsExpired(facts.value(), now)) {
             facts.clear();
+            // the scheduled sends walk the users with facts: without them the markers have no use
+            scheduled.clear();
         }
         for (String k : housekeeping.expiredItems(purchased.entries(), now)) {
             purchased.remove(k);

@@ -108,6 +108,10 @@ class ErasureCoverageTest {
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             erased(
                     "campaign-triggers",
+                    "scheduled-sends",
+                    "ScheduledTriggerFunctionTest#theOnlyStateIsOneMarkerPerUserNoTimerIsAddedAndBothGoWithTheFactsOrAnErasure"),
+            erased(
+                    "campaign-triggers",
                     "housekeeping-timer",
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             notPerUser("catalog-lookup", "keyed by item: catalog versions and request-item lookups (request id, item)"),
