@@ -39,6 +39,36 @@ public final class Occurrences {
         return Optional.empty();
     }
 
+    /** The extreme UTC offsets of any zone (-12:00 .. +14:00). */
+    private static final long EARLIEST_MS = 14 * 3_600_000L;
+
+    private static final long LATEST_MS = 12 * 3_600_000L;
+
+    /**
+     * Whether an occurrence of {@code s} may be open at {@code now} in some zone: the walk over the users is skipped
+     * when none can be (a weekly campaign walks about a day and a half a week, a one-off only around its date).
+     */
+    public static boolean openAnywhere(ScheduleSpec s, long now) {
+        LocalDate today =
+                Instant.ofEpochMilli(now).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        if (!s.recurring()) {
+            return nearby(LocalDateTime.parse(s.at()), s.windowMs(), now);
+        }
+        LocalTime time = LocalTime.parse(s.time());
+        for (int back = -1; back <= 2; back++) {
+            LocalDate d = today.minusDays(back);
+            if (onDay(s, d.getDayOfWeek()) && nearby(d.atTime(time), s.windowMs(), now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean nearby(LocalDateTime local, long windowMs, long now) {
+        long asUtc = local.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        return asUtc - EARLIEST_MS <= now && now < asUtc + LATEST_MS + windowMs;
+    }
+
     private static boolean onDay(ScheduleSpec s, DayOfWeek day) {
         return s.days().isEmpty() || s.days().contains(day.name().substring(0, 3));
     }

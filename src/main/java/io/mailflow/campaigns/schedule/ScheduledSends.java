@@ -18,12 +18,13 @@ public final class ScheduledSends {
     /** The trigger name of scheduled requests (as {@link Pending#trigger()} stores it). */
     public static final String TRIGGER = TriggerType.SCHEDULED.name();
 
-    /** The scheduled campaigns among {@code campaigns} that may send at {@code now}. */
+    /** The scheduled campaigns among {@code campaigns} that may send at {@code now} somewhere in the world. */
     public static List<CampaignDefinition> live(List<CampaignDefinition> campaigns, long now) {
         return campaigns.stream()
                 .filter(c -> c.trigger().type() == TriggerType.SCHEDULED
                         && c.trigger().schedule() != null
-                        && c.liveAt(now))
+                        && c.liveAt(now)
+                        && Occurrences.openAnywhere(c.trigger().schedule(), now))
                 .toList();
     }
 

@@ -87,6 +87,35 @@ class OccurrencesTest {
     }
 
     @Test
+    void theWalkRunsOnlyWhileSomeZoneMayHaveTheOccurrenceOpen() {
+        ScheduleSpec s = once("2026-12-07T09:00");
+        // the first zone (+14:00) reaches it at 2026-12-06T19:00Z, the last (-12:00) leaves it 6 h after 21:00Z
+        assertThat(Occurrences.openAnywhere(s, t("2026-12-06T18:59:59Z"))).isFalse();
+        assertThat(Occurrences.openAnywhere(s, t("2026-12-06T19:00:00Z"))).isTrue();
+        assertThat(Occurrences.openAnywhere(s, t("2026-12-08T02:59:59Z"))).isTrue();
+        assertThat(Occurrences.openAnywhere(s, t("2026-12-08T03:00:00Z"))).isFalse();
+        ScheduleSpec mondays = daily("09:00", "MON");
+        assertThat(Occurrences.openAnywhere(mondays, t("2026-12-07T12:00:00Z"))).isTrue();
+        assertThat(Occurrences.openAnywhere(mondays, t("2026-12-09T12:00:00Z")))
+                .as("Wednesday")
+                .isFalse();
+        // every zone's open occurrence is within that span
+        for (String z :
+                List.of("Pacific/Kiritimati", "Asia/Tokyo", "Europe/Berlin", "America/New_York", "Etc/GMT+12")) {
+            for (long at = t("2026-12-06T00:00:00Z"); at < t("2026-12-09T00:00:00Z"); at += 15 * 60_000L) {
+                if (Occurrences.open(s, ZoneId.of(z), at).isPresent()) {
+                    assertThat(Occurrences.openAnywhere(s, at))
+                            .as("%s at %s", z, Instant.ofEpochMilli(at))
+                            .isTrue();
+                }
+                if (Occurrences.open(mondays, ZoneId.of(z), at).isPresent()) {
+                    assertThat(Occurrences.openAnywhere(mondays, at)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void anUnknownOrMissingZoneIsUtc() {
         assertThat(Occurrences.zoneOf(null)).isEqualTo(ZoneId.of("UTC"));
         assertThat(Occurrences.zoneOf("Mars/Olympus")).isEqualTo(ZoneId.of("UTC"));
