@@ -68,6 +68,15 @@ public final class Descriptors {
         return new MapStateDescriptor<>("scheduled-sends", Types.STRING, Types.STRING);
     }
 
+    /**
+     * The IANA zone of the user's profile, for scheduled sends at a local time (added with them). Not part of the
+     * facts: those expire after {@code campaigns.user-state-ttl} and come back with the next activity, the zone only
+     * with the next profile update. One short string per profile, as the profile join keeps; cleared on erasure.
+     */
+    public static ValueStateDescriptor<String> userZone() {
+        return new ValueStateDescriptor<>("user-zone", Types.STRING);
+    }
+
     /** Thompson-sampling counts per campaign variant (operator state). */
     public static ListStateDescriptor<VariantStats> variantStats() {
         return new ListStateDescriptor<>("variant-stats", Types.POJO(VariantStats.class));

@@ -46,6 +46,8 @@ public final class TriggerFunction
         extends KeyedBroadcastProcessFunction<String, UserSignal, ControlMessage, EmailRequest>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    /** Longest zone id kept (IANA ids are at most about 30 characters). */
+    static final int ZONE_MAX = 64;
 
     private final TriggerSettings settings;
     private final Map<String, CampaignDefinition> initial;
@@ -83,6 +85,7 @@ public final class TriggerFunction
                 getRuntimeContext().getState(Descriptors.exposure()),
                 getRuntimeContext().getState(Descriptors.housekeepingTimer()),
                 getRuntimeContext().getMapState(Descriptors.scheduledSends()),
+                getRuntimeContext().getState(Descriptors.userZone()),
                 new Housekeeping(
                         rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
         triggered = getRuntimeContext().getMetricGroup().counter("campaignTriggered");
@@ -99,6 +102,16 @@ public final class TriggerFunction
             state.forget();
             return;
         }
+        if (s.zone() != null) {
+            // the profile's zone, for scheduled sends; kept apart from the facts (see Descriptors.userZone)
+            String z = s.zone().timeZone();
+            if (z == null || z.isBlank()) {
+                state.zone.clear();
+            } else if (z.length() <= ZONE_MAX && !z.equals(state.zone.value())) {
+                state.zone.update(z);
+            }
+            return;
+        }
         List<CampaignDefinition> campaigns = campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
         if (campaigns.isEmpty()) {
             return;
@@ -108,8 +121,8 @@ public final class TriggerFunction
         if (after != before) {
             state.updateFacts(after, campaigns, ctx.timerService());
         }
-        if (s.features() != null || s.zone() != null) {
-            return; // features and the profile's zone only update the facts
+        if (s.features() != null) {
+            return; // features only update the facts
         }
         if (s.event() != null) {
             state.record(s.event(), campaigns, stats, ctx.timerService());
@@ -228,7 +241,7 @@ public final class TriggerFunction
                 if (left <= 0) {
                     continue;
                 }
-                Optional<Occurrence> o = ScheduledSends.due(c, f, state.scheduled.get(c.id()), now);
+                Optional<Occurrence> o = ScheduledSends.due(c, f, state.zone.value(), state.scheduled.get(c.id()), now);
                 if (o.isPresent()) {
                     state.scheduled.put(c.id(), o.get().key());
                     budget.put(c.id(), left - 1);

@@ -37,6 +37,8 @@ final class TriggerState {
     final ValueState<Long> housekeepingAt;
     /** Scheduled campaign id to the key of the last occurrence it sent the user (one entry per campaign). */
     final MapState<String, String> scheduled;
+    /** The profile's time zone (scheduled sends), or null. */
+    final ValueState<String> zone;
 
     private final Housekeeping housekeeping;
 
@@ -50,6 +52,7 @@ final class TriggerState {
             ValueState<Exposure> exposure,
             ValueState<Long> housekeepingAt,
             MapState<String, String> scheduled,
+            ValueState<String> zone,
             Housekeeping housekeeping) {
         this.pending = pending;
         this.activity = activity;
@@ -60,6 +63,7 @@ final class TriggerState {
         this.exposure = exposure;
         this.housekeepingAt = housekeepingAt;
         this.scheduled = scheduled;
+        this.zone = zone;
         this.housekeeping = housekeeping;
         pending.keepTimersAt(t -> {
             try {
@@ -197,6 +201,7 @@ final class TriggerState {
         purchased.clear();
         exposure.clear();
         scheduled.clear();
+        zone.clear();
     }
 
     /** Drops whatever stopped mattering at {@code now}. */

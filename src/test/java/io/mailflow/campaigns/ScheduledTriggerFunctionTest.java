@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Harness tests of scheduled sends in the trigger operator: event-time ticks on the broadcast input walk the
  * users' facts; the audience, the recipient's zone, the ramp, the holdout and runtime changes decide who gets
- * what when; the only per-user state is one marker per campaign, cleared with the facts and on erasure, and no
- * per-user timer is added.
+ * what when; the per-user state added is one marker per campaign, cleared with the facts and on erasure, and the
+ * profile's zone, cleared on erasure; no per-user timer is added.
  */
 class ScheduledTriggerFunctionTest {
     static final long MINUTE = 60_000L;
@@ -165,7 +165,7 @@ class ScheduledTriggerFunctionTest {
     }
 
     @Test
-    void theOnlyStateIsOneMarkerPerUserNoTimerIsAddedAndBothGoWithTheFactsOrAnErasure() throws Exception {
+    void theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure() throws Exception {
         start(newsletter(1_000));
         user("a", 2, "Europe/Berlin");
         user("b", 2, "Europe/Berlin");
@@ -178,8 +178,11 @@ class ScheduledTriggerFunctionTest {
 
         harness.processElement(UserSignal.erasure("a"), NINE_BERLIN);
         assertThat(operator.numKeyedStateEntries()).isLessThan(entries + 2);
-        // b's facts expire campaigns.user-state-ttl after their last update, and its marker with them
+        // b's facts expire campaigns.user-state-ttl after their last update, and its marker with them; the
+        // profile's zone stays (one per profile, as in the profile join) until the profile changes or an erasure
         harness.watermark(KNOWN + TriggerFunctionTest.TTL + 1);
+        assertThat(operator.numKeyedStateEntries()).isOne();
+        harness.processElement(UserSignal.erasure("b"), KNOWN + TriggerFunctionTest.TTL + 1);
         assertThat(operator.numKeyedStateEntries()).isZero();
         assertThat(operator.numEventTimeTimers()).isZero();
         assertThat(tick(NINE_BERLIN + MINUTE)).as("nobody left to walk").isEmpty();

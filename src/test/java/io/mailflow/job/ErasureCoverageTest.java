@@ -108,8 +108,12 @@ class ErasureCoverageTest {
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             erased(
                     "campaign-triggers",
+                    "user-zone",
+                    "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
+            erased(
+                    "campaign-triggers",
                     "scheduled-sends",
-                    "ScheduledTriggerFunctionTest#theOnlyStateIsOneMarkerPerUserNoTimerIsAddedAndBothGoWithTheFactsOrAnErasure"),
+                    "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
             erased(
                     "campaign-triggers",
                     "housekeeping-timer",

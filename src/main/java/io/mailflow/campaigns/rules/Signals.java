@@ -25,8 +25,6 @@ public final class Signals {
             return s.features().asOf();
         } else if (s.catalog() != null) {
             return s.catalog().at();
-        } else if (s.zone() != null) {
-            return s.zone().at();
         }
         throw new IllegalArgumentException("a signal without content for " + s.userId());
     }
@@ -49,8 +47,6 @@ public final class Signals {
                     s.score().score(), s.score().modelVersion(), s.score().timestamp());
         } else if (s.features() != null) {
             return before.withFeatures(s.features().vector(), s.features().asOf());
-        } else if (s.zone() != null) {
-            return before.withTimeZone(s.zone().timeZone(), s.zone().at());
         }
         return before;
     }

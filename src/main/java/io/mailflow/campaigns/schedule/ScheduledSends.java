@@ -29,11 +29,13 @@ public final class ScheduledSends {
     }
 
     /**
-     * The occurrence of {@code c} a user with {@code facts} is due at {@code now}: open in their zone, not the one
+     * The occurrence of {@code c} a user with {@code facts} in {@code zone} (an IANA id; null or unknown: UTC) is due
+     * at {@code now}: open in their zone, not the one
      * they last got ({@code lastSent}), and the user in the campaign's audience.
      */
-    public static Optional<Occurrence> due(CampaignDefinition c, UserFacts facts, String lastSent, long now) {
-        Optional<Occurrence> o = Occurrences.open(c.trigger().schedule(), Occurrences.zoneOf(facts.timeZone()), now);
+    public static Optional<Occurrence> due(
+            CampaignDefinition c, UserFacts facts, String zone, String lastSent, long now) {
+        Optional<Occurrence> o = Occurrences.open(c.trigger().schedule(), Occurrences.zoneOf(zone), now);
         if (o.isEmpty() || o.get().key().equals(lastSent) || !c.audience().matches(facts)) {
             return Optional.empty();
         }

@@ -41,7 +41,7 @@ import java.util.Optional;
  */
 public final class UserPreview {
     /** What the preview found: the verdict's reasons (empty: it would send), the subject and the files written. */
-    public record Outcome(List<String> reasons, EmailRequest request, String subject, List<Path> files) {}
+    public record Outcome(List<String> reasons, EmailRequest request, String subject, List<String> files) {}
 
     private UserPreview() {}
 
@@ -180,7 +180,7 @@ public final class UserPreview {
         out.println("subject: " + subject);
         out.println("wrote " + html);
         out.println("wrote " + text);
-        return new Outcome(List.copyOf(reasons), request, subject, List.of(html, text));
+        return new Outcome(List.copyOf(reasons), request, subject, List.of(html.toString(), text.toString()));
     }
 
     /** The items the e-mail would show: the newest pending trigger of this campaign, else of any, else none. */

@@ -18,32 +18,34 @@ class ScheduledSendsTest {
             "audience: {segments: [2], minScore: 0.5}");
     static final long BERLIN_NINE = Instant.parse("2026-12-07T08:00:00Z").toEpochMilli();
 
-    static UserFacts facts(Integer segment, Double score, String zone) {
-        return new UserFacts(segment, 1L, score, 1L, null, List.of(), BERLIN_NINE, zone);
+    static final String BERLIN = "Europe/Berlin";
+
+    static UserFacts facts(Integer segment, Double score) {
+        return new UserFacts(segment, 1L, score, 1L, null, List.of(), BERLIN_NINE);
     }
 
     @Test
     void aUserInTheAudienceIsDueTheOpenOccurrenceOnce() {
-        UserFacts f = facts(2, 0.7, "Europe/Berlin");
-        assertThat(ScheduledSends.due(NEWSLETTER, f, null, BERLIN_NINE))
+        UserFacts f = facts(2, 0.7);
+        assertThat(ScheduledSends.due(NEWSLETTER, f, BERLIN, null, BERLIN_NINE))
                 .contains(new Occurrence("2026-12-07T09:00", BERLIN_NINE));
-        assertThat(ScheduledSends.due(NEWSLETTER, f, "2026-12-07T09:00", BERLIN_NINE))
+        assertThat(ScheduledSends.due(NEWSLETTER, f, BERLIN, "2026-12-07T09:00", BERLIN_NINE))
                 .as("already sent this occurrence")
                 .isEmpty();
-        assertThat(ScheduledSends.due(NEWSLETTER, f, null, BERLIN_NINE - 1))
+        assertThat(ScheduledSends.due(NEWSLETTER, f, BERLIN, null, BERLIN_NINE - 1))
                 .as("not yet 09:00 in Berlin")
                 .isEmpty();
     }
 
     @Test
     void usersOutsideTheAudienceOrWithUnknownFactsAreNotDue() {
-        assertThat(ScheduledSends.due(NEWSLETTER, facts(1, 0.7, "Europe/Berlin"), null, BERLIN_NINE))
+        assertThat(ScheduledSends.due(NEWSLETTER, facts(1, 0.7), BERLIN, null, BERLIN_NINE))
                 .isEmpty();
-        assertThat(ScheduledSends.due(NEWSLETTER, facts(2, 0.4, "Europe/Berlin"), null, BERLIN_NINE))
+        assertThat(ScheduledSends.due(NEWSLETTER, facts(2, 0.4), BERLIN, null, BERLIN_NINE))
                 .isEmpty();
-        assertThat(ScheduledSends.due(NEWSLETTER, facts(null, 0.7, "Europe/Berlin"), null, BERLIN_NINE))
+        assertThat(ScheduledSends.due(NEWSLETTER, facts(null, 0.7), BERLIN, null, BERLIN_NINE))
                 .isEmpty();
-        assertThat(ScheduledSends.due(NEWSLETTER, facts(2, null, "Europe/Berlin"), null, BERLIN_NINE))
+        assertThat(ScheduledSends.due(NEWSLETTER, facts(2, null), BERLIN, null, BERLIN_NINE))
                 .isEmpty();
     }
 
