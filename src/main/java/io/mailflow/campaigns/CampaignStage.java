@@ -188,8 +188,16 @@ public final class CampaignStage {
             signals = signals.union(in.profiles()
                     .filter(u -> u.kind() == ContactUpdate.Kind.PROFILE && u.profile() != null)
                     .uid(Uids.SIGNAL_ZONES_FILTER)
-                    .name("profiles with a time zone")
-                    .map(u -> UserSignal.zone(u.userId(), u.profile().timeZone(), u.at()))
+                    .name("profiles for scheduled sends")
+                    // a consenting profile makes a recipient of scheduled sends ("" without a zone); null removes one
+                    .map(u -> UserSignal.zone(
+                            u.userId(),
+                            u.profile().consent()
+                                    ? (u.profile().timeZone() == null
+                                            ? ""
+                                            : u.profile().timeZone())
+                                    : null,
+                            u.at()))
                     .returns(signal)
                     .uid(Uids.SIGNAL_ZONES)
                     .name("profile zones as trigger signals"));

@@ -69,9 +69,10 @@ public final class Descriptors {
     }
 
     /**
-     * The IANA zone of the user's profile, for scheduled sends at a local time (added with them). Not part of the
-     * facts: those expire after {@code campaigns.user-state-ttl} and come back with the next activity, the zone only
-     * with the next profile update. One short string per profile, as the profile join keeps; cleared on erasure.
+     * The recipients of scheduled sends: users with a consenting profile, to the IANA zone of the profile ("" for
+     * none), added with scheduled sends. Not part of the facts: those expire after {@code campaigns.user-state-ttl}
+     * and come back with the next activity, the zone only with the next profile update. One short string per
+     * profile, as the profile join keeps; removed when the profile withdraws consent and on erasure.
      */
     public static ValueStateDescriptor<String> userZone() {
         return new ValueStateDescriptor<>("user-zone", Types.STRING);

@@ -103,12 +103,17 @@ public final class TriggerFunction
             return;
         }
         if (s.zone() != null) {
-            // the profile's zone, for scheduled sends; kept apart from the facts (see Descriptors.userZone)
+            // a consenting profile makes the user a recipient of scheduled sends, in its zone ("" for none); one
+            // without consent removes them (see Descriptors.userZone)
             String z = s.zone().timeZone();
-            if (z == null || z.isBlank()) {
+            if (z == null) {
                 state.zone.clear();
-            } else if (z.length() <= ZONE_MAX && !z.equals(state.zone.value())) {
-                state.zone.update(z);
+                state.scheduled.clear();
+            } else {
+                String kept = z.length() <= ZONE_MAX ? z.trim() : "";
+                if (!kept.equals(state.zone.value())) {
+                    state.zone.update(kept);
+                }
             }
             return;
         }
@@ -212,9 +217,10 @@ public final class TriggerFunction
     // ---- scheduled sends: a tick walks this instance's users in keyed state (no per-user timers) ----
 
     /**
-     * Event time reached {@code now}: every user with facts is visited once ({@code applyToKeyedState}); each
-     * live scheduled campaign sends the occurrence due in the user's zone to those in its audience who have not
-     * had it, at most this instance's share of its ramp per tick. State per user: one marker per campaign.
+     * Event time reached {@code now}: every recipient (a user with a consenting profile) is visited once ({@code
+     * applyToKeyedState} over their zones); each live scheduled campaign sends the occurrence due in the user's zone
+     * to those whose facts meet its audience and who have not had it, at most this instance's share of its ramp per
+     * tick. State per user: the zone and one marker per campaign.
      */
     private void tick(long now, Context ctx, Collector<EmailRequest> out) throws Exception {
         List<CampaignDefinition> live =
@@ -231,11 +237,12 @@ public final class TriggerFunction
             budget.put(c.id(), Ramp.budget(c.trigger().schedule().rampPerMinute(), index, parallelism, previous, now));
         }
         ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
-        ctx.applyToKeyedState(Descriptors.userFacts(), (user, facts) -> {
-            UserFacts f = facts.value();
-            if (f == null) {
+        ctx.applyToKeyedState(Descriptors.userZone(), (user, zone) -> {
+            String z = zone.value();
+            if (z == null) {
                 return;
             }
+            UserFacts f = state.facts();
             for (CampaignDefinition c : live) {
                 long left = budget.get(c.id());
                 if (left <= 0) {

@@ -35,9 +35,12 @@ final class TriggerState {
     final ValueState<Exposure> exposure;
     /** The time of the user's one housekeeping timer, if one is set. */
     final ValueState<Long> housekeepingAt;
-    /** Scheduled campaign id to the key of the last occurrence it sent the user (one entry per campaign). */
+    /**
+     * Scheduled campaign id to the key of the last occurrence it sent the user (one entry per scheduled campaign,
+     * overwritten by the next occurrence; cleared on erasure and when the profile withdraws consent).
+     */
     final MapState<String, String> scheduled;
-    /** The profile's time zone (scheduled sends), or null. */
+    /** The profile's time zone ("" for none) if the user is a recipient of scheduled sends, else null. */
     final ValueState<String> zone;
 
     private final Housekeeping housekeeping;
@@ -214,8 +217,6 @@ final class TriggerState {
         }
         if (housekeeping.factsExpired(facts.value(), now)) {
             facts.clear();
-            // the scheduled sends walk the users with facts: without them the markers have no use
-            scheduled.clear();
         }
         for (String k : housekeeping.expiredItems(purchased.entries(), now)) {
             purchased.remove(k);

@@ -25,7 +25,8 @@ public record UserSignal(
 
     /**
      * The time zone of the user's profile (scheduled sends go out at a local time), without the rest of the
-     * profile: the trigger operator has no use for contact details.
+     * profile: the trigger operator has no use for contact details. {@code timeZone} is "" for a consenting profile
+     * without a zone and null for a profile without consent (no scheduled sends).
      */
     public record ZoneFact(String timeZone, long at) {}
 

@@ -61,9 +61,8 @@ class ScheduledTriggerFunctionTest {
 
     private void user(String id, int segment, String zone) throws Exception {
         harness.processElement(UserSignal.of(new SegmentAssignment(id, segment, 1L, 0.1, KNOWN)), KNOWN);
-        if (zone != null) {
-            harness.processElement(UserSignal.zone(id, zone, KNOWN), KNOWN);
-        }
+        // a consenting profile, "" without a zone
+        harness.processElement(UserSignal.zone(id, zone == null ? "" : zone, KNOWN), KNOWN);
     }
 
     /** The requests a tick at {@code t} emits. */
@@ -102,6 +101,16 @@ class ScheduledTriggerFunctionTest {
         assertThat(r.triggeredAt()).isEqualTo(NINE_BERLIN);
         assertThat(r.segment()).isEqualTo(2);
         assertThat(r.templateId()).isEqualTo("nl");
+    }
+
+    @Test
+    void onlyUsersWithAConsentingProfileAreRecipients() throws Exception {
+        start(newsletter(1_000));
+        user("consenting", 2, "Europe/Berlin");
+        harness.processElement(UserSignal.of(new SegmentAssignment("no-profile", 2, 1L, 0.1, KNOWN)), KNOWN);
+        user("withdrew", 2, "Europe/Berlin");
+        harness.processElement(UserSignal.zone("withdrew", null, KNOWN + 1), KNOWN + 1);
+        assertThat(users(tick(NINE_BERLIN))).containsExactly("consenting");
     }
 
     @Test
@@ -178,13 +187,13 @@ class ScheduledTriggerFunctionTest {
 
         harness.processElement(UserSignal.erasure("a"), NINE_BERLIN);
         assertThat(operator.numKeyedStateEntries()).isLessThan(entries + 2);
-        // b's facts expire campaigns.user-state-ttl after their last update, and its marker with them; the
-        // profile's zone stays (one per profile, as in the profile join) until the profile changes or an erasure
+        // b's facts expire campaigns.user-state-ttl after their last update; its zone and marker stay (one each per
+        // profile and scheduled campaign) until its profile withdraws consent or an erasure
         harness.watermark(KNOWN + TriggerFunctionTest.TTL + 1);
-        assertThat(operator.numKeyedStateEntries()).isOne();
+        assertThat(operator.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(operator.numEventTimeTimers()).isZero();
         harness.processElement(UserSignal.erasure("b"), KNOWN + TriggerFunctionTest.TTL + 1);
         assertThat(operator.numKeyedStateEntries()).isZero();
-        assertThat(operator.numEventTimeTimers()).isZero();
         assertThat(tick(NINE_BERLIN + MINUTE)).as("nobody left to walk").isEmpty();
     }
 }
