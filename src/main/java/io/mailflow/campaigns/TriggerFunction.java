@@ -59,8 +59,10 @@ public final class TriggerFunction
     private transient Counter cancelled;
     private transient Counter skipped;
     private transient Counter scheduledSent;
-    /** Event time of the previous scheduled-sends tick (not checkpointed: the ramp restarts after a restore). */
+    /** Event time of the latest scheduled-sends tick (not checkpointed: the ramp restarts after a restore). */
     private transient long lastTick = Long.MIN_VALUE;
+    /** What is left of each live scheduled campaign's ramp in the latest tick. */
+    private transient Map<String, Long> budget;
 
     /**
      * @param initial definitions in force from the first record (the {@code campaigns.file}); an update of
@@ -113,6 +115,11 @@ public final class TriggerFunction
                 String kept = z.length() <= ZONE_MAX ? z.trim() : "";
                 if (!kept.equals(state.zone.value())) {
                     state.zone.update(kept);
+                }
+                // a profile that arrives after the tick (profiles carry no event time) is not left for the next one
+                List<CampaignDefinition> live = live(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
+                if (!live.isEmpty()) {
+                    sendDue(s.userId(), kept, live, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS), out);
                 }
             }
             return;
@@ -223,40 +230,66 @@ public final class TriggerFunction
      * tick. State per user: the zone and one marker per campaign.
      */
     private void tick(long now, Context ctx, Collector<EmailRequest> out) throws Exception {
-        List<CampaignDefinition> live =
-                ScheduledSends.live(campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS)), now);
         long previous = lastTick;
         lastTick = Math.max(lastTick, now);
+        budget = new HashMap<>();
+        int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        for (CampaignDefinition c : ScheduledSends.live(campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS)), now)) {
+            budget.put(c.id(), Ramp.budget(c.trigger().schedule().rampPerMinute(), index, parallelism, previous, now));
+        }
+        walk(ctx, out);
+    }
+
+    /**
+     * Visits every recipient at the latest tick with what is left of its ramp. Also run when a definition arrives
+     * after the tick (the control topic carries no event time, so a new or changed campaign does not wait a minute).
+     */
+    private void walk(Context ctx, Collector<EmailRequest> out) throws Exception {
+        List<CampaignDefinition> live = live(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
         if (live.isEmpty()) {
             return;
         }
-        int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        Map<String, Long> budget = new HashMap<>();
-        for (CampaignDefinition c : live) {
-            budget.put(c.id(), Ramp.budget(c.trigger().schedule().rampPerMinute(), index, parallelism, previous, now));
-        }
         ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
         ctx.applyToKeyedState(Descriptors.userZone(), (user, zone) -> {
-            String z = zone.value();
-            if (z == null) {
-                return;
-            }
-            UserFacts f = state.facts();
-            for (CampaignDefinition c : live) {
-                long left = budget.get(c.id());
-                if (left <= 0) {
-                    continue;
-                }
-                Optional<Occurrence> o = ScheduledSends.due(c, f, state.zone.value(), state.scheduled.get(c.id()), now);
-                if (o.isPresent()) {
-                    state.scheduled.put(c.id(), o.get().key());
-                    budget.put(c.id(), left - 1);
-                    scheduledSent.inc();
-                    send(c, ScheduledSends.pending(c, o.get(), now), user, f, now, model, out);
-                }
+            if (zone.value() != null) {
+                sendDue(user, zone.value(), live, model, out);
             }
         });
+    }
+
+    /** The live scheduled campaigns at the latest tick that have ramp left in it. */
+    private List<CampaignDefinition> live(ReadOnlyBroadcastState<String, CampaignDefinition> defs) throws Exception {
+        if (lastTick == Long.MIN_VALUE || budget == null) {
+            return List.of();
+        }
+        return ScheduledSends.live(campaigns(defs), lastTick).stream()
+                .filter(c -> budget.getOrDefault(c.id(), 0L) > 0)
+                .toList();
+    }
+
+    /** The current user's due occurrences at the latest tick, within the ramp left. */
+    private void sendDue(
+            String user,
+            String zone,
+            List<CampaignDefinition> live,
+            ReadOnlyBroadcastState<String, RecoList> model,
+            Collector<EmailRequest> out)
+            throws Exception {
+        UserFacts f = state.facts();
+        for (CampaignDefinition c : live) {
+            long left = budget.getOrDefault(c.id(), 0L);
+            if (left <= 0) {
+                continue;
+            }
+            Optional<Occurrence> o = ScheduledSends.due(c, f, zone, state.scheduled.get(c.id()), lastTick);
+            if (o.isPresent()) {
+                state.scheduled.put(c.id(), o.get().key());
+                budget.put(c.id(), left - 1);
+                scheduledSent.inc();
+                send(c, ScheduledSends.pending(c, o.get(), lastTick), user, f, lastTick, model, out);
+            }
+        }
     }
 
     /** The campaigns in force and not deleted: the initial ones, overridden by broadcast state, by id. */
@@ -286,6 +319,15 @@ public final class TriggerFunction
                 CampaignsInForce.update(defs.contains(d.id()) ? defs.get(d.id()) : initial.get(d.id()), d);
         if (u.apply()) {
             defs.put(d.id(), d);
+            if (d.trigger().type() == TriggerType.SCHEDULED && lastTick != Long.MIN_VALUE && budget != null) {
+                // a scheduled campaign published after the tick starts at once, with one minute's share
+                int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+                int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+                if (d.trigger().schedule() != null && !budget.containsKey(d.id())) {
+                    budget.put(d.id(), Ramp.share(d.trigger().schedule().rampPerMinute(), index, parallelism));
+                }
+                walk(ctx, out);
+            }
         }
         // Every parallel instance applies the update at its own moment and reports it, so that a caller
         // can tell when the whole job runs the new definition (events keyed to an instance that has not

@@ -114,6 +114,19 @@ class ScheduledTriggerFunctionTest {
     }
 
     @Test
+    void aProfileThatArrivesAfterTheTickIsSentWithinItsRamp() throws Exception {
+        start(newsletter(2));
+        user("early", 2, "Europe/Berlin");
+        assertThat(users(tick(NINE_BERLIN))).containsExactly("early");
+        user("late-1", 2, "Europe/Berlin"); // its facts, then its profile
+        user("late-2", 2, "Europe/Berlin");
+        assertThat(users(harness.extractOutputValues()))
+                .as("the tick's ramp of 2 had one left")
+                .containsExactlyInAnyOrder("early", "late-1");
+        assertThat(users(tick(NINE_BERLIN + MINUTE))).containsExactly("late-2");
+    }
+
+    @Test
     void theRampLimitsEachTickToItsRateAndARepeatedTickSendsNothing() throws Exception {
         start(newsletter(3));
         for (int i = 0; i < 10; i++) {
@@ -148,7 +161,7 @@ class ScheduledTriggerFunctionTest {
     }
 
     @Test
-    void pausingOrDeletingStopsTheRampAndAChangedAudienceAppliesAtTheNextTick() throws Exception {
+    void pausingOrDeletingStopsTheRampAndAChangedAudienceAppliesAtOnce() throws Exception {
         start(newsletter(2));
         for (int i = 0; i < 6; i++) {
             user("u" + i, 2, "Europe/Berlin");
@@ -159,14 +172,18 @@ class ScheduledTriggerFunctionTest {
         harness.processBroadcastElement(Campaigns.update(newsletter(2, "version: 2", "status: paused")), NINE_BERLIN);
         assertThat(tick(NINE_BERLIN + MINUTE)).as("paused").isEmpty();
 
+        // a new version applies at once (in the latest tick, with one minute's share of its ramp), not a minute later
+        int before = harness.extractOutputValues().size();
         harness.processBroadcastElement(
                 Campaigns.update(Campaigns.of(
                         "nl",
                         "{type: scheduled, at: '2026-12-07T09:00', rampPerMinute: 10, sendWindow: 8h}",
                         "version: 3",
                         "audience: {segments: [3]}")),
-                NINE_BERLIN);
-        assertThat(users(tick(NINE_BERLIN + 2 * MINUTE))).containsExactly("seg3");
+                NINE_BERLIN + MINUTE);
+        List<EmailRequest> all = harness.extractOutputValues();
+        assertThat(users(all.subList(before, all.size()))).containsExactly("seg3");
+        assertThat(tick(NINE_BERLIN + 2 * MINUTE)).isEmpty();
 
         harness.processBroadcastElement(Campaigns.update(newsletter(2, "version: 4", "status: deleted")), NINE_BERLIN);
         assertThat(tick(NINE_BERLIN + 3 * MINUTE)).as("deleted").isEmpty();
