@@ -342,7 +342,8 @@ public final class TriggerFunction
                         m.campaign().source(),
                         System.currentTimeMillis(),
                         getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                        d.dryRun()));
+                        // a dry-run job sends nothing for any campaign: its status says so
+                        d.dryRun() || settings.dryRunJob()));
     }
 
     // ---- operator state: Thompson-sampling counts of this parallel instance ----

@@ -15,6 +15,7 @@ import java.io.Serializable;
  * @param recommendationsPerEmail how many items to recommend in each e-mail
  * @param recommender the ranking
  * @param controlGroup the global control group: its users' requests are holdouts of every campaign, never mailed
+ * @param dryRunJob the whole job is a dry run ({@code job.dry-run}): every campaign's status shows dryRun
  */
 public record TriggerSettings(
         long defaultCartDelayMs,
@@ -23,8 +24,29 @@ public record TriggerSettings(
         long attributionWindowMs,
         int recommendationsPerEmail,
         Recommender recommender,
-        ControlGroup controlGroup)
+        ControlGroup controlGroup,
+        boolean dryRunJob)
         implements Serializable {
+
+    /** Settings of a job that is not a dry run. */
+    public TriggerSettings(
+            long defaultCartDelayMs,
+            long sessionGapMs,
+            long userStateTtlMs,
+            long attributionWindowMs,
+            int recommendationsPerEmail,
+            Recommender recommender,
+            ControlGroup controlGroup) {
+        this(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                false);
+    }
 
     /** Settings without a global control group. */
     public TriggerSettings(

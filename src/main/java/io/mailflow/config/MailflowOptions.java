@@ -341,8 +341,8 @@ public final class MailflowOptions {
             "job.dry-run",
             false,
             "Dry run: every campaign decides as usual (triggers, guardrails, rendering) but nothing is sent; every"
-                    + " decision goes to topic.decisions (campaign events carry dryRun). Campaigns may also be"
-                    + " dry-run one by one (dryRun: true; their status then shows dryRun).");
+                    + " decision goes to topic.decisions (campaign events and every campaign's status carry dryRun)."
+                    + " Campaigns may also be dry-run one by one (dryRun: true; their status then shows dryRun).");
     public static final Option<EndOfInput> END_OF_INPUT = Option.choice(
             "job.end-of-input",
             EndOfInput.LAST_EVENT,
@@ -375,24 +375,53 @@ public final class MailflowOptions {
             "Event-time half-life of the decayed counts in the feature vector (recent behaviour weighs more).");
     public static final Option<Integer> KMEANS_K =
             integer("kmeans.k", 8, 2, 100, "Number of user segments (clusters of streaming k-means).");
+    public static final Option<KMeansMode> KMEANS_MODE = Option.choice(
+            "kmeans.mode",
+            KMeansMode.REFIT,
+            KMeansMode.class,
+            "How each k-means batch makes the next model: refit (Lloyd's algorithm on a bounded sample of users'"
+                    + " latest vectors, with fresh k-means++ starts as the sample grows: batch quality) or minibatch"
+                    + " (the decayed mini-batch rule on the batch alone).");
+    public static final Option<Integer> KMEANS_SAMPLE_SIZE = integer(
+            "kmeans.sample-size",
+            50_000,
+            100,
+            10_000_000,
+            "refit mode: most users in the k-means sample (a uniform sample by a hash of the user id, each user's"
+                    + " latest vector; memory about (dimensions x 8 + 40) bytes per user on the trainer).");
+    public static final Option<Duration> KMEANS_SAMPLE_MAX_AGE = duration(
+            "kmeans.sample-max-age",
+            Duration.ofDays(30),
+            Duration.ofMinutes(1),
+            Duration.ofDays(3650),
+            "refit mode: a user's vector leaves the k-means sample this long (event time) after its snapshot.");
+    public static final Option<Integer> KMEANS_RESTARTS = integer(
+            "kmeans.restarts",
+            10,
+            0,
+            100,
+            "refit mode: fresh k-means++ starts tried whenever the sample has grown by a fifth (or every 16"
+                    + " versions); the best replaces the model when its SSE is at least 1 % lower.");
     public static final Option<Double> KMEANS_DECAY_HALF_LIFE = decimal(
             "kmeans.decay-half-life",
             20.0,
             0.01,
             1e9,
-            "Half-life of past points in k-means, in mini-batches (decay factor d = 0.5^(1/half-life)).");
+            "minibatch mode: half-life of past points in k-means, in mini-batches (decay factor d = 0.5^(1/half-life)).");
     public static final Option<Integer> KMEANS_BATCH_SIZE = integer(
             "kmeans.batch-size",
             500,
             1,
             1_000_000,
-            "A k-means mini-batch closes when it holds this many feature vectors.");
+            "A k-means batch closes (a new model version) when it holds this many feature vectors.");
     public static final Option<Duration> KMEANS_BATCH_MAX_WAIT = duration(
             "kmeans.batch-max-wait",
             Duration.ofMinutes(5),
             Duration.ofSeconds(1),
             Duration.ofDays(7),
-            "A k-means mini-batch also closes this long (event time) after its first vector, so low traffic still updates the model.");
+            "k-means batches follow event-time intervals of this length: an interval's last batch closes when the"
+                    + " watermark passes its end plus session.gap, so low traffic still updates the model and a replay"
+                    + " gives the same models every time.");
     public static final Option<Double> FTRL_ALPHA =
             decimal("ftrl.alpha", 0.1, 1e-9, 100.0, "FTRL-Proximal alpha (scale of the per-coordinate learning rate).");
     public static final Option<Double> FTRL_BETA = decimal(
@@ -674,6 +703,11 @@ public final class MailflowOptions {
     }
 
     /** Where the send ledger lives. */
+    public enum KMeansMode {
+        REFIT,
+        MINIBATCH
+    }
+
     public enum Ledger {
         KAFKA,
         NONE

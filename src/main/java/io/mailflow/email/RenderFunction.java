@@ -71,7 +71,7 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
         // Emitted outside the guard: what the chained operators downstream throw (the async sender, a sink)
         // is their failure, not this request's, and must fail the task rather than become a dead letter.
         if (a.request().rules() != null && a.request().rules().dryRun()) {
-            ctx.output(DRY_RUN_SENDS, DryRunDecision.send(a.request(), email.subject()));
+            ctx.output(DRY_RUN_SENDS, DryRunDecision.send(a.request(), email.subject(), email.text()));
         } else {
             out.collect(email);
         }

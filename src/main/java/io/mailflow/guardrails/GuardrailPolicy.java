@@ -160,8 +160,9 @@ public final class GuardrailPolicy implements Serializable {
                 Math.max(globalCap.windowMs(), rules.campaignCapWindowMs()),
                 Math.max(rules.cooldownMs(), MIN_RETENTION_MS));
         // a dry-run release mails nobody: like a holdout, it starts its campaign's cooldown but counts towards no cap,
-        // so that a campaign tried out in a dry run cannot hold back the live ones
-        boolean mailed = !r.holdout() && !rules.dryRun();
+        // so that a campaign tried out in a dry run cannot hold back the live ones. In a dry-run job (a backtest) there
+        // are no live ones: its would-be sends count as a live run's sends would, so that it decides as the live run.
+        boolean mailed = !r.holdout() && (dryRun || !rules.dryRun());
         return new SentEntry(r.requestId(), r.campaignId(), at, mailed, at + rules.cooldownMs(), at + keep);
     }
 }

@@ -168,7 +168,13 @@ public record PipelineSettings(
                         c.get(KMEANS_DECAY_HALF_LIFE),
                         c.get(KMEANS_BATCH_SIZE),
                         c.get(KMEANS_BATCH_MAX_WAIT),
-                        SegmentationSettings.SEED),
+                        SegmentationSettings.SEED,
+                        c.get(KMEANS_MODE) == KMeansMode.REFIT,
+                        c.get(KMEANS_SAMPLE_SIZE),
+                        c.get(KMEANS_SAMPLE_MAX_AGE),
+                        c.get(KMEANS_RESTARTS),
+                        // a snapshot is stamped with its session's last event and emitted one gap later
+                        c.get(SESSION_GAP)),
                 new ScoringSettings(
                         c.get(FTRL_ALPHA),
                         c.get(FTRL_BETA),
@@ -191,7 +197,8 @@ public record PipelineSettings(
                         ? c.get(RECO_PER_EMAIL)
                         : c.get(RECO_PER_EMAIL) * CatalogSettings.CANDIDATE_FACTOR,
                 Recommender.defaults(),
-                new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)));
+                new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)),
+                c.get(DRY_RUN));
         return new CampaignSettings(
                 c.get(TEMPLATE_DIR),
                 triggers,

@@ -14,6 +14,9 @@ package io.mailflow.model;
  * @param subject for {@code SEND}: the rendered e-mail's subject; otherwise empty
  * @param at event time of the decision
  * @param until for {@code DEFER}: the event time it is deferred to; otherwise 0
+ * @param excerpt for {@code SEND}: the start of the rendered text part, links and anything shaped like an e-mail
+ *     address replaced by placeholders (at most {@value #MAX_EXCERPT_CHARS} characters); otherwise empty. Added
+ *     after the first dry-run release: a record without it reads as empty.
  *
  * <p>Bounded like a {@link DeadLetter}: the reason and subject keep at most {@value DeadLetter#MAX_REASON_CHARS}
  * characters, every id at most 256.
@@ -28,7 +31,30 @@ public record DryRunDecision(
         String reason,
         String subject,
         long at,
-        long until) {
+        long until,
+        String excerpt) {
+
+    /** Longest text excerpt kept. */
+    public static final int MAX_EXCERPT_CHARS = 400;
+
+    private static final java.util.regex.Pattern LINK =
+            java.util.regex.Pattern.compile("(?i)\\b(?:https?|mailto):\\S+");
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("\\S+@\\S+");
+
+    /** A decision without a text excerpt. */
+    public DryRunDecision(
+            String requestId,
+            String campaignId,
+            String variant,
+            String userId,
+            String trigger,
+            Kind decision,
+            String reason,
+            String subject,
+            long at,
+            long until) {
+        this(requestId, campaignId, variant, userId, trigger, decision, reason, subject, at, until, "");
+    }
 
     public DryRunDecision {
         requestId = DeadLetter.truncate(requestId, DeadLetter.MAX_NAME_CHARS);
@@ -38,6 +64,22 @@ public record DryRunDecision(
         trigger = DeadLetter.truncate(trigger, DeadLetter.MAX_NAME_CHARS);
         reason = DeadLetter.truncate(reason, DeadLetter.MAX_REASON_CHARS);
         subject = DeadLetter.truncate(subject, DeadLetter.MAX_REASON_CHARS);
+        excerpt = excerpt == null ? "" : DeadLetter.truncate(excerpt, MAX_EXCERPT_CHARS);
+    }
+
+    /**
+     * The start of an e-mail's text part for a decision: whitespace collapsed, links (they carry signed tokens) and
+     * anything shaped like an e-mail address replaced, cut to {@value #MAX_EXCERPT_CHARS} characters.
+     */
+    public static String excerptOf(String text) {
+        if (text == null) {
+            return "";
+        }
+        String head = text.length() > 8 * MAX_EXCERPT_CHARS ? text.substring(0, 8 * MAX_EXCERPT_CHARS) : text;
+        String clean = LINK.matcher(head).replaceAll("[link]");
+        clean = ADDRESS.matcher(clean).replaceAll("[address]");
+        clean = clean.replaceAll("\\s+", " ").strip();
+        return clean.length() > MAX_EXCERPT_CHARS ? clean.substring(0, MAX_EXCERPT_CHARS) : clean;
     }
 
     /** A dry run's decision; the JSON form is the name. */
@@ -75,6 +117,11 @@ public record DryRunDecision(
 
     /** A rendered e-mail that a live run would have sent. */
     public static DryRunDecision send(EmailRequest r, String subject) {
+        return send(r, subject, "");
+    }
+
+    /** A rendered e-mail that a live run would have sent, with the start of its text part. */
+    public static DryRunDecision send(EmailRequest r, String subject, String text) {
         return new DryRunDecision(
                 r.requestId(),
                 r.campaignId(),
@@ -85,6 +132,7 @@ public record DryRunDecision(
                 "",
                 subject,
                 r.scheduledAt(),
-                0L);
+                0L,
+                excerptOf(text));
     }
 }

@@ -9,9 +9,29 @@ import java.time.Duration;
  * @param batchSize feature snapshots per k-means update
  * @param batchMaxWait a partial batch is used after this long (event time)
  * @param seed seed of the trainer's random numbers (k-means++ and splits), fixed so runs are reproducible
+ * @param refit true: refit on a bounded user sample at each batch ({@link KMeansRefit}); false: the mini-batch rule
+ * @param sampleSize refit: most users in the sample
+ * @param sampleMaxAge refit: a vector leaves the sample this long after its snapshot (event time)
+ * @param restarts refit: fresh k-means++ starts per search
+ * @param lateness how long after an interval's end its last snapshots may still arrive (the session gap)
  */
-public record SegmentationSettings(int k, double decayHalfLife, int batchSize, Duration batchMaxWait, long seed)
+public record SegmentationSettings(
+        int k,
+        double decayHalfLife,
+        int batchSize,
+        Duration batchMaxWait,
+        long seed,
+        boolean refit,
+        int sampleSize,
+        Duration sampleMaxAge,
+        int restarts,
+        Duration lateness)
         implements Serializable {
+    /** The mini-batch mode (the job's only mode before the refit). */
+    public SegmentationSettings(int k, double decayHalfLife, int batchSize, Duration batchMaxWait, long seed) {
+        this(k, decayHalfLife, batchSize, batchMaxWait, seed, false, 0, Duration.ZERO, 0, Duration.ZERO);
+    }
+
     /** The seed the job uses. */
     public static final long SEED = 42L;
 }

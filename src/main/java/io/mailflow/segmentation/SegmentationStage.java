@@ -29,10 +29,23 @@ public final class SegmentationStage {
             DataStream<UserFeatures> features,
             KeyedStream<UserFeatures, String> byUser,
             SegmentationSettings settings) {
-        StreamingKMeans kmeans =
-                new StreamingKMeans(settings.k(), StreamingKMeans.decayFromHalfLife(settings.decayHalfLife()));
+        KMeansTrainer trainer = settings.refit()
+                ? new KMeansTrainer(
+                        new KMeansRefit(settings.k(), settings.restarts()),
+                        settings.batchSize(),
+                        settings.batchMaxWait(),
+                        settings.lateness(),
+                        settings.seed(),
+                        Math.max(settings.k(), settings.sampleSize()),
+                        settings.sampleMaxAge())
+                : new KMeansTrainer(
+                        new StreamingKMeans(settings.k(), StreamingKMeans.decayFromHalfLife(settings.decayHalfLife())),
+                        settings.batchSize(),
+                        settings.batchMaxWait(),
+                        settings.lateness(),
+                        settings.seed());
         SingleOutputStreamOperator<KMeansModel> models = features.keyBy(f -> KMeansTrainer.GLOBAL_KEY, Types.INT)
-                .process(new KMeansTrainer(kmeans, settings.batchSize(), settings.batchMaxWait(), settings.seed()))
+                .process(trainer)
                 .setParallelism(1)
                 .uid(Uids.KMEANS_TRAINER)
                 .name("k-means trainer");

@@ -36,6 +36,9 @@ final class EventPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final Spool spool;
     private final TrackingMetrics metrics;
+    /** Resolved once: the producer's I/O thread counts every acknowledged event. */
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint publishedDirect;
+
     private final Duration ackTimeout;
     private final Object lock = new Object();
     private final Thread replayer;
@@ -49,6 +52,7 @@ final class EventPublisher implements AutoCloseable {
         this.producer = producer;
         this.spool = spool;
         this.metrics = metrics;
+        this.publishedDirect = metrics.published.labelValues("direct");
         this.ackTimeout = ackTimeout;
         this.direct = spool.isEmpty();
         this.replayer = new Thread(this::replayLoop, "tracking-spool-replayer");
@@ -73,7 +77,7 @@ final class EventPublisher implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topic, e.key(), value), (md, ex) -> {
                 if (ex == null) {
-                    metrics.published.labelValues("direct").inc();
+                    publishedDirect.inc();
                 } else {
                     failed(e, ex);
                 }

@@ -183,14 +183,15 @@ final class TrackingHandler extends Handler.Abstract {
     }
 
     private void click(Request request, Response response, Callback callback, Outcome o) throws Exception {
-        Fields q = Request.extractQueryParameters(request);
-        String target = q.getValue("u");
-        Verification v = tokens.verify(q.getValue("t"), Kind.CLICK, target == null ? "" : target, nowSeconds());
+        String query = request.getHttpURI().getQuery();
+        String target = QueryString.value(query, "u");
+        Verification v =
+                tokens.verify(QueryString.value(query, "t"), Kind.CLICK, target == null ? "" : target, nowSeconds());
         o.result = v.status().name();
-        Pages.Lang lang = lang(request, q.getValue("lang"));
         if (v.status() != Status.VALID
                 || target == null
                 || !HTTP_URL.matcher(target).matches()) {
+            Pages.Lang lang = lang(request, QueryString.value(query, "lang"));
             html(response, callback, o, status(v.status()), Pages.error(lang, v.status() == Status.EXPIRED));
             return;
         }
@@ -470,7 +471,7 @@ final class TrackingHandler extends Handler.Abstract {
     }
 
     private static String query(Request request, String name) {
-        return Request.extractQueryParameters(request).getValue(name);
+        return QueryString.value(request.getHttpURI().getQuery(), name);
     }
 
     private static Pages.Lang lang(Request request, String param) {

@@ -76,10 +76,15 @@ public final class TrackingServer implements AutoCloseable {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Engagement events are not latency-critical (attribution windows are hours to days): waiting up to 20 ms
+        // to fill batches of up to 64 KiB costs nothing a reader notices and takes produce requests, and with them
+        // the producer's and the broker's work per event, down under load (docs/benchmarks.md, tracking service).
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
         long delivery = s.deliveryTimeout().toMillis();
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(10_000, delivery - 10)));
+        // the producer requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(10_000, delivery - 20 - 10)));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "250");
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mailflow-tracking");

@@ -4,6 +4,7 @@ import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.model.Event;
 import io.mailflow.scoring.Ftrl;
+import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.tools.importer.CsvFormat;
 import io.mailflow.tools.importer.CsvImporter;
 import java.nio.file.Files;
@@ -56,7 +57,9 @@ public final class ModelEvaluation {
             PropensityEvaluation.Result propensity,
             SegmentEvaluation.Result segments,
             MailflowConfig config,
-            double seconds) {}
+            double seconds,
+            List<Double> repeatedSseRatios,
+            boolean repeatsIdentical) {}
 
     private ModelEvaluation() {}
 
@@ -71,6 +74,7 @@ public final class ModelEvaluation {
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "1"));
         int maxEvents = Integer.parseInt(opts.getOrDefault("max-events", "0"));
         int runs = Integer.parseInt(opts.getOrDefault("kmeans-runs", "10"));
+        int repeats = Integer.parseInt(opts.getOrDefault("repeats", "3"));
 
         List<Setup> setups = List.of(
                 new Setup(
@@ -104,8 +108,15 @@ public final class ModelEvaluation {
             if (!wanted.contains(s.id())) {
                 continue;
             }
-            results.add(
-                    run(s, data, trainFraction, parallelism, maxEvents, runs, overrides(opts.getOrDefault("set", ""))));
+            results.add(run(
+                    s,
+                    data,
+                    trainFraction,
+                    parallelism,
+                    maxEvents,
+                    runs,
+                    overrides(opts.getOrDefault("set", "")),
+                    repeats));
         }
         String command = "mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.ModelEvaluation -Ddemo.args=\""
                 + String.join(" ", args) + "\"";
@@ -153,6 +164,24 @@ public final class ModelEvaluation {
             int kmeansRuns,
             Map<String, String> overrides)
             throws Exception {
+        return run(setup, data, trainFraction, parallelism, maxEvents, kmeansRuns, overrides, 1);
+    }
+
+    /**
+     * @param repeats replays of the same input in all (the first included): the segment model's SSE ratio in each,
+     *     and whether every replay produced the same model versions (it must: the trainer's batches follow event
+     *     time, not the timing of watermarks)
+     */
+    public static Run run(
+            Setup setup,
+            Path data,
+            double trainFraction,
+            int parallelism,
+            int maxEvents,
+            int kmeansRuns,
+            Map<String, String> overrides,
+            int repeats)
+            throws Exception {
         long started = System.nanoTime();
         List<Event> events = new CsvImporter(CsvFormat.named(setup.format())).readAll(data.resolve(setup.file()));
         if (maxEvents > 0 && events.size() > maxEvents) {
@@ -188,7 +217,39 @@ public final class ModelEvaluation {
                 trainFraction,
                 SEED);
         SegmentEvaluation.Result s = SegmentEvaluation.evaluate(out.features(), out.kmeansModels(), kmeansRuns, SEED);
-        return new Run(setup, out, p, s, config, (System.nanoTime() - started) / 1e9);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<Double> ratios = new ArrayList<>(List.of(s.ratio()));
+        boolean identical = true;
+        List<KMeansModel> first = sortedModels(out.kmeansModels());
+        for (int r = 1; r < repeats; r++) {
+            ModelReplay.Outputs again = ModelReplay.run(events, setup.sessions(), config, parallelism);
+            List<KMeansModel> models = sortedModels(again.kmeansModels());
+            identical &= sameModels(first, models);
+            double[][] points = SegmentEvaluation.finalWindow(again.features());
+            ratios.add(
+                    SegmentEvaluation.sse(points, models.get(models.size() - 1).centroids()) / s.batchSse());
+        }
+        return new Run(setup, out, p, s, config, seconds, ratios, identical);
+    }
+
+    private static List<KMeansModel> sortedModels(List<KMeansModel> models) {
+        return models.stream()
+                .sorted(java.util.Comparator.comparingLong(KMeansModel::version))
+                .toList();
+    }
+
+    private static boolean sameModels(List<KMeansModel> a, List<KMeansModel> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).version() != b.get(i).version()
+                    || !java.util.Arrays.deepEquals(
+                            a.get(i).centroids(), b.get(i).centroids())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code key=value,key=value}: job options that differ from the defaults in every replay. */

@@ -28,7 +28,7 @@ class ModelEvaluationTest {
                 Duration.ofMinutes(2),
                 Duration.ofMinutes(5));
         Path data = taobao.getParent().getParent();
-        ModelEvaluation.Run run = ModelEvaluation.run(setup, data, 0.7, 1, 15_000, 3, Map.of());
+        ModelEvaluation.Run run = ModelEvaluation.run(setup, data, 0.7, 1, 15_000, 3, Map.of(), 2);
 
         PropensityEvaluation.Result p = run.propensity();
         assertThat(p.replayMismatch())
@@ -54,6 +54,13 @@ class ModelEvaluationTest {
         SegmentEvaluation.Result s = run.segments();
         assertThat(s.versions()).isGreaterThan(1);
         assertThat(s.ratio()).isFinite().isPositive();
+        // issue 15: the refitted model at batch quality, and the same models whenever the same input is replayed
+        assertThat(run.repeatedSseRatios())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r).isLessThanOrEqualTo(ModelEvaluationReport.SSE_TARGET));
+        assertThat(run.repeatsIdentical())
+                .as("a replay of the same input gives the same models")
+                .isTrue();
         assertThat(s.meanStability()).isBetween(0.0, 1.0);
 
         String report = ModelEvaluationReport.render(List.of(run), "test", "today", 0.7, 1, 3);

@@ -39,13 +39,17 @@ public final class SegmentEvaluation {
 
     private SegmentEvaluation() {}
 
-    public static Result evaluate(List<UserFeatures> features, List<KMeansModel> models, int runs, long seed) {
+    /** Every user's latest standardized snapshot. */
+    public static double[][] finalWindow(List<UserFeatures> features) {
         Map<String, UserFeatures> latest = new LinkedHashMap<>();
         for (UserFeatures f : features) {
             latest.merge(f.userId(), f, (a, b) -> b.asOf() >= a.asOf() ? b : a);
         }
-        double[][] points =
-                latest.values().stream().map(UserFeatures::standardized).toArray(double[][]::new);
+        return latest.values().stream().map(UserFeatures::standardized).toArray(double[][]::new);
+    }
+
+    public static Result evaluate(List<UserFeatures> features, List<KMeansModel> models, int runs, long seed) {
+        double[][] points = finalWindow(features);
         List<KMeansModel> versions = models.stream()
                 .sorted(Comparator.comparingLong(KMeansModel::version))
                 .toList();

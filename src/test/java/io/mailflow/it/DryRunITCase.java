@@ -50,11 +50,22 @@ class DryRunITCase {
 
     @Test
     void aDryRunJobSendsNothing() throws Exception {
-        PipelineFixture fixture = run("dry2", "job.dry-run", "true");
+        PipelineFixture fixture = runWithControlDocument("dry2", false, "job.dry-run", "true");
         assertDecidedNotSent(fixture);
+        // the definition on the control topic is not a dry run, the job is: its status says so
+        assertThat(fixture.read(MailflowOptions.TOPIC_CAMPAIGN_STATUS))
+                .extracting(
+                        s -> s.path("status").asText() + " " + s.path("dryRun").asBoolean())
+                .containsOnly("ACTIVE true")
+                .hasSize(FlinkTestEnv.PARALLELISM);
     }
 
     private static PipelineFixture run(String prefix, String... overrides) throws Exception {
+        return runWithControlDocument(prefix, true, overrides);
+    }
+
+    private static PipelineFixture runWithControlDocument(String prefix, boolean dryRunDocument, String... overrides)
+            throws Exception {
         String[] all = new String[overrides.length + 4];
         all[0] = "guardrails.quiet-hours-start";
         all[1] = "0ms";
@@ -65,7 +76,7 @@ class DryRunITCase {
                 PipelineFixture.create(KAFKA.broker(), prefix, SMTP.getSmtp().getPort(), all);
         try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             String doc = "id: abandoned-cart\nversion: 2\ntrigger: {type: abandoned-cart, delay: 1h}\n"
-                    + "variants: [{id: A, template: abandoned-cart}]\ndryRun: true\n";
+                    + "variants: [{id: A, template: abandoned-cart}]\n" + (dryRunDocument ? "dryRun: true\n" : "");
             p.send(new ProducerRecord<>(
                     fixture.config().get(MailflowOptions.TOPIC_CAMPAIGNS),
                     "abandoned-cart".getBytes(StandardCharsets.UTF_8),

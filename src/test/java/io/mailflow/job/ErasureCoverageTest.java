@@ -74,6 +74,15 @@ class ErasureCoverageTest {
                     "until the first propensity model arrives (only before the first model; then emptied)"),
             notPerUser("kmeans-trainer", "GLOBAL KEY: centroids and batch of the global model"),
             ttl(
+                    "kmeans-trainer",
+                    "kmeans-sample",
+                    "kmeans.sample-max-age (event time): the sample's vectors, keyed by a hash of the user id, never"
+                            + " the id"),
+            ttl(
+                    "kmeans-trainer",
+                    "kmeans-pending",
+                    "until the open interval closes (kmeans.batch-max-wait + session.gap); a hash of the user id"),
+            ttl(
                     "segment-activity",
                     "session-items",
                     "until the session's segment assignment, which follows every session; one entry per user"),
