@@ -119,6 +119,14 @@ class ErasureCoverageTest {
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             erased(
                     "campaign-triggers",
+                    "user-zone",
+                    "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
+            erased(
+                    "campaign-triggers",
+                    "scheduled-sends",
+                    "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
+            erased(
+                    "campaign-triggers",
                     "housekeeping-timer",
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             notPerUser("catalog-lookup", "keyed by item: catalog versions and request-item lookups (request id, item)"),
