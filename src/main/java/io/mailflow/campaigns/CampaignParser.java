@@ -72,7 +72,19 @@ public final class CampaignParser implements Serializable {
             "threshold",
             "direction",
             "minDropShare",
-            "dedup");
+            "dedup",
+            "at",
+            "time",
+            "days",
+            "rampPerMinute",
+            "sendWindow");
+    /** Bounds of a scheduled campaign's {@code rampPerMinute}. */
+    static final long MAX_RAMP_PER_MINUTE = 1_000_000L;
+    /** Bounds of a scheduled campaign's {@code sendWindow}: shorter than a day, so occurrences never overlap. */
+    static final Duration MIN_SEND_WINDOW = Duration.ofMinutes(1);
+
+    static final Duration MAX_SEND_WINDOW = Duration.ofHours(23);
+    private static final List<String> DAYS = List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN");
     /** Bounds of a catalog trigger's {@code dedup}: at least a day (one e-mail per restock wave), at most a year. */
     static final Duration MIN_DEDUP = Duration.ofDays(1);
 
@@ -227,7 +239,7 @@ public final class CampaignParser implements Serializable {
         TriggerType type = TriggerType.parse(typeName);
         if (type == null) {
             errors.add("unknown trigger type '" + typeName + "' (expected one of abandoned-cart, browse-abandonment, "
-                    + "win-back, post-purchase, segment-entry, score-threshold, back-in-stock, price-drop)");
+                    + "win-back, post-purchase, segment-entry, score-threshold, back-in-stock, price-drop, scheduled)");
             return null;
         }
         long delay = duration(t, "delay", type == TriggerType.ABANDONED_CART ? -1L : 0L, errors);
@@ -291,7 +303,64 @@ public final class CampaignParser implements Serializable {
                 threshold,
                 direction,
                 type == TriggerType.PRICE_DROP ? minDropShare : 0.0,
-                type.catalogDriven() ? dedup : 0L);
+                type.catalogDriven() ? dedup : 0L,
+                type == TriggerType.SCHEDULED ? schedule(t, errors) : null);
+    }
+
+    /** A scheduled trigger's {@code at} or {@code time} (+ {@code days}), ramp and send window. */
+    private static ScheduleSpec schedule(JsonNode t, List<String> errors) {
+        String at = text(t, "at", null, errors);
+        String time = text(t, "time", null, errors);
+        if ((at == null) == (time == null)) {
+            errors.add("a scheduled trigger needs either 'trigger.at' (a local date-time such as 2026-12-07T09:00, "
+                    + "once) or 'trigger.time' (a local time such as 09:00, recurring), not both");
+        }
+        if (at != null) {
+            try {
+                at = java.time.LocalDateTime.parse(at).toString();
+            } catch (RuntimeException e) {
+                errors.add("'trigger.at' must be a local date-time such as 2026-12-07T09:00, got '"
+                        + InputRules.abbreviate(at) + "'");
+            }
+        }
+        if (time != null) {
+            try {
+                time = java.time.LocalTime.parse(time).toString();
+            } catch (RuntimeException e) {
+                errors.add(
+                        "'trigger.time' must be a local time such as 09:00, got '" + InputRules.abbreviate(time) + "'");
+            }
+        }
+        List<String> days = new ArrayList<>();
+        JsonNode d = t.get("days");
+        if (d != null && !d.isNull()) {
+            if (at != null) {
+                errors.add("'trigger.days' applies only to a recurring schedule ('trigger.time')");
+            }
+            if (!d.isArray() || d.size() > DAYS.size()) {
+                errors.add("'trigger.days' must be a list of MON, TUE, WED, THU, FRI, SAT, SUN");
+            } else {
+                for (JsonNode day : d) {
+                    String name = day.asText().trim().toUpperCase(java.util.Locale.ROOT);
+                    name = name.length() > 3 ? name.substring(0, 3) : name;
+                    if (!DAYS.contains(name) || !day.isTextual()) {
+                        errors.add("'trigger.days' must be a list of MON, TUE, WED, THU, FRI, SAT, SUN, got '"
+                                + InputRules.abbreviate(day.asText()) + "'");
+                    } else if (!days.contains(name)) {
+                        days.add(name);
+                    }
+                }
+            }
+        }
+        long ramp = longValue(t, "rampPerMinute", 1_000L, errors);
+        if (ramp < 1 || ramp > MAX_RAMP_PER_MINUTE) {
+            errors.add("'trigger.rampPerMinute' must be between 1 and " + MAX_RAMP_PER_MINUTE + ", got " + ramp);
+        }
+        long window = duration(t, "sendWindow", Duration.ofHours(6).toMillis(), errors);
+        if (window < MIN_SEND_WINDOW.toMillis() || window > MAX_SEND_WINDOW.toMillis()) {
+            errors.add("'trigger.sendWindow' must be between 1min and 23h, got " + Duration.ofMillis(window));
+        }
+        return new ScheduleSpec(at, time, List.copyOf(days), ramp, window);
     }
 
     private Audience audience(JsonNode a, List<String> errors) {

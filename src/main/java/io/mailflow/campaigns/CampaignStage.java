@@ -10,6 +10,7 @@ import io.mailflow.io.Untimed;
 import io.mailflow.model.CampaignCostUpdate;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.CatalogUpdate;
+import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Event;
@@ -57,7 +58,21 @@ public final class CampaignStage {
             DataStream<UserFeatures> features,
             DataStream<String> erasures,
             DataStream<RecoList> recommendations,
-            DataStream<CatalogUpdate> catalog) {
+            DataStream<CatalogUpdate> catalog,
+            DataStream<ContactUpdate> profiles) {
+
+        /** Inputs without the profiles' time zones: scheduled sends go out at their local time in UTC. */
+        public Inputs(
+                DataStream<SessionSummary> sessions,
+                DataStream<Event> events,
+                DataStream<SegmentAssignment> segments,
+                DataStream<PropensityScore> scores,
+                DataStream<UserFeatures> features,
+                DataStream<String> erasures,
+                DataStream<RecoList> recommendations,
+                DataStream<CatalogUpdate> catalog) {
+            this(sessions, events, segments, scores, features, erasures, recommendations, catalog, null);
+        }
 
         /** Inputs without a catalog: no catalog-driven triggers. */
         public Inputs(
@@ -68,7 +83,7 @@ public final class CampaignStage {
                 DataStream<UserFeatures> features,
                 DataStream<String> erasures,
                 DataStream<RecoList> recommendations) {
-            this(sessions, events, segments, scores, features, erasures, recommendations, null);
+            this(sessions, events, segments, scores, features, erasures, recommendations, null, null);
         }
     }
 
@@ -118,11 +133,13 @@ public final class CampaignStage {
                 .returns(controlType)
                 .uid(Uids.CAMPAIGN_CONTROL)
                 .name("campaign control")
-                .union(in.recommendations()
-                        .map(ControlMessage::of)
-                        .returns(controlType)
-                        .uid(Uids.RECOMMENDATION_CONTROL)
-                        .name("recommendation control"));
+                .union(
+                        in.recommendations()
+                                .map(ControlMessage::of)
+                                .returns(controlType)
+                                .uid(Uids.RECOMMENDATION_CONTROL)
+                                .name("recommendation control"),
+                        scheduleClock(in.events()));
         BroadcastStream<ControlMessage> broadcast =
                 control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS);
 
@@ -167,6 +184,24 @@ public final class CampaignStage {
         if (in.catalog() != null) {
             signals = signals.union(watchItems(in, updates, settings));
         }
+        if (in.profiles() != null) {
+            signals = signals.union(in.profiles()
+                    .filter(u -> u.kind() == ContactUpdate.Kind.PROFILE && u.profile() != null)
+                    .uid(Uids.SIGNAL_ZONES_FILTER)
+                    .name("profiles for scheduled sends")
+                    // a consenting profile makes a recipient of scheduled sends ("" without a zone); null removes one
+                    .map(u -> UserSignal.zone(
+                            u.userId(),
+                            u.profile().consent()
+                                    ? (u.profile().timeZone() == null
+                                            ? ""
+                                            : u.profile().timeZone())
+                                    : null,
+                            u.at()))
+                    .returns(signal)
+                    .uid(Uids.SIGNAL_ZONES)
+                    .name("profile zones as trigger signals"));
+        }
 
         SingleOutputStreamOperator<EmailRequest> requests = signals.keyBy(UserSignal::userId)
                 .connect(broadcast)
@@ -182,6 +217,16 @@ public final class CampaignStage {
                         .returns(CampaignCostUpdate.class)
                         .uid(Uids.CAMPAIGN_COSTS)
                         .name("campaign costs"));
+    }
+
+    /** One tick per minute of the events' event time, for the scheduled sends (see {@link ScheduleClock}). */
+    private static DataStream<ControlMessage> scheduleClock(DataStream<Event> events) {
+        return events.filter(e -> false)
+                .uid(Uids.SCHEDULE_CLOCK_INPUT)
+                .name("event time for the schedule clock")
+                .transform("schedule clock", TypeInformation.of(ControlMessage.class), new ScheduleClock<>())
+                .setParallelism(1)
+                .uid(Uids.SCHEDULE_CLOCK);
     }
 
     /**

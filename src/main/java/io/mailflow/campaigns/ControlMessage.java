@@ -5,12 +5,22 @@ import io.mailflow.recommendations.RecoList;
 /**
  * The one broadcast input of the trigger operator: either a campaign update or a recommendation-model
  * update (a broadcast connection takes a single stream, so both kinds travel in one type).
- * Exactly one field is non-null. The item watchers' broadcast input also carries erasures ({@link #erasure}).
+ * Exactly one field is non-null. The item watchers' broadcast input also carries erasures ({@link #erasure}); the
+ * trigger operator's, the scheduled sends' clock ({@link #tick}).
  */
-public record ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser) {
+public record ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick) {
+
+    public ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser) {
+        this(campaign, reco, erasedUser, null);
+    }
 
     public ControlMessage(CampaignUpdate campaign, RecoList reco) {
         this(campaign, reco, null);
+    }
+
+    /** The scheduled sends' clock: event time has reached {@code at} (see {@link ScheduleClock}). */
+    public static ControlMessage tick(long at) {
+        return new ControlMessage(null, null, null, at);
     }
 
     /**

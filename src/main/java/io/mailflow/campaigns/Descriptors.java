@@ -60,6 +60,24 @@ public final class Descriptors {
         return new ValueStateDescriptor<>("housekeeping-timer", Types.LONG);
     }
 
+    /**
+     * Scheduled campaign id to the last occurrence it sent the user (added with scheduled sends: savepoints from
+     * before simply lack it).
+     */
+    public static MapStateDescriptor<String, String> scheduledSends() {
+        return new MapStateDescriptor<>("scheduled-sends", Types.STRING, Types.STRING);
+    }
+
+    /**
+     * The recipients of scheduled sends: users with a consenting profile, to the IANA zone of the profile ("" for
+     * none), added with scheduled sends. Not part of the facts: those expire after {@code campaigns.user-state-ttl}
+     * and come back with the next activity, the zone only with the next profile update. One short string per
+     * profile, as the profile join keeps; removed when the profile withdraws consent and on erasure.
+     */
+    public static ValueStateDescriptor<String> userZone() {
+        return new ValueStateDescriptor<>("user-zone", Types.STRING);
+    }
+
     /** Thompson-sampling counts per campaign variant (operator state). */
     public static ListStateDescriptor<VariantStats> variantStats() {
         return new ListStateDescriptor<>("variant-stats", Types.POJO(VariantStats.class));

@@ -8,6 +8,9 @@ import io.mailflow.campaigns.rules.TriggerRule;
 import io.mailflow.campaigns.rules.TriggerRules;
 import io.mailflow.campaigns.rules.ViewTallies;
 import io.mailflow.campaigns.rules.WinBackRule;
+import io.mailflow.campaigns.schedule.Occurrence;
+import io.mailflow.campaigns.schedule.Ramp;
+import io.mailflow.campaigns.schedule.ScheduledSends;
 import io.mailflow.common.Tags;
 import io.mailflow.model.CampaignStatus;
 import io.mailflow.model.EmailRequest;
@@ -43,6 +46,8 @@ public final class TriggerFunction
         extends KeyedBroadcastProcessFunction<String, UserSignal, ControlMessage, EmailRequest>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    /** Longest zone id kept (IANA ids are at most about 30 characters). */
+    static final int ZONE_MAX = 64;
 
     private final TriggerSettings settings;
     private final Map<String, CampaignDefinition> initial;
@@ -53,6 +58,11 @@ public final class TriggerFunction
     private transient Counter triggered;
     private transient Counter cancelled;
     private transient Counter skipped;
+    private transient Counter scheduledSent;
+    /** Event time of the latest scheduled-sends tick (not checkpointed: the ramp restarts after a restore). */
+    private transient long lastTick = Long.MIN_VALUE;
+    /** What is left of each live scheduled campaign's ramp in the latest tick. */
+    private transient Map<String, Long> budget;
 
     /**
      * @param initial definitions in force from the first record (the {@code campaigns.file}); an update of
@@ -76,11 +86,14 @@ public final class TriggerFunction
                 getRuntimeContext().getMapState(Descriptors.purchasedItems()),
                 getRuntimeContext().getState(Descriptors.exposure()),
                 getRuntimeContext().getState(Descriptors.housekeepingTimer()),
+                getRuntimeContext().getMapState(Descriptors.scheduledSends()),
+                getRuntimeContext().getState(Descriptors.userZone()),
                 new Housekeeping(
                         rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
         triggered = getRuntimeContext().getMetricGroup().counter("campaignTriggered");
         cancelled = getRuntimeContext().getMetricGroup().counter("campaignCancelled");
         skipped = getRuntimeContext().getMetricGroup().counter("campaignSkipped");
+        scheduledSent = getRuntimeContext().getMetricGroup().counter("scheduledTriggered");
     }
 
     // ---- keyed input: the user's facts, then the rule of each live campaign ----
@@ -89,6 +102,26 @@ public final class TriggerFunction
     public void processElement(UserSignal s, ReadOnlyContext ctx, Collector<EmailRequest> out) throws Exception {
         if (s.erase()) {
             state.forget();
+            return;
+        }
+        if (s.zone() != null) {
+            // a consenting profile makes the user a recipient of scheduled sends, in its zone ("" for none); one
+            // without consent removes them (see Descriptors.userZone)
+            String z = s.zone().timeZone();
+            if (z == null) {
+                state.zone.clear();
+                state.scheduled.clear();
+            } else {
+                String kept = z.length() <= ZONE_MAX ? z.trim() : "";
+                if (!kept.equals(state.zone.value())) {
+                    state.zone.update(kept);
+                }
+                // a profile that arrives after the tick (profiles carry no event time) is not left for the next one
+                List<CampaignDefinition> live = live(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
+                if (!live.isEmpty()) {
+                    sendDue(s.userId(), kept, live, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS), out);
+                }
+            }
             return;
         }
         List<CampaignDefinition> campaigns = campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
@@ -150,30 +183,111 @@ public final class TriggerFunction
         switch (rules.decide(c, p, f, state.activity(), now)) {
             case SKIPPED -> skipped.inc();
             case CANCELLED -> cancelled.inc();
-            case SEND -> {
-                ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
-                EmailRequest r = RequestFactory.create(
-                        c,
-                        p,
-                        ctx.getCurrentKey(),
-                        now,
-                        f,
-                        state.purchasedItems(),
-                        key -> {
-                            try {
-                                return model.get(key);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        },
-                        settings,
-                        stats.view());
-                if (!r.holdout() && c.thompson()) {
-                    stats.expose(c.id(), r.variant());
-                    state.exposed(new Exposure(c.id(), r.variant(), now));
-                }
-                triggered.inc();
-                out.collect(r);
+            case SEND ->
+                send(c, p, ctx.getCurrentKey(), f, now, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS), out);
+        }
+    }
+
+    private void send(
+            CampaignDefinition c,
+            Pending p,
+            String user,
+            UserFacts f,
+            long now,
+            ReadOnlyBroadcastState<String, RecoList> model,
+            Collector<EmailRequest> out)
+            throws Exception {
+        EmailRequest r = RequestFactory.create(
+                c,
+                p,
+                user,
+                now,
+                f,
+                state.purchasedItems(),
+                key -> {
+                    try {
+                        return model.get(key);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                settings,
+                stats.view());
+        if (!r.holdout() && c.thompson()) {
+            stats.expose(c.id(), r.variant());
+            state.exposed(new Exposure(c.id(), r.variant(), now));
+        }
+        triggered.inc();
+        out.collect(r);
+    }
+
+    // ---- scheduled sends: a tick walks this instance's users in keyed state (no per-user timers) ----
+
+    /**
+     * Event time reached {@code now}: every recipient (a user with a consenting profile) is visited once ({@code
+     * applyToKeyedState} over their zones); each live scheduled campaign sends the occurrence due in the user's zone
+     * to those whose facts meet its audience and who have not had it, at most this instance's share of its ramp per
+     * tick. State per user: the zone and one marker per campaign.
+     */
+    private void tick(long now, Context ctx, Collector<EmailRequest> out) throws Exception {
+        long previous = lastTick;
+        lastTick = Math.max(lastTick, now);
+        budget = new HashMap<>();
+        int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        for (CampaignDefinition c : ScheduledSends.live(campaigns(ctx.getBroadcastState(Descriptors.CAMPAIGNS)), now)) {
+            budget.put(c.id(), Ramp.budget(c.trigger().schedule().rampPerMinute(), index, parallelism, previous, now));
+        }
+        walk(ctx, out);
+    }
+
+    /**
+     * Visits every recipient at the latest tick with what is left of its ramp. Also run when a definition arrives
+     * after the tick (the control topic carries no event time, so a new or changed campaign does not wait a minute).
+     */
+    private void walk(Context ctx, Collector<EmailRequest> out) throws Exception {
+        List<CampaignDefinition> live = live(ctx.getBroadcastState(Descriptors.CAMPAIGNS));
+        if (live.isEmpty()) {
+            return;
+        }
+        ReadOnlyBroadcastState<String, RecoList> model = ctx.getBroadcastState(Descriptors.RECOMMENDATIONS);
+        ctx.applyToKeyedState(Descriptors.userZone(), (user, zone) -> {
+            if (zone.value() != null) {
+                sendDue(user, zone.value(), live, model, out);
+            }
+        });
+    }
+
+    /** The live scheduled campaigns at the latest tick that have ramp left in it. */
+    private List<CampaignDefinition> live(ReadOnlyBroadcastState<String, CampaignDefinition> defs) throws Exception {
+        if (lastTick == Long.MIN_VALUE || budget == null) {
+            return List.of();
+        }
+        return ScheduledSends.live(campaigns(defs), lastTick).stream()
+                .filter(c -> budget.getOrDefault(c.id(), 0L) > 0)
+                .toList();
+    }
+
+    /** The current user's due occurrences at the latest tick, within the ramp left. */
+    private void sendDue(
+            String user,
+            String zone,
+            List<CampaignDefinition> live,
+            ReadOnlyBroadcastState<String, RecoList> model,
+            Collector<EmailRequest> out)
+            throws Exception {
+        UserFacts f = state.facts();
+        for (CampaignDefinition c : live) {
+            long left = budget.getOrDefault(c.id(), 0L);
+            if (left <= 0) {
+                continue;
+            }
+            Optional<Occurrence> o = ScheduledSends.due(c, f, zone, state.scheduled.get(c.id()), lastTick);
+            if (o.isPresent()) {
+                state.scheduled.put(c.id(), o.get().key());
+                budget.put(c.id(), left - 1);
+                scheduledSent.inc();
+                send(c, ScheduledSends.pending(c, o.get(), lastTick), user, f, lastTick, model, out);
             }
         }
     }
@@ -188,6 +302,10 @@ public final class TriggerFunction
 
     @Override
     public void processBroadcastElement(ControlMessage m, Context ctx, Collector<EmailRequest> out) throws Exception {
+        if (m.tick() != null) {
+            tick(m.tick(), ctx, out);
+            return;
+        }
         if (m.reco() != null) {
             ctx.getBroadcastState(Descriptors.RECOMMENDATIONS).put(m.reco().key(), m.reco());
             return;
@@ -201,6 +319,15 @@ public final class TriggerFunction
                 CampaignsInForce.update(defs.contains(d.id()) ? defs.get(d.id()) : initial.get(d.id()), d);
         if (u.apply()) {
             defs.put(d.id(), d);
+            if (d.trigger().type() == TriggerType.SCHEDULED && lastTick != Long.MIN_VALUE && budget != null) {
+                // a scheduled campaign published after the tick starts at once, with one minute's share
+                int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+                int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+                if (d.trigger().schedule() != null && !budget.containsKey(d.id())) {
+                    budget.put(d.id(), Ramp.share(d.trigger().schedule().rampPerMinute(), index, parallelism));
+                }
+                walk(ctx, out);
+            }
         }
         // Every parallel instance applies the update at its own moment and reports it, so that a caller
         // can tell when the whole job runs the new definition (events keyed to an instance that has not

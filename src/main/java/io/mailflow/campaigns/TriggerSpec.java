@@ -27,8 +27,11 @@ import java.util.Locale;
  * @param dedupMs back in stock, price drop: a user gets at most one e-mail of the trigger type per item within
  *     this long
  *
+ * @param schedule scheduled: when and at which ramp it sends; null for every other trigger
+ *
  * <p>{@code minDropShare} and {@code dedupMs} were added after the committed savepoints: definitions restored
- * from them get 0 (their triggers are not catalog-driven, where both are unused).
+ * from them get 0 (their triggers are not catalog-driven, where both are unused); {@code schedule} came later
+ * still, and is null in them (none of them is scheduled).
  */
 public record TriggerSpec(
         TriggerType type,
@@ -41,8 +44,37 @@ public record TriggerSpec(
         double threshold,
         String direction,
         double minDropShare,
-        long dedupMs)
+        long dedupMs,
+        ScheduleSpec schedule)
         implements java.io.Serializable {
+
+    /** A spec of a trigger that is not scheduled. */
+    public TriggerSpec(
+            TriggerType type,
+            long delayMs,
+            int minViews,
+            String scope,
+            long windowMs,
+            long inactivityMs,
+            List<Integer> segments,
+            double threshold,
+            String direction,
+            double minDropShare,
+            long dedupMs) {
+        this(
+                type,
+                delayMs,
+                minViews,
+                scope,
+                windowMs,
+                inactivityMs,
+                segments,
+                threshold,
+                direction,
+                minDropShare,
+                dedupMs,
+                null);
+    }
 
     /** A spec of a per-user trigger (as before the catalog-driven ones existed). */
     public TriggerSpec(

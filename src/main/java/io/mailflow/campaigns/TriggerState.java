@@ -35,6 +35,13 @@ final class TriggerState {
     final ValueState<Exposure> exposure;
     /** The time of the user's one housekeeping timer, if one is set. */
     final ValueState<Long> housekeepingAt;
+    /**
+     * Scheduled campaign id to the key of the last occurrence it sent the user (one entry per scheduled campaign,
+     * overwritten by the next occurrence; cleared on erasure and when the profile withdraws consent).
+     */
+    final MapState<String, String> scheduled;
+    /** The profile's time zone ("" for none) if the user is a recipient of scheduled sends, else null. */
+    final ValueState<String> zone;
 
     private final Housekeeping housekeeping;
 
@@ -47,6 +54,8 @@ final class TriggerState {
             MapState<String, Long> purchased,
             ValueState<Exposure> exposure,
             ValueState<Long> housekeepingAt,
+            MapState<String, String> scheduled,
+            ValueState<String> zone,
             Housekeeping housekeeping) {
         this.pending = pending;
         this.activity = activity;
@@ -56,6 +65,8 @@ final class TriggerState {
         this.purchased = purchased;
         this.exposure = exposure;
         this.housekeepingAt = housekeepingAt;
+        this.scheduled = scheduled;
+        this.zone = zone;
         this.housekeeping = housekeeping;
         pending.keepTimersAt(t -> {
             try {
@@ -192,6 +203,8 @@ final class TriggerState {
         facts.clear();
         purchased.clear();
         exposure.clear();
+        scheduled.clear();
+        zone.clear();
     }
 
     /** Drops whatever stopped mattering at {@code now}. */

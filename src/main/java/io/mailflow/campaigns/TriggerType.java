@@ -2,7 +2,7 @@ package io.mailflow.campaigns;
 
 import java.util.Locale;
 
-/** The real-time triggers: six per user, two per catalog item (see {@code io.mailflow.campaigns.watch}). The wire form in a definition is the lower-case name with dashes. */
+/** The real-time triggers: six per user, two per catalog item, and scheduled sends (see {@code io.mailflow.campaigns.watch}). The wire form in a definition is the lower-case name with dashes. */
 public enum TriggerType {
     /** A session left items in the cart and bought nothing; no purchase within the delay. */
     ABANDONED_CART,
@@ -19,7 +19,9 @@ public enum TriggerType {
     /** An item a user viewed or carted while it was unavailable became available again. */
     BACK_IN_STOCK,
     /** The price of an item a user viewed or carted fell by at least the campaign's share. */
-    PRICE_DROP;
+    PRICE_DROP,
+    /** A date and time in the recipient's zone, once or recurring, to an audience (see {@link ScheduleSpec}). */
+    SCHEDULED;
 
     /** Whether the trigger is decided per catalog item (its watchers), not per user. */
     public boolean catalogDriven() {

@@ -20,7 +20,27 @@ public record UserSignal(
         PropensityScore score,
         UserFeatures features,
         boolean erase,
-        CatalogFact catalog) {
+        CatalogFact catalog,
+        ZoneFact zone) {
+
+    /**
+     * The time zone of the user's profile (scheduled sends go out at a local time), without the rest of the
+     * profile: the trigger operator has no use for contact details. {@code timeZone} is "" for a consenting profile
+     * without a zone and null for a profile without consent (no scheduled sends).
+     */
+    public record ZoneFact(String timeZone, long at) {}
+
+    public UserSignal(
+            String userId,
+            SessionSummary session,
+            Event event,
+            SegmentAssignment segment,
+            PropensityScore score,
+            UserFeatures features,
+            boolean erase,
+            CatalogFact catalog) {
+        this(userId, session, event, segment, score, features, erase, catalog, null);
+    }
 
     public UserSignal(
             String userId,
@@ -56,6 +76,11 @@ public record UserSignal(
 
     public static UserSignal of(UserFeatures f) {
         return new UserSignal(f.userId(), null, null, null, null, f, false);
+    }
+
+    /** A profile's time zone (the only part of a profile the triggers keep). */
+    public static UserSignal zone(String userId, String timeZone, long at) {
+        return new UserSignal(userId, null, null, null, null, null, false, null, new ZoneFact(timeZone, at));
     }
 
     /** GDPR erasure: the trigger operator forgets everything it holds for the user. */

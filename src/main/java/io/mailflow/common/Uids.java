@@ -52,6 +52,11 @@ public final class Uids {
     public static final String SIGNAL_FEATURES = "trigger-signal-features";
     public static final String CAMPAIGN_TRIGGERS = "campaign-triggers";
     public static final String SIGNAL_ERASURES = "trigger-signal-erasures";
+    // scheduled sends: the profiles' zones into the triggers, and a clock of event-time ticks on their broadcast
+    public static final String SIGNAL_ZONES_FILTER = "trigger-signal-zones-filter";
+    public static final String SIGNAL_ZONES = "trigger-signal-zones";
+    public static final String SCHEDULE_CLOCK_INPUT = "schedule-clock-watermarks";
+    public static final String SCHEDULE_CLOCK = "schedule-clock";
     // catalog-driven triggers (back in stock, price drop): keyed by item
     public static final String WATCH_EVENTS_FILTER = "watch-views-and-carts";
     public static final String WATCH_EVENTS = "watch-event-signals";

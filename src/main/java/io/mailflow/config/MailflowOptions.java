@@ -16,6 +16,7 @@ import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
 import io.mailflow.privacy.NoiseMechanism;
+import io.mailflow.recommendations.Recommender;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -672,6 +673,41 @@ public final class MailflowOptions {
             Duration.ofSeconds(1),
             Duration.ofDays(1),
             "The recommendation model publishes the lists that changed this often (event time).");
+
+    public static final Option<Double> RECO_RECENCY_WEIGHT = decimal(
+            "recommendations.recency-weight",
+            Recommender.DEFAULT_RECENCY_WEIGHT,
+            0.0,
+            100.0,
+            "Weight of the user's own recent items in the ranking (the most recent counts most); tuned with"
+                    + " recommendations.knn-weight on a validation split of YOOCHOOSE's train part"
+                    + " (docs/recommendations-report.md).");
+    public static final Option<Double> RECO_KNN_WEIGHT = decimal(
+            "recommendations.knn-weight",
+            Recommender.DEFAULT_KNN_WEIGHT,
+            0.0,
+            100.0,
+            "Weight of the session-kNN neighbours in the ranking, next to the co-occurrence ones (weight 1); 0"
+                    + " leaves them out of the ranking.");
+    public static final Option<Integer> RECO_KNN_SESSIONS_PER_ITEM = integer(
+            "recommendations.knn.sessions-per-item",
+            200,
+            1,
+            100_000,
+            "Session-kNN: most recent sessions indexed per item (its neighbours are computed from these).");
+    public static final Option<Integer> RECO_KNN_MAX_SESSIONS = integer(
+            "recommendations.knn.max-sessions",
+            200_000,
+            10,
+            50_000_000,
+            "Session-kNN: most sessions in the index (items and end time only, no ids); the oldest go first,"
+                    + " checked at each publication.");
+    public static final Option<Duration> RECO_KNN_MAX_AGE = duration(
+            "recommendations.knn.max-age",
+            Duration.ofDays(30),
+            Duration.ofHours(1),
+            Duration.ofDays(3650),
+            "Session-kNN: sessions that ended longer ago than this (event time) leave the index.");
 
     private static final List<Option<?>> ALL = collect();
 

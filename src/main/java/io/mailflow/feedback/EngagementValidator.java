@@ -119,6 +119,49 @@ public final class EngagementValidator implements Serializable {
         }
     }
 
+    /**
+     * The rules of {@link #validate} for the text fields of an event a reporter builds in code, so that it need not
+     * write JSON and parse it back to know the job will take it: null when an event with these fields (and a
+     * timestamp inside the accepted window, and no message id) is valid, else the reason. Blank optional fields
+     * count as absent, as in {@link #validate}. {@code EngagementValidatorTest} checks that both agree.
+     */
+    public static String fieldsError(
+            String eventId, String userId, String campaignId, String requestId, String url, String userAgent) {
+        String e = idError("eventId", eventId);
+        e = e != null ? e : idError("userId", userId);
+        e = e != null ? e : idError("campaignId", campaignId);
+        e = e != null ? e : idError("requestId", requestId);
+        if (e == null && url != null && !url.isBlank()) {
+            e = textError("url", url, MAX_URL_LENGTH);
+            if (e == null && !URL.matcher(url).matches()) {
+                e = "field 'url' must be an http or https URL without spaces";
+            }
+        }
+        if (e == null && userAgent != null && !userAgent.isBlank()) {
+            e = textError("userAgent", userAgent, 1024);
+        }
+        return e;
+    }
+
+    private static String idError(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return "missing field '" + field + "'";
+        }
+        String e = textError(field, value, MAX_ID_LENGTH);
+        if (e == null && !InputRules.ID.matcher(value).matches()) {
+            e = "field '" + field + "' must use only letters, digits and . _ : @ # / + = ~ -";
+        }
+        return e;
+    }
+
+    private static String textError(String field, String value, int max) {
+        if (value.length() > max) {
+            return "field '" + field + "' is " + value.length() + " characters long, limit " + max;
+        }
+        String bad = InputRules.uncleanCharacter(value);
+        return bad == null ? null : "field '" + field + "' contains " + bad;
+    }
+
     private EngagementEvent toEvent(JsonNode n, long now, long streamTime) {
         String eventId = requiredId(n, "eventId", MAX_ID_LENGTH);
         EngagementType type = type(n);

@@ -99,7 +99,8 @@ public final class MailflowTopology {
                         models.features(),
                         contacts.erasures(),
                         recommendations,
-                        catalog == null ? null : catalog.updates()),
+                        catalog == null ? null : catalog.updates(),
+                        contacts.contacts()),
                 settings.campaigns());
 
         // With a catalog, requests are joined with their products before the profile join, so that a request the

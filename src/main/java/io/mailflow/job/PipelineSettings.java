@@ -70,7 +70,10 @@ public record PipelineSettings(
                         c.get(RECO_NEIGHBOURS),
                         c.get(SESSION_MAX_ITEMS),
                         c.get(RECO_PUBLISH_INTERVAL),
-                        c.get(RECO_MAX_ITEMS)),
+                        c.get(RECO_MAX_ITEMS),
+                        c.get(RECO_KNN_SESSIONS_PER_ITEM),
+                        c.get(RECO_KNN_MAX_SESSIONS),
+                        c.get(RECO_KNN_MAX_AGE)),
                 campaigns(c),
                 new GuardrailSettings(
                         c.get(GUARDRAILS_MAX_PER_USER),
@@ -196,7 +199,7 @@ public record PipelineSettings(
                 c.get(TOPIC_CATALOG).isEmpty()
                         ? c.get(RECO_PER_EMAIL)
                         : c.get(RECO_PER_EMAIL) * CatalogSettings.CANDIDATE_FACTOR,
-                Recommender.defaults(),
+                new Recommender(0.3, 0.1, c.get(RECO_RECENCY_WEIGHT), c.get(RECO_KNN_WEIGHT)),
                 new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)),
                 c.get(DRY_RUN));
         return new CampaignSettings(

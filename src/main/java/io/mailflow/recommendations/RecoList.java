@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One published piece of the recommendation model, broadcast to the trigger operator.
  *
- * @param key {@code item:<itemId>} (the item's top-K neighbours), {@code segment:<n>} (the segment's top
+ * @param key {@code item:<itemId>} (the item's top-K co-occurrence neighbours), {@code knn:<itemId>} (its session-kNN neighbours), {@code segment:<n>} (the segment's top
  *     items) or {@code popular} (top items overall)
  * @param items ranked items, best first
  * @param scores their scores, same order (cosine similarity for neighbours, decayed counts otherwise)
@@ -17,6 +17,11 @@ public record RecoList(String key, List<String> items, double[] scores, long ver
 
     public static String itemKey(String itemId) {
         return "item:" + itemId;
+    }
+
+    /** The item's session-kNN neighbours ({@link SessionKnn}), published next to its co-occurrence ones. */
+    public static String knnKey(String itemId) {
+        return "knn:" + itemId;
     }
 
     public static String segmentKey(int segment) {

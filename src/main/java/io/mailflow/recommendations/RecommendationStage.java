@@ -29,12 +29,13 @@ public final class RecommendationStage {
                 .keyBy(s -> RecommendationTrainer.GLOBAL_KEY, s -> RecommendationTrainer.GLOBAL_KEY, Types.INT)
                 .process(new RecommendationTrainer(
                         new CoOccurrence(settings.halfLife().toMillis(), settings.maxCandidates()),
+                        settings.sessionKnn(),
                         settings.neighbours(),
                         3 * settings.maxSessionItems(),
                         settings.publishInterval().toMillis(),
                         settings.maxItems()))
                 .setParallelism(1)
                 .uid(Uids.RECOMMENDATION_TRAINER)
-                .name("recommendation trainer (co-occurrence, segment and popular items)");
+                .name("recommendation trainer (co-occurrence, session-kNN, segment and popular items)");
     }
 }

@@ -39,6 +39,9 @@ public final class RecommendationTrainer
     public static final double MIN_ITEM_WEIGHT = 0.01;
 
     private final CoOccurrence model;
+    /** The session-kNN next to the co-occurrence; null: not run (no lists under {@code knn:}). */
+    private final SessionKnn knn;
+
     private final int topK;
     private final int maxSessionItems;
     private final long publishIntervalMs;
@@ -50,15 +53,23 @@ public final class RecommendationTrainer
     private transient ValueState<DecayedCounts> popular;
     private transient MapState<String, Boolean> dirty;
     private transient ValueState<Long> version;
+    private transient SessionKnn.Store knnStore;
 
     /** @param maxItems most items kept (see the class comment) */
     public RecommendationTrainer(
             CoOccurrence model, int topK, int maxSessionItems, long publishIntervalMs, int maxItems) {
+        this(model, null, topK, maxSessionItems, publishIntervalMs, maxItems);
+    }
+
+    /** @param knn the session-kNN learned next to the co-occurrence, or null for none */
+    public RecommendationTrainer(
+            CoOccurrence model, SessionKnn knn, int topK, int maxSessionItems, long publishIntervalMs, int maxItems) {
         if (maxItems < 10) {
             throw new IllegalArgumentException("maxItems must be at least 10: " + maxItems);
         }
         this.maxItems = maxItems;
         this.model = model;
+        this.knn = knn;
         this.topK = topK;
         this.maxSessionItems = maxSessionItems;
         this.publishIntervalMs = publishIntervalMs;
@@ -73,6 +84,25 @@ public final class RecommendationTrainer
         version = getRuntimeContext().getState(publicationDescriptor());
         itemCount = getRuntimeContext().getState(itemCountDescriptor());
         lastSweep = getRuntimeContext().getState(lastSweepDescriptor());
+        knnStore = new KnnStateStore(
+                getRuntimeContext().getMapState(knnSessionsDescriptor()),
+                getRuntimeContext().getMapState(knnItemSessionsDescriptor()),
+                getRuntimeContext().getState(knnRangeDescriptor()));
+    }
+
+    /** Session-kNN: the indexed sessions by number (items and end time only). Added in issue 15. */
+    public static MapStateDescriptor<Long, KnnSession> knnSessionsDescriptor() {
+        return new MapStateDescriptor<>("knn-sessions", Types.LONG, Types.POJO(KnnSession.class));
+    }
+
+    /** Session-kNN: per item, the numbers of its last indexed sessions. Added in issue 15. */
+    public static MapStateDescriptor<String, ItemSessions> knnItemSessionsDescriptor() {
+        return new MapStateDescriptor<>("knn-item-sessions", Types.STRING, Types.POJO(ItemSessions.class));
+    }
+
+    /** Session-kNN: the range of session numbers indexed. Added in issue 15. */
+    public static ValueStateDescriptor<KnnRange> knnRangeDescriptor() {
+        return new ValueStateDescriptor<>("knn-range", Types.POJO(KnnRange.class));
     }
 
     /** Per item, its decayed session count and heaviest partners. */
@@ -128,6 +158,9 @@ public final class RecommendationTrainer
         if (added > 0) {
             itemCount.update(count() + added);
         }
+        if (knn != null) {
+            knn.learn(knnStore, si.items(), s.end());
+        }
         DecayedCounts p = popular.value();
         popular.update((p == null ? DecayedCounts.empty(s.end()) : p)
                 .add(popularity(si.items(), si.strongItems()), s.end(), model.halfLifeMs(), 4 * topK));
@@ -167,19 +200,19 @@ public final class RecommendationTrainer
                 int seg = Integer.parseInt(k.substring("segment:".length()));
                 out.collect(segments.get(seg).top(k, topK, v, timestamp));
             } else {
-                ItemCounts c = items.get(k.substring("item:".length()));
-                out.collect(model.neighbours(
-                        c,
-                        other -> {
-                            try {
-                                return model.weightAt(items.get(other), timestamp);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        },
-                        topK,
-                        v,
-                        timestamp));
+                String item = k.substring("item:".length());
+                java.util.function.ToDoubleFunction<String> weightOf = other -> {
+                    try {
+                        return model.weightAt(items.get(other), timestamp);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                out.collect(model.neighbours(items.get(item), weightOf, topK, v, timestamp));
+                RecoList near = knn == null ? null : knn.neighbours(knnStore, item, weightOf, topK, v, timestamp);
+                if (near != null) {
+                    out.collect(near);
+                }
             }
         }
         DecayedCounts p = popular.value();
@@ -192,6 +225,9 @@ public final class RecommendationTrainer
 
     /** Forgets decayed items (at least once per half-life) and the lightest ones beyond the cap. */
     private void evict(long now) throws Exception {
+        if (knn != null) {
+            knn.evict(knnStore, now);
+        }
         Long last = lastSweep.value();
         int n = count();
         boolean sweep = last == null || now - last >= model.halfLifeMs();

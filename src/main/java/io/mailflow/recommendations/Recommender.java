@@ -17,7 +17,8 @@ import java.util.function.Function;
  * <p>Score of a candidate = {@code recency(c)} if it is itself one of the user's recent context items
  * (shoppers mostly come back for what they looked at: on the REES46 replay 99 % of first carts are of an
  * item viewed in the current or previous session, see docs/recommendations-report.md), plus the sum over
- * context items {@code c} of {@code recency(c) * cos(c, candidate)} (co-occurrence), plus
+ * context items {@code c} of {@code recency(c) * cos(c, candidate)} (co-occurrence) and of
+ * {@code knnWeight * recency(c) * knn(c, candidate)} (session-kNN, {@link SessionKnn}), plus
  * {@code segmentWeight} times its normalized rank score in the user's segment's top items, plus
  * {@code popularWeight} times the same in the overall top items. Recency is {@code 1 / (1 + age rank)}:
  * 1 for the latest context item, 1/2 for the one before, and so on. Items the e-mail already shows and
@@ -26,16 +27,43 @@ import java.util.function.Function;
 public final class Recommender implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Tuned on a validation split of YOOCHOOSE's train part (docs/recommendations-report.md). */
+    public static final double DEFAULT_RECENCY_WEIGHT = 2.0;
+    /** Tuned on a validation split of YOOCHOOSE's train part (docs/recommendations-report.md). */
+    public static final double DEFAULT_KNN_WEIGHT = 2.0;
+
     private final double segmentWeight;
     private final double popularWeight;
+    private final double recencyWeight;
+    private final double knnWeight;
 
+    /** Without the session-kNN, recency weighted 1 (the ranking before issue 15). */
     public Recommender(double segmentWeight, double popularWeight) {
+        this(segmentWeight, popularWeight, 1.0, 0.0);
+    }
+
+    /**
+     * @param recencyWeight weight of the user's own recent items
+     * @param knnWeight weight of the session-kNN neighbours ({@link RecoList#knnKey}), next to the
+     *     co-occurrence neighbours (weight 1)
+     */
+    public Recommender(double segmentWeight, double popularWeight, double recencyWeight, double knnWeight) {
+        if (recencyWeight < 0 || knnWeight < 0) {
+            throw new IllegalArgumentException("weights must not be negative");
+        }
         this.segmentWeight = segmentWeight;
         this.popularWeight = popularWeight;
+        this.recencyWeight = recencyWeight;
+        this.knnWeight = knnWeight;
     }
 
     public static Recommender defaults() {
-        return new Recommender(0.3, 0.1);
+        return new Recommender(0.3, 0.1, DEFAULT_RECENCY_WEIGHT, DEFAULT_KNN_WEIGHT);
+    }
+
+    /** The same ranking with other recency and session-kNN weights. */
+    public Recommender withBlend(double recency, double knn) {
+        return new Recommender(segmentWeight, popularWeight, recency, knn);
     }
 
     /**
@@ -55,19 +83,17 @@ public final class Recommender implements Serializable {
             int n) {
         Set<String> excluded = new HashSet<>(exclude);
         excluded.addAll(shown);
-        Map<String, double[]> scores = new HashMap<>(); // item -> {co-occurrence, segment, popular, recent}
+        // item -> {co-occurrence, segment, popular, recent, session-knn}
+        Map<String, double[]> scores = new HashMap<>();
         int size = context.size();
         for (int i = 0; i < size; i++) {
-            add(scores, excluded, context.get(i), 3, 1.0 / (size - i));
+            add(scores, excluded, context.get(i), 3, recencyWeight / (size - i));
         }
         for (int i = 0; i < size; i++) {
-            RecoList nb = model.apply(RecoList.itemKey(context.get(i)));
-            if (nb == null) {
-                continue;
-            }
             double recency = 1.0 / (size - i);
-            for (int j = 0; j < nb.items().size(); j++) {
-                add(scores, excluded, nb.items().get(j), 0, recency * nb.scores()[j]);
+            addNeighbours(scores, excluded, model.apply(RecoList.itemKey(context.get(i))), 0, recency);
+            if (knnWeight > 0) {
+                addNeighbours(scores, excluded, model.apply(RecoList.knnKey(context.get(i))), 4, knnWeight * recency);
             }
         }
         if (segment != null) {
@@ -86,6 +112,16 @@ public final class Recommender implements Serializable {
         return out;
     }
 
+    private static void addNeighbours(
+            Map<String, double[]> scores, Set<String> excluded, RecoList nb, int slot, double weight) {
+        if (nb == null) {
+            return;
+        }
+        for (int j = 0; j < nb.items().size(); j++) {
+            add(scores, excluded, nb.items().get(j), slot, weight * nb.scores()[j]);
+        }
+    }
+
     /** A ranked list contributes {@code weight * (1 - rank / size)}: the top item 1, the last nearly 0. */
     private static void addRanked(
             Map<String, double[]> scores, Set<String> excluded, RecoList list, int slot, double weight) {
@@ -100,15 +136,15 @@ public final class Recommender implements Serializable {
 
     private static void add(Map<String, double[]> scores, Set<String> excluded, String item, int slot, double v) {
         if (!excluded.contains(item) && v > 0) {
-            scores.computeIfAbsent(item, k -> new double[4])[slot] += v;
+            scores.computeIfAbsent(item, k -> new double[5])[slot] += v;
         }
     }
 
     private static double total(double[] s) {
-        return s[0] + s[1] + s[2] + s[3];
+        return s[0] + s[1] + s[2] + s[3] + s[4];
     }
 
-    private static final String[] SOURCES = {"co-occurrence", "segment", "popular", "recent"};
+    private static final String[] SOURCES = {"co-occurrence", "segment", "popular", "recent", "session-knn"};
 
     private static String source(double[] s) {
         int best = 0;

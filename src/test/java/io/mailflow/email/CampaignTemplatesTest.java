@@ -34,7 +34,9 @@ class CampaignTemplatesTest {
         "back-in-stock,en",
         "back-in-stock,zh-CN",
         "price-drop,en",
-        "price-drop,zh-CN"
+        "price-drop,zh-CN",
+        "newsletter,en",
+        "newsletter,zh-CN"
     })
     void rendersWithRecommendations(String template, String locale) throws Exception {
         EmailRequest r = new EmailRequest(

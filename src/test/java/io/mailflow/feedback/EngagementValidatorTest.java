@@ -170,4 +170,109 @@ class EngagementValidatorTest {
                         .error())
                 .isEqualTo("payload of 16385 bytes exceeds the limit of 16384");
     }
+
+    private static final java.util.List<String> IDS = java.util.Arrays.asList(
+            "u1",
+            "c-9",
+            "r:1@x/2+=~",
+            null,
+            "",
+            " ",
+            "a b",
+            "x\u0007",
+            "\u202Eevil",
+            "é",
+            "x".repeat(128),
+            "x".repeat(129),
+            "k#1.2_3");
+    private static final java.util.List<String> URLS = java.util.Arrays.asList(
+            null,
+            "",
+            "https://shop/p?q=1",
+            "HTTP://X/Y",
+            "javascript:alert(1)",
+            "https://a b",
+            "https://x/\u202Egnp",
+            "https://x/\u0000",
+            "https://" + "x".repeat(2040),
+            "https://" + "x".repeat(2041),
+            "ftp://x",
+            "https://");
+    private static final java.util.List<String> AGENTS = java.util.Arrays.asList(
+            null, "", "Mozilla/5.0", "curl/8", "a\tb", "\u2066x", "x".repeat(1024), "x".repeat(1025), "中文 UA");
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> ids() {
+        return net.jqwik.api.Arbitraries.oneOf(
+                net.jqwik.api.Arbitraries.of(
+                        IDS.stream().filter(java.util.Objects::nonNull).toList()),
+                net.jqwik.api.Arbitraries.just(null),
+                net.jqwik.api.Arbitraries.strings().ofMaxLength(140));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> urls() {
+        return net.jqwik.api.Arbitraries.oneOf(
+                net.jqwik.api.Arbitraries.of(
+                        URLS.stream().filter(java.util.Objects::nonNull).toList()),
+                net.jqwik.api.Arbitraries.just(null),
+                net.jqwik.api.Arbitraries.strings().ofMaxLength(40).map(x -> "https://" + x));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> agents() {
+        return net.jqwik.api.Arbitraries.oneOf(
+                net.jqwik.api.Arbitraries.of(
+                        AGENTS.stream().filter(java.util.Objects::nonNull).toList()),
+                net.jqwik.api.Arbitraries.just(null),
+                net.jqwik.api.Arbitraries.strings().ofMaxLength(60));
+    }
+
+    /** The field-level rules a reporter uses agree with the job's validation of the JSON it writes. */
+    @net.jqwik.api.Property(tries = 2000)
+    void fieldRulesAgreeWithTheJsonValidation(
+            @net.jqwik.api.ForAll("ids") String eventId,
+            @net.jqwik.api.ForAll("ids") String userId,
+            @net.jqwik.api.ForAll("ids") String campaignId,
+            @net.jqwik.api.ForAll("ids") String requestId,
+            @net.jqwik.api.ForAll("urls") String url,
+            @net.jqwik.api.ForAll("agents") String userAgent) {
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+                io.mailflow.io.Json.mapper().createObjectNode();
+        n.put("eventId", eventId);
+        n.put("type", "CLICKED");
+        n.put("userId", userId);
+        n.put("campaignId", campaignId);
+        n.put("requestId", requestId);
+        if (url != null) {
+            n.put("url", url);
+        }
+        if (userAgent != null) {
+            n.put("userAgent", userAgent);
+        }
+        n.put("timestamp", NOW);
+        EngagementValidator.Result json = validator.validate(io.mailflow.io.Json.toBytes(n), NOW);
+        String fields = EngagementValidator.fieldsError(eventId, userId, campaignId, requestId, url, userAgent);
+        assertThat(fields == null)
+                .as("fields: %s, json: %s", fields, json.error())
+                .isEqualTo(json.valid());
+    }
+
+    @Test
+    void fieldRulesAgreeOnTheCraftedCases() {
+        int valid = 0;
+        int invalid = 0;
+        for (String id : IDS) {
+            for (String url : URLS) {
+                for (String ua : AGENTS) {
+                    fieldRulesAgreeWithTheJsonValidation("e-1", id, "c1", "r1", url, ua);
+                    boolean ok = EngagementValidator.fieldsError("e-1", id, "c1", "r1", url, ua) == null;
+                    valid += ok ? 1 : 0;
+                    invalid += ok ? 0 : 1;
+                }
+            }
+        }
+        assertThat(valid).isPositive();
+        assertThat(invalid).isPositive();
+    }
 }

@@ -98,7 +98,9 @@ class ErasureCoverageTest {
                     "segment-activity",
                     "session-items",
                     "until the session's segment assignment, which follows every session; one entry per user"),
-            notPerUser("recommendation-trainer", "GLOBAL KEY: item and segment counts, no user ids"),
+            notPerUser(
+                    "recommendation-trainer",
+                    "GLOBAL KEY: item and segment counts, session-kNN index (item lists and end times), no user ids"),
             erased(
                     "campaign-triggers",
                     "pending-triggers",
@@ -127,6 +129,14 @@ class ErasureCoverageTest {
                     "campaign-triggers",
                     "exposure",
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
+            erased(
+                    "campaign-triggers",
+                    "user-zone",
+                    "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
+            erased(
+                    "campaign-triggers",
+                    "scheduled-sends",
+                    "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
             erased(
                     "campaign-triggers",
                     "housekeeping-timer",

@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The recommendation quality gate: on the REES46 replay the job's ranking must at least double the
  * hit-rate@10 of the best popularity baseline. With {@code -Dmailflow.recommendationReport=FILE} it also
- * writes the report (docs/recommendations-report.md is generated this way).
+ * writes the report, with the full YOOCHOOSE next-item evaluation ({@link SessionRecEvaluation}) as its second
+ * part (docs/recommendations-report.md is generated this way: {@value #COMMAND}).
  */
 class RecommendationEvaluationTest {
+    static final String COMMAND =
+            "mvn -B -ntp test -Dtest=RecommendationEvaluationTest -Dmailflow.recommendationReport=docs/recommendations-report.md";
 
     @Test
     void coOccurrenceBeatsPopularityOnTheReplays() throws Exception {
@@ -27,7 +30,12 @@ class RecommendationEvaluationTest {
         String report = RecommendationEvaluation.report(List.of(r, t));
         String out = System.getProperty("mailflow.recommendationReport", "");
         if (!out.isBlank()) {
-            Files.writeString(Path.of(out), report);
+            // the report also carries the full YOOCHOOSE next-item evaluation (SessionRecEvaluationTest runs a slice)
+            SessionRecEvaluation.Result y = SessionRecEvaluation.evaluate(
+                    SharedData.require("yoochoose-rsc15/yoochoose-clicks-100k_train_full.txt"),
+                    SharedData.require("yoochoose-rsc15/yoochoose-clicks-100k_test.txt"),
+                    0);
+            Files.writeString(Path.of(out), report + "\n" + SessionRecEvaluation.report(y, COMMAND));
         }
         System.out.println(report);
         assertThat(r.points()).isGreaterThan(100);

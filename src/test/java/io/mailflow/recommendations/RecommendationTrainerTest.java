@@ -93,4 +93,59 @@ class RecommendationTrainerTest {
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
+
+    @Test
+    void theSessionKnnIsPublishedNextToTheCoOccurrenceAndItsIndexIsBounded() throws Exception {
+        SessionKnn knn = new SessionKnn(3, 4, 2 * ONE_HOUR, HALF_LIFE);
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<Integer, SessionSummary, SegmentItems, RecoList>(
+                new KeyedCoProcessOperator<>(
+                        new RecommendationTrainer(new CoOccurrence(HALF_LIFE, 10), knn, 5, 20, ONE_MINUTE, 10_000)),
+                s -> RecommendationTrainer.GLOBAL_KEY,
+                s -> RecommendationTrainer.GLOBAL_KEY,
+                Types.INT)) {
+            h.open();
+            h.processElement1(viewed(BEGINNING, "a", "b", "c"), BEGINNING);
+            h.processElement1(viewed(BEGINNING + 1, "a", "b"), BEGINNING + 1);
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + ONE_MINUTE));
+            RecoList a = h.extractOutputValues().stream()
+                    .filter(r -> r.key().equals(RecoList.knnKey("a")))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(a.items()).containsExactly("b", "c");
+            assertThat(h.extractOutputValues()).extracting(RecoList::key).contains(RecoList.itemKey("a"));
+
+            // more sessions than the index may hold: at the next publication the oldest go
+            for (int i = 0; i < 10; i++) {
+                long t = BEGINNING + ONE_MINUTE + i;
+                h.processElement1(viewed(t, "x" + i, "y" + i), t);
+            }
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + 2 * ONE_MINUTE));
+            assertThat(StateEntries.mapEntries(h, RecommendationTrainer.knnSessionsDescriptor()))
+                    .isEqualTo(4);
+            assertThat(StateEntries.mapEntries(h, RecommendationTrainer.knnItemSessionsDescriptor()))
+                    .isEqualTo(8);
+
+            // past the max age every session goes; the index is empty but the numbering is kept
+            long later = BEGINNING + 3 * ONE_HOUR;
+            h.processElement1(viewed(later, "p", "q"), later);
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(later + ONE_MINUTE));
+            assertThat(StateEntries.mapEntries(h, RecommendationTrainer.knnSessionsDescriptor()))
+                    .isEqualTo(1);
+            assertThat(StateEntries.mapEntries(h, RecommendationTrainer.knnItemSessionsDescriptor()))
+                    .isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void withoutASessionKnnNoKnnListIsPublished() throws Exception {
+        try (var h = harness(10_000)) {
+            h.open();
+            h.processElement1(viewed(BEGINNING, "a", "b"), BEGINNING);
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + ONE_MINUTE));
+            assertThat(h.extractOutputValues()).extracting(RecoList::key).noneMatch(k -> k.startsWith("knn:"));
+            assertThat(StateEntries.mapEntries(h, RecommendationTrainer.knnSessionsDescriptor()))
+                    .isZero();
+        }
+    }
 }

@@ -43,7 +43,8 @@ class RecommenderTest {
                 new RecoList("segment:2", List.of("boots", "mat"), new double[] {5, 3}, 1, 0),
                 RecoList.POPULAR,
                 new RecoList("popular", List.of("phone", "boots"), new double[] {9, 8}, 1, 0));
-        List<Recommendation> recs = Recommender.defaults()
+        // recency weighted 1 and no session-kNN: the ranking before issue 15
+        List<Recommendation> recs = new Recommender(0.3, 0.1)
                 .recommend(List.of("lamp", "tent"), List.of("tent"), model::get, 2, List.of("phone"), 10);
         // stove 0.9 (neighbour of the latest item); mat 0.4 + 0.3 * 1/2 from the segment; lamp 1/2 (second most
         // recent); boots 0.3 (segment) + 0.1 * 1/2 (popular); the tent is shown, the phone was bought
@@ -51,6 +52,35 @@ class RecommenderTest {
         assertThat(recs)
                 .extracting(Recommendation::source)
                 .containsExactly("co-occurrence", "co-occurrence", "recent", "segment");
+    }
+
+    @Test
+    void theSessionKnnNeighboursAreBlendedWithRecencyByTheirWeights() {
+        Map<String, RecoList> model = Map.of(
+                RecoList.itemKey("tent"),
+                new RecoList("item:tent", List.of("stove"), new double[] {0.9}, 1, 0),
+                RecoList.knnKey("tent"),
+                new RecoList("knn:tent", List.of("mat", "stove"), new double[] {0.6, 0.1}, 1, 0),
+                RecoList.knnKey("lamp"),
+                new RecoList("knn:lamp", List.of("bulb"), new double[] {1.0}, 1, 0));
+        List<String> context = List.of("lamp", "tent");
+        // recency 2, kNN 2: tent 2 (latest); stove 0.9 + 2 * 0.1 = 1.1; mat 2 * 0.6 = 1.2; lamp 2 * 1/2 = 1;
+        // bulb 2 * 1/2 * 1.0 = 1 (neighbour of the older item), after the lamp by id
+        List<Recommendation> recs =
+                new Recommender(0.3, 0.1, 2.0, 2.0).recommend(context, List.of(), model::get, null, List.of(), 10);
+        assertThat(recs).extracting(Recommendation::itemId).containsExactly("tent", "mat", "stove", "bulb", "lamp");
+        assertThat(recs)
+                .extracting(Recommendation::source)
+                .containsExactly("recent", "session-knn", "co-occurrence", "session-knn", "recent");
+        assertThat(recs.get(1).score()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-12));
+        // weight 0 leaves the kNN lists out; recency 0.1 puts the own items last
+        List<Recommendation> without =
+                new Recommender(0.3, 0.1, 0.1, 0.0).recommend(context, List.of(), model::get, null, List.of(), 10);
+        assertThat(without).extracting(Recommendation::itemId).containsExactly("stove", "tent", "lamp");
+        assertThat(new Recommender(0.3, 0.1)
+                        .withBlend(2.0, 2.0)
+                        .recommend(context, List.of(), model::get, null, List.of(), 10))
+                .isEqualTo(recs);
     }
 
     @Test

@@ -27,7 +27,8 @@ public final class TriggerRules {
                 new SegmentEntryRule(),
                 new ScoreThresholdRule(),
                 new CatalogRule(TriggerType.BACK_IN_STOCK),
-                new CatalogRule(TriggerType.PRICE_DROP))) {
+                new CatalogRule(TriggerType.PRICE_DROP),
+                new ScheduledRule())) {
             rules.put(r.type(), r);
         }
         if (rules.size() != TriggerType.values().length) {

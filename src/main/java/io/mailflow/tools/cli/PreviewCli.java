@@ -26,11 +26,19 @@ import java.util.Map;
  * Template errors are printed with the template name, line and reason and exit with status 1.
  *
  * <pre>java -cp ... io.mailflow.tools.cli.PreviewCli --template abandoned-cart --locale zh-CN --name 陈小明 --out preview/</pre>
+ *
+ * <p>With {@code --savepoint}, it previews a campaign against a real user of a savepoint instead (see
+ * {@link UserPreview}):
+ *
+ * <pre>java -cp ... io.mailflow.tools.cli.PreviewCli --savepoint s3://.../savepoint-1 --user u-42 --campaign win-back</pre>
  */
 public final class PreviewCli {
     private PreviewCli() {}
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--savepoint")) {
+            System.exit(UserPreview.main(args, System.out, System.err));
+        }
         Map<String, String> o = new java.util.HashMap<>(Map.of(
                 "--template",
                 "abandoned-cart",
@@ -81,6 +89,19 @@ public final class PreviewCli {
                 0L);
     }
 
+    /** The composer of previews: the preview's own link secret and shop, the given templates. */
+    static EmailComposer composer(String templateDir) {
+        return new EmailComposer(new EmailComposer.Settings(
+                templateDir,
+                "shop@mailflow.local",
+                "https://shop.example.com/mf",
+                "",
+                true,
+                Duration.ofDays(60),
+                "preview-only-secret-not-for-production",
+                Map.of("shopUrl", "https://shop.example.com", "shopName", "Mailflow Shop")));
+    }
+
     /** Renders the sample (with catalog data) and returns the files written. */
     public static List<Path> preview(String templateId, String locale, String name, String templateDir, Path out)
             throws Exception {
@@ -105,16 +126,7 @@ public final class PreviewCli {
                         sampleProduct("sku-2002", "Merino socks", "美利奴羊毛袜", 12.50, null),
                         sampleProduct("sku-3003", "Running cap", "跑步帽", 19.00, null)));
         AddressedRequest a = new AddressedRequest(request, new Recipient("preview@example.com", name, locale, "UTC"));
-        EmailComposer composer = new EmailComposer(new EmailComposer.Settings(
-                templateDir,
-                "shop@mailflow.local",
-                "https://shop.example.com/mf",
-                "",
-                true,
-                Duration.ofDays(60),
-                "preview-only-secret-not-for-production",
-                Map.of("shopUrl", "https://shop.example.com", "shopName", "Mailflow Shop")));
-        RenderedEmail e = composer.compose(a, System.currentTimeMillis() / 1000);
+        RenderedEmail e = composer(templateDir).compose(a, System.currentTimeMillis() / 1000);
         Files.createDirectories(out);
         String base = templateId + "-" + locale;
         Path html = Files.writeString(out.resolve(base + ".html"), e.html());
