@@ -127,7 +127,14 @@ class PrometheusMetricsITCase {
         long deadline = System.nanoTime() + timeout.toNanos();
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+            try {
+                body = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                // the reporter's endpoint closed a connection (seen once while another build on the machine was
+                // starting and stopping its own reporters): scrape again, as Prometheus would, until the deadline
+                Thread.sleep(500);
+                continue;
+            }
             double sum = 0;
             Matcher m = line.matcher(body);
             while (m.find()) {
