@@ -110,6 +110,6 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     }
 
     private static LabeledExample example(UserFeatures f, double label, long labelTime) {
-        return new LabeledExample(f.userId(), f.asOf(), f.standardized(), label, 1.0, labelTime);
+        return new LabeledExample(f.userId(), f.asOf(), f.standardized(), label, 1.0, labelTime, f.vector());
     }
 }
