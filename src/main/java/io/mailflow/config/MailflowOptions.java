@@ -474,6 +474,13 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(365),
             "A session's feature snapshot is a positive example if the user purchases within this long after it (event time); keep it above session.gap.");
+    public static final Option<LabelRelease> LABEL_RELEASE = Option.choice(
+            "label.release",
+            LabelRelease.HORIZON,
+            LabelRelease.class,
+            "When a positive example reaches the propensity trainer: horizon (one label horizon after its snapshot,"
+                    + " like every negative, so the model does not learn an inflated purchase rate) or purchase (at"
+                    + " once: fresher, biased upwards).");
     public static final Option<Integer> VALIDATION_WINDOW = integer(
             "validation.window",
             1000,
@@ -775,6 +782,12 @@ public final class MailflowOptions {
     public enum PropensityLearner {
         BINNED,
         LINEAR
+    }
+
+    /** When the purchase labeller releases a positive example. */
+    public enum LabelRelease {
+        HORIZON,
+        PURCHASE
     }
 
     public enum Ledger {

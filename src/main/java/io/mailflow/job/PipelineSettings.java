@@ -188,6 +188,7 @@ public record PipelineSettings(
                         c.get(FTRL_PUBLISH_EVERY),
                         c.get(VALIDATION_WINDOW),
                         c.get(LABEL_HORIZON),
+                        c.get(LABEL_RELEASE) == LabelRelease.HORIZON,
                         binnedLearner(c)));
     }
 

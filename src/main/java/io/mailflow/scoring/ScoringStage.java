@@ -37,7 +37,7 @@ public final class ScoringStage {
     public static Outputs attach(
             KeyedStream<UserFeatures, String> byUser, DataStream<Event> purchases, ScoringSettings settings) {
         SingleOutputStreamOperator<LabeledExample> examples = byUser.connect(purchases.keyBy(Event::userId))
-                .process(new PurchaseLabeller(settings.labelHorizon()))
+                .process(new PurchaseLabeller(settings.labelHorizon(), settings.releaseAtHorizon()))
                 .uid(Uids.PURCHASE_LABELLER)
                 .name("purchase labeller");
         Ftrl ftrl = new Ftrl(settings.alpha(), settings.beta(), settings.l1(), settings.l2());
