@@ -215,6 +215,7 @@ public final class ModelEvaluation {
                 out.dataEnd(),
                 setup.horizon().toMillis(),
                 ftrl,
+                binnedSettings(config),
                 out.validation(),
                 config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
                 trainFraction,
@@ -233,6 +234,19 @@ public final class ModelEvaluation {
                     SegmentEvaluation.sse(points, models.get(models.size() - 1).centroids()) / s.batchSse());
         }
         return new Run(setup, out, p, s, config, seconds, ratios, identical);
+    }
+
+    /** The job's binned learner settings (the served model's), also when the replay serves the linear one. */
+    static io.mailflow.scoring.BinnedFtrlSettings binnedSettings(MailflowConfig config) {
+        io.mailflow.scoring.BinnedFtrlSettings served =
+                io.mailflow.job.PipelineSettings.models(config).scoring().binned();
+        if (served != null) {
+            return served;
+        }
+        MailflowConfig binned = config.toBuilder()
+                .set(MailflowOptions.FTRL_LEARNER, MailflowOptions.PropensityLearner.BINNED)
+                .build();
+        return io.mailflow.job.PipelineSettings.models(binned).scoring().binned();
     }
 
     private static List<KMeansModel> sortedModels(List<KMeansModel> models) {

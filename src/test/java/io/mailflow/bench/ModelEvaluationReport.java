@@ -148,6 +148,34 @@ final class ModelEvaluationReport {
                     p.sameDataEce(),
                     p.onlineEce()));
         }
+        sb.append("\n### The served learner on the same data: binned FTRL against a random forest\n\n");
+        sb.append(
+                "The job serves the binned FTRL learner (`ftrl.learner: binned`, raw features in online quantile bins"
+                        + " and their pairwise crosses, calibrated); the linear columns above are its migration path. Here it"
+                        + " learns the batch models' training examples once, in snapshot order (raw features), and is then"
+                        + " frozen; Smile's random forest (the seed's approach; " + PropensityEvaluation.FOREST_TREES
+                        + " trees, mtry sqrt(15), node size 5) fits the same raw features. Same test part, same bootstrap.\n\n");
+        sb.append("| replay | test / positives | batch LR AUC | **binned FTRL, same data** AUC [95 % CI] | log loss | "
+                + "binned - LR [95 % CI] | **random forest** AUC [95 % CI] | log loss | binned - forest [95 % CI] | "
+                + "ECE binned / forest |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ModelEvaluation.Run r : runs) {
+            PropensityEvaluation.Result p = r.propensity();
+            sb.append(f(
+                    "| %s | %,d / %,d | %.3f | %s | %.4f | %s | %s | %.4f | %s | %.4f / %.4f |%n",
+                    r.setup().name(),
+                    p.test(),
+                    p.testPositives(),
+                    p.batchAuc().value(),
+                    e(p.binnedAuc()),
+                    p.binnedLogLoss(),
+                    signed(p.binnedGap()),
+                    e(p.forestAuc()),
+                    p.forestLogLoss(),
+                    signed(p.binnedVsForest()),
+                    p.binnedEce(),
+                    p.forestEce()));
+        }
         sb.append("\n## Segments: streaming k-means against batch k-means++\n\n");
         sb.append(
                 "| replay | users in final window | k | model versions | streaming SSE | batch SSE (Smile k-means++) | "
