@@ -41,7 +41,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * sessions, events, segments, scores, features, erasures -> (union, keyed by user) -> triggers -> e-mail requests
  * [with a catalog] views, carts + catalog changes (keyed by item) + campaigns, erasures --broadcast-->
  *        item watchers -> back-in-stock / price-drop signals (to the user-keyed triggers above)
+ * [global bandit] triggers --(variant deltas, at clock ticks)--> keyBy(campaign) -> variant totals -> totals topic
+ *        totals topic -> parse --(dead letters)--> (broadcast with the campaigns, above) -> triggers
  * </pre>
+ *
+ * A DataStream graph has no cycles (Flink 2 has no iterations), so the totals reach the triggers through a
+ * compacted topic that the job writes and reads back: see {@link VariantTotalsFunction} and docs/campaigns.md.
  */
 public final class CampaignStage {
     private CampaignStage() {}
@@ -93,12 +98,15 @@ public final class CampaignStage {
      * @param deadLetters rejected campaign documents with the reason
      * @param costs the costs of every valid control-topic definition (for ROI in the statistics; those of
      *     {@code campaigns.file} are in {@link #initialCosts})
+     * @param variantTotals the global bandit's job-wide variant totals, for the totals topic (null with the
+     *     per-instance bandit)
      */
     public record Outputs(
             DataStream<EmailRequest> requests,
             DataStream<CampaignStatus> status,
             DataStream<DeadLetter> deadLetters,
-            DataStream<CampaignCostUpdate> costs) {}
+            DataStream<CampaignCostUpdate> costs,
+            DataStream<VariantTotal> variantTotals) {}
 
     /** The costs of the definitions in force from the start, by campaign id. */
     public static Map<String, CampaignCostUpdate> initialCosts(List<CampaignDefinition> initial) {
@@ -113,11 +121,30 @@ public final class CampaignStage {
         return new CampaignCostUpdate(d.id(), d.version(), d.costsOrNone());
     }
 
+    /** The campaign stage with the per-instance bandit (see the other {@code attach}). */
     public static Outputs attach(
             StreamExecutionEnvironment env,
             Source<RawRecord, ?, ?> campaignSource,
             Inputs in,
             CampaignSettings settings) {
+        return attach(env, campaignSource, null, in, settings);
+    }
+
+    /**
+     * @param variantTotalsSource the totals topic of the global bandit (null: the per-instance bandit); the job
+     *     writes {@link Outputs#variantTotals()} to it and reads them back here
+     */
+    public static Outputs attach(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> campaignSource,
+            Source<RawRecord, ?, ?> variantTotalsSource,
+            Inputs in,
+            CampaignSettings settings) {
+        boolean global = variantTotalsSource != null;
+        if (global != settings.triggers().globalBandit()) {
+            throw new IllegalArgumentException(
+                    "The global bandit needs both a variant totals source and a report interval, or neither");
+        }
         // ---- campaign definitions ----
         SingleOutputStreamOperator<CampaignUpdate> updates = env.fromSource(
                         campaignSource, Untimed.watermarks(), "campaigns")
@@ -140,8 +167,23 @@ public final class CampaignStage {
                                 .uid(Uids.RECOMMENDATION_CONTROL)
                                 .name("recommendation control"),
                         scheduleClock(in.events()));
+        SingleOutputStreamOperator<VariantTotal> totalsIn = null;
+        if (global) {
+            totalsIn = env.fromSource(variantTotalsSource, Untimed.watermarks(), "variant totals")
+                    .setParallelism(1) // one compacted partition; see Untimed
+                    .uid(Uids.VARIANT_TOTALS_SOURCE)
+                    .process(new ParseVariantTotalsFunction())
+                    .setParallelism(1)
+                    .uid(Uids.PARSE_VARIANT_TOTALS)
+                    .name("parse variant totals");
+            control = control.union(totalsIn.map(ControlMessage::of)
+                    .returns(controlType)
+                    .setParallelism(1)
+                    .uid(Uids.VARIANT_TOTALS_CONTROL)
+                    .name("variant totals control"));
+        }
         BroadcastStream<ControlMessage> broadcast =
-                control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS);
+                control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS, Descriptors.VARIANT_TOTALS);
 
         TypeInformation<UserSignal> signal = TypeInformation.of(UserSignal.class);
         DataStream<UserSignal> signals = in.sessions()
@@ -209,14 +251,26 @@ public final class CampaignStage {
                 .uid(Uids.CAMPAIGN_TRIGGERS)
                 .name("campaign triggers");
 
+        DataStream<DeadLetter> deadLetters = updates.getSideOutput(Tags.DEAD_LETTERS);
+        DataStream<VariantTotal> totals = null;
+        if (global) {
+            deadLetters = deadLetters.union(totalsIn.getSideOutput(Tags.DEAD_LETTERS));
+            totals = requests.getSideOutput(Descriptors.VARIANT_DELTAS)
+                    .keyBy(VariantStats::campaignId)
+                    .process(new VariantTotalsFunction())
+                    .returns(VariantTotal.class)
+                    .uid(Uids.VARIANT_TOTALS)
+                    .name("variant totals");
+        }
         return new Outputs(
                 requests,
                 updates.getSideOutput(Tags.CAMPAIGN_STATUS).union(requests.getSideOutput(Tags.CAMPAIGN_STATUS)),
-                updates.getSideOutput(Tags.DEAD_LETTERS),
+                deadLetters,
                 updates.map(u -> costs(u.definition()))
                         .returns(CampaignCostUpdate.class)
                         .uid(Uids.CAMPAIGN_COSTS)
-                        .name("campaign costs"));
+                        .name("campaign costs"),
+                totals);
     }
 
     /** One tick per minute of the events' event time, for the scheduled sends (see {@link ScheduleClock}). */

@@ -6,12 +6,22 @@ import io.mailflow.recommendations.RecoList;
  * The one broadcast input of the trigger operator: either a campaign update or a recommendation-model
  * update (a broadcast connection takes a single stream, so both kinds travel in one type).
  * Exactly one field is non-null. The item watchers' broadcast input also carries erasures ({@link #erasure}); the
- * trigger operator's, the scheduled sends' clock ({@link #tick}).
+ * trigger operator's, the scheduled sends' clock ({@link #tick}) and the global bandit's variant totals
+ * ({@link #total}).
  */
-public record ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick) {
+public record ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick, VariantTotal total) {
+
+    public ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick) {
+        this(campaign, reco, erasedUser, tick, null);
+    }
 
     public ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser) {
         this(campaign, reco, erasedUser, null);
+    }
+
+    /** A job-wide variant total read back from {@code topic.variant-stats} (the global bandit). */
+    public static ControlMessage of(VariantTotal t) {
+        return new ControlMessage(null, null, null, null, t);
     }
 
     public ControlMessage(CampaignUpdate campaign, RecoList reco) {

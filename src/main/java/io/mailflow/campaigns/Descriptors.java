@@ -5,6 +5,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Every state of the trigger operator, declared once: the operator, the state tools and the savepoint
@@ -19,6 +20,21 @@ public final class Descriptors {
     /** {@link RecoList#key()} to the latest published list of the recommendation model. */
     public static final MapStateDescriptor<String, RecoList> RECOMMENDATIONS =
             new MapStateDescriptor<>("recommendation-model", Types.STRING, Types.POJO(RecoList.class));
+
+    /**
+     * {@link VariantTotal#key()} to the latest job-wide total of the variant, read back from {@code
+     * topic.variant-stats} (the global bandit; empty without it). Broadcast state, so a restored instance decides
+     * by the totals it had before, not by its own deltas alone, until the next ones arrive (added with the global
+     * bandit: savepoints from before simply lack it). Holds no personal data.
+     */
+    public static final MapStateDescriptor<String, VariantTotal> VARIANT_TOTALS =
+            new MapStateDescriptor<>("variant-totals", Types.STRING, Types.POJO(VariantTotal.class));
+
+    /**
+     * The trigger operator's side output of the global bandit: each instance's exposure and conversion deltas since
+     * its last report, for the variant aggregator ({@link VariantTotalsFunction}).
+     */
+    public static final OutputTag<VariantStats> VARIANT_DELTAS = new OutputTag<>("variant-deltas") {};
 
     /** Triggers waiting for their due time, by request id. */
     public static MapStateDescriptor<String, Pending> pendingTriggers() {
@@ -78,9 +94,21 @@ public final class Descriptors {
         return new ValueStateDescriptor<>("user-zone", Types.STRING);
     }
 
-    /** Thompson-sampling counts per campaign variant (operator state). */
+    /**
+     * Thompson-sampling counts per campaign variant (operator state): this instance's cumulative counts with the
+     * per-instance bandit, its unreported deltas with the global one. Switching a job to the global bandit therefore
+     * reports its per-instance counts as its first deltas, and the first totals are their sum.
+     */
     public static ListStateDescriptor<VariantStats> variantStats() {
         return new ListStateDescriptor<>("variant-stats", Types.POJO(VariantStats.class));
+    }
+
+    /**
+     * The variant aggregator's keyed state (keyed by campaign): variant id to its job-wide total. Not per user: no
+     * personal data.
+     */
+    public static MapStateDescriptor<String, VariantTotal> variantTotalsOfCampaign() {
+        return new MapStateDescriptor<>("campaign-variant-totals", Types.STRING, Types.POJO(VariantTotal.class));
     }
 
     private Descriptors() {}

@@ -1,6 +1,8 @@
 package io.mailflow.campaigns;
 
+import io.mailflow.campaigns.rules.BanditCounts;
 import io.mailflow.campaigns.rules.CampaignsInForce;
+import io.mailflow.campaigns.rules.GlobalThompsonStats;
 import io.mailflow.campaigns.rules.Housekeeping;
 import io.mailflow.campaigns.rules.Signals;
 import io.mailflow.campaigns.rules.ThompsonStats;
@@ -41,6 +43,12 @@ import org.apache.flink.util.Collector;
  * and a replay decides exactly as the live run did. Campaign changes arrive on the broadcast input and
  * take effect for every later decision, pending triggers included. State is cleared by event-time timers
  * as it stops mattering (see {@link Housekeeping}).
+ *
+ * <p>Thompson-sampled campaigns decide by exposure and conversion counts. By default each parallel instance
+ * keeps its own ({@link ThompsonStats}). With the global bandit ({@link TriggerSettings#globalBandit()}) each
+ * instance counts deltas ({@link GlobalThompsonStats}), reports them on {@link Descriptors#VARIANT_DELTAS} at a
+ * schedule-clock tick at most every {@link TriggerSettings#variantReportMs()} of event time, and receives the
+ * job-wide totals back on its broadcast input ({@link ControlMessage#total()}).
  */
 public final class TriggerFunction
         extends KeyedBroadcastProcessFunction<String, UserSignal, ControlMessage, EmailRequest>
@@ -54,7 +62,13 @@ public final class TriggerFunction
     private transient TriggerRules rules;
     private transient TriggerState state;
     private transient ListState<VariantStats> statsState;
-    private transient ThompsonStats stats;
+    /** The counts the variant bandit decides by: {@link ThompsonStats} or, with the global bandit, {@link #global}. */
+    private transient BanditCounts stats;
+    /** The global bandit's counts (null with the per-instance bandit). */
+    private transient GlobalThompsonStats global;
+    /** Event time of the latest report of the global bandit's deltas (not checkpointed: a restore reports at once). */
+    private transient long lastReport = Long.MIN_VALUE;
+
     private transient Counter triggered;
     private transient Counter cancelled;
     private transient Counter skipped;
@@ -303,7 +317,14 @@ public final class TriggerFunction
     @Override
     public void processBroadcastElement(ControlMessage m, Context ctx, Collector<EmailRequest> out) throws Exception {
         if (m.tick() != null) {
+            report(m.tick(), ctx);
             tick(m.tick(), ctx, out);
+            return;
+        }
+        if (m.total() != null) {
+            if (global != null) { // the per-instance bandit has no totals topic: nothing to apply
+                applyTotal(m.total(), ctx.getBroadcastState(Descriptors.VARIANT_TOTALS));
+            }
             return;
         }
         if (m.reco() != null) {
@@ -346,17 +367,60 @@ public final class TriggerFunction
                         d.dryRun() || settings.dryRunJob()));
     }
 
-    // ---- operator state: Thompson-sampling counts of this parallel instance ----
+    // ---- the global bandit: deltas out at the clock's ticks, job-wide totals in ----
+
+    /**
+     * Hands this instance's deltas to the aggregator when the report interval has passed (event time). The report
+     * goes out before the tick's sends, so it never waits a further interval for them.
+     */
+    private void report(long now, Context ctx) {
+        if (global == null || (lastReport != Long.MIN_VALUE && now < lastReport + settings.variantReportMs())) {
+            return;
+        }
+        lastReport = now;
+        for (VariantStats d : global.drain()) {
+            ctx.output(Descriptors.VARIANT_DELTAS, d);
+        }
+    }
+
+    /**
+     * A job-wide total read back from the totals topic: kept when newer than the one in broadcast state (a total
+     * read twice, or an older one after a restore, changes nothing), and used for every later decision.
+     */
+    private void applyTotal(VariantTotal t, BroadcastState<String, VariantTotal> totals) throws Exception {
+        VariantTotal held = totals.get(t.key());
+        if (held == null || t.version() > held.version()) {
+            totals.put(t.key(), t);
+            global.applyTotals(List.of(t.stats()));
+        }
+    }
+
+    // ---- operator state: Thompson-sampling counts (per instance) or unreported deltas (global bandit) ----
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        statsState.update(stats.snapshot());
+        statsState.update(global != null ? global.pendingSnapshot() : ((ThompsonStats) stats).snapshot());
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         statsState = context.getOperatorStateStore().getListState(Descriptors.variantStats());
-        stats = new ThompsonStats(settings.attributionWindowMs());
-        stats.restore(statsState.get());
+        if (settings.globalBandit()) {
+            // a job switched from the per-instance bandit restores each instance's counts as its first deltas
+            global = new GlobalThompsonStats(settings.attributionWindowMs());
+            global.restorePending(statsState.get());
+            List<VariantStats> totals = new java.util.ArrayList<>();
+            for (Map.Entry<String, VariantTotal> e : context.getOperatorStateStore()
+                    .getBroadcastState(Descriptors.VARIANT_TOTALS)
+                    .entries()) {
+                totals.add(e.getValue().stats());
+            }
+            global.applyTotals(totals);
+            stats = global;
+        } else {
+            ThompsonStats own = new ThompsonStats(settings.attributionWindowMs());
+            own.restore(statsState.get());
+            stats = own;
+        }
     }
 }

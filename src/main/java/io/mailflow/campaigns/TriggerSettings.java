@@ -16,6 +16,9 @@ import java.io.Serializable;
  * @param recommender the ranking
  * @param controlGroup the global control group: its users' requests are holdouts of every campaign, never mailed
  * @param dryRunJob the whole job is a dry run ({@code job.dry-run}): every campaign's status shows dryRun
+ * @param variantReportMs 0: the per-instance bandit (each instance decides by its own counts); above 0: the
+ *     global bandit, each instance reports its deltas at most this often (event time, at the schedule clock's
+ *     minute ticks) and decides by the job-wide totals read back ({@code topic.variant-stats})
  */
 public record TriggerSettings(
         long defaultCartDelayMs,
@@ -25,8 +28,50 @@ public record TriggerSettings(
         int recommendationsPerEmail,
         Recommender recommender,
         ControlGroup controlGroup,
-        boolean dryRunJob)
+        boolean dryRunJob,
+        long variantReportMs)
         implements Serializable {
+
+    /** Settings of the per-instance bandit. */
+    public TriggerSettings(
+            long defaultCartDelayMs,
+            long sessionGapMs,
+            long userStateTtlMs,
+            long attributionWindowMs,
+            int recommendationsPerEmail,
+            Recommender recommender,
+            ControlGroup controlGroup,
+            boolean dryRunJob) {
+        this(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                dryRunJob,
+                0);
+    }
+
+    /** Whether the variant bandit decides by job-wide counts ({@code topic.variant-stats} set). */
+    public boolean globalBandit() {
+        return variantReportMs > 0;
+    }
+
+    /** The same settings with the global bandit reporting every {@code reportMs} (0: per instance). */
+    public TriggerSettings withVariantReport(long reportMs) {
+        return new TriggerSettings(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                dryRunJob,
+                reportMs);
+    }
 
     /** Settings of a job that is not a dry run. */
     public TriggerSettings(

@@ -1,8 +1,8 @@
 package io.mailflow.campaigns;
 
 import io.mailflow.campaigns.rules.Activity;
+import io.mailflow.campaigns.rules.BanditCounts;
 import io.mailflow.campaigns.rules.Housekeeping;
-import io.mailflow.campaigns.rules.ThompsonStats;
 import io.mailflow.campaigns.rules.WinBackRule;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
@@ -148,8 +148,7 @@ final class TriggerState {
      * A purchase converts a Thompson exposure and is not recommended again; carts and purchases are kept as
      * long as a campaign can be cancelled by them.
      */
-    void record(Event e, List<CampaignDefinition> campaigns, ThompsonStats stats, TimerService timers)
-            throws Exception {
+    void record(Event e, List<CampaignDefinition> campaigns, BanditCounts stats, TimerService timers) throws Exception {
         long t = e.timestamp();
         if (e.type() == EventType.PURCHASE) {
             if (stats.convert(exposure.value(), t)) {

@@ -57,6 +57,12 @@ public final class Uids {
     public static final String SIGNAL_ZONES = "trigger-signal-zones";
     public static final String SCHEDULE_CLOCK_INPUT = "schedule-clock-watermarks";
     public static final String SCHEDULE_CLOCK = "schedule-clock";
+    // the global bandit: the triggers' variant deltas summed per campaign, written to and read back from a topic
+    public static final String VARIANT_TOTALS = "variant-totals";
+    public static final String VARIANT_TOTALS_SINK = "variant-totals-sink";
+    public static final String VARIANT_TOTALS_SOURCE = "variant-totals-source";
+    public static final String PARSE_VARIANT_TOTALS = "parse-variant-totals";
+    public static final String VARIANT_TOTALS_CONTROL = "variant-totals-control";
     // catalog-driven triggers (back in stock, price drop): keyed by item
     public static final String WATCH_EVENTS_FILTER = "watch-views-and-carts";
     public static final String WATCH_EVENTS = "watch-event-signals";

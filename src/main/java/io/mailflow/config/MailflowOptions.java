@@ -629,6 +629,16 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(90),
             "A purchase this soon after an e-mail request counts as a conversion of its variant (Thompson sampling).");
+    public static final Option<String> TOPIC_VARIANT_STATS = string(
+            "topic.variant-stats",
+            "",
+            "Compacted topic of the global bandit's job-wide variant totals (JSON, keyed by campaign|variant), written and read back by the job. Empty: each parallel trigger instance's Thompson sampling decides by its own counts. Set: by the totals of all instances, at most one report interval plus a round trip through this topic old (docs/campaigns.md).");
+    public static final Option<Duration> CAMPAIGNS_VARIANT_REPORT_INTERVAL = duration(
+            "campaigns.variant-stats.report-interval",
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(1),
+            "With topic.variant-stats: each trigger instance reports its new exposures and conversions at most this often (event time, at the next minute tick), which bounds how stale the other instances' counts can be.");
     public static final Option<Double> CAMPAIGNS_CONTROL_GROUP_PERCENT = decimal(
             "campaigns.control-group.percent",
             0.0,

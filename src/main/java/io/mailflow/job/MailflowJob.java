@@ -1,5 +1,6 @@
 package io.mailflow.job;
 
+import io.mailflow.campaigns.VariantTotal;
 import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
@@ -78,7 +79,10 @@ public final class MailflowJob {
                 KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CAMPAIGNS), "-campaigns"),
                 c.get(MailflowOptions.TOPIC_CATALOG).isEmpty()
                         ? null
-                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CATALOG), "-catalog"));
+                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CATALOG), "-catalog"),
+                c.get(MailflowOptions.TOPIC_VARIANT_STATS).isEmpty()
+                        ? null
+                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_VARIANT_STATS), "-variant-stats"));
     }
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -168,7 +172,12 @@ public final class MailflowJob {
                 s -> s.sinkTo(KafkaIO.<DryRunDecision>jsonSink(
                                 c, c.get(MailflowOptions.TOPIC_DECISIONS), DryRunDecision::userId))
                         .uid(Uids.DECISIONS_SINK)
-                        .name("dry-run decisions to Kafka"));
+                        .name("dry-run decisions to Kafka"),
+                // at-least-once is enough: a total is absolute and versioned, its reader keeps the highest version
+                s -> s.sinkTo(KafkaIO.<VariantTotal>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_VARIANT_STATS), VariantTotal::key))
+                        .uid(Uids.VARIANT_TOTALS_SINK)
+                        .name("variant totals to Kafka"));
     }
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */

@@ -1,5 +1,6 @@
 package io.mailflow.job;
 
+import io.mailflow.campaigns.VariantTotal;
 import io.mailflow.common.Uids;
 import io.mailflow.delivery.SendOutcomeFunction;
 import io.mailflow.feedback.FeedbackOutputs;
@@ -19,6 +20,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * Where the topology's outputs go. Production attaches Kafka sinks; tests attach collecting sinks to
  * run the very same topology. Each consumer must give the sink it adds a uid from {@link Uids}.
+ *
+ * @param variantTotals where the global bandit's totals go (the topic its source reads back); used only when
+ *     {@link MailflowSources#variantTotals()} is set
  */
 public record MailflowSinks(
         Consumer<DataStream<SessionSummary>> sessions,
@@ -32,7 +36,38 @@ public record MailflowSinks(
 
         Consumer<DataStream<CampaignStatus>> campaignStatus,
         Consumer<DataStream<CampaignEvent>> campaignEvents,
-        Consumer<DataStream<DryRunDecision>> decisions) {
+        Consumer<DataStream<DryRunDecision>> decisions,
+        Consumer<DataStream<VariantTotal>> variantTotals) {
+
+    /** Sinks for the per-instance bandit (no variant totals). */
+    public MailflowSinks(
+            Consumer<DataStream<SessionSummary>> sessions,
+            Consumer<DataStream<SendResult>> sendResults,
+            Consumer<DataStream<DeadLetter>> deadLetters,
+            Consumer<DataStream<Event>> lateEvents,
+            Consumer<DataStream<Suppression>> suppressions,
+            Consumer<DataStream<SendOutcomeFunction.AuditRecord>> audit,
+            Consumer<ModelOutputs> models,
+            Consumer<FeedbackOutputs> feedback,
+            Consumer<DataStream<CampaignStatus>> campaignStatus,
+            Consumer<DataStream<CampaignEvent>> campaignEvents,
+            Consumer<DataStream<DryRunDecision>> decisions) {
+        this(
+                sessions,
+                sendResults,
+                deadLetters,
+                lateEvents,
+                suppressions,
+                audit,
+                models,
+                feedback,
+                campaignStatus,
+                campaignEvents,
+                decisions,
+                s -> s.sinkTo(new DiscardingSink<>())
+                        .uid(Uids.VARIANT_TOTALS_SINK)
+                        .name("variant totals discarded"));
+    }
 
     /** Sinks whose dry-run decisions are discarded (for tests without dry runs). */
     public MailflowSinks(

@@ -8,6 +8,8 @@ import org.apache.flink.api.connector.source.Source;
  *
  * @param campaigns campaign definitions (the compacted control topic)
  * @param catalog the product catalog (compacted, keyed by item id), or null when no catalog is configured
+ * @param variantTotals the global bandit's variant totals as the job wrote them (compacted, {@code
+ *     topic.variant-stats}), or null for the per-instance bandit
  */
 public record MailflowSources(
         Source<RawRecord, ?, ?> events,
@@ -15,7 +17,19 @@ public record MailflowSources(
         Source<RawRecord, ?, ?> suppressions,
         Source<RawRecord, ?, ?> engagement,
         Source<RawRecord, ?, ?> campaigns,
-        Source<RawRecord, ?, ?> catalog) {
+        Source<RawRecord, ?, ?> catalog,
+        Source<RawRecord, ?, ?> variantTotals) {
+
+    /** The inputs with the per-instance bandit. */
+    public MailflowSources(
+            Source<RawRecord, ?, ?> events,
+            Source<RawRecord, ?, ?> profiles,
+            Source<RawRecord, ?, ?> suppressions,
+            Source<RawRecord, ?, ?> engagement,
+            Source<RawRecord, ?, ?> campaigns,
+            Source<RawRecord, ?, ?> catalog) {
+        this(events, profiles, suppressions, engagement, campaigns, catalog, null);
+    }
 
     /** The inputs without a catalog. */
     public MailflowSources(

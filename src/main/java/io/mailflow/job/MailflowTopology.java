@@ -38,6 +38,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * sessions + purchases + erasures -> models: features -> k-means segments, FTRL propensity scores
  * sessions + segments -> recommendation model
  * campaign control topic + recommendation model --broadcast--> campaign triggers <- sessions, events, models
+ *        [global bandit] triggers' variant deltas -> totals per campaign -> variant totals topic --broadcast--^
  *        -> [catalog enrichment, keyed by item: optional] -> profile join
  *        -> guardrails (paced at the relay's rate) -> e-mail (render) -> delivery (async SMTP) -> send results
  * send results + holdout decisions + engagement + purchases -> feedback: suppressions, attribution, campaign
@@ -91,6 +92,7 @@ public final class MailflowTopology {
         CampaignStage.Outputs campaigns = CampaignStage.attach(
                 env,
                 sources.campaigns(),
+                sources.variantTotals(),
                 new CampaignStage.Inputs(
                         sessions.sessions(),
                         events.events(),
@@ -163,5 +165,9 @@ public final class MailflowTopology {
                 .uid(Uids.DRY_RUN_DECISIONS)
                 .name("dry-run decisions");
         sinks.decisions().accept(dryRun.union(rendered.dryRunSends()));
+        if (campaigns.variantTotals() != null) {
+            // the global bandit's totals, read back by the campaign stage from the same topic
+            sinks.variantTotals().accept(campaigns.variantTotals());
+        }
     }
 }

@@ -230,6 +230,10 @@ public record PipelineSettings(
                 new Recommender(0.3, 0.1, c.get(RECO_RECENCY_WEIGHT), c.get(RECO_KNN_WEIGHT)),
                 new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)),
                 c.get(DRY_RUN));
+        if (!c.get(TOPIC_VARIANT_STATS).isEmpty()) {
+            triggers = triggers.withVariantReport(
+                    c.get(CAMPAIGNS_VARIANT_REPORT_INTERVAL).toMillis());
+        }
         return new CampaignSettings(
                 c.get(TEMPLATE_DIR),
                 triggers,

@@ -38,6 +38,9 @@ public final class Topics {
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_STATUS), 1, false),
                 new Spec(c.get(MailflowOptions.TOPIC_CAMPAIGN_EVENTS), 2, false),
                 new Spec(c.get(MailflowOptions.TOPIC_DECISIONS), 2, false)));
+        if (!c.get(MailflowOptions.TOPIC_VARIANT_STATS).isEmpty()) {
+            all.add(new Spec(c.get(MailflowOptions.TOPIC_VARIANT_STATS), 1, true));
+        }
         if (!c.get(MailflowOptions.TOPIC_CATALOG).isEmpty()) {
             all.add(new Spec(c.get(MailflowOptions.TOPIC_CATALOG), 2, true));
         }

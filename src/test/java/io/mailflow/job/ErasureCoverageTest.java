@@ -211,7 +211,8 @@ class ErasureCoverageTest {
                     "window-contents",
                     "stats.window: one clipped contribution per campaign and user, dropped when the window fires"),
             notPerUser("dp-campaign-sums", "keyed by campaign: clipped sums only"),
-            notPerUser("dp-publish", "keyed by campaign: the privacy budget")));
+            notPerUser("dp-publish", "keyed by campaign: the privacy budget"),
+            notPerUser("variant-totals", "keyed by campaign: the global bandit's counts per variant")));
 
     @Test
     void everyKeyedStateOfTheProductionGraphIsClearedByErasureOrBoundedByANamedTtl() throws Exception {
@@ -222,6 +223,7 @@ class ErasureCoverageTest {
                 MailflowConfig.builder()
                         .set(MailflowOptions.DP_ENABLED, true)
                         .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
+                        .set(MailflowOptions.TOPIC_VARIANT_STATS, "mailflow.variant-stats")
                         .build());
         Set<String> found = new TreeSet<>();
         for (Transformation<?> t : keyedOperators(env)) {

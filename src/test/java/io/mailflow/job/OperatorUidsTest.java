@@ -39,6 +39,7 @@ class OperatorUidsTest {
         config = MailflowConfig.builder()
                 .set(MailflowOptions.DP_ENABLED, true)
                 .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
+                .set(MailflowOptions.TOPIC_VARIANT_STATS, "mailflow.variant-stats")
                 .build();
         MailflowJob.define(env, config);
     }

@@ -9,19 +9,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Job-wide Thompson-sampling counts (issue 16; Flink-free, not yet used by the trigger operator). Each parallel
+ * Job-wide Thompson-sampling counts (issue 16; Flink-free; the trigger operator's counts when
+ * {@code topic.variant-stats} is set, see {@code TriggerFunction} and docs/campaigns.md). Each parallel
  * instance counts its own exposures and conversions as <em>deltas</em> (like {@link ThompsonStats}), hands them
  * out with {@link #drain()} to be summed per campaign by an aggregator ({@link #addTo}), and receives the job-wide
  * totals back ({@link #applyTotals}). The sampler sees {@link #view()}: the latest totals plus the deltas this
- * instance has not handed out yet, so its own newest exposures are never missing; other instances' newest counts
- * arrive one report-and-broadcast round later (the bounded staleness).
+ * instance has not handed out yet, so its own counts since the last report are never missing. Counts handed out
+ * (its own and every other instance's) show in the view once the aggregator's totals come back: one report
+ * interval plus one round trip through the totals topic (the bounded staleness; until then this instance's
+ * drained deltas are missing from its view, never counted twice).
  *
  * <p>Deltas make a rescale safe: a restored instance's undrained deltas (operator list state) are disjoint from
  * every other's and from the totals, so redistributing or summing them never counts anything twice, unlike
  * per-instance cumulative counts. Exactly-once checkpoints keep drained deltas and the aggregator's totals
  * consistent.
  */
-public final class GlobalThompsonStats {
+public final class GlobalThompsonStats implements BanditCounts {
     private final long attributionWindowMs;
     private final Map<String, VariantStats> totals = new HashMap<>();
     private final Map<String, VariantStats> pending = new HashMap<>();
@@ -30,12 +33,12 @@ public final class GlobalThompsonStats {
         this.attributionWindowMs = attributionWindowMs;
     }
 
-    /** Counts a request of {@code variant}. */
+    @Override
     public void expose(String campaignId, String variant) {
         pending.merge(key(campaignId, variant), new VariantStats(campaignId, variant, 1, 0), GlobalThompsonStats::sum);
     }
 
-    /** Counts a purchase at {@code t} as the conversion of exposure {@code x} within its window (as ThompsonStats). */
+    @Override
     public boolean convert(Exposure x, long t) {
         if (x == null || t <= x.at() || t > x.at() + attributionWindowMs) {
             return false;
@@ -74,6 +77,7 @@ public final class GlobalThompsonStats {
     }
 
     /** What the sampler uses: job-wide totals plus this instance's undrained deltas, by {@link VariantStats#key()}. */
+    @Override
     public Map<String, VariantStats> view() {
         Map<String, VariantStats> v = new HashMap<>(totals);
         pending.forEach((k, s) -> v.merge(k, s, GlobalThompsonStats::sum));

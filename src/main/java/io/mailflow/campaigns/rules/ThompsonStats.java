@@ -14,7 +14,7 @@ import java.util.Map;
  * The operator keeps them in operator state as a list of {@link VariantStats}; after a rescale, the
  * lists of several instances are merged by summing.
  */
-public final class ThompsonStats {
+public final class ThompsonStats implements BanditCounts {
     private final Map<String, VariantStats> stats = new HashMap<>();
     private final long attributionWindowMs;
 
@@ -36,18 +36,13 @@ public final class ThompsonStats {
         }
     }
 
-    /** Counts a request of {@code variant}. */
+    @Override
     public void expose(String campaignId, String variant) {
         VariantStats s = get(campaignId, variant);
         stats.put(s.key(), new VariantStats(campaignId, variant, s.exposures() + 1, s.conversions()));
     }
 
-    /**
-     * Counts a purchase at {@code t} as the conversion of exposure {@code x} if it falls in its attribution
-     * window (after the request, at most the window later).
-     *
-     * @return whether it converted, and the exposure is done
-     */
+    @Override
     public boolean convert(Exposure x, long t) {
         if (x == null || t <= x.at() || t > x.at() + attributionWindowMs) {
             return false;
@@ -57,7 +52,7 @@ public final class ThompsonStats {
         return true;
     }
 
-    /** The counts by {@link VariantStats#key()}, for {@code ThompsonSampler}. */
+    @Override
     public Map<String, VariantStats> view() {
         return Collections.unmodifiableMap(stats);
     }
