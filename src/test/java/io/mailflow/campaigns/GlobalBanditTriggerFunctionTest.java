@@ -150,6 +150,31 @@ class GlobalBanditTriggerFunctionTest {
     }
 
     @Test
+    void aJobSwitchedToTheGlobalBanditReportsItsPerInstanceCountsAsItsFirstDeltas() throws Exception {
+        // the operator as releases before the global bandit had it: two broadcast states, per-instance counts
+        TimerCountingOperator<String, UserSignal, ControlMessage, EmailRequest> old = new TimerCountingOperator<>(
+                new TriggerFunction(TriggerFunctionTest.SETTINGS, List.of(BANDIT)),
+                List.of(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS));
+        var before = new KeyedBroadcastOperatorTestHarness<>(old, UserSignal::userId, Types.STRING, 1, 1, 0);
+        before.open();
+        List<String> sent = variants(abandonCarts(before, "first-"));
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        before.close();
+
+        var after = instance(GLOBAL, snapshot);
+        after.processBroadcastElement(ControlMessage.tick(DUE + ONE_HOUR), DUE + ONE_HOUR);
+        List<VariantStats> expected = new ArrayList<>();
+        for (String v : List.of("A", "B")) {
+            long n = sent.stream().filter(v::equals).count();
+            if (n > 0) {
+                expected.add(new VariantStats("cart", v, n, 0));
+            }
+        }
+        assertThat(deltas(after)).containsExactlyInAnyOrderElementsOf(expected);
+        after.close();
+    }
+
+    @Test
     void thePerInstanceBanditIgnoresTotalsAndReportsNothing() throws Exception {
         var alone = instance(TriggerFunctionTest.SETTINGS, null);
         List<String> expected = variants(abandonCarts(alone, "second-"));

@@ -69,8 +69,20 @@ class SavepointCompatibilityITCase {
     void everyOperatorStateMapsToAnOperatorOfTheCurrentJob(String version) throws Exception {
         CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(
                 SAVEPOINTS.resolve(version).toAbsolutePath().toString());
+        assertEveryOperatorStateMaps(version, metadata, MailflowConfig.defaults());
+        // the same savepoint restores into a job switched to the global bandit (new operators start empty)
+        assertEveryOperatorStateMaps(
+                version,
+                metadata,
+                MailflowConfig.builder()
+                        .set(io.mailflow.config.MailflowOptions.TOPIC_VARIANT_STATS, "mailflow.variant-stats")
+                        .build());
+    }
+
+    private static void assertEveryOperatorStateMaps(String version, CheckpointMetadata metadata, MailflowConfig config)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MailflowJob.define(env, MailflowConfig.defaults());
+        MailflowJob.define(env, config);
         Set<OperatorID> current = new HashSet<>();
         for (JobVertex v : env.getStreamGraph().getJobGraph().getVertices()) {
             for (OperatorIDPair ids : v.getOperatorIDs()) {
