@@ -73,6 +73,8 @@ public final class TriggerFunction
     private transient Counter cancelled;
     private transient Counter skipped;
     private transient Counter scheduledSent;
+    private transient Counter deltasReported;
+    private transient Counter totalsApplied;
     /** Event time of the latest scheduled-sends tick (not checkpointed: the ramp restarts after a restore). */
     private transient long lastTick = Long.MIN_VALUE;
     /** What is left of each live scheduled campaign's ramp in the latest tick. */
@@ -108,6 +110,8 @@ public final class TriggerFunction
         cancelled = getRuntimeContext().getMetricGroup().counter("campaignCancelled");
         skipped = getRuntimeContext().getMetricGroup().counter("campaignSkipped");
         scheduledSent = getRuntimeContext().getMetricGroup().counter("scheduledTriggered");
+        deltasReported = getRuntimeContext().getMetricGroup().counter("variantDeltasReported");
+        totalsApplied = getRuntimeContext().getMetricGroup().counter("variantTotalsApplied");
     }
 
     // ---- keyed input: the user's facts, then the rule of each live campaign ----
@@ -380,6 +384,7 @@ public final class TriggerFunction
         lastReport = now;
         for (VariantStats d : global.drain()) {
             ctx.output(Descriptors.VARIANT_DELTAS, d);
+            deltasReported.inc();
         }
     }
 
@@ -392,6 +397,7 @@ public final class TriggerFunction
         if (held == null || t.version() > held.version()) {
             totals.put(t.key(), t);
             global.applyTotals(List.of(t.stats()));
+            totalsApplied.inc();
         }
     }
 
