@@ -130,7 +130,7 @@ class GlobalBanditITCase {
             assertThat(perInstance).as("exposures on both instances").containsOnlyKeys(0, 1);
 
             // 3. later minutes tick the reports; the totals topic's newest total per variant is the sum
-            advanceUntil(config, clock + 2 * ONE_MINUTE, () -> matches(latestTotals(fixture), expected));
+            clock = advanceUntil(config, clock + 2 * ONE_MINUTE, () -> matches(latestTotals(fixture), expected));
             Map<String, JsonNode> totals = latestTotals(fixture);
             assertThat(totals.keySet()).allMatch(k -> k.startsWith("cart|"));
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
@@ -141,12 +141,52 @@ class GlobalBanditITCase {
                         .as("at least one report per instance that exposed it, plus the conversions")
                         .isGreaterThanOrEqualTo(2);
             }
-            // every total written is a well-formed one: the job read them back without a dead letter
+            // every total written is a well-formed one: the job read them back without a dead letter, and both
+            // trigger instances took totals into their broadcast state (their variantTotalsApplied counters)
             assertThat(fixture.read(MailflowOptions.TOPIC_DEAD_LETTERS))
                     .noneMatch(d -> d.get("stage").asText().equals("variant-stats"));
+            advanceUntil(config, clock, () -> {
+                List<Long> applied = appliedPerInstance(job);
+                return applied.size() == FlinkTestEnv.PARALLELISM
+                        && applied.stream().allMatch(n -> n > 0);
+            });
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** The trigger operator's {@code variantTotalsApplied} counter of each subtask, from the REST API. */
+    private static List<Long> appliedPerInstance(JobClient job) throws Exception {
+        org.apache.flink.configuration.Configuration c = FLINK.getClientConfiguration();
+        String base = "http://" + c.get(org.apache.flink.configuration.RestOptions.ADDRESS) + ":"
+                + c.get(org.apache.flink.configuration.RestOptions.PORT) + "/jobs/" + job.getJobID();
+        List<Long> out = new ArrayList<>();
+        for (JsonNode v : get(base).get("vertices")) {
+            String vertex = base + "/vertices/" + v.get("id").asText();
+            for (JsonNode m : get(vertex + "/subtasks/0/metrics")) {
+                String id = m.get("id").asText();
+                if (id.endsWith(".variantTotalsApplied")) {
+                    for (int i = 0; i < v.get("parallelism").asInt(); i++) {
+                        JsonNode value = get(vertex + "/subtasks/" + i + "/metrics?get=" + id);
+                        out.add(
+                                value.size() == 0
+                                        ? 0
+                                        : value.get(0).get("value").asLong());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        return Json.mapper()
+                .readTree(http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     /** Whether the newest totals are exactly the expected counts per variant. */
