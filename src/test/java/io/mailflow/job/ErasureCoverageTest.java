@@ -150,11 +150,22 @@ class ErasureCoverageTest {
                     "catalog-assemble",
                     "catalog-parts",
                     "until the request's item lookups are answered (event time reaches its triggeredAt); then emitted"),
-            erased("item-watchers", "item-watchers", "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
+            erased(
+                    "item-watchers",
+                    "item-watchers",
+                    "ItemWatchFunctionTest#anErasureThroughTheIndexForgetsTheUserInTheirItemsOnlyAndVisitsNoOtherItem"),
             erased(
                     "item-watchers",
                     "watch-pending-views",
-                    "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
+                    "ItemWatchFunctionTest#anErasureThroughTheIndexForgetsTheUserInTheirItemsOnlyAndVisitsNoOtherItem"),
+            erased(
+                    "item-watch-index",
+                    "watch-index-items",
+                    "WatchIndexFunctionTest#anErasureGoesToTheUsersItemsOnlyAndClearsTheirIndexAndTimer"),
+            erased(
+                    "item-watch-index",
+                    "watch-index-meta",
+                    "WatchIndexFunctionTest#anErasureGoesToTheUsersItemsOnlyAndClearsTheirIndexAndTimer"),
             ttl(
                     "item-watchers",
                     "watch-item-status",
