@@ -145,8 +145,8 @@ public final class WatchIndexFunction extends KeyedProcessFunction<String, ItemS
             items.put(itemId, previous == null ? at : Math.max(previous, at));
             size += previous == null ? 1 : 0;
         }
-        long sweep = Math.min(
-                m.sweepAt(), Math.min(at + keepMs, fullWalkUntil == Long.MIN_VALUE ? Long.MAX_VALUE : fullWalkUntil));
+        // a full-walk mark lasts as long as the view that set it: the timer at the view's end serves both
+        long sweep = Math.min(m.sweepAt(), at + keepMs);
         if (sweep != m.sweepAt()) {
             if (m.sweepAt() != Long.MAX_VALUE) {
                 timers.deleteEventTimeTimer(m.sweepAt());
