@@ -83,7 +83,9 @@ public final class PropensityEvaluation {
             Estimate forestAuc,
             double forestLogLoss,
             double forestEce,
-            Estimate binnedVsForest) {}
+            Estimate binnedVsForest,
+            double recencyAuc,
+            Estimate binnedVsRecency) {}
 
     private PropensityEvaluation() {}
 
@@ -199,6 +201,12 @@ public final class PropensityEvaluation {
         double[] forest = twoClasses ? forestScores(examples, train, test, yTrain, seed) : nanArray(test.size());
         Estimate[] binnedBoot = bootstrap(binned, offline, yTest, new Random(seed));
         Estimate[] binnedForest = bootstrap(binned, forest, yTest, new Random(seed));
+        // "recency alone": the shorter the gap before the snapshot's session, the likelier a purchase
+        double[] recency = new double[test.size()];
+        for (int j = 0; j < test.size(); j++) {
+            recency[j] = -examples.get(test.get(j)).raw()[FeatureVector.RECENCY_HOURS];
+        }
+        Estimate[] binnedRecency = bootstrap(binned, recency, yTest, new Random(seed));
         double baseRate = mean(yTrain);
         double[] constant = new double[test.size()];
         java.util.Arrays.fill(constant, baseRate);
@@ -246,7 +254,9 @@ public final class PropensityEvaluation {
                 binnedForest[1],
                 logLoss(forest, yTest),
                 ece(forest, yTest),
-                binnedForest[2]);
+                binnedForest[2],
+                auc(recency, yTest),
+                binnedRecency[2]);
     }
 
     static final int FOREST_TREES = 200;
