@@ -27,7 +27,7 @@ public final class PseudonymousDeadLetters {
     public static final String WITHHELD = "<withheld: may hold a raw user id>";
 
     private static final int MAX_PARSED_BYTES = 1024 * 1024;
-    private static final String ID_CHAR = "[A-Za-z0-9._:@#/+=~-]";
+    private static final String ID_CHAR = "[A-Za-z0-9_-]";
     private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
 
     private PseudonymousDeadLetters() {}
@@ -54,7 +54,7 @@ public final class PseudonymousDeadLetters {
                 stage, replaceId(reason, rawId, pseudonym), raw, withPayload ? Json.toText(record) : payload);
     }
 
-    /** {@code text} with every whole occurrence of {@code rawId} (not part of a longer id) replaced. */
+    /** {@code text} with every occurrence of {@code rawId} not inside a longer word (letters, digits, _ -) replaced. */
     public static String replaceId(String text, String rawId, String replacement) {
         if (text == null || rawId.isEmpty()) {
             return text;
