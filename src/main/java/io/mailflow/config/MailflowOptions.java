@@ -566,8 +566,8 @@ public final class MailflowOptions {
             "p1",
             "[A-Za-z0-9-]{1,16}",
             "1-16 of A-Z a-z 0-9 -",
-            "Public id of the pseudonym key, written in front of every pseudonym (<key-id>_<34 of a-z 2-7>); give a new"
-                    + " key a new id (docs/privacy.md, \"Key rotation\").");
+            "Public id of the pseudonym key, written in front of every pseudonym (p1_ and 34 of a-z 2-7); give a new key"
+                    + " a new id (docs/privacy.md, \"Pseudonym key rotation\").");
 
     // ---- Campaigns ----
     // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.
