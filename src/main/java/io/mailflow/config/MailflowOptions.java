@@ -444,12 +444,46 @@ public final class MailflowOptions {
             1,
             1_000_000,
             "The propensity trainer publishes a new model version every this many examples.");
+    public static final Option<PropensityLearner> FTRL_LEARNER = Option.choice(
+            "ftrl.learner",
+            PropensityLearner.BINNED,
+            PropensityLearner.class,
+            "The served propensity model: binned (FTRL over the raw features in online quantile bins and their"
+                    + " pairwise crosses, calibrated) or linear (FTRL over the standardized features). A job restored"
+                    + " from a linear-only savepoint serves its linear model until the binned learner has caught up.");
+    public static final Option<Integer> FTRL_BINS =
+            integer("ftrl.bins", 8, 2, 64, "binned learner: quantile bins per feature (edges learned online).");
+    public static final Option<Integer> FTRL_HASH_BITS = integer(
+            "ftrl.hash-bits",
+            16,
+            8,
+            22,
+            "binned learner: the model has 2^hash-bits hashed coordinates for bins and crosses (fixed memory: 16 bytes"
+                    + " each in the trainer's state); changing it restarts the binned learner.");
+    public static final Option<Double> FTRL_BINNED_ALPHA =
+            decimal("ftrl.binned-alpha", 0.05, 1e-9, 100.0, "binned learner: FTRL-Proximal alpha.");
+    public static final Option<Double> FTRL_BINNED_L2 =
+            decimal("ftrl.binned-l2", 1.0, 0.0, 1000.0, "binned learner: L2 regularization.");
+    public static final Option<Integer> FTRL_CALIBRATION_WINDOW = integer(
+            "ftrl.calibration-window",
+            2048,
+            0,
+            1_000_000,
+            "binned learner: the calibration layer (Platt scaling) refits on this many recent examples; 0: none"
+                    + " (otherwise at least 50).");
     public static final Option<Duration> LABEL_HORIZON = duration(
             "label.horizon",
             Duration.ofHours(24),
             Duration.ofMinutes(1),
             Duration.ofDays(365),
             "A session's feature snapshot is a positive example if the user purchases within this long after it (event time); keep it above session.gap.");
+    public static final Option<LabelRelease> LABEL_RELEASE = Option.choice(
+            "label.release",
+            LabelRelease.HORIZON,
+            LabelRelease.class,
+            "When a positive example reaches the propensity trainer: horizon (one label horizon after its snapshot,"
+                    + " like every negative, so the model does not learn an inflated purchase rate) or purchase (at"
+                    + " once: fresher, biased upwards).");
     public static final Option<Integer> VALIDATION_WINDOW = integer(
             "validation.window",
             1000,
@@ -764,6 +798,18 @@ public final class MailflowOptions {
     public enum KMeansMode {
         REFIT,
         MINIBATCH
+    }
+
+    /** Which propensity learner the job serves. */
+    public enum PropensityLearner {
+        BINNED,
+        LINEAR
+    }
+
+    /** When the purchase labeller releases a positive example. */
+    public enum LabelRelease {
+        HORIZON,
+        PURCHASE
     }
 
     public enum Ledger {

@@ -15,6 +15,7 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.EspHeaders;
 import io.mailflow.features.FeatureSettings;
+import io.mailflow.features.FeatureVector;
 import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
@@ -28,6 +29,7 @@ import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
 import io.mailflow.recommendations.Recommender;
+import io.mailflow.scoring.BinnedFtrlSettings;
 import io.mailflow.scoring.ScoringSettings;
 import io.mailflow.segmentation.SegmentationSettings;
 import io.mailflow.sessions.SessionSettings;
@@ -195,7 +197,33 @@ public record PipelineSettings(
                         c.get(FTRL_L2),
                         c.get(FTRL_PUBLISH_EVERY),
                         c.get(VALIDATION_WINDOW),
-                        c.get(LABEL_HORIZON)));
+                        c.get(LABEL_HORIZON),
+                        c.get(LABEL_RELEASE) == LabelRelease.HORIZON,
+                        binnedLearner(c)));
+    }
+
+    /** The served binned learner's settings, or null when the job serves the linear model. */
+    static BinnedFtrlSettings binnedLearner(MailflowConfig c) {
+        if (c.get(FTRL_LEARNER) == PropensityLearner.LINEAR) {
+            return null;
+        }
+        int window = c.get(FTRL_CALIBRATION_WINDOW);
+        if (window != 0 && window < 50) {
+            throw new IllegalArgumentException("ftrl.calibration-window must be 0 or at least 50, got " + window);
+        }
+        return new BinnedFtrlSettings(
+                FeatureVector.SIZE,
+                0,
+                c.get(FTRL_BINS),
+                256,
+                1024,
+                c.get(FTRL_HASH_BITS),
+                true,
+                c.get(FTRL_BINNED_ALPHA),
+                1.0,
+                0.0,
+                c.get(FTRL_BINNED_L2),
+                window);
     }
 
     /** The campaign stage's settings; reads and validates {@code campaigns.file}. */

@@ -170,10 +170,14 @@ public final class BinnedFtrl {
 
     /** The bin of value {@code v} of numeric feature {@code i}: {@code 0 .. bins-1}, or {@code bins} if missing. */
     public int bin(int i, double v) {
+        return bin(edges[i], settings.bins(), v);
+    }
+
+    /** The bin of {@code v} under {@code edges}: the number of edges strictly below it, or {@code bins} if missing. */
+    static int bin(double[] e, int bins, double v) {
         if (!Double.isFinite(v)) {
-            return settings.bins();
+            return bins;
         }
-        double[] e = edges[i];
         int lo = 0;
         int hi = e.length; // number of edges strictly below v, by binary search
         while (lo < hi) {
@@ -194,40 +198,61 @@ public final class BinnedFtrl {
 
     /** The hashed coordinates active for {@code x}, sorted (duplicates kept); the intercept is implicit. */
     int[] coordinates(MixedFeatures x) {
-        int numeric = settings.numericFeatures();
-        int fields = numeric + settings.categoricalFeatures();
-        if (x.numeric().length != numeric || x.categorical().length != settings.categoricalFeatures()) {
-            throw new IllegalArgumentException("expected " + numeric + " numeric and "
-                    + settings.categoricalFeatures() + " categorical features, got " + x.numeric().length + " and "
-                    + x.categorical().length);
+        return coordinates(
+                settings.numericFeatures(),
+                settings.categoricalFeatures(),
+                settings.bins(),
+                settings.hashBits(),
+                settings.crossCategorical(),
+                edges,
+                x);
+    }
+
+    /**
+     * The hashed coordinates active for {@code x} under these bin edges and layout, sorted (duplicates kept);
+     * the intercept is implicit. Shared by the learner and the published {@link BinnedModel}, so a served score
+     * uses exactly the coordinates the learner trained.
+     */
+    static int[] coordinates(
+            int numeric,
+            int categorical,
+            int bins,
+            int hashBits,
+            boolean crossCategorical,
+            double[][] edges,
+            MixedFeatures x) {
+        int fields = numeric + categorical;
+        if (x.numeric().length != numeric || x.categorical().length != categorical) {
+            throw new IllegalArgumentException("expected " + numeric + " numeric and " + categorical
+                    + " categorical features, got " + x.numeric().length + " and " + x.categorical().length);
         }
         long[] tokens = new long[fields];
         for (int i = 0; i < numeric; i++) {
-            tokens[i] = mix(mix(0x51ED27L * (i + 1)) ^ bin(i, x.numeric()[i]));
+            tokens[i] = mix(mix(0x51ED27L * (i + 1)) ^ bin(edges[i], bins, x.numeric()[i]));
         }
-        for (int j = 0; j < settings.categoricalFeatures(); j++) {
+        for (int j = 0; j < categorical; j++) {
             String c = x.categorical()[j];
             long v = c == null ? MISSING_CATEGORY : stringHash(c);
             tokens[numeric + j] = mix(mix(0xC47E6L * (j + 1)) ^ v);
         }
-        int crossFields = settings.crossCategorical() ? fields : numeric;
+        int crossFields = crossCategorical ? fields : numeric;
         int pairs = crossFields * (crossFields - 1) / 2;
         int[] out = new int[fields + pairs];
         int k = 0;
         for (long t : tokens) {
-            out[k++] = index(t);
+            out[k++] = index(t, hashBits);
         }
         for (int a = 0; a < crossFields; a++) {
             for (int b = a + 1; b < crossFields; b++) {
-                out[k++] = index(mix(tokens[a] * 0xFF51AFD7ED558CCDL + Long.rotateLeft(tokens[b], 29)));
+                out[k++] = index(mix(tokens[a] * 0xFF51AFD7ED558CCDL + Long.rotateLeft(tokens[b], 29)), hashBits);
             }
         }
         Arrays.sort(out);
         return out;
     }
 
-    private int index(long hash) {
-        return (int) (hash >>> (64 - settings.hashBits()));
+    private static int index(long hash, int hashBits) {
+        return (int) (hash >>> (64 - hashBits));
     }
 
     private double margin(int[] active) {
@@ -283,6 +308,46 @@ public final class BinnedFtrl {
             h *= 0x100000001B3L;
         }
         return mix(h);
+    }
+
+    /**
+     * The current model in its published form: the bin edges, the non-zero weights and the calibration layer,
+     * everything a scorer needs and nothing it does not (no accumulators, no sketches).
+     */
+    public BinnedModel model() {
+        int nonZero = 0;
+        for (int c = 0; c < size; c++) {
+            if (weight(c) != 0) {
+                nonZero++;
+            }
+        }
+        int[] indices = new int[nonZero];
+        double[] weights = new double[nonZero];
+        int k = 0;
+        for (int c = 0; c < size; c++) {
+            double w = weight(c);
+            if (w != 0) {
+                indices[k] = c;
+                weights[k++] = w;
+            }
+        }
+        double[][] e = new double[edges.length][];
+        for (int i = 0; i < edges.length; i++) {
+            e[i] = edges[i].clone();
+        }
+        boolean calibrated = calibration != null;
+        return new BinnedModel(
+                settings.numericFeatures(),
+                settings.categoricalFeatures(),
+                settings.bins(),
+                settings.hashBits(),
+                settings.crossCategorical(),
+                e,
+                indices,
+                weights,
+                weight(size),
+                calibrated ? calibration.slope() : 1.0,
+                calibrated ? calibration.offset() : 0.0);
     }
 
     /** Everything needed to continue exactly where this learner stopped (copies). */

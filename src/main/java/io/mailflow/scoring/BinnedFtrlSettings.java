@@ -1,5 +1,7 @@
 package io.mailflow.scoring;
 
+import java.io.Serializable;
+
 /**
  * Settings of {@link BinnedFtrl}.
  *
@@ -29,7 +31,8 @@ public record BinnedFtrlSettings(
         double beta,
         double l1,
         double l2,
-        int calibrationWindow) {
+        int calibrationWindow)
+        implements Serializable {
 
     public BinnedFtrlSettings {
         if (numericFeatures < 0 || categoricalFeatures < 0 || numericFeatures + categoricalFeatures == 0) {

@@ -9,6 +9,20 @@ package io.mailflow.scoring;
  * @param label 1 if the user purchased in {@code (snapshotTime, snapshotTime + horizon]}, else 0
  * @param weight sample weight; scales the example's gradient in {@link Ftrl}
  * @param labelTime event time at which the label became known
+ * @param raw the raw (not standardized) features at that time, which the binned learner bins itself; null in
+ *     examples made before it existed
  */
 public record LabeledExample(
-        String userId, long snapshotTime, double[] features, double label, double weight, long labelTime) {}
+        String userId,
+        long snapshotTime,
+        double[] features,
+        double label,
+        double weight,
+        long labelTime,
+        double[] raw) {
+    /** An example without raw features (only the linear learner can learn it). */
+    public LabeledExample(
+            String userId, long snapshotTime, double[] features, double label, double weight, long labelTime) {
+        this(userId, snapshotTime, features, label, weight, labelTime, null);
+    }
+}

@@ -6,7 +6,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
- * Scores each user's standardized features with the latest broadcast {@link LogRegModel} through
+ * Scores each user's features (standardized for a linear model, raw for a binned one) with the latest broadcast
+ * {@link LogRegModel} through
  * Flink ML's servable ({@link PropensityModel}); runs at full parallelism, keyed by user. Gauge:
  * {@value #VERSION_GAUGE}.
  */
@@ -34,7 +35,10 @@ public final class PropensityScorer extends ModelBroadcastFunction<LogRegModel, 
     @Override
     protected PropensityScore apply(PropensityModel model, long version, UserFeatures features) {
         return new PropensityScore(
-                features.userId(), probability(model.score(features.standardized())), version, features.asOf());
+                features.userId(),
+                probability(model.score(features.standardized(), features.vector())),
+                version,
+                features.asOf());
     }
 
     /** A score as a probability: always in [0, 1], NaN (which no guarded model produces) as 0.5. */

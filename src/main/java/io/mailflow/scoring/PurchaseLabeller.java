@@ -31,6 +31,13 @@ import org.apache.flink.util.Collector;
  * censored, not negative: they are dropped without an example (counted in {@code
  * propensityExamplesCensored}), so neither the trainer nor the validation counts them.
  *
+ * <p>Release: with {@code releaseAtHorizon} (the job's default, {@code label.release: horizon}) a positive is
+ * held until {@code t + horizon} like a negative, so every example reaches the trainer exactly one horizon after
+ * its snapshot, whatever its label. Released at the purchase instead, positives would reach the trainer up to a
+ * horizon before the negatives of the same snapshots, and the model would learn a purchase rate that is too high
+ * (the delayed-feedback bias). A held positive is still a positive when a bounded input ends before its horizon:
+ * its label is known.
+ *
  * <p>Timers are never deleted: each timer looks up what is still pending at its instant and does
  * nothing otherwise, so a snapshot labelled early simply leaves a harmless timer behind. Once every
  * timer has fired, no state is left for the user.
@@ -39,18 +46,31 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     private static final long serialVersionUID = 1L;
 
     private final long horizonMs;
+    private final boolean releaseAtHorizon;
     private transient MapState<Long, UserFeatures> pending;
+    private transient MapState<Long, Long> positives;
     private transient ValueState<Long> lastPurchase;
     private transient Counter censored;
 
+    /** A labeller that releases a positive at the purchase. */
     public PurchaseLabeller(Duration horizon) {
+        this(horizon, false);
+    }
+
+    /**
+     * @param releaseAtHorizon hold positives until the horizon passes, as negatives (true), or release them at the
+     *     purchase (false)
+     */
+    public PurchaseLabeller(Duration horizon, boolean releaseAtHorizon) {
         this.horizonMs = horizon.toMillis();
+        this.releaseAtHorizon = releaseAtHorizon;
     }
 
     @Override
     public void open(OpenContext ctx) {
         pending = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("pending-snapshots", Types.LONG, Types.POJO(UserFeatures.class)));
+        positives = getRuntimeContext().getMapState(new MapStateDescriptor<>("held-positives", Types.LONG, Types.LONG));
         lastPurchase = getRuntimeContext().getState(new ValueStateDescriptor<>("last-purchase", Types.LONG));
         censored = getRuntimeContext().getMetricGroup().counter("propensityExamplesCensored");
     }
@@ -58,9 +78,12 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     @Override
     public void processElement1(UserFeatures snapshot, Context ctx, Collector<LabeledExample> out) throws Exception {
         Long purchase = lastPurchase.value();
-        if (purchase != null && labels(snapshot.asOf(), purchase)) {
+        if (purchase != null && labels(snapshot.asOf(), purchase) && !releaseAtHorizon) {
             out.collect(example(snapshot, 1.0, purchase));
             return;
+        }
+        if (purchase != null && labels(snapshot.asOf(), purchase)) {
+            positives.put(snapshot.asOf(), purchase);
         }
         pending.put(snapshot.asOf(), snapshot);
         ctx.timerService().registerEventTimeTimer(snapshot.asOf() + horizonMs);
@@ -72,8 +95,15 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
         List<Long> labelled = new ArrayList<>();
         for (Map.Entry<Long, UserFeatures> e : pending.entries()) {
             if (labels(e.getKey(), t)) {
-                out.collect(example(e.getValue(), 1.0, t));
-                labelled.add(e.getKey());
+                if (releaseAtHorizon) {
+                    Long first = positives.get(e.getKey());
+                    if (first == null || t < first) {
+                        positives.put(e.getKey(), t); // the label is known: released when the horizon passes
+                    }
+                } else {
+                    out.collect(example(e.getValue(), 1.0, t));
+                    labelled.add(e.getKey());
+                }
             }
         }
         for (Long key : labelled) {
@@ -90,7 +120,12 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabeledExample> out) throws Exception {
         long snapshotTime = timestamp - horizonMs;
         UserFeatures unlabelled = pending.get(snapshotTime);
-        if (unlabelled != null) {
+        Long positive = positives.get(snapshotTime);
+        if (unlabelled != null && positive != null) {
+            out.collect(example(unlabelled, 1.0, positive)); // held until now; known even if the input ended
+            pending.remove(snapshotTime);
+            positives.remove(snapshotTime);
+        } else if (unlabelled != null) {
             if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
                 censored.inc(); // the input ended before the horizon passed: the label is unknown
             } else {
@@ -110,6 +145,6 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     }
 
     private static LabeledExample example(UserFeatures f, double label, long labelTime) {
-        return new LabeledExample(f.userId(), f.asOf(), f.standardized(), label, 1.0, labelTime);
+        return new LabeledExample(f.userId(), f.asOf(), f.standardized(), label, 1.0, labelTime, f.vector());
     }
 }

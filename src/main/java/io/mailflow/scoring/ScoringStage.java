@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Purchase propensity: feature snapshots + purchases -> labeller -> FTRL trainer (parallelism 1, the one
- * global model) --broadcast--> scorer (per user) -> scores. Validation: served scores + labels -> served
+ * global model; binned FTRL served, linear FTRL kept as the migration path) --broadcast--> scorer (per user) -> scores. Validation: served scores + labels -> served
  * score join (per user) -> served validator (parallelism 1) -> metrics of the scores actually served.
  */
 public final class ScoringStage {
@@ -37,12 +37,12 @@ public final class ScoringStage {
     public static Outputs attach(
             KeyedStream<UserFeatures, String> byUser, DataStream<Event> purchases, ScoringSettings settings) {
         SingleOutputStreamOperator<LabeledExample> examples = byUser.connect(purchases.keyBy(Event::userId))
-                .process(new PurchaseLabeller(settings.labelHorizon()))
+                .process(new PurchaseLabeller(settings.labelHorizon(), settings.releaseAtHorizon()))
                 .uid(Uids.PURCHASE_LABELLER)
                 .name("purchase labeller");
         Ftrl ftrl = new Ftrl(settings.alpha(), settings.beta(), settings.l1(), settings.l2());
         SingleOutputStreamOperator<LogRegModel> models = examples.process(
-                        new FtrlTrainer(ftrl, FeatureVector.SIZE, settings.publishEvery()))
+                        new FtrlTrainer(ftrl, FeatureVector.SIZE, settings.publishEvery(), settings.binned()))
                 .setParallelism(1)
                 .uid(Uids.FTRL_TRAINER)
                 .name("propensity trainer (FTRL)");

@@ -38,6 +38,7 @@ import org.apache.flink.util.TimeUtils;
 public final class ModelEvaluation {
     static final String REES46 = "rees46/2019-Oct-head17k.csv";
     static final String TAOBAO = "taobao-userbehavior/UserBehavior-2017-11-26T01.csv";
+    static final String CDNOW = "cdnow/CDNOW-dev.txt";
     static final long SEED = 42L;
     /** validation.window in the evaluation: its maximum, so that the last published figure covers the replay. */
     static final int WHOLE_REPLAY_WINDOW = 1_000_000;
@@ -50,7 +51,20 @@ public final class ModelEvaluation {
             String file,
             ModelReplay.Sessions sessions,
             Duration gap,
-            Duration horizon) {}
+            Duration horizon,
+            Map<String, String> settings) {
+        /** A replay with the job's defaults (but gap and horizon). */
+        public Setup(
+                String id,
+                String name,
+                String format,
+                String file,
+                ModelReplay.Sessions sessions,
+                Duration gap,
+                Duration horizon) {
+            this(id, name, format, file, sessions, gap, horizon, Map.of());
+        }
+    }
 
     /** The figures of one replay. */
     public record Run(
@@ -72,6 +86,7 @@ public final class ModelEvaluation {
         Duration taobaoGap = TimeUtils.parseDuration(opts.getOrDefault("taobao-gap", "5min"));
         Duration reesGap = TimeUtils.parseDuration(opts.getOrDefault("rees46-gap", "5min"));
         Duration taobaoHorizon = TimeUtils.parseDuration(opts.getOrDefault("taobao-horizon", "30min"));
+        Duration cdnowHorizon = TimeUtils.parseDuration(opts.getOrDefault("cdnow-horizon", "90d"));
         double trainFraction = Double.parseDouble(opts.getOrDefault("train-fraction", "0.7"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "1"));
         int maxEvents = Integer.parseInt(opts.getOrDefault("max-events", "0"));
@@ -102,9 +117,21 @@ public final class ModelEvaluation {
                         TAOBAO,
                         ModelReplay.Sessions.GAP,
                         taobaoGap,
-                        taobaoHorizon));
-        List<String> wanted =
-                List.of(opts.getOrDefault("replays", "rees46,rees46-gap,taobao").split(","));
+                        taobaoHorizon),
+                new Setup(
+                        "cdnow",
+                        "CDNOW through the job (a session per purchase day, "
+                                + TimeUtils.formatWithHighestUnit(cdnowHorizon) + " horizon)",
+                        "cdnow",
+                        CDNOW,
+                        ModelReplay.Sessions.GAP,
+                        Duration.ofHours(1),
+                        cdnowHorizon,
+                        // a customer buys every few months: the k-means sample must span the 18 months, not the
+                        // default 30 days of a shop whose users come back daily
+                        Map.of(MailflowOptions.KMEANS_SAMPLE_MAX_AGE.key(), "548d")));
+        List<String> wanted = List.of(
+                opts.getOrDefault("replays", "rees46,rees46-gap,taobao,cdnow").split(","));
         List<Run> results = new ArrayList<>();
         for (Setup s : setups) {
             if (!wanted.contains(s.id())) {
@@ -189,8 +216,10 @@ public final class ModelEvaluation {
         if (maxEvents > 0 && events.size() > maxEvents) {
             events = events.subList(0, maxEvents);
         }
+        Map<String, String> settings = new LinkedHashMap<>(setup.settings());
+        settings.putAll(overrides);
         MailflowConfig config = MailflowConfig.builder()
-                .setAll(overrides)
+                .setAll(settings)
                 .set(MailflowOptions.SESSION_GAP, setup.gap())
                 .set(MailflowOptions.LABEL_HORIZON, setup.horizon())
                 .build();
@@ -215,6 +244,7 @@ public final class ModelEvaluation {
                 out.dataEnd(),
                 setup.horizon().toMillis(),
                 ftrl,
+                binnedSettings(config),
                 out.validation(),
                 config.get(MailflowOptions.FTRL_PUBLISH_EVERY),
                 trainFraction,
@@ -233,6 +263,19 @@ public final class ModelEvaluation {
                     SegmentEvaluation.sse(points, models.get(models.size() - 1).centroids()) / s.batchSse());
         }
         return new Run(setup, out, p, s, config, seconds, ratios, identical);
+    }
+
+    /** The job's binned learner settings (the served model's), also when the replay serves the linear one. */
+    static io.mailflow.scoring.BinnedFtrlSettings binnedSettings(MailflowConfig config) {
+        io.mailflow.scoring.BinnedFtrlSettings served =
+                io.mailflow.job.PipelineSettings.models(config).scoring().binned();
+        if (served != null) {
+            return served;
+        }
+        MailflowConfig binned = config.toBuilder()
+                .set(MailflowOptions.FTRL_LEARNER, MailflowOptions.PropensityLearner.BINNED)
+                .build();
+        return io.mailflow.job.PipelineSettings.models(binned).scoring().binned();
     }
 
     private static List<KMeansModel> sortedModels(List<KMeansModel> models) {

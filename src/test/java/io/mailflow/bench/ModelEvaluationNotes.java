@@ -10,7 +10,8 @@ final class ModelEvaluationNotes {
               and `EmitSessionFunction` in an event-time session window with the given gap) or, for REES46's own
               sessions, the log's `user_session` ids folded with the job's `SessionAggregator`; then
               `ModelStage.attach`, exactly as `MailflowTopology` calls it (features, standardizer, k-means trainer and
-              assigner, purchase labeller, FTRL trainer, scorer, served-score join and validator). A watermark follows
+              assigner, purchase labeller, FTRL trainer (binned learner served, linear learner kept), scorer,
+              served-score join and validator). A watermark follows
               every event, as in a live job that is not behind. Every feature snapshot, labelled example, k-means
               version, propensity version, served score and published validation metric is collected.
             - **Labels** are the job's: a snapshot (end of a session) is positive if the user purchases within the label
@@ -69,24 +70,26 @@ final class ModelEvaluationNotes {
 
             ## Reading the figures
 
-            - **Learn-time AUC is optimistic on these logs.** Positives are learned (and scored) at the purchase,
+            - **Learn-time AUC is optimistic on these logs** (computed with positives released at the purchase, as
+              the job did before `label.release: horizon`). Positives are learned (and scored) at the purchase,
               negatives a full horizon later, by a model that has meanwhile learned more negatives and lowered its
               intercept. The score therefore depends on *when* an example is scored, and that time depends on its label:
               positives get early, high scores. This is why the job stopped publishing it (it did until issue 15, as
               "progressive AUC", about 0.90): it now publishes the AUC of the scores it served, which the label timing
               cannot flatter. Judge the model by the served and same-data columns.
-            - **The job's published validation is at or below chance on these replays** (served-score AUC 0.21-0.51,
-              ECE 0.10-0.55), where the learn-time figure it replaces reads 0.91-1.00. Two causes, both real: the first
-              versions learn from positives only (labelled at the purchase; negatives come a horizon later), so they
-              score everyone high; and in a bounded replay the snapshots run ahead of the model loop (the input is read
-              far faster than event time passes), so many snapshots are likely scored by those first versions (not
-              broken down by version yet). The calibration error points that way: on Taobao the served scores average above 0.5 against a purchase rate under 1 %. A live
-              job in step with event time serves later versions; what it publishes is then what it served, whatever that
-              was. The figure is honest, not a verdict on the learner: judge the learner by the same-data columns.
-              Which version scores which snapshot, and when a positive is labelled relative to other examples, depend on
-              that race, so the served-score, learn-time and "as served (replayed)" figures change by a few points from
-              one run of this report to the next (up to 0.03 in served-score AUC between two runs); the same-data and
-              batch columns hardly (a digit of an interval at most).
+            - **The job's published validation measures the binned learner** (`ftrl.learner: binned`, the default),
+              the model the job serves, with positives released one horizon after their snapshot like negatives
+              (`label.release: horizon`, the default). Before issue 15's last changes the job served the linear model
+              and released positives at the purchase; its served-score AUC was then 0.21-0.51 with ECE 0.10-0.55 on
+              these replays, because its first versions learned from positives only (the negatives came a horizon
+              later) and scored everyone high, so the level of the scores drifted while the snapshots were served. With
+              positives held to the horizon every version learns the same mix of labels as the data, and the binned
+              learner's calibration layer maps its margins to rates. In a bounded replay the snapshots still run ahead
+              of the model loop (the input is read far faster than event time passes), so which version scores which
+              snapshot depends on that race, and the served-score figures change by a few points from one run of this
+              report to the next; the same-data and batch columns hardly (a digit of an interval at most). The
+              linear "FTRL as served (replayed)" and learn-time columns above replay the linear learner, which the
+              job keeps as its migration path.
             - **Too few positives.** Repeat purchases within minutes of a session's end are rare; REES46 yields a handful
               of positives in each part, Taobao a few dozen. Every AUC here has an interval tens of points wide.
             - **Served scores that are not evaluated.** Until the first model version reaches the scorer, it keeps only

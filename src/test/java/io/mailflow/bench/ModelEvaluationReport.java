@@ -48,11 +48,13 @@ final class ModelEvaluationReport {
                 .append(".\n\n");
 
         sb.append("## Data and settings\n\n");
-        sb.append("| replay | events | sessions | feature snapshots | label horizon | session gap | runtime |\n");
-        sb.append("|---|---:|---:|---:|---|---|---:|\n");
+        sb.append(
+                "| replay | events | sessions | feature snapshots | label horizon | session gap | settings of this replay"
+                        + " | runtime |\n");
+        sb.append("|---|---:|---:|---:|---|---|---|---:|\n");
         for (ModelEvaluation.Run r : runs) {
             sb.append(f(
-                    "| %s | %,d | %,d | %,d | %s | %s | %.0f s |%n",
+                    "| %s | %,d | %,d | %,d | %s | %s | %s | %.0f s |%n",
                     r.setup().name(),
                     r.outputs().events(),
                     r.outputs().sessions(),
@@ -61,9 +63,18 @@ final class ModelEvaluationReport {
                     r.setup().sessions() == ModelReplay.Sessions.DATASET
                             ? "n/a (log's session ids)"
                             : d(r.setup().gap()),
+                    r.setup().settings().isEmpty()
+                            ? "-"
+                            : String.join(
+                                    ", ",
+                                    r.setup().settings().entrySet().stream()
+                                            .map(e -> "`" + e.getKey() + "` = " + e.getValue())
+                                            .toList()),
                     r.seconds()));
         }
-        sb.append("\nEvery other job option has its default: ");
+        sb.append("\nEvery other job option has its default (the binned learner's `ftrl.learner`, `ftrl.bins`,"
+                + " `ftrl.hash-bits`, `ftrl.binned-alpha`, `ftrl.binned-l2`, `ftrl.calibration-window` and"
+                + " `label.release` too): ");
         List<Option<?>> shown = List.of(
                 MailflowOptions.FTRL_ALPHA,
                 MailflowOptions.FTRL_BETA,
@@ -147,6 +158,36 @@ final class ModelEvaluationReport {
                     p.batchEce(),
                     p.sameDataEce(),
                     p.onlineEce()));
+        }
+        sb.append("\n### The served learner on the same data: binned FTRL against a random forest\n\n");
+        sb.append(
+                "The job serves the binned FTRL learner (`ftrl.learner: binned`, raw features in online quantile bins"
+                        + " and their pairwise crosses, calibrated); the linear columns above are its migration path. Here it"
+                        + " learns the batch models' training examples once, in snapshot order (raw features), and is then"
+                        + " frozen; Smile's random forest (the seed's approach; " + PropensityEvaluation.FOREST_TREES
+                        + " trees, mtry sqrt(15), node size 5) fits the same raw features. Same test part, same bootstrap.\n\n");
+        sb.append("| replay | test / positives | batch LR AUC | **binned FTRL, same data** AUC [95 % CI] | log loss | "
+                + "binned - LR [95 % CI] | **random forest** AUC [95 % CI] | log loss | binned - forest [95 % CI] | "
+                + "ECE binned / forest | recency alone AUC | binned - recency [95 % CI] |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ModelEvaluation.Run r : runs) {
+            PropensityEvaluation.Result p = r.propensity();
+            sb.append(f(
+                    "| %s | %,d / %,d | %.3f | %s | %.4f | %s | %s | %.4f | %s | %.4f / %.4f | %.3f | %s |%n",
+                    r.setup().name(),
+                    p.test(),
+                    p.testPositives(),
+                    p.batchAuc().value(),
+                    e(p.binnedAuc()),
+                    p.binnedLogLoss(),
+                    signed(p.binnedGap()),
+                    e(p.forestAuc()),
+                    p.forestLogLoss(),
+                    signed(p.binnedVsForest()),
+                    p.binnedEce(),
+                    p.forestEce(),
+                    p.recencyAuc(),
+                    signed(p.binnedVsRecency())));
         }
         sb.append("\n## Segments: streaming k-means against batch k-means++\n\n");
         sb.append(

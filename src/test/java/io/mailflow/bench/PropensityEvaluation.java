@@ -1,9 +1,12 @@
 package io.mailflow.bench;
 
 import io.mailflow.features.FeatureVector;
+import io.mailflow.scoring.BinnedFtrl;
+import io.mailflow.scoring.BinnedFtrlSettings;
 import io.mailflow.scoring.Ftrl;
 import io.mailflow.scoring.FtrlState;
 import io.mailflow.scoring.LabeledExample;
+import io.mailflow.scoring.MixedFeatures;
 import io.mailflow.scoring.ProgressiveValidator;
 import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.ValidationMetrics;
@@ -72,7 +75,17 @@ public final class PropensityEvaluation {
             double servedMismatch,
             double batchEce,
             double sameDataEce,
-            double onlineEce) {}
+            double onlineEce,
+            Estimate binnedAuc,
+            double binnedLogLoss,
+            Estimate binnedGap,
+            double binnedEce,
+            Estimate forestAuc,
+            double forestLogLoss,
+            double forestEce,
+            Estimate binnedVsForest,
+            double recencyAuc,
+            Estimate binnedVsRecency) {}
 
     private PropensityEvaluation() {}
 
@@ -83,6 +96,7 @@ public final class PropensityEvaluation {
             long dataEnd,
             long horizonMs,
             Ftrl ftrl,
+            BinnedFtrlSettings binnedSettings,
             List<ValidationMetrics> published,
             int publishEvery,
             double trainFraction,
@@ -172,6 +186,27 @@ public final class PropensityEvaluation {
             purchaseFrequency[j] = x[FeatureVector.PURCHASE_FREQUENCY];
             carts[j] = x[FeatureVector.EVENTS_OFFSET + io.mailflow.model.EventType.ADD_TO_CART.ordinal()];
         }
+        // The served learner (binned FTRL on the raw features) and the seed's own approach (a random forest on
+        // the same raw features), both on the batch model's training data, then frozen.
+        BinnedFtrl binnedSame = new BinnedFtrl(binnedSettings);
+        for (int i : train) {
+            LabeledExample e = examples.get(i);
+            binnedSame.learn(new MixedFeatures(e.raw(), new String[0]), labels[i], e.weight());
+        }
+        double[] binned = new double[test.size()];
+        for (int j = 0; j < test.size(); j++) {
+            binned[j] =
+                    binnedSame.score(new MixedFeatures(examples.get(test.get(j)).raw(), new String[0]));
+        }
+        double[] forest = twoClasses ? forestScores(examples, train, test, yTrain, seed) : nanArray(test.size());
+        Estimate[] binnedBoot = bootstrap(binned, offline, yTest, new Random(seed));
+        Estimate[] binnedForest = bootstrap(binned, forest, yTest, new Random(seed));
+        // "recency alone": the shorter the gap before the snapshot's session, the likelier a purchase
+        double[] recency = new double[test.size()];
+        for (int j = 0; j < test.size(); j++) {
+            recency[j] = -examples.get(test.get(j)).raw()[FeatureVector.RECENCY_HOURS];
+        }
+        Estimate[] binnedRecency = bootstrap(binned, recency, yTest, new Random(seed));
         double baseRate = mean(yTrain);
         double[] constant = new double[test.size()];
         java.util.Arrays.fill(constant, baseRate);
@@ -211,7 +246,48 @@ public final class PropensityEvaluation {
                 mismatch,
                 ece(offline, yTest),
                 ece(frozen, yTest),
-                ece(online, yTest));
+                ece(online, yTest),
+                binnedBoot[0],
+                logLoss(binned, yTest),
+                binnedBoot[2],
+                ece(binned, yTest),
+                binnedForest[1],
+                logLoss(forest, yTest),
+                ece(forest, yTest),
+                binnedForest[2],
+                auc(recency, yTest),
+                binnedRecency[2]);
+    }
+
+    static final int FOREST_TREES = 200;
+
+    /** Smile random forest (the seed's approach) on the raw features of the training part, scored on the test part. */
+    static double[] forestScores(
+            List<LabeledExample> examples, List<Integer> train, List<Integer> test, int[] y, long seed) {
+        String[] names = FeatureVector.NAMES.toArray(new String[0]);
+        double[][] xTrain = train.stream().map(i -> examples.get(i).raw()).toArray(double[][]::new);
+        double[][] xTest = test.stream().map(i -> examples.get(i).raw()).toArray(double[][]::new);
+        smile.data.DataFrame trainFrame =
+                smile.data.DataFrame.of(xTrain, names).merge(smile.data.vector.IntVector.of("y", y));
+        smile.classification.RandomForest rf = smile.classification.RandomForest.fit(
+                smile.data.formula.Formula.lhs("y"),
+                trainFrame,
+                FOREST_TREES,
+                (int) Math.floor(Math.sqrt(names.length)),
+                smile.base.cart.SplitRule.GINI,
+                20,
+                xTrain.length,
+                5,
+                1.0,
+                null,
+                java.util.stream.LongStream.range(seed, seed + FOREST_TREES));
+        return UciShoppersEvaluation.forestScores(rf, smile.data.DataFrame.of(xTest, names));
+    }
+
+    private static double[] nanArray(int n) {
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, Double.NaN);
+        return out;
     }
 
     /**

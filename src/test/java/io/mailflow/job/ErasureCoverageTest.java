@@ -65,6 +65,10 @@ class ErasureCoverageTest {
                     "scoring.label-horizon: each snapshot is labelled and dropped at snapshot + horizon"),
             ttl("purchase-labeller", "last-purchase", "scoring.label-horizon: dropped at purchase + horizon"),
             ttl(
+                    "purchase-labeller",
+                    "held-positives",
+                    "label.horizon: a positive label is held until snapshot + horizon, then released and dropped"),
+            ttl(
                     "served-score-join",
                     "served-scores",
                     "label.horizon: a served score waits for its label until snapshot + horizon"),

@@ -169,4 +169,122 @@ class FtrlTrainerTest {
                     .isEmpty();
         }
     }
+
+    private static BinnedFtrlSettings binnedSettings() {
+        return new BinnedFtrlSettings(2, 0, 8, 256, 64, 12, true, 0.05, 1.0, 0.0, 1.0, 256);
+    }
+
+    /** Examples whose raw features are the standardized ones shifted and scaled (any monotone map would do). */
+    private static List<LabeledExample> withRaw(List<LabeledExample> examples) {
+        return examples.stream()
+                .map(e -> new LabeledExample(
+                        e.userId(), e.snapshotTime(), e.features(), e.label(), e.weight(), e.labelTime(), new double[] {
+                            3 + 2 * e.features()[0], Math.exp(e.features()[1])
+                        }))
+                .toList();
+    }
+
+    @Test
+    void aFreshTrainerServesTheBinnedModelFromItsFirstVersion() throws Exception {
+        FtrlTrainer trainer = new FtrlTrainer(FTRL, 2, 100, binnedSettings());
+        try (var h = harness(trainer)) {
+            h.open();
+            for (LabeledExample e : withRaw(examples(1000, 4))) {
+                h.processElement(e, e.labelTime());
+            }
+            List<LogRegModel> models = h.extractOutputValues();
+            assertThat(models)
+                    .extracting(LogRegModel::version)
+                    .startsWith(1L, 2L)
+                    .hasSize(10);
+            assertThat(models).allSatisfy(m -> assertThat(m.binned()).isNotNull());
+            BinnedModel last = models.get(9).binned();
+            assertThat(last.edges()[0]).hasSize(7);
+            // the served model ranks by the true signal: a high first feature scores above a low one
+            PropensityModel served = PropensityModel.load(models.get(9));
+            assertThat(served.score(new double[2], new double[] {3 + 2 * 1.5, 1}))
+                    .isGreaterThan(served.score(new double[2], new double[] {3 - 2 * 1.5, 1}) + 0.3);
+        }
+    }
+
+    @Test
+    void examplesWithoutRawFeaturesOrWithNonFiniteOnesTeachNeitherLearner() throws Exception {
+        FtrlTrainer trainer = new FtrlTrainer(FTRL, 2, 1, binnedSettings());
+        try (var h = harness(trainer)) {
+            h.open();
+            h.processElement(new LabeledExample("u", 0, new double[] {1, 2}, 1, 1, 0), 0);
+            h.processElement(new LabeledExample("u", 0, new double[] {1, 2}, 1, 1, 0, new double[] {1, Double.NaN}), 0);
+            h.processElement(new LabeledExample("u", 0, new double[] {1, 2}, 1, 1, 0, new double[] {1}), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(trainer.state().examples()).isZero();
+            assertThat(trainer.binned().examples()).isZero();
+        }
+    }
+
+    @Test
+    void anUpgradedJobServesItsRestoredLinearModelUntilTheBinnedLearnerHasCaughtUp() throws Exception {
+        List<LabeledExample> data = withRaw(examples(1200, 5));
+        OperatorSubtaskState linearOnly;
+        try (var h = harness(new FtrlTrainer(FTRL, 2, 100))) {
+            h.open();
+            for (LabeledExample e : data.subList(0, 400)) {
+                h.processElement(e, e.labelTime());
+            }
+            linearOnly = h.snapshot(1, 1);
+        }
+        OperatorSubtaskState upgraded;
+        FtrlTrainer trainer = new FtrlTrainer(FTRL, 2, 100, binnedSettings());
+        try (var h = harness(trainer)) {
+            h.initializeState(linearOnly);
+            h.open();
+            assertThat(trainer.state().examples()).isEqualTo(400);
+            assertThat(trainer.binned().examples()).isZero();
+            for (LabeledExample e : data.subList(400, 1000)) {
+                h.processElement(e, e.labelTime());
+            }
+            List<LogRegModel> models = h.extractOutputValues();
+            assertThat(models).extracting(LogRegModel::version).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
+            // the binned learner had 100, 200, 300 examples at versions 5-7: the linear model (400 at the upgrade)
+            // still serves; from 400 on (version 8) the binned one
+            assertThat(models.subList(0, 3))
+                    .allSatisfy(m -> assertThat(m.binned()).isNull());
+            assertThat(models.subList(3, 6))
+                    .allSatisfy(m -> assertThat(m.binned()).isNotNull());
+            assertThat(models.get(3).examples()).isEqualTo(400);
+            upgraded = h.snapshot(2, 2);
+        }
+        FtrlTrainer again = new FtrlTrainer(FTRL, 2, 100, binnedSettings());
+        try (var h = harness(again)) {
+            h.initializeState(upgraded);
+            h.open();
+            assertThat(again.binned().examples())
+                    .as("the binned learner's state is checkpointed")
+                    .isEqualTo(600);
+            for (LabeledExample e : data.subList(1000, 1100)) {
+                h.processElement(e, e.labelTime());
+            }
+            assertThat(h.extractOutputValues()).singleElement().satisfies(m -> {
+                assertThat(m.version()).isEqualTo(11);
+                assertThat(m.binned()).isNotNull();
+            });
+        }
+        FtrlTrainer otherBins = new FtrlTrainer(
+                FTRL, 2, 100, new BinnedFtrlSettings(2, 0, 4, 256, 64, 12, true, 0.05, 1.0, 0.0, 1.0, 256));
+        try (var h = harness(otherBins)) {
+            h.initializeState(upgraded);
+            h.open();
+            assertThat(otherBins.binned().examples())
+                    .as("a state of other settings is not restored: the learner starts again")
+                    .isZero();
+            h.processElement(data.get(1100), 0);
+            for (LabeledExample e : data.subList(1101, 1200)) {
+                h.processElement(e, e.labelTime());
+            }
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.binned())
+                            .as("the linear model serves meanwhile")
+                            .isNull());
+        }
+    }
 }

@@ -24,6 +24,8 @@ class ModelSerializationTest {
                 LabeledExample.class,
                 LogRegModel.class,
                 FtrlState.class,
+                BinnedModel.class,
+                BinnedFtrlState.class,
                 ValidationWindow.class,
                 ValidationMetrics.class,
                 PropensityScore.class,

@@ -21,8 +21,57 @@ class PurchaseLabellerTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, UserFeatures, Event, LabeledExample> harness()
             throws Exception {
+        return harness(false);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, UserFeatures, Event, LabeledExample> harness(
+            boolean releaseAtHorizon) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                new PurchaseLabeller(Duration.ofMillis(HORIZON)), UserFeatures::userId, Event::userId, Types.STRING);
+                new PurchaseLabeller(Duration.ofMillis(HORIZON), releaseAtHorizon),
+                UserFeatures::userId,
+                Event::userId,
+                Types.STRING);
+    }
+
+    @Test
+    void releasedAtTheHorizonAPositiveWaitsLikeANegative() throws Exception {
+        try (var h = harness(true)) {
+            h.processElement1(Features.of("eve", BEGINNING, 0.5), BEGINNING);
+            h.processElement1(Features.of("eve", BEGINNING + 10, 0.7), BEGINNING + 10);
+            h.processElement2(purchase("eve", ONE_HOUR_LATER), ONE_HOUR_LATER);
+            h.processElement2(purchase("eve", ONE_HOUR_LATER + 5), ONE_HOUR_LATER + 5);
+            assertThat(h.extractOutputValues()).as("nothing before the horizon").isEmpty();
+
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + HORIZON));
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::snapshotTime, LabeledExample::label, LabeledExample::labelTime)
+                    .containsExactly(tuple(BEGINNING, 1.0, ONE_HOUR_LATER));
+            assertThat(h.extractOutputValues().get(0).raw()).containsExactly(0.5);
+
+            // the input ends before the second snapshot's horizon: its label is known, so it is not censored
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::snapshotTime, LabeledExample::label)
+                    .containsExactly(tuple(BEGINNING, 1.0), tuple(BEGINNING + 10, 1.0));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void releasedAtTheHorizonAPurchaseThatOvertookTheSnapshotIsHeldToo() throws Exception {
+        try (var h = harness(true)) {
+            h.processElement2(purchase("fay", ONE_HOUR_LATER), ONE_HOUR_LATER);
+            h.processElement1(Features.of("fay", BEGINNING, 1), BEGINNING);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + HORIZON));
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::snapshotTime, LabeledExample::label, LabeledExample::labelTime)
+                    .containsExactly(tuple(BEGINNING, 1.0, ONE_HOUR_LATER));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(ONE_HOUR_LATER + HORIZON));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
     }
 
     private static Event purchase(String user, long t) {

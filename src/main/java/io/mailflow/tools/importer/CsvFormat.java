@@ -29,8 +29,10 @@ public interface CsvFormat {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "taobao" -> new TaobaoFormat();
             case "rees46" -> new Rees46Format();
+            case "cdnow" -> new CdnowFormat();
             default ->
-                throw new IllegalArgumentException("Unknown CSV format '" + name + "': expected taobao or rees46.");
+                throw new IllegalArgumentException(
+                        "Unknown CSV format '" + name + "': expected taobao, rees46 or cdnow.");
         };
     }
 
