@@ -58,7 +58,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * records, all under the raw ids. After the run, every output topic (keys and values), every captured e-mail (all
  * headers, every decoded part, the payload of every signed token in its links) and every log line are searched:
  * no raw id anywhere, and the pseudonyms where they should be. E-mails must actually be sent, so the search has
- * something to find; with pseudonyms off the same search finds the raw ids (checked by hand, see the report).
+ * something to find; with pseudonyms off
+ * ({@code -Dpseudonyms.control=true}) the same search fails on the first raw id.
  */
 class PseudonymsPipelineITCase {
     @RegisterExtension
