@@ -88,7 +88,7 @@ public final class CampaignParser implements Serializable {
     /** Bounds of a catalog trigger's {@code dedup}: at least a day (one e-mail per restock wave), at most a year. */
     static final Duration MIN_DEDUP = Duration.ofDays(1);
 
-    static final Duration MAX_DEDUP = Duration.ofDays(365);
+    public static final Duration MAX_DEDUP = Duration.ofDays(365);
     private static final Set<String> AUDIENCE = Set.of("segments", "minScore", "maxScore", "features");
     private static final Set<String> VARIANT = Set.of("id", "weight", "template", "templates");
 

@@ -3,6 +3,7 @@ package io.mailflow.campaigns;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.campaigns.watch.ItemSignal;
 import io.mailflow.campaigns.watch.ItemWatchFunction;
+import io.mailflow.campaigns.watch.WatchIndexFunction;
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
 import io.mailflow.features.UserFeatures;
@@ -39,8 +40,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * control topic -> parse/validate --(campaign updates)--+
  * recommendation model ---------------------------------+--broadcast--+
  * sessions, events, segments, scores, features, erasures -> (union, keyed by user) -> triggers -> e-mail requests
- * [with a catalog] views, carts + catalog changes (keyed by item) + campaigns, erasures --broadcast-->
- *        item watchers -> back-in-stock / price-drop signals (to the user-keyed triggers above)
+ * [with a catalog] views, carts, erasures (keyed by user) -> watch index -> views, carts, one erasure per watched item
+ *        + catalog changes (keyed by item) + campaigns, fallback erasures --broadcast--> item watchers
+ *        -> back-in-stock / price-drop signals (to the user-keyed triggers above)
  * </pre>
  */
 public final class CampaignStage {
@@ -237,7 +239,9 @@ public final class CampaignStage {
             Inputs in, DataStream<CampaignUpdate> updates, CampaignSettings settings) {
         TypeInformation<ItemSignal> item = TypeInformation.of(ItemSignal.class);
         TypeInformation<ControlMessage> controlType = TypeInformation.of(ControlMessage.class);
-        DataStream<ItemSignal> items = in.events()
+        // views, carts and erasures keyed by user through the watch index, which turns an erasure into one per item
+        // the user may watch (so that it does not visit the whole catalog)
+        SingleOutputStreamOperator<ItemSignal> indexed = in.events()
                 .filter(e -> (e.type() == EventType.VIEW || e.type() == EventType.ADD_TO_CART) && e.itemId() != null)
                 .uid(Uids.WATCH_EVENTS_FILTER)
                 .name("views and carts of items")
@@ -245,20 +249,30 @@ public final class CampaignStage {
                 .returns(item)
                 .uid(Uids.WATCH_EVENTS)
                 .name("events as item signals")
-                .union(in.catalog()
-                        .map(ItemSignal::of)
+                .union(in.erasures()
+                        .map(ItemSignal::erasure)
                         .returns(item)
-                        .uid(Uids.WATCH_CATALOG)
-                        .name("catalog changes as item signals"));
+                        .uid(Uids.WATCH_ERASURES)
+                        .name("erasures for item watchers"))
+                .keyBy(ItemSignal::userId)
+                .process(new WatchIndexFunction(settings.watch()))
+                .returns(item)
+                .uid(Uids.ITEM_WATCH_INDEX)
+                .name("items each user watches");
+        DataStream<ItemSignal> items = indexed.union(in.catalog()
+                .map(ItemSignal::of)
+                .returns(item)
+                .uid(Uids.WATCH_CATALOG)
+                .name("catalog changes as item signals"));
         BroadcastStream<ControlMessage> broadcast = updates.map(ControlMessage::of)
                 .returns(controlType)
                 .uid(Uids.WATCH_CAMPAIGN_CONTROL)
                 .name("campaign control for item watchers")
-                .union(in.erasures()
+                .union(indexed.getSideOutput(Tags.WATCH_FULL_ERASURES)
                         .map(ControlMessage::erasure)
                         .returns(controlType)
-                        .uid(Uids.WATCH_ERASURES)
-                        .name("erasures for item watchers"))
+                        .uid(Uids.WATCH_FULL_ERASURES)
+                        .name("erasures that walk every item"))
                 .broadcast(Descriptors.CAMPAIGNS);
         return items.keyBy(ItemSignal::itemId)
                 .connect(broadcast)

@@ -24,8 +24,9 @@ public record ControlMessage(CampaignUpdate campaign, RecoList reco, String eras
     }
 
     /**
-     * A user's erasure, broadcast to the item watchers: their state is keyed by item, so an erasure reaches it
-     * only by visiting every item of the subtask ({@code applyToKeyedState}).
+     * A user's erasure broadcast to the item watchers, which then visit every item of the subtask
+     * ({@code applyToKeyedState}): only the fallback for users the watch index cannot vouch for (see
+     * {@code WatchIndexFunction}); the rest reach exactly their items through the index.
      */
     public static ControlMessage erasure(String userId) {
         return new ControlMessage(null, null, userId);

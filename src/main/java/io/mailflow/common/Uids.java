@@ -64,6 +64,11 @@ public final class Uids {
     public static final String WATCH_CAMPAIGN_CONTROL = "watch-campaign-control";
     public static final String WATCH_ERASURES = "watch-erasures";
     public static final String ITEM_WATCHERS = "item-watchers";
+    /** Keyed by user: the items each user may watch, so that an erasure reaches only those items. */
+    public static final String ITEM_WATCH_INDEX = "item-watch-index";
+    /** Erasures that still need the walk over every item (a savepoint without the index, an overflowed index). */
+    public static final String WATCH_FULL_ERASURES = "watch-full-erasures";
+
     public static final String ERASURES = "contact-erasures";
     public static final String ERASED_IDS = "contact-erasures-ids";
     public static final String SUPPRESSION_UPDATES = "contact-suppressions";

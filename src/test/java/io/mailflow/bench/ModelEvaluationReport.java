@@ -189,6 +189,30 @@ final class ModelEvaluationReport {
                     p.recencyAuc(),
                     signed(p.binnedVsRecency())));
         }
+        sb.append("\n");
+        for (ModelEvaluation.Run r : runs) {
+            PropensityEvaluation.Result p = r.propensity();
+            double best = Math.max(p.batchAuc().value(), p.forestAuc().value());
+            boolean aucMet = p.binnedAuc().value() >= best - 0.01;
+            boolean recencyMet = p.binnedVsRecency().value() > 0;
+            boolean forestBest = p.forestAuc().value() >= p.batchAuc().value();
+            PropensityEvaluation.Estimate vsBest = forestBest ? p.binnedVsForest() : p.binnedGap();
+            boolean decided = aucMet
+                    && recencyMet
+                    && vsBest.low() > -0.01
+                    && p.binnedVsRecency().low() > 0;
+            sb.append(f(
+                    "- %s: binned %.3f against the best batch reference %.3f (%s) and recency alone %.3f: %s%s%n",
+                    r.setup().name(),
+                    p.binnedAuc().value(),
+                    best,
+                    forestBest ? "random forest" : "logistic regression",
+                    p.recencyAuc(),
+                    aucMet && recencyMet ? "**target met**" : "**target not met**",
+                    decided
+                            ? " (the 95 % intervals of both differences agree)"
+                            : ", on the point estimates; the intervals are too wide for this data to decide"));
+        }
         sb.append("\n## Segments: streaming k-means against batch k-means++\n\n");
         sb.append(
                 "| replay | users in final window | k | model versions | streaming SSE | batch SSE (Smile k-means++) | "

@@ -95,9 +95,12 @@ class CatalogTriggersITCase {
         List<Event> events = List.of(
                 Events.view("alice", "sku-1", BEGINNING),
                 Events.cart("chen", "sku-2", 1299.0, BEGINNING + 5 * ONE_MINUTE),
-                Events.view("dana", "sku-1", BEGINNING + 2 * ONE_HOUR), // after the restock: nothing to tell
-                // moves event time past the change in this bounded run (a later event, like live traffic)
-                Events.view("zoe", "sku-9", BEGINNING + 4 * ONE_HOUR));
+                // after the restock: nothing to tell. Nothing in this run moves event time past the change (the
+                // watermark lags the newest event by ingest.max-out-of-orderness, 5 s), so the catalog change is
+                // applied when the bounded input ends: after the campaigns source has delivered everything, so the
+                // runtime definition below is in force whatever the load. With a later event moving event time past
+                // the change, the change would race the control topic (definitions apply on arrival).
+                Events.view("dana", "sku-1", CHANGE + 1_000));
 
         try (KafkaProducer<byte[], byte[]> p = KAFKA.broker().producer()) {
             for (UserProfile profile : profiles) {

@@ -154,11 +154,22 @@ class ErasureCoverageTest {
                     "catalog-assemble",
                     "catalog-parts",
                     "until the request's item lookups are answered (event time reaches its triggeredAt); then emitted"),
-            erased("item-watchers", "item-watchers", "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
+            erased(
+                    "item-watchers",
+                    "item-watchers",
+                    "ItemWatchFunctionTest#anErasureThroughTheIndexForgetsTheUserInTheirItemsOnlyAndVisitsNoOtherItem"),
             erased(
                     "item-watchers",
                     "watch-pending-views",
-                    "ItemWatchFunctionTest#anErasureReachesEveryItemTheUserWatches"),
+                    "ItemWatchFunctionTest#anErasureThroughTheIndexForgetsTheUserInTheirItemsOnlyAndVisitsNoOtherItem"),
+            erased(
+                    "item-watch-index",
+                    "watch-index-items",
+                    "WatchIndexFunctionTest#anErasureGoesToTheUsersItemsOnlyAndClearsTheirIndexAndTimer"),
+            erased(
+                    "item-watch-index",
+                    "watch-index-meta",
+                    "WatchIndexFunctionTest#anErasureGoesToTheUsersItemsOnlyAndClearsTheirIndexAndTimer"),
             ttl(
                     "item-watchers",
                     "watch-item-status",
@@ -247,6 +258,45 @@ class ErasureCoverageTest {
                     .as("table row for an operator the graph does not have: " + row)
                     .contains(row.substring(0, row.indexOf(" / ")));
         }
+    }
+
+    @Test
+    void erasuresReachTheItemWatchersThroughTheWatchIndexAndOnTheBroadcastOnlyAsItsFallback() {
+        // a broadcast erasure visits every item of the catalog; keyed by item through the index, only the user's
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        MailflowJob.define(
+                env,
+                MailflowConfig.builder()
+                        .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
+                        .build());
+        KeyedBroadcastStateTransformation<?, ?, ?, ?> watchers = null;
+        for (Transformation<?> t : keyedOperators(env)) {
+            if ("item-watchers".equals(t.getUid())) {
+                watchers = (KeyedBroadcastStateTransformation<?, ?, ?, ?>) t;
+            }
+        }
+        assertThat(watchers).isNotNull();
+        assertThat(uidsUpTo(watchers.getRegularInput(), "item-watch-index"))
+                .as("the keyed input comes through the index")
+                .contains("item-watch-index");
+        assertThat(uidsUpTo(watchers.getBroadcastInput(), "item-watch-index"))
+                .as("the broadcast input takes erasures only from the index's fallback side output")
+                .contains("item-watch-index", "watch-full-erasures")
+                .doesNotContain("watch-erasures", "contact-erasures");
+    }
+
+    /** The uids upstream of {@code t}, not looking past the operator {@code stopAt}. */
+    private static Set<String> uidsUpTo(Transformation<?> t, String stopAt) {
+        Set<String> out = new TreeSet<>();
+        if (t.getUid() != null) {
+            out.add(t.getUid());
+        }
+        if (!stopAt.equals(t.getUid())) {
+            for (Transformation<?> in : t.getInputs()) {
+                out.addAll(uidsUpTo(in, stopAt));
+            }
+        }
+        return out;
     }
 
     private static List<Transformation<?>> keyedOperators(StreamExecutionEnvironment env) {

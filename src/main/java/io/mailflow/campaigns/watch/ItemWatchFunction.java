@@ -37,8 +37,13 @@ import org.apache.flink.util.Collector;
  * order the two inputs arrive in. Views are recorded whether or not a catalog-driven campaign
  * is in force when they arrive (bounded by {@link WatchSettings}): the campaigns arrive on an untimed broadcast
  * input, and gating on it would make a replay's watchers depend on arrival order. The broadcast input carries the campaigns (changes apply
- * to every later decision) and erasures, which visit every item of the subtask: the state is keyed by item, not
- * by user.
+ * to every later decision).
+ *
+ * <p>Erasures: the state is keyed by item, not by user, so a user's erasure arrives from {@link WatchIndexFunction}
+ * as one keyed {@link ItemSignal#erasure(String, String)} per item the user may watch, and costs only those items.
+ * Only when the index cannot vouch for a user (state restored from a savepoint older than the index, or a user
+ * with more items than it keeps) does the erasure also arrive on the broadcast input, and visit every item of the
+ * subtask ({@code applyToKeyedState}). Both count the items they visit ({@code watchErasureItemVisits}).
  */
 public final class ItemWatchFunction
         extends KeyedBroadcastProcessFunction<String, ItemSignal, ControlMessage, UserSignal> {
@@ -52,6 +57,7 @@ public final class ItemWatchFunction
     private transient MapState<Long, CatalogItem> changes;
     private transient MapState<Long, List<ViewMark>> views;
     private transient Counter notices;
+    private transient Counter erasureVisits;
 
     // State descriptors, declared once: the operator, the harness tests and the erasure use these.
 
@@ -88,12 +94,17 @@ public final class ItemWatchFunction
         changes = getRuntimeContext().getMapState(changesDescriptor());
         views = getRuntimeContext().getMapState(viewsDescriptor());
         notices = getRuntimeContext().getMetricGroup().counter("catalogTriggerNotices");
+        erasureVisits = getRuntimeContext().getMetricGroup().counter("watchErasureItemVisits");
     }
 
     @Override
     public void processElement(ItemSignal s, ReadOnlyContext ctx, Collector<UserSignal> out) throws Exception {
         if (s.update() != null) {
             onCatalog(s.update(), ctx);
+            return;
+        }
+        if (s.erasure() != null) {
+            erase(s.erasure().userId(), ctx.timerService());
             return;
         }
         Event e = s.event();
@@ -112,6 +123,30 @@ public final class ItemWatchFunction
         views.put(at, next);
         if (due == null && !changes.contains(at)) {
             ctx.timerService().registerEventTimeTimer(at);
+        }
+    }
+
+    /**
+     * Forgets the user in this item only: the watch index ({@link WatchIndexFunction}) sends one such erasure per
+     * item the user may watch, so an erasure costs the user's items, not the catalog.
+     */
+    private void erase(String user, TimerService timers) throws Exception {
+        erasureVisits.inc();
+        WatchList l = watchers.value();
+        if (l != null && l.watchers().stream().anyMatch(w -> w.userId().equals(user))) {
+            store(ItemWatchers.erase(l.watchers(), user), l.sweepAt(), timers);
+        }
+        eraseViews(views, user);
+    }
+
+    private static void eraseViews(MapState<Long, List<ViewMark>> state, String user) throws Exception {
+        for (Map.Entry<Long, List<ViewMark>> e : state.entries()) {
+            if (e.getValue().stream().anyMatch(v -> v.userId().equals(user))) {
+                List<ViewMark> rest = new ArrayList<>(e.getValue());
+                rest.removeIf(v -> v.userId().equals(user));
+                // an emptied time keeps an empty list until its timer, which then finds nothing
+                state.put(e.getKey(), rest);
+            }
         }
     }
 
@@ -235,7 +270,9 @@ public final class ItemWatchFunction
     public void processBroadcastElement(ControlMessage m, Context ctx, Collector<UserSignal> out) throws Exception {
         if (m.erasedUser() != null) {
             String user = m.erasedUser();
+            // the fallback, for users the watch index cannot vouch for (see WatchIndexFunction): every item
             ctx.applyToKeyedState(watchersDescriptor(), (item, state) -> {
+                erasureVisits.inc();
                 WatchList l = state.value();
                 if (l != null && l.watchers().stream().anyMatch(w -> w.userId().equals(user))) {
                     List<Watch> rest = ItemWatchers.erase(l.watchers(), user);
@@ -243,16 +280,7 @@ public final class ItemWatchFunction
                     state.update(rest.isEmpty() ? null : new WatchList(rest, l.sweepAt()));
                 }
             });
-            ctx.applyToKeyedState(viewsDescriptor(), (item, state) -> {
-                for (Map.Entry<Long, List<ViewMark>> e : state.entries()) {
-                    if (e.getValue().stream().anyMatch(v -> v.userId().equals(user))) {
-                        List<ViewMark> rest = new ArrayList<>(e.getValue());
-                        rest.removeIf(v -> v.userId().equals(user));
-                        // an emptied time keeps an empty list until its timer, which then finds nothing
-                        state.put(e.getKey(), rest);
-                    }
-                }
-            });
+            ctx.applyToKeyedState(viewsDescriptor(), (item, state) -> eraseViews(state, user));
             return;
         }
         if (m.campaign() == null) {

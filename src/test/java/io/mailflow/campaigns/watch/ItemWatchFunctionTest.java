@@ -15,12 +15,17 @@ import io.mailflow.campaigns.ControlMessage;
 import io.mailflow.campaigns.Descriptors;
 import io.mailflow.campaigns.TriggerType;
 import io.mailflow.campaigns.UserSignal;
+import io.mailflow.common.Tags;
 import io.mailflow.model.CatalogUpdate;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.TimerCountingOperator;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,11 +38,18 @@ class ItemWatchFunctionTest {
 
     private KeyedBroadcastOperatorTestHarness<String, ItemSignal, ControlMessage, UserSignal> harness;
     private TimerCountingOperator<String, ItemSignal, ControlMessage, UserSignal> operator;
+    /** The watch index in front, for the tests of the erasure path. */
+    private KeyedOneInputStreamOperatorTestHarness<String, ItemSignal, ItemSignal> index;
+
+    private int forwarded;
 
     @AfterEach
     void tearDown() throws Exception {
         if (harness != null) {
             harness.close();
+        }
+        if (index != null) {
+            index.close();
         }
     }
 
@@ -214,9 +226,56 @@ class ItemWatchFunctionTest {
     }
 
     @Test
-    void anErasureReachesEveryItemTheUserWatches() throws Exception {
+    void anErasureThroughTheIndexForgetsTheUserInTheirItemsOnlyAndVisitsNoOtherItem() throws Exception {
         start(RESTOCK);
-        for (String item : List.of("sku-1", "sku-2")) {
+        index = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WatchIndexFunction(SETTINGS)), ItemSignal::userId, Types.STRING);
+        index.open();
+        List<String> catalogItems = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            catalogItems.add("sku-" + i);
+        }
+        for (String item : catalogItems) {
+            catalog(out(item, 100.0, NOON - DAY));
+        }
+        watermarks(NOON - DAY);
+        viewThroughIndex("u1", "sku-1", NOON - ONE_HOUR);
+        viewThroughIndex("u1", "sku-2", NOON - ONE_HOUR);
+        for (String item : catalogItems) {
+            viewThroughIndex("u2", item, NOON - ONE_HOUR);
+        }
+        watermarks(NOON - ONE_HOUR); // these views are decided: u1 is in the watcher lists of sku-1 and sku-2
+        viewThroughIndex("u1", "sku-1", NOON - 10 * 60_000L); // and this one still waits for event time
+
+        index.processElement(ItemSignal.erasure("u1"), NOON - 10 * 60_000L);
+        List<ItemSignal> erasures = forward();
+        assertThat(erasures)
+                .as("one erasure per item u1 watches, keyed by item")
+                .extracting(ItemSignal::itemId)
+                .containsExactlyInAnyOrder("sku-1", "sku-2");
+        assertThat(operator.counter("watchErasureItemVisits"))
+                .as("items the erasure visited, of 20 with watchers")
+                .isEqualTo(2);
+        assertThat(index.getSideOutput(Tags.WATCH_FULL_ERASURES))
+                .as("no walk over every item")
+                .isNull();
+
+        for (String item : catalogItems) {
+            catalog(in(item, 100.0, NOON));
+        }
+        watermarks(NOON);
+        assertThat(signals())
+                .as("u2 is told about every item, u1 about none (neither the decided nor the waiting view)")
+                .extracting(UserSignal::userId)
+                .containsOnly("u2")
+                .hasSize(20);
+    }
+
+    @Test
+    void theFallbackErasureOnTheBroadcastInputWalksEveryItem() throws Exception {
+        // for users the index cannot vouch for (a savepoint older than it, more items than it keeps)
+        start(RESTOCK);
+        for (String item : List.of("sku-1", "sku-2", "sku-3")) {
             catalog(out(item, 100.0, NOON - DAY));
         }
         harness.watermark(NOON - DAY);
@@ -224,12 +283,42 @@ class ItemWatchFunctionTest {
             view("u1", item, NOON - ONE_HOUR);
         }
         view("u2", "sku-2", NOON - ONE_HOUR);
+        view("u2", "sku-3", NOON - 2 * ONE_HOUR);
+        harness.watermark(NOON - 2 * ONE_HOUR); // sku-3's view is decided, the others wait for event time
         harness.processBroadcastElement(ControlMessage.erasure("u1"), NOON - ONE_HOUR);
-        for (String item : List.of("sku-1", "sku-2")) {
+        assertThat(operator.counter("watchErasureItemVisits"))
+                .as("every item with watchers")
+                .isEqualTo(1);
+        for (String item : List.of("sku-1", "sku-2", "sku-3")) {
             catalog(in(item, 100.0, NOON));
         }
         harness.watermark(NOON);
-        assertThat(signals()).extracting(UserSignal::userId).containsExactly("u2");
+        assertThat(signals()).extracting(UserSignal::userId).containsExactly("u2", "u2");
+    }
+
+    /** Feeds a view to the index and what it emits to the item watchers. */
+    private void viewThroughIndex(String user, String item, long at) throws Exception {
+        index.processElement(ItemSignal.of(Events.view(user, item, at)), at);
+        forward();
+    }
+
+    private void watermarks(long at) throws Exception {
+        index.processWatermark(at);
+        harness.watermark(at);
+    }
+
+    /** Hands the index's new output to the item watchers, in order; returns the erasures among it. */
+    private List<ItemSignal> forward() throws Exception {
+        List<ItemSignal> erasures = new ArrayList<>();
+        List<StreamRecord<? extends ItemSignal>> all = index.extractOutputStreamRecords();
+        for (StreamRecord<? extends ItemSignal> r : all.subList(forwarded, all.size())) {
+            harness.processElement(r.getValue(), r.getTimestamp());
+            if (r.getValue().erasure() != null) {
+                erasures.add(r.getValue());
+            }
+        }
+        forwarded = all.size();
+        return erasures;
     }
 
     @Test

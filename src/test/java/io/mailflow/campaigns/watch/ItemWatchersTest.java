@@ -132,4 +132,23 @@ class ItemWatchersTest {
         ws = W.view(ws, "u2", NOON, OUT, null, null);
         assertThat(ItemWatchers.erase(ws, "u1")).extracting(Watch::userId).containsExactly("u2");
     }
+
+    @Test
+    void noWatcherEntryOutlivesTheWatchIndexsHoldOnItsItem() {
+        // WatchIndexFunction keeps an item watch-ttl + the longest dedup after the user's last view: an erasure
+        // through the index reaches an entry only if the entry goes first. The latest a notice can come is the last
+        // instant of the watch, with the longest dedup the parser accepts.
+        CampaignDefinition longest = Campaigns.of("back-in-stock-long", "{type: back-in-stock, dedup: 365d}");
+        CampaignDefinition longestDrop =
+                Campaigns.of("price-drop-long", "{type: price-drop, minDropShare: 0.1, dedup: 365d}");
+        long seen = NOON - ONE_HOUR;
+        long lastActive = seen + SETTINGS.watchTtlMs() - 1;
+        List<Watch> ws = W.view(List.of(), "u1", seen, OUT, null, null);
+        ItemStatus backCheaper = new ItemStatus(true, 50.0, "USD", lastActive);
+        ItemWatchers.Outcome o = W.change("sku-1", ws, OUT, backCheaper, lastActive, List.of(longest, longestDrop));
+        assertThat(o.notices()).hasSize(2);
+        long indexKeepsUntil = seen + WatchIndexFunction.keepMs(SETTINGS);
+        assertThat(W.nextSweep(o.watchers())).isLessThanOrEqualTo(indexKeepsUntil);
+        assertThat(W.sweep(o.watchers(), indexKeepsUntil)).as("gone by then").isEmpty();
+    }
 }
