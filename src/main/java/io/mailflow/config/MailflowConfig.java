@@ -28,11 +28,13 @@ public final class MailflowConfig implements Serializable {
     private final Map<String, Object> values;
     private final String smtpPassword;
     private final String linkSecret;
+    private final String pseudonymKey;
 
-    private MailflowConfig(Map<String, Object> values, String smtpPassword, String linkSecret) {
+    private MailflowConfig(Map<String, Object> values, String smtpPassword, String linkSecret, String pseudonymKey) {
         this.values = Collections.unmodifiableMap(values);
         this.smtpPassword = smtpPassword;
         this.linkSecret = linkSecret;
+        this.pseudonymKey = pseudonymKey;
     }
 
     public static MailflowConfig defaults() {
@@ -79,12 +81,21 @@ public final class MailflowConfig implements Serializable {
         return linkSecret == null ? "" : linkSecret;
     }
 
+    /**
+     * A pseudonym key set programmatically (tests, the demo), or empty: then the task managers read
+     * {@code MAILFLOW_PSEUDONYM_KEY} from their environment. Never part of {@link #toString()}.
+     */
+    public String pseudonymKey() {
+        return pseudonymKey == null ? "" : pseudonymKey;
+    }
+
     /** A builder seeded with this configuration, to derive a variant (used by the demo and tests). */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.values.putAll(values);
         b.smtpPassword = smtpPassword;
         b.linkSecret = linkSecret;
+        b.pseudonymKey = pseudonymKey;
         return b;
     }
 
@@ -98,6 +109,8 @@ public final class MailflowConfig implements Serializable {
                 .append(smtpPassword().isEmpty() ? "<unset>" : "<set>")
                 .append(", link.secret=")
                 .append(linkSecret().isEmpty() ? "<unset>" : "<set>")
+                .append(", pseudonym.key=")
+                .append(pseudonymKey().isEmpty() ? "<unset>" : "<set>")
                 .append('}')
                 .toString();
     }
@@ -152,6 +165,7 @@ public final class MailflowConfig implements Serializable {
         private final Map<String, Object> values = new HashMap<>();
         private String smtpPassword;
         private String linkSecret;
+        private String pseudonymKey;
 
         private Builder() {}
 
@@ -166,7 +180,8 @@ public final class MailflowConfig implements Serializable {
             if (lower.contains("password") || lower.contains("secret")) {
                 throw new IllegalArgumentException("Option '" + key
                         + "' is not allowed: secrets come from the environment (" + MailflowOptions.SMTP_PASSWORD_ENV
-                        + ", " + MailflowOptions.LINK_SECRET_ENV + "), never from configuration.");
+                        + ", " + MailflowOptions.LINK_SECRET_ENV + ", " + MailflowOptions.PSEUDONYM_KEY_ENV
+                        + "), never from configuration.");
             }
             Option<?> option = MailflowOptions.all().stream()
                     .filter(o -> o.key().equals(key))
@@ -191,8 +206,14 @@ public final class MailflowConfig implements Serializable {
             return this;
         }
 
+        /** The pseudonym key, for tests and the demo only; production reads MAILFLOW_PSEUDONYM_KEY. */
+        public Builder pseudonymKey(String key) {
+            this.pseudonymKey = key;
+            return this;
+        }
+
         public MailflowConfig build() {
-            return new MailflowConfig(new HashMap<>(values), smtpPassword, linkSecret);
+            return new MailflowConfig(new HashMap<>(values), smtpPassword, linkSecret, pseudonymKey);
         }
 
         private static <T> String asText(Option<T> option, T value) {

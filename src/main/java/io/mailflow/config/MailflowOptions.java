@@ -16,6 +16,7 @@ import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
 import io.mailflow.privacy.NoiseMechanism;
+import io.mailflow.privacy.Pseudonymizer;
 import io.mailflow.recommendations.Recommender;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -35,6 +36,8 @@ public final class MailflowOptions {
     public static final String SMTP_PASSWORD_ENV = SmtpSettings.PASSWORD_ENV;
     /** Secret that signs unsubscribe tokens and tracked links (at least 16 characters). */
     public static final String LINK_SECRET_ENV = EmailComposer.LINK_SECRET_ENV;
+    /** The key of the user-id pseudonyms; read by the task managers (and the client, to fail early). */
+    public static final String PSEUDONYM_KEY_ENV = Pseudonymizer.KEY_ENV;
 
     // ---- Kafka ----
     public static final Option<String> KAFKA_BOOTSTRAP =
@@ -580,6 +583,25 @@ public final class MailflowOptions {
             0.01,
             1_000_000.0,
             "Contribution bound: per campaign and window, a user's attributed revenue is clipped to this (currency units).");
+
+    // ---- Pseudonymous ids ----
+    // The shop's user ids replaced at the inputs by keyed pseudonyms; see io.mailflow.privacy.Pseudonymizer and
+    // docs/privacy.md, "Pseudonymous ids".
+    public static final Option<Boolean> PSEUDONYMS_ENABLED = bool(
+            "privacy.pseudonyms.enabled",
+            false,
+            "Replace the shop's user ids in events, profiles and suppressions by keyed pseudonyms (HMAC-SHA256 with the"
+                    + " key from " + PSEUDONYM_KEY_ENV
+                    + ", at least 32 characters) when they are read, so state, output"
+                    + " topics, logs, links and headers carry only pseudonyms. Changes every user key: not for a job"
+                    + " restored from a savepoint taken without it.");
+    public static final Option<String> PSEUDONYM_KEY_ID = Option.matching(
+            "privacy.pseudonyms.key-id",
+            "p1",
+            "[A-Za-z0-9-]{1,16}",
+            "1-16 of A-Z a-z 0-9 -",
+            "Public id of the pseudonym key, written in front of every pseudonym (p1_ and 34 of a-z 2-7); give a new key"
+                    + " a new id (docs/privacy.md, \"Pseudonym key rotation\").");
 
     // ---- Campaigns ----
     // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.

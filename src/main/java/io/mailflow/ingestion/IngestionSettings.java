@@ -1,6 +1,7 @@
 package io.mailflow.ingestion;
 
 import io.mailflow.io.EventTimeEnd;
+import io.mailflow.privacy.PseudonymSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param dedupTtl how long an event id is remembered for de-duplication
  * @param dedupMaxIds most event ids remembered per user (the oldest are forgotten first)
  * @param end where event time stops when a bounded input has been read (a replay)
+ * @param pseudonyms whether and how the shop's user ids are replaced by pseudonyms when events are parsed
  */
 public record IngestionSettings(
         Duration maxFutureSkew,
@@ -23,8 +25,29 @@ public record IngestionSettings(
         Duration idleness,
         Duration dedupTtl,
         int dedupMaxIds,
-        EventTimeEnd end)
+        EventTimeEnd end,
+        PseudonymSettings pseudonyms)
         implements Serializable {
+
+    /** Settings that keep the shop's user ids. */
+    public IngestionSettings(
+            Duration maxFutureSkew,
+            Duration maxAheadOfStream,
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            Duration dedupTtl,
+            int dedupMaxIds,
+            EventTimeEnd end) {
+        this(
+                maxFutureSkew,
+                maxAheadOfStream,
+                maxOutOfOrderness,
+                idleness,
+                dedupTtl,
+                dedupMaxIds,
+                end,
+                PseudonymSettings.DISABLED);
+    }
 
     /** Settings whose bounded inputs end at the end of time (Flink's default). */
     public IngestionSettings(

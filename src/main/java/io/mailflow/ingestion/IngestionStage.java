@@ -46,7 +46,8 @@ public final class IngestionStage {
         SingleOutputStreamOperator<Event> parsed = env.fromSource(source, watermarks(settings), "events")
                 .uid(Uids.EVENTS_SOURCE)
                 .process(new ParseEventsFunction(
-                        new EventValidator(settings.maxFutureSkew(), settings.maxAheadOfStream())))
+                        new EventValidator(settings.maxFutureSkew(), settings.maxAheadOfStream()),
+                        settings.pseudonyms()))
                 .uid(Uids.PARSE_EVENTS)
                 .name("parse and validate events");
 

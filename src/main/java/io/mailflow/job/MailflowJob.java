@@ -42,6 +42,7 @@ public final class MailflowJob {
     public static void main(String[] args) throws Exception {
         MailflowConfig config = MailflowConfig.fromArgs(args);
         requireLinkSecret(config);
+        requirePseudonymKey(config);
         // Fails at submission when a Kafka secret the security options need is missing (names only, never values).
         PipelineSettings.kafkaSecurity(config).requireEnvironment(System::getenv);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -58,6 +59,11 @@ public final class MailflowJob {
                     + " to a secret of at least 16 characters (on the client and the task managers): it signs"
                     + " unsubscribe and tracked links.");
         }
+    }
+
+    /** Fails at submission, not when the first record is read, when pseudonyms are on without a usable key. */
+    static void requirePseudonymKey(MailflowConfig config) {
+        PipelineSettings.pseudonyms(config).open(System::getenv);
     }
 
     /** Builds the production topology (Kafka in and out, SMTP) on {@code env}. */

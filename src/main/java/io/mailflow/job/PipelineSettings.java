@@ -25,6 +25,7 @@ import io.mailflow.io.EventTimeEnd;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.ControlGroup;
 import io.mailflow.models.ModelSettings;
+import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
 import io.mailflow.recommendations.Recommender;
@@ -62,9 +63,10 @@ public record PipelineSettings(
                         c.get(IDLENESS),
                         c.get(DEDUP_TTL),
                         c.get(DEDUP_MAX_IDS),
-                        eventTimeEnd(c)),
+                        eventTimeEnd(c),
+                        pseudonyms(c)),
                 new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
-                new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW)),
+                new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW), pseudonyms(c)),
                 models(c),
                 new RecommendationSettings(
                         c.get(RECO_HALF_LIFE),
@@ -116,6 +118,14 @@ public record PipelineSettings(
                         c.get(ENGAGEMENT_DEDUP_TTL),
                         c.get(ENGAGEMENT_DEDUP_MAX_IDS)),
                 new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW), c.get(RECO_PER_EMAIL)));
+    }
+
+    /**
+     * Whether the inputs' user ids become pseudonyms; the key only when set programmatically (tests, the demo),
+     * else the task managers read it from their environment.
+     */
+    public static PseudonymSettings pseudonyms(MailflowConfig c) {
+        return new PseudonymSettings(c.get(PSEUDONYMS_ENABLED), c.get(PSEUDONYM_KEY_ID), c.pseudonymKey());
     }
 
     /** The differentially private export of the campaign statistics. */

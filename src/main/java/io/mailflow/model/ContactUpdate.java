@@ -55,6 +55,21 @@ public record ContactUpdate(
         return new ContactUpdate(userId, Kind.ERASE, null, "ERASED", at);
     }
 
+    /** This update for another user id (its profile's too): how the contact parsers put in the pseudonym. */
+    public ContactUpdate withUserId(String id) {
+        UserProfile p = profile == null
+                ? null
+                : new UserProfile(
+                        id,
+                        profile.email(),
+                        profile.name(),
+                        profile.locale(),
+                        profile.timeZone(),
+                        profile.consent(),
+                        profile.updatedAt());
+        return new ContactUpdate(id, kind, p, reason, at, campaignType);
+    }
+
     /** True when this update stops sends (of all types, or of its {@code campaignType}). */
     public boolean stops() {
         return switch (kind) {

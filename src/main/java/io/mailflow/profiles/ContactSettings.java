@@ -1,5 +1,6 @@
 package io.mailflow.profiles;
 
+import io.mailflow.privacy.PseudonymSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -9,8 +10,16 @@ import java.time.Duration;
  * @param profileGrace how long a request waits (event time) for its user's profile before it is dropped
  * @param maxFutureSkew how far ahead of the wall clock a profile's {@code updatedAt} or a suppression's
  *     {@code at} may be
+ * @param pseudonyms whether and how the shop's user ids in profiles and suppressions are replaced by pseudonyms
  */
-public record ContactSettings(boolean bounded, Duration profileGrace, Duration maxFutureSkew) implements Serializable {
+public record ContactSettings(
+        boolean bounded, Duration profileGrace, Duration maxFutureSkew, PseudonymSettings pseudonyms)
+        implements Serializable {
+
+    /** Settings that keep the shop's user ids. */
+    public ContactSettings(boolean bounded, Duration profileGrace, Duration maxFutureSkew) {
+        this(bounded, profileGrace, maxFutureSkew, PseudonymSettings.DISABLED);
+    }
 
     /** The default bound on contact timestamps: {@link #DEFAULT_MAX_FUTURE_SKEW} ahead of the wall clock. */
     public ContactSettings(boolean bounded, Duration profileGrace) {

@@ -60,14 +60,14 @@ public final class ContactStage {
                         profileSource, watermarks(settings), "profiles")
                 .setParallelism(1) // one partition: a reader without one would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
-                .process(new ParseProfilesFunction(settings.maxFutureSkew()))
+                .process(new ParseProfilesFunction(settings.maxFutureSkew(), settings.pseudonyms()))
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
         SingleOutputStreamOperator<ContactUpdate> suppressions = env.fromSource(
                         suppressionSource, watermarks(settings), "suppressions")
                 .setParallelism(1)
                 .uid(Uids.SUPPRESSIONS_SOURCE)
-                .process(new ParseSuppressionsFunction(settings.maxFutureSkew()))
+                .process(new ParseSuppressionsFunction(settings.maxFutureSkew(), settings.pseudonyms()))
                 .uid(Uids.PARSE_SUPPRESSIONS)
                 .name("parse suppressions");
         DataStream<ContactUpdate> contacts = profiles.union(suppressions);

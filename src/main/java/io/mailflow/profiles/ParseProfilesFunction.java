@@ -3,10 +3,14 @@ package io.mailflow.profiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.common.Tags;
 import io.mailflow.io.InputRules;
+import io.mailflow.io.PseudonymousDeadLetters;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
+import io.mailflow.privacy.PseudonymSettings;
+import io.mailflow.privacy.Pseudonymizer;
 import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -15,18 +19,34 @@ import org.apache.flink.util.Collector;
  * tombstone (null value) for a user key, or {@code {"userId": "...", "erase": true}}, is a GDPR erasure.
  * Invalid records become dead letters without their payload, which holds personal data; topic,
  * partition and offset identify them. No exception from a record leaves this operator.
+ *
+ * <p>With pseudonyms enabled, every update (profile, tombstone, erasure command) leaves with the user's keyed
+ * pseudonym instead of the shop's id, and a dead letter's reason names the pseudonym: the profile-join state maps
+ * a pseudonym to the address, and nothing downstream knows the shop's id.
  */
 public final class ParseProfilesFunction extends ProcessFunction<RawRecord, ContactUpdate> {
     private static final long serialVersionUID = 1L;
     static final String WITHHELD = "<withheld: personal data>";
     private final ProfileParser parser;
+    private final PseudonymSettings pseudonymSettings;
+    private transient Pseudonymizer pseudonyms;
 
     public ParseProfilesFunction() {
         this(Duration.ofHours(1));
     }
 
     public ParseProfilesFunction(Duration maxFutureSkew) {
+        this(maxFutureSkew, PseudonymSettings.DISABLED);
+    }
+
+    public ParseProfilesFunction(Duration maxFutureSkew, PseudonymSettings pseudonymSettings) {
         this.parser = new ProfileParser(maxFutureSkew);
+        this.pseudonymSettings = pseudonymSettings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        pseudonyms = pseudonymSettings.open();
     }
 
     @Override
@@ -37,6 +57,9 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
         } catch (RuntimeException | StackOverflowError e) {
             p = Parsed.rejected(DeadLetter.of(
                     "profile", "invalid profile record (" + e.getClass().getSimpleName() + ")", raw, WITHHELD));
+        }
+        if (pseudonyms != null && p.update() != null) {
+            p = Parsed.of(p.update().withUserId(pseudonyms.pseudonym(p.update().userId())));
         }
         // Emitted outside the guard: a failure of the operators chained downstream is theirs, not this record's.
         if (p.update() != null) {
@@ -76,7 +99,7 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
         if (r.profile() != null) {
             return Parsed.of(ContactUpdate.profile(r.profile()));
         }
-        return Parsed.rejected(DeadLetter.of("profile", r.error(), raw, WITHHELD));
+        return Parsed.rejected(PseudonymousDeadLetters.of("profile", r.error(), raw, WITHHELD, pseudonyms));
     }
 
     /** The user id of an erasure command, or null when the record is not one (the profile parser judges it). */

@@ -1,10 +1,14 @@
 package io.mailflow.profiles;
 
 import io.mailflow.common.Tags;
+import io.mailflow.io.PseudonymousDeadLetters;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
+import io.mailflow.privacy.PseudonymSettings;
+import io.mailflow.privacy.Pseudonymizer;
 import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -12,17 +16,33 @@ import org.apache.flink.util.Collector;
  * Suppression events ({@code {"userId":..., "reason":..., "at":...}}) to contact updates, validated by
  * {@link SuppressionValidator}; anything else is a dead letter with the reason. No exception from a record
  * leaves this operator.
+ *
+ * <p>With pseudonyms enabled, the CRM's raw ids become their keyed pseudonyms, while the suppressions the job
+ * wrote to this topic itself (unsubscribes, bounces, erasure markers), which already carry pseudonyms of the
+ * current key, are kept as they are ({@link Pseudonymizer#ensure}).
  */
 public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, ContactUpdate> {
     private static final long serialVersionUID = 1L;
     private final SuppressionValidator validator;
+    private final PseudonymSettings pseudonymSettings;
+    private transient Pseudonymizer pseudonyms;
 
     public ParseSuppressionsFunction() {
         this(Duration.ofHours(1));
     }
 
     public ParseSuppressionsFunction(Duration maxFutureSkew) {
+        this(maxFutureSkew, PseudonymSettings.DISABLED);
+    }
+
+    public ParseSuppressionsFunction(Duration maxFutureSkew, PseudonymSettings pseudonymSettings) {
         this.validator = new SuppressionValidator(maxFutureSkew);
+        this.pseudonymSettings = pseudonymSettings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        pseudonyms = pseudonymSettings.open();
     }
 
     @Override
@@ -35,11 +55,13 @@ public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, 
                     null, "invalid suppression event (" + e.getClass().getSimpleName() + ")");
         }
         if (r.update() != null) {
-            out.collect(r.update());
+            ContactUpdate u = r.update();
+            out.collect(pseudonyms == null ? u : u.withUserId(pseudonyms.ensure(u.userId())));
         } else {
             ctx.output(
                     Tags.DEAD_LETTERS,
-                    DeadLetter.of("suppression", r.error(), raw, DeadLetter.payloadText(raw.value())));
+                    PseudonymousDeadLetters.of(
+                            "suppression", r.error(), raw, DeadLetter.payloadText(raw.value()), pseudonyms));
         }
     }
 }

@@ -23,6 +23,7 @@ public final class JobGraphDump {
         boolean leak = args[1].equals("--leak");
         MailflowConfig config = MailflowConfig.fromArgs(Arrays.copyOfRange(args, 2, args.length));
         MailflowJob.requireLinkSecret(config);
+        MailflowJob.requirePseudonymKey(config);
         PipelineSettings.kafkaSecurity(config).requireEnvironment(System::getenv);
         if (leak) {
             config = config.toBuilder()

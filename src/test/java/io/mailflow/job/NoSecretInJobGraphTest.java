@@ -30,14 +30,16 @@ class NoSecretInJobGraphTest {
                     "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"mf\""
                             + " password=\"planted-jaas-P3w\";",
             "MAILFLOW_KAFKA_TRUSTSTORE_PASSWORD", "planted-trust-T6u",
-            "MAILFLOW_KAFKA_KEYSTORE_PASSWORD", "planted-key-H1j");
+            "MAILFLOW_KAFKA_KEYSTORE_PASSWORD", "planted-key-H1j",
+            "MAILFLOW_PSEUDONYM_KEY", "planted-pseudonym-key-Vb7n0123456789ab");
     private static final List<String> SECRETS = List.of(
             "planted-smtp-7Qx9",
             "planted-link-secret-K2v8s5",
             "planted-previous-Zr4abcdefgh",
             "planted-jaas-P3w",
             "planted-trust-T6u",
-            "planted-key-H1j");
+            "planted-key-H1j",
+            "planted-pseudonym-key-Vb7n0123456789ab");
 
     @TempDir
     Path dir;
@@ -69,6 +71,8 @@ class NoSecretInJobGraphTest {
                 "--smtp.security",
                 "starttls",
                 "--privacy.dp.enabled",
+                "true",
+                "--privacy.pseudonyms.enabled",
                 "true"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(PLANTED);

@@ -58,10 +58,12 @@ class ModelStageTest {
                 purchases.add(new Event("p" + u, user, "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR", null, t));
             }
         }
-        // Someone else's purchase much later carries event time past the first sessions' horizons (not past
-        // the second sessions': those are censored when the input ends, and never become examples).
+        // Someone else's purchase later carries event time past the first sessions' horizons (at most 3 hours in)
+        // but not past the second sessions' (10 to 12.5 hours in): those are censored when the input ends, and
+        // never become examples. (At 20 hours it did pass them, and whether they were censored then depended on
+        // which input ended first.)
         purchases.add(new Event(
-                "late", "late", "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR", null, BEGINNING + 20 * HOUR));
+                "late", "late", "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR", null, BEGINNING + 5 * HOUR));
         sessions.sort(java.util.Comparator.comparingLong(SessionSummary::end));
         // Punctuated watermarks: periodic ones may not be emitted at all before a bounded source ends, and
         // which snapshots are censored would then depend on timing.
