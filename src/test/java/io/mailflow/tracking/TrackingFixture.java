@@ -87,10 +87,15 @@ final class TrackingFixture {
 
     /** The records of a topic as JSON, once one of them matches {@code until} (a bounded wait, not a sleep). */
     List<JsonNode> awaitRecords(String topic, Predicate<JsonNode> until, Duration max) throws Exception {
+        return awaitRecords(topic, until, max, 1);
+    }
+
+    /** The topic's records once at least {@code count} of them match {@code until}. */
+    List<JsonNode> awaitRecords(String topic, Predicate<JsonNode> until, Duration max, int count) throws Exception {
         long deadline = System.nanoTime() + max.toNanos();
         while (true) {
             List<JsonNode> all = records(topic);
-            if (all.stream().anyMatch(until)) {
+            if (all.stream().filter(until).count() >= count) {
                 return all;
             }
             if (System.nanoTime() > deadline) {
