@@ -42,6 +42,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final CountDownLatch held = new CountDownLatch(1);
     private final AtomicInteger slowLeft = new AtomicInteger();
+    private final AtomicInteger noops = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile int closeAfterMessages = Integer.MAX_VALUE;
     private volatile Stage slowStage;
     private volatile long slowMillis;
 
@@ -79,6 +82,20 @@ final class ScriptedSmtpServer implements AutoCloseable {
         holds.values().forEach(CountDownLatch::countDown);
     }
 
+    /** The server drops the connection, without a word, after this many messages on it (an idle timeout). */
+    ScriptedSmtpServer closeAfterMessages(int n) {
+        closeAfterMessages = n;
+        return this;
+    }
+
+    int noops() {
+        return noops.get();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
     int port() {
         return socket.getLocalPort();
     }
@@ -111,8 +128,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 BufferedReader in =
                         new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8)) {
+            connections.incrementAndGet();
             write(out, "220 localhost scripted SMTP");
             String rcpt = null;
+            int messages = 0;
             String line;
             while ((line = in.readLine()) != null) {
                 String cmd = line.toUpperCase(Locale.ROOT);
@@ -146,7 +165,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     if (answer(out, Stage.END, "250 2.0.0 Ok: queued").startsWith("2")) {
                         accepted.add(rcpt);
                     }
+                    if (++messages >= closeAfterMessages) {
+                        return;
+                    }
                 } else if (cmd.equals("RSET") || cmd.equals("NOOP")) {
+                    if (cmd.equals("NOOP")) {
+                        noops.incrementAndGet();
+                    }
                     write(out, "250 2.0.0 Ok");
                 } else if (cmd.equals("QUIT")) {
                     write(out, "221 2.0.0 Bye");
