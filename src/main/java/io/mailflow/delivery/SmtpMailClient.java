@@ -7,6 +7,7 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,7 @@ public final class SmtpMailClient implements MailClient {
     private final SmtpSettings settings;
     private final EspHeaders espHeaders;
     private final MimeWriter writer;
+    private final boolean pipelining;
     private final Session session;
     private MimeComposer composer;
     private CancellableSmtpTransport transport;
@@ -68,9 +70,18 @@ public final class SmtpMailClient implements MailClient {
     }
 
     public SmtpMailClient(SmtpSettings settings, EspHeaders espHeaders, MimeWriter writer) {
+        this(settings, espHeaders, writer, true);
+    }
+
+    /**
+     * @param pipelining send MAIL FROM, RCPT TO and DATA without waiting for each reply (RFC 2920) when the
+     *     server offers PIPELINING; Jakarta Mail itself does not pipeline
+     */
+    public SmtpMailClient(SmtpSettings settings, EspHeaders espHeaders, MimeWriter writer, boolean pipelining) {
         this.settings = settings;
         this.espHeaders = espHeaders;
         this.writer = writer;
+        this.pipelining = pipelining;
         this.session = Session.getInstance(properties(settings));
     }
 
@@ -143,7 +154,9 @@ public final class SmtpMailClient implements MailClient {
             throws MessagingException {
         t.mayStartData = mayStartData;
         t.dataIssued = false;
-        t.sendMessage(message, message.getAllRecipients());
+        jakarta.mail.Address[] to = message.getAllRecipients();
+        t.recipient = to != null && to.length == 1 && to[0] instanceof InternetAddress a ? a : null;
+        t.sendMessage(message, to);
         lastUsedNanos = System.nanoTime();
         return t.getLastServerResponse().strip();
     }
@@ -211,7 +224,8 @@ public final class SmtpMailClient implements MailClient {
         }
         if (transport == null) {
             closeQuietly();
-            transport = new CancellableSmtpTransport(session, settings.security() == SmtpSecurity.SMTPS);
+            transport = new CancellableSmtpTransport(
+                    session, settings.security() == SmtpSecurity.SMTPS, pipelining, settings.fromAddress());
             if (settings.authenticated()) {
                 String password =
                         settings.password().isEmpty() ? System.getenv(SmtpSettings.PASSWORD_ENV) : settings.password();
@@ -292,22 +306,101 @@ public final class SmtpMailClient implements MailClient {
         private BooleanSupplier mayStartData = () -> true;
         /** Whether the current transaction reached DATA (or BDAT): from then on it may have been sent. */
         private boolean dataIssued;
+        /** Whether to pipeline when the server offers it; the envelope of the next transaction. */
+        private final boolean pipeliningAllowed;
 
-        CancellableSmtpTransport(Session session, boolean ssl) {
+        private final String envelopeFrom;
+        private InternetAddress recipient;
+        /** Commands sent whose replies are still to be read (pipelined MAIL FROM and RCPT TO), in order. */
+        private String[] unanswered = new String[0];
+        /** Whether the current transaction is pipelined (decided at MAIL FROM). */
+        private boolean pipelinedNow;
+
+        CancellableSmtpTransport(Session session, boolean ssl, boolean pipelining, String envelopeFrom) {
             super(
                     session,
                     new URLName(ssl ? "smtps" : "smtp", null, -1, null, null, null),
                     ssl ? "smtps" : "smtp",
                     ssl);
+            this.pipeliningAllowed = pipelining;
+            this.envelopeFrom = envelopeFrom;
+        }
+
+        /** RFC 2920 for the envelope: one recipient, ASCII addresses, a server that offers PIPELINING. */
+        private boolean pipelined() {
+            return pipeliningAllowed
+                    && recipient != null
+                    && ascii(envelopeFrom)
+                    && ascii(recipient.getAddress())
+                    && supportsExtension("PIPELINING");
+        }
+
+        private static boolean ascii(String s) {
+            return s != null && s.chars().allMatch(c -> c > 32 && c < 127 && c != '<' && c != '>');
+        }
+
+        @Override
+        protected void mailFrom() throws MessagingException {
+            unanswered = new String[0];
+            pipelinedNow = pipelined();
+            if (!pipelinedNow) {
+                super.mailFrom();
+                return;
+            }
+            // sent now, its reply read when DATA is sent (two round trips per message instead of four)
+            String mail = "MAIL FROM:<" + envelopeFrom + ">";
+            super.sendCommand(mail);
+            unanswered = new String[] {mail};
+        }
+
+        @Override
+        protected void rcptTo() throws MessagingException {
+            if (unanswered.length == 0) {
+                super.rcptTo();
+                return;
+            }
+            String rcpt = "RCPT TO:<" + recipient.getAddress() + ">";
+            super.sendCommand(rcpt);
+            unanswered = new String[] {unanswered[0], rcpt};
+        }
+
+        @Override
+        protected void sendCommand(String cmd) throws MessagingException {
+            super.sendCommand(cmd);
+            if (unanswered.length == 2 && "DATA".equals(cmd)) {
+                String[] pending = unanswered;
+                unanswered = new String[0];
+                int mail = readServerResponse();
+                String mailReply = getLastServerResponse();
+                int rcpt = readServerResponse();
+                String rcptReply = getLastServerResponse();
+                // the DATA reply is read by the caller; after a refusal here the connection is closed unread
+                if (mail != 250) {
+                    throw new SMTPSendFailedException(pending[0], mail, mailReply, null, null, null, null);
+                }
+                if (rcpt != 250 && rcpt != 251) {
+                    throw new SMTPAddressFailedException(recipient, pending[1], rcpt, rcptReply);
+                }
+            }
         }
 
         @Override
         protected OutputStream data() throws MessagingException {
+            if (!pipelinedNow) {
+                if (!mayStartData.getAsBoolean()) {
+                    throw new CancelledBeforeData();
+                }
+                dataIssued = true;
+                return super.data();
+            }
+            OutputStream out = super.data(); // MAIL FROM and RCPT TO were accepted, DATA answered 354
+            // Nothing of the message has been sent yet: abandoning here (the connection is closed without the
+            // final ".") still sends nothing.
             if (!mayStartData.getAsBoolean()) {
                 throw new CancelledBeforeData();
             }
             dataIssued = true;
-            return super.data();
+            return out;
         }
 
         @Override

@@ -191,7 +191,8 @@ public final class MailflowJob {
         SmtpSettings smtp = PipelineSettings.smtp(c);
         EspHeaders esp = PipelineSettings.espHeaders(c);
         SmtpMailClient.MimeWriter writer = c.get(MailflowOptions.SMTP_MIME_WRITER);
-        MailClientFactory clients = () -> new SmtpMailClient(smtp, esp, writer);
+        boolean pipelining = c.get(MailflowOptions.SMTP_PIPELINING);
+        MailClientFactory clients = () -> new SmtpMailClient(smtp, esp, writer, pipelining);
         return new MailflowTopology.Delivery(clients, ledger(c));
     }
 

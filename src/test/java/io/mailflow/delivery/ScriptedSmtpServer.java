@@ -45,6 +45,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger noops = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile int closeAfterMessages = Integer.MAX_VALUE;
+    private volatile boolean pipelining;
+    private volatile boolean requirePipelining;
     private volatile Stage slowStage;
     private volatile long slowMillis;
 
@@ -85,6 +87,22 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** The server drops the connection, without a word, after this many messages on it (an idle timeout). */
     ScriptedSmtpServer closeAfterMessages(int n) {
         closeAfterMessages = n;
+        return this;
+    }
+
+    /** Offers PIPELINING (RFC 2920) in its EHLO reply. */
+    ScriptedSmtpServer pipelining() {
+        pipelining = true;
+        return this;
+    }
+
+    /**
+     * Offers PIPELINING and answers MAIL FROM only once RCPT TO and DATA have arrived too: a client that waits
+     * for each reply gets none (and times out), a pipelining client is served.
+     */
+    ScriptedSmtpServer requirePipelining() {
+        pipelining = true;
+        requirePipelining = true;
         return this;
     }
 
@@ -140,11 +158,39 @@ final class ScriptedSmtpServer implements AutoCloseable {
                             out,
                             replies.containsKey(Stage.AUTH)
                                     ? "250-localhost\r\n250 AUTH PLAIN LOGIN"
-                                    : "250 localhost");
+                                    : pipelining ? "250-localhost\r\n250 PIPELINING" : "250 localhost");
                 } else if (cmd.startsWith("HELO")) {
                     write(out, "250 localhost");
                 } else if (cmd.startsWith("AUTH")) {
                     answer(out, Stage.AUTH, "235 2.7.0 Authentication successful");
+                } else if (cmd.startsWith("MAIL FROM") && requirePipelining) {
+                    String r = in.readLine();
+                    String d = in.readLine();
+                    if (r == null
+                            || d == null
+                            || !r.toUpperCase(Locale.ROOT).startsWith("RCPT TO")
+                            || !d.equals("DATA")) {
+                        return;
+                    }
+                    boolean sender = answer(out, Stage.MAIL, "250 2.1.0 Ok").startsWith("2");
+                    if (!sender) {
+                        write(out, "503 5.5.1 Error: need MAIL command");
+                    }
+                    rcpt = sender && answer(out, Stage.RCPT, "250 2.1.5 Ok").startsWith("2")
+                            ? r.substring(r.indexOf('<') + 1, r.indexOf('>'))
+                            : null;
+                    dataCommands.incrementAndGet();
+                    answer(out, Stage.DATA, rcpt == null ? "554 5.5.1 Error: no valid recipients" : "354 go ahead");
+                    if (rcpt == null) {
+                        continue;
+                    }
+                    while ((line = in.readLine()) != null && !line.equals(".")) {
+                        // content is not needed
+                    }
+                    if (line == null) {
+                        return; // the client left before the final ".": nothing was sent
+                    }
+                    answerEnd(out, rcpt);
                 } else if (cmd.startsWith("MAIL FROM")) {
                     rcpt = null;
                     answer(out, Stage.MAIL, "250 2.1.0 Ok");
@@ -162,9 +208,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         // content is not needed
                     }
-                    if (answer(out, Stage.END, "250 2.0.0 Ok: queued").startsWith("2")) {
-                        accepted.add(rcpt);
-                    }
+                    answerEnd(out, rcpt);
                     if (++messages >= closeAfterMessages) {
                         return;
                     }
@@ -197,6 +241,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
         String line = replies.getOrDefault(stage, normal);
         write(out, line);
         return line;
+    }
+
+    /** The reply after the final "."; an accepted message is recorded before the client can see the reply. */
+    private void answerEnd(Writer out, String rcpt) throws IOException, InterruptedException {
+        String line = replies.getOrDefault(Stage.END, "250 2.0.0 Ok: queued");
+        if (line.startsWith("2")) {
+            accepted.add(rcpt);
+        }
+        answer(out, Stage.END, line);
     }
 
     private static void write(Writer out, String line) throws IOException {
