@@ -208,14 +208,14 @@ class KMeansRefitTest {
             }
             KMeansRefit refit = new KMeansRefit(k, 0);
             KMeansRefit.Fit fast = refit.lloyd(start, points);
-            KMeansRefit.Fit plain = plainLloyd(k, start, points);
+            KMeansRefit.Fit plain = PlainLloyd.fit(k, start, points);
             assertThat(fast.centroids()).as("trial " + trial).isDeepEqualTo(plain.centroids());
             assertThat(fast.counts()).as("trial " + trial).containsExactly(plain.counts());
             assertThat(fast.sse()).as("trial " + trial).isEqualTo(plain.sse());
             // a warm restart from the converged centroids changes nothing
             KMeansRefit.Fit again = refit.lloyd(fast.centroids(), points);
             assertThat(again.centroids())
-                    .isDeepEqualTo(plainLloyd(k, fast.centroids(), points).centroids());
+                    .isDeepEqualTo(PlainLloyd.fit(k, fast.centroids(), points).centroids());
         }
     }
 
@@ -223,82 +223,5 @@ class KMeansRefitTest {
         double[] p = new double[dims];
         java.util.Arrays.fill(p, v);
         return p;
-    }
-
-    /** Lloyd's algorithm without bounds, as the refit ran it before the bounds. */
-    private static KMeansRefit.Fit plainLloyd(int k, double[][] start, List<double[]> points) {
-        int n = points.size();
-        int dims = start[0].length;
-        double[][] centroids = new double[k][];
-        for (int j = 0; j < k; j++) {
-            centroids[j] = start[j].clone();
-        }
-        int[] assigned = new int[n];
-        java.util.Arrays.fill(assigned, -1);
-        double[] d2 = new double[n];
-        double[] counts = new double[k];
-        for (int iteration = 0; iteration < KMeansRefit.MAX_ITERATIONS; iteration++) {
-            boolean changed = false;
-            for (int i = 0; i < n; i++) {
-                int nearest = 0;
-                double min = Double.POSITIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    double d = NearestCentroid.squaredDistance(points.get(i), centroids[j]);
-                    if (d < min) {
-                        min = d;
-                        nearest = j;
-                    }
-                }
-                d2[i] = min;
-                if (assigned[i] != nearest) {
-                    assigned[i] = nearest;
-                    changed = true;
-                }
-            }
-            if (!changed && iteration > 0) {
-                break;
-            }
-            double[][] sums = new double[k][dims];
-            java.util.Arrays.fill(counts, 0);
-            for (int i = 0; i < n; i++) {
-                for (int x = 0; x < dims; x++) {
-                    sums[assigned[i]][x] += points.get(i)[x];
-                }
-                counts[assigned[i]]++;
-            }
-            for (int j = 0; j < k; j++) {
-                if (counts[j] > 0) {
-                    for (int x = 0; x < dims; x++) {
-                        centroids[j][x] = sums[j][x] / counts[j];
-                    }
-                } else if (n > k) {
-                    int far = 0;
-                    for (int i = 1; i < n; i++) {
-                        if (d2[i] > d2[far]) {
-                            far = i;
-                        }
-                    }
-                    centroids[j] = points.get(far).clone();
-                    d2[far] = 0;
-                    assigned[far] = -1;
-                }
-            }
-        }
-        java.util.Arrays.fill(counts, 0);
-        double sse = 0;
-        for (int i = 0; i < n; i++) {
-            int nearest = 0;
-            double min = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                double d = NearestCentroid.squaredDistance(points.get(i), centroids[j]);
-                if (d < min) {
-                    min = d;
-                    nearest = j;
-                }
-            }
-            counts[nearest]++;
-            sse += min;
-        }
-        return new KMeansRefit.Fit(centroids, counts, sse);
     }
 }
