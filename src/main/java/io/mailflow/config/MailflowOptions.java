@@ -44,6 +44,14 @@ public final class MailflowOptions {
             nonEmpty("kafka.bootstrap-servers", "localhost:9092", "Kafka bootstrap servers.");
     public static final Option<String> KAFKA_GROUP_ID =
             nonEmpty("kafka.group-id", "mailflow", "Consumer group id of the job's Kafka sources.");
+    public static final Option<String> KAFKA_START_FROM = Option.matching(
+            "kafka.start-from",
+            "committed",
+            "committed|earliest|latest|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?Z",
+            "committed, earliest, latest or an instant such as 2026-11-01T00:00:00Z",
+            "Where the job's Kafka sources start when there is no state to restore (restored offsets always win):"
+                    + " committed (the group's committed offsets, the earliest without), earliest, latest, or the first"
+                    + " record at or after an instant (a backfill, see BackfillCli).");
     public static final Option<KafkaSecurity.Protocol> KAFKA_SECURITY_PROTOCOL = Option.choice(
             "kafka.security.protocol",
             KafkaSecurity.Protocol.PLAINTEXT,

@@ -44,8 +44,24 @@ public final class MimeComposer {
     private byte[] buf = new byte[16 * 1024];
     private int len;
 
-    /** The composed message and its envelope recipient. */
-    public record Composed(byte[] bytes, InternetAddress recipient) {}
+    /** The composed message and its envelope recipient (never a stream element or state: not a record). */
+    public static final class Composed {
+        private final byte[] bytes;
+        private final InternetAddress recipient;
+
+        Composed(byte[] bytes, InternetAddress recipient) {
+            this.bytes = bytes;
+            this.recipient = recipient;
+        }
+
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        public InternetAddress recipient() {
+            return recipient;
+        }
+    }
 
     public MimeComposer(String fromAddress, String fromName) {
         try {

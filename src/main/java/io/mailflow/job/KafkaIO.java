@@ -24,8 +24,7 @@ public final class KafkaIO {
                 .setBootstrapServers(config.get(MailflowOptions.KAFKA_BOOTSTRAP))
                 .setTopics(topic)
                 .setGroupId(config.get(MailflowOptions.KAFKA_GROUP_ID) + groupSuffix)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startingOffsets(config.get(MailflowOptions.KAFKA_START_FROM)))
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperties(security(config));
@@ -33,6 +32,18 @@ public final class KafkaIO {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** Where a source without restored state starts (option {@code kafka.start-from}). */
+    static OffsetsInitializer startingOffsets(String startFrom) {
+        return switch (startFrom) {
+            case "committed" ->
+                OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default ->
+                OffsetsInitializer.timestamp(java.time.Instant.parse(startFrom).toEpochMilli());
+        };
     }
 
     /** TLS/SASL client properties: placeholders for the secrets, resolved by the client on the task managers. */
