@@ -15,6 +15,14 @@ import java.util.Base64;
 public final class PersonalDataCipher implements AutoCloseable {
     static final String PREFIX = "mfe1.";
 
+    /** Field names, part of each ciphertext's associated data. */
+    public static final String EMAIL = "email";
+
+    public static final String NAME = "name";
+    public static final String SUBJECT = "subject";
+    public static final String HTML = "html";
+    public static final String TEXT = "text";
+
     private final UserKeys keys;
 
     public PersonalDataCipher(UserKeys keys) {

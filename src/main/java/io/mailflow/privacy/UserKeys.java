@@ -16,8 +16,24 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UserKeys implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** An unwrapped data key and its public id. */
-    record DataKey(String id, byte[] key) {}
+    /** An unwrapped data key and its public id; memory only (a class, not a record: never a state or event type). */
+    static final class DataKey {
+        private final String id;
+        private final byte[] key;
+
+        DataKey(String id, byte[] key) {
+            this.id = id;
+            this.key = key;
+        }
+
+        String id() {
+            return id;
+        }
+
+        byte[] key() {
+            return key;
+        }
+    }
 
     private final KeyManagementService kms;
     private final UserKeyTopic topic;
