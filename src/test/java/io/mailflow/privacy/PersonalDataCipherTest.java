@@ -119,4 +119,28 @@ class PersonalDataCipherTest {
         assertThat(cipher("legacy", MASTER).decrypt("u-1", "email", "anna@example.com"))
                 .isEqualTo("anna@example.com");
     }
+
+    @Test
+    void rotationRewrapsEveryKeyAndKeepsErasedUsersErased() throws Exception {
+        PersonalDataCipher before = cipher("rotation", MASTER);
+        String anna = before.encryptCreatingKey("u-1", "email", "anna@example.com");
+        String bob = before.encryptCreatingKey("u-2", "email", "bob@example.com");
+        before.erase("u-2");
+        MasterKeyRotation.Result r = MasterKeyRotation.rewrap(
+                InMemoryUserKeyTopic.named("rotation").open(),
+                new LocalKeyManagementService("m2", OTHER_MASTER, "m1:" + MASTER));
+        assertThat(r).isEqualTo(new MasterKeyRotation.Result(1, 0, 0, 1));
+        // after the rotation only the new master key is needed; the data keys and ciphertexts are unchanged
+        PersonalDataCipher after = new PersonalDataCipher(new UserKeys(
+                new LocalKeyManagementService("m2", OTHER_MASTER, null),
+                InMemoryUserKeyTopic.named("rotation").open()));
+        assertThat(after.decrypt("u-1", "email", anna)).isEqualTo("anna@example.com");
+        assertThatThrownBy(() -> after.decrypt("u-2", "email", bob)).isInstanceOf(KeyUnavailableException.class);
+        assertThat(InMemoryUserKeyTopic.records("rotation"))
+                .last()
+                .satisfies(rec -> assertThat(rec[1]).startsWith("mfk1.m2."));
+        // the old master key alone no longer reads the topic's latest record
+        assertThatThrownBy(() -> cipher("rotation", MASTER).decrypt("u-1", "email", anna))
+                .isInstanceOf(KeyUnavailableException.class);
+    }
 }
