@@ -9,12 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The per-user data keys an operator needs, unwrapped and cached in memory (never in Flink state), filled from the
  * {@link UserKeyTopic}. A user without a cached key is looked up by reading the topic up to its current end, so a
- * key written by another operator a moment ago is found; a tombstone read removes the key from the cache.
+ * key written by another operator a moment ago is found; a tombstone read removes the key from the cache. Cached keys
+ * are also checked against the topic at least every {@link #REFRESH} while the operator uses them, so an erasure
+ * written by another operator removes the key from this one's memory within that time.
  *
  * <p>Memory: one entry (about 100 bytes) per user with a key that this instance has needed or read. Thread-safe.
  */
 public final class UserKeys implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a cached key is used without reading the topic on to its end. */
+    static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(10);
 
     /** An unwrapped data key and its public id; memory only (a class, not a record: never a state or event type). */
     static final class DataKey {
@@ -39,27 +43,41 @@ public final class UserKeys implements AutoCloseable {
     private final UserKeyTopic topic;
     private final Map<String, DataKey> cache = new ConcurrentHashMap<>();
     private long unreadable;
+    private final java.util.function.LongSupplier nanoTime;
+    private volatile long lastCatchUp;
 
     public UserKeys(KeyManagementService kms, UserKeyTopic topic) {
+        this(kms, topic, System::nanoTime);
+    }
+
+    /** @param nanoTime a monotonic clock (tests pass their own) */
+    UserKeys(KeyManagementService kms, UserKeyTopic topic, java.util.function.LongSupplier nanoTime) {
         this.kms = kms;
         this.topic = topic;
+        this.nanoTime = nanoTime;
+        this.lastCatchUp = nanoTime.getAsLong() - REFRESH.toNanos();
     }
 
     /** The user's key, or null when the user has none (never had one, or it was erased). */
     DataKey find(String userId) {
         DataKey k = cache.get(userId);
-        if (k != null) {
+        if (k != null && nanoTime.getAsLong() - lastCatchUp < REFRESH.toNanos()) {
             return k;
         }
         synchronized (this) {
-            topic.catchUp(this::apply);
+            catchUp();
             return cache.get(userId);
         }
     }
 
+    private void catchUp() {
+        topic.catchUp(this::apply);
+        lastCatchUp = nanoTime.getAsLong();
+    }
+
     /** The user's key, created and written to the topic (durably) when the user has none. */
     synchronized DataKey getOrCreate(String userId) {
-        topic.catchUp(this::apply);
+        catchUp();
         DataKey k = cache.get(userId);
         if (k != null) {
             return k;

@@ -143,4 +143,22 @@ class PersonalDataCipherTest {
         assertThatThrownBy(() -> cipher("rotation", MASTER).decrypt("u-1", "email", anna))
                 .isInstanceOf(KeyUnavailableException.class);
     }
+
+    @Test
+    void anotherOperatorsCachedKeyIsDroppedWithinTheRefreshTime() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        PersonalDataCipher writer = cipher("refresh", MASTER);
+        PersonalDataCipher reader = new PersonalDataCipher(new UserKeys(
+                new LocalKeyManagementService("m1", MASTER, null),
+                InMemoryUserKeyTopic.named("refresh").open(),
+                nanos::get));
+        String sealed = writer.encryptCreatingKey("u-1", "email", "anna@example.com");
+        assertThat(reader.decrypt("u-1", "email", sealed)).isEqualTo("anna@example.com");
+        writer.erase("u-1");
+        // within the refresh time the reader may still use its cached key; past it, it reads the tombstone
+        nanos.addAndGet(UserKeys.REFRESH.toNanos() - 1);
+        assertThat(reader.decrypt("u-1", "email", sealed)).isEqualTo("anna@example.com");
+        nanos.addAndGet(1);
+        assertThatThrownBy(() -> reader.decrypt("u-1", "email", sealed)).isInstanceOf(KeyUnavailableException.class);
+    }
 }
