@@ -14,6 +14,7 @@ import io.mailflow.model.UserProfile;
 import io.mailflow.privacy.EncryptionSettings;
 import io.mailflow.privacy.KeyUnavailableException;
 import io.mailflow.privacy.PersonalDataCipher;
+import io.mailflow.privacy.Pseudonymizer;
 import io.mailflow.testing.FlinkTestEnv;
 import io.mailflow.testing.KafkaExtension;
 import io.mailflow.testing.LiveShoppers;
@@ -46,9 +47,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Erasure by crypto-shredding (issue 17, "Done when"): the production topology, unbounded, with
@@ -61,7 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  * key topic, for the user and every field: none opens. Controls: before the erasure the same scan opens the user's
  * ciphertexts in the savepoint, and after it another user's still open. With encryption off
  * ({@code mvn -B -ntp test -Dtest=CryptoShreddingITCase -Dencryption.control=true}) the test fails on the address
- * in the savepoint.
+ * in the savepoint. It runs twice: with the shop's user ids, and with pseudonyms on (the ids inside the job, and in
+ * the ciphertexts' associated data, are then pseudonyms).
  */
 class CryptoShreddingITCase {
     @RegisterExtension
@@ -75,10 +78,9 @@ class CryptoShreddingITCase {
 
     static final String MASTER_KEY = Base64.getEncoder()
             .encodeToString("crypto-shredding-it-master-key-32".substring(0, 32).getBytes(StandardCharsets.US_ASCII));
-    static final String VICTIM_ADDRESS = "valentina.erasedova.q7@example.com";
     static final String VICTIM_NAME = "Valentina Erasedova";
-    static final String KEEPER_ADDRESS = "konrad.keeper.m3@example.com";
     static final String KEEPER_NAME = "Konrad Keeperman";
+    static final String PSEUDONYM_KEY = "crypto-shredding-it-pseudonym-key-0123456789";
     static final Pattern CIPHERTEXT = Pattern.compile("mfe1\\.[A-Za-z0-9_-]{12}\\.[A-Za-z0-9_-]{30,}");
     static final List<String> FIELDS = List.of(
             PersonalDataCipher.EMAIL,
@@ -97,12 +99,16 @@ class CryptoShreddingITCase {
     @TempDir
     Path tmp;
 
-    @Test
-    void afterTheErasureNoCopyOfTheUsersAddressOrNameCanBeRead() throws Exception {
+    @ParameterizedTest(name = "pseudonyms {0}")
+    @ValueSource(booleans = {false, true})
+    void afterTheErasureNoCopyOfTheUsersAddressOrNameCanBeRead(boolean pseudonyms) throws Exception {
         boolean enabled = !Boolean.getBoolean("encryption.control");
+        String prefix = pseudonyms ? "shredp" : "shred";
+        String victimAddress = prefix + ".valentina.erasedova.q7@example.com";
+        String keeperAddress = prefix + ".konrad.keeper.m3@example.com";
         PipelineFixture f = PipelineFixture.create(
                 KAFKA.broker(),
-                "shred",
+                prefix,
                 SMTP.getSmtp().getPort(),
                 "job.bounded",
                 "false",
@@ -122,13 +128,24 @@ class CryptoShreddingITCase {
                 "privacy.encryption.enabled",
                 Boolean.toString(enabled),
                 "topic.user-keys",
-                "shred.user-keys");
-        MailflowConfig config = f.config().toBuilder().masterKey(MASTER_KEY).build();
+                prefix + ".user-keys",
+                "privacy.pseudonyms.enabled",
+                Boolean.toString(pseudonyms),
+                "privacy.pseudonyms.key-id",
+                "k9");
+        MailflowConfig config = f.config().toBuilder()
+                .masterKey(MASTER_KEY)
+                .pseudonymKey(PSEUDONYM_KEY)
+                .build();
         if (!enabled) { // the control reads the (empty) key topic too; Topics lists it only with encryption on
             KAFKA.broker().createTopic(config.get(MailflowOptions.TOPIC_USER_KEYS), 1, true);
         }
-        String victim = LiveShoppers.user("shred", 0);
-        String keeper = LiveShoppers.user("shred", 1);
+        String victimRaw = LiveShoppers.user(prefix, 0);
+        String keeperRaw = LiveShoppers.user(prefix, 1);
+        // the ids inside the job (and in the ciphertexts' associated data): pseudonyms when those are on
+        Pseudonymizer p = Pseudonymizer.of("k9", PSEUDONYM_KEY);
+        String victim = pseudonyms ? p.pseudonym(victimRaw) : victimRaw;
+        String keeper = pseudonyms ? p.pseudonym(keeperRaw) : keeperRaw;
 
         StreamExecutionEnvironment env = FlinkTestEnv.env();
         Path checkpoints = tmp.resolve("checkpoints");
@@ -143,10 +160,18 @@ class CryptoShreddingITCase {
         List<String> victimCiphertextsBefore;
         try (KafkaProducer<byte[], byte[]> crm = KAFKA.broker().producer()) {
             // later than LiveShoppers' own profiles (updatedAt 1), so these win whatever the order of arrival
-            publish(crm, config, victim, new UserProfile(victim, VICTIM_ADDRESS, VICTIM_NAME, "en", "UTC", true, 2));
-            publish(crm, config, keeper, new UserProfile(keeper, KEEPER_ADDRESS, KEEPER_NAME, "en", "UTC", true, 2));
-            try (LiveShoppers shoppers = new LiveShoppers(config, "shred", 4, Duration.ofSeconds(2)).start()) {
-                awaitMailTo(Set.of(VICTIM_ADDRESS, KEEPER_ADDRESS), Duration.ofSeconds(120));
+            publish(
+                    crm,
+                    config,
+                    victimRaw,
+                    new UserProfile(victimRaw, victimAddress, VICTIM_NAME, "en", "UTC", true, 2));
+            publish(
+                    crm,
+                    config,
+                    keeperRaw,
+                    new UserProfile(keeperRaw, keeperAddress, KEEPER_NAME, "en", "UTC", true, 2));
+            try (LiveShoppers shoppers = new LiveShoppers(config, prefix, 4, Duration.ofSeconds(2)).start()) {
+                awaitMailTo(Set.of(victimAddress, keeperAddress), Duration.ofSeconds(120));
                 savepointBefore = Path.of(URI.create(job.triggerSavepoint(
                                 tmp.resolve("savepoints-before").toUri().toString(), SavepointFormatType.CANONICAL)
                         .get()));
@@ -164,8 +189,8 @@ class CryptoShreddingITCase {
                 // the CRM erases the user
                 crm.send(new ProducerRecord<>(
                                 config.get(MailflowOptions.TOPIC_PROFILES),
-                                bytes(victim),
-                                bytes("{\"userId\":\"" + victim + "\",\"erase\":true}")))
+                                bytes(victimRaw),
+                                bytes("{\"userId\":\"" + victimRaw + "\",\"erase\":true}")))
                         .get();
                 awaitErasureMarker(config, victim, Duration.ofSeconds(60));
                 savepointAfter = Path.of(URI.create(job.stopWithSavepoint(
@@ -203,7 +228,7 @@ class CryptoShreddingITCase {
                 .isNotEmpty();
 
         for (Map.Entry<String, String> c : copies.entrySet()) {
-            for (String secret : List.of(VICTIM_ADDRESS, VICTIM_NAME)) {
+            for (String secret : List.of(victimAddress, VICTIM_NAME)) {
                 assertThat(c.getValue()).as(c.getKey() + " in plain text").doesNotContain(secret);
             }
         }
