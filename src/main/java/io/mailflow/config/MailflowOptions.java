@@ -265,6 +265,19 @@ public final class MailflowOptions {
             Duration.ofMillis(100),
             Duration.ofMinutes(5),
             "Connect and read timeout of one SMTP exchange.");
+    public static final Option<io.mailflow.delivery.SmtpMailClient.MimeWriter> SMTP_MIME_WRITER = Option.choice(
+            "smtp.mime-writer",
+            io.mailflow.delivery.SmtpMailClient.MimeWriter.MAILFLOW,
+            io.mailflow.delivery.SmtpMailClient.MimeWriter.class,
+            "How messages are written: mailflow (one pass over the rendered parts, multipart/alternative in"
+                    + " quoted-printable; about a third of the CPU) or commons-email (Apache Commons Email's HtmlEmail)."
+                    + " Same headers and parts either way.");
+    public static final Option<Boolean> SMTP_PIPELINING = bool(
+            "smtp.pipelining",
+            true,
+            "Send MAIL FROM, RCPT TO and DATA without waiting for each reply when the relay offers PIPELINING"
+                    + " (RFC 2920): two round trips per message instead of four. Nothing of a message is sent"
+                    + " before the relay accepted its envelope.");
     public static final Option<Integer> DELIVERY_CAPACITY = integer(
             "delivery.capacity",
             100,

@@ -203,7 +203,9 @@ public final class MailflowJob {
     public static MailflowTopology.Delivery delivery(MailflowConfig c) {
         SmtpSettings smtp = PipelineSettings.smtp(c);
         EspHeaders esp = PipelineSettings.espHeaders(c);
-        MailClientFactory clients = () -> new SmtpMailClient(smtp, esp);
+        SmtpMailClient.MimeWriter writer = c.get(MailflowOptions.SMTP_MIME_WRITER);
+        boolean pipelining = c.get(MailflowOptions.SMTP_PIPELINING);
+        MailClientFactory clients = () -> new SmtpMailClient(smtp, esp, writer, pipelining);
         return new MailflowTopology.Delivery(clients, ledger(c));
     }
 

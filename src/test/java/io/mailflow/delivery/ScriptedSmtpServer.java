@@ -42,6 +42,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final CountDownLatch held = new CountDownLatch(1);
     private final AtomicInteger slowLeft = new AtomicInteger();
+    private final AtomicInteger noops = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile int closeAfterMessages = Integer.MAX_VALUE;
+    private volatile boolean pipelining;
+    private volatile boolean requirePipelining;
     private volatile Stage slowStage;
     private volatile long slowMillis;
 
@@ -79,6 +84,36 @@ final class ScriptedSmtpServer implements AutoCloseable {
         holds.values().forEach(CountDownLatch::countDown);
     }
 
+    /** The server drops the connection, without a word, after this many messages on it (an idle timeout). */
+    ScriptedSmtpServer closeAfterMessages(int n) {
+        closeAfterMessages = n;
+        return this;
+    }
+
+    /** Offers PIPELINING (RFC 2920) in its EHLO reply. */
+    ScriptedSmtpServer pipelining() {
+        pipelining = true;
+        return this;
+    }
+
+    /**
+     * Offers PIPELINING and answers MAIL FROM only once RCPT TO and DATA have arrived too: a client that waits
+     * for each reply gets none (and times out), a pipelining client is served.
+     */
+    ScriptedSmtpServer requirePipelining() {
+        pipelining = true;
+        requirePipelining = true;
+        return this;
+    }
+
+    int noops() {
+        return noops.get();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
     int port() {
         return socket.getLocalPort();
     }
@@ -111,8 +146,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 BufferedReader in =
                         new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8)) {
+            connections.incrementAndGet();
             write(out, "220 localhost scripted SMTP");
             String rcpt = null;
+            int messages = 0;
             String line;
             while ((line = in.readLine()) != null) {
                 String cmd = line.toUpperCase(Locale.ROOT);
@@ -121,11 +158,39 @@ final class ScriptedSmtpServer implements AutoCloseable {
                             out,
                             replies.containsKey(Stage.AUTH)
                                     ? "250-localhost\r\n250 AUTH PLAIN LOGIN"
-                                    : "250 localhost");
+                                    : pipelining ? "250-localhost\r\n250 PIPELINING" : "250 localhost");
                 } else if (cmd.startsWith("HELO")) {
                     write(out, "250 localhost");
                 } else if (cmd.startsWith("AUTH")) {
                     answer(out, Stage.AUTH, "235 2.7.0 Authentication successful");
+                } else if (cmd.startsWith("MAIL FROM") && requirePipelining) {
+                    String r = in.readLine();
+                    String d = in.readLine();
+                    if (r == null
+                            || d == null
+                            || !r.toUpperCase(Locale.ROOT).startsWith("RCPT TO")
+                            || !d.equals("DATA")) {
+                        return;
+                    }
+                    boolean sender = answer(out, Stage.MAIL, "250 2.1.0 Ok").startsWith("2");
+                    if (!sender) {
+                        write(out, "503 5.5.1 Error: need MAIL command");
+                    }
+                    rcpt = sender && answer(out, Stage.RCPT, "250 2.1.5 Ok").startsWith("2")
+                            ? r.substring(r.indexOf('<') + 1, r.indexOf('>'))
+                            : null;
+                    dataCommands.incrementAndGet();
+                    answer(out, Stage.DATA, rcpt == null ? "554 5.5.1 Error: no valid recipients" : "354 go ahead");
+                    if (rcpt == null) {
+                        continue;
+                    }
+                    while ((line = in.readLine()) != null && !line.equals(".")) {
+                        // content is not needed
+                    }
+                    if (line == null) {
+                        return; // the client left before the final ".": nothing was sent
+                    }
+                    answerEnd(out, rcpt);
                 } else if (cmd.startsWith("MAIL FROM")) {
                     rcpt = null;
                     answer(out, Stage.MAIL, "250 2.1.0 Ok");
@@ -143,10 +208,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         // content is not needed
                     }
-                    if (answer(out, Stage.END, "250 2.0.0 Ok: queued").startsWith("2")) {
-                        accepted.add(rcpt);
+                    answerEnd(out, rcpt);
+                    if (++messages >= closeAfterMessages) {
+                        return;
                     }
                 } else if (cmd.equals("RSET") || cmd.equals("NOOP")) {
+                    if (cmd.equals("NOOP")) {
+                        noops.incrementAndGet();
+                    }
                     write(out, "250 2.0.0 Ok");
                 } else if (cmd.equals("QUIT")) {
                     write(out, "221 2.0.0 Bye");
@@ -172,6 +241,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
         String line = replies.getOrDefault(stage, normal);
         write(out, line);
         return line;
+    }
+
+    /** The reply after the final "."; an accepted message is recorded before the client can see the reply. */
+    private void answerEnd(Writer out, String rcpt) throws IOException, InterruptedException {
+        String line = replies.getOrDefault(Stage.END, "250 2.0.0 Ok: queued");
+        if (line.startsWith("2")) {
+            accepted.add(rcpt);
+        }
+        answer(out, Stage.END, line);
     }
 
     private static void write(Writer out, String line) throws IOException {

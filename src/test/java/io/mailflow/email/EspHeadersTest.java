@@ -29,9 +29,12 @@ class EspHeadersTest {
     }
 
     private static MimeMessage built(RenderedEmail e, EspHeaders esp) throws Exception {
-        MimeMessage m = new SmtpMailClient(SMTP, esp).build(e);
-        m.saveChanges();
-        return m;
+        // the message exactly as it goes on the wire, read back
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new SmtpMailClient(SMTP, esp).build(e).writeTo(out);
+        return new MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(out.toByteArray()));
     }
 
     private static String raw(MimeMessage m) throws Exception {

@@ -172,4 +172,133 @@ class KMeansRefitTest {
         assertThat(in).as("a quarter of the users").isBetween(2_300, 2_700);
         assertThat(UserSampling.hash("u1")).isEqualTo(UserSampling.hash("u1")).isNotEqualTo(UserSampling.hash("u2"));
     }
+
+    /**
+     * The bounds only skip work: on clustered, uniform, duplicated and far-off data, warm and cold starts, with
+     * empty clusters to re-seed, the accelerated Lloyd gives bit for bit the plain algorithm's centroids, counts
+     * and SSE (the plain algorithm is kept here as the reference).
+     */
+    @Test
+    void boundsGiveExactlyPlainLloyd() {
+        Random r = new Random(2010);
+        for (int trial = 0; trial < 60; trial++) {
+            int k = 1 + r.nextInt(12);
+            int dims = 1 + r.nextInt(8);
+            int n = k + r.nextInt(600);
+            List<double[]> points = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                double[] p = new double[dims];
+                int cluster = r.nextInt(Math.max(1, k / 2 + 1));
+                for (int x = 0; x < dims; x++) {
+                    p[x] = switch (trial % 3) {
+                        case 0 -> cluster * 3 + r.nextGaussian() * 0.5;
+                        case 1 -> r.nextDouble();
+                        default -> Math.round(r.nextDouble() * 3); // many exact duplicates and ties
+                    };
+                }
+                points.add(p);
+            }
+            double[][] start = new double[k][];
+            for (int j = 0; j < k; j++) {
+                start[j] = trial % 4 == 0
+                        ? points.get(0).clone() // identical starts: clusters empty at once
+                        : trial % 4 == 1
+                                ? far(dims, 100 + j)
+                                : points.get(r.nextInt(n)).clone();
+            }
+            KMeansRefit refit = new KMeansRefit(k, 0);
+            KMeansRefit.Fit fast = refit.lloyd(start, points);
+            KMeansRefit.Fit plain = plainLloyd(k, start, points);
+            assertThat(fast.centroids()).as("trial " + trial).isDeepEqualTo(plain.centroids());
+            assertThat(fast.counts()).as("trial " + trial).containsExactly(plain.counts());
+            assertThat(fast.sse()).as("trial " + trial).isEqualTo(plain.sse());
+            // a warm restart from the converged centroids changes nothing
+            KMeansRefit.Fit again = refit.lloyd(fast.centroids(), points);
+            assertThat(again.centroids())
+                    .isDeepEqualTo(plainLloyd(k, fast.centroids(), points).centroids());
+        }
+    }
+
+    private static double[] far(int dims, double v) {
+        double[] p = new double[dims];
+        java.util.Arrays.fill(p, v);
+        return p;
+    }
+
+    /** Lloyd's algorithm without bounds, as the refit ran it before the bounds. */
+    private static KMeansRefit.Fit plainLloyd(int k, double[][] start, List<double[]> points) {
+        int n = points.size();
+        int dims = start[0].length;
+        double[][] centroids = new double[k][];
+        for (int j = 0; j < k; j++) {
+            centroids[j] = start[j].clone();
+        }
+        int[] assigned = new int[n];
+        java.util.Arrays.fill(assigned, -1);
+        double[] d2 = new double[n];
+        double[] counts = new double[k];
+        for (int iteration = 0; iteration < KMeansRefit.MAX_ITERATIONS; iteration++) {
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                int nearest = 0;
+                double min = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    double d = NearestCentroid.squaredDistance(points.get(i), centroids[j]);
+                    if (d < min) {
+                        min = d;
+                        nearest = j;
+                    }
+                }
+                d2[i] = min;
+                if (assigned[i] != nearest) {
+                    assigned[i] = nearest;
+                    changed = true;
+                }
+            }
+            if (!changed && iteration > 0) {
+                break;
+            }
+            double[][] sums = new double[k][dims];
+            java.util.Arrays.fill(counts, 0);
+            for (int i = 0; i < n; i++) {
+                for (int x = 0; x < dims; x++) {
+                    sums[assigned[i]][x] += points.get(i)[x];
+                }
+                counts[assigned[i]]++;
+            }
+            for (int j = 0; j < k; j++) {
+                if (counts[j] > 0) {
+                    for (int x = 0; x < dims; x++) {
+                        centroids[j][x] = sums[j][x] / counts[j];
+                    }
+                } else if (n > k) {
+                    int far = 0;
+                    for (int i = 1; i < n; i++) {
+                        if (d2[i] > d2[far]) {
+                            far = i;
+                        }
+                    }
+                    centroids[j] = points.get(far).clone();
+                    d2[far] = 0;
+                    assigned[far] = -1;
+                }
+            }
+        }
+        java.util.Arrays.fill(counts, 0);
+        double sse = 0;
+        for (int i = 0; i < n; i++) {
+            int nearest = 0;
+            double min = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double d = NearestCentroid.squaredDistance(points.get(i), centroids[j]);
+                if (d < min) {
+                    min = d;
+                    nearest = j;
+                }
+            }
+            counts[nearest]++;
+            sse += min;
+        }
+        return new KMeansRefit.Fit(centroids, counts, sse);
+    }
 }

@@ -141,7 +141,6 @@ public final class PreviewCli {
                 "shop@mailflow.local",
                 "Mailflow Shop");
         MimeMessage mime = new SmtpMailClient(smtp).build(e);
-        mime.saveChanges();
         Path eml = out.resolve(base + ".eml");
         try (OutputStream os = Files.newOutputStream(eml)) {
             mime.writeTo(os);
