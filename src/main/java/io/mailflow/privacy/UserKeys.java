@@ -75,10 +75,18 @@ public final class UserKeys implements AutoCloseable {
         lastCatchUp = nanoTime.getAsLong();
     }
 
-    /** The user's key, created and written to the topic (durably) when the user has none. */
+    /**
+     * The user's key, created and written to the topic (durably) when the user has none. A key cached within
+     * {@link #REFRESH} is used as it is; otherwise the topic is read on first, so a key or tombstone another
+     * operator wrote is seen before a new key is made.
+     */
     synchronized DataKey getOrCreate(String userId) {
-        catchUp();
         DataKey k = cache.get(userId);
+        if (k != null && nanoTime.getAsLong() - lastCatchUp < REFRESH.toNanos()) {
+            return k;
+        }
+        catchUp();
+        k = cache.get(userId);
         if (k != null) {
             return k;
         }
