@@ -29,12 +29,15 @@ public final class MailflowConfig implements Serializable {
     private final String smtpPassword;
     private final String linkSecret;
     private final String pseudonymKey;
+    private final String masterKey;
 
-    private MailflowConfig(Map<String, Object> values, String smtpPassword, String linkSecret, String pseudonymKey) {
+    private MailflowConfig(
+            Map<String, Object> values, String smtpPassword, String linkSecret, String pseudonymKey, String masterKey) {
         this.values = Collections.unmodifiableMap(values);
         this.smtpPassword = smtpPassword;
         this.linkSecret = linkSecret;
         this.pseudonymKey = pseudonymKey;
+        this.masterKey = masterKey;
     }
 
     public static MailflowConfig defaults() {
@@ -89,6 +92,14 @@ public final class MailflowConfig implements Serializable {
         return pseudonymKey == null ? "" : pseudonymKey;
     }
 
+    /**
+     * A master key (base64 of 32 bytes) set programmatically (tests, the demo), or empty: then the task managers read
+     * {@code MAILFLOW_MASTER_KEY} from their environment. Never part of {@link #toString()}.
+     */
+    public String masterKey() {
+        return masterKey == null ? "" : masterKey;
+    }
+
     /** A builder seeded with this configuration, to derive a variant (used by the demo and tests). */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -96,6 +107,7 @@ public final class MailflowConfig implements Serializable {
         b.smtpPassword = smtpPassword;
         b.linkSecret = linkSecret;
         b.pseudonymKey = pseudonymKey;
+        b.masterKey = masterKey;
         return b;
     }
 
@@ -111,6 +123,8 @@ public final class MailflowConfig implements Serializable {
                 .append(linkSecret().isEmpty() ? "<unset>" : "<set>")
                 .append(", pseudonym.key=")
                 .append(pseudonymKey().isEmpty() ? "<unset>" : "<set>")
+                .append(", master.key=")
+                .append(masterKey().isEmpty() ? "<unset>" : "<set>")
                 .append('}')
                 .toString();
     }
@@ -166,6 +180,7 @@ public final class MailflowConfig implements Serializable {
         private String smtpPassword;
         private String linkSecret;
         private String pseudonymKey;
+        private String masterKey;
 
         private Builder() {}
 
@@ -180,7 +195,8 @@ public final class MailflowConfig implements Serializable {
             if (lower.contains("password") || lower.contains("secret")) {
                 throw new IllegalArgumentException("Option '" + key
                         + "' is not allowed: secrets come from the environment (" + MailflowOptions.SMTP_PASSWORD_ENV
-                        + ", " + MailflowOptions.LINK_SECRET_ENV + ", " + MailflowOptions.PSEUDONYM_KEY_ENV
+                        + ", " + MailflowOptions.LINK_SECRET_ENV + ", " + MailflowOptions.PSEUDONYM_KEY_ENV + ", "
+                        + MailflowOptions.MASTER_KEY_ENV
                         + "), never from configuration.");
             }
             Option<?> option = MailflowOptions.all().stream()
@@ -212,8 +228,14 @@ public final class MailflowConfig implements Serializable {
             return this;
         }
 
+        /** The master key of the per-user data keys, for tests and the demo only; production reads MAILFLOW_MASTER_KEY. */
+        public Builder masterKey(String key) {
+            this.masterKey = key;
+            return this;
+        }
+
         public MailflowConfig build() {
-            return new MailflowConfig(new HashMap<>(values), smtpPassword, linkSecret, pseudonymKey);
+            return new MailflowConfig(new HashMap<>(values), smtpPassword, linkSecret, pseudonymKey, masterKey);
         }
 
         private static <T> String asText(Option<T> option, T value) {

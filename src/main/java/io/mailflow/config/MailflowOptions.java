@@ -38,6 +38,8 @@ public final class MailflowOptions {
     public static final String LINK_SECRET_ENV = EmailComposer.LINK_SECRET_ENV;
     /** The key of the user-id pseudonyms; read by the task managers (and the client, to fail early). */
     public static final String PSEUDONYM_KEY_ENV = Pseudonymizer.KEY_ENV;
+    /** The master key that wraps the per-user data keys; read by the task managers (and the client, to fail early). */
+    public static final String MASTER_KEY_ENV = io.mailflow.privacy.LocalKeyManagementService.MASTER_KEY_ENV;
 
     // ---- Kafka ----
     public static final Option<String> KAFKA_BOOTSTRAP =
@@ -623,6 +625,30 @@ public final class MailflowOptions {
             "1-16 of A-Z a-z 0-9 -",
             "Public id of the pseudonym key, written in front of every pseudonym (p1_ and 34 of a-z 2-7); give a new key"
                     + " a new id (docs/privacy.md, \"Pseudonym key rotation\").");
+
+    // ---- Encrypted personal data ----
+    // Addresses, names and rendered e-mails encrypted under per-user keys; erasure deletes the key. See
+    // io.mailflow.privacy.PersonalDataCipher and docs/privacy.md, "Key management".
+    public static final Option<Boolean> ENCRYPTION_ENABLED = bool(
+            "privacy.encryption.enabled",
+            false,
+            "Encrypt e-mail addresses, names and rendered e-mails (AES-256-GCM) under a per-user data key wherever"
+                    + " the job stores them (contact and guardrail state, e-mails in flight, checkpoints), decrypted"
+                    + " only to render and right before SMTP. The keys, wrapped by the master key from "
+                    + MASTER_KEY_ENV + ", live only in topic.user-keys; an erasure deletes the user's key.");
+    public static final Option<String> ENCRYPTION_MASTER_KEY_ID = Option.matching(
+            "privacy.encryption.master-key-id",
+            "m1",
+            "[A-Za-z0-9_-]{1,16}",
+            "1-16 of A-Z a-z 0-9 - _",
+            "Id of the master key in " + MASTER_KEY_ENV
+                    + ", written with every wrapped data key; a new master key gets a new id (docs/privacy.md,"
+                    + " \"Master key rotation\").");
+    public static final Option<String> TOPIC_USER_KEYS = nonEmpty(
+            "topic.user-keys",
+            "mailflow.user-keys",
+            "Compacted topic of the per-user data keys (keyed by user id, wrapped by the master key; a tombstone erases"
+                    + " the user's data). Used with privacy.encryption.enabled; never in Flink state.");
 
     // ---- Campaigns ----
     // Campaign definitions, triggers, guardrails and recommendations; see docs/campaigns.md.

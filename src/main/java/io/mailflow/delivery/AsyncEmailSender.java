@@ -1,9 +1,13 @@
 package io.mailflow.delivery;
 
+import io.mailflow.email.SealedEmails;
 import io.mailflow.model.Attempt;
 import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SendStatus;
+import io.mailflow.privacy.EncryptionSettings;
+import io.mailflow.privacy.KeyUnavailableException;
+import io.mailflow.privacy.PersonalDataCipher;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,6 +61,8 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
     private transient ThreadPoolExecutor executor;
     private transient ThreadLocal<MailClient> client;
     private transient List<MailClient> allClients;
+    private final EncryptionSettings encryption;
+    private transient PersonalDataCipher cipher;
     private transient SendLedger ledger;
     private transient RateLimits rateLimits;
     private transient Map<ResultFuture<SendResult>, Request> pending;
@@ -89,6 +95,20 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
             RetryPolicy retry,
             RateLimits.Config limits,
             AmbiguousSendPolicy ambiguousPolicy) {
+        this(clients, ledgers, threads, capacity, retry, limits, ambiguousPolicy, EncryptionSettings.DISABLED);
+    }
+
+    /** @param encryption with encryption on, e-mails arrive encrypted and are opened only in {@link #deliver} */
+    public AsyncEmailSender(
+            MailClientFactory clients,
+            SendLedgerFactory ledgers,
+            int threads,
+            int capacity,
+            RetryPolicy retry,
+            RateLimits.Config limits,
+            AmbiguousSendPolicy ambiguousPolicy,
+            EncryptionSettings encryption) {
+        this.encryption = encryption;
         this.clients = clients;
         this.ledgers = ledgers;
         this.threads = threads;
@@ -115,6 +135,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         });
         pending = new ConcurrentHashMap<>();
         TaskInfo task = getRuntimeContext().getTaskInfo();
+        cipher = encryption.open();
         ledger = ledgers.open();
         ledger.restore(new SendLedger.Shard(
                 task.getMaxNumberOfParallelSubtasks(),
@@ -257,6 +278,20 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         if (req.expired) {
             return failedResult(email, started, "async timeout: not sent", log);
         }
+        // The plain text exists only in this thread, for the SMTP client; results are made from the sealed e-mail.
+        RenderedEmail plain;
+        try {
+            plain = cipher == null ? email : SealedEmails.open(email, cipher);
+        } catch (KeyUnavailableException e) {
+            log.add(new Attempt(0, started, 0, Attempt.Outcome.PERMANENT_FAILURE, -1, "recipient unreadable"));
+            return result(
+                    email,
+                    SendStatus.FAILED_PERMANENT,
+                    started,
+                    -1,
+                    "recipient unreadable: the user's data key is erased or missing; not sent",
+                    log);
+        }
         SendLedger.Claim claim = ledger.claim(email.requestId());
         switch (claim) {
             case ALREADY_SENT, IN_FLIGHT -> {
@@ -288,7 +323,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
                 return failedResult(email, started, "send ledger unavailable: intent not written, not sent", log);
             }
             for (int attempt = 1; ; attempt++) {
-                rateLimits.acquire(email.toAddress());
+                rateLimits.acquire(plain.toAddress());
                 if (req.expired) {
                     SendResult r = failedResult(
                             email,
@@ -300,7 +335,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
                 long t0 = System.currentTimeMillis();
                 req.dataStarted = false;
                 try {
-                    String reply = client.get().send(email, req::mayStartData);
+                    String reply = client.get().send(plain, req::mayStartData);
                     req.dataFinished();
                     long accepted = System.currentTimeMillis();
                     log.add(new Attempt(
@@ -462,6 +497,9 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         }
         if (ledger != null) {
             ledger.close();
+        }
+        if (cipher != null) {
+            cipher.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.Suppression;
+import io.mailflow.privacy.EncryptionSettings;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -39,6 +40,16 @@ public final class DeliveryStage {
             DeliverySettings settings,
             MailClientFactory clients,
             SendLedgerFactory ledger) {
+        return attach(rendered, settings, clients, ledger, EncryptionSettings.DISABLED);
+    }
+
+    /** With encryption on, each e-mail is decrypted in the sender's thread right before SMTP, and only there. */
+    public static Outputs attach(
+            DataStream<RenderedEmail> rendered,
+            DeliverySettings settings,
+            MailClientFactory clients,
+            SendLedgerFactory ledger,
+            EncryptionSettings encryption) {
         DataStream<SendResult> attempts = AsyncDataStream.unorderedWait(
                         rendered,
                         new AsyncEmailSender(
@@ -48,7 +59,8 @@ public final class DeliveryStage {
                                 settings.capacity(),
                                 settings.retry(),
                                 settings.rateLimits(),
-                                settings.ambiguousPolicy()),
+                                settings.ambiguousPolicy(),
+                                encryption),
                         settings.timeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         settings.capacity())

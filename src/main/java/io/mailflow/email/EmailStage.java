@@ -6,6 +6,7 @@ import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.RenderedEmail;
+import io.mailflow.privacy.EncryptionSettings;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -24,8 +25,15 @@ public final class EmailStage {
             DataStream<DryRunDecision> dryRunSends) {}
 
     public static Outputs attach(DataStream<AddressedRequest> released, EmailComposer.Settings settings) {
-        SingleOutputStreamOperator<RenderedEmail> rendered =
-                released.process(new RenderFunction(settings)).uid(Uids.RENDER).name("render e-mail");
+        return attach(released, settings, EncryptionSettings.DISABLED);
+    }
+
+    /** With encryption on, the rendered e-mails leave with their personal data encrypted under the user's key. */
+    public static Outputs attach(
+            DataStream<AddressedRequest> released, EmailComposer.Settings settings, EncryptionSettings encryption) {
+        SingleOutputStreamOperator<RenderedEmail> rendered = released.process(new RenderFunction(settings, encryption))
+                .uid(Uids.RENDER)
+                .name("render e-mail");
         return new Outputs(
                 rendered,
                 rendered.getSideOutput(Tags.DEAD_LETTERS),

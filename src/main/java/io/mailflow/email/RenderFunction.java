@@ -5,6 +5,9 @@ import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.DryRunDecision;
 import io.mailflow.model.RenderedEmail;
+import io.mailflow.privacy.EncryptionSettings;
+import io.mailflow.privacy.KeyUnavailableException;
+import io.mailflow.privacy.PersonalDataCipher;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -15,6 +18,11 @@ import org.apache.flink.util.OutputTag;
 /**
  * Composes each addressed request into an e-mail. A template error (with template name, line and
  * reason) or a header-injection attempt sends the request to the dead letters; the job goes on.
+ *
+ * <p>With encryption on, the recipient arrives encrypted: it is decrypted here only to compose the e-mail, and the
+ * e-mail leaves with address, name, subject and both bodies encrypted under the user's key ({@link SealedEmails}),
+ * so e-mails in flight (and in the async sender's checkpointed queue) hold no readable personal data. A recipient
+ * whose key was erased meanwhile is a dead letter.
  */
 public final class RenderFunction extends ProcessFunction<AddressedRequest, RenderedEmail> {
     private static final long serialVersionUID = 1L;
@@ -24,12 +32,20 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
             new OutputTag<>("dry-run-sends", TypeInformation.of(DryRunDecision.class));
 
     private final EmailComposer.Settings settings;
+    private final EncryptionSettings encryption;
     private transient EmailComposer composer;
+    private transient PersonalDataCipher cipher;
+    private transient Counter unreadable;
     private transient Counter templateErrors;
     private transient Counter injections;
 
     public RenderFunction(EmailComposer.Settings settings) {
+        this(settings, EncryptionSettings.DISABLED);
+    }
+
+    public RenderFunction(EmailComposer.Settings settings, EncryptionSettings encryption) {
         this.settings = settings;
+        this.encryption = encryption;
     }
 
     @Override
@@ -37,13 +53,39 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
         composer = new EmailComposer(settings);
         templateErrors = getRuntimeContext().getMetricGroup().counter("templateErrors");
         injections = getRuntimeContext().getMetricGroup().counter("headerInjectionsBlocked");
+        unreadable = getRuntimeContext().getMetricGroup().counter("recipientsUnreadable");
+        cipher = encryption.open();
+    }
+
+    @Override
+    public void close() {
+        if (cipher != null) {
+            cipher.close();
+        }
     }
 
     @Override
     public void processElement(AddressedRequest a, Context ctx, Collector<RenderedEmail> out) {
         RenderedEmail email;
         try {
-            email = composer.compose(a, System.currentTimeMillis() / 1000);
+            AddressedRequest plain = cipher == null ? a : SealedEmails.open(a, cipher);
+            email = composer.compose(plain, System.currentTimeMillis() / 1000);
+            if (cipher != null
+                    && !(a.request().rules() != null && a.request().rules().dryRun())) {
+                email = SealedEmails.seal(
+                        email,
+                        cipher,
+                        !PersonalDataCipher.isEncrypted(a.recipient().email()));
+            }
+        } catch (KeyUnavailableException e) {
+            unreadable.inc();
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetter.of(
+                            "render",
+                            "recipient unreadable: the user's data key is erased or missing",
+                            a.request().requestId()));
+            return;
         } catch (TemplateException e) {
             templateErrors.inc();
             ctx.output(

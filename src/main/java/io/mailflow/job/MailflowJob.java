@@ -43,6 +43,7 @@ public final class MailflowJob {
         MailflowConfig config = MailflowConfig.fromArgs(args);
         requireLinkSecret(config);
         requirePseudonymKey(config);
+        requireMasterKey(config);
         // Fails at submission when a Kafka secret the security options need is missing (names only, never values).
         PipelineSettings.kafkaSecurity(config).requireEnvironment(System::getenv);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -64,6 +65,18 @@ public final class MailflowJob {
     /** Fails at submission, not when the first record is read, when pseudonyms are on without a usable key. */
     static void requirePseudonymKey(MailflowConfig config) {
         PipelineSettings.pseudonyms(config).open(System::getenv);
+    }
+
+    /** Fails at submission when encryption is on without a usable master key (the variable's name, never a value). */
+    static void requireMasterKey(MailflowConfig config) {
+        if (config.get(MailflowOptions.ENCRYPTION_ENABLED)) {
+            io.mailflow.privacy.LocalKeyManagementService.fromEnvironment(
+                    config.get(MailflowOptions.ENCRYPTION_MASTER_KEY_ID),
+                    v -> v.equals(MailflowOptions.MASTER_KEY_ENV)
+                                    && !config.masterKey().isEmpty()
+                            ? config.masterKey()
+                            : System.getenv(v));
+        }
     }
 
     /** Builds the production topology (Kafka in and out, SMTP) on {@code env}. */

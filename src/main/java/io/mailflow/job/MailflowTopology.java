@@ -117,9 +117,10 @@ public final class MailflowTopology {
         ContactStage.Addressed addressed = ContactStage.join(requests, contacts.contacts(), settings.contacts());
         GuardrailStage.Outputs released =
                 GuardrailStage.attach(addressed.addressed(), contacts.suppressionsAndErasures(), settings.guardrails());
-        EmailStage.Outputs rendered = EmailStage.attach(released.released(), settings.email());
-        DeliveryStage.Outputs sent =
-                DeliveryStage.attach(rendered.rendered(), settings.delivery(), delivery.clients(), delivery.ledger());
+        // with encryption on, addresses and names stay encrypted from the profile parser to the SMTP client
+        EmailStage.Outputs rendered = EmailStage.attach(released.released(), settings.email(), settings.encryption());
+        DeliveryStage.Outputs sent = DeliveryStage.attach(
+                rendered.rendered(), settings.delivery(), delivery.clients(), delivery.ledger(), settings.encryption());
 
         // holdout releases (campaign holdouts and the global control group) are the audience the lift compares
         // with; the campaigns' costs turn incremental revenue into ROI

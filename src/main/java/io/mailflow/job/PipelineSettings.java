@@ -23,8 +23,10 @@ import io.mailflow.guardrails.WallClock;
 import io.mailflow.ingestion.IngestionSettings;
 import io.mailflow.io.EventTimeEnd;
 import io.mailflow.io.KafkaSecurity;
+import io.mailflow.io.KafkaUserKeyTopic;
 import io.mailflow.model.ControlGroup;
 import io.mailflow.models.ModelSettings;
+import io.mailflow.privacy.EncryptionSettings;
 import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
@@ -51,7 +53,8 @@ public record PipelineSettings(
         EmailComposer.Settings email,
         DeliverySettings delivery,
         FeedbackSettings feedback,
-        CatalogSettings catalog) {
+        CatalogSettings catalog,
+        EncryptionSettings encryption) {
 
     public static PipelineSettings from(MailflowConfig c) {
         return new PipelineSettings(
@@ -66,7 +69,8 @@ public record PipelineSettings(
                         eventTimeEnd(c),
                         pseudonyms(c)),
                 new SessionSettings(c.get(SESSION_GAP), c.get(SESSION_MAX_ITEMS)),
-                new ContactSettings(c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW), pseudonyms(c)),
+                new ContactSettings(
+                        c.get(BOUNDED), c.get(PROFILE_GRACE), c.get(MAX_FUTURE_SKEW), pseudonyms(c), encryption(c)),
                 models(c),
                 new RecommendationSettings(
                         c.get(RECO_HALF_LIFE),
@@ -117,7 +121,26 @@ public record PipelineSettings(
                         eventTimeEnd(c),
                         c.get(ENGAGEMENT_DEDUP_TTL),
                         c.get(ENGAGEMENT_DEDUP_MAX_IDS)),
-                new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW), c.get(RECO_PER_EMAIL)));
+                new CatalogSettings(c.get(BOUNDED), c.get(MAX_FUTURE_SKEW), c.get(RECO_PER_EMAIL)),
+                encryption(c));
+    }
+
+    /**
+     * Whether personal data is encrypted under per-user keys, kept in the key topic; the master key only when set
+     * programmatically (tests, the demo), else the task managers read it from their environment.
+     */
+    public static EncryptionSettings encryption(MailflowConfig c) {
+        if (!c.get(ENCRYPTION_ENABLED)) {
+            return EncryptionSettings.DISABLED;
+        }
+        String bootstrap = c.get(KAFKA_BOOTSTRAP);
+        String topic = c.get(TOPIC_USER_KEYS);
+        java.util.Map<String, String> security = kafkaSecurity(c).clientProperties();
+        return new EncryptionSettings(
+                true,
+                c.get(ENCRYPTION_MASTER_KEY_ID),
+                c.masterKey(),
+                () -> new KafkaUserKeyTopic(bootstrap, topic, security));
     }
 
     /**
@@ -164,7 +187,8 @@ public record PipelineSettings(
                 email,
                 delivery,
                 feedback,
-                catalog);
+                catalog,
+                encryption);
     }
 
     /** The bound on running ahead of the stream, never looser than the wall-clock skew. */

@@ -1,5 +1,6 @@
 package io.mailflow.profiles;
 
+import io.mailflow.privacy.EncryptionSettings;
 import io.mailflow.privacy.PseudonymSettings;
 import java.io.Serializable;
 import java.time.Duration;
@@ -11,10 +12,22 @@ import java.time.Duration;
  * @param maxFutureSkew how far ahead of the wall clock a profile's {@code updatedAt} or a suppression's
  *     {@code at} may be
  * @param pseudonyms whether and how the shop's user ids in profiles and suppressions are replaced by pseudonyms
+ * @param encryption whether addresses and names are encrypted under per-user keys when read (and erasures delete
+ *     the user's key)
  */
 public record ContactSettings(
-        boolean bounded, Duration profileGrace, Duration maxFutureSkew, PseudonymSettings pseudonyms)
+        boolean bounded,
+        Duration profileGrace,
+        Duration maxFutureSkew,
+        PseudonymSettings pseudonyms,
+        EncryptionSettings encryption)
         implements Serializable {
+
+    /** Settings without encryption of personal data. */
+    public ContactSettings(
+            boolean bounded, Duration profileGrace, Duration maxFutureSkew, PseudonymSettings pseudonyms) {
+        this(bounded, profileGrace, maxFutureSkew, pseudonyms, EncryptionSettings.DISABLED);
+    }
 
     /** Settings that keep the shop's user ids. */
     public ContactSettings(boolean bounded, Duration profileGrace, Duration maxFutureSkew) {

@@ -60,14 +60,16 @@ public final class ContactStage {
                         profileSource, watermarks(settings), "profiles")
                 .setParallelism(1) // one partition: a reader without one would hold event time back
                 .uid(Uids.PROFILES_SOURCE)
-                .process(new ParseProfilesFunction(settings.maxFutureSkew(), settings.pseudonyms()))
+                .process(new ParseProfilesFunction(
+                        settings.maxFutureSkew(), settings.pseudonyms(), settings.encryption()))
                 .uid(Uids.PARSE_PROFILES)
                 .name("parse profiles");
         SingleOutputStreamOperator<ContactUpdate> suppressions = env.fromSource(
                         suppressionSource, watermarks(settings), "suppressions")
                 .setParallelism(1)
                 .uid(Uids.SUPPRESSIONS_SOURCE)
-                .process(new ParseSuppressionsFunction(settings.maxFutureSkew(), settings.pseudonyms()))
+                .process(new ParseSuppressionsFunction(
+                        settings.maxFutureSkew(), settings.pseudonyms(), settings.encryption()))
                 .uid(Uids.PARSE_SUPPRESSIONS)
                 .name("parse suppressions");
         DataStream<ContactUpdate> contacts = profiles.union(suppressions);
@@ -93,7 +95,7 @@ public final class ContactStage {
             DataStream<EmailRequest> requests, DataStream<ContactUpdate> contacts, ContactSettings settings) {
         SingleOutputStreamOperator<AddressedRequest> addressed = requests.keyBy(EmailRequest::userId)
                 .connect(contacts.keyBy(ContactUpdate::userId))
-                .process(new ProfileJoinFunction(settings.profileGrace()))
+                .process(new ProfileJoinFunction(settings.profileGrace(), settings.encryption()))
                 .uid(Uids.PROFILE_JOIN)
                 .name("join profiles");
         return new Addressed(

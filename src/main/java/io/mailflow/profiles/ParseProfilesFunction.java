@@ -7,6 +7,8 @@ import io.mailflow.io.PseudonymousDeadLetters;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
+import io.mailflow.privacy.EncryptionSettings;
+import io.mailflow.privacy.PersonalDataCipher;
 import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.privacy.Pseudonymizer;
 import java.time.Duration;
@@ -29,7 +31,9 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
     static final String WITHHELD = "<withheld: personal data>";
     private final ProfileParser parser;
     private final PseudonymSettings pseudonymSettings;
+    private final EncryptionSettings encryptionSettings;
     private transient Pseudonymizer pseudonyms;
+    private transient PersonalDataCipher cipher;
 
     public ParseProfilesFunction() {
         this(Duration.ofHours(1));
@@ -40,13 +44,27 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
     }
 
     public ParseProfilesFunction(Duration maxFutureSkew, PseudonymSettings pseudonymSettings) {
+        this(maxFutureSkew, pseudonymSettings, EncryptionSettings.DISABLED);
+    }
+
+    public ParseProfilesFunction(
+            Duration maxFutureSkew, PseudonymSettings pseudonymSettings, EncryptionSettings encryptionSettings) {
         this.parser = new ProfileParser(maxFutureSkew);
         this.pseudonymSettings = pseudonymSettings;
+        this.encryptionSettings = encryptionSettings;
     }
 
     @Override
     public void open(OpenContext ctx) {
         pseudonyms = pseudonymSettings.open();
+        cipher = encryptionSettings.open();
+    }
+
+    @Override
+    public void close() {
+        if (cipher != null) {
+            cipher.close();
+        }
     }
 
     @Override
@@ -62,8 +80,9 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
             p = Parsed.of(p.update().withUserId(pseudonyms.pseudonym(p.update().userId())));
         }
         // Emitted outside the guard: a failure of the operators chained downstream is theirs, not this record's.
+        // A failure of the key topic fails the task too: a profile is never let through in plain text.
         if (p.update() != null) {
-            out.collect(p.update());
+            out.collect(cipher == null ? p.update() : Encrypted.update(p.update(), cipher));
         } else {
             ctx.output(Tags.DEAD_LETTERS, p.deadLetter());
         }

@@ -5,6 +5,8 @@ import io.mailflow.io.PseudonymousDeadLetters;
 import io.mailflow.model.ContactUpdate;
 import io.mailflow.model.DeadLetter;
 import io.mailflow.model.RawRecord;
+import io.mailflow.privacy.EncryptionSettings;
+import io.mailflow.privacy.PersonalDataCipher;
 import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.privacy.Pseudonymizer;
 import java.time.Duration;
@@ -25,7 +27,9 @@ public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, 
     private static final long serialVersionUID = 1L;
     private final SuppressionValidator validator;
     private final PseudonymSettings pseudonymSettings;
+    private final EncryptionSettings encryptionSettings;
     private transient Pseudonymizer pseudonyms;
+    private transient PersonalDataCipher cipher;
 
     public ParseSuppressionsFunction() {
         this(Duration.ofHours(1));
@@ -36,13 +40,28 @@ public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, 
     }
 
     public ParseSuppressionsFunction(Duration maxFutureSkew, PseudonymSettings pseudonymSettings) {
+        this(maxFutureSkew, pseudonymSettings, EncryptionSettings.DISABLED);
+    }
+
+    /** With encryption on, an erasure also deletes the user's data key (crypto-shredding). */
+    public ParseSuppressionsFunction(
+            Duration maxFutureSkew, PseudonymSettings pseudonymSettings, EncryptionSettings encryptionSettings) {
         this.validator = new SuppressionValidator(maxFutureSkew);
         this.pseudonymSettings = pseudonymSettings;
+        this.encryptionSettings = encryptionSettings;
     }
 
     @Override
     public void open(OpenContext ctx) {
         pseudonyms = pseudonymSettings.open();
+        cipher = encryptionSettings.open();
+    }
+
+    @Override
+    public void close() {
+        if (cipher != null) {
+            cipher.close();
+        }
     }
 
     @Override
@@ -56,7 +75,8 @@ public final class ParseSuppressionsFunction extends ProcessFunction<RawRecord, 
         }
         if (r.update() != null) {
             ContactUpdate u = r.update();
-            out.collect(pseudonyms == null ? u : u.withUserId(pseudonyms.ensure(u.userId())));
+            u = pseudonyms == null ? u : u.withUserId(pseudonyms.ensure(u.userId()));
+            out.collect(cipher == null ? u : Encrypted.update(u, cipher));
         } else {
             ctx.output(
                     Tags.DEAD_LETTERS,

@@ -8,6 +8,8 @@ import io.mailflow.model.EmailRequest;
 import io.mailflow.model.Recipient;
 import io.mailflow.model.Suppression;
 import io.mailflow.model.UserProfile;
+import io.mailflow.privacy.EncryptionSettings;
+import io.mailflow.privacy.PersonalDataCipher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,11 @@ import org.apache.flink.util.OutputTag;
  * <p>A GDPR erasure clears the profile and any request still waiting, and leaves only a suppression
  * marker (user id and reason, no personal data); it is also announced on {@link #ERASURES} so that the
  * rest of the job and downstream systems can forget the user.
+ *
+ * <p>With encryption on, profiles arrive with address and name encrypted ({@link ParseProfilesFunction}) and are
+ * kept and passed on that way. A profile in plain text, restored from a savepoint taken without encryption, is
+ * encrypted in place the first time it is read (a request or a contact update for the user): the one-time upgrade
+ * of docs/privacy.md.
  */
 public final class ProfileJoinFunction
         extends KeyedCoProcessFunction<String, EmailRequest, ContactUpdate, AddressedRequest> {
@@ -57,6 +64,9 @@ public final class ProfileJoinFunction
     static final int MAX_CAMPAIGN_TYPES = 32;
 
     private final long graceMs;
+    private final EncryptionSettings encryptionSettings;
+    private transient PersonalDataCipher cipher;
+    private transient Counter upgraded;
     private transient ValueState<UserProfile> profile;
     private transient ValueState<Suppression> suppression;
     private transient MapState<Long, List<EmailRequest>> waiting;
@@ -64,7 +74,12 @@ public final class ProfileJoinFunction
     private transient Counter blocked;
 
     public ProfileJoinFunction(Duration grace) {
+        this(grace, EncryptionSettings.DISABLED);
+    }
+
+    public ProfileJoinFunction(Duration grace, EncryptionSettings encryption) {
         this.graceMs = grace.toMillis();
+        this.encryptionSettings = encryption;
     }
 
     // State descriptors, declared once: the operator, the state tools and the savepoint tests use these.
@@ -96,6 +111,26 @@ public final class ProfileJoinFunction
         waiting = getRuntimeContext().getMapState(waitingDescriptor());
         typeChoices = getRuntimeContext().getMapState(typeChoicesDescriptor());
         blocked = getRuntimeContext().getMetricGroup().counter("requestsBlockedByContactRules");
+        upgraded = getRuntimeContext().getMetricGroup().counter("plainProfilesEncrypted");
+        cipher = encryptionSettings.open();
+    }
+
+    @Override
+    public void close() {
+        if (cipher != null) {
+            cipher.close();
+        }
+    }
+
+    /** The stored profile; one kept in plain text from before encryption is encrypted in place first. */
+    private UserProfile storedProfile() throws Exception {
+        UserProfile p = profile.value();
+        if (cipher != null && p != null && Encrypted.isPlain(p)) {
+            p = Encrypted.profile(p, cipher);
+            profile.update(p);
+            upgraded.inc();
+        }
+        return p;
     }
 
     @Override
@@ -126,7 +161,7 @@ public final class ProfileJoinFunction
     }
 
     private void decide(EmailRequest request, Context ctx, Collector<AddressedRequest> out) throws Exception {
-        UserProfile p = profile.value();
+        UserProfile p = storedProfile();
         Suppression s = suppression.value();
         String reason = null;
         if (s != null) {
@@ -230,7 +265,7 @@ public final class ProfileJoinFunction
     }
 
     private void applyProfile(UserProfile next) throws Exception {
-        UserProfile current = profile.value();
+        UserProfile current = storedProfile();
         if (current == null || next.updatedAt() >= current.updatedAt()) {
             profile.update(next);
         }

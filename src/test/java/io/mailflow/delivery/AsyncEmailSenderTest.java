@@ -269,6 +269,55 @@ class AsyncEmailSenderTest {
         assertThat(r.attemptLog()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.RECIPIENT_REJECTED);
     }
 
+    @Test
+    void withEncryptionOnlyTheSmtpClientSeesThePlainEmailAndAnErasedRecipientIsNotSent() throws Exception {
+        io.mailflow.privacy.EncryptionSettings enc = new io.mailflow.privacy.EncryptionSettings(
+                true,
+                "m1",
+                java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                io.mailflow.privacy.InMemoryUserKeyTopic.named("sender-sealed"));
+        io.mailflow.privacy.PersonalDataCipher cipher = enc.open();
+        RenderedEmail sealed =
+                io.mailflow.email.SealedEmails.seal(Emails.to("r1", "u1", "ann@example.com"), cipher, true);
+        RenderedEmail erased =
+                io.mailflow.email.SealedEmails.seal(Emails.to("r2", "u2", "bob@example.com"), cipher, true);
+        cipher.erase("u2");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        MailClientFactory recording = () -> new MailClient() {
+            @Override
+            public String send(RenderedEmail email) {
+                seen.add(email.toAddress() + " " + email.toName() + " " + email.subject() + " " + email.text());
+                return "250 OK";
+            }
+
+            @Override
+            public void close() {}
+        };
+        start(
+                new AsyncEmailSender(
+                        recording,
+                        SendLedgerFactory.none(),
+                        1,
+                        4,
+                        NO_BACKOFF,
+                        UNLIMITED,
+                        AmbiguousSendPolicy.RESEND,
+                        enc),
+                4);
+        harness.processElement(sealed, 0);
+        harness.processElement(erased, 0);
+        List<SendResult> results = awaitResults(2);
+        assertThat(seen).containsExactly("ann@example.com Ann Your cart Hello");
+        assertThat(results)
+                .filteredOn(r -> r.requestId().equals("r2"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(io.mailflow.model.SendStatus.FAILED_PERMANENT);
+                    assertThat(r.smtpReply()).contains("recipient unreadable");
+                });
+        assertThat(results.toString()).doesNotContain("ann@example.com").doesNotContain("bob@example.com");
+    }
+
     /** A ledger that records the order of calls, and can refuse to write. */
     static final class RecordingLedger implements SendLedger {
         final List<String> calls = new CopyOnWriteArrayList<>();

@@ -31,7 +31,10 @@ class NoSecretInJobGraphTest {
                             + " password=\"planted-jaas-P3w\";",
             "MAILFLOW_KAFKA_TRUSTSTORE_PASSWORD", "planted-trust-T6u",
             "MAILFLOW_KAFKA_KEYSTORE_PASSWORD", "planted-key-H1j",
-            "MAILFLOW_PSEUDONYM_KEY", "planted-pseudonym-key-Vb7n0123456789ab");
+            "MAILFLOW_PSEUDONYM_KEY", "planted-pseudonym-key-Vb7n0123456789ab",
+            // base64 of "planted-master-key-Mk5-012345678" and of "planted-previous-master-Pm8-0123"
+            "MAILFLOW_MASTER_KEY", "cGxhbnRlZC1tYXN0ZXIta2V5LU1rNS0wMTIzNDU2Nzg=",
+            "MAILFLOW_MASTER_KEY_PREVIOUS", "m0:cGxhbnRlZC1wcmV2aW91cy1tYXN0ZXItUG04LTAxMjM=");
     private static final List<String> SECRETS = List.of(
             "planted-smtp-7Qx9",
             "planted-link-secret-K2v8s5",
@@ -39,7 +42,9 @@ class NoSecretInJobGraphTest {
             "planted-jaas-P3w",
             "planted-trust-T6u",
             "planted-key-H1j",
-            "planted-pseudonym-key-Vb7n0123456789ab");
+            "planted-pseudonym-key-Vb7n0123456789ab",
+            "cGxhbnRlZC1tYXN0ZXIta2V5LU1rNS0wMTIzNDU2Nzg=",
+            "cGxhbnRlZC1wcmV2aW91cy1tYXN0ZXItUG04LTAxMjM=");
 
     @TempDir
     Path dir;
@@ -73,6 +78,8 @@ class NoSecretInJobGraphTest {
                 "--privacy.dp.enabled",
                 "true",
                 "--privacy.pseudonyms.enabled",
+                "true",
+                "--privacy.encryption.enabled",
                 "true"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(PLANTED);
