@@ -184,8 +184,11 @@ public final class CampaignStage {
                     .uid(Uids.VARIANT_TOTALS_CONTROL)
                     .name("variant totals control"));
         }
-        BroadcastStream<ControlMessage> broadcast =
-                control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS, Descriptors.VARIANT_TOTALS);
+        BroadcastStream<ControlMessage> broadcast = control.broadcast(
+                Descriptors.CAMPAIGNS,
+                Descriptors.RECOMMENDATIONS,
+                Descriptors.VARIANT_TOTALS,
+                Descriptors.UPLIFT_MODELS);
 
         TypeInformation<UserSignal> signal = TypeInformation.of(UserSignal.class);
         DataStream<UserSignal> signals = in.sessions()

@@ -143,6 +143,10 @@ class ErasureCoverageTest {
                     "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
             erased(
                     "campaign-triggers",
+                    "uplift-pending",
+                    "UpliftTriggerFunctionTest#anErasureForgetsTheWaitingDecisionsAndTheirFeatures"),
+            erased(
+                    "campaign-triggers",
                     "housekeeping-timer",
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             notPerUser("catalog-lookup", "keyed by item: catalog versions and request-item lookups (request id, item)"),
