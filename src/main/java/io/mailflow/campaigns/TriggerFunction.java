@@ -258,13 +258,13 @@ public final class TriggerFunction
         UpliftSpec spec = c.uplift();
         double threshold = spec.byShare() ? shareThreshold(c.id(), spec.topShare()) : spec.minUplift();
         UpliftTargeting.Decision d =
-                spec.targeting(threshold).decide(user, c, m == null ? null : m.model(), f.features());
+                spec.targeting(threshold).decide(user, c, m == null ? null : m.model(), f.standardized());
         boolean scored = !Double.isNaN(d.score());
         if (scored && spec.byShare()) {
             remember(c.id(), d.score());
         }
         state.uplift.decided(
-                new UpliftPending(c.id(), now, f.features(), d.outcome().emailed(), d.propensity()),
+                new UpliftPending(c.id(), now, f.standardized(), d.outcome().emailed(), d.propensity()),
                 ctx.timerService());
         if (d.outcome() == UpliftTargeting.Outcome.NOT_TARGETED) {
             notTargeted.inc();
