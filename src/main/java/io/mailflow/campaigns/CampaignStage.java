@@ -289,7 +289,8 @@ public final class CampaignStage {
 
         SingleOutputStreamOperator<EmailRequest> requests = signals.keyBy(UserSignal::userId)
                 .connect(broadcast)
-                .process(new TriggerFunction(settings.triggers(), settings.initial()))
+                .process(new TriggerFunction(
+                        settings.triggers().withUpliftLearning(upliftModelsSource != null), settings.initial()))
                 .uid(Uids.CAMPAIGN_TRIGGERS)
                 .name("campaign triggers");
 

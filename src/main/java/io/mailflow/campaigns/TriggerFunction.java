@@ -263,9 +263,11 @@ public final class TriggerFunction
         if (scored && spec.byShare()) {
             remember(c.id(), d.score());
         }
-        state.uplift.decided(
-                new UpliftPending(c.id(), now, f.standardized(), d.outcome().emailed(), d.propensity()),
-                ctx.timerService());
+        if (settings.upliftLearning()) {
+            state.uplift.decided(
+                    new UpliftPending(c.id(), now, f.standardized(), d.outcome().emailed(), d.propensity()),
+                    ctx.timerService());
+        }
         if (d.outcome() == UpliftTargeting.Outcome.NOT_TARGETED) {
             notTargeted.inc();
             return;

@@ -58,8 +58,12 @@ class UpliftTriggerFunctionTest {
     }
 
     private void start(CampaignDefinition c, OperatorSubtaskState restore) throws Exception {
+        start(c, restore, true);
+    }
+
+    private void start(CampaignDefinition c, OperatorSubtaskState restore, boolean learning) throws Exception {
         operator = new TimerCountingOperator<>(
-                new TriggerFunction(TriggerFunctionTest.SETTINGS, List.of(c)),
+                new TriggerFunction(TriggerFunctionTest.SETTINGS.withUpliftLearning(learning), List.of(c)),
                 List.of(
                         Descriptors.CAMPAIGNS,
                         Descriptors.RECOMMENDATIONS,
@@ -220,6 +224,20 @@ class UpliftTriggerFunctionTest {
                 .as("only purchases within the attribution window count")
                 .isEqualTo(50);
 
+        harness.watermark(DUE + 400 * 24 * ONE_HOUR);
+        assertThat(operator.numKeyedStateEntries()).isZero();
+        assertThat(operator.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void withoutUpliftLearningNoDecisionIsKeptForAnOutcome() throws Exception {
+        start(TARGETED, null, false);
+        harness.processBroadcastElement(ControlMessage.of(model(7)), 0);
+        List<EmailRequest> sent = abandonCarts();
+        assertThat(sent).isNotEmpty().hasSizeLessThan(USERS);
+        harness.watermark(DUE + WINDOW + 2 * ONE_HOUR);
+        assertThat(examples()).isEmpty();
+        // the users' facts and housekeeping remain, but no uplift-pending entry or its timer
         harness.watermark(DUE + 400 * 24 * ONE_HOUR);
         assertThat(operator.numKeyedStateEntries()).isZero();
         assertThat(operator.numEventTimeTimers()).isZero();
