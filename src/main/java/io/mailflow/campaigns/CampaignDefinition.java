@@ -42,10 +42,13 @@ import java.util.Optional;
  * @param requireImages with a catalog, recommend only items with an image
  * @param costs what the campaign costs (per e-mail, fixed, coupons), for ROI in the statistics; null or
  *     {@link CampaignCosts#NONE} for none (see {@link #costsOrNone()})
+ * @param uplift targeting by predicted uplift ({@code targeting: {uplift: ...}}), or null: every non-holdout user
+ *     is e-mailed (issue 16, docs/uplift.md)
  *
  * <p>{@code maxAgeMs} and {@code dryRun} were added after 0.1.0: definitions restored from an older savepoint
  * get 0 and false, i.e. no limit and live sends, as they had; so were {@code catalogPolicy} and
- * {@code requireImages} (null and false: {@code skip}, no image rule), and {@code costs} (null: no costs, no ROI).
+ * {@code requireImages} (null and false: {@code skip}, no image rule), and {@code costs} (null: no costs, no ROI),
+ * and {@code uplift} (null: no uplift targeting).
  */
 public record CampaignDefinition(
         String id,
@@ -68,8 +71,57 @@ public record CampaignDefinition(
         boolean dryRun,
         String catalogPolicy,
         boolean requireImages,
-        CampaignCosts costs)
+        CampaignCosts costs,
+        UpliftSpec uplift)
         implements java.io.Serializable {
+
+    /** A definition without uplift targeting (as before it existed). */
+    public CampaignDefinition(
+            String id,
+            long version,
+            String status,
+            String name,
+            int priority,
+            TriggerSpec trigger,
+            Audience audience,
+            List<Variant> variants,
+            String selection,
+            double holdoutPercent,
+            long cooldownMs,
+            int capMax,
+            long capWindowMs,
+            String onLimit,
+            long activeFrom,
+            long activeUntil,
+            long maxAgeMs,
+            boolean dryRun,
+            String catalogPolicy,
+            boolean requireImages,
+            CampaignCosts costs) {
+        this(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                maxAgeMs,
+                dryRun,
+                catalogPolicy,
+                requireImages,
+                costs,
+                null);
+    }
 
     /** A definition without costs (as before they existed). */
     public CampaignDefinition(
@@ -181,7 +233,35 @@ public record CampaignDefinition(
                 dryRun,
                 catalogPolicy,
                 requireImages,
-                costs);
+                costs,
+                uplift);
+    }
+
+    /** This definition with uplift targeting (null: none, every non-holdout user is e-mailed). */
+    public CampaignDefinition withUplift(UpliftSpec spec) {
+        return new CampaignDefinition(
+                id,
+                version,
+                status,
+                name,
+                priority,
+                trigger,
+                audience,
+                variants,
+                selection,
+                holdoutPercent,
+                cooldownMs,
+                capMax,
+                capWindowMs,
+                onLimit,
+                activeFrom,
+                activeUntil,
+                maxAgeMs,
+                dryRun,
+                catalogPolicy,
+                requireImages,
+                costs,
+                spec);
     }
 
     /** This definition with its costs (null or {@link CampaignCosts#NONE}: none). */
@@ -207,7 +287,8 @@ public record CampaignDefinition(
                 dryRun,
                 catalogPolicy,
                 requireImages,
-                costs);
+                costs,
+                uplift);
     }
 
     /** This definition with its catalog preferences. */
@@ -233,7 +314,8 @@ public record CampaignDefinition(
                 dryRun,
                 policy.wireName(),
                 requireImages,
-                costs);
+                costs,
+                uplift);
     }
 
     /** The typed form of every field; the stored fields hold the wire names. */

@@ -49,7 +49,8 @@ public final class CampaignParser implements Serializable {
             "maxAge",
             "dryRun",
             "catalog",
-            "costs");
+            "costs",
+            "targeting");
     /** Bounds of {@code maxAge}: shorter would drop triggers still in flight; longer is no guard. */
     static final Duration MIN_MAX_AGE = Duration.ofMinutes(1);
 
@@ -175,6 +176,11 @@ public final class CampaignParser implements Serializable {
             requireImages = bool(catalog, "requireImages", false, errors);
         }
         CampaignCosts costs = costs(doc.get("costs"), errors);
+        UpliftSpec uplift = targeting(doc.get("targeting"), holdout, errors);
+        if (uplift != null && trigger != null && trigger.type() == TriggerType.SCHEDULED) {
+            // scheduled sends are decided outside a user's timers, where an outcome cannot be waited for
+            errors.add("'targeting.uplift' is not available for scheduled campaigns yet");
+        }
         if (!errors.isEmpty()) {
             throw new InvalidCampaignException(id == null ? "?" : id, errors);
         }
@@ -183,7 +189,55 @@ public final class CampaignParser implements Serializable {
                         capMax, capWindow, onLimit, from, until)
                 .withOperations(maxAge, dryRun)
                 .withCatalog(catalogPolicy, requireImages)
-                .withCosts(costs);
+                .withCosts(costs)
+                .withUplift(uplift);
+    }
+
+    /**
+     * The {@code targeting} object ({@code {uplift: {minUplift | topShare, exploration}}}), or null when absent.
+     * Targeting by uplift learns from the campaign's random holdout, so it needs one; and it needs exactly one rule.
+     */
+    private static UpliftSpec targeting(JsonNode t, double holdoutPercent, List<String> errors) {
+        if (t == null || t.isNull()) {
+            return null;
+        }
+        if (!t.isObject()) {
+            errors.add("'targeting' must be an object with 'uplift'");
+            return null;
+        }
+        unknown(t, Set.of("uplift"), "targeting.", errors);
+        JsonNode u = t.get("uplift");
+        if (u == null || !u.isObject()) {
+            errors.add("'targeting.uplift' must be an object with minUplift or topShare, and exploration");
+            return null;
+        }
+        unknown(u, Set.of("minUplift", "topShare", "exploration"), "targeting.uplift.", errors);
+        boolean hasMin = u.hasNonNull("minUplift");
+        boolean hasShare = u.hasNonNull("topShare");
+        if (hasMin == hasShare) {
+            errors.add("'targeting.uplift' needs exactly one of minUplift and topShare");
+        }
+        int before = errors.size();
+        double min = number(u, "minUplift", 0.0, errors);
+        double share = number(u, "topShare", 0.0, errors);
+        double exploration = number(u, "exploration", 0.1, errors);
+        if (errors.size() > before) {
+            return null; // not numbers: reported
+        }
+        if (hasMin && !(min >= -1 && min <= 1)) {
+            errors.add("'targeting.uplift.minUplift' must be in [-1, 1] (a difference of probabilities), got " + min);
+        }
+        if (hasShare && !(share > 0 && share <= 1)) {
+            errors.add("'targeting.uplift.topShare' must be in (0, 1], got " + share);
+        }
+        if (!(exploration > 0 && exploration <= 1)) {
+            errors.add("'targeting.uplift.exploration' must be in (0, 1] (the model learns where it does not"
+                    + " target only from it), got " + exploration);
+        }
+        if (holdoutPercent <= 0) {
+            errors.add("'targeting.uplift' needs a holdout ('holdoutPercent' > 0): the model learns from it");
+        }
+        return new UpliftSpec(hasShare ? 0.0 : min, hasShare ? share : 0.0, exploration);
     }
 
     /** The {@code costs} object, or null when absent; every amount finite, non-negative and bounded. */

@@ -11,10 +11,21 @@ import java.util.List;
  * @param triggers the job-level parameters of the trigger operator
  * @param initial the definitions of {@code campaigns.file}, already validated (see {@link CampaignStage#load})
  * @param watch the bounds of the item watchers of the catalog-driven triggers (used only with a catalog)
+ * @param uplift how the campaigns' uplift models are learned (used only with an uplift models source)
  */
 public record CampaignSettings(
-        String templateDir, TriggerSettings triggers, List<CampaignDefinition> initial, WatchSettings watch)
+        String templateDir,
+        TriggerSettings triggers,
+        List<CampaignDefinition> initial,
+        WatchSettings watch,
+        UpliftTraining uplift)
         implements Serializable {
+
+    /** Settings with the default uplift training. */
+    public CampaignSettings(
+            String templateDir, TriggerSettings triggers, List<CampaignDefinition> initial, WatchSettings watch) {
+        this(templateDir, triggers, initial, watch, UpliftTraining.DEFAULT);
+    }
 
     /** Default watcher bounds: 1,000 watchers per item, for 30 days after their last view or cart. */
     public static final WatchSettings DEFAULT_WATCH =

@@ -19,7 +19,10 @@ import io.mailflow.model.EventType;
 import io.mailflow.model.RawRecord;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.recommendations.RecoList;
+import io.mailflow.scoring.CampaignUpliftModel;
 import io.mailflow.scoring.PropensityScore;
+import io.mailflow.scoring.UpliftExample;
+import io.mailflow.scoring.UpliftTrainer;
 import io.mailflow.segmentation.SegmentAssignment;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,6 +48,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *        -> back-in-stock / price-drop signals (to the user-keyed triggers above)
  * [global bandit] triggers --(variant deltas, at clock ticks)--> keyBy(campaign) -> variant totals -> totals topic
  *        totals topic -> parse --(dead letters)--> (broadcast with the campaigns, above) -> triggers
+ * [uplift] triggers --(decision outcomes)--> keyBy(campaign) -> uplift trainer -> uplift models topic
+ *        uplift models topic -> parse --(dead letters)--> (broadcast with the campaigns, above) -> triggers
  * </pre>
  *
  * A DataStream graph has no cycles (Flink 2 has no iterations), so the totals reach the triggers through a
@@ -102,13 +107,15 @@ public final class CampaignStage {
      *     {@code campaigns.file} are in {@link #initialCosts})
      * @param variantTotals the global bandit's job-wide variant totals, for the totals topic (null with the
      *     per-instance bandit)
+     * @param upliftModels the campaigns' uplift model versions, for the uplift models topic (null without it)
      */
     public record Outputs(
             DataStream<EmailRequest> requests,
             DataStream<CampaignStatus> status,
             DataStream<DeadLetter> deadLetters,
             DataStream<CampaignCostUpdate> costs,
-            DataStream<VariantTotal> variantTotals) {}
+            DataStream<VariantTotal> variantTotals,
+            DataStream<CampaignUpliftModel> upliftModels) {}
 
     /** The costs of the definitions in force from the start, by campaign id. */
     public static Map<String, CampaignCostUpdate> initialCosts(List<CampaignDefinition> initial) {
@@ -140,6 +147,21 @@ public final class CampaignStage {
             StreamExecutionEnvironment env,
             Source<RawRecord, ?, ?> campaignSource,
             Source<RawRecord, ?, ?> variantTotalsSource,
+            Inputs in,
+            CampaignSettings settings) {
+        return attach(env, campaignSource, variantTotalsSource, null, in, settings);
+    }
+
+    /**
+     * @param upliftModelsSource the uplift models topic (null: no uplift learning, and uplift-targeted campaigns
+     *     e-mail every non-holdout user); the job writes {@link Outputs#upliftModels()} to it and reads them back
+     *     here, as it does the global bandit's totals
+     */
+    public static Outputs attach(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> campaignSource,
+            Source<RawRecord, ?, ?> variantTotalsSource,
+            Source<RawRecord, ?, ?> upliftModelsSource,
             Inputs in,
             CampaignSettings settings) {
         boolean global = variantTotalsSource != null;
@@ -184,8 +206,26 @@ public final class CampaignStage {
                     .uid(Uids.VARIANT_TOTALS_CONTROL)
                     .name("variant totals control"));
         }
-        BroadcastStream<ControlMessage> broadcast =
-                control.broadcast(Descriptors.CAMPAIGNS, Descriptors.RECOMMENDATIONS, Descriptors.VARIANT_TOTALS);
+        SingleOutputStreamOperator<CampaignUpliftModel> upliftIn = null;
+        if (upliftModelsSource != null) {
+            upliftIn = env.fromSource(upliftModelsSource, Untimed.watermarks(), "uplift models")
+                    .setParallelism(1) // one compacted partition; see Untimed
+                    .uid(Uids.UPLIFT_MODELS_SOURCE)
+                    .process(new ParseUpliftModelsFunction())
+                    .setParallelism(1)
+                    .uid(Uids.PARSE_UPLIFT_MODELS)
+                    .name("parse uplift models");
+            control = control.union(upliftIn.map(ControlMessage::of)
+                    .returns(controlType)
+                    .setParallelism(1)
+                    .uid(Uids.UPLIFT_MODELS_CONTROL)
+                    .name("uplift models control"));
+        }
+        BroadcastStream<ControlMessage> broadcast = control.broadcast(
+                Descriptors.CAMPAIGNS,
+                Descriptors.RECOMMENDATIONS,
+                Descriptors.VARIANT_TOTALS,
+                Descriptors.UPLIFT_MODELS);
 
         TypeInformation<UserSignal> signal = TypeInformation.of(UserSignal.class);
         DataStream<UserSignal> signals = in.sessions()
@@ -249,7 +289,8 @@ public final class CampaignStage {
 
         SingleOutputStreamOperator<EmailRequest> requests = signals.keyBy(UserSignal::userId)
                 .connect(broadcast)
-                .process(new TriggerFunction(settings.triggers(), settings.initial()))
+                .process(new TriggerFunction(
+                        settings.triggers().withUpliftLearning(upliftModelsSource != null), settings.initial()))
                 .uid(Uids.CAMPAIGN_TRIGGERS)
                 .name("campaign triggers");
 
@@ -264,6 +305,17 @@ public final class CampaignStage {
                     .uid(Uids.VARIANT_TOTALS)
                     .name("variant totals");
         }
+        DataStream<CampaignUpliftModel> upliftModels = null;
+        if (upliftIn != null) {
+            deadLetters = deadLetters.union(upliftIn.getSideOutput(Tags.DEAD_LETTERS));
+            upliftModels = requests.getSideOutput(Descriptors.UPLIFT_EXAMPLES)
+                    .keyBy(UpliftExample::campaignId)
+                    .process(new UpliftTrainer(
+                            settings.uplift().learner(), settings.uplift().publishEvery()))
+                    .returns(CampaignUpliftModel.class)
+                    .uid(Uids.UPLIFT_TRAINER)
+                    .name("uplift trainer");
+        }
         return new Outputs(
                 requests,
                 updates.getSideOutput(Tags.CAMPAIGN_STATUS).union(requests.getSideOutput(Tags.CAMPAIGN_STATUS)),
@@ -272,7 +324,8 @@ public final class CampaignStage {
                         .returns(CampaignCostUpdate.class)
                         .uid(Uids.CAMPAIGN_COSTS)
                         .name("campaign costs"),
-                totals);
+                totals,
+                upliftModels);
     }
 
     /** One tick per minute of the events' event time, for the scheduled sends (see {@link ScheduleClock}). */

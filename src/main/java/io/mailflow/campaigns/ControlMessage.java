@@ -1,15 +1,31 @@
 package io.mailflow.campaigns;
 
 import io.mailflow.recommendations.RecoList;
+import io.mailflow.scoring.CampaignUpliftModel;
 
 /**
  * The one broadcast input of the trigger operator: either a campaign update or a recommendation-model
  * update (a broadcast connection takes a single stream, so both kinds travel in one type).
  * Exactly one field is non-null. The item watchers' broadcast input also carries erasures ({@link #erasure}); the
  * trigger operator's, the scheduled sends' clock ({@link #tick}) and the global bandit's variant totals
- * ({@link #total}).
+ * ({@link #total}) and the campaigns' uplift models ({@link #uplift}).
  */
-public record ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick, VariantTotal total) {
+public record ControlMessage(
+        CampaignUpdate campaign,
+        RecoList reco,
+        String erasedUser,
+        Long tick,
+        VariantTotal total,
+        CampaignUpliftModel uplift) {
+
+    public ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick, VariantTotal total) {
+        this(campaign, reco, erasedUser, tick, total, null);
+    }
+
+    /** A version of a campaign's uplift model read back from {@code topic.uplift-models}. */
+    public static ControlMessage of(CampaignUpliftModel m) {
+        return new ControlMessage(null, null, null, null, null, m);
+    }
 
     public ControlMessage(CampaignUpdate campaign, RecoList reco, String erasedUser, Long tick) {
         this(campaign, reco, erasedUser, tick, null);

@@ -1,6 +1,8 @@
 package io.mailflow.campaigns;
 
 import io.mailflow.recommendations.RecoList;
+import io.mailflow.scoring.CampaignUpliftModel;
+import io.mailflow.scoring.UpliftExample;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -35,6 +37,29 @@ public final class Descriptors {
      * its last report, for the variant aggregator ({@link VariantTotalsFunction}).
      */
     public static final OutputTag<VariantStats> VARIANT_DELTAS = new OutputTag<>("variant-deltas") {};
+
+    /**
+     * Campaign id to the newest version of its uplift model (issue 16), read back from {@code topic.uplift-models}
+     * (empty without it: uplift-targeted campaigns e-mail every non-holdout user). Broadcast state, so a restored
+     * instance targets with the model it had (added with uplift targeting: savepoints from before simply lack it).
+     * Model weights only, no personal data.
+     */
+    public static final MapStateDescriptor<String, CampaignUpliftModel> UPLIFT_MODELS =
+            new MapStateDescriptor<>("uplift-models", Types.STRING, Types.POJO(CampaignUpliftModel.class));
+
+    /**
+     * The trigger operator's side output of outcomes of uplift-targeted decisions (label 1 for a purchase within the
+     * attribution window, 0 at its end), for the uplift trainer keyed by campaign.
+     */
+    public static final OutputTag<UpliftExample> UPLIFT_EXAMPLES = new OutputTag<>("uplift-examples") {};
+
+    /**
+     * Campaign id to the user's latest uplift-targeted decision waiting for its outcome (added with uplift
+     * targeting: savepoints from before simply lack it). Holds the user's feature vector: cleared on erasure.
+     */
+    public static MapStateDescriptor<String, UpliftPending> upliftPending() {
+        return new MapStateDescriptor<>("uplift-pending", Types.STRING, Types.POJO(UpliftPending.class));
+    }
 
     /** Triggers waiting for their due time, by request id. */
     public static MapStateDescriptor<String, Pending> pendingTriggers() {

@@ -15,8 +15,14 @@ import io.mailflow.campaigns.schedule.Ramp;
 import io.mailflow.campaigns.schedule.ScheduledSends;
 import io.mailflow.common.Tags;
 import io.mailflow.model.CampaignStatus;
+import io.mailflow.model.ControlGroup;
 import io.mailflow.model.EmailRequest;
+import io.mailflow.model.EventType;
+import io.mailflow.model.UpliftDecision;
 import io.mailflow.recommendations.RecoList;
+import io.mailflow.scoring.CampaignUpliftModel;
+import io.mailflow.scoring.UpliftExample;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +62,8 @@ public final class TriggerFunction
     private static final long serialVersionUID = 1L;
     /** Longest zone id kept (IANA ids are at most about 30 characters). */
     static final int ZONE_MAX = 64;
+    /** Recent predicted uplifts kept per campaign for a top-share rule. */
+    static final int RECENT_SCORES = 1000;
 
     private final TriggerSettings settings;
     private final Map<String, CampaignDefinition> initial;
@@ -75,6 +83,14 @@ public final class TriggerFunction
     private transient Counter scheduledSent;
     private transient Counter deltasReported;
     private transient Counter totalsApplied;
+    private transient Counter notTargeted;
+    private transient Counter upliftModelsApplied;
+    private transient Counter upliftOutcomes;
+    /**
+     * Recent predicted uplifts per campaign, for campaigns that target a top share (not checkpointed: after a restore
+     * the share is taken over the scores since, and everyone is e-mailed until the first one).
+     */
+    private transient Map<String, ArrayDeque<Double>> recentScores;
     /** Event time of the latest scheduled-sends tick (not checkpointed: the ramp restarts after a restore). */
     private transient long lastTick = Long.MIN_VALUE;
     /** What is left of each live scheduled campaign's ramp in the latest tick. */
@@ -104,6 +120,8 @@ public final class TriggerFunction
                 getRuntimeContext().getState(Descriptors.housekeepingTimer()),
                 getRuntimeContext().getMapState(Descriptors.scheduledSends()),
                 getRuntimeContext().getState(Descriptors.userZone()),
+                new UpliftOutcomes(
+                        getRuntimeContext().getMapState(Descriptors.upliftPending()), settings.attributionWindowMs()),
                 new Housekeeping(
                         rules, settings.sessionGapMs(), settings.userStateTtlMs(), settings.attributionWindowMs()));
         triggered = getRuntimeContext().getMetricGroup().counter("campaignTriggered");
@@ -112,6 +130,10 @@ public final class TriggerFunction
         scheduledSent = getRuntimeContext().getMetricGroup().counter("scheduledTriggered");
         deltasReported = getRuntimeContext().getMetricGroup().counter("variantDeltasReported");
         totalsApplied = getRuntimeContext().getMetricGroup().counter("variantTotalsApplied");
+        notTargeted = getRuntimeContext().getMetricGroup().counter("upliftNotTargeted");
+        upliftModelsApplied = getRuntimeContext().getMetricGroup().counter("upliftModelsApplied");
+        upliftOutcomes = getRuntimeContext().getMetricGroup().counter("upliftOutcomes");
+        recentScores = new HashMap<>();
     }
 
     // ---- keyed input: the user's facts, then the rule of each live campaign ----
@@ -156,6 +178,9 @@ public final class TriggerFunction
         }
         if (s.event() != null) {
             state.record(s.event(), campaigns, stats, ctx.timerService());
+            if (s.event().type() == EventType.PURCHASE) {
+                state.uplift.purchased(s.event().timestamp(), e -> outcome(e, ctx));
+            }
         }
         long at = Signals.time(s);
         ViewTallies tallies = new ViewTallyState(state.views, t -> state.cleanUpAt(t, campaigns, ctx.timerService()));
@@ -175,6 +200,7 @@ public final class TriggerFunction
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EmailRequest> out) throws Exception {
+        state.uplift.expire(timestamp, e -> outcome(e, ctx));
         ReadOnlyBroadcastState<String, CampaignDefinition> defs = ctx.getBroadcastState(Descriptors.CAMPAIGNS);
         for (Pending p : state.pending.takeDue(timestamp)) {
             // the definition in force now: a pause or deletion since the trigger fired cancels it
@@ -201,9 +227,85 @@ public final class TriggerFunction
         switch (rules.decide(c, p, f, state.activity(), now)) {
             case SKIPPED -> skipped.inc();
             case CANCELLED -> cancelled.inc();
-            case SEND ->
-                send(c, p, ctx.getCurrentKey(), f, now, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS), out);
+            case SEND -> {
+                if (c.uplift() != null) {
+                    sendTargeted(c, p, f, now, ctx, out);
+                } else {
+                    send(c, p, ctx.getCurrentKey(), f, now, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS), out);
+                }
+            }
         }
+    }
+
+    // ---- uplift targeting (issue 16): holdout first, then exploration, then the campaign's uplift model ----
+
+    /**
+     * Decides a user of an uplift-targeted campaign with its latest model ({@link UpliftTargeting}); the decision,
+     * score, model version and propensity go on the request, and the decision waits for its outcome ({@link
+     * UpliftOutcomes}) whatever the arm. A user not targeted gets no request. Users of the global control group are
+     * outside the campaign's experiment: their request is the control group's holdout, as without targeting.
+     */
+    private void sendTargeted(
+            CampaignDefinition c, Pending p, UserFacts f, long now, OnTimerContext ctx, Collector<EmailRequest> out)
+            throws Exception {
+        String user = ctx.getCurrentKey();
+        EmailRequest r = request(c, p, user, f, now, ctx.getBroadcastState(Descriptors.RECOMMENDATIONS));
+        if (ControlGroup.isControl(r.variant())) {
+            emit(c, r, now, out);
+            return;
+        }
+        CampaignUpliftModel m = ctx.getBroadcastState(Descriptors.UPLIFT_MODELS).get(c.id());
+        UpliftSpec spec = c.uplift();
+        double threshold = spec.byShare() ? shareThreshold(c.id(), spec.topShare()) : spec.minUplift();
+        UpliftTargeting.Decision d =
+                spec.targeting(threshold).decide(user, c, m == null ? null : m.model(), f.standardized());
+        boolean scored = !Double.isNaN(d.score());
+        if (scored && spec.byShare()) {
+            remember(c.id(), d.score());
+        }
+        if (settings.upliftLearning()) {
+            state.uplift.decided(
+                    new UpliftPending(c.id(), now, f.standardized(), d.outcome().emailed(), d.propensity()),
+                    ctx.timerService());
+        }
+        if (d.outcome() == UpliftTargeting.Outcome.NOT_TARGETED) {
+            notTargeted.inc();
+            return;
+        }
+        emit(
+                c,
+                r.withUplift(new UpliftDecision(
+                        d.outcome().name(), scored ? d.score() : null, d.modelVersion(), d.propensity())),
+                now,
+                out);
+    }
+
+    /** The threshold that e-mails the top share of the campaign's recent scores (everyone before the first). */
+    private double shareThreshold(String campaignId, double share) {
+        ArrayDeque<Double> recent = recentScores.get(campaignId);
+        if (recent == null || recent.isEmpty()) {
+            return -1;
+        }
+        return UpliftTargeting.thresholdForTopShare(
+                recent.stream().mapToDouble(Double::doubleValue).toArray(), share);
+    }
+
+    private void remember(String campaignId, double score) {
+        ArrayDeque<Double> recent = recentScores.computeIfAbsent(campaignId, k -> new ArrayDeque<>());
+        recent.addLast(score);
+        if (recent.size() > RECENT_SCORES) {
+            recent.removeFirst();
+        }
+    }
+
+    private void outcome(UpliftExample e, Context ctx) {
+        upliftOutcomes.inc();
+        ctx.output(Descriptors.UPLIFT_EXAMPLES, e);
+    }
+
+    private void outcome(UpliftExample e, ReadOnlyContext ctx) {
+        upliftOutcomes.inc();
+        ctx.output(Descriptors.UPLIFT_EXAMPLES, e);
     }
 
     private void send(
@@ -215,7 +317,18 @@ public final class TriggerFunction
             ReadOnlyBroadcastState<String, RecoList> model,
             Collector<EmailRequest> out)
             throws Exception {
-        EmailRequest r = RequestFactory.create(
+        emit(c, request(c, p, user, f, now, model), now, out);
+    }
+
+    private EmailRequest request(
+            CampaignDefinition c,
+            Pending p,
+            String user,
+            UserFacts f,
+            long now,
+            ReadOnlyBroadcastState<String, RecoList> model)
+            throws Exception {
+        return RequestFactory.create(
                 c,
                 p,
                 user,
@@ -231,6 +344,9 @@ public final class TriggerFunction
                 },
                 settings,
                 stats.view());
+    }
+
+    private void emit(CampaignDefinition c, EmailRequest r, long now, Collector<EmailRequest> out) throws Exception {
         if (!r.holdout() && c.thompson()) {
             stats.expose(c.id(), r.variant());
             state.exposed(new Exposure(c.id(), r.variant(), now));
@@ -333,6 +449,16 @@ public final class TriggerFunction
         }
         if (m.reco() != null) {
             ctx.getBroadcastState(Descriptors.RECOMMENDATIONS).put(m.reco().key(), m.reco());
+            return;
+        }
+        if (m.uplift() != null) {
+            // a newer version only: a model read twice, or an older one after a restore, changes nothing
+            BroadcastState<String, CampaignUpliftModel> models = ctx.getBroadcastState(Descriptors.UPLIFT_MODELS);
+            CampaignUpliftModel held = models.get(m.uplift().campaignId());
+            if (held == null || m.uplift().model().version() > held.model().version()) {
+                models.put(m.uplift().campaignId(), m.uplift());
+                upliftModelsApplied.inc();
+            }
             return;
         }
         if (m.campaign() == null) {

@@ -19,6 +19,7 @@ import java.io.Serializable;
  * @param variantReportMs 0: the per-instance bandit (each instance decides by its own counts); above 0: the
  *     global bandit, each instance reports its deltas at most this often (event time, at the schedule clock's
  *     minute ticks) and decides by the job-wide totals read back ({@code topic.variant-stats})
+ * @param upliftLearning the outcomes of uplift-targeted decisions are learned ({@code topic.uplift-models} set)
  */
 public record TriggerSettings(
         long defaultCartDelayMs,
@@ -29,8 +30,51 @@ public record TriggerSettings(
         Recommender recommender,
         ControlGroup controlGroup,
         boolean dryRunJob,
-        long variantReportMs)
+        long variantReportMs,
+        boolean upliftLearning)
         implements Serializable {
+
+    /** Settings without uplift learning. */
+    public TriggerSettings(
+            long defaultCartDelayMs,
+            long sessionGapMs,
+            long userStateTtlMs,
+            long attributionWindowMs,
+            int recommendationsPerEmail,
+            Recommender recommender,
+            ControlGroup controlGroup,
+            boolean dryRunJob,
+            long variantReportMs) {
+        this(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                dryRunJob,
+                variantReportMs,
+                false);
+    }
+
+    /**
+     * The same settings with uplift learning on or off: on, the outcome of every uplift-targeted decision is
+     * waited for and goes to the uplift trainer; off (no {@code topic.uplift-models}), nothing is kept for it.
+     */
+    public TriggerSettings withUpliftLearning(boolean on) {
+        return new TriggerSettings(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                dryRunJob,
+                variantReportMs,
+                on);
+    }
 
     /** Settings of the per-instance bandit. */
     public TriggerSettings(
@@ -70,7 +114,8 @@ public record TriggerSettings(
                 recommender,
                 controlGroup,
                 dryRunJob,
-                reportMs);
+                reportMs,
+                upliftLearning);
     }
 
     /** Settings of a job that is not a dry run. */

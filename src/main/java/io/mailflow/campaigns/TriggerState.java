@@ -42,6 +42,8 @@ final class TriggerState {
     final MapState<String, String> scheduled;
     /** The profile's time zone ("" for none) if the user is a recipient of scheduled sends, else null. */
     final ValueState<String> zone;
+    /** Uplift-targeted decisions waiting for their outcome (one per campaign). */
+    final UpliftOutcomes uplift;
 
     private final Housekeeping housekeeping;
 
@@ -56,6 +58,7 @@ final class TriggerState {
             ValueState<Long> housekeepingAt,
             MapState<String, String> scheduled,
             ValueState<String> zone,
+            UpliftOutcomes uplift,
             Housekeeping housekeeping) {
         this.pending = pending;
         this.activity = activity;
@@ -67,10 +70,11 @@ final class TriggerState {
         this.housekeepingAt = housekeepingAt;
         this.scheduled = scheduled;
         this.zone = zone;
+        this.uplift = uplift;
         this.housekeeping = housekeeping;
         pending.keepTimersAt(t -> {
             try {
-                return Long.valueOf(t).equals(housekeepingAt.value());
+                return Long.valueOf(t).equals(housekeepingAt.value()) || uplift.dueAt(t);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read the housekeeping timer", e);
             }
@@ -127,7 +131,7 @@ final class TriggerState {
 
     /** Whether a pending trigger or a win-back clock is due at {@code t} (its timer must stay). */
     private boolean decisionDueAt(long t, List<CampaignDefinition> campaigns) throws Exception {
-        if (pending.isDueAt(t)) {
+        if (pending.isDueAt(t) || uplift.dueAt(t)) {
             return true;
         }
         Long last = lastActivity.value();
@@ -204,6 +208,7 @@ final class TriggerState {
         exposure.clear();
         scheduled.clear();
         zone.clear();
+        uplift.clear();
     }
 
     /** Drops whatever stopped mattering at {@code now}. */

@@ -14,6 +14,9 @@ import java.util.List;
  * @param features latest raw feature vector, or null
  * @param recentItems items of the latest session (viewed, carted, bought), oldest first
  * @param updatedAt event time of the latest update
+ * @param standardized the latest feature vector standardized with the job's running mean and variance (what the
+ *     uplift models score, as the propensity model's linear form does), or null; added with uplift targeting, so
+ *     facts restored from an older savepoint have null until the user's next session
  */
 public record UserFacts(
         Integer segment,
@@ -22,27 +25,54 @@ public record UserFacts(
         Long scoreModelVersion,
         double[] features,
         List<String> recentItems,
-        long updatedAt) {
+        long updatedAt,
+        double[] standardized) {
+
+    /** Facts without standardized features (as before uplift targeting). */
+    public UserFacts(
+            Integer segment,
+            Long segmentModelVersion,
+            Double score,
+            Long scoreModelVersion,
+            double[] features,
+            List<String> recentItems,
+            long updatedAt) {
+        this(segment, segmentModelVersion, score, scoreModelVersion, features, recentItems, updatedAt, null);
+    }
 
     public static UserFacts empty() {
-        return new UserFacts(null, null, null, null, null, List.of(), Long.MIN_VALUE);
+        return new UserFacts(null, null, null, null, null, List.of(), Long.MIN_VALUE, null);
     }
 
     public UserFacts withSegment(int s, long version, long at) {
-        return new UserFacts(s, version, score, scoreModelVersion, features, recentItems, Math.max(updatedAt, at));
+        return new UserFacts(
+                s, version, score, scoreModelVersion, features, recentItems, Math.max(updatedAt, at), standardized);
     }
 
     public UserFacts withScore(double s, long version, long at) {
-        return new UserFacts(segment, segmentModelVersion, s, version, features, recentItems, Math.max(updatedAt, at));
+        return new UserFacts(
+                segment, segmentModelVersion, s, version, features, recentItems, Math.max(updatedAt, at), standardized);
     }
 
     public UserFacts withFeatures(double[] f, long at) {
+        return withFeatures(f, standardized, at);
+    }
+
+    /** These facts with the raw and the standardized feature vector of a new snapshot. */
+    public UserFacts withFeatures(double[] f, double[] std, long at) {
         return new UserFacts(
-                segment, segmentModelVersion, score, scoreModelVersion, f, recentItems, Math.max(updatedAt, at));
+                segment, segmentModelVersion, score, scoreModelVersion, f, recentItems, Math.max(updatedAt, at), std);
     }
 
     public UserFacts withRecentItems(List<String> items, long at) {
         return new UserFacts(
-                segment, segmentModelVersion, score, scoreModelVersion, features, items, Math.max(updatedAt, at));
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                features,
+                items,
+                Math.max(updatedAt, at),
+                standardized);
     }
 }

@@ -63,6 +63,13 @@ public final class Uids {
     public static final String VARIANT_TOTALS_SOURCE = "variant-totals-source";
     public static final String PARSE_VARIANT_TOTALS = "parse-variant-totals";
     public static final String VARIANT_TOTALS_CONTROL = "variant-totals-control";
+    // uplift targeting: the triggers' decision outcomes learned per campaign, models written to and read back from
+    // a topic (a DataStream graph has no cycles)
+    public static final String UPLIFT_TRAINER = "uplift-trainer";
+    public static final String UPLIFT_MODELS_SINK = "uplift-models-sink";
+    public static final String UPLIFT_MODELS_SOURCE = "uplift-models-source";
+    public static final String PARSE_UPLIFT_MODELS = "parse-uplift-models";
+    public static final String UPLIFT_MODELS_CONTROL = "uplift-models-control";
     // catalog-driven triggers (back in stock, price drop): keyed by item
     public static final String WATCH_EVENTS_FILTER = "watch-views-and-carts";
     public static final String WATCH_EVENTS = "watch-event-signals";

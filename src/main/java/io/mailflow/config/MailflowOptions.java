@@ -708,6 +708,16 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(1),
             "With topic.variant-stats: each trigger instance reports its new exposures and conversions at most this often (event time, at the next minute tick), which bounds how stale the other instances' counts can be.");
+    public static final Option<String> TOPIC_UPLIFT_MODELS = string(
+            "topic.uplift-models",
+            "",
+            "Compacted topic of the campaigns' uplift models (JSON, keyed by campaign id), written by the job's uplift trainer and read back by the triggers. Empty: no uplift learning, and campaigns with targeting.uplift e-mail every non-holdout user (docs/uplift.md).");
+    public static final Option<Integer> UPLIFT_PUBLISH_EVERY = integer(
+            "uplift.publish-every",
+            100,
+            1,
+            1_000_000,
+            "With topic.uplift-models: a campaign's uplift model is published (a new version) every this many decision outcomes of the campaign (purchases within campaigns.attribution-window, or its end).");
     public static final Option<Double> CAMPAIGNS_CONTROL_GROUP_PERCENT = decimal(
             "campaigns.control-group.percent",
             0.0,

@@ -22,6 +22,7 @@ import io.mailflow.model.Event;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.Suppression;
+import io.mailflow.scoring.CampaignUpliftModel;
 import io.mailflow.scoring.LogRegModel;
 import io.mailflow.scoring.PropensityScore;
 import io.mailflow.scoring.ValidationMetrics;
@@ -101,7 +102,10 @@ public final class MailflowJob {
                         : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_CATALOG), "-catalog"),
                 c.get(MailflowOptions.TOPIC_VARIANT_STATS).isEmpty()
                         ? null
-                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_VARIANT_STATS), "-variant-stats"));
+                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_VARIANT_STATS), "-variant-stats"),
+                c.get(MailflowOptions.TOPIC_UPLIFT_MODELS).isEmpty()
+                        ? null
+                        : KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_UPLIFT_MODELS), "-uplift-models"));
     }
 
     public static MailflowSinks kafkaSinks(MailflowConfig c) {
@@ -196,7 +200,12 @@ public final class MailflowJob {
                 s -> s.sinkTo(KafkaIO.<VariantTotal>jsonSink(
                                 c, c.get(MailflowOptions.TOPIC_VARIANT_STATS), VariantTotal::key))
                         .uid(Uids.VARIANT_TOTALS_SINK)
-                        .name("variant totals to Kafka"));
+                        .name("variant totals to Kafka"),
+                // at-least-once is enough: a model is versioned, its reader keeps the highest version
+                s -> s.sinkTo(KafkaIO.<CampaignUpliftModel>jsonSink(
+                                c, c.get(MailflowOptions.TOPIC_UPLIFT_MODELS), CampaignUpliftModel::campaignId))
+                        .uid(Uids.UPLIFT_MODELS_SINK)
+                        .name("uplift models to Kafka"));
     }
 
     /** SMTP with the configured relay, and the Kafka send ledger unless disabled. */

@@ -10,6 +10,8 @@ import org.apache.flink.api.connector.source.Source;
  * @param catalog the product catalog (compacted, keyed by item id), or null when no catalog is configured
  * @param variantTotals the global bandit's variant totals as the job wrote them (compacted, {@code
  *     topic.variant-stats}), or null for the per-instance bandit
+ * @param upliftModels the campaigns' uplift models as the job wrote them (compacted, {@code topic.uplift-models}),
+ *     or null without uplift learning
  */
 public record MailflowSources(
         Source<RawRecord, ?, ?> events,
@@ -18,7 +20,20 @@ public record MailflowSources(
         Source<RawRecord, ?, ?> engagement,
         Source<RawRecord, ?, ?> campaigns,
         Source<RawRecord, ?, ?> catalog,
-        Source<RawRecord, ?, ?> variantTotals) {
+        Source<RawRecord, ?, ?> variantTotals,
+        Source<RawRecord, ?, ?> upliftModels) {
+
+    /** The inputs without uplift learning. */
+    public MailflowSources(
+            Source<RawRecord, ?, ?> events,
+            Source<RawRecord, ?, ?> profiles,
+            Source<RawRecord, ?, ?> suppressions,
+            Source<RawRecord, ?, ?> engagement,
+            Source<RawRecord, ?, ?> campaigns,
+            Source<RawRecord, ?, ?> catalog,
+            Source<RawRecord, ?, ?> variantTotals) {
+        this(events, profiles, suppressions, engagement, campaigns, catalog, variantTotals, null);
+    }
 
     /** The inputs with the per-instance bandit. */
     public MailflowSources(

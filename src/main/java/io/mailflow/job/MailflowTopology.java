@@ -93,6 +93,7 @@ public final class MailflowTopology {
                 env,
                 sources.campaigns(),
                 sources.variantTotals(),
+                sources.upliftModels(),
                 new CampaignStage.Inputs(
                         sessions.sessions(),
                         events.events(),
@@ -169,6 +170,10 @@ public final class MailflowTopology {
         if (campaigns.variantTotals() != null) {
             // the global bandit's totals, read back by the campaign stage from the same topic
             sinks.variantTotals().accept(campaigns.variantTotals());
+        }
+        if (campaigns.upliftModels() != null) {
+            // the campaigns' uplift models, read back by the campaign stage from the same topic
+            sinks.upliftModels().accept(campaigns.upliftModels());
         }
     }
 }

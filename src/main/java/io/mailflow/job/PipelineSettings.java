@@ -5,6 +5,7 @@ import static io.mailflow.config.MailflowOptions.*;
 import io.mailflow.campaigns.CampaignSettings;
 import io.mailflow.campaigns.CampaignStage;
 import io.mailflow.campaigns.TriggerSettings;
+import io.mailflow.campaigns.UpliftTraining;
 import io.mailflow.campaigns.watch.WatchSettings;
 import io.mailflow.catalog.CatalogSettings;
 import io.mailflow.config.MailflowConfig;
@@ -274,7 +275,14 @@ public record PipelineSettings(
                 CampaignStage.load(c.get(CAMPAIGNS_FILE), c.get(TEMPLATE_DIR)),
                 new WatchSettings(
                         c.get(CATALOG_TRIGGERS_MAX_WATCHERS),
-                        c.get(CATALOG_TRIGGERS_WATCH_TTL).toMillis()));
+                        c.get(CATALOG_TRIGGERS_WATCH_TTL).toMillis()),
+                // both arms learn with the propensity model's FTRL parameters
+                new UpliftTraining(
+                        c.get(FTRL_ALPHA),
+                        c.get(FTRL_BETA),
+                        c.get(FTRL_L1),
+                        c.get(FTRL_L2),
+                        c.get(UPLIFT_PUBLISH_EVERY)));
     }
 
     /** The e-mail composer's settings; the link secret is read on the task managers when empty here. */

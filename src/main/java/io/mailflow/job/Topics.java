@@ -44,6 +44,9 @@ public final class Topics {
         if (c.get(MailflowOptions.ENCRYPTION_ENABLED)) {
             all.add(new Spec(c.get(MailflowOptions.TOPIC_USER_KEYS), 1, true));
         }
+        if (!c.get(MailflowOptions.TOPIC_UPLIFT_MODELS).isEmpty()) {
+            all.add(new Spec(c.get(MailflowOptions.TOPIC_UPLIFT_MODELS), 1, true));
+        }
         if (!c.get(MailflowOptions.TOPIC_CATALOG).isEmpty()) {
             all.add(new Spec(c.get(MailflowOptions.TOPIC_CATALOG), 2, true));
         }

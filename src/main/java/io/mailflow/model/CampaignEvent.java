@@ -15,6 +15,8 @@ package io.mailflow.model;
  * @param at event time of the decision
  * @param until for {@code DEFERRED}: the event time it is deferred to; otherwise 0
  * @param dryRun the request belongs to a dry run (a dry-run campaign or job): nothing is sent
+ * @param uplift the request's uplift targeting decision (outcome, predicted uplift, model version, propensity), or
+ *     null for campaigns without uplift targeting (added with issue 16)
  *
  * <p>Bounded like a {@link DeadLetter}: the reason keeps at most {@value DeadLetter#MAX_REASON_CHARS} characters,
  * every id at most 256, cut ones ending in {@value DeadLetter#TRUNCATED}.
@@ -29,7 +31,23 @@ public record CampaignEvent(
         String reason,
         long at,
         long until,
-        boolean dryRun) {
+        boolean dryRun,
+        UpliftDecision uplift) {
+
+    /** An event without an uplift decision (campaigns without uplift targeting; as before it existed). */
+    public CampaignEvent(
+            String requestId,
+            String campaignId,
+            String variant,
+            String userId,
+            String trigger,
+            Outcome outcome,
+            String reason,
+            long at,
+            long until,
+            boolean dryRun) {
+        this(requestId, campaignId, variant, userId, trigger, outcome, reason, at, until, dryRun, null);
+    }
 
     /** An event of a live request. */
     public CampaignEvent(
@@ -83,6 +101,7 @@ public record CampaignEvent(
                 reason,
                 at,
                 until,
-                r.rules() != null && r.rules().dryRun());
+                r.rules() != null && r.rules().dryRun(),
+                r.uplift());
     }
 }

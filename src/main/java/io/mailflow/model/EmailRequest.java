@@ -29,6 +29,8 @@ import java.util.Map;
  * @param scheduledAt event time at which the guardrails released it (equals {@code triggeredAt} unless deferred)
  * @param products the catalog's entries for {@code items} and {@code recommendations}, when a catalog is configured
  *     (empty without one); added after 0.1.0, so a request restored from an older savepoint has null
+ * @param uplift how uplift targeting decided it (campaigns with {@code targeting: {uplift: ...}}), else null; added
+ *     with issue 16, so a request restored from an older savepoint has null
  */
 public record EmailRequest(
         String requestId,
@@ -51,7 +53,56 @@ public record EmailRequest(
         Map<String, String> localeTemplates,
         SendRules rules,
         long scheduledAt,
-        List<CatalogItem> products) {
+        List<CatalogItem> products,
+        UpliftDecision uplift) {
+
+    /** A request without uplift targeting (as before it existed). */
+    public EmailRequest(
+            String requestId,
+            String campaignId,
+            String trigger,
+            String templateId,
+            String userId,
+            long triggeredAt,
+            String sessionKey,
+            List<LineItem> items,
+            String currency,
+            long campaignVersion,
+            String variant,
+            boolean holdout,
+            Integer segment,
+            Long segmentModelVersion,
+            Double score,
+            Long scoreModelVersion,
+            List<Recommendation> recommendations,
+            Map<String, String> localeTemplates,
+            SendRules rules,
+            long scheduledAt,
+            List<CatalogItem> products) {
+        this(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                recommendations,
+                localeTemplates,
+                rules,
+                scheduledAt,
+                products,
+                null);
+    }
 
     /** A request without catalog data (no catalog configured, or before the enrichment). */
     public EmailRequest(
@@ -171,7 +222,8 @@ public record EmailRequest(
                 localeTemplates,
                 rules,
                 scheduledAt,
-                products);
+                products,
+                uplift);
     }
 
     /** This request as part of a dry run: decided as usual, never sent. */
@@ -197,7 +249,8 @@ public record EmailRequest(
                 localeTemplates,
                 (rules == null ? SendRules.none() : rules).asDryRun(),
                 scheduledAt,
-                products);
+                products,
+                uplift);
     }
 
     /** This request released by the guardrails at {@code at} (event time). */
@@ -223,7 +276,8 @@ public record EmailRequest(
                 localeTemplates,
                 rules,
                 at,
-                products);
+                products,
+                uplift);
     }
 
     /** This request as the catalog sees it: the purchasable items, the recommendations left and their products. */
@@ -250,7 +304,35 @@ public record EmailRequest(
                 localeTemplates,
                 rules,
                 scheduledAt,
-                catalogProducts);
+                catalogProducts,
+                uplift);
+    }
+
+    /** This request with the uplift targeting decision that let it through (or held it out). */
+    public EmailRequest withUplift(UpliftDecision decision) {
+        return new EmailRequest(
+                requestId,
+                campaignId,
+                trigger,
+                templateId,
+                userId,
+                triggeredAt,
+                sessionKey,
+                items,
+                currency,
+                campaignVersion,
+                variant,
+                holdout,
+                segment,
+                segmentModelVersion,
+                score,
+                scoreModelVersion,
+                recommendations,
+                localeTemplates,
+                rules,
+                scheduledAt,
+                products,
+                decision);
     }
 
     /** The catalog entry of an item, or null (no catalog, or the item is not in it). */

@@ -8,6 +8,7 @@ import io.mailflow.model.CampaignCosts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CampaignParserTest {
@@ -236,5 +237,44 @@ class CampaignParserTest {
                                         "id: c\ntrigger: {type: abandoned-cart}\nvariants: [{id: global-control, template: abandoned-cart}]\n")))
                 .isInstanceOf(InvalidCampaignException.class)
                 .hasMessageContaining("reserved for the global control group");
+    }
+
+    @Test
+    void upliftTargetingIsParsedAndABadOneRejectedWithTheReason() throws Exception {
+        String base = "id: c\ntrigger: {type: abandoned-cart}\nvariants: [{id: A, template: abandoned-cart}]\n";
+        assertThat(REAL_TEMPLATES.parse(doc(base + "holdoutPercent: 10\n")).uplift())
+                .isNull();
+        assertThat(REAL_TEMPLATES
+                        .parse(doc(base
+                                + "holdoutPercent: 10\ntargeting: {uplift: {minUplift: 0.01, exploration: 0.1}}\n"))
+                        .uplift())
+                .isEqualTo(new UpliftSpec(0.01, 0, 0.1));
+        assertThat(REAL_TEMPLATES
+                        .parse(doc(base + "holdoutPercent: 10\ntargeting: {uplift: {topShare: 0.3}}\n"))
+                        .uplift())
+                .as("exploration defaults to 0.1")
+                .isEqualTo(new UpliftSpec(0, 0.3, 0.1));
+
+        Map<String, String> bad = Map.of(
+                "holdoutPercent: 10\ntargeting: {uplift: {minUplift: 0.01, topShare: 0.3}}", "exactly one of",
+                "holdoutPercent: 10\ntargeting: {uplift: {exploration: 0.1}}", "exactly one of",
+                "holdoutPercent: 10\ntargeting: {uplift: {minUplift: 2}}", "'targeting.uplift.minUplift' must be in",
+                "holdoutPercent: 10\ntargeting: {uplift: {topShare: 0}}", "'targeting.uplift.topShare' must be in",
+                "holdoutPercent: 10\ntargeting: {uplift: {topShare: 0.3, exploration: 0}}", "exploration' must be in",
+                "holdoutPercent: 10\ntargeting: {uplift: {topShare: much}}", "'topShare' must be a number",
+                "holdoutPercent: 10\ntargeting: {uplift: {topShare: 0.3, explore: 0.1}}", "unknown field",
+                "holdoutPercent: 10\ntargeting: {response: {}}", "unknown field",
+                "targeting: {uplift: {topShare: 0.3}}", "needs a holdout");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc(base + e.getKey() + "\n")))
+                    .as(e.getKey())
+                    .isInstanceOf(InvalidCampaignException.class)
+                    .hasMessageContaining(e.getValue());
+        }
+        assertThatThrownBy(() -> REAL_TEMPLATES.parse(doc("id: s\ntrigger: {type: scheduled, at: 2026-12-07T09:00}\n"
+                        + "variants: [{id: A, template: abandoned-cart}]\nholdoutPercent: 10\n"
+                        + "targeting: {uplift: {topShare: 0.3}}\n")))
+                .isInstanceOf(InvalidCampaignException.class)
+                .hasMessageContaining("not available for scheduled campaigns");
     }
 }

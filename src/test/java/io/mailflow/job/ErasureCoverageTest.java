@@ -143,6 +143,10 @@ class ErasureCoverageTest {
                     "ScheduledTriggerFunctionTest#theStateIsOneMarkerPerUserAndTheZoneNoTimerIsAddedAndTheyGoWithTheFactsOrAnErasure"),
             erased(
                     "campaign-triggers",
+                    "uplift-pending",
+                    "UpliftTriggerFunctionTest#anErasureForgetsTheWaitingDecisionsAndTheirFeatures"),
+            erased(
+                    "campaign-triggers",
                     "housekeeping-timer",
                     "TriggerFunctionTest#anErasureForgetsEverythingAndCancelsPendingTriggers"),
             notPerUser("catalog-lookup", "keyed by item: catalog versions and request-item lookups (request id, item)"),
@@ -223,7 +227,8 @@ class ErasureCoverageTest {
                     "stats.window: one clipped contribution per campaign and user, dropped when the window fires"),
             notPerUser("dp-campaign-sums", "keyed by campaign: clipped sums only"),
             notPerUser("dp-publish", "keyed by campaign: the privacy budget"),
-            notPerUser("variant-totals", "keyed by campaign: the global bandit's counts per variant")));
+            notPerUser("variant-totals", "keyed by campaign: the global bandit's counts per variant"),
+            notPerUser("uplift-trainer", "keyed by campaign: two FTRL states per campaign, no user ids or features")));
 
     @Test
     void everyKeyedStateOfTheProductionGraphIsClearedByErasureOrBoundedByANamedTtl() throws Exception {
@@ -235,6 +240,7 @@ class ErasureCoverageTest {
                         .set(MailflowOptions.DP_ENABLED, true)
                         .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
                         .set(MailflowOptions.TOPIC_VARIANT_STATS, "mailflow.variant-stats")
+                        .set(MailflowOptions.TOPIC_UPLIFT_MODELS, "mailflow.uplift-models")
                         .build());
         Set<String> found = new TreeSet<>();
         for (Transformation<?> t : keyedOperators(env)) {

@@ -40,6 +40,7 @@ class OperatorUidsTest {
                 .set(MailflowOptions.DP_ENABLED, true)
                 .set(MailflowOptions.TOPIC_CATALOG, "mailflow.catalog")
                 .set(MailflowOptions.TOPIC_VARIANT_STATS, "mailflow.variant-stats")
+                .set(MailflowOptions.TOPIC_UPLIFT_MODELS, "mailflow.uplift-models")
                 .build();
         MailflowJob.define(env, config);
     }

@@ -70,12 +70,14 @@ class SavepointCompatibilityITCase {
         CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(
                 SAVEPOINTS.resolve(version).toAbsolutePath().toString());
         assertEveryOperatorStateMaps(version, metadata, MailflowConfig.defaults());
-        // the same savepoint restores into a job switched to the global bandit (new operators start empty)
+        // the same savepoint restores into a job switched to the global bandit and to uplift learning (new operators
+        // start empty)
         assertEveryOperatorStateMaps(
                 version,
                 metadata,
                 MailflowConfig.builder()
                         .set(io.mailflow.config.MailflowOptions.TOPIC_VARIANT_STATS, "mailflow.variant-stats")
+                        .set(io.mailflow.config.MailflowOptions.TOPIC_UPLIFT_MODELS, "mailflow.uplift-models")
                         .build());
     }
 

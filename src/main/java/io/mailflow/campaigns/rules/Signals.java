@@ -46,7 +46,10 @@ public final class Signals {
             return before.withScore(
                     s.score().score(), s.score().modelVersion(), s.score().timestamp());
         } else if (s.features() != null) {
-            return before.withFeatures(s.features().vector(), s.features().asOf());
+            return before.withFeatures(
+                    s.features().vector(),
+                    s.features().standardized(),
+                    s.features().asOf());
         }
         return before;
     }
