@@ -4,7 +4,6 @@ import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
 import io.mailflow.job.MailflowJob;
 import io.mailflow.job.PipelineSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +43,12 @@ public final class Backfill {
     /** Where the backfill ended. */
     public record Result(String savepoint, long records, long millis) {}
 
+    /** Defines and starts the backfill's job on an environment (the production topology by default). */
+    @FunctionalInterface
+    public interface Starter {
+        JobClient start(StreamExecutionEnvironment env) throws Exception;
+    }
+
     /** The group suffixes of {@link MailflowJob#kafkaSources}: the input topics and their consumer groups. */
     static Map<String, String> inputs(MailflowConfig c) {
         Map<String, String> topics = new HashMap<>();
@@ -73,6 +78,8 @@ public final class Backfill {
     /**
      * Runs a backfill on {@code env} (checkpointing is set to {@code poll}) and returns its savepoint.
      *
+     * @param savepointDir where the savepoint goes: a URI (file:///..., s3://...) or a path on the client
+     *
      * @param config the backfill's configuration ({@link #backfillConfig})
      * @param poll how often offsets are committed (checkpoints) and compared
      * @param timeout the backfill is cancelled, without a savepoint, when it has not caught up by then
@@ -80,7 +87,21 @@ public final class Backfill {
     public static Result run(
             StreamExecutionEnvironment env,
             MailflowConfig config,
-            Path savepointDir,
+            String savepointDir,
+            Duration poll,
+            Duration timeout,
+            Consumer<String> log)
+            throws Exception {
+        return run(env, config, e -> MailflowJob.start(e, config), savepointDir, poll, timeout, log);
+    }
+
+    /** As {@link #run(StreamExecutionEnvironment, MailflowConfig, Path, Duration, Duration, Consumer)}, with the
+     * job started by {@code starter} (a topology built from the same configuration, e.g. with a fixed clock). */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            MailflowConfig config,
+            Starter starter,
+            String savepointDir,
             Duration poll,
             Duration timeout,
             Consumer<String> log)
@@ -98,7 +119,7 @@ public final class Backfill {
             log.accept("backfill: " + ends.size() + " partitions of " + inputs.size() + " input topics, from "
                     + config.get(MailflowOptions.KAFKA_START_FROM) + ", up to offsets summing to " + total);
             env.enableCheckpointing(poll.toMillis());
-            JobClient job = MailflowJob.start(env, config);
+            JobClient job = starter.start(env);
             try {
                 long deadline = started + timeout.toMillis();
                 while (true) {
@@ -118,8 +139,7 @@ public final class Backfill {
                     }
                     log.accept("backfill: " + behind + " records to go");
                 }
-                String savepoint = job.stopWithSavepoint(
-                                false, savepointDir.toUri().toString(), SavepointFormatType.CANONICAL)
+                String savepoint = job.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 long millis = System.currentTimeMillis() - started;
                 log.accept("backfill: caught up in " + millis + " ms; savepoint " + savepoint);

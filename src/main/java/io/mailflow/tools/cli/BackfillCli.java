@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (see {@link Backfill}). Runs the production topology in this JVM (a local Flink runtime), in dry-run:
  *
  * <pre>
- * BackfillCli --from 2026-11-01T00:00:00Z|earliest --savepoint-dir DIR [--parallelism 2] [--poll 5s]
+ * BackfillCli --from 2026-11-01T00:00:00Z|earliest --savepoint-dir DIR|URI [--parallelism N] [--poll 5s]
  *             [--timeout 6h] [--config job.yaml] [--kafka.bootstrap-servers HOST:PORT ...]
  * flink run -s SAVEPOINT mailflow.jar --config job.yaml        (the live job, from the backfill's state)
  * </pre>
@@ -33,11 +33,11 @@ public final class BackfillCli {
         System.exit(run(args, null, System.out, System.err));
     }
 
-    /** @param env the environment to run in, or null for a local one of {@code --parallelism} */
+    /** @param env the environment to run in, or null for the context's (a cluster under flink run, else local) */
     public static int run(String[] args, StreamExecutionEnvironment env, PrintStream out, PrintStream err) {
         String from = null;
-        Path dir = null;
-        int parallelism = 2;
+        String dir = null;
+        int parallelism = 0;
         Duration poll = Duration.ofSeconds(5);
         Duration timeout = Duration.ofHours(6);
         List<String> job = new ArrayList<>();
@@ -48,8 +48,8 @@ public final class BackfillCli {
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
                     case "--from" -> from = value(a, v);
-                    case "--savepoint-dir" -> dir = Path.of(value(a, v)).toAbsolutePath();
-                    case "--parallelism" -> parallelism = Integer.parseInt(value(a, v));
+                    case "--savepoint-dir" -> dir = directory(value(a, v));
+                    case "--parallelism" -> parallelism = positive(a, Integer.parseInt(value(a, v)));
                     case "--poll" -> poll = duration(value(a, v));
                     case "--timeout" -> timeout = duration(value(a, v));
                     default -> {
@@ -60,26 +60,30 @@ public final class BackfillCli {
                 i++;
             }
             if (from == null || dir == null) {
-                throw new IllegalArgumentException("--from and --savepoint-dir are required");
+                throw new IllegalArgumentException("the --from and --savepoint-dir options are required");
             }
             if (from.equals("committed") || from.equals("latest")) {
                 throw new IllegalArgumentException("--from takes an instant (2026-11-01T00:00:00Z) or earliest");
             }
-            if (parallelism < 1 || poll.isNegative() || poll.isZero()) {
-                throw new IllegalArgumentException("--parallelism must be >= 1 and --poll positive");
+            if (poll.isNegative() || poll.isZero() || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("--poll and --timeout must be positive");
             }
             config = Backfill.backfillConfig(MailflowConfig.fromArgs(job.toArray(String[]::new)), from);
         } catch (RuntimeException e) {
             err.println(e.getMessage());
-            err.println("usage: BackfillCli --from INSTANT|earliest --savepoint-dir DIR [--parallelism N]"
+            err.println("usage: BackfillCli --from INSTANT|earliest --savepoint-dir DIR|URI [--parallelism N]"
                     + " [--poll 5s] [--timeout 6h] [--config job.yaml] [--option value ...]");
             return 2;
         }
         try {
             if (env == null) {
+                // under flink run: the cluster; from Maven or java: a local runtime in this JVM
                 Configuration conf = new Configuration();
                 conf.set(PipelineOptions.GENERIC_TYPES, false);
-                env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+                env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+                if (parallelism > 0) {
+                    env.setParallelism(parallelism);
+                }
                 env.setMaxParallelism(config.get(MailflowOptions.MAX_PARALLELISM));
             }
             Backfill.Result r = Backfill.run(env, config, dir, poll, timeout, out::println);
@@ -97,6 +101,20 @@ public final class BackfillCli {
             err.println("backfill failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** A URI as given (file:///..., s3://...), a local path as an absolute file URI. */
+    static String directory(String d) {
+        return d.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")
+                ? d
+                : Path.of(d).toAbsolutePath().toUri().toString();
+    }
+
+    private static int positive(String option, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1");
+        }
+        return n;
     }
 
     private static String value(String option, String v) {
