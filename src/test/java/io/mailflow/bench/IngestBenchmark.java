@@ -9,6 +9,7 @@ import io.mailflow.job.MailflowJob;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
 import io.mailflow.testkit.EmbeddedKafka;
+import io.mailflow.tools.backfill.Backfill;
 import io.mailflow.tools.demo.ShoppingTrafficGenerator;
 import io.mailflow.tools.importer.CsvFormat;
 import io.mailflow.tools.importer.CsvImporter;
@@ -17,6 +18,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,7 +39,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * triggers, rendering, SMTP delivery to a local sink, Kafka sinks) against Kafka's own consumer
  * performance tool reading the same topic in the same run, and parallelism 2 against 1.
  *
- * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.IngestBenchmark -Ddemo.args="--events 300000"
+ * <p>Each of {@code --runs} runs measures the tool, then the job at parallelism 1 and 2 on the heap backend; the
+ * first {@code --rocksdb-runs} runs add both on RocksDB, the first {@code --backfill-runs} a {@link Backfill} at
+ * parallelism 2. A warm-up pass of the tool before the first run reads the whole topic once.
+ *
+ * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.IngestBenchmark -Ddemo.args="--events 2000000 --runs 3"
  * mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.IngestBenchmark -Ddemo.args="--replay ../shared/data --copies 6"</pre>
  */
 public final class IngestBenchmark {
@@ -46,12 +53,18 @@ public final class IngestBenchmark {
         int events = 300_000;
         String replay = null;
         int copies = 6;
+        int runs = 3;
+        int rocksdbRuns = 1;
+        int backfillRuns = 1;
         Path out = Path.of("target/bench/ingest.md");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[i + 1]);
                 case "--replay" -> replay = args[i + 1];
                 case "--copies" -> copies = Integer.parseInt(args[i + 1]);
+                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                case "--rocksdb-runs" -> rocksdbRuns = Integer.parseInt(args[i + 1]);
+                case "--backfill-runs" -> backfillRuns = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -69,6 +82,7 @@ public final class IngestBenchmark {
         }
         int smtpPort = sink != null ? sink.port() : smtp.getSmtp().getPort();
         say("SMTP: " + (sink != null ? "postfix smtp-sink" : "GreenMail") + " on 127.0.0.1:" + smtpPort);
+        Path work = Files.createTempDirectory("ingest-bench");
         try {
             MailflowConfig base = MailflowConfig.builder()
                     .linkSecret("benchmark-link-secret-0123")
@@ -87,24 +101,62 @@ public final class IngestBenchmark {
             say("publishing " + source);
             publish(kafka, base, input);
             eventCount = input.size();
+            input = null; // the job runs in this JVM: leave it the heap
 
-            double tool =
-                    consumerPerfTest(kafka.bootstrapServers(), base.get(MailflowOptions.TOPIC_EVENTS), input.size());
-            say(String.format(Locale.ROOT, "kafka-consumer-perf-test: %,.0f events/s", tool));
-            double p1 = runJob(base, 1, "p1");
-            say(String.format(Locale.ROOT, "mailflow p=1: %,.0f events/s", p1));
-            double p2 = runJob(base, 2, "p2");
-            say(String.format(Locale.ROOT, "mailflow p=2: %,.0f events/s", p2));
-            String report = String.format(Locale.ROOT, """
-                    | run (%s) | events/s |
-                    |---|---|
-                    | Kafka consumer performance tool (same topic, same run) | %.0f |
-                    | Mailflow job, all stages, parallelism 1 | %.0f |
-                    | Mailflow job, all stages, parallelism 2 | %.0f |
+            String topic = base.get(MailflowOptions.TOPIC_EVENTS);
+            say(String.format(
+                    Locale.ROOT,
+                    "warm-up, not counted: kafka-consumer-perf-test %,.0f events/s",
+                    consumerPerfTest(kafka.bootstrapServers(), topic, (int) eventCount)));
+            StringBuilder rows = new StringBuilder();
+            List<double[]> ratios = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                double tool = consumerPerfTest(kafka.bootstrapServers(), topic, (int) eventCount);
+                say(String.format(Locale.ROOT, "run %d: kafka-consumer-perf-test %,.0f events/s", run, tool));
+                double p1 = runJob(base, 1, "r" + run + "-p1", false);
+                double p2 = runJob(base, 2, "r" + run + "-p2", false);
+                double r1 = Double.NaN;
+                double r2 = Double.NaN;
+                if (run <= rocksdbRuns) {
+                    r1 = runJob(base, 1, "r" + run + "-rocksdb-p1", true);
+                    r2 = runJob(base, 2, "r" + run + "-rocksdb-p2", true);
+                }
+                double bf = run <= backfillRuns ? backfill(base, 2, "r" + run, work) : Double.NaN;
+                ratios.add(new double[] {p2 / tool, p2 / p1, r2 / tool, r2 / r1, bf / tool});
+                rows.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %.0f | %.0f | %.0f | **%.2f** | **%.2f** | %s | %s | %s | %s | %s |%n",
+                        run,
+                        tool,
+                        p1,
+                        p2,
+                        p2 / tool,
+                        p2 / p1,
+                        cell(r1, "%.0f"),
+                        cell(r2, "%.0f"),
+                        cell(r2 / tool, "%.2f"),
+                        cell(bf, "%.0f"),
+                        cell(bf / tool, "%.2f")));
+            }
+            String report = String.format(
+                    Locale.ROOT,
+                    """
+                    %s on the in-process KRaft broker, postfix smtp-sink, %s
 
-                    p2 / tool = %.2f; p2 / p1 = %.2f (measured %s)
-                    """, source, tool, p1, p2, p2 / tool, p2 / p1, Instant.now());
-            Files.createDirectories(out.getParent());
+                    | run | consumer tool (events/s) | heap p=1 | heap p=2 | heap p2 / tool | heap p2 / p1 | RocksDB p=1 | RocksDB p=2 | RocksDB p2 / tool | backfill p=2 (events/s) | backfill / tool |
+                    |---|---|---|---|---|---|---|---|---|---|---|
+                    %s
+                    min / median / max: heap p2 / tool %s; heap p2 / p1 %s; RocksDB p2 / tool %s; RocksDB p2 / p1 %s; backfill / tool %s
+                    """,
+                    source,
+                    Instant.now(),
+                    rows,
+                    spread(ratios, 0),
+                    spread(ratios, 1),
+                    spread(ratios, 2),
+                    spread(ratios, 3),
+                    spread(ratios, 4));
+            Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
             System.out.println();
             System.out.println(report);
@@ -118,6 +170,30 @@ public final class IngestBenchmark {
             kafka.close();
         }
         System.exit(0);
+    }
+
+    private static String cell(double v, String format) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v);
+    }
+
+    /** min / median / max of one column over the runs that measured it. */
+    private static String spread(List<double[]> rows, int column) {
+        double[] v = rows.stream()
+                .mapToDouble(r -> r[column])
+                .filter(d -> !Double.isNaN(d))
+                .sorted()
+                .toArray();
+        if (v.length == 0) {
+            return "not measured";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%.2f / %.2f / %.2f (%d run%s)",
+                v[0],
+                v[v.length / 2],
+                v[v.length - 1],
+                v.length,
+                v.length == 1 ? "" : "s");
     }
 
     static List<Event> generated(int n) {
@@ -217,24 +293,68 @@ public final class IngestBenchmark {
         return rate;
     }
 
-    static double runJob(MailflowConfig base, int parallelism, String group) throws Exception {
+    static double runJob(MailflowConfig base, int parallelism, String group, boolean rocksdb) throws Exception {
         MailflowConfig c = base.toBuilder()
                 .set("kafka.group-id", "bench-" + group)
                 .set("delivery.ledger", "none")
                 .build();
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.setString("taskmanager.numberOfTaskSlots", "2");
-        conf.setString("taskmanager.memory.managed.size", "256m");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf(rocksdb));
         MailflowJob.define(env, c);
         long t0 = System.nanoTime();
         JobExecutionResult r = env.execute("ingest-bench-" + group);
         long wall = System.nanoTime() - t0;
         long events = eventCount; // a bounded job reads the whole topic
+        double rate = events / (r.getNetRuntime() / 1000.0);
         say(String.format(
-                Locale.ROOT, "p=%d: net runtime %d ms, wall %d ms", parallelism, r.getNetRuntime(), wall / 1_000_000));
-        return events / (r.getNetRuntime() / 1000.0);
+                Locale.ROOT,
+                "%s: %,.0f events/s (net runtime %d ms, wall %d ms)",
+                group,
+                rate,
+                r.getNetRuntime(),
+                wall / 1_000_000));
+        return rate;
+    }
+
+    /**
+     * A backfill ({@link Backfill}) of the same topic: the unbounded job in dry-run from the earliest offsets,
+     * checkpointing every 10 s, stopped with a savepoint once its committed offsets reached the end offsets of
+     * every input topic; events/s over the whole of it, start and savepoint included.
+     */
+    static double backfill(MailflowConfig base, int parallelism, String run, Path work) throws Exception {
+        MailflowConfig live = base.toBuilder()
+                .set("kafka.group-id", "bench-bf-" + run)
+                .set("delivery.ledger", "none")
+                .build();
+        MailflowConfig c = Backfill.backfillConfig(live, "earliest");
+        Configuration conf = conf(false);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints-" + run).toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        Backfill.Result r = Backfill.run(
+                env,
+                c,
+                work.resolve("savepoints-" + run).toUri().toString(),
+                Duration.ofSeconds(10),
+                Duration.ofHours(2),
+                IngestBenchmark::say);
+        double rate = eventCount / (r.millis() / 1000.0);
+        say(String.format(Locale.ROOT, "backfill %s: %,.0f events/s (%d ms)", run, rate, r.millis()));
+        return rate;
+    }
+
+    private static Configuration conf(boolean rocksdb) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.setString("taskmanager.numberOfTaskSlots", "2");
+        conf.setString("taskmanager.memory.managed.size", "256m");
+        if (rocksdb) {
+            // the production backend of flink-conf/config.yaml
+            conf.setString("state.backend.type", "rocksdb");
+            conf.setString("state.backend.rocksdb.memory.managed", "true");
+        }
+        return conf;
     }
 
     private static long eventCount;

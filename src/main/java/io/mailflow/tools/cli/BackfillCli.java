@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -81,6 +83,13 @@ public final class BackfillCli {
                 Configuration conf = new Configuration();
                 conf.set(PipelineOptions.GENERIC_TYPES, false);
                 env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+                if (env instanceof LocalStreamEnvironment) {
+                    // in this JVM: checkpoints beside the savepoint, not in the job manager's memory
+                    Configuration local = new Configuration();
+                    local.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+                    local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir + "/checkpoints");
+                    env.configure(local);
+                }
                 if (parallelism > 0) {
                     env.setParallelism(parallelism);
                 }
