@@ -16,6 +16,7 @@ import io.mailflow.job.MailflowTopology;
 import io.mailflow.job.PipelineSettings;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
+import io.mailflow.testing.EventTimeDriver;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.FlinkTestEnv;
 import io.mailflow.testing.KafkaExtension;
@@ -67,9 +68,6 @@ class BackfillITCase {
     @TempDir
     Path dir;
 
-    /** Event time of the browsing shoppers' latest views in the live phase. */
-    private long clock;
-
     @Test
     void aBackfillSendsNothingAndTheLiveJobStartsFromItsState() throws Exception {
         PipelineFixture fixture = PipelineFixture.create(
@@ -103,6 +101,7 @@ class BackfillITCase {
                         Events.cart("recent", "sku-2", 10.0, end - 2 * ONE_HOUR),
                         Events.view("browser-0", "sku-3", end),
                         Events.view("browser-1", "sku-3", end)));
+        // (browser-0 and browser-1 land on the two partitions of the events topic: EventTimeDriver)
 
         MailflowConfig backfill = Backfill.backfillConfig(live, "earliest");
         assertThat(backfill.get(MailflowOptions.DRY_RUN)).isTrue();
@@ -138,7 +137,6 @@ class BackfillITCase {
         // live: the returning shopper carts again (published before the live job starts, whose sources would
         // otherwise begin after it); a day later by the live job's clock, so the history's carts are stale
         long now = end + DAY;
-        clock = now;
         publishEvents(
                 live,
                 List.of(
@@ -151,14 +149,14 @@ class BackfillITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(FlinkTestEnv.PARALLELISM);
         JobClient job = start(env, live, now);
+        EventTimeDriver time = new EventTimeDriver(KAFKA.broker(), fixture, now);
         try {
-            assertThat(awaitDecision(fixture, "returning").path("outcome").asText())
-                    .isEqualTo("RELEASED");
+            assertThat(time.awaitDecision("returning").path("outcome").asText()).isEqualTo("RELEASED");
             assertThat(SMTP.waitForIncomingEmail(60_000, 1))
                     .as("the returning shopper's e-mail")
                     .isTrue();
             for (String historic : List.of("old", "recent")) {
-                assertThat(awaitDecision(fixture, historic).path("outcome").asText())
+                assertThat(time.awaitDecision(historic).path("outcome").asText())
                         .as(historic + ": decided once, by the backfill in dry-run or dropped as stale")
                         .isIn("RELEASED", "DROPPED");
             }
@@ -196,28 +194,6 @@ class BackfillITCase {
                 MailflowJob.kafkaSinks(config),
                 MailflowJob.delivery(config));
         return env.executeAsync("backfill-it");
-    }
-
-    /**
-     * The decision for {@code user}, polled from its topic for at most a minute while the two browsing shoppers
-     * keep event time moving five minutes a second, as live traffic would.
-     */
-    private JsonNode awaitDecision(PipelineFixture fixture, String user) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (JsonNode d : decisions(fixture)) {
-                if (d.path("userId").asText().equals(user)) {
-                    return d;
-                }
-            }
-            clock += 5 * Events.ONE_MINUTE;
-            publishEvents(
-                    fixture.config(),
-                    List.of(Events.view("browser-0", "sku-3", clock), Events.view("browser-1", "sku-3", clock)));
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError("no decision for " + user + " within a minute: " + decisions(fixture)
-                + "; dead letters " + fixture.read(MailflowOptions.TOPIC_DEAD_LETTERS));
     }
 
     private static List<JsonNode> decisions(PipelineFixture fixture) throws Exception {

@@ -16,6 +16,7 @@ import io.mailflow.job.MailflowTopology;
 import io.mailflow.job.PipelineSettings;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
+import io.mailflow.testing.EventTimeDriver;
 import io.mailflow.testing.Events;
 import io.mailflow.testing.FlinkTestEnv;
 import io.mailflow.testing.KafkaExtension;
@@ -39,9 +40,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StaleTriggerITCase {
     private static final long DAY = 24 * ONE_HOUR;
-
-    /** Event time of the browsing shoppers' latest views. */
-    private long clock;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestEnv.miniCluster();
@@ -72,7 +70,6 @@ class StaleTriggerITCase {
         // the backlog: a cart abandoned a day ago, one abandoned half an hour before "now", and a shopper browsing
         // at "now" (which carries event time past the fresh cart's one-hour delay)
         long now = BEGINNING + DAY + 2 * ONE_HOUR;
-        clock = now;
         publish(
                 config,
                 List.of(
@@ -92,12 +89,13 @@ class StaleTriggerITCase {
                 MailflowJob.kafkaSinks(config),
                 MailflowJob.delivery(config));
         JobClient job = env.executeAsync("stale-trigger-it");
+        EventTimeDriver time = new EventTimeDriver(KAFKA.broker(), fixture, now);
         try {
-            assertThat(awaitDecision(fixture, "fresh").path("outcome").asText()).isEqualTo("RELEASED");
+            assertThat(time.awaitDecision("fresh").path("outcome").asText()).isEqualTo("RELEASED");
             assertThat(SMTP.waitForIncomingEmail(60_000, 1))
                     .as("the fresh cart's e-mail")
                     .isTrue();
-            JsonNode stale = awaitDecision(fixture, "old");
+            JsonNode stale = time.awaitDecision("old");
             assertThat(stale.path("outcome").asText()).isEqualTo("DROPPED");
             assertThat(stale.path("reason").asText()).isEqualTo("stale trigger (older than maxAge 1h)");
         } finally {
@@ -111,30 +109,6 @@ class StaleTriggerITCase {
                 .extracting(
                         d -> d.path("userId").asText() + " " + d.path("outcome").asText())
                 .containsExactlyInAnyOrder("old DROPPED", "fresh RELEASED");
-    }
-
-    /**
-     * The guardrails' decision for {@code user}, polled from its topic for at most a minute while two browsing
-     * shoppers (one per partition) keep event time moving five minutes a second, as live traffic would: a timer
-     * registered after the watermark passed its time fires at the watermark's next advance.
-     */
-    private JsonNode awaitDecision(PipelineFixture fixture, String user) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (JsonNode d : decisions(fixture)) {
-                if (d.path("userId").asText().equals(user)) {
-                    return d;
-                }
-            }
-            clock += 5 * Events.ONE_MINUTE;
-            publish(
-                    fixture.config(),
-                    List.of(Events.view("browser-0", "sku-3", clock), Events.view("browser-1", "sku-3", clock)));
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError("no decision for " + user + " within a minute: " + decisions(fixture)
-                + "; dead letters " + fixture.read(MailflowOptions.TOPIC_DEAD_LETTERS) + "; sessions "
-                + fixture.read(MailflowOptions.TOPIC_SESSIONS).size());
     }
 
     private static List<JsonNode> decisions(PipelineFixture fixture) throws Exception {
