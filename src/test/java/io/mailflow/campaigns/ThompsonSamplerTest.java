@@ -143,4 +143,47 @@ class ThompsonSamplerTest {
                     .isEqualTo(chosen);
         }
     }
+
+    @Test
+    void theJobsRequestsUseThePriorOfTheSettings() {
+        // the request factory as the trigger operator calls it, with the per-instance and the global bandit settings
+        Map<String, VariantStats> stats = Map.of(
+                "cart|A", new VariantStats("cart", "A", 10_000, 50),
+                "cart|B", new VariantStats("cart", "B", 10, 0));
+        for (TriggerSettings base : List.of(TriggerFunctionTest.SETTINGS, GlobalBanditTriggerFunctionTest.GLOBAL)) {
+            int uniform = 0;
+            int pooled = 0;
+            for (int u = 0; u < 1_000; u++) {
+                uniform += variantOf("user-" + u, base, stats).equals("B") ? 1 : 0;
+                pooled += variantOf("user-" + u, base.withBanditPrior(BanditPrior.POOLED), stats)
+                                .equals("B")
+                        ? 1
+                        : 0;
+            }
+            assertThat(uniform).as("Beta(1, 1)").isGreaterThan(900);
+            assertThat(pooled).as("pooled").isBetween(300, 700);
+        }
+        assertThat(TriggerFunctionTest.SETTINGS.banditPrior()).isEqualTo(BanditPrior.UNIFORM);
+        assertThat(GlobalBanditTriggerFunctionTest.GLOBAL
+                        .withBanditPrior(BanditPrior.POOLED)
+                        .withUpliftLearning(true)
+                        .withVariantReport(60_000)
+                        .banditPrior())
+                .isEqualTo(BanditPrior.POOLED);
+    }
+
+    private static String variantOf(String user, TriggerSettings settings, Map<String, VariantStats> stats) {
+        Pending p = new Pending("cart", "ABANDONED_CART", "cart@1", 1_000, 2_000, List.of(), "EUR");
+        return RequestFactory.create(
+                        GlobalBanditTriggerFunctionTest.BANDIT,
+                        p,
+                        user,
+                        2_000,
+                        UserFacts.empty(),
+                        List.of(),
+                        k -> null,
+                        settings,
+                        stats)
+                .variant();
+    }
 }
