@@ -32,7 +32,11 @@ final class RequestFactory {
         boolean holdout = control || Experiments.holdout(user, c);
         Variant v = c.thompson()
                 ? ThompsonSampler.choose(
-                        c.variants(), stats, c.id(), Long.parseUnsignedLong(requestId.substring(0, 15), 16))
+                        c.variants(),
+                        stats,
+                        c.id(),
+                        Long.parseUnsignedLong(requestId.substring(0, 15), 16),
+                        settings.banditPrior())
                 : Experiments.byHash(user, c);
         // context: the latest session's items, then the trigger's own (most recent last); the trigger's
         // items are shown by the e-mail itself, so they seed the ranking but are not recommended

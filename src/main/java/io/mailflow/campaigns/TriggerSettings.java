@@ -20,6 +20,7 @@ import java.io.Serializable;
  *     global bandit, each instance reports its deltas at most this often (event time, at the schedule clock's
  *     minute ticks) and decides by the job-wide totals read back ({@code topic.variant-stats})
  * @param upliftLearning the outcomes of uplift-targeted decisions are learned ({@code topic.uplift-models} set)
+ * @param banditPrior the variant bandit's prior ({@code campaigns.bandit.prior}); null is {@link BanditPrior#UNIFORM}
  */
 public record TriggerSettings(
         long defaultCartDelayMs,
@@ -31,8 +32,55 @@ public record TriggerSettings(
         ControlGroup controlGroup,
         boolean dryRunJob,
         long variantReportMs,
-        boolean upliftLearning)
+        boolean upliftLearning,
+        BanditPrior banditPrior)
         implements Serializable {
+
+    public TriggerSettings {
+        banditPrior = banditPrior == null ? BanditPrior.UNIFORM : banditPrior;
+    }
+
+    /** Settings with the uniform prior of the variant bandit. */
+    public TriggerSettings(
+            long defaultCartDelayMs,
+            long sessionGapMs,
+            long userStateTtlMs,
+            long attributionWindowMs,
+            int recommendationsPerEmail,
+            Recommender recommender,
+            ControlGroup controlGroup,
+            boolean dryRunJob,
+            long variantReportMs,
+            boolean upliftLearning) {
+        this(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                dryRunJob,
+                variantReportMs,
+                upliftLearning,
+                BanditPrior.UNIFORM);
+    }
+
+    /** The same settings with the variant bandit's prior {@code prior}. */
+    public TriggerSettings withBanditPrior(BanditPrior prior) {
+        return new TriggerSettings(
+                defaultCartDelayMs,
+                sessionGapMs,
+                userStateTtlMs,
+                attributionWindowMs,
+                recommendationsPerEmail,
+                recommender,
+                controlGroup,
+                dryRunJob,
+                variantReportMs,
+                upliftLearning,
+                prior);
+    }
 
     /** Settings without uplift learning. */
     public TriggerSettings(
@@ -73,7 +121,8 @@ public record TriggerSettings(
                 controlGroup,
                 dryRunJob,
                 variantReportMs,
-                on);
+                on,
+                banditPrior);
     }
 
     /** Settings of the per-instance bandit. */
@@ -115,7 +164,8 @@ public record TriggerSettings(
                 controlGroup,
                 dryRunJob,
                 reportMs,
-                upliftLearning);
+                upliftLearning,
+                banditPrior);
     }
 
     /** Settings of a job that is not a dry run. */

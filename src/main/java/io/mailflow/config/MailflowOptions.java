@@ -7,6 +7,7 @@ import static io.mailflow.config.Option.integer;
 import static io.mailflow.config.Option.nonEmpty;
 import static io.mailflow.config.Option.string;
 
+import io.mailflow.campaigns.BanditPrior;
 import io.mailflow.delivery.AmbiguousSendPolicy;
 import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
@@ -698,6 +699,17 @@ public final class MailflowOptions {
             Duration.ofMinutes(1),
             Duration.ofDays(90),
             "A purchase this soon after an e-mail request counts as a conversion of its variant (Thompson sampling).");
+    public static final Option<BanditPrior.Kind> CAMPAIGNS_BANDIT_PRIOR = Option.choice(
+            "campaigns.bandit.prior",
+            BanditPrior.Kind.UNIFORM,
+            BanditPrior.Kind.class,
+            "Prior of the variant bandit's Thompson sampling. uniform: Beta(1, 1) for every variant. pooled: an empirical-Bayes Beta prior centred on the campaign's pooled conversion rate, so that rarely shown variants do not look promising when conversions are rare (docs/uplift.md).");
+    public static final Option<Double> CAMPAIGNS_BANDIT_PRIOR_STRENGTH = decimal(
+            "campaigns.bandit.prior-strength",
+            0,
+            0,
+            1e9,
+            "With campaigns.bandit.prior pooled: the prior's weight in pseudo-exposures; 0 estimates it from the spread of the campaign's variant rates (method of moments, kept in [2, the campaign's exposures]).");
     public static final Option<String> TOPIC_VARIANT_STATS = string(
             "topic.variant-stats",
             "",

@@ -2,6 +2,7 @@ package io.mailflow.job;
 
 import static io.mailflow.config.MailflowOptions.*;
 
+import io.mailflow.campaigns.BanditPrior;
 import io.mailflow.campaigns.CampaignSettings;
 import io.mailflow.campaigns.CampaignStage;
 import io.mailflow.campaigns.TriggerSettings;
@@ -265,6 +266,8 @@ public record PipelineSettings(
                 new Recommender(0.3, 0.1, c.get(RECO_RECENCY_WEIGHT), c.get(RECO_KNN_WEIGHT)),
                 new ControlGroup(c.get(CAMPAIGNS_CONTROL_GROUP_PERCENT), c.get(CAMPAIGNS_CONTROL_GROUP_SALT)),
                 c.get(DRY_RUN));
+        triggers = triggers.withBanditPrior(
+                new BanditPrior(c.get(CAMPAIGNS_BANDIT_PRIOR), c.get(CAMPAIGNS_BANDIT_PRIOR_STRENGTH)));
         if (!c.get(TOPIC_VARIANT_STATS).isEmpty()) {
             triggers = triggers.withVariantReport(
                     c.get(CAMPAIGNS_VARIANT_REPORT_INTERVAL).toMillis());

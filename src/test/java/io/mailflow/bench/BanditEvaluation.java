@@ -1,5 +1,6 @@
 package io.mailflow.bench;
 
+import io.mailflow.campaigns.BanditPrior;
 import io.mailflow.campaigns.ThompsonSampler;
 import io.mailflow.campaigns.Variant;
 import io.mailflow.campaigns.VariantStats;
@@ -96,33 +97,46 @@ public final class BanditEvaluation {
         return out;
     }
 
-    /** The probability that the job's sampler picks each item: its choice frequency over {@code draws} seeds. */
+    /** {@link #policy(Map, int, long, BanditPrior)} with the uniform prior. */
     public static double[] policy(Map<String, VariantStats> stats, int draws, long seed) {
+        return policy(stats, draws, seed, BanditPrior.UNIFORM);
+    }
+
+    /** The variants of the evaluation: one per item. */
+    static List<Variant> variants() {
         List<Variant> variants = new ArrayList<>();
         for (int a = 0; a < ITEMS; a++) {
             variants.add(new Variant(Integer.toString(a), 1, "t", Map.of()));
         }
-        double[] p = new double[ITEMS];
-        SplittableRandom seeds = new SplittableRandom(seed);
-        for (int d = 0; d < draws; d++) {
-            Variant v = ThompsonSampler.choose(variants, stats, CAMPAIGN, seeds.nextLong());
-            p[Integer.parseInt(v.id())] += 1.0 / draws;
+        return variants;
+    }
+
+    /** The prior's strength (pseudo-impressions) and mean on these counts, as the job's sampler computes them. */
+    public static double[] priorOf(Map<String, VariantStats> stats, BanditPrior prior) {
+        long[] n = new long[ITEMS];
+        long[] k = new long[ITEMS];
+        for (int a = 0; a < ITEMS; a++) {
+            VariantStats v = stats.get(CAMPAIGN + "|" + a);
+            n[a] = v.exposures();
+            k[a] = v.conversions();
         }
-        return p;
+        double[] ab = prior.shapes(n, k);
+        return new double[] {ab[0] + ab[1], ab[0] / (ab[0] + ab[1])};
     }
 
     /**
-     * The same counts with a prior centred on the pooled click rate, expressed as pseudo-counts the job's sampler
-     * adds to its Beta(1, 1): {@code pseudo} impressions with {@code round(pseudo * pooled rate)} clicks.
+     * The probability that the job's sampler with {@code prior} picks each item: its choice frequency over
+     * {@code draws} seeds.
      */
-    public static Map<String, VariantStats> withPooledPrior(Map<String, VariantStats> stats, long pseudo) {
-        long n = stats.values().stream().mapToLong(VariantStats::exposures).sum();
-        long k = stats.values().stream().mapToLong(VariantStats::conversions).sum();
-        long clicks = Math.round(pseudo * (double) k / n);
-        Map<String, VariantStats> out = new HashMap<>();
-        stats.forEach((key, v) -> out.put(
-                key, new VariantStats(v.campaignId(), v.variant(), v.exposures() + pseudo, v.conversions() + clicks)));
-        return out;
+    public static double[] policy(Map<String, VariantStats> stats, int draws, long seed, BanditPrior prior) {
+        List<Variant> variants = variants();
+        double[] p = new double[ITEMS];
+        SplittableRandom seeds = new SplittableRandom(seed);
+        for (int d = 0; d < draws; d++) {
+            Variant v = ThompsonSampler.choose(variants, stats, CAMPAIGN, seeds.nextLong(), prior);
+            p[Integer.parseInt(v.id())] += 1.0 / draws;
+        }
+        return p;
     }
 
     /** Greedy on the posterior mean (1 + k) / (2 + n): all probability on the best item (ties split). */
@@ -310,9 +324,14 @@ public final class BanditEvaluation {
                 .append(
                         "Bernoulli Thompson sampling, with its propensities), 34 items, 3 positions, 2019-11-24 to 30. ")
                 .append(
-                        "Each item is a variant of the job's `ThompsonSampler` (Beta(1 + clicks, 1 + impressions - clicks), ")
+                        "Each item is a variant of the job's `ThompsonSampler` (Beta(alpha + clicks, beta + impressions - clicks), ")
+                .append("the highest draw wins), called exactly as `RequestFactory` calls it, with the job's prior ")
                 .append(
-                        "the highest draw wins), called exactly as `RequestFactory` calls it; the policy is context-free ")
+                        "(`campaigns.bandit.prior`): `uniform` is Beta(1, 1), `pooled` an empirical-Bayes Beta centred ")
+                .append("on the pooled click rate of the counts, its strength estimated by the method of moments ")
+                .append(
+                        "(no free parameter; `BanditPrior`) or, in the diagnostic row, a fixed 1,000 pseudo-impressions. ")
+                .append("The policy is context-free ")
                 .append(
                         "and position-blind, like the job's. Its counts are learned from one log and frozen; its action ")
                 .append("probabilities are its choice frequencies over ")

@@ -2,12 +2,15 @@ package io.mailflow.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailflow.campaigns.BanditPrior;
+import io.mailflow.campaigns.VariantStats;
 import io.mailflow.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +24,7 @@ class BanditEvaluationTest {
     static final int RESAMPLES = 1000;
     static final int DRAWS = 20_000;
     static final long SEED = 42;
-    /** Pseudo-impressions of the diagnostic prior: one fixed, round choice, not tuned. */
+    /** Pseudo-impressions of the diagnostic fixed-strength prior: one fixed, round choice, not tuned. */
     static final long PRIOR = 1000;
 
     @Test
@@ -31,24 +34,23 @@ class BanditEvaluationTest {
         List<BanditEvaluation.Impression> randomFirst = random.subList(0, random.size() / 2);
         List<BanditEvaluation.Impression> randomSecond = random.subList(random.size() / 2, random.size());
 
-        double[] fromBts = BanditEvaluation.policy(BanditEvaluation.stats(bts), DRAWS, SEED);
-        double[] fromRandom = BanditEvaluation.policy(BanditEvaluation.stats(random), DRAWS, SEED);
-        double[] fromRandomFirst = BanditEvaluation.policy(BanditEvaluation.stats(randomFirst), DRAWS, SEED);
-        double[] fromBtsPrior = BanditEvaluation.policy(
-                BanditEvaluation.withPooledPrior(BanditEvaluation.stats(bts), PRIOR), DRAWS, SEED);
-        double[] greedyBts = BanditEvaluation.greedy(BanditEvaluation.stats(bts));
-        Map<String, double[]> policies = new LinkedHashMap<>();
-        policies.put("job TS, counts of the Bernoulli TS log", fromBts);
-        policies.put("job TS, counts of the random log", fromRandom);
-        policies.put("job TS, counts of the random log's first half", fromRandomFirst);
-        policies.put("diagnostic: job TS, Bernoulli TS log's counts + pooled-rate prior", fromBtsPrior);
-        policies.put("diagnostic: greedy, Bernoulli TS log's counts", greedyBts);
+        Map<String, List<BanditEvaluation.Impression>> training = new LinkedHashMap<>();
+        training.put("Bernoulli TS log (all)", bts);
+        training.put("random log, first half", randomFirst);
+        training.put("random log (all)", random);
+        Map<String, List<BanditEvaluation.Impression>> evaluation = new LinkedHashMap<>();
+        evaluation.put("random log (all)", random);
+        evaluation.put("random log, second half", randomSecond);
+        evaluation.put("Bernoulli TS log (all)", bts);
+        List<String> evaluatedOn = List.copyOf(evaluation.keySet());
+        BanditPrior fixed = new BanditPrior(BanditPrior.Kind.POOLED, PRIOR);
 
         List<BanditEvaluation.OnPolicy> logged = List.of(
                 BanditEvaluation.onPolicy("uniform random (random/men)", random, RESAMPLES, SEED),
                 BanditEvaluation.onPolicy("uniform random, second half by time", randomSecond, RESAMPLES, SEED),
                 BanditEvaluation.onPolicy("Bernoulli Thompson sampling (bts/men)", bts, RESAMPLES, SEED));
         List<BanditEvaluation.Result> results = new ArrayList<>();
+        Map<String, double[]> policies = new LinkedHashMap<>();
         results.add(BanditEvaluation.evaluate(
                 "uniform random (check: IPS = on-policy CTR)",
                 "-",
@@ -59,42 +61,37 @@ class BanditEvaluationTest {
                 bts,
                 RESAMPLES,
                 SEED));
+        int row = 0;
+        for (Map.Entry<String, List<BanditEvaluation.Impression>> t : training.entrySet()) {
+            String on = evaluatedOn.get(row++);
+            List<BanditEvaluation.Impression> log = evaluation.get(on);
+            Map<String, VariantStats> stats = BanditEvaluation.stats(t.getValue());
+            double[] q = BanditEvaluation.rewardModel(t.getValue());
+            double[] prior = BanditEvaluation.priorOf(stats, BanditPrior.POOLED);
+            double[] uniform = BanditEvaluation.policy(stats, DRAWS, SEED, BanditPrior.UNIFORM);
+            double[] pooled = BanditEvaluation.policy(stats, DRAWS, SEED, BanditPrior.POOLED);
+            String pooledName = String.format(
+                    Locale.ROOT,
+                    "job TS, **pooled** prior (moments: strength %,.0f, mean %.3f %%)",
+                    prior[0],
+                    100 * prior[1]);
+            results.add(BanditEvaluation.evaluate(
+                    "job TS, uniform prior (before)", t.getKey(), on, uniform, q, log, bts, RESAMPLES, SEED));
+            results.add(BanditEvaluation.evaluate(pooledName, t.getKey(), on, pooled, q, log, bts, RESAMPLES, SEED));
+            policies.put("job TS, uniform prior, counts of the " + t.getKey(), uniform);
+            policies.put("job TS, pooled prior, counts of the " + t.getKey(), pooled);
+        }
+        double[] fromBtsFixed = BanditEvaluation.policy(BanditEvaluation.stats(bts), DRAWS, SEED, fixed);
+        double[] greedyBts = BanditEvaluation.greedy(BanditEvaluation.stats(bts));
+        policies.put(
+                "diagnostic: job TS, pooled prior of 1,000 pseudo-impressions, Bernoulli TS log's counts",
+                fromBtsFixed);
+        policies.put("diagnostic: greedy, Bernoulli TS log's counts", greedyBts);
         results.add(BanditEvaluation.evaluate(
-                "job TS",
+                "diagnostic: job TS, pooled prior of " + PRIOR + " pseudo-impressions (fixed strength)",
                 "Bernoulli TS log (all)",
                 "random log (all)",
-                fromBts,
-                BanditEvaluation.rewardModel(bts),
-                random,
-                bts,
-                RESAMPLES,
-                SEED));
-        results.add(BanditEvaluation.evaluate(
-                "job TS",
-                "random log, first half",
-                "random log, second half",
-                fromRandomFirst,
-                BanditEvaluation.rewardModel(randomFirst),
-                randomSecond,
-                bts,
-                RESAMPLES,
-                SEED));
-        results.add(BanditEvaluation.evaluate(
-                "job TS",
-                "random log (all)",
-                "Bernoulli TS log (all)",
-                fromRandom,
-                BanditEvaluation.rewardModel(random),
-                bts,
-                bts,
-                RESAMPLES,
-                SEED));
-
-        results.add(BanditEvaluation.evaluate(
-                "diagnostic: job TS + pooled-rate prior (" + PRIOR + " pseudo-impressions)",
-                "Bernoulli TS log (all)",
-                "random log (all)",
-                fromBtsPrior,
+                fromBtsFixed,
                 BanditEvaluation.rewardModel(bts),
                 random,
                 bts,

@@ -1,5 +1,7 @@
 package io.mailflow.bench;
 
+import io.mailflow.features.OnlineStandardizer;
+import io.mailflow.features.StandardizerState;
 import io.mailflow.scoring.Ftrl;
 import io.mailflow.scoring.UpliftLearner;
 import io.mailflow.scoring.UpliftModel;
@@ -32,7 +34,8 @@ public final class UpliftEvaluation {
         "online two-model (job)",
         "batch two-model (Smile)",
         "response model (online, e-mailed arm)",
-        "diagnostic: online two-model, 5 passes"
+        "diagnostic: online two-model, 5 passes",
+        "before: online two-model on unstandardized inputs"
     };
 
     /** Passes over the training rows of the convergence diagnostic (a check, not a job setting). */
@@ -165,17 +168,37 @@ public final class UpliftEvaluation {
                 (int) train.stream().filter(c -> treated(c, campaign)).count();
         double propensity = (double) trainTreated / train.size();
 
-        // Online: one pass over the training rows in file order, the job's learner and parameters.
+        // Online: one pass over the training rows in file order, the job's learner and parameters, on the inputs
+        // standardized as the job standardizes them (running mean and variance, updated with each example before
+        // it is standardized, as FeatureFunction does; scoring uses the state at the end of training).
         UpliftLearner learner = new UpliftLearner(JOB_FTRL);
         UpliftState state = UpliftState.initial(FEATURES.size());
+        UpliftState unstandardized = UpliftState.initial(FEATURES.size());
+        StandardizerState standardizer = OnlineStandardizer.empty(FEATURES.size());
         for (Customer c : train) {
-            state = learner.update(state, c.x(), treated(c, campaign), propensity, y(c, visit), 1);
+            standardizer = OnlineStandardizer.update(standardizer, c.x());
+            state = learner.update(
+                    state,
+                    OnlineStandardizer.standardize(standardizer, c.x()),
+                    treated(c, campaign),
+                    propensity,
+                    y(c, visit),
+                    1);
+            unstandardized = learner.update(unstandardized, c.x(), treated(c, campaign), propensity, y(c, visit), 1);
         }
         UpliftModel online = learner.model(UpliftLearner.nextVersion(state));
+        UpliftModel before = learner.model(UpliftLearner.nextVersion(unstandardized));
+        StandardizerState trained = standardizer;
         UpliftState repeated = state;
         for (int pass = 1; pass < DIAGNOSTIC_PASSES; pass++) {
             for (Customer c : train) {
-                repeated = learner.update(repeated, c.x(), treated(c, campaign), propensity, y(c, visit), 1);
+                repeated = learner.update(
+                        repeated,
+                        OnlineStandardizer.standardize(trained, c.x()),
+                        treated(c, campaign),
+                        propensity,
+                        y(c, visit),
+                        1);
             }
         }
         UpliftModel diagnostic = learner.model(repeated);
@@ -212,11 +235,13 @@ public final class UpliftEvaluation {
             t[i] = treated(c, campaign);
             y[i] = y(c, visit);
             spend[i] = c.spend();
-            scores[0][i] = online.uplift(c.x());
+            double[] z = OnlineStandardizer.standardize(trained, c.x());
+            scores[0][i] = online.uplift(z);
             scores[1][i] =
                     PropensityEvaluation.probability(batchT, c.x()) - PropensityEvaluation.probability(batchC, c.x());
-            scores[2][i] = online.treatedProbability(c.x());
-            scores[3][i] = diagnostic.uplift(c.x());
+            scores[2][i] = online.treatedProbability(z);
+            scores[3][i] = diagnostic.uplift(z);
+            scores[4][i] = before.uplift(c.x());
         }
         int[][] orders = new int[METHODS.length][];
         for (int m = 0; m < METHODS.length; m++) {
@@ -432,7 +457,11 @@ public final class UpliftEvaluation {
                         ". Online learner: `UpliftLearner` with the job's default FTRL parameters (alpha 0.1, beta 0.1, ")
                 .append(
                         "l1 0.001, l2 0.01; not tuned on this data), one pass over the training rows in file order, the ")
-                .append("training share of e-mailed customers as the assignment probability. Intervals: ")
+                .append("training share of e-mailed customers as the assignment probability, on the features ")
+                .append("standardized as the job standardizes its feature vectors (`OnlineStandardizer`: running mean ")
+                .append("and variance, updated with each training row before it is standardized; test rows scored ")
+                .append("with the state at the end of training). The row *before* is the same learner on the fixed ")
+                .append("scalings above without standardization, as this report was first generated. Intervals: ")
                 .append(resamples)
                 .append(" paired bootstrap resamples of the test customers (seed ")
                 .append(seed)
@@ -444,7 +473,8 @@ public final class UpliftEvaluation {
                         "log loss; a response model (the online e-mailed arm alone, ranking by P(outcome | e-mailed)); and, ")
                 .append("as a convergence diagnostic only, the same learner after ")
                 .append(DIAGNOSTIC_PASSES)
-                .append(" passes over the training rows (not a job setting).\n\n");
+                .append(" passes over the training rows (standardized with the end-of-training state; not a job ")
+                .append("setting).\n\n");
 
         b.append("## Uplift at 10 / 30 / 50 % targeted and Qini coefficient\n\n");
         b.append("Uplift at k %: outcome rate of the e-mailed minus that of the held-out customers among the top k % ")
