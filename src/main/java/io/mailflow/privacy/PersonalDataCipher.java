@@ -22,6 +22,10 @@ public final class PersonalDataCipher implements AutoCloseable {
     public static final String SUBJECT = "subject";
     public static final String HTML = "html";
     public static final String TEXT = "text";
+    /** A dry run's decision: the rendered subject and the text excerpt it publishes to the decisions topic. */
+    public static final String DECISION_SUBJECT = "decision-subject";
+
+    public static final String DECISION_EXCERPT = "decision-excerpt";
 
     private final UserKeys keys;
 
