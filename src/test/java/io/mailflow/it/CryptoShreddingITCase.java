@@ -63,7 +63,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * key topic, for the user and every field: none opens. Controls: before the erasure the same scan opens the user's
  * ciphertexts in the savepoint, and after it another user's still open. With encryption off
  * ({@code mvn -B -ntp test -Dtest=CryptoShreddingITCase -Dencryption.control=true}) the test fails on the address
- * in the savepoint. It runs twice: with the shop's user ids, and with pseudonyms on (the ids inside the job, and in
+ * in the savepoint. A dry-run copy of the campaign puts a would-be e-mail to the user, whose subject and excerpt
+ * quote the name, in the decisions topic before the erasure, so that topic is checked with a record that matters.
+ * It runs twice: with the shop's user ids, and with pseudonyms on (the ids inside the job, and in
  * the ciphertexts' associated data, are then pseudonyms).
  */
 class CryptoShreddingITCase {
@@ -87,7 +89,9 @@ class CryptoShreddingITCase {
             PersonalDataCipher.NAME,
             PersonalDataCipher.SUBJECT,
             PersonalDataCipher.HTML,
-            PersonalDataCipher.TEXT);
+            PersonalDataCipher.TEXT,
+            PersonalDataCipher.DECISION_SUBJECT,
+            PersonalDataCipher.DECISION_EXCERPT);
     /** The shop's inputs, written by the test itself as the CRM and the shop would. */
     static final Set<String> INPUT_TOPICS = Set.of(
             MailflowOptions.TOPIC_EVENTS.key(),
@@ -132,7 +136,10 @@ class CryptoShreddingITCase {
                 "privacy.pseudonyms.enabled",
                 Boolean.toString(pseudonyms),
                 "privacy.pseudonyms.key-id",
-                "k9");
+                "k9",
+                // the live abandoned cart and a dry-run copy of it, whose decisions quote the subject and text
+                "campaigns.file",
+                "classpath:campaigns/crypto-shredding.yaml");
         MailflowConfig config = f.config().toBuilder()
                 .masterKey(MASTER_KEY)
                 .pseudonymKey(PSEUDONYM_KEY)
@@ -172,6 +179,7 @@ class CryptoShreddingITCase {
                     new UserProfile(keeperRaw, keeperAddress, KEEPER_NAME, "en", "UTC", true, 2));
             try (LiveShoppers shoppers = new LiveShoppers(config, prefix, 4, Duration.ofSeconds(2)).start()) {
                 awaitMailTo(Set.of(victimAddress, keeperAddress), Duration.ofSeconds(120));
+                awaitDryRunSend(config, victim, Duration.ofSeconds(60));
                 savepointBefore = Path.of(URI.create(job.triggerSavepoint(
                                 tmp.resolve("savepoints-before").toUri().toString(), SavepointFormatType.CANONICAL)
                         .get()));
@@ -310,6 +318,26 @@ class CryptoShreddingITCase {
                     .as("e-mails to " + addresses + " within " + timeout + ", got " + to)
                     .isLessThan(deadline);
             SMTP.waitForIncomingEmail(1_000, to.size() + 1);
+        }
+    }
+
+    /** Waits for the dry-run campaign's would-be e-mail to the user (a SEND decision) in the decisions topic. */
+    private static void awaitDryRunSend(MailflowConfig config, String user, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (ConsumerRecord<byte[], byte[]> r :
+                    KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_DECISIONS))) {
+                com.fasterxml.jackson.databind.JsonNode d = Json.mapper().readTree(r.value());
+                if (user.equals(d.path("userId").asText())
+                        && "SEND".equals(d.path("decision").asText())
+                        && !d.path("subject").asText().isEmpty()) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime())
+                    .as("the dry run's SEND decision within " + timeout)
+                    .isLessThan(deadline);
+            Thread.sleep(200); // polling a topic for a record, not waiting for a result to pass
         }
     }
 
