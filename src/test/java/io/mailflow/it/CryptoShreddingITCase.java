@@ -65,6 +65,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code mvn -B -ntp test -Dtest=CryptoShreddingITCase -Dencryption.control=true}) the test fails on the address
  * in the savepoint. A dry-run copy of the campaign puts a would-be e-mail to the user, whose subject and excerpt
  * quote the name, in the decisions topic before the erasure, so that topic is checked with a record that matters.
+ * The two users' profiles are published sealed by the shop's {@code ProfileCli seal}, and the profiles topic is
+ * scanned too; its control ({@code -Dprofiles.control=true}: the CRM publishes them in plain text) fails on the
+ * address in that topic.
  * It runs twice: with the shop's user ids, and with pseudonyms on (the ids inside the job, and in
  * the ciphertexts' associated data, are then pseudonyms).
  */
@@ -92,10 +95,12 @@ class CryptoShreddingITCase {
             PersonalDataCipher.TEXT,
             PersonalDataCipher.DECISION_SUBJECT,
             PersonalDataCipher.DECISION_EXCERPT);
-    /** The shop's inputs, written by the test itself as the CRM and the shop would. */
+    /**
+     * The shop's inputs, written by the test itself as the CRM and the shop would. Not the profiles topic: the two
+     * users' profiles are published sealed through {@code ProfileCli seal}, so it is scanned like the job's topics.
+     */
     static final Set<String> INPUT_TOPICS = Set.of(
             MailflowOptions.TOPIC_EVENTS.key(),
-            MailflowOptions.TOPIC_PROFILES.key(),
             MailflowOptions.TOPIC_ENGAGEMENT.key(),
             MailflowOptions.TOPIC_CAMPAIGNS.key(),
             MailflowOptions.TOPIC_CATALOG.key());
@@ -166,17 +171,18 @@ class CryptoShreddingITCase {
         Path savepointAfter;
         List<String> victimCiphertextsBefore;
         try (KafkaProducer<byte[], byte[]> crm = KAFKA.broker().producer()) {
-            // later than LiveShoppers' own profiles (updatedAt 1), so these win whatever the order of arrival
-            publish(
-                    crm,
-                    config,
-                    victimRaw,
-                    new UserProfile(victimRaw, victimAddress, VICTIM_NAME, "en", "UTC", true, 2));
-            publish(
-                    crm,
-                    config,
-                    keeperRaw,
+            // later than LiveShoppers' own profiles (updatedAt 1), so these win whatever the order of arrival;
+            // published sealed by the shop's tool (in plain text by the CRM in the controls)
+            List<UserProfile> profiles = List.of(
+                    new UserProfile(victimRaw, victimAddress, VICTIM_NAME, "en", "UTC", true, 2),
                     new UserProfile(keeperRaw, keeperAddress, KEEPER_NAME, "en", "UTC", true, 2));
+            if (enabled && !Boolean.getBoolean("profiles.control")) {
+                publishSealed(config, profiles, pseudonyms);
+            } else {
+                for (UserProfile pr : profiles) {
+                    publish(crm, config, pr.userId(), pr);
+                }
+            }
             try (LiveShoppers shoppers = new LiveShoppers(config, prefix, 4, Duration.ofSeconds(2)).start()) {
                 awaitMailTo(Set.of(victimAddress, keeperAddress), Duration.ofSeconds(120));
                 awaitDryRunSend(config, victim, Duration.ofSeconds(60));
@@ -296,6 +302,44 @@ class CryptoShreddingITCase {
         } catch (KeyUnavailableException e) {
             return false;
         }
+    }
+
+    /** The shop's way: {@code ProfileCli seal}, plain JSON lines in, sealed profiles and the users' keys out. */
+    private static void publishSealed(MailflowConfig config, List<UserProfile> profiles, boolean pseudonyms)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "seal",
+                "--kafka.bootstrap-servers",
+                config.get(MailflowOptions.KAFKA_BOOTSTRAP),
+                "--topic",
+                config.get(MailflowOptions.TOPIC_PROFILES),
+                "--user-keys",
+                config.get(MailflowOptions.TOPIC_USER_KEYS),
+                "--master-key-id",
+                config.get(MailflowOptions.ENCRYPTION_MASTER_KEY_ID)));
+        if (pseudonyms) {
+            args.addAll(List.of("--pseudonym-key-id", "k9"));
+        }
+        StringBuilder lines = new StringBuilder();
+        for (UserProfile pr : profiles) {
+            lines.append(Json.toText(pr)).append('\n');
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Map<String, String> env = Map.of(
+                io.mailflow.privacy.LocalKeyManagementService.MASTER_KEY_ENV,
+                MASTER_KEY,
+                Pseudonymizer.KEY_ENV,
+                PSEUDONYM_KEY);
+        int status = io.mailflow.tools.cli.ProfileCli.run(
+                args.toArray(String[]::new),
+                new java.io.ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
+                env::get);
+        assertThat(status)
+                .as("ProfileCli seal: " + err.toString(StandardCharsets.UTF_8))
+                .isZero();
     }
 
     private static void publish(KafkaProducer<byte[], byte[]> p, MailflowConfig config, String user, UserProfile pr)
