@@ -37,6 +37,7 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
     private transient EmailComposer composer;
     private transient PersonalDataCipher cipher;
     private transient Counter unreadable;
+    private transient Counter personalDataUnreadable;
     private transient Counter templateErrors;
     private transient Counter injections;
 
@@ -55,6 +56,7 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
         templateErrors = getRuntimeContext().getMetricGroup().counter("templateErrors");
         injections = getRuntimeContext().getMetricGroup().counter("headerInjectionsBlocked");
         unreadable = getRuntimeContext().getMetricGroup().counter("recipientsUnreadable");
+        personalDataUnreadable = getRuntimeContext().getMetricGroup().counter(PersonalDataCipher.UNREADABLE_METRIC);
         cipher = encryption.open();
     }
 
@@ -86,6 +88,7 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
             }
         } catch (KeyUnavailableException e) {
             unreadable.inc();
+            personalDataUnreadable.inc();
             ctx.output(
                     Tags.DEAD_LETTERS,
                     DeadLetter.of(

@@ -40,6 +40,7 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
     private transient Pseudonymizer pseudonyms;
     private transient PersonalDataCipher cipher;
     private transient Counter sealedRejected;
+    private transient Counter unreadable;
 
     public ParseProfilesFunction() {
         this(Duration.ofHours(1));
@@ -65,6 +66,7 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
         pseudonyms = pseudonymSettings.open();
         cipher = encryptionSettings.open();
         sealedRejected = getRuntimeContext().getMetricGroup().counter("sealedProfilesRejected");
+        unreadable = getRuntimeContext().getMetricGroup().counter(PersonalDataCipher.UNREADABLE_METRIC);
     }
 
     @Override
@@ -90,13 +92,18 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
                 && p.update().kind() == ContactUpdate.Kind.PROFILE
                 && SealedProfiles.hasSealedFields(p.update().profile())) {
             // sealed by the shop under the key of the id the job keys by (the pseudonym when those are on)
-            String problem = cipher == null
-                    ? "has sealed fields, but privacy.encryption.enabled is off: the job holds no key to open them"
+            SealedProfiles.Rejection problem = cipher == null
+                    ? new SealedProfiles.Rejection(
+                            "has sealed fields, but privacy.encryption.enabled is off: the job holds no key to open them",
+                            false)
                     : SealedProfiles.problem(p.update().profile(), cipher);
             if (problem != null) {
                 sealedRejected.inc();
+                if (problem.unreadable()) {
+                    unreadable.inc();
+                }
                 p = Parsed.rejected(DeadLetter.of(
-                        "profile", "profile of user " + p.update().userId() + " " + problem, raw, WITHHELD));
+                        "profile", "profile of user " + p.update().userId() + " " + problem.reason(), raw, WITHHELD));
             }
         }
         // Emitted outside the guard: a failure of the operators chained downstream is theirs, not this record's.

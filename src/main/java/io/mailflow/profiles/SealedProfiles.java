@@ -41,20 +41,30 @@ public final class SealedProfiles {
     }
 
     /**
-     * Null when every sealed field of {@code p} opens under the key of {@code p.userId()} and holds what a plain
-     * field may; otherwise the reason, which never quotes the value.
+     * Why a sealed profile is refused: the reason (never quoting the value), and whether it is because a field could
+     * not be opened at all (erased or missing key, another user's or altered value) rather than opened to something
+     * invalid.
      */
-    static String problem(UserProfile p, PersonalDataCipher cipher) {
+    record Rejection(String reason, boolean unreadable) {}
+
+    /**
+     * Null when every sealed field of {@code p} opens under the key of {@code p.userId()} and holds what a plain
+     * field may; otherwise why not.
+     */
+    static Rejection problem(UserProfile p, PersonalDataCipher cipher) {
         String user = p.userId();
         if (isSealed(p.email())) {
             String address;
             try {
                 address = cipher.decrypt(user, PersonalDataCipher.EMAIL, p.email());
             } catch (KeyUnavailableException e) {
-                return "has a sealed 'email' that does not open under the user's key (erased, another user's or altered)";
+                return new Rejection(
+                        "has a sealed 'email' that does not open under the user's key (erased, another user's or altered)",
+                        true);
             }
             if (!address.equals(ProfileParser.address(address))) {
-                return "has a sealed 'email' that is not exactly one address in the form the job sends to";
+                return new Rejection(
+                        "has a sealed 'email' that is not exactly one address in the form the job sends to", false);
             }
         }
         if (isSealed(p.name())) {
@@ -62,10 +72,12 @@ public final class SealedProfiles {
             try {
                 name = cipher.decrypt(user, PersonalDataCipher.NAME, p.name());
             } catch (KeyUnavailableException e) {
-                return "has a sealed 'name' that does not open under the user's key (erased, another user's or altered)";
+                return new Rejection(
+                        "has a sealed 'name' that does not open under the user's key (erased, another user's or altered)",
+                        true);
             }
             if (name.length() > MAX_NAME || InputRules.uncleanCharacter(name) != null) {
-                return "has a sealed 'name' that is too long or holds control characters";
+                return new Rejection("has a sealed 'name' that is too long or holds control characters", false);
             }
         }
         return null;

@@ -11,6 +11,7 @@ import io.mailflow.privacy.InMemoryUserKeyTopic;
 import io.mailflow.privacy.PersonalDataCipher;
 import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.privacy.Pseudonymizer;
+import io.mailflow.testing.CountingProcessOperator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -137,10 +138,23 @@ class SealedProfilesTest {
         PersonalDataCipher shop = enc.open();
         String email = shop.encryptCreatingKey("u-1", PersonalDataCipher.EMAIL, "anna@example.com");
         shop.erase("u-1");
-        // a replay of the profiles topic after the erasure: the old sealed profile is refused, no new key is made
-        Out out = parse(enc, PseudonymSettings.DISABLED, doc("u-1", email, ""));
-        assertThat(out.updates()).isEmpty();
-        assertThat(out.deadLetters().get(0).reason()).contains("does not open");
+        // a replay of the profiles topic after the erasure: the old sealed profile is refused, no new key is made,
+        // and counted as personal data that could not be opened
+        var op = new CountingProcessOperator<>(
+                new ParseProfilesFunction(Duration.ofHours(1), PseudonymSettings.DISABLED, enc));
+        try (var h = new OneInputStreamOperatorTestHarness<>(op)) {
+            h.open();
+            h.processElement(RawRecord.of("profiles", 0, doc("u-1", email, "")), 0);
+            h.processElement(RawRecord.of("profiles", 1, doc("u-2", "bob@example.com", "Bob")), 0);
+            assertThat(h.extractOutputValues())
+                    .extracting(ContactUpdate::userId)
+                    .containsExactly("u-2");
+            assertThat(h.getSideOutput(Tags.DEAD_LETTERS))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.getValue().reason()).contains("does not open"));
+            assertThat(op.counter(PersonalDataCipher.UNREADABLE_METRIC)).isEqualTo(1);
+            assertThat(op.counter("sealedProfilesRejected")).isEqualTo(1);
+        }
         assertThat(shop.hasKey("u-1")).isFalse();
     }
 
