@@ -26,6 +26,7 @@ import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.UserProfile;
+import io.mailflow.privacy.EncryptionSettings;
 import io.mailflow.privacy.PersonalDataCipher;
 import io.mailflow.scoring.PropensityScore;
 import io.mailflow.segmentation.SegmentAssignment;
@@ -85,7 +86,7 @@ public final class Backtest {
             MailflowTopology.build(env, config, in.sources, sinks(outputs), noDelivery());
             env.execute("mailflow-backtest");
             return new Outputs(
-                    readable(read(outputs, "decisions", DryRunDecision.class), config),
+                    readable(read(outputs, "decisions", DryRunDecision.class), PipelineSettings.encryption(config)),
                     read(outputs, "dead-letters", DeadLetter.class),
                     read(outputs, "sessions", SessionSummary.class),
                     read(outputs, "segments", SegmentAssignment.class),
@@ -319,11 +320,11 @@ public final class Backtest {
      * The decisions as the report shows them: with {@code privacy.encryption.enabled} their subjects and excerpts
      * are sealed under the users' keys, opened here for the report, or {@code [erased]} once a user's key is gone.
      */
-    static List<DryRunDecision> readable(List<DryRunDecision> decisions, MailflowConfig config) {
+    static List<DryRunDecision> readable(List<DryRunDecision> decisions, EncryptionSettings encryption) {
         if (decisions.stream().noneMatch(SealedDecisions::isSealed)) {
             return decisions;
         }
-        try (PersonalDataCipher cipher = PipelineSettings.encryption(config).open()) {
+        try (PersonalDataCipher cipher = encryption.open()) {
             if (cipher == null) { // sealed although encryption is off in this run: nothing can open them
                 return decisions.stream()
                         .map(d -> SealedDecisions.isSealed(d)
