@@ -45,7 +45,7 @@ public final class SealedProfiles {
      * not be opened at all (erased or missing key, another user's or altered value) rather than opened to something
      * invalid.
      */
-    record Rejection(String reason, boolean unreadable) {}
+    public record Rejection(String reason, boolean unreadable) {}
 
     /**
      * Null when every sealed field of {@code p} opens under the key of {@code p.userId()} and holds what a plain
