@@ -92,7 +92,10 @@ class SealedProfilesTest {
         String wrong = shop.encryptCreatingKey("u-2", PersonalDataCipher.EMAIL, "bob@example.com");
         Out bad = parse(enc, ps, doc("u-2", wrong, ""));
         assertThat(bad.updates()).isEmpty();
-        assertThat(bad.deadLetters().get(0).reason()).contains("does not open");
+        assertThat(bad.deadLetters().get(0).reason())
+                .contains("does not open")
+                .as("the dead letter names the pseudonym, never the shop's id")
+                .doesNotContain("u-2");
     }
 
     @Test
