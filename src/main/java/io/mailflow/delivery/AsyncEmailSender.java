@@ -76,6 +76,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
     private transient Counter rejected;
     private transient Counter ambiguousSkipped;
     private transient Counter ambiguousResent;
+    private transient Counter unreadable;
 
     public AsyncEmailSender(
             MailClientFactory clients,
@@ -153,6 +154,9 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         rejected = metrics.counter("sendQueueRejections");
         ambiguousSkipped = metrics.counter("ambiguousSendsSkipped");
         ambiguousResent = metrics.counter("ambiguousSendsResent");
+        // incremented in the sender threads
+        unreadable = metrics.counter(
+                PersonalDataCipher.UNREADABLE_METRIC, new org.apache.flink.metrics.ThreadSafeSimpleCounter());
         metrics.gauge("sendLedgerMalformedRecords", () -> ledger.malformedRecords());
     }
 
@@ -283,6 +287,7 @@ public final class AsyncEmailSender extends RichAsyncFunction<RenderedEmail, Sen
         try {
             plain = cipher == null ? email : SealedEmails.open(email, cipher);
         } catch (KeyUnavailableException e) {
+            unreadable.inc();
             log.add(new Attempt(0, started, 0, Attempt.Outcome.PERMANENT_FAILURE, -1, "recipient unreadable"));
             return result(
                     email,

@@ -22,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  * <p>With encryption on, the recipient arrives encrypted: it is decrypted here only to compose the e-mail, and the
  * e-mail leaves with address, name, subject and both bodies encrypted under the user's key ({@link SealedEmails}),
  * so e-mails in flight (and in the async sender's checkpointed queue) hold no readable personal data. A recipient
- * whose key was erased meanwhile is a dead letter.
+ * whose key was erased meanwhile is a dead letter. A dry run's decision, which quotes the subject and the start of
+ * the text, leaves with both sealed the same way ({@link SealedDecisions}).
  */
 public final class RenderFunction extends ProcessFunction<AddressedRequest, RenderedEmail> {
     private static final long serialVersionUID = 1L;
@@ -36,6 +37,7 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
     private transient EmailComposer composer;
     private transient PersonalDataCipher cipher;
     private transient Counter unreadable;
+    private transient Counter personalDataUnreadable;
     private transient Counter templateErrors;
     private transient Counter injections;
 
@@ -54,6 +56,7 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
         templateErrors = getRuntimeContext().getMetricGroup().counter("templateErrors");
         injections = getRuntimeContext().getMetricGroup().counter("headerInjectionsBlocked");
         unreadable = getRuntimeContext().getMetricGroup().counter("recipientsUnreadable");
+        personalDataUnreadable = getRuntimeContext().getMetricGroup().counter(PersonalDataCipher.UNREADABLE_METRIC);
         cipher = encryption.open();
     }
 
@@ -66,19 +69,26 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
 
     @Override
     public void processElement(AddressedRequest a, Context ctx, Collector<RenderedEmail> out) {
-        RenderedEmail email;
+        boolean dryRun = a.request().rules() != null && a.request().rules().dryRun();
+        RenderedEmail email = null;
+        DryRunDecision decision = null;
         try {
             AddressedRequest plain = cipher == null ? a : SealedEmails.open(a, cipher);
-            email = composer.compose(plain, System.currentTimeMillis() / 1000);
-            if (cipher != null
-                    && !(a.request().rules() != null && a.request().rules().dryRun())) {
-                email = SealedEmails.seal(
-                        email,
-                        cipher,
-                        !PersonalDataCipher.isEncrypted(a.recipient().email()));
+            RenderedEmail composed = composer.compose(plain, System.currentTimeMillis() / 1000);
+            boolean createKey = cipher != null
+                    && !PersonalDataCipher.isEncrypted(a.recipient().email());
+            if (dryRun) {
+                // subject and excerpt may quote the name: sealed like the e-mail a live run would have sent
+                decision = DryRunDecision.send(a.request(), composed.subject(), composed.text());
+                if (cipher != null) {
+                    decision = SealedDecisions.seal(decision, cipher, createKey);
+                }
+            } else {
+                email = cipher == null ? composed : SealedEmails.seal(composed, cipher, createKey);
             }
         } catch (KeyUnavailableException e) {
             unreadable.inc();
+            personalDataUnreadable.inc();
             ctx.output(
                     Tags.DEAD_LETTERS,
                     DeadLetter.of(
@@ -112,8 +122,8 @@ public final class RenderFunction extends ProcessFunction<AddressedRequest, Rend
         }
         // Emitted outside the guard: what the chained operators downstream throw (the async sender, a sink)
         // is their failure, not this request's, and must fail the task rather than become a dead letter.
-        if (a.request().rules() != null && a.request().rules().dryRun()) {
-            ctx.output(DRY_RUN_SENDS, DryRunDecision.send(a.request(), email.subject(), email.text()));
+        if (dryRun) {
+            ctx.output(DRY_RUN_SENDS, decision);
         } else {
             out.collect(email);
         }

@@ -1,5 +1,7 @@
 package io.mailflow.model;
 
+import io.mailflow.privacy.PersonalDataCipher;
+
 /**
  * What a dry run decided for one request, published to {@code topic.decisions} instead of an e-mail. Carries
  * no e-mail address.
@@ -19,7 +21,10 @@ package io.mailflow.model;
  *     after the first dry-run release: a record without it reads as empty.
  *
  * <p>Bounded like a {@link DeadLetter}: the reason and subject keep at most {@value DeadLetter#MAX_REASON_CHARS}
- * characters, every id at most 256.
+ * characters, every id at most 256. With {@code privacy.encryption.enabled} the subject and excerpt are ciphertexts
+ * under the user's data key ({@code mfe1.} in front, see {@link PersonalDataCipher}): they are sealed after being cut
+ * to their bounds, so a ciphertext is kept whole (up to {@value #MAX_SEALED_CHARS} characters) rather than cut into
+ * something that no longer opens.
  */
 public record DryRunDecision(
         String requestId,
@@ -36,6 +41,12 @@ public record DryRunDecision(
 
     /** Longest text excerpt kept. */
     public static final int MAX_EXCERPT_CHARS = 400;
+
+    /**
+     * Longest sealed subject or excerpt kept: the base64 of the longest plain one (3 UTF-8 bytes a character at
+     * most) with nonce and tag (28 bytes), plus the prefix and key id.
+     */
+    public static final int MAX_SEALED_CHARS = (3 * DeadLetter.MAX_REASON_CHARS + 28) * 4 / 3 + 64;
 
     private static final java.util.regex.Pattern LINK =
             java.util.regex.Pattern.compile("(?i)\\b(?:https?|mailto):\\S+");
@@ -63,8 +74,18 @@ public record DryRunDecision(
         userId = DeadLetter.truncate(userId, DeadLetter.MAX_NAME_CHARS);
         trigger = DeadLetter.truncate(trigger, DeadLetter.MAX_NAME_CHARS);
         reason = DeadLetter.truncate(reason, DeadLetter.MAX_REASON_CHARS);
-        subject = DeadLetter.truncate(subject, DeadLetter.MAX_REASON_CHARS);
-        excerpt = excerpt == null ? "" : DeadLetter.truncate(excerpt, MAX_EXCERPT_CHARS);
+        subject = bound(subject, DeadLetter.MAX_REASON_CHARS);
+        excerpt = excerpt == null ? "" : bound(excerpt, MAX_EXCERPT_CHARS);
+    }
+
+    private static String bound(String text, int plainMax) {
+        return DeadLetter.truncate(text, PersonalDataCipher.isEncrypted(text) ? MAX_SEALED_CHARS : plainMax);
+    }
+
+    /** The same decision with another subject and excerpt (their sealed or opened form). */
+    public DryRunDecision withTexts(String newSubject, String newExcerpt) {
+        return new DryRunDecision(
+                requestId, campaignId, variant, userId, trigger, decision, reason, newSubject, at, until, newExcerpt);
     }
 
     /**

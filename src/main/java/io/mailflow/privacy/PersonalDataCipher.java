@@ -22,6 +22,17 @@ public final class PersonalDataCipher implements AutoCloseable {
     public static final String SUBJECT = "subject";
     public static final String HTML = "html";
     public static final String TEXT = "text";
+    /** A dry run's decision: the rendered subject and the text excerpt it publishes to the decisions topic. */
+    public static final String DECISION_SUBJECT = "decision-subject";
+
+    public static final String DECISION_EXCERPT = "decision-excerpt";
+
+    /**
+     * Name of the counter, in every operator that opens personal data (parse profiles, render, send), of records
+     * whose personal fields could not be opened: the user's key is erased or missing, or the value does not
+     * authenticate.
+     */
+    public static final String UNREADABLE_METRIC = "personalDataUnreadable";
 
     private final UserKeys keys;
 

@@ -13,6 +13,7 @@ import io.mailflow.privacy.PseudonymSettings;
 import io.mailflow.privacy.Pseudonymizer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,6 +26,10 @@ import org.apache.flink.util.Collector;
  * <p>With pseudonyms enabled, every update (profile, tombstone, erasure command) leaves with the user's keyed
  * pseudonym instead of the shop's id, and a dead letter's reason names the pseudonym: the profile-join state maps
  * a pseudonym to the address, and nothing downstream knows the shop's id.
+ *
+ * <p>A profile whose address or name the shop sealed ({@link SealedProfiles}) is let through only if each sealed
+ * field opens under the user's key and holds what a plain one may; otherwise, or with encryption off, it is a dead
+ * letter with the reason (counted in {@code sealedProfilesRejected}).
  */
 public final class ParseProfilesFunction extends ProcessFunction<RawRecord, ContactUpdate> {
     private static final long serialVersionUID = 1L;
@@ -34,6 +39,8 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
     private final EncryptionSettings encryptionSettings;
     private transient Pseudonymizer pseudonyms;
     private transient PersonalDataCipher cipher;
+    private transient Counter sealedRejected;
+    private transient Counter unreadable;
 
     public ParseProfilesFunction() {
         this(Duration.ofHours(1));
@@ -58,6 +65,8 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
     public void open(OpenContext ctx) {
         pseudonyms = pseudonymSettings.open();
         cipher = encryptionSettings.open();
+        sealedRejected = getRuntimeContext().getMetricGroup().counter("sealedProfilesRejected");
+        unreadable = getRuntimeContext().getMetricGroup().counter(PersonalDataCipher.UNREADABLE_METRIC);
     }
 
     @Override
@@ -78,6 +87,24 @@ public final class ParseProfilesFunction extends ProcessFunction<RawRecord, Cont
         }
         if (pseudonyms != null && p.update() != null) {
             p = Parsed.of(p.update().withUserId(pseudonyms.pseudonym(p.update().userId())));
+        }
+        if (p.update() != null
+                && p.update().kind() == ContactUpdate.Kind.PROFILE
+                && SealedProfiles.hasSealedFields(p.update().profile())) {
+            // sealed by the shop under the key of the id the job keys by (the pseudonym when those are on)
+            SealedProfiles.Rejection problem = cipher == null
+                    ? new SealedProfiles.Rejection(
+                            "has sealed fields, but privacy.encryption.enabled is off: the job holds no key to open them",
+                            false)
+                    : SealedProfiles.problem(p.update().profile(), cipher);
+            if (problem != null) {
+                sealedRejected.inc();
+                if (problem.unreadable()) {
+                    unreadable.inc();
+                }
+                p = Parsed.rejected(DeadLetter.of(
+                        "profile", "profile of user " + p.update().userId() + " " + problem.reason(), raw, WITHHELD));
+            }
         }
         // Emitted outside the guard: a failure of the operators chained downstream is theirs, not this record's.
         // A failure of the key topic fails the task too: a profile is never let through in plain text.

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  *   <li>{@code email}: required, exactly one address ({@link #address}): an ASCII dot-atom local part of at
  *       most 64 characters, {@code @}, and a domain name (IDN allowed, stored in its ASCII form), 254 at most;
  *       no display name, comments, quotes, commas, spaces, control, bidirectional or invisible characters;
+ *   <li>{@code email} and {@code name} may instead be sealed under the user's data key ({@code mfe1.} in front,
+ *       {@link SealedProfiles}): only their form is checked here, their content where the key is;
  *   <li>{@code name}: clean text of at most 200 characters; {@code locale} a BCP 47 tag (default {@code en});
  *       {@code timeZone} an IANA zone id (default {@code UTC});
  *   <li>{@code consent}: a boolean; absent means <em>no</em> consent (fail closed);
@@ -89,15 +91,26 @@ public final class ProfileParser implements Serializable {
 
     private UserProfile toProfile(JsonNode n, String userId, long now) {
         JsonNode e = n.get("email");
-        String email = e != null && e.isTextual() ? address(e.textValue()) : null;
+        String email;
+        if (e != null && e.isTextual() && SealedProfiles.isSealed(e.textValue())) {
+            // sealed by the shop: its form here, its content once opened under the user's key (SealedProfiles)
+            email = sealed(e.textValue(), "email");
+        } else {
+            email = e != null && e.isTextual() ? address(e.textValue()) : null;
+        }
         if (email == null) {
             throw new InputRules.Invalid("has no valid 'email'");
         }
         String name;
-        try {
-            name = InputRules.optionalText(n, "name", 200);
-        } catch (InputRules.Invalid bad) {
-            throw new InputRules.Invalid("has an invalid 'name' (too long or control characters)");
+        JsonNode nameNode = n.get("name");
+        if (nameNode != null && nameNode.isTextual() && SealedProfiles.isSealed(nameNode.textValue())) {
+            name = sealed(nameNode.textValue(), "name");
+        } else {
+            try {
+                name = InputRules.optionalText(n, "name", SealedProfiles.MAX_NAME);
+            } catch (InputRules.Invalid bad) {
+                throw new InputRules.Invalid("has an invalid 'name' (too long or control characters)");
+            }
         }
         String locale = orDefault(InputRules.optionalText(n, "locale", 35), "en");
         if (!LOCALE.matcher(locale).matches()) {
@@ -124,6 +137,13 @@ public final class ProfileParser implements Serializable {
                     "has an 'updatedAt' more than " + Duration.ofMillis(maxFutureSkewMs) + " in the future");
         }
         return new UserProfile(userId, email, name == null ? "" : name, locale, zone, consent, updatedAt);
+    }
+
+    private static String sealed(String value, String field) {
+        if (!SealedProfiles.wellFormed(value)) {
+            throw new InputRules.Invalid("has a malformed sealed '" + field + "' (expected mfe1.<key id>.<base64url>)");
+        }
+        return value;
     }
 
     /**

@@ -64,12 +64,16 @@ class RenderFunctionTest {
                     .isEqualTo("u1@example.com");
         }
         cipher.erase("u1");
-        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(renderFunction(enc))) {
+        var op = new io.mailflow.testing.CountingProcessOperator<>(renderFunction(enc));
+        try (var h = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<>(op)) {
+            h.open();
             h.processElement(sealed, 0);
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.getSideOutput(io.mailflow.common.Tags.DEAD_LETTERS))
                     .singleElement()
                     .satisfies(d -> assertThat(d.getValue().reason()).contains("recipient unreadable"));
+            assertThat(op.counter(PersonalDataCipher.UNREADABLE_METRIC)).isEqualTo(1);
+            assertThat(op.counter("recipientsUnreadable")).isEqualTo(1);
         }
     }
 

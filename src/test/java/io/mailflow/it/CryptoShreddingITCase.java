@@ -63,7 +63,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * key topic, for the user and every field: none opens. Controls: before the erasure the same scan opens the user's
  * ciphertexts in the savepoint, and after it another user's still open. With encryption off
  * ({@code mvn -B -ntp test -Dtest=CryptoShreddingITCase -Dencryption.control=true}) the test fails on the address
- * in the savepoint. It runs twice: with the shop's user ids, and with pseudonyms on (the ids inside the job, and in
+ * in the savepoint. A dry-run copy of the campaign puts a would-be e-mail to the user, whose subject and excerpt
+ * quote the name, in the decisions topic before the erasure, so that topic is checked with a record that matters.
+ * The two users' profiles are published sealed by the shop's {@code ProfileCli seal}, and the profiles topic is
+ * scanned too; its control ({@code -Dprofiles.control=true}: the CRM publishes them in plain text) fails on the
+ * address in that topic.
+ * It runs twice: with the shop's user ids, and with pseudonyms on (the ids inside the job, and in
  * the ciphertexts' associated data, are then pseudonyms).
  */
 class CryptoShreddingITCase {
@@ -87,11 +92,15 @@ class CryptoShreddingITCase {
             PersonalDataCipher.NAME,
             PersonalDataCipher.SUBJECT,
             PersonalDataCipher.HTML,
-            PersonalDataCipher.TEXT);
-    /** The shop's inputs, written by the test itself as the CRM and the shop would. */
+            PersonalDataCipher.TEXT,
+            PersonalDataCipher.DECISION_SUBJECT,
+            PersonalDataCipher.DECISION_EXCERPT);
+    /**
+     * The shop's inputs, written by the test itself as the CRM and the shop would. Not the profiles topic: the two
+     * users' profiles are published sealed through {@code ProfileCli seal}, so it is scanned like the job's topics.
+     */
     static final Set<String> INPUT_TOPICS = Set.of(
             MailflowOptions.TOPIC_EVENTS.key(),
-            MailflowOptions.TOPIC_PROFILES.key(),
             MailflowOptions.TOPIC_ENGAGEMENT.key(),
             MailflowOptions.TOPIC_CAMPAIGNS.key(),
             MailflowOptions.TOPIC_CATALOG.key());
@@ -132,7 +141,10 @@ class CryptoShreddingITCase {
                 "privacy.pseudonyms.enabled",
                 Boolean.toString(pseudonyms),
                 "privacy.pseudonyms.key-id",
-                "k9");
+                "k9",
+                // the live abandoned cart and a dry-run copy of it, whose decisions quote the subject and text
+                "campaigns.file",
+                "classpath:campaigns/crypto-shredding.yaml");
         MailflowConfig config = f.config().toBuilder()
                 .masterKey(MASTER_KEY)
                 .pseudonymKey(PSEUDONYM_KEY)
@@ -159,19 +171,21 @@ class CryptoShreddingITCase {
         Path savepointAfter;
         List<String> victimCiphertextsBefore;
         try (KafkaProducer<byte[], byte[]> crm = KAFKA.broker().producer()) {
-            // later than LiveShoppers' own profiles (updatedAt 1), so these win whatever the order of arrival
-            publish(
-                    crm,
-                    config,
-                    victimRaw,
-                    new UserProfile(victimRaw, victimAddress, VICTIM_NAME, "en", "UTC", true, 2));
-            publish(
-                    crm,
-                    config,
-                    keeperRaw,
+            // later than LiveShoppers' own profiles (updatedAt 1), so these win whatever the order of arrival;
+            // published sealed by the shop's tool (in plain text by the CRM in the controls)
+            List<UserProfile> profiles = List.of(
+                    new UserProfile(victimRaw, victimAddress, VICTIM_NAME, "en", "UTC", true, 2),
                     new UserProfile(keeperRaw, keeperAddress, KEEPER_NAME, "en", "UTC", true, 2));
+            if (enabled && !Boolean.getBoolean("profiles.control")) {
+                publishSealed(config, profiles, pseudonyms);
+            } else {
+                for (UserProfile pr : profiles) {
+                    publish(crm, config, pr.userId(), pr);
+                }
+            }
             try (LiveShoppers shoppers = new LiveShoppers(config, prefix, 4, Duration.ofSeconds(2)).start()) {
                 awaitMailTo(Set.of(victimAddress, keeperAddress), Duration.ofSeconds(120));
+                awaitDryRunSend(config, victim, Duration.ofSeconds(60));
                 savepointBefore = Path.of(URI.create(job.triggerSavepoint(
                                 tmp.resolve("savepoints-before").toUri().toString(), SavepointFormatType.CANONICAL)
                         .get()));
@@ -290,6 +304,44 @@ class CryptoShreddingITCase {
         }
     }
 
+    /** The shop's way: {@code ProfileCli seal}, plain JSON lines in, sealed profiles and the users' keys out. */
+    private static void publishSealed(MailflowConfig config, List<UserProfile> profiles, boolean pseudonyms)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "seal",
+                "--kafka.bootstrap-servers",
+                config.get(MailflowOptions.KAFKA_BOOTSTRAP),
+                "--topic",
+                config.get(MailflowOptions.TOPIC_PROFILES),
+                "--user-keys",
+                config.get(MailflowOptions.TOPIC_USER_KEYS),
+                "--master-key-id",
+                config.get(MailflowOptions.ENCRYPTION_MASTER_KEY_ID)));
+        if (pseudonyms) {
+            args.addAll(List.of("--pseudonym-key-id", "k9"));
+        }
+        StringBuilder lines = new StringBuilder();
+        for (UserProfile pr : profiles) {
+            lines.append(Json.toText(pr)).append('\n');
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Map<String, String> env = Map.of(
+                io.mailflow.privacy.LocalKeyManagementService.MASTER_KEY_ENV,
+                MASTER_KEY,
+                Pseudonymizer.KEY_ENV,
+                PSEUDONYM_KEY);
+        int status = io.mailflow.tools.cli.ProfileCli.run(
+                args.toArray(String[]::new),
+                new java.io.ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
+                env::get);
+        assertThat(status)
+                .as("ProfileCli seal: " + err.toString(StandardCharsets.UTF_8))
+                .isZero();
+    }
+
     private static void publish(KafkaProducer<byte[], byte[]> p, MailflowConfig config, String user, UserProfile pr)
             throws Exception {
         p.send(new ProducerRecord<>(config.get(MailflowOptions.TOPIC_PROFILES), bytes(user), Json.toBytes(pr)))
@@ -310,6 +362,26 @@ class CryptoShreddingITCase {
                     .as("e-mails to " + addresses + " within " + timeout + ", got " + to)
                     .isLessThan(deadline);
             SMTP.waitForIncomingEmail(1_000, to.size() + 1);
+        }
+    }
+
+    /** Waits for the dry-run campaign's would-be e-mail to the user (a SEND decision) in the decisions topic. */
+    private static void awaitDryRunSend(MailflowConfig config, String user, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (ConsumerRecord<byte[], byte[]> r :
+                    KAFKA.broker().readAll(config.get(MailflowOptions.TOPIC_DECISIONS))) {
+                com.fasterxml.jackson.databind.JsonNode d = Json.mapper().readTree(r.value());
+                if (user.equals(d.path("userId").asText())
+                        && "SEND".equals(d.path("decision").asText())
+                        && !d.path("subject").asText().isEmpty()) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime())
+                    .as("the dry run's SEND decision within " + timeout)
+                    .isLessThan(deadline);
+            Thread.sleep(200); // polling a topic for a record, not waiting for a result to pass
         }
     }
 

@@ -11,6 +11,7 @@ import io.mailflow.delivery.DeliveryException;
 import io.mailflow.delivery.MailClient;
 import io.mailflow.delivery.MailClientFactory;
 import io.mailflow.delivery.SendLedgerFactory;
+import io.mailflow.email.SealedDecisions;
 import io.mailflow.ingestion.EventValidator;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowSinks;
@@ -25,6 +26,8 @@ import io.mailflow.model.RenderedEmail;
 import io.mailflow.model.SendResult;
 import io.mailflow.model.SessionSummary;
 import io.mailflow.model.UserProfile;
+import io.mailflow.privacy.EncryptionSettings;
+import io.mailflow.privacy.PersonalDataCipher;
 import io.mailflow.scoring.PropensityScore;
 import io.mailflow.segmentation.SegmentAssignment;
 import io.mailflow.tools.importer.CsvFormat;
@@ -83,7 +86,7 @@ public final class Backtest {
             MailflowTopology.build(env, config, in.sources, sinks(outputs), noDelivery());
             env.execute("mailflow-backtest");
             return new Outputs(
-                    read(outputs, "decisions", DryRunDecision.class),
+                    readable(read(outputs, "decisions", DryRunDecision.class), PipelineSettings.encryption(config)),
                     read(outputs, "dead-letters", DeadLetter.class),
                     read(outputs, "sessions", SessionSummary.class),
                     read(outputs, "segments", SegmentAssignment.class),
@@ -311,6 +314,26 @@ public final class Backtest {
             public void close() {}
         };
         return new MailflowTopology.Delivery(clients, SendLedgerFactory.none());
+    }
+
+    /**
+     * The decisions as the report shows them: with {@code privacy.encryption.enabled} their subjects and excerpts
+     * are sealed under the users' keys, opened here for the report, or {@code [erased]} once a user's key is gone.
+     */
+    static List<DryRunDecision> readable(List<DryRunDecision> decisions, EncryptionSettings encryption) {
+        if (decisions.stream().noneMatch(SealedDecisions::isSealed)) {
+            return decisions;
+        }
+        try (PersonalDataCipher cipher = encryption.open()) {
+            if (cipher == null) { // sealed although encryption is off in this run: nothing can open them
+                return decisions.stream()
+                        .map(d -> SealedDecisions.isSealed(d)
+                                ? d.withTexts(SealedDecisions.ERASED, SealedDecisions.ERASED)
+                                : d)
+                        .toList();
+            }
+            return decisions.stream().map(d -> SealedDecisions.open(d, cipher)).toList();
+        }
     }
 
     static <T> List<T> read(Path dir, String name, Class<T> type) throws IOException {
