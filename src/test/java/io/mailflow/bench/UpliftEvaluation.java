@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import smile.classification.LogisticRegression;
 
@@ -35,8 +36,14 @@ public final class UpliftEvaluation {
         "batch two-model (Smile)",
         "response model (online, e-mailed arm)",
         "diagnostic: online two-model, 5 passes",
-        "before: online two-model on unstandardized inputs"
+        "before: online two-model on unstandardized inputs",
+        "candidate: two-model, binned arms",
+        "candidate: transformed outcome, linear",
+        "candidate: transformed outcome, binned"
     };
+
+    /** The {@link UpliftCandidates.Candidate} of each method row from {@link #FIRST_CANDIDATE} on. */
+    static final int FIRST_CANDIDATE = 5;
 
     /** Passes over the training rows of the convergence diagnostic (a check, not a job setting). */
     public static final int DIAGNOSTIC_PASSES = 5;
@@ -60,6 +67,10 @@ public final class UpliftEvaluation {
      * @param methods one per {@link #METHODS}
      * @param onlineMinusBatchAt30 paired difference of uplift@30 %
      * @param onlineMinusEveryoneAt30 paired difference: incremental outcome per e-mail, top 30 % minus everyone
+     * @param candidateMinusOnlineAt30 per method from {@link #FIRST_CANDIDATE}: paired difference of uplift@30 %
+     *     from the job's learner
+     * @param candidateMinusEveryoneAt30 per method from {@link #FIRST_CANDIDATE}: as {@code
+     *     onlineMinusEveryoneAt30}
      */
     public record Result(
             String campaign,
@@ -76,7 +87,9 @@ public final class UpliftEvaluation {
             Estimate onlineMinusBatchAt30,
             Estimate onlineMinusEveryoneAt30,
             double batchLambdaTreated,
-            double batchLambdaControl) {}
+            double batchLambdaControl,
+            Estimate[] candidateMinusOnlineAt30,
+            Estimate[] candidateMinusEveryoneAt30) {}
 
     /** Reads the file: data rows in file order (0-based), with the features of {@link #features}. */
     public static List<Customer> read(Path file) throws IOException {
@@ -225,6 +238,14 @@ public final class UpliftEvaluation {
         LogisticRegression batchT = LogisticRegression.fit(xt, yt, lambdaT, 1e-6, 1000);
         LogisticRegression batchC = LogisticRegression.fit(xc, yc, lambdaC, 1e-6, 1000);
 
+        // The other candidates of the validation (UpliftCandidates), trained the same way on all training rows:
+        // shown on the test rows after the choice was made on the validation cut, not used to make it.
+        List<ToDoubleFunction<double[]>> candidates = new ArrayList<>();
+        for (int m = FIRST_CANDIDATE; m < METHODS.length; m++) {
+            UpliftCandidates.Candidate c = UpliftCandidates.Candidate.values()[m - FIRST_CANDIDATE + 1];
+            candidates.add(UpliftCandidates.train(c, train, campaign, visit, propensity));
+        }
+
         int n = test.size();
         boolean[] t = new boolean[n];
         double[] y = new double[n];
@@ -242,6 +263,9 @@ public final class UpliftEvaluation {
             scores[2][i] = online.treatedProbability(z);
             scores[3][i] = diagnostic.uplift(z);
             scores[4][i] = before.uplift(c.x());
+            for (int m = FIRST_CANDIDATE; m < METHODS.length; m++) {
+                scores[m][i] = candidates.get(m - FIRST_CANDIDATE).applyAsDouble(c.x());
+            }
         }
         int[][] orders = new int[METHODS.length][];
         for (int m = 0; m < METHODS.length; m++) {
@@ -281,6 +305,15 @@ public final class UpliftEvaluation {
         Estimate everyoneSpend = estimate(point[e][1], boot, r -> r[e][1]);
         Estimate onlineMinusBatch = estimate(point[0][1] - point[1][1], boot, r -> r[0][1] - r[1][1]);
         Estimate onlineMinusEveryone = estimate(point[0][1] - point[e][0], boot, r -> r[0][1] - r[e][0]);
+        Estimate[] candidateMinusOnline = new Estimate[METHODS.length - FIRST_CANDIDATE];
+        Estimate[] candidateMinusEveryone = new Estimate[METHODS.length - FIRST_CANDIDATE];
+        for (int m = FIRST_CANDIDATE; m < METHODS.length; m++) {
+            int mm = m;
+            candidateMinusOnline[m - FIRST_CANDIDATE] =
+                    estimate(point[m][1] - point[0][1], boot, r -> r[mm][1] - r[0][1]);
+            candidateMinusEveryone[m - FIRST_CANDIDATE] =
+                    estimate(point[m][1] - point[e][0], boot, r -> r[mm][1] - r[e][0]);
+        }
         int testTreated = (int) IntStream.range(0, n).filter(i -> t[i]).count();
         double treatedRate =
                 IntStream.range(0, n).filter(i -> t[i]).mapToDouble(i -> y[i]).sum() / testTreated;
@@ -301,7 +334,9 @@ public final class UpliftEvaluation {
                 onlineMinusBatch,
                 onlineMinusEveryone,
                 lambdaT,
-                lambdaC);
+                lambdaC,
+                candidateMinusOnline,
+                candidateMinusEveryone);
     }
 
     static boolean treated(Customer c, String campaign) {
@@ -442,7 +477,8 @@ public final class UpliftEvaluation {
     }
 
     /** The report (docs/uplift-evaluation.md). */
-    public static String report(List<Result> results, int resamples, long seed, String command) {
+    public static String report(
+            List<Result> results, List<UpliftCandidates.Cell> validation, int resamples, long seed, String command) {
         StringBuilder b = new StringBuilder();
         b.append("# Uplift targeting on the Hillstrom e-mail experiment (development half)\n\n");
         b.append(
@@ -474,7 +510,9 @@ public final class UpliftEvaluation {
                 .append("as a convergence diagnostic only, the same learner after ")
                 .append(DIAGNOSTIC_PASSES)
                 .append(" passes over the training rows (standardized with the end-of-training state; not a job ")
-                .append("setting).\n\n");
+                .append("setting). The rows *candidate* are the other learners of the validation below, trained the ")
+                .append("same way (one pass, all training rows): shown after the choice, not used to make it.\n\n");
+        validationSection(b, validation, resamples, seed);
 
         b.append("## Uplift at 10 / 30 / 50 % targeted and Qini coefficient\n\n");
         b.append("Uplift at k %: outcome rate of the e-mailed minus that of the held-out customers among the top k % ")
@@ -563,7 +601,91 @@ public final class UpliftEvaluation {
         }
         b.append("\n\"yes\" and \"no\" judge the point estimate; \"(not significant)\" means the 95 % interval ")
                 .append("also holds the other answer.\n");
+
+        b.append("\n## The candidates on the test rows, against the job's learner\n\n");
+        b.append("After the choice above (made on the validation cut), for the record: each candidate's uplift@30 % ")
+                .append("minus the job's learner's, and its top 30 % minus e-mailing everyone in outcomes per 1,000 ")
+                .append("e-mails, paired over the same bootstrap resamples of the test rows.\n\n");
+        b.append("| campaign | outcome | candidate | uplift@30 % minus the job's learner (pp) | ")
+                .append("top 30 % - everyone, outcomes / 1,000 e-mails |\n");
+        b.append("|---|---|---|---:|---:|\n");
+        for (Result r : results) {
+            for (int m = FIRST_CANDIDATE; m < METHODS.length; m++) {
+                b.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s |\n",
+                        m == FIRST_CANDIDATE ? r.campaign() : "",
+                        m == FIRST_CANDIDATE ? r.outcome() : "",
+                        METHODS[m].substring("candidate: ".length()),
+                        signed(r.candidateMinusOnlineAt30()[m - FIRST_CANDIDATE]),
+                        fmt(r.candidateMinusEveryoneAt30()[m - FIRST_CANDIDATE], 1000, 1)));
+            }
+        }
         return b.toString();
+    }
+
+    /** The validation inside the training rows that chose the learner ({@link UpliftCandidates}). */
+    static void validationSection(StringBuilder b, List<UpliftCandidates.Cell> cells, int resamples, long seed) {
+        UpliftCandidates.Candidate[] cs = UpliftCandidates.Candidate.values();
+        UpliftCandidates.Candidate chosen = UpliftCandidates.choose(cells);
+        b.append("## Choosing the learner: validation inside the training rows\n\n");
+        b.append("Candidates (each with the job's default parameters, none tuned): ");
+        for (int m = 0; m < cs.length; m++) {
+            b.append(m == 0 ? "" : "; ").append(cs[m].label);
+        }
+        b.append(". *Binned arms*: `BinnedFtrl` with the job's propensity settings (`ftrl.bins` 8, `ftrl.hash-bits` ")
+                .append("16, `ftrl.binned-alpha` 0.05, `ftrl.binned-l2` 1, `ftrl.calibration-window` 2048) on the raw ")
+                .append("features, all pairs crossed. *Transformed outcome* (class transformation): one learner on ")
+                .append("the label Z = 1 for an e-mailed customer who had the outcome or a held-out one who did not, ")
+                .append("weighted 1 / (2e) e-mailed and 1 / (2(1 - e)) held out, uplift = 2 P(Z = 1 | x) - 1 (the ")
+                .append("binned one without the calibration layer, which ignores weights). Folds: only the training ")
+                .append("rows (even data rows); rows 0, 4, 8, ... fit and 2, 6, 10, ... validate (fold 0), and the ")
+                .append("reverse (fold 1), about 2,650 customers per arm each; the test rows are not read. Intervals: ")
+                .append(resamples)
+                .append(" paired bootstrap resamples of the validation customers (seed ")
+                .append(seed)
+                .append(").\n\n");
+        b.append(
+                        "Rule (written after these validation figures were first seen, before any candidate was scored on the test rows): a candidate replaces the job's learner only if, on visit ")
+                .append("uplift@30 %, it is ahead of it in the mean of the four campaign-fold pairs and in at least ")
+                .append("three of them, and significantly behind in none. Conversions (about 20 per arm and fold) are ")
+                .append("shown, not used.\n\n");
+        b.append("| campaign | outcome | fold |");
+        for (UpliftCandidates.Candidate c : cs) {
+            b.append(" ").append(c.label).append(" |");
+        }
+        b.append("\n|---|---|---:|").append("---:|".repeat(cs.length)).append("\n");
+        for (UpliftCandidates.Cell cell : cells) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d |", cell.campaign(), cell.outcome(), cell.fold()));
+            for (int m = 0; m < cs.length; m++) {
+                b.append(" ").append(fmt(cell.upliftAt30()[m], 100, 2));
+                if (m > 0) {
+                    b.append("; ").append(signed(cell.minusJob()[m]));
+                }
+                b.append(" |");
+            }
+            b.append("\n");
+        }
+        for (String outcome : List.of("visit", "conversion")) {
+            b.append("| **mean difference** | ").append(outcome).append(" | | |");
+            for (int m = 1; m < cs.length; m++) {
+                b.append(String.format(
+                        Locale.ROOT, " %+.2f |", 100 * UpliftCandidates.meanDifference(cells, cs[m], outcome)));
+            }
+            b.append("\n");
+        }
+        b.append("\nCells: uplift@30 % on the validation rows, percentage points [95 % CI]; after the semicolon the ")
+                .append("paired difference from the job's learner. **Chosen: ")
+                .append(chosen.label)
+                .append("**")
+                .append(
+                        chosen == UpliftCandidates.Candidate.LINEAR_TWO_MODEL
+                                ? " (no candidate passes the rule: the validation cannot tell them apart).\n\n"
+                                : ".\n\n");
+    }
+
+    private static String signed(Estimate e) {
+        return String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f]", 100 * e.value(), 100 * e.low(), 100 * e.high());
     }
 
     private static String verdict(boolean pass, Estimate e, double threshold) {
