@@ -484,6 +484,13 @@ public final class BanditEvaluation {
         return b.toString();
     }
 
+    /** Impressions of {@code log} whose user has an affinity to at least one item. */
+    public static long withAffinity(List<Impression> log) {
+        return log.stream()
+                .filter(i -> java.util.Arrays.stream(i.affinity()).anyMatch(v -> v > 0))
+                .count();
+    }
+
     /** Whether a candidate pays by the rule fixed before the evaluation: paired DR gain's interval above 0. */
     static boolean pays(Result r) {
         return r.drMinusBaseline() != null && r.drMinusBaseline().low() > 0;
@@ -493,7 +500,8 @@ public final class BanditEvaluation {
      * The section on position and context: the rule, the choice of the segment feature on the training log alone,
      * the candidates on the evaluation logs and the verdict, all computed from the results.
      */
-    public static String candidatesReport(List<Result> selection, List<Result> candidates) {
+    public static String candidatesReport(
+            List<OnPolicy> logged, List<Result> selection, List<Result> candidates, long withAffinity) {
         Result chosen = null;
         for (Result r : selection) {
             if (r.policy().startsWith("segment")
@@ -540,6 +548,120 @@ public final class BanditEvaluation {
                                         + "gain over the context-free job TS includes 0 (or lies below it)."
                                 : "pays: " + String.join("; ", paying) + ".")
                 .append("\n");
+        b.append(reading(logged, candidates, withAffinity));
+        return b.toString();
+    }
+
+    static OnPolicy logged(List<OnPolicy> logged, String policy) {
+        return logged.stream()
+                .filter(o -> o.policy().equals(policy))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no logged row " + policy));
+    }
+
+    /** The candidate row of {@code policy} (a prefix) learned on the Bernoulli TS log and scored on the random log. */
+    static Result onRandom(List<Result> candidates, String policy) {
+        return candidates.stream()
+                .filter(r -> r.trainedOn().startsWith("Bernoulli TS log (all)")
+                        && r.policy().startsWith(policy))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no candidate " + policy));
+    }
+
+    static String ctrs(List<OnPolicy> logged, String policy) {
+        StringBuilder s = new StringBuilder();
+        for (int p = 1; p <= 3; p++) {
+            s.append(p > 1 ? " / " : "")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "%.2f",
+                            100
+                                    * logged(logged, policy + ", position " + p)
+                                            .ctr()
+                                            .value()));
+        }
+        return s.append(" %").toString();
+    }
+
+    /** What the candidates' figures say, with the figures quoted from the results (so a rerun keeps them true). */
+    static String reading(List<OnPolicy> logged, List<Result> candidates, long affinityShare) {
+        Result base = onRandom(candidates, "job TS, pooled prior, context-free");
+        Result perPosition = onRandom(candidates, "position-aware");
+        Result replay = onRandom(candidates, "diagnostic: the training log's logging policy");
+        Result affinity = onRandom(candidates, "diagnostic (not a job policy): highest user-item affinity");
+        Result affinityHalves = candidates.stream()
+                .filter(r -> r.trainedOn().startsWith("random log, first half")
+                        && r.policy().equals(affinity.policy()))
+                .findFirst()
+                .orElseThrow();
+        OnPolicy bts = logged(logged, "Bernoulli Thompson sampling (bts/men)");
+        double widest = 0;
+        double width = 0;
+        int segments = 0;
+        for (Result r : candidates) {
+            if (r.trainedOn().startsWith("Bernoulli TS log (all)") && r.policy().startsWith("segment")) {
+                widest = Math.max(widest, Math.abs(r.drMinusBaseline().value()));
+                width += r.drMinusBaseline().high() - r.drMinusBaseline().low();
+                segments++;
+            }
+        }
+        StringBuilder b = new StringBuilder("\n### Reading\n\n");
+        b.append("- **Position.** On the random log, where the item is drawn independently of the position, the ")
+                .append("click rate by position 1 / 2 / 3 is ")
+                .append(ctrs(logged, "uniform random"))
+                .append("; on the Bernoulli TS log it is ")
+                .append(ctrs(logged, "Bernoulli TS"))
+                .append(". Position 1 leads only where the logging policy chose what to put there: the Bernoulli ")
+                .append("TS log's position pattern is mostly its placement of its favourite items, and the position ")
+                .append("factors fitted on the two training logs disagree (tables above). One bandit per position ")
+                .append("splits the few clicks three ways and gains nothing: ")
+                .append(pct(perPosition.drMinusBaseline()))
+                .append(" over the position-blind job TS (paired). Position-normalised exposures change the ")
+                .append("choice too little to show.\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "- **Segment as context.** No user feature's segments move the click rate: the %d paired gains are "
+                        + "within %.3f points of 0 and every interval includes 0 or lies below it; their mean "
+                        + "half-width, %.3f points, is about the smallest gain this log could show. The segments "
+                        + "split the training clicks further, so each segment's bandit knows less than the pooled "
+                        + "one.\n",
+                segments,
+                100 * widest,
+                100 * width / 2 / Math.max(1, segments)));
+        b.append("- **Why the job's TS stays at random's level, and the target.** On either training log the ")
+                .append("method-of-moments prior finds the item rates spread little beyond binomial noise, so it is ")
+                .append("about as strong as the log itself (its strength in the first table against the log's ")
+                .append("impressions): 10,000 impressions with 46 or 69 clicks hardly tell 34 items apart, and the ")
+                .append("sampler stays close to uniform. The logged Bernoulli TS ")
+                .append("policy's own item choices, replayed on the random log, score DR ")
+                .append(pct(replay.dr()))
+                .append(": ")
+                .append(pct(replay.drMinusBaseline()))
+                .append(" above the job TS (paired) and ")
+                .append(pct(replay.drMinusBts()))
+                .append(" against its own on-policy ")
+                .append(pct(bts.ctr()))
+                .append("; both intervals include 0. ZOZOTOWN's policy learned from its full traffic, not from this ")
+                .append("10,000-impression sample. The issue's target (DR at least the logged TS's on-policy rate) ")
+                .append("is not met by any candidate, and at this sample size it could not be shown even for the ")
+                .append("logged policy's own choices.\n");
+        b.append("- **Affinity (diagnostic).** Users with a recorded affinity to an item are rare (")
+                .append(String.format(Locale.ROOT, "%.1f", 100.0 * affinityShare / base.impressions()))
+                .append(" % of the random log's impressions); showing them that item scores DR ")
+                .append(pct(affinity.dr()))
+                .append(" on the random log (max weight ")
+                .append(String.format(Locale.ROOT, "%.0f", affinity.maxWeight()))
+                .append(", the gain over the job TS ")
+                .append(pct(affinity.drMinusBaseline()))
+                .append("), and ")
+                .append(pct(affinityHalves.drMinusBaseline()))
+                .append(" learned and scored on the random log's halves: a handful of clicks either way, and no ")
+                .append("analogue for an e-mail variant.\n");
+        b.append("- **Decision.** Neither a position-aware nor a segment-context bandit is added to the job: neither ")
+                .append("pays on this data, and each would multiply the variant statistics and the global bandit's ")
+                .append("state by the number of positions or segments for no measured gain. Not tried: a ")
+                .append("hierarchical prior (segment rates shrunk to the item's pooled rate), which can only land ")
+                .append("between the two rows it would blend, both at the same rate here.\n");
         return b.toString();
     }
 }

@@ -28,7 +28,7 @@ class BanditEvaluationTest {
     static final long PRIOR = 1000;
 
     /** Rows per (training, evaluation) pair in {@link #candidates}. */
-    static final int CANDIDATES = 8;
+    static final int CANDIDATES = 9;
 
     /**
      * The context-free job TS (pooled prior) and the position-aware and contextual candidates, all with the pooled
@@ -68,12 +68,23 @@ class BanditEvaluationTest {
         rows.put(
                 "diagnostic (not a job policy): highest user-item affinity first",
                 BanditPolicies.affinityFirst(log, flat));
+        rows.put(
+                "diagnostic: the training log's logging policy replayed (item frequencies per position)",
+                BanditPolicies.replay(train, log));
         List<BanditEvaluation.Result> out = new ArrayList<>();
         for (Map.Entry<String, double[][]> r : rows.entrySet()) {
             out.add(BanditEvaluation.evaluate(
                     r.getKey(), trainedOn, evaluatedOn, r.getValue(), q, base, log, bts, RESAMPLES, SEED));
         }
         return out;
+    }
+
+    static BanditEvaluation.OnPolicy atPosition(String policy, List<BanditEvaluation.Impression> log, int position) {
+        return BanditEvaluation.onPolicy(
+                policy + ", position " + position,
+                log.stream().filter(i -> i.position() == position).toList(),
+                RESAMPLES,
+                SEED);
     }
 
     @Test
@@ -97,7 +108,13 @@ class BanditEvaluationTest {
         List<BanditEvaluation.OnPolicy> logged = List.of(
                 BanditEvaluation.onPolicy("uniform random (random/men)", random, RESAMPLES, SEED),
                 BanditEvaluation.onPolicy("uniform random, second half by time", randomSecond, RESAMPLES, SEED),
-                BanditEvaluation.onPolicy("Bernoulli Thompson sampling (bts/men)", bts, RESAMPLES, SEED));
+                BanditEvaluation.onPolicy("Bernoulli Thompson sampling (bts/men)", bts, RESAMPLES, SEED),
+                atPosition("uniform random", random, 1),
+                atPosition("uniform random", random, 2),
+                atPosition("uniform random", random, 3),
+                atPosition("Bernoulli TS", bts, 1),
+                atPosition("Bernoulli TS", bts, 2),
+                atPosition("Bernoulli TS", bts, 3));
         List<BanditEvaluation.Result> results = new ArrayList<>();
         Map<String, double[]> policies = new LinkedHashMap<>();
         results.add(BanditEvaluation.evaluate(
@@ -169,7 +186,8 @@ class BanditEvaluationTest {
                 candidates(randomFirst, "random log, first half", randomSecond, "random log, second half", bts));
 
         String report = BanditEvaluation.report(logged, results, policies, RESAMPLES, DRAWS, SEED, COMMAND)
-                + BanditEvaluation.candidatesReport(selection, candidates);
+                + BanditEvaluation.candidatesReport(
+                        logged, selection, candidates, BanditEvaluation.withAffinity(random));
         String out = System.getProperty("mailflow.banditReport", "");
         if (!out.isBlank()) {
             Files.writeString(Path.of(out), report);

@@ -152,4 +152,24 @@ public final class BanditPolicies {
             return p;
         });
     }
+
+    /**
+     * Diagnostic: the logging policy of {@code train} replayed as its item frequencies per position (its choices
+     * averaged over the week; the Bernoulli TS policy changed them as it learned). Scored on another log, it tells
+     * whether that policy's on-policy click rate is reproduced there by its choice of items alone.
+     */
+    public static double[][] replay(List<Impression> train, List<Impression> log) {
+        double[][] perPosition = new double[4][ITEMS];
+        long[] n = new long[4];
+        for (Impression i : train) {
+            perPosition[i.position()][i.item()]++;
+            n[i.position()]++;
+        }
+        for (int p = 1; p <= 3; p++) {
+            for (int a = 0; a < ITEMS; a++) {
+                perPosition[p][a] = n[p] > 0 ? perPosition[p][a] / n[p] : 1.0 / ITEMS;
+            }
+        }
+        return apply(log, i -> perPosition[i.position()]);
+    }
 }
