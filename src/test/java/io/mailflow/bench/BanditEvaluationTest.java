@@ -73,6 +73,12 @@ class BanditEvaluationTest {
                 BanditPolicies.replay(train, log));
         List<BanditEvaluation.Result> out = new ArrayList<>();
         for (Map.Entry<String, double[][]> r : rows.entrySet()) {
+            // every candidate is a policy: its action probabilities sum to 1 for every impression
+            for (double[] pi : r.getValue()) {
+                assertThat(java.util.Arrays.stream(pi).sum())
+                        .as(r.getKey())
+                        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+            }
             out.add(BanditEvaluation.evaluate(
                     r.getKey(), trainedOn, evaluatedOn, r.getValue(), q, base, log, bts, RESAMPLES, SEED));
         }
