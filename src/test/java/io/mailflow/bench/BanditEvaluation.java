@@ -527,7 +527,9 @@ public final class BanditEvaluation {
                 .append("TS's DR on the same bootstrap resamples lies above 0. Which user feature is the segment was ")
                 .append("chosen on the training log alone: learned on the Bernoulli TS log's first half, scored on ")
                 .append("its second half with its own propensities (highest DR). The affinity row is a diagnostic: ")
-                .append("an e-mail variant has no per-user affinity, so it cannot become a job option.\n\n");
+                .append("an e-mail variant has no per-user affinity, so it cannot become a job option. The replay ")
+                .append("row (the training log's logging policy, as its item frequencies per position) was added ")
+                .append("after the candidates were first scored, as a check on the target, not as a candidate.\n\n");
         b.append("### Choice of the segment feature on the training log\n\n").append(candidateTable(selection));
         b.append("\nChosen segment feature: **")
                 .append(chosen == null ? "none" : chosen.policy())
