@@ -504,7 +504,7 @@ public final class BanditEvaluation {
             List<OnPolicy> logged, List<Result> selection, List<Result> candidates, long withAffinity) {
         Result chosen = null;
         for (Result r : selection) {
-            if (r.policy().startsWith("segment")
+            if (r.policy().startsWith("segment = user_feature")
                     && (chosen == null || r.dr().value() > chosen.dr().value())) {
                 chosen = r;
             }
@@ -519,7 +519,10 @@ public final class BanditEvaluation {
                 .append(BanditPolicies.EXAMINATION_ROUNDS)
                 .append(" alternating rounds), because the Bernoulli TS log shows good items at good positions; and ")
                 .append("segment as context: counts per (value of one user feature, item), as the job would keep ")
-                .append("variant statistics per segment (the four features have 3, 5, 9 and 9 values). The policy ")
+                .append("variant statistics per segment (the four features have 3, 5, 9 and 9 values in the ")
+                .append("Bernoulli TS log), or the job's own segments: its k-means with its default k and restarts ")
+                .append("on the one-hot user features of the training log (this row was added after the others ")
+                .append("had been scored, on the brief's suggestion; no choice was made on its result). The policy ")
                 .append("never learns from the log it is scored on. No candidate has a free parameter; the ")
                 .append("reward model of DR is the per-item one above for every row.\n\n");
         b.append("**Rule, fixed before scoring on the random log**: a candidate pays if, learned on the Bernoulli TS ")
@@ -622,7 +625,8 @@ public final class BanditEvaluation {
                 .append("choice too little to show.\n");
         b.append(String.format(
                 Locale.ROOT,
-                "- **Segment as context.** No user feature's segments move the click rate: the %d paired gains are "
+                "- **Segment as context.** Neither one user feature's values nor the job's k-means segments move the "
+                        + "click rate: the %d paired gains are "
                         + "within %.3f points of 0 and every interval includes 0 or lies below it; their mean "
                         + "half-width, %.3f points, is about the smallest gain this log could show. The segments "
                         + "split the training clicks further, so each segment's bandit knows less than the pooled "

@@ -28,7 +28,11 @@ class BanditEvaluationTest {
     static final long PRIOR = 1000;
 
     /** Rows per (training, evaluation) pair in {@link #candidates}. */
-    static final int CANDIDATES = 9;
+    static final int CANDIDATES = 10;
+    /** The job's defaults {@code kmeans.k} and {@code kmeans.restarts}: not chosen on these logs. */
+    static final int KMEANS_K = 8;
+
+    static final int KMEANS_RESTARTS = 10;
 
     /**
      * The context-free job TS (pooled prior) and the position-aware and contextual candidates, all with the pooled
@@ -65,6 +69,10 @@ class BanditEvaluationTest {
                     "segment = user_feature_" + f + ": counts per (segment, item)",
                     BanditPolicies.bySegment(train, log, f, DRAWS, SEED, prior));
         }
+        rows.put(
+                "segment = the job's k-means segment (k " + KMEANS_K + ", one-hot user features; added after the "
+                        + "first scoring): counts per (segment, item)",
+                BanditPolicies.byKMeansSegment(train, log, KMEANS_K, KMEANS_RESTARTS, DRAWS, SEED, prior));
         rows.put(
                 "diagnostic (not a job policy): highest user-item affinity first",
                 BanditPolicies.affinityFirst(log, flat));

@@ -5,9 +5,15 @@ import static io.mailflow.bench.BanditEvaluation.ITEMS;
 import io.mailflow.bench.BanditEvaluation.Impression;
 import io.mailflow.campaigns.BanditPrior;
 import io.mailflow.campaigns.VariantStats;
+import io.mailflow.segmentation.KMeansModel;
+import io.mailflow.segmentation.KMeansRefit;
+import io.mailflow.segmentation.NearestCentroid;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -171,5 +177,60 @@ public final class BanditPolicies {
             }
         }
         return apply(log, i -> perPosition[i.position()]);
+    }
+
+    /**
+     * Segments as the job makes them: the job's k-means ({@link KMeansRefit}, k-means++ starts, Lloyd to
+     * convergence) with {@code k} segments on the one-hot user features of {@code train} (categories unseen there
+     * encode as all zeros), then the job's sampler on counts per (segment, item), as {@link #bySegment} does for
+     * one feature.
+     */
+    public static double[][] byKMeansSegment(
+            List<Impression> train,
+            List<Impression> log,
+            int k,
+            int restarts,
+            int draws,
+            long seed,
+            BanditPrior prior) {
+        List<Map<String, Integer>> vocabulary = new ArrayList<>();
+        int dims = 0;
+        for (int f = 0; f < BanditEvaluation.USER_FEATURES; f++) {
+            Map<String, Integer> index = new HashMap<>();
+            TreeSet<String> values = new TreeSet<>();
+            for (Impression i : train) {
+                values.add(i.user()[f]);
+            }
+            for (String v : values) {
+                index.put(v, dims++);
+            }
+            vocabulary.add(index);
+        }
+        int width = dims;
+        Function<Impression, double[]> encode = i -> {
+            double[] x = new double[width];
+            for (int f = 0; f < BanditEvaluation.USER_FEATURES; f++) {
+                Integer d = vocabulary.get(f).get(i.user()[f]);
+                if (d != null) {
+                    x[d] = 1;
+                }
+            }
+            return x;
+        };
+        List<double[]> points = train.stream().map(encode).toList();
+        KMeansModel model = new KMeansRefit(k, restarts).next(null, points, true, new Random(seed));
+        NearestCentroid nearest = new NearestCentroid(model.centroids());
+        Map<Integer, List<Impression>> segments = new HashMap<>();
+        for (int j = 0; j < train.size(); j++) {
+            segments.computeIfAbsent(nearest.nearest(points.get(j)), s -> new ArrayList<>())
+                    .add(train.get(j));
+        }
+        Map<Integer, double[]> perSegment = new HashMap<>();
+        return apply(
+                log,
+                i -> perSegment.computeIfAbsent(
+                        nearest.nearest(encode.apply(i)),
+                        s -> BanditEvaluation.policy(
+                                BanditEvaluation.stats(segments.getOrDefault(s, List.of())), draws, seed, prior)));
     }
 }
