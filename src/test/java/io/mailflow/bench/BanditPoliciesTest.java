@@ -86,6 +86,35 @@ class BanditPoliciesTest {
     }
 
     @Test
+    void kMeansSegmentsSeparateUserGroupsWithDifferentBestItems() {
+        // two groups of users, different in every feature, each with its own best item
+        List<Impression> log = new ArrayList<>();
+        for (int a = 0; a < ITEMS; a++) {
+            for (int j = 0; j < 500; j++) {
+                log.add(user(a, j < (a == 5 ? 50 : 1) ? 1 : 0, "x"));
+                log.add(user(a, j < (a == 9 ? 50 : 1) ? 1 : 0, "y"));
+            }
+        }
+        List<Impression> eval = List.of(user(0, 0, "x"), user(0, 0, "y"));
+
+        double[][] pi = BanditPolicies.byKMeansSegment(log, eval, 2, 3, DRAWS, SEED, BanditPrior.POOLED);
+
+        assertThat(pi[0][5]).isGreaterThan(0.99);
+        assertThat(pi[1][9]).isGreaterThan(0.99);
+    }
+
+    static Impression user(int item, int click, String group) {
+        return new Impression(
+                TS,
+                item,
+                1,
+                click,
+                1.0 / ITEMS,
+                new String[] {group + "0", group + "1", group + "2", group + "3"},
+                new double[ITEMS]);
+    }
+
+    @Test
     void weightsAreMatchedOnPosition() {
         // uniform-random log: every item K times at every position; only (item 3, top) and (item 7, middle) click
         List<Impression> log = new ArrayList<>();
