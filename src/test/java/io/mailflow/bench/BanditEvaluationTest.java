@@ -27,6 +27,80 @@ class BanditEvaluationTest {
     /** Pseudo-impressions of the diagnostic fixed-strength prior: one fixed, round choice, not tuned. */
     static final long PRIOR = 1000;
 
+    /** Rows per (training, evaluation) pair in {@link #candidates}. */
+    static final int CANDIDATES = 10;
+    /** The job's defaults {@code kmeans.k} and {@code kmeans.restarts}: not chosen on these logs. */
+    static final int KMEANS_K = 8;
+
+    static final int KMEANS_RESTARTS = 10;
+
+    /**
+     * The context-free job TS (pooled prior) and the position-aware and contextual candidates, all with the pooled
+     * prior, trained on {@code train} and scored on {@code log}, each against the context-free one on the same
+     * resamples. DR's reward model is the per-item one of {@code train} for every row, so rows differ only in the
+     * policy.
+     */
+    static List<BanditEvaluation.Result> candidates(
+            List<BanditEvaluation.Impression> train,
+            String trainedOn,
+            List<BanditEvaluation.Impression> log,
+            String evaluatedOn,
+            List<BanditEvaluation.Impression> bts) {
+        BanditPrior prior = BanditPrior.POOLED;
+        double[] flat = BanditEvaluation.policy(BanditEvaluation.stats(train), DRAWS, SEED, prior);
+        double[][] base = BanditEvaluation.everywhere(log, flat);
+        double[][] q = BanditEvaluation.everywhere(log, BanditEvaluation.rewardModel(train));
+        Map<String, double[][]> rows = new LinkedHashMap<>();
+        rows.put("job TS, pooled prior, context-free (baseline)", base);
+        rows.put(
+                "position-aware: counts per (position, item)",
+                BanditPolicies.byPosition(train, log, DRAWS, SEED, prior));
+        double[] theta = BanditPolicies.positionFactors(train);
+        rows.put(
+                String.format(
+                        Locale.ROOT,
+                        "position-normalised exposures (factors %.2f / %.2f / %.2f)",
+                        theta[1],
+                        theta[2],
+                        theta[3]),
+                BanditEvaluation.everywhere(log, BanditPolicies.positionNormalised(train, DRAWS, SEED, prior)));
+        for (int f = 0; f < BanditEvaluation.USER_FEATURES; f++) {
+            rows.put(
+                    "segment = user_feature_" + f + ": counts per (segment, item)",
+                    BanditPolicies.bySegment(train, log, f, DRAWS, SEED, prior));
+        }
+        rows.put(
+                "segment = the job's k-means segment (k " + KMEANS_K + ", one-hot user features; added after the "
+                        + "first scoring): counts per (segment, item)",
+                BanditPolicies.byKMeansSegment(train, log, KMEANS_K, KMEANS_RESTARTS, DRAWS, SEED, prior));
+        rows.put(
+                "diagnostic (not a job policy): highest user-item affinity first",
+                BanditPolicies.affinityFirst(log, flat));
+        rows.put(
+                "diagnostic: the training log's logging policy replayed (item frequencies per position)",
+                BanditPolicies.replay(train, log));
+        List<BanditEvaluation.Result> out = new ArrayList<>();
+        for (Map.Entry<String, double[][]> r : rows.entrySet()) {
+            // every candidate is a policy: its action probabilities sum to 1 for every impression
+            for (double[] pi : r.getValue()) {
+                assertThat(java.util.Arrays.stream(pi).sum())
+                        .as(r.getKey())
+                        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+            }
+            out.add(BanditEvaluation.evaluate(
+                    r.getKey(), trainedOn, evaluatedOn, r.getValue(), q, base, log, bts, RESAMPLES, SEED));
+        }
+        return out;
+    }
+
+    static BanditEvaluation.OnPolicy atPosition(String policy, List<BanditEvaluation.Impression> log, int position) {
+        return BanditEvaluation.onPolicy(
+                policy + ", position " + position,
+                log.stream().filter(i -> i.position() == position).toList(),
+                RESAMPLES,
+                SEED);
+    }
+
     @Test
     void openBanditMen() throws Exception {
         List<BanditEvaluation.Impression> random = BanditEvaluation.read(SharedData.require(BanditEvaluation.RANDOM));
@@ -48,7 +122,13 @@ class BanditEvaluationTest {
         List<BanditEvaluation.OnPolicy> logged = List.of(
                 BanditEvaluation.onPolicy("uniform random (random/men)", random, RESAMPLES, SEED),
                 BanditEvaluation.onPolicy("uniform random, second half by time", randomSecond, RESAMPLES, SEED),
-                BanditEvaluation.onPolicy("Bernoulli Thompson sampling (bts/men)", bts, RESAMPLES, SEED));
+                BanditEvaluation.onPolicy("Bernoulli Thompson sampling (bts/men)", bts, RESAMPLES, SEED),
+                atPosition("uniform random", random, 1),
+                atPosition("uniform random", random, 2),
+                atPosition("uniform random", random, 3),
+                atPosition("Bernoulli TS", bts, 1),
+                atPosition("Bernoulli TS", bts, 2),
+                atPosition("Bernoulli TS", bts, 3));
         List<BanditEvaluation.Result> results = new ArrayList<>();
         Map<String, double[]> policies = new LinkedHashMap<>();
         results.add(BanditEvaluation.evaluate(
@@ -108,7 +188,20 @@ class BanditEvaluationTest {
                 RESAMPLES,
                 SEED));
 
-        String report = BanditEvaluation.report(logged, results, policies, RESAMPLES, DRAWS, SEED, COMMAND);
+        List<BanditEvaluation.Result> selection = candidates(
+                bts.subList(0, bts.size() / 2),
+                "Bernoulli TS log, first half",
+                bts.subList(bts.size() / 2, bts.size()),
+                "Bernoulli TS log, second half",
+                bts);
+        List<BanditEvaluation.Result> candidates = new ArrayList<>();
+        candidates.addAll(candidates(bts, "Bernoulli TS log (all)", random, "random log (all)", bts));
+        candidates.addAll(
+                candidates(randomFirst, "random log, first half", randomSecond, "random log, second half", bts));
+
+        String report = BanditEvaluation.report(logged, results, policies, RESAMPLES, DRAWS, SEED, COMMAND)
+                + BanditEvaluation.candidatesReport(
+                        logged, selection, candidates, BanditEvaluation.withAffinity(random));
         String out = System.getProperty("mailflow.banditReport", "");
         if (!out.isBlank()) {
             Files.writeString(Path.of(out), report);
@@ -116,6 +209,9 @@ class BanditEvaluationTest {
         System.out.println(report);
 
         assertThat(random).hasSize(10_000);
+        assertThat(candidates).hasSize(2 * CANDIDATES);
+        // the paired difference of the baseline with itself is exactly 0 in every resample
+        assertThat(candidates.get(0).drMinusBaseline()).isEqualTo(new BanditEvaluation.Estimate(0, 0, 0));
         assertThat(bts).hasSize(10_000);
         // IPS of the uniform policy on the uniform log is exactly its click rate: the estimator is wired right.
         assertThat(results.get(0).ips().value())
