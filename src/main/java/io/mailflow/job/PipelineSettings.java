@@ -17,7 +17,6 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.EspHeaders;
 import io.mailflow.features.FeatureSettings;
-import io.mailflow.features.FeatureVector;
 import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
@@ -34,6 +33,7 @@ import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
 import io.mailflow.recommendations.Recommender;
 import io.mailflow.scoring.BinnedFtrlSettings;
+import io.mailflow.scoring.ModelInputs;
 import io.mailflow.scoring.ScoringSettings;
 import io.mailflow.segmentation.SegmentationSettings;
 import io.mailflow.sessions.SessionSettings;
@@ -238,8 +238,8 @@ public record PipelineSettings(
             throw new IllegalArgumentException("ftrl.calibration-window must be 0 or at least 50, got " + window);
         }
         return new BinnedFtrlSettings(
-                FeatureVector.SIZE,
-                0,
+                ModelInputs.NUMERIC,
+                ModelInputs.CATEGORICAL,
                 c.get(FTRL_BINS),
                 256,
                 1024,

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 class FeatureFunctionTest {
     private static final Duration TTL = Duration.ofDays(90);
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, String, UserFeatures> harness()
+    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, FeatureSignal, UserFeatures> harness()
             throws Exception {
         FeatureFunction fn = new FeatureFunction(new FeatureExtractor(Duration.ofDays(30), 5), TTL);
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(fn), SessionSummary::userId, u -> u, Types.STRING);
+                new KeyedCoProcessOperator<>(fn), SessionSummary::userId, FeatureSignal::userId, Types.STRING);
     }
 
     @Test
@@ -31,7 +31,7 @@ class FeatureFunctionTest {
             h.processElement1(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
             h.processElement1(Sessions.browse("bob", BEGINNING, 3), BEGINNING);
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
-            h.processElement2("ann", BEGINNING + 1);
+            h.processElement2(FeatureSignal.erased("ann"), BEGINNING + 1);
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         }
     }
