@@ -37,6 +37,31 @@ class FeatureFunctionTest {
     }
 
     @Test
+    void anEmailSignalReachesTheNextSnapshotWithoutEmittingOne() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement2(new FeatureSignal("ann", FeatureSignal.Kind.EMAIL_OPENED, BEGINNING), BEGINNING);
+            h.processElement2(new FeatureSignal("ann", FeatureSignal.Kind.EMAIL_CLICKED, BEGINNING), BEGINNING);
+            assertThat(h.extractOutputValues()).as("signals emit no snapshot").isEmpty();
+            assertThat(h.numKeyedStateEntries()).as("kept in the user's history").isEqualTo(1);
+
+            h.processElement1(Sessions.browse("ann", BEGINNING + DAY, 3), BEGINNING + DAY);
+            h.processElement1(Sessions.browse("bob", BEGINNING + DAY, 3), BEGINNING + DAY);
+            List<UserFeatures> out = h.extractOutputValues();
+            int opens = ModelExtras.NUMERIC_NAMES.indexOf("email_opens");
+            UserFeatures ann = out.get(0);
+            UserFeatures bob = out.get(1);
+            assertThat(ann.extras().numeric(ann.asOf())[opens]).isPositive();
+            assertThat(bob.extras().numeric(bob.asOf())[opens]).isZero();
+            assertThat(ann.vector()).as("the 15 features do not see e-mail").containsExactly(bob.vector());
+
+            h.processElement2(FeatureSignal.erased("ann"), BEGINNING + DAY);
+            h.processElement2(FeatureSignal.erased("bob"), BEGINNING + DAY);
+            assertThat(h.numKeyedStateEntries()).as("the erasure forgets the e-mail signals too").isZero();
+        }
+    }
+
+    @Test
     void emitsVersionedRawAndStandardizedFeaturesPerSession() throws Exception {
         try (var h = harness()) {
             h.open();
