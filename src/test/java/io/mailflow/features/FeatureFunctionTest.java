@@ -43,7 +43,9 @@ class FeatureFunctionTest {
             h.processElement2(new FeatureSignal("ann", FeatureSignal.Kind.EMAIL_OPENED, BEGINNING), BEGINNING);
             h.processElement2(new FeatureSignal("ann", FeatureSignal.Kind.EMAIL_CLICKED, BEGINNING), BEGINNING);
             assertThat(h.extractOutputValues()).as("signals emit no snapshot").isEmpty();
-            assertThat(h.numKeyedStateEntries()).as("kept in the user's history").isEqualTo(1);
+            assertThat(h.numKeyedStateEntries())
+                    .as("kept in the user's history")
+                    .isEqualTo(1);
 
             h.processElement1(Sessions.browse("ann", BEGINNING + DAY, 3), BEGINNING + DAY);
             h.processElement1(Sessions.browse("bob", BEGINNING + DAY, 3), BEGINNING + DAY);
@@ -57,7 +59,9 @@ class FeatureFunctionTest {
 
             h.processElement2(FeatureSignal.erased("ann"), BEGINNING + DAY);
             h.processElement2(FeatureSignal.erased("bob"), BEGINNING + DAY);
-            assertThat(h.numKeyedStateEntries()).as("the erasure forgets the e-mail signals too").isZero();
+            assertThat(h.numKeyedStateEntries())
+                    .as("the erasure forgets the e-mail signals too")
+                    .isZero();
         }
     }
 

@@ -30,14 +30,18 @@ class ModelExtrasTest {
     @Test
     void layoutNamesMatchTheSizes() {
         assertThat(ModelExtras.NUMERIC_NAMES).hasSize(ModelExtras.NUMERIC).doesNotHaveDuplicates();
-        assertThat(ModelExtras.CATEGORICAL_NAMES).hasSize(ModelExtras.CATEGORICAL).doesNotHaveDuplicates();
+        assertThat(ModelExtras.CATEGORICAL_NAMES)
+                .hasSize(ModelExtras.CATEGORICAL)
+                .doesNotHaveDuplicates();
     }
 
     @Test
     void recencyGrowsWhileTheUserIsAway() {
         UserHistory h = extractor.update(null, Sessions.browse("u", BEGINNING, 3));
         ModelExtras first = extractor.extras(h);
-        assertThat(first.numeric(h.lastSessionEnd())[RECENCY]).as("no previous visit").isNaN();
+        assertThat(first.numeric(h.lastSessionEnd())[RECENCY])
+                .as("no previous visit")
+                .isNaN();
 
         SessionSummary second = Sessions.browse("u", BEGINNING + DAY, 2); // 10 minutes long
         h = extractor.update(h, second);
@@ -54,7 +58,8 @@ class ModelExtrasTest {
     @Test
     void hoursSincePurchaseIsMissingUntilAPurchaseAndThenGrows() {
         UserHistory h = extractor.update(null, Sessions.cart("u", BEGINNING, "shoes", false, 50));
-        assertThat(extractor.extras(h).numeric(h.lastSessionEnd())[SINCE_PURCHASE]).isNaN();
+        assertThat(extractor.extras(h).numeric(h.lastSessionEnd())[SINCE_PURCHASE])
+                .isNaN();
         h = extractor.update(h, Sessions.cart("u", BEGINNING + DAY, "shoes", true, 50));
         ModelExtras x = extractor.extras(h);
         assertThat(x.numeric(h.lastSessionEnd())[SINCE_PURCHASE]).isZero();
@@ -72,25 +77,36 @@ class ModelExtrasTest {
         assertThat(extractor.extras(clicky).numeric(clicky.lastSessionEnd())[CTR])
                 .as("more clicks than views is clipped")
                 .isEqualTo(1.0);
-        UserHistory cart = extractor.update(null, Sessions.cart("u", BEGINNING, "shoes", false, 10)); // 3 views, 1 click
+        UserHistory cart =
+                extractor.update(null, Sessions.cart("u", BEGINNING, "shoes", false, 10)); // 3 views, 1 click
         assertThat(extractor.extras(cart).numeric(cart.lastSessionEnd())[CTR]).isCloseTo(2.0 / 5.0, within(1e-12));
     }
 
     @Test
     void priceRatioComparesBoughtWithCartedUnitPrices() {
         UserHistory h = extractor.update(null, Sessions.cart("u", BEGINNING, "tv", false, 100));
-        assertThat(extractor.extras(h).numeric(h.lastSessionEnd())[PRICE_RATIO]).as("nothing bought").isNaN();
+        assertThat(extractor.extras(h).numeric(h.lastSessionEnd())[PRICE_RATIO])
+                .as("nothing bought")
+                .isNaN();
         // same instant as the first session's end, so no decay between them: carted 100 and 20, bought the 20
         h = extractor.update(h, Sessions.cart("u", BEGINNING, "cable", true, 20));
-        assertThat(extractor.extras(h).numeric(h.lastSessionEnd())[PRICE_RATIO])
-                .isCloseTo(20.0 / 60.0, within(1e-9));
-        UserHistory whale = extractor.update(null, session(
-                "w", BEGINNING, 1, 0, List.of(new LineItem("gold", "x", 1e300, 1, BEGINNING)), List.of("gold"),
-                List.of()));
+        assertThat(extractor.extras(h).numeric(h.lastSessionEnd())[PRICE_RATIO]).isCloseTo(20.0 / 60.0, within(1e-9));
+        UserHistory whale = extractor.update(
+                null,
+                session(
+                        "w",
+                        BEGINNING,
+                        1,
+                        0,
+                        List.of(new LineItem("gold", "x", 1e300, 1, BEGINNING)),
+                        List.of("gold"),
+                        List.of()));
         for (double v : extractor.extras(whale).numeric(whale.lastSessionEnd())) {
-            assertThat(Double.isNaN(v) || (v >= 0 && v <= ModelExtras.MAX_HOURS)).isTrue();
+            assertThat(Double.isNaN(v) || (v >= 0 && v <= ModelExtras.MAX_HOURS))
+                    .isTrue();
         }
-        assertThat(extractor.extras(whale).numeric(whale.lastSessionEnd())[PRICE_RATIO]).isEqualTo(1.0);
+        assertThat(extractor.extras(whale).numeric(whale.lastSessionEnd())[PRICE_RATIO])
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -140,12 +156,15 @@ class ModelExtrasTest {
         assertThat(tokens[0]).isEqualTo(Long.toHexString(ExtraSignals.hash("ann@example.com")));
         assertThat(tokens[1]).isEqualTo(PINNED_RUNNING_SHOES);
         assertThat(tokens[2]).isEqualTo(Long.toHexString(ExtraSignals.hash("term 999")));
-        assertThat(String.join(" ", tokens[0], tokens[1], tokens[2])).doesNotContain("@").doesNotContain("ann");
+        assertThat(String.join(" ", tokens[0], tokens[1], tokens[2]))
+                .doesNotContain("@")
+                .doesNotContain("ann");
 
         // a later session's terms come first; repeated terms are kept once
         h = extractor.update(h, session("u", BEGINNING + HOUR, 1, 0, List.of(), List.of(), List.of("running SHOES")));
         assertThat(extractor.extras(h).categorical()[0]).isEqualTo(PINNED_RUNNING_SHOES);
-        assertThat(extractor.extras(h).categorical()[1]).isEqualTo(Long.toHexString(ExtraSignals.hash("ann@example.com")));
+        assertThat(extractor.extras(h).categorical()[1])
+                .isEqualTo(Long.toHexString(ExtraSignals.hash("ann@example.com")));
     }
 
     @Test
@@ -162,7 +181,8 @@ class ModelExtrasTest {
         old = extractor.update(old, Sessions.cart("v", BEGINNING, "d", false, 5));
         old = extractor.update(old, Sessions.cart("v", BEGINNING, "d", false, 5));
         old = extractor.update(old, Sessions.cart("v", BEGINNING + 30 * DAY - 1_200_000, "e", false, 5));
-        assertThat(extractor.extras(old).categorical()[ModelExtras.SEARCH_TOKENS]).isEqualTo(hex("e"));
+        assertThat(extractor.extras(old).categorical()[ModelExtras.SEARCH_TOKENS])
+                .isEqualTo(hex("e"));
     }
 
     @Test
@@ -196,7 +216,13 @@ class ModelExtrasTest {
     }
 
     private static SessionSummary session(
-            String user, long start, int views, int clicks, List<LineItem> cart, List<String> bought, List<String> terms) {
+            String user,
+            long start,
+            int views,
+            int clicks,
+            List<LineItem> cart,
+            List<String> bought,
+            List<String> terms) {
         return new SessionSummary(
                 user + "@" + start,
                 user,
