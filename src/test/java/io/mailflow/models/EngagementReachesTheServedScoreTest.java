@@ -93,15 +93,27 @@ class EngagementReachesTheServedScoreTest {
                 if (random.nextDouble() < (opened ? 0.8 : 0.2)) {
                     long t = f.asOf() + HOUR / 2;
                     h.processElement2(
-                            new Event("p-" + f.userId(), f.userId(), "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR",
-                                    null, t),
+                            new Event(
+                                    "p-" + f.userId(),
+                                    f.userId(),
+                                    "s",
+                                    EventType.PURCHASE,
+                                    "i",
+                                    "c",
+                                    30.0,
+                                    1,
+                                    "EUR",
+                                    null,
+                                    t),
                             t);
                 }
             }
             h.processBothWatermarks(new Watermark(BEGINNING + 10 * HOUR));
             examples = h.extractOutputValues();
         }
-        assertThat(examples).hasSize(USERS).allSatisfy(e -> assertThat(e.extras()).isNotNull());
+        assertThat(examples)
+                .hasSize(USERS)
+                .allSatisfy(e -> assertThat(e.extras()).isNotNull());
 
         BinnedFtrlSettings settings = new BinnedFtrlSettings(
                 ModelInputs.NUMERIC, ModelInputs.CATEGORICAL, 8, 256, 64, 14, true, 0.05, 1.0, 0.0, 1.0, 256);
