@@ -17,6 +17,7 @@ import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.EspHeaders;
 import io.mailflow.features.FeatureSettings;
+import io.mailflow.features.FeatureVector;
 import io.mailflow.feedback.DpSettings;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.guardrails.GuardrailSettings;
@@ -237,9 +238,10 @@ public record PipelineSettings(
         if (window != 0 && window < 50) {
             throw new IllegalArgumentException("ftrl.calibration-window must be 0 or at least 50, got " + window);
         }
+        boolean extras = c.get(FTRL_EXTRAS);
         return new BinnedFtrlSettings(
-                ModelInputs.NUMERIC,
-                ModelInputs.CATEGORICAL,
+                extras ? ModelInputs.NUMERIC : FeatureVector.SIZE,
+                extras ? ModelInputs.CATEGORICAL : 0,
                 c.get(FTRL_BINS),
                 256,
                 1024,
