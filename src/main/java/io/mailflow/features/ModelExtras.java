@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>
  * numeric (appended after the 15 raw features)
- *  0 recency_hours         hours from the previous visit's end to the scoring instant (a snapshot's own session does
+ *  0 hours_since_visit     hours from the previous visit's end to the scoring instant (a snapshot's own session does
  *                          not count as the previous visit; scored later, the latest one does); NaN for a first visit
  *  1 hours_since_purchase  hours from the end of the latest session with a purchase; NaN when none
  *  2 site_ctr              (decayed on-site clicks + 1) / (decayed views + 2), in [0, 1]
@@ -57,7 +57,7 @@ public record ModelExtras(
     public static final int VERSION = 1;
 
     public static final List<String> NUMERIC_NAMES = List.of(
-            "recency_hours",
+            "hours_since_visit",
             "hours_since_purchase",
             "site_ctr",
             "price_ratio",

@@ -18,7 +18,7 @@ class ModelExtrasTest {
     private static final Duration HALF_LIFE = Duration.ofDays(10);
     private final FeatureExtractor extractor = new FeatureExtractor(HALF_LIFE, 5);
 
-    private static final int RECENCY = ModelExtras.NUMERIC_NAMES.indexOf("recency_hours");
+    private static final int RECENCY = ModelExtras.NUMERIC_NAMES.indexOf("hours_since_visit");
     private static final int SINCE_PURCHASE = ModelExtras.NUMERIC_NAMES.indexOf("hours_since_purchase");
     private static final int CTR = ModelExtras.NUMERIC_NAMES.indexOf("site_ctr");
     private static final int PRICE_RATIO = ModelExtras.NUMERIC_NAMES.indexOf("price_ratio");

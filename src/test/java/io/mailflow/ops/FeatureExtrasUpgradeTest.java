@@ -107,7 +107,7 @@ class FeatureExtrasUpgradeTest {
                 snapshots.addAll(h.extractOutputValues());
             }
         }
-        int recency = ModelExtras.NUMERIC_NAMES.indexOf("recency_hours");
+        int recency = ModelExtras.NUMERIC_NAMES.indexOf("hours_since_visit");
         int opens = ModelExtras.NUMERIC_NAMES.indexOf("email_opens");
         assertThat(snapshots).hasSize(users.size()).allSatisfy(f -> {
             assertThat(FeatureVector.valid(f.vector())).isTrue();
