@@ -32,9 +32,9 @@ final class ExtraSignals {
         double cartN = d.cartPriced();
         double boughtSum = d.boughtPriceSum();
         double boughtN = d.boughtPriced();
-        Set<String> bought = new HashSet<>(session.purchasedItems());
-        for (LineItem item : session.cartItems()) {
-            Double price = item.price();
+        Set<String> bought = new HashSet<>(session.purchasedItems() == null ? List.of() : session.purchasedItems());
+        for (LineItem item : session.cartItems() == null ? List.<LineItem>of() : session.cartItems()) {
+            Double price = item == null ? null : item.price();
             if (price != null && price > 0 && Double.isFinite(price)) {
                 double p = Math.min(price, MAX_PRICE);
                 cartSum += p;
@@ -49,7 +49,7 @@ final class ExtraSignals {
         return new ModelSignals(
                 seenBefore ? before.lastSessionEnd() : 0,
                 session.purchases() > 0 ? Math.max(d.lastPurchaseAt(), session.end()) : d.lastPurchaseAt(),
-                searches(d.searchHashes(), session.searchTerms()),
+                searches(d.searchHashes(), session.searchTerms() == null ? List.of() : session.searchTerms()),
                 cartSum,
                 cartN,
                 boughtSum,
