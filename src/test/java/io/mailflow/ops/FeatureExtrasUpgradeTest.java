@@ -49,7 +49,9 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("try") // the harnesses' close() declares InterruptedException
 class FeatureExtrasUpgradeTest {
     private static final Path SAVEPOINT = Path.of("src/test/resources/savepoints/0.1.0");
-    private static final ModelSettings MODELS = PipelineSettings.models(MailflowConfig.defaults());
+    private static final ModelSettings MODELS = PipelineSettings.models(MailflowConfig.builder()
+            .set(io.mailflow.config.MailflowOptions.FTRL_EXTRAS, true)
+            .build());
 
     private static OperatorState state(CheckpointMetadata metadata, String uid) {
         return metadata.getOperatorStates().stream()
