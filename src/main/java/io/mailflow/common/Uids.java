@@ -33,6 +33,7 @@ public final class Uids {
     public static final String MODEL_METRICS_SINK = "model-metrics-sink";
     // ---- Models: features, segments, propensity ----
     public static final String FEATURES = "user-features";
+    public static final String FEATURE_ERASURES = "feature-erasure-signals";
     public static final String KMEANS_TRAINER = "kmeans-trainer";
     public static final String KMEANS_ASSIGNER = "kmeans-assigner";
     public static final String PURCHASE_LABELLER = "purchase-labeller";
@@ -108,6 +109,7 @@ public final class Uids {
     public static final String PURCHASES_TO_FUNNEL = "purchases-to-funnel";
     public static final String ATTRIBUTION = "attribution";
     public static final String ENGAGEMENT_FEATURES = "engagement-features";
+    public static final String ENGAGEMENT_FEATURE_SIGNALS = "engagement-feature-signals";
     public static final String DEDUPLICATE_ENGAGEMENT = "deduplicate-engagement";
     public static final String CAMPAIGN_STATS_WINDOW = "campaign-stats-window";
     public static final String LATE_FUNNEL_EVENTS = "late-funnel-events";

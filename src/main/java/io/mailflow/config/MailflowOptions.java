@@ -475,6 +475,13 @@ public final class MailflowOptions {
             "The served propensity model: binned (FTRL over the raw features in online quantile bins and their"
                     + " pairwise crosses, calibrated) or linear (FTRL over the standardized features). A job restored"
                     + " from a linear-only savepoint serves its linear model until the binned learner has caught up.");
+    public static final Option<Boolean> FTRL_EXTRAS = bool(
+            "ftrl.extras",
+            false,
+            "binned learner: also learn the extra inputs of docs/features.md (recency at scoring time, on-site"
+                    + " click-through rate, price sensitivity, e-mail engagement, hashed search terms and categories)."
+                    + " Off by default: on the replays they did not help (CDNOW lost AUC, docs/features.md). Turning it"
+                    + " on keeps a restored binned state; turning it off again restarts the binned learner.");
     public static final Option<Integer> FTRL_BINS =
             integer("ftrl.bins", 8, 2, 64, "binned learner: quantile bins per feature (edges learned online).");
     public static final Option<Integer> FTRL_HASH_BITS = integer(

@@ -57,10 +57,11 @@ public final class FeatureExtractor implements Serializable {
                     .min(Map.Entry.comparingByValue())
                     .ifPresent(e -> categories.remove(e.getKey()));
         }
-        boolean first = previous == null;
+        // a history made by e-mail signals alone has no session yet: this one is the user's first
+        boolean first = previous == null || previous.totalSessions() == 0;
         return new UserHistory(
                 first ? s.start() : Math.min(h.firstSeen(), s.start()),
-                Math.max(h.lastSessionEnd(), s.end()),
+                first ? s.end() : Math.max(h.lastSessionEnd(), s.end()),
                 first ? 0 : Math.max(0, s.start() - h.lastSessionEnd()),
                 now,
                 h.sessions() * f + 1,
@@ -71,7 +72,44 @@ public final class FeatureExtractor implements Serializable {
                 h.totalDurationMs() + s.durationMs(),
                 h.cartSessions() + (s.addToCarts() > 0 ? 1 : 0),
                 h.abandonedSessions() + (s.abandonedCart() ? 1 : 0),
-                categories);
+                categories,
+                ExtraSignals.session(h.signals(), f, previous, s));
+    }
+
+    /**
+     * The history after an e-mail signal ({@code previous} may be null: a user who got e-mail before any session).
+     * Everything decayed is brought forward to the signal's time, so the decay stays exact.
+     */
+    public UserHistory signal(UserHistory previous, FeatureSignal e) {
+        UserHistory h = previous == null ? empty(e.at()) : previous;
+        long now = Math.max(h.decayedAt(), e.at());
+        double f = decayFactor(now - h.decayedAt());
+        double[] counts = new double[h.eventCounts().length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = h.eventCounts()[i] * f;
+        }
+        Map<String, Double> categories = new HashMap<>();
+        h.categories().forEach((c, v) -> categories.put(c, v * f));
+        return new UserHistory(
+                h.firstSeen(),
+                h.lastSessionEnd(),
+                h.lastGapMs(),
+                now,
+                h.sessions() * f,
+                h.revenue() * f,
+                counts,
+                h.purchaseSessions() * f,
+                h.totalSessions(),
+                h.totalDurationMs(),
+                h.cartSessions(),
+                h.abandonedSessions(),
+                categories,
+                ExtraSignals.email(h.signals(), f, e));
+    }
+
+    /** The propensity model's extra inputs of a history ({@link ModelExtras}), as of its latest session's end. */
+    public ModelExtras extras(UserHistory h) {
+        return ExtraSignals.extras(h);
     }
 
     /** The feature vector of a history, laid out as {@link FeatureVector}. */
@@ -117,6 +155,7 @@ public final class FeatureExtractor implements Serializable {
     }
 
     private static UserHistory empty(long at) {
-        return new UserHistory(at, at, 0, at, 0, 0, new double[EventType.values().length], 0, 0, 0, 0, 0, Map.of());
+        return new UserHistory(
+                at, at, 0, at, 0, 0, new double[EventType.values().length], 0, 0, 0, 0, 0, Map.of(), null);
     }
 }

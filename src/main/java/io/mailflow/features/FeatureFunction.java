@@ -17,7 +17,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by user: folds every closed session into the user's {@link UserHistory} and emits the
- * user's {@link UserFeatures}, raw and standardized.
+ * user's {@link UserFeatures}, raw and standardized, with the propensity model's extra inputs ({@link ModelExtras}).
+ *
+ * <p>This is where e-mail engagement meets on-site behaviour: input 2 carries, keyed by user, the engagement
+ * signals (delivered, opened, clicked, unsubscribed) and erasures. A signal only updates the history; the next
+ * session's snapshot carries it to the labeller and the scorer, so no extra shuffle or state is needed and segments
+ * and labels keep exactly one snapshot per session.
  *
  * <p>The history lives in keyed state with a TTL refreshed on every write, so users who stop coming
  * back disappear by themselves instead of accumulating forever.
@@ -28,7 +33,7 @@ import org.apache.flink.util.Collector;
  * merged exactly ({@link OnlineStandardizer#merge}); after a scale-up an instance that receives none
  * starts from scratch and catches up.
  */
-public final class FeatureFunction extends KeyedCoProcessFunction<String, SessionSummary, String, UserFeatures>
+public final class FeatureFunction extends KeyedCoProcessFunction<String, SessionSummary, FeatureSignal, UserFeatures>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -87,13 +92,20 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
                 updated.lastSessionEnd(),
                 vector,
                 OnlineStandardizer.standardize(standardizer, vector),
-                FeatureVector.VERSION));
+                FeatureVector.VERSION,
+                extractor.extras(updated)));
     }
 
-    /** Input 2 is the ids of users erased on request (GDPR): their history is forgotten. */
+    /**
+     * Input 2: an erasure (GDPR) forgets the user's history; an e-mail signal updates it without emitting anything.
+     */
     @Override
-    public void processElement2(String erasedUser, Context ctx, Collector<UserFeatures> out) {
-        history.clear();
+    public void processElement2(FeatureSignal signal, Context ctx, Collector<UserFeatures> out) throws Exception {
+        if (signal.kind() == FeatureSignal.Kind.ERASED) {
+            history.clear();
+            return;
+        }
+        history.update(extractor.signal(history.value(), signal));
     }
 
     @Override

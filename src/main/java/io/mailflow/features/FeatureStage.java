@@ -10,15 +10,30 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class FeatureStage {
     private FeatureStage() {}
 
+    /** As {@link #attach(DataStream, DataStream, DataStream, FeatureSettings)} without e-mail signals. */
+    public static SingleOutputStreamOperator<UserFeatures> attach(
+            DataStream<SessionSummary> sessions, DataStream<String> erasures, FeatureSettings settings) {
+        return attach(sessions, erasures, null, settings);
+    }
+
     /**
      * @param sessions closed session summaries, with event-time timestamps and watermarks
      * @param erasures ids of users erased on request: their feature history is forgotten
+     * @param email e-mail engagement signals (delivered, opened, clicked, unsubscribed); null for none
      * @return every user's feature snapshot, on the subtask that owns the user
      */
     public static SingleOutputStreamOperator<UserFeatures> attach(
-            DataStream<SessionSummary> sessions, DataStream<String> erasures, FeatureSettings settings) {
+            DataStream<SessionSummary> sessions,
+            DataStream<String> erasures,
+            DataStream<FeatureSignal> email,
+            FeatureSettings settings) {
+        DataStream<FeatureSignal> signals =
+                erasures.map(FeatureSignal::erased).uid(Uids.FEATURE_ERASURES).name("erasures as feature signals");
+        if (email != null) {
+            signals = signals.union(email);
+        }
         return sessions.keyBy(SessionSummary::userId)
-                .connect(erasures.keyBy(u -> u, Types.STRING))
+                .connect(signals.keyBy(FeatureSignal::userId, Types.STRING))
                 .process(new FeatureFunction(
                         new FeatureExtractor(settings.decayHalfLife(), settings.maxCategories()), settings.ttl()))
                 .uid(Uids.FEATURES)

@@ -9,5 +9,14 @@ package io.mailflow.features;
  * @param vector raw features, laid out as {@link FeatureVector} version {@code featureVersion}
  * @param standardized {@code vector} standardized with the running mean and variance; what models use
  * @param featureVersion {@link FeatureVector#VERSION} at the time of computation
+ * @param extras the propensity model's inputs beyond {@code vector} ({@link ModelExtras}); null in snapshots made
+ *     before they existed (kept in a savepoint's labeller state), which the model sees as missing
  */
-public record UserFeatures(String userId, long asOf, double[] vector, double[] standardized, int featureVersion) {}
+public record UserFeatures(
+        String userId, long asOf, double[] vector, double[] standardized, int featureVersion, ModelExtras extras) {
+
+    /** A snapshot without extra inputs. */
+    public UserFeatures(String userId, long asOf, double[] vector, double[] standardized, int featureVersion) {
+        this(userId, asOf, vector, standardized, featureVersion, null);
+    }
+}

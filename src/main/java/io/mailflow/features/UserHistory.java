@@ -22,6 +22,8 @@ import java.util.Map;
  * @param cartSessions sessions that added to cart
  * @param abandonedSessions sessions that left the cart without buying
  * @param categories decayed hit count per category (carted or bought items), at most a bounded number of entries
+ * @param signals what only the propensity model's extra inputs use ({@link ModelExtras}); null in histories
+ *     written before they existed (restored from an older savepoint), which then start from nothing
  */
 public record UserHistory(
         long firstSeen,
@@ -36,4 +38,38 @@ public record UserHistory(
         long totalDurationMs,
         long cartSessions,
         long abandonedSessions,
-        Map<String, Double> categories) {}
+        Map<String, Double> categories,
+        ModelSignals signals) {
+
+    /** A history without the model's extra signals (as histories were before them). */
+    public UserHistory(
+            long firstSeen,
+            long lastSessionEnd,
+            long lastGapMs,
+            long decayedAt,
+            double sessions,
+            double revenue,
+            double[] eventCounts,
+            double purchaseSessions,
+            long totalSessions,
+            long totalDurationMs,
+            long cartSessions,
+            long abandonedSessions,
+            Map<String, Double> categories) {
+        this(
+                firstSeen,
+                lastSessionEnd,
+                lastGapMs,
+                decayedAt,
+                sessions,
+                revenue,
+                eventCounts,
+                purchaseSessions,
+                totalSessions,
+                totalDurationMs,
+                cartSessions,
+                abandonedSessions,
+                categories,
+                null);
+    }
+}

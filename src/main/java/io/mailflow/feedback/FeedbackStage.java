@@ -2,6 +2,7 @@ package io.mailflow.feedback;
 
 import io.mailflow.common.Tags;
 import io.mailflow.common.Uids;
+import io.mailflow.features.FeatureSignal;
 import io.mailflow.io.EndOfInputWatermarks;
 import io.mailflow.io.Json;
 import io.mailflow.io.PartitionWatermarks;
@@ -81,8 +82,21 @@ public final class FeedbackStage {
             Source<RawRecord, ?, ?> engagementSource,
             Inputs in,
             FeedbackSettings settings) {
-        DataStream<SendResult> results = in.results();
-        DataStream<Event> purchases = in.purchases();
+        return attach(engagement(env, engagementSource, settings), in, settings);
+    }
+
+    /**
+     * The engagement topic read, parsed, validated, timed and de-duplicated: the first half of this stage, which
+     * depends on nothing the job computes, so the models can read it too ({@link #featureSignals}) without a
+     * cycle through the e-mails they cause.
+     *
+     * @param parsed the parser's output (its side outputs: dead letters and suppressions)
+     * @param engaged every engagement event once, as a funnel event, on the subtask that owns its user
+     */
+    public record Engagement(SingleOutputStreamOperator<EngagementEvent> parsed, DataStream<FunnelEvent> engaged) {}
+
+    public static Engagement engagement(
+            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> engagementSource, FeedbackSettings settings) {
         SingleOutputStreamOperator<EngagementEvent> engagement = env.fromSource(
                         engagementSource, watermarks(settings), "engagement")
                 .uid(Uids.ENGAGEMENT_SOURCE)
@@ -92,15 +106,6 @@ public final class FeedbackStage {
                 .name("parse and validate engagement");
         DataStream<EngagementEvent> timedEngagement =
                 EndOfInputWatermarks.apply(engagement, settings.end(), Uids.ENGAGEMENT_END_OF_INPUT);
-
-        DataStream<FunnelEvent> sends =
-                results.process(new SendsToFunnel()).uid(Uids.SENDS_TO_FUNNEL).name("sends to funnel");
-        if (in.decisions() != null) {
-            sends = sends.union(in.decisions()
-                    .process(new DecisionsToFunnel())
-                    .uid(Uids.DECISIONS_TO_FUNNEL)
-                    .name("holdout decisions to funnel"));
-        }
         // each event once: provider webhooks, the tracking service's spool and producer retries deliver some twice
         DataStream<FunnelEvent> engaged = timedEngagement
                 .keyBy(EngagementEvent::userId)
@@ -110,6 +115,33 @@ public final class FeedbackStage {
                 .map(Funnel::fromEngagement)
                 .uid(Uids.ENGAGEMENT_TO_FUNNEL)
                 .name("engagement to funnel");
+        return new Engagement(engagement, engaged);
+    }
+
+    /** The engagement that the propensity model's features use (opens by a person, clicks, unsubscribes, ...). */
+    public static DataStream<FeatureSignal> featureSignals(Engagement engagement) {
+        return engagement
+                .engaged()
+                .flatMap(new EngagementSignals())
+                .uid(Uids.ENGAGEMENT_FEATURE_SIGNALS)
+                .name("engagement as feature signals");
+    }
+
+    /** The second half of this stage, over the engagement read by {@link #engagement}. */
+    public static FeedbackOutputs attach(Engagement read, Inputs in, FeedbackSettings settings) {
+        DataStream<SendResult> results = in.results();
+        DataStream<Event> purchases = in.purchases();
+        SingleOutputStreamOperator<EngagementEvent> engagement = read.parsed();
+        DataStream<FunnelEvent> engaged = read.engaged();
+
+        DataStream<FunnelEvent> sends =
+                results.process(new SendsToFunnel()).uid(Uids.SENDS_TO_FUNNEL).name("sends to funnel");
+        if (in.decisions() != null) {
+            sends = sends.union(in.decisions()
+                    .process(new DecisionsToFunnel())
+                    .uid(Uids.DECISIONS_TO_FUNNEL)
+                    .name("holdout decisions to funnel"));
+        }
         DataStream<FunnelEvent> bought = purchases
                 .map(Funnel::fromPurchase)
                 .uid(Uids.PURCHASES_TO_FUNNEL)

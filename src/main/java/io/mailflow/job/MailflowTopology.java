@@ -35,7 +35,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * events -> ingestion (watermarks per partition, parse/validate, dedup) -> sessions (event-time session windows)
  * profiles, suppressions -> contacts (parse; erasures)
- * sessions + purchases + erasures -> models: features -> k-means segments, FTRL propensity scores
+ * engagement topic -> parse/validate, dedup (read once: by the features and by the feedback stage)
+ * sessions + purchases + erasures + engagement -> models: features -> k-means segments, FTRL propensity scores
  * sessions + segments -> recommendation model
  * campaign control topic + recommendation model --broadcast--> campaign triggers <- sessions, events, models
  *        [global bandit] triggers' variant deltas -> totals per campaign -> variant totals topic --broadcast--^
@@ -82,7 +83,14 @@ public final class MailflowTopology {
                 .uid(Uids.PURCHASES)
                 .name("purchases");
 
-        ModelOutputs models = ModelStage.attach(sessions.sessions(), purchases, contacts.erasures(), settings.models());
+        // engagement is read first: the propensity model's features use it, attribution (further down) too
+        FeedbackStage.Engagement engagement = FeedbackStage.engagement(env, sources.engagement(), settings.feedback());
+        ModelOutputs models = ModelStage.attach(
+                sessions.sessions(),
+                purchases,
+                contacts.erasures(),
+                FeedbackStage.featureSignals(engagement),
+                settings.models());
         DataStream<RecoList> recommendations =
                 RecommendationStage.attach(sessions.sessions(), models.segments(), settings.recommendations());
 
@@ -126,8 +134,7 @@ public final class MailflowTopology {
         // holdout releases (campaign holdouts and the global control group) are the audience the lift compares
         // with; the campaigns' costs turn incremental revenue into ROI
         FeedbackOutputs feedback = FeedbackStage.attach(
-                env,
-                sources.engagement(),
+                engagement,
                 new FeedbackStage.Inputs(
                         sent.results(),
                         released.decisions(),

@@ -34,6 +34,7 @@ import io.mailflow.profiles.ContactSettings;
 import io.mailflow.recommendations.RecommendationSettings;
 import io.mailflow.recommendations.Recommender;
 import io.mailflow.scoring.BinnedFtrlSettings;
+import io.mailflow.scoring.ModelInputs;
 import io.mailflow.scoring.ScoringSettings;
 import io.mailflow.segmentation.SegmentationSettings;
 import io.mailflow.sessions.SessionSettings;
@@ -237,9 +238,10 @@ public record PipelineSettings(
         if (window != 0 && window < 50) {
             throw new IllegalArgumentException("ftrl.calibration-window must be 0 or at least 50, got " + window);
         }
+        boolean extras = c.get(FTRL_EXTRAS);
         return new BinnedFtrlSettings(
-                FeatureVector.SIZE,
-                0,
+                extras ? ModelInputs.NUMERIC : FeatureVector.SIZE,
+                extras ? ModelInputs.CATEGORICAL : 0,
                 c.get(FTRL_BINS),
                 256,
                 1024,

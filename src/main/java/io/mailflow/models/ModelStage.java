@@ -1,6 +1,7 @@
 package io.mailflow.models;
 
 import io.mailflow.common.Uids;
+import io.mailflow.features.FeatureSignal;
 import io.mailflow.features.FeatureStage;
 import io.mailflow.features.UserFeatures;
 import io.mailflow.model.Event;
@@ -16,7 +17,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * The models' data flow: features, then segments and propensity from the same snapshots.
  *
  * <pre>
- * sessions -> features (keyed by user) -+-> k-means trainer (p=1) --broadcast--> segment assigner -> segments
+ * sessions (+ e-mail engagement signals, erasures) -> features (keyed by user) -+-> k-means trainer (p=1) --broadcast--> segment assigner -> segments
  *                                       +----------------------------------------> segment assigner
  *                                       +-> labeller (+ purchases) -> FTRL trainer (p=1) --broadcast--> scorer -> scores
  *                                       +----------------------------------------------------------------> scorer
@@ -34,18 +35,29 @@ public final class ModelStage {
         return attach(sessions, purchases, noErasures(sessions), settings);
     }
 
-    /**
-     * @param sessions closed session summaries, with event-time timestamps and watermarks
-     * @param purchases purchase events, with event-time timestamps and watermarks
-     * @param erasures ids of users erased on request: their feature history is forgotten
-     */
+    /** As {@link #attach(DataStream, DataStream, DataStream, DataStream, ModelSettings)} without e-mail signals. */
     public static ModelOutputs attach(
             DataStream<SessionSummary> sessions,
             DataStream<Event> purchases,
             DataStream<String> erasures,
             ModelSettings settings) {
+        return attach(sessions, purchases, erasures, null, settings);
+    }
+
+    /**
+     * @param sessions closed session summaries, with event-time timestamps and watermarks
+     * @param purchases purchase events, with event-time timestamps and watermarks
+     * @param erasures ids of users erased on request: their feature history is forgotten
+     * @param email e-mail engagement signals for the propensity model's features; null for none
+     */
+    public static ModelOutputs attach(
+            DataStream<SessionSummary> sessions,
+            DataStream<Event> purchases,
+            DataStream<String> erasures,
+            DataStream<FeatureSignal> email,
+            ModelSettings settings) {
         SingleOutputStreamOperator<UserFeatures> features =
-                FeatureStage.attach(sessions, erasures, settings.features());
+                FeatureStage.attach(sessions, erasures, email, settings.features());
         // Features leave the operator on the subtask that owns their user, so the per-user consumers
         // below can reuse that partitioning instead of shuffling every snapshot three more times.
         KeyedStream<UserFeatures, String> byUser =

@@ -362,13 +362,16 @@ public final class BinnedFtrl {
                 examples, z.clone(), n.clone(), s, e, calibration == null ? null : calibration.state());
     }
 
-    /** The learner of {@code state} under {@code settings}; rejects a state of other dimensions or non-finite. */
+    /**
+     * The learner of {@code state} under {@code settings}; rejects a state of other dimensions or non-finite. A
+     * state with fewer numeric features than the settings restores, the missing (appended) ones starting afresh.
+     */
     public static BinnedFtrl restore(BinnedFtrlSettings settings, BinnedFtrlState state) {
         BinnedFtrl m = new BinnedFtrl(settings);
         if (state.z().length != m.z.length
                 || state.n().length != m.n.length
-                || state.sketches().length != m.sketches.length
-                || state.edges().length != m.edges.length) {
+                || state.sketches().length > m.sketches.length
+                || state.edges().length != state.sketches().length) {
             throw new IllegalArgumentException("state does not match the settings' dimensions");
         }
         for (int c = 0; c < m.z.length; c++) {
@@ -378,7 +381,10 @@ public final class BinnedFtrl {
         }
         System.arraycopy(state.z(), 0, m.z, 0, m.z.length);
         System.arraycopy(state.n(), 0, m.n, 0, m.n.length);
-        for (int i = 0; i < m.sketches.length; i++) {
+        // A state with fewer numeric features is one of a layout that has since appended features (issue 15's
+        // extras after the 15 raw ones): a coordinate's hash depends on its feature's position and value only, so
+        // every trained weight keeps its meaning, and the appended features start with fresh sketches and no edges.
+        for (int i = 0; i < state.sketches().length; i++) {
             m.sketches[i] = QuantileSketch.restore(state.sketches()[i]);
             double[] e = state.edges()[i];
             if (e.length != 0 && e.length != settings.bins() - 1) {

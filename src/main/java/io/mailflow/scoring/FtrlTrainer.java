@@ -59,12 +59,11 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
     }
 
     /**
-     * @param binnedSettings the binned learner's settings ({@code features} numeric features, no categorical
-     *     ones); null for a linear-only trainer
+     * @param binnedSettings the binned learner's settings: the {@code features} raw features first, then any
+     *     numeric extras, then categorical ones ({@link ModelInputs}); null for a linear-only trainer
      */
     public FtrlTrainer(Ftrl ftrl, int features, int publishEvery, BinnedFtrlSettings binnedSettings) {
-        if (binnedSettings != null
-                && (binnedSettings.numericFeatures() != features || binnedSettings.categoricalFeatures() != 0)) {
+        if (binnedSettings != null && binnedSettings.numericFeatures() < features) {
             throw new IllegalArgumentException("the binned learner must take the " + features + " raw features");
         }
         this.ftrl = ftrl;
@@ -92,7 +91,16 @@ public final class FtrlTrainer extends ProcessFunction<LabeledExample, LogRegMod
         }
         state = ftrl.update(state, example.features(), example.label(), example.weight());
         if (binned != null) {
-            binned.learn(new MixedFeatures(example.raw(), new String[0]), example.label(), example.weight());
+            // extras that are missing (an example from before them) or not finite go to their missing bins
+            binned.learn(
+                    ModelInputs.of(
+                            example.raw(),
+                            example.extras(),
+                            example.tokens(),
+                            binnedSettings.numericFeatures(),
+                            binnedSettings.categoricalFeatures()),
+                    example.label(),
+                    example.weight());
         }
         if (state.examples() % publishEvery == 0) {
             state = new FtrlState(state.version() + 1, state.examples(), state.z(), state.n());

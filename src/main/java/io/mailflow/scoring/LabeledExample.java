@@ -11,6 +11,8 @@ package io.mailflow.scoring;
  * @param labelTime event time at which the label became known
  * @param raw the raw (not standardized) features at that time, which the binned learner bins itself; null in
  *     examples made before it existed
+ * @param extras the numeric {@link io.mailflow.features.ModelExtras} at the snapshot's time; null when unknown
+ * @param tokens the categorical {@link io.mailflow.features.ModelExtras}; null when unknown
  */
 public record LabeledExample(
         String userId,
@@ -19,7 +21,21 @@ public record LabeledExample(
         double label,
         double weight,
         long labelTime,
-        double[] raw) {
+        double[] raw,
+        double[] extras,
+        String[] tokens) {
+    /** An example without extra inputs. */
+    public LabeledExample(
+            String userId,
+            long snapshotTime,
+            double[] features,
+            double label,
+            double weight,
+            long labelTime,
+            double[] raw) {
+        this(userId, snapshotTime, features, label, weight, labelTime, raw, null, null);
+    }
+
     /** An example without raw features (only the linear learner can learn it). */
     public LabeledExample(
             String userId, long snapshotTime, double[] features, double label, double weight, long labelTime) {

@@ -98,7 +98,22 @@ public final class PropensityModel {
         if (binned == null) {
             return score(standardized);
         }
-        BinnedModel.Sparse x = binned.sparse(new MixedFeatures(raw, new String[binned.categoricalFeatures()]));
+        return binnedScore(ModelInputs.of(raw, null, null, binned.numericFeatures(), binned.categoricalFeatures()));
+    }
+
+    /**
+     * Probability of the positive class (purchase) for one snapshot: a linear model scores its standardized
+     * features, a binned model its raw features and extra inputs ({@link ModelInputs}), as many as it declares.
+     */
+    public double score(io.mailflow.features.UserFeatures features) {
+        if (binned == null) {
+            return score(features.standardized());
+        }
+        return binnedScore(ModelInputs.of(features, binned.numericFeatures(), binned.categoricalFeatures()));
+    }
+
+    private double binnedScore(MixedFeatures input) {
+        BinnedModel.Sparse x = binned.sparse(input);
         int bias = 1 << binned.hashBits();
         int[] indices = Arrays.copyOf(x.indices(), x.indices().length + 1);
         double[] values = Arrays.copyOf(x.values(), x.values().length + 1);

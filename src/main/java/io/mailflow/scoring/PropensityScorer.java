@@ -34,11 +34,7 @@ public final class PropensityScorer extends ModelBroadcastFunction<LogRegModel, 
 
     @Override
     protected PropensityScore apply(PropensityModel model, long version, UserFeatures features) {
-        return new PropensityScore(
-                features.userId(),
-                probability(model.score(features.standardized(), features.vector())),
-                version,
-                features.asOf());
+        return new PropensityScore(features.userId(), probability(model.score(features)), version, features.asOf());
     }
 
     /** A score as a probability: always in [0, 1], NaN (which no guarded model produces) as 0.5. */

@@ -145,6 +145,16 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
     }
 
     private static LabeledExample example(UserFeatures f, double label, long labelTime) {
-        return new LabeledExample(f.userId(), f.asOf(), f.standardized(), label, 1.0, labelTime, f.vector());
+        // the extras as at the snapshot's time, as the scorer saw them: the model learns what it is served
+        return new LabeledExample(
+                f.userId(),
+                f.asOf(),
+                f.standardized(),
+                label,
+                1.0,
+                labelTime,
+                f.vector(),
+                f.extras() == null ? null : f.extras().numeric(f.asOf()),
+                f.extras() == null ? null : f.extras().categorical());
     }
 }

@@ -191,12 +191,11 @@ public final class PropensityEvaluation {
         BinnedFtrl binnedSame = new BinnedFtrl(binnedSettings);
         for (int i : train) {
             LabeledExample e = examples.get(i);
-            binnedSame.learn(new MixedFeatures(e.raw(), new String[0]), labels[i], e.weight());
+            binnedSame.learn(inputs(e, binnedSettings), labels[i], e.weight());
         }
         double[] binned = new double[test.size()];
         for (int j = 0; j < test.size(); j++) {
-            binned[j] =
-                    binnedSame.score(new MixedFeatures(examples.get(test.get(j)).raw(), new String[0]));
+            binned[j] = binnedSame.score(inputs(examples.get(test.get(j)), binnedSettings));
         }
         double[] forest = twoClasses ? forestScores(examples, train, test, yTrain, seed) : nanArray(test.size());
         Estimate[] binnedBoot = bootstrap(binned, offline, yTest, new Random(seed));
@@ -473,5 +472,11 @@ public final class PropensityEvaluation {
 
     private static double mean(int[] v) {
         return v.length == 0 ? Double.NaN : java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    /** An example as the served learner sees it: raw features, then the extras the settings declare (issue 15). */
+    static MixedFeatures inputs(LabeledExample e, BinnedFtrlSettings s) {
+        return io.mailflow.scoring.ModelInputs.of(
+                e.raw(), e.extras(), e.tokens(), s.numericFeatures(), s.categoricalFeatures());
     }
 }

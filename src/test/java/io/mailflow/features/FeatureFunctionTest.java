@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 class FeatureFunctionTest {
     private static final Duration TTL = Duration.ofDays(90);
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, String, UserFeatures> harness()
+    private static KeyedTwoInputStreamOperatorTestHarness<String, SessionSummary, FeatureSignal, UserFeatures> harness()
             throws Exception {
         FeatureFunction fn = new FeatureFunction(new FeatureExtractor(Duration.ofDays(30), 5), TTL);
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(fn), SessionSummary::userId, u -> u, Types.STRING);
+                new KeyedCoProcessOperator<>(fn), SessionSummary::userId, FeatureSignal::userId, Types.STRING);
     }
 
     @Test
@@ -31,8 +31,37 @@ class FeatureFunctionTest {
             h.processElement1(Sessions.browse("ann", BEGINNING, 3), BEGINNING);
             h.processElement1(Sessions.browse("bob", BEGINNING, 3), BEGINNING);
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
-            h.processElement2("ann", BEGINNING + 1);
+            h.processElement2(FeatureSignal.erased("ann"), BEGINNING + 1);
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anEmailSignalReachesTheNextSnapshotWithoutEmittingOne() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement2(new FeatureSignal("ann", FeatureSignal.Kind.EMAIL_OPENED, BEGINNING), BEGINNING);
+            h.processElement2(new FeatureSignal("ann", FeatureSignal.Kind.EMAIL_CLICKED, BEGINNING), BEGINNING);
+            assertThat(h.extractOutputValues()).as("signals emit no snapshot").isEmpty();
+            assertThat(h.numKeyedStateEntries())
+                    .as("kept in the user's history")
+                    .isEqualTo(1);
+
+            h.processElement1(Sessions.browse("ann", BEGINNING + DAY, 3), BEGINNING + DAY);
+            h.processElement1(Sessions.browse("bob", BEGINNING + DAY, 3), BEGINNING + DAY);
+            List<UserFeatures> out = h.extractOutputValues();
+            int opens = ModelExtras.NUMERIC_NAMES.indexOf("email_opens");
+            UserFeatures ann = out.get(0);
+            UserFeatures bob = out.get(1);
+            assertThat(ann.extras().numeric(ann.asOf())[opens]).isPositive();
+            assertThat(bob.extras().numeric(bob.asOf())[opens]).isZero();
+            assertThat(ann.vector()).as("the 15 features do not see e-mail").containsExactly(bob.vector());
+
+            h.processElement2(FeatureSignal.erased("ann"), BEGINNING + DAY);
+            h.processElement2(FeatureSignal.erased("bob"), BEGINNING + DAY);
+            assertThat(h.numKeyedStateEntries())
+                    .as("the erasure forgets the e-mail signals too")
+                    .isZero();
         }
     }
 

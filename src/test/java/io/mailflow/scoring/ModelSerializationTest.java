@@ -18,6 +18,9 @@ class ModelSerializationTest {
         return Stream.of(
                 UserFeatures.class,
                 UserHistory.class,
+                io.mailflow.features.ModelSignals.class,
+                io.mailflow.features.ModelExtras.class,
+                io.mailflow.features.FeatureSignal.class,
                 StandardizerState.class,
                 KMeansModel.class,
                 SegmentAssignment.class,
