@@ -79,6 +79,14 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     private transient ValueState<Integer> sampleSize;
     private transient ValueState<Long> lastSearch;
     private transient long publishedVersion;
+    /**
+     * The sample (one key: the trainer's state holds a single global key) in hash order, kept in memory beside
+     * the keyed state and changed with it, so that a batch does not rebuild the order from the state (the
+     * profile of issue 18); built from the state on first use after a start or restore. Null until then.
+     */
+    private transient TreeMap<Long, SamplePoint> ordered;
+    /** No vector in {@link #ordered} is older than this (event time); expiry scans only when it may drop one. */
+    private transient long orderedOldest;
 
     /** The {@code minibatch} mode: each batch moves the centroids by the decayed mini-batch rule. */
     public KMeansTrainer(StreamingKMeans kmeans, int batchSize, Duration maxWait, Duration lateness, long seed) {
@@ -246,25 +254,48 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         if (!UserSampling.in(p.userHash(), threshold)) {
             return;
         }
+        TreeMap<Long, SamplePoint> mirror = ordered();
         int size = sampleSize.value() == null ? 0 : sampleSize.value();
-        if (!sample.contains(p.userHash())) {
+        if (!mirror.containsKey(p.userHash())) {
             size++;
         }
-        sample.put(p.userHash(), new SamplePoint(p.asOf(), p.point().clone()));
+        SamplePoint point = new SamplePoint(p.asOf(), p.point().clone());
+        sample.put(p.userHash(), point);
+        mirror.put(p.userHash(), point);
+        orderedOldest = Math.min(orderedOldest, p.asOf());
         while (size > sampleCapacity) {
             threshold = UserSampling.halve(threshold);
             size = 0;
-            Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
+            Iterator<Map.Entry<Long, SamplePoint>> it = mirror.entrySet().iterator();
             while (it.hasNext()) {
-                if (UserSampling.in(it.next().getKey(), threshold)) {
+                Long key = it.next().getKey();
+                if (UserSampling.in(key, threshold)) {
                     size++;
                 } else {
                     it.remove();
+                    sample.remove(key);
                 }
             }
             sampleThreshold.update(threshold);
         }
         sampleSize.update(size);
+    }
+
+    /** The in-memory copy of the sample in hash order, built from the keyed state when there is none yet. */
+    private TreeMap<Long, SamplePoint> ordered() throws Exception {
+        if (ordered == null) {
+            TreeMap<Long, SamplePoint> built = new TreeMap<>(Long::compareUnsigned);
+            long oldest = Long.MAX_VALUE;
+            Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
+            while (it.hasNext()) {
+                Map.Entry<Long, SamplePoint> e = it.next();
+                built.put(e.getKey(), e.getValue());
+                oldest = Math.min(oldest, e.getValue().asOf());
+            }
+            ordered = built;
+            orderedOldest = oldest;
+        }
+        return ordered;
     }
 
     private void closeBatch(Context ctx, Collector<KMeansModel> out) throws Exception {
@@ -327,19 +358,28 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
      */
     private List<double[]> sampled(long now) throws Exception {
         long oldest = now == Long.MIN_VALUE || sampleMaxAgeMs <= 0 ? Long.MIN_VALUE : now - sampleMaxAgeMs;
-        TreeMap<Long, double[]> ordered = new TreeMap<>(Long::compareUnsigned);
-        Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, SamplePoint> e = it.next();
-            if (e.getValue().asOf() < oldest) {
-                it.remove();
-            } else {
-                ordered.put(e.getKey(), e.getValue().point());
+        TreeMap<Long, SamplePoint> mirror = ordered();
+        if (orderedOldest < oldest) {
+            long left = Long.MAX_VALUE;
+            Iterator<Map.Entry<Long, SamplePoint>> it = mirror.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<Long, SamplePoint> e = it.next();
+                if (e.getValue().asOf() < oldest) {
+                    it.remove();
+                    sample.remove(e.getKey());
+                } else {
+                    left = Math.min(left, e.getValue().asOf());
+                }
             }
+            orderedOldest = left;
         }
-        if (sampleSize.value() != null && sampleSize.value() != ordered.size()) {
-            sampleSize.update(ordered.size());
+        if (sampleSize.value() != null && sampleSize.value() != mirror.size()) {
+            sampleSize.update(mirror.size());
         }
-        return new ArrayList<>(ordered.values());
+        List<double[]> points = new ArrayList<>(mirror.size() + batchSize);
+        for (SamplePoint p : mirror.values()) {
+            points.add(p.point());
+        }
+        return points;
     }
 }

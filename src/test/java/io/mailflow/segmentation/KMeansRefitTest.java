@@ -108,6 +108,27 @@ class KMeansRefitTest {
     }
 
     @Test
+    void aSearchOnASubsampleFindsTheWholeSamplesOptimum() {
+        // 20,000 points, searched on 2,000 of them: the winner refined on all points is as good as a search on all
+        List<double[]> points = blobs(20_000, 13);
+        int k = 5;
+        KMeansRefit whole = new KMeansRefit(k, 10, points.size());
+        KMeansRefit sub = new KMeansRefit(k, 10, 2_000);
+        assertThat(sub.searchPool(points)).hasSize(2_000).first().isSameAs(points.get(0));
+        assertThat(whole.searchPool(points)).isSameAs(points);
+        KMeansModel a = whole.next(null, points, true, new Random(3));
+        KMeansModel b = sub.next(null, points, true, new Random(3));
+        double reference = bestOf(points, k, 10, 1);
+        assertThat(sse(points, b.centroids()) / reference).isLessThanOrEqualTo(1.01);
+        assertThat(sse(points, b.centroids())).isLessThanOrEqualTo(1.01 * sse(points, a.centroids()));
+        // the whole sample's Lloyd polished the subsample's winner: its counts are the whole sample's
+        assertThat(b.weights()).containsExactly(countsOf(points, b));
+        assertThat(java.util.Arrays.stream(b.weights()).sum()).isEqualTo(points.size());
+        // deterministic for the same sample and seed
+        assertThat(sub.next(null, points, true, new Random(3)).centroids()).isDeepEqualTo(b.centroids());
+    }
+
+    @Test
     void aFreshSolutionThatIsNotClearlyBetterDoesNotReplaceTheWarmOne() {
         List<double[]> points = blobs(2000, 5);
         KMeansRefit refit = new KMeansRefit(5, 10);
