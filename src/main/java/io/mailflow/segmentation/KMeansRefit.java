@@ -151,6 +151,7 @@ public final class KMeansRefit implements Serializable {
         double[] half = new double[k];
         double[] moved = new double[k];
         double[] counts = new double[k];
+        boolean converged = false;
         for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
             halfDistances(centroids, half);
             boolean changed = false;
@@ -188,6 +189,7 @@ public final class KMeansRefit implements Serializable {
                 }
             }
             if (!changed && iteration > 0) {
+                converged = true;
                 break;
             }
             double[][] sums = new double[k][dims];
@@ -243,6 +245,15 @@ public final class KMeansRefit implements Serializable {
         // the final assignment and SSE for the final centroids
         Arrays.fill(counts, 0);
         double sse = 0;
+        if (converged) {
+            // every point was just confirmed at its nearest centroid (ties to the lowest index, as below), and the
+            // centroids have not moved since: the same sums as the full search, at one distance per point
+            for (int i = 0; i < n; i++) {
+                counts[assigned[i]]++;
+                sse += NearestCentroid.squaredDistance(points.get(i), centroids[assigned[i]]);
+            }
+            return new Fit(centroids, counts, sse);
+        }
         for (int i = 0; i < n; i++) {
             double[] p = points.get(i);
             int nearest = 0;
