@@ -80,19 +80,21 @@ public final class KMeansRefit implements Serializable {
         if (current == null && sample.size() < k) {
             return null;
         }
-        Fit warm = current == null ? null : lloyd(current.centroids(), sample);
+        Flat all = Flat.of(sample, sample.get(0).length);
+        Fit warm = current == null ? null : lloyd(current.centroids(), all);
         Fit best = warm;
         if (current == null || search) {
             List<double[]> pool = searchPool(sample);
+            Flat flatPool = pool == sample ? all : Flat.of(pool, all.dims());
             Fit fresh = null;
             for (int r = 0; r < Math.max(1, restarts); r++) {
-                Fit f = lloyd(KMeansPlusPlus.seed(pool, k, random), pool);
+                Fit f = lloyd(KMeansPlusPlus.seed(pool, k, random), flatPool);
                 if (fresh == null || f.sse() < fresh.sse()) {
                     fresh = f;
                 }
             }
             if (pool != sample) {
-                fresh = lloyd(fresh.centroids(), sample); // the best start, refined on the whole sample
+                fresh = lloyd(fresh.centroids(), all); // the best start, refined on the whole sample
             }
             if (best == null || fresh.sse() < best.sse()) {
                 best = fresh;
@@ -138,8 +140,41 @@ public final class KMeansRefit implements Serializable {
      * more than one pass over the sample (the profile of issue 18: Lloyd was half of the whole job's CPU).
      */
     public Fit lloyd(double[][] start, List<double[]> points) {
-        int n = points.size();
+        return lloyd(start, Flat.of(points, start[0].length));
+    }
+
+    /**
+     * Points copied into one array, row after row: Lloyd's passes then read memory in order instead of chasing
+     * one small array per point (the sums pass was the trainer's hottest line in the profile of issue 18).
+     */
+    record Flat(double[] xs, int n, int dims) {
+        static Flat of(List<double[]> points, int dims) {
+            double[] xs = new double[points.size() * dims];
+            for (int i = 0; i < points.size(); i++) {
+                System.arraycopy(points.get(i), 0, xs, i * dims, dims);
+            }
+            return new Flat(xs, points.size(), dims);
+        }
+
+        double squaredDistance(int i, double[] c) {
+            double sum = 0;
+            int o = i * dims;
+            for (int x = 0; x < dims; x++) {
+                double d = xs[o + x] - c[x];
+                sum += d * d;
+            }
+            return sum;
+        }
+
+        double[] point(int i) {
+            return Arrays.copyOfRange(xs, i * dims, (i + 1) * dims);
+        }
+    }
+
+    Fit lloyd(double[][] start, Flat points) {
+        int n = points.n();
         int dims = start[0].length;
+        double[] xs = points.xs();
         double[][] centroids = new double[k][];
         for (int j = 0; j < k; j++) {
             centroids[j] = start[j].clone();
@@ -156,14 +191,13 @@ public final class KMeansRefit implements Serializable {
             halfDistances(centroids, half);
             boolean changed = false;
             for (int i = 0; i < n; i++) {
-                double[] p = points.get(i);
                 int a = assigned[i];
                 if (a >= 0) {
                     double bound = Math.max(half[a], lower[i]);
                     if (upper[i] * (1 + BOUND_MARGIN) < bound) {
                         continue;
                     }
-                    upper[i] = Math.sqrt(NearestCentroid.squaredDistance(p, centroids[a]));
+                    upper[i] = Math.sqrt(points.squaredDistance(i, centroids[a]));
                     if (upper[i] * (1 + BOUND_MARGIN) < bound) {
                         continue;
                     }
@@ -172,7 +206,7 @@ public final class KMeansRefit implements Serializable {
                 double min = Double.POSITIVE_INFINITY;
                 double second = Double.POSITIVE_INFINITY;
                 for (int j = 0; j < k; j++) {
-                    double d = NearestCentroid.squaredDistance(p, centroids[j]);
+                    double d = points.squaredDistance(i, centroids[j]);
                     if (d < min) {
                         second = min;
                         min = d;
@@ -195,10 +229,10 @@ public final class KMeansRefit implements Serializable {
             double[][] sums = new double[k][dims];
             Arrays.fill(counts, 0);
             for (int i = 0; i < n; i++) {
-                double[] p = points.get(i);
                 double[] s = sums[assigned[i]];
+                int o = i * dims;
                 for (int x = 0; x < dims; x++) {
-                    s[x] += p[x];
+                    s[x] += xs[o + x];
                 }
                 counts[assigned[i]]++;
             }
@@ -207,7 +241,7 @@ public final class KMeansRefit implements Serializable {
                 if (counts[j] == 0) {
                     d2 = new double[n];
                     for (int i = 0; i < n; i++) {
-                        d2[i] = NearestCentroid.squaredDistance(points.get(i), centroids[assigned[i]]);
+                        d2[i] = points.squaredDistance(i, centroids[assigned[i]]);
                     }
                 }
             }
@@ -225,7 +259,7 @@ public final class KMeansRefit implements Serializable {
                             far = i;
                         }
                     }
-                    centroids[j] = points.get(far).clone();
+                    centroids[j] = points.point(far);
                     d2[far] = 0;
                     assigned[far] = -1;
                 }
@@ -250,16 +284,15 @@ public final class KMeansRefit implements Serializable {
             // centroids have not moved since: the same sums as the full search, at one distance per point
             for (int i = 0; i < n; i++) {
                 counts[assigned[i]]++;
-                sse += NearestCentroid.squaredDistance(points.get(i), centroids[assigned[i]]);
+                sse += points.squaredDistance(i, centroids[assigned[i]]);
             }
             return new Fit(centroids, counts, sse);
         }
         for (int i = 0; i < n; i++) {
-            double[] p = points.get(i);
             int nearest = 0;
             double min = Double.POSITIVE_INFINITY;
             for (int j = 0; j < k; j++) {
-                double d = NearestCentroid.squaredDistance(p, centroids[j]);
+                double d = points.squaredDistance(i, centroids[j]);
                 if (d < min) {
                     min = d;
                     nearest = j;
