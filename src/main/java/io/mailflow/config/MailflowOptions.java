@@ -429,7 +429,8 @@ public final class MailflowOptions {
             0,
             100,
             "refit mode: fresh k-means++ starts tried whenever the sample has grown by a fifth (or every 16"
-                    + " versions); the best replaces the model when its SSE is at least 1 % lower.");
+                    + " versions, or every sample-size / batch-size versions if more); the best replaces the model"
+                    + " when its SSE is at least 1 % lower.");
     public static final Option<Integer> KMEANS_RESTART_SAMPLE_SIZE = integer(
             "kmeans.restart-sample-size",
             10_000,

@@ -39,6 +39,15 @@ class KMeansTrainerTest {
     }
 
     @Test
+    void searchesOfALargeSampleWaitForItToBeRenewed() {
+        assertThat(KMeansTrainer.searchEvery(100, 500)).isEqualTo(KMeansTrainer.SEARCH_EVERY);
+        assertThat(KMeansTrainer.searchEvery(8_000, 500)).isEqualTo(16);
+        assertThat(KMeansTrainer.searchEvery(8_001, 500)).isEqualTo(17);
+        assertThat(KMeansTrainer.searchEvery(50_000, 500)).isEqualTo(100);
+        assertThat(KMeansTrainer.searchEvery(50_000, 1)).isEqualTo(50_000);
+    }
+
+    @Test
     void batchClosesOnSizeAndSeedsTheModel() throws Exception {
         try (var h = harness()) {
             h.open();
