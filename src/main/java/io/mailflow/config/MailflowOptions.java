@@ -433,7 +433,7 @@ public final class MailflowOptions {
                     + " when its SSE is at least 1 % lower.");
     public static final Option<Integer> KMEANS_RESTART_SAMPLE_SIZE = integer(
             "kmeans.restart-sample-size",
-            10_000,
+            4_096,
             100,
             10_000_000,
             "refit mode: most sample points the fresh k-means++ starts are seeded and run on (every n-th user of"

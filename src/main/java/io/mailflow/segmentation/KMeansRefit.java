@@ -30,7 +30,7 @@ public final class KMeansRefit implements Serializable {
     static final double BOUND_MARGIN = 1e-9;
 
     /** Default most points a search's fresh starts run on ({@code kmeans.restart-sample-size}). */
-    public static final int DEFAULT_SEARCH_POINTS = 10_000;
+    public static final int DEFAULT_SEARCH_POINTS = 4_096;
 
     private final int k;
     private final int restarts;
@@ -63,8 +63,33 @@ public final class KMeansRefit implements Serializable {
         return k;
     }
 
-    /** A fitted solution: centroids, the number of sample points behind each, and the sample's SSE. */
-    public record Fit(double[][] centroids, double[] counts, double sse) {}
+    /**
+     * A fitted solution: centroids, the number of sample points behind each, the sample's SSE and, when Lloyd
+     * converged, each point's centroid and Hamerly bounds for those centroids (else null).
+     */
+    public record Fit(double[][] centroids, double[] counts, double sse, Bounds bounds) {
+        public Fit(double[][] centroids, double[] counts, double sse) {
+            this(centroids, counts, sse, null);
+        }
+    }
+
+    /**
+     * Per point of a fit, in the sample's order: the index of its nearest centroid (-1: unknown), an upper bound
+     * on the distance to it and a lower bound on the distance to any other. Valid for one set of centroids: a
+     * warm start from exactly those centroids may begin from them instead of a full search of every point, which
+     * changes nothing in the result (a point is skipped only when its bounds prove its centroid strictly nearest).
+     */
+    public record Bounds(int[] assigned, double[] upper, double[] lower) {
+        /** Nothing known about {@code n} points. */
+        public static Bounds unknown(int n) {
+            int[] a = new int[n];
+            Arrays.fill(a, -1);
+            return new Bounds(a, new double[n], new double[n]);
+        }
+    }
+
+    /** The next model and, when it is the converged warm refit, the bounds of its sample for its centroids. */
+    public record Step(KMeansModel model, Bounds bounds) {}
 
     /**
      * The next model version from {@code sample}. Null while the sample holds fewer than {@code k} points and
@@ -74,14 +99,25 @@ public final class KMeansRefit implements Serializable {
      *     sample has grown by half since the last search, and on the first fit)
      */
     public KMeansModel next(KMeansModel current, List<double[]> sample, boolean search, Random random) {
+        return step(current, sample, search, random, null).model();
+    }
+
+    /**
+     * {@link #next}, with what a previous step knew of the sample's points for the current centroids ({@code
+     * hint}, in the sample's order, null or -1 entries for unknown points; see {@link Bounds}), and returning the
+     * same for the model it makes when that model is the converged warm refit. The model is the same with or
+     * without the hint; only the work differs (issue 18: the warm refit's first full pass over the sample was the
+     * trainer's largest cost once the searches were rare).
+     */
+    public Step step(KMeansModel current, List<double[]> sample, boolean search, Random random, Bounds hint) {
         if (sample.isEmpty()) {
-            return current;
+            return new Step(current, null);
         }
         if (current == null && sample.size() < k) {
-            return null;
+            return new Step(null, null);
         }
         Flat all = Flat.of(sample, sample.get(0).length);
-        Fit warm = current == null ? null : lloyd(current.centroids(), all);
+        Fit warm = current == null ? null : lloyd(current.centroids(), all, hint);
         Fit best = warm;
         if (current == null || search) {
             List<double[]> pool = searchPool(sample);
@@ -104,7 +140,8 @@ public final class KMeansRefit implements Serializable {
             best = best.sse() <= warm.sse() * (1 - SWITCH_GAIN) ? matched(current.centroids(), best) : warm;
         }
         long version = current == null ? 1 : current.version() + 1;
-        return new KMeansModel(version, best.centroids(), best.counts());
+        KMeansModel model = new KMeansModel(version, best.centroids(), best.counts());
+        return new Step(model, best == warm ? warm.bounds() : null);
     }
 
     /**
@@ -112,7 +149,7 @@ public final class KMeansRefit implements Serializable {
      * otherwise every {@code ceil(n / searchPoints)}-th point. The trainer's sample is in the order of a hash of
      * the user id, so this is a uniform subsample, the same one in every replay. Seeding and Lloyd on it cost a
      * fraction of the whole sample's (the profile of issue 18: the ten starts were 70 % of the trainer's time),
-     * and a subsample of ten thousand points locates k-means++ optima of a few dozen clusters well; only the
+     * and a subsample of a few thousand points locates the k-means++ optima of a few clusters well; only the
      * winner is refined on the whole sample.
      */
     List<double[]> searchPool(List<double[]> sample) {
@@ -172,6 +209,11 @@ public final class KMeansRefit implements Serializable {
     }
 
     Fit lloyd(double[][] start, Flat points) {
+        return lloyd(start, points, null);
+    }
+
+    /** Lloyd from {@code start}, with the bounds of its points for exactly {@code start} when known. */
+    Fit lloyd(double[][] start, Flat points, Bounds hint) {
         int n = points.n();
         int dims = start[0].length;
         double[] xs = points.xs();
@@ -183,6 +225,16 @@ public final class KMeansRefit implements Serializable {
         Arrays.fill(assigned, -1);
         double[] upper = new double[n];
         double[] lower = new double[n];
+        if (hint != null) {
+            for (int i = 0; i < Math.min(n, hint.assigned().length); i++) {
+                int a = hint.assigned()[i];
+                if (a >= 0 && a < k) {
+                    assigned[i] = a;
+                    upper[i] = hint.upper()[i];
+                    lower[i] = hint.lower()[i];
+                }
+            }
+        }
         double[] half = new double[k];
         double[] moved = new double[k];
         double[] counts = new double[k];
@@ -286,7 +338,7 @@ public final class KMeansRefit implements Serializable {
                 counts[assigned[i]]++;
                 sse += points.squaredDistance(i, centroids[assigned[i]]);
             }
-            return new Fit(centroids, counts, sse);
+            return new Fit(centroids, counts, sse, new Bounds(assigned, upper, lower));
         }
         for (int i = 0; i < n; i++) {
             int nearest = 0;

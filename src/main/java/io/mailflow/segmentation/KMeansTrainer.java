@@ -3,6 +3,7 @@ package io.mailflow.segmentation;
 import io.mailflow.features.UserFeatures;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,18 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     /** ...or after this many versions without one (at least; see {@link #searchEvery}). */
     static final int SEARCH_EVERY = 16;
 
+    /** A sample point in memory, with what the last warm refit knew of it (see {@link KMeansRefit.Bounds}). */
+    private static final class Held {
+        final SamplePoint point;
+        int assigned = -1;
+        double upper;
+        double lower;
+
+        Held(SamplePoint point) {
+            this.point = point;
+        }
+    }
+
     /** A snapshot of a later interval than the open one, waiting for it to close. */
     public record PendingPoint(long interval, long userHash, long asOf, double[] point) {}
 
@@ -85,7 +98,12 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
      * the keyed state and changed with it, so that a batch does not rebuild the order from the state (the
      * profile of issue 18); built from the state on first use after a start or restore. Null until then.
      */
-    private transient TreeMap<Long, SamplePoint> ordered;
+    private transient TreeMap<Long, Held> ordered;
+    /**
+     * The centroids the {@link Held} bounds are valid for (null: none are), those of the last model when it was
+     * the converged warm refit; the next warm refit starts from them and skips the points the bounds settle.
+     */
+    private transient double[][] boundsFor;
     /** No vector in {@link #ordered} is older than this (event time); expiry scans only when it may drop one. */
     private transient long orderedOldest;
 
@@ -255,19 +273,19 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         if (!UserSampling.in(p.userHash(), threshold)) {
             return;
         }
-        TreeMap<Long, SamplePoint> mirror = ordered();
+        TreeMap<Long, Held> mirror = ordered();
         int size = sampleSize.value() == null ? 0 : sampleSize.value();
         if (!mirror.containsKey(p.userHash())) {
             size++;
         }
         SamplePoint point = new SamplePoint(p.asOf(), p.point().clone());
         sample.put(p.userHash(), point);
-        mirror.put(p.userHash(), point);
+        mirror.put(p.userHash(), new Held(point));
         orderedOldest = Math.min(orderedOldest, p.asOf());
         while (size > sampleCapacity) {
             threshold = UserSampling.halve(threshold);
             size = 0;
-            Iterator<Map.Entry<Long, SamplePoint>> it = mirror.entrySet().iterator();
+            Iterator<Map.Entry<Long, Held>> it = mirror.entrySet().iterator();
             while (it.hasNext()) {
                 Long key = it.next().getKey();
                 if (UserSampling.in(key, threshold)) {
@@ -283,18 +301,19 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     }
 
     /** The in-memory copy of the sample in hash order, built from the keyed state when there is none yet. */
-    private TreeMap<Long, SamplePoint> ordered() throws Exception {
+    private TreeMap<Long, Held> ordered() throws Exception {
         if (ordered == null) {
-            TreeMap<Long, SamplePoint> built = new TreeMap<>(Long::compareUnsigned);
+            TreeMap<Long, Held> built = new TreeMap<>(Long::compareUnsigned);
             long oldest = Long.MAX_VALUE;
             Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
             while (it.hasNext()) {
                 Map.Entry<Long, SamplePoint> e = it.next();
-                built.put(e.getKey(), e.getValue());
+                built.put(e.getKey(), new Held(e.getValue()));
                 oldest = Math.min(oldest, e.getValue().asOf());
             }
             ordered = built;
             orderedOldest = oldest;
+            boundsFor = null;
         }
         return ordered;
     }
@@ -329,7 +348,10 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             boolean search = current == null
                     || all.size() >= SEARCH_GROWTH * lastSize
                     || version - lastVersion >= searchEvery(all.size(), batchSize);
-            next = refit.next(current, all, search, random);
+            KMeansRefit.Bounds hint = hint(current);
+            KMeansRefit.Step step = refit.step(current, all, search, random, hint);
+            next = step.model();
+            keepBounds(step);
             if (next != null && search) {
                 lastSearch.update(((long) all.size() << 32) | (next.version() & 0xffffffffL));
             }
@@ -354,6 +376,42 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         out.collect(next);
     }
 
+    /** The sample's bounds (in {@link #sampled} order) for the current model's centroids, or null. */
+    private KMeansRefit.Bounds hint(KMeansModel current) {
+        if (current == null
+                || boundsFor == null
+                || ordered == null
+                || !Arrays.deepEquals(boundsFor, current.centroids())) {
+            return null;
+        }
+        KMeansRefit.Bounds b = KMeansRefit.Bounds.unknown(ordered.size());
+        int i = 0;
+        for (Held h : ordered.values()) {
+            b.assigned()[i] = h.assigned;
+            b.upper()[i] = h.upper;
+            b.lower()[i] = h.lower;
+            i++;
+        }
+        return b;
+    }
+
+    /** Keeps the bounds of a converged warm refit with the sample's points, for the next version's refit. */
+    private void keepBounds(KMeansRefit.Step step) {
+        KMeansRefit.Bounds b = step.bounds();
+        if (b == null || step.model() == null || ordered == null || b.assigned().length < ordered.size()) {
+            boundsFor = null;
+            return;
+        }
+        int i = 0;
+        for (Held h : ordered.values()) {
+            h.assigned = b.assigned()[i];
+            h.upper = b.upper()[i];
+            h.lower = b.lower()[i];
+            i++;
+        }
+        boundsFor = step.model().centroids();
+    }
+
     /**
      * Versions between two searches of a sample that has stopped growing: {@link #SEARCH_EVERY}, or as many as it
      * takes full batches to bring as many snapshots as the sample holds, whichever is more. A search looks for a
@@ -370,17 +428,17 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
      */
     private List<double[]> sampled(long now) throws Exception {
         long oldest = now == Long.MIN_VALUE || sampleMaxAgeMs <= 0 ? Long.MIN_VALUE : now - sampleMaxAgeMs;
-        TreeMap<Long, SamplePoint> mirror = ordered();
+        TreeMap<Long, Held> mirror = ordered();
         if (orderedOldest < oldest) {
             long left = Long.MAX_VALUE;
-            Iterator<Map.Entry<Long, SamplePoint>> it = mirror.entrySet().iterator();
+            Iterator<Map.Entry<Long, Held>> it = mirror.entrySet().iterator();
             while (it.hasNext()) {
-                Map.Entry<Long, SamplePoint> e = it.next();
-                if (e.getValue().asOf() < oldest) {
+                Map.Entry<Long, Held> e = it.next();
+                if (e.getValue().point.asOf() < oldest) {
                     it.remove();
                     sample.remove(e.getKey());
                 } else {
-                    left = Math.min(left, e.getValue().asOf());
+                    left = Math.min(left, e.getValue().point.asOf());
                 }
             }
             orderedOldest = left;
@@ -389,8 +447,8 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             sampleSize.update(mirror.size());
         }
         List<double[]> points = new ArrayList<>(mirror.size() + batchSize);
-        for (SamplePoint p : mirror.values()) {
-            points.add(p.point());
+        for (Held h : mirror.values()) {
+            points.add(h.point.point());
         }
         return points;
     }
