@@ -56,12 +56,10 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     /** ...or after this many versions without one (at least; see {@link #searchEvery}). */
     static final int SEARCH_EVERY = 16;
 
-    /** A sample point in memory, with what the last warm refit knew of it (see {@link KMeansRefit.Bounds}). */
+    /** A sample point in memory, with its place in the last refit's sample order (-1: not in it). */
     private static final class Held {
         final SamplePoint point;
-        int assigned = -1;
-        double upper;
-        double lower;
+        int lastIndex = -1;
 
         Held(SamplePoint point) {
             this.point = point;
@@ -100,9 +98,12 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
      */
     private transient TreeMap<Long, Held> ordered;
     /**
-     * The centroids the {@link Held} bounds are valid for (null: none are), those of the last model when it was
-     * the converged warm refit; the next warm refit starts from them and skips the points the bounds settle.
+     * The bounds of the last refit's sample ({@link Held#lastIndex} places a point in them) and the centroids they
+     * are valid for, when the last model was the converged warm refit (else null): the next warm refit starts from
+     * them and skips the points the bounds settle.
      */
+    private transient KMeansRefit.Bounds lastBounds;
+
     private transient double[][] boundsFor;
     /** No vector in {@link #ordered} is older than this (event time); expiry scans only when it may drop one. */
     private transient long orderedOldest;
@@ -314,6 +315,7 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             ordered = built;
             orderedOldest = oldest;
             boundsFor = null;
+            lastBounds = null;
         }
         return ordered;
     }
@@ -339,7 +341,13 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             // a batch restored from a savepoint of the minibatch mode (vectors without users) counts once
             // the sample's clock is the open interval (not the watermark, whose steps depend on timing)
             Long open = openInterval.value();
-            List<double[]> all = sampled(open == null ? ctx.timerService().currentWatermark() : open * intervalMs);
+            boolean hinted = current != null && boundsFor != null && Arrays.deepEquals(boundsFor, current.centroids());
+            KMeansRefit.Bounds hint = null;
+            if (hinted) {
+                hint = KMeansRefit.Bounds.unknown(ordered().size());
+            }
+            List<double[]> all =
+                    sampled(open == null ? ctx.timerService().currentWatermark() : open * intervalMs, hint);
             all.addAll(points);
             long last = lastSearch.value() == null ? 0 : lastSearch.value();
             long lastSize = last >>> 32;
@@ -348,7 +356,6 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             boolean search = current == null
                     || all.size() >= SEARCH_GROWTH * lastSize
                     || version - lastVersion >= searchEvery(all.size(), batchSize);
-            KMeansRefit.Bounds hint = hint(current);
             KMeansRefit.Step step = refit.step(current, all, search, random, hint);
             next = step.model();
             keepBounds(step);
@@ -376,40 +383,16 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         out.collect(next);
     }
 
-    /** The sample's bounds (in {@link #sampled} order) for the current model's centroids, or null. */
-    private KMeansRefit.Bounds hint(KMeansModel current) {
-        if (current == null
-                || boundsFor == null
-                || ordered == null
-                || !Arrays.deepEquals(boundsFor, current.centroids())) {
-            return null;
-        }
-        KMeansRefit.Bounds b = KMeansRefit.Bounds.unknown(ordered.size());
-        int i = 0;
-        for (Held h : ordered.values()) {
-            b.assigned()[i] = h.assigned;
-            b.upper()[i] = h.upper;
-            b.lower()[i] = h.lower;
-            i++;
-        }
-        return b;
-    }
-
-    /** Keeps the bounds of a converged warm refit with the sample's points, for the next version's refit. */
+    /** Keeps the bounds of a converged warm refit (in {@link #sampled} order) for the next version's refit. */
     private void keepBounds(KMeansRefit.Step step) {
         KMeansRefit.Bounds b = step.bounds();
-        if (b == null || step.model() == null || ordered == null || b.assigned().length < ordered.size()) {
+        if (b == null || step.model() == null) {
+            lastBounds = null;
             boundsFor = null;
-            return;
+        } else {
+            lastBounds = b;
+            boundsFor = step.model().centroids();
         }
-        int i = 0;
-        for (Held h : ordered.values()) {
-            h.assigned = b.assigned()[i];
-            h.upper = b.upper()[i];
-            h.lower = b.lower()[i];
-            i++;
-        }
-        boundsFor = step.model().centroids();
     }
 
     /**
@@ -426,7 +409,7 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
      * The sample's vectors in hash order (the same order after a restore, whatever the state backend), after
      * dropping those older than the age limit.
      */
-    private List<double[]> sampled(long now) throws Exception {
+    private List<double[]> sampled(long now, KMeansRefit.Bounds hint) throws Exception {
         long oldest = now == Long.MIN_VALUE || sampleMaxAgeMs <= 0 ? Long.MIN_VALUE : now - sampleMaxAgeMs;
         TreeMap<Long, Held> mirror = ordered();
         if (orderedOldest < oldest) {
@@ -447,8 +430,16 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             sampleSize.update(mirror.size());
         }
         List<double[]> points = new ArrayList<>(mirror.size() + batchSize);
+        // one pass: the points in hash order, their bounds from the last refit when valid, and their new places
+        int i = 0;
         for (Held h : mirror.values()) {
             points.add(h.point.point());
+            if (hint != null && lastBounds != null && h.lastIndex >= 0 && h.lastIndex < lastBounds.assigned().length) {
+                hint.assigned()[i] = lastBounds.assigned()[h.lastIndex];
+                hint.upper()[i] = lastBounds.upper()[h.lastIndex];
+                hint.lower()[i] = lastBounds.lower()[h.lastIndex];
+            }
+            h.lastIndex = i++;
         }
         return points;
     }
