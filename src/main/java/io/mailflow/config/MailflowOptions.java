@@ -429,7 +429,16 @@ public final class MailflowOptions {
             0,
             100,
             "refit mode: fresh k-means++ starts tried whenever the sample has grown by a fifth (or every 16"
-                    + " versions); the best replaces the model when its SSE is at least 1 % lower.");
+                    + " versions, or every sample-size / batch-size versions if more); the best replaces the model"
+                    + " when its SSE is at least 1 % lower.");
+    public static final Option<Integer> KMEANS_RESTART_SAMPLE_SIZE = integer(
+            "kmeans.restart-sample-size",
+            4_096,
+            100,
+            10_000_000,
+            "refit mode: most sample points the fresh k-means++ starts are seeded and run on (every n-th user of"
+                    + " the sample in hash order); only the best start is then refined on the whole sample. Raise it"
+                    + " to kmeans.sample-size to search on the whole sample, at several times the trainer's CPU.");
     public static final Option<Double> KMEANS_DECAY_HALF_LIFE = decimal(
             "kmeans.decay-half-life",
             20.0,

@@ -216,7 +216,8 @@ public record PipelineSettings(
                         c.get(KMEANS_SAMPLE_MAX_AGE),
                         c.get(KMEANS_RESTARTS),
                         // a snapshot is stamped with its session's last event and emitted one gap later
-                        c.get(SESSION_GAP)),
+                        c.get(SESSION_GAP),
+                        c.get(KMEANS_RESTART_SAMPLE_SIZE)),
                 new ScoringSettings(
                         c.get(FTRL_ALPHA),
                         c.get(FTRL_BETA),

@@ -29,27 +29,67 @@ public final class KMeansRefit implements Serializable {
     /** Relative slack on the bounds, far above the rounding of a distance: a tie is always computed. */
     static final double BOUND_MARGIN = 1e-9;
 
+    /** Default most points a search's fresh starts run on ({@code kmeans.restart-sample-size}). */
+    public static final int DEFAULT_SEARCH_POINTS = 4_096;
+
     private final int k;
     private final int restarts;
+    private final int searchPoints;
 
     /**
      * @param k number of segments
      * @param restarts fresh k-means++ starts tried at each search (0: warm refits only)
      */
     public KMeansRefit(int k, int restarts) {
-        if (k < 1 || restarts < 0) {
-            throw new IllegalArgumentException("k must be >= 1 and restarts >= 0");
+        this(k, restarts, DEFAULT_SEARCH_POINTS);
+    }
+
+    /**
+     * @param k number of segments
+     * @param restarts fresh k-means++ starts tried at each search (0: warm refits only)
+     * @param searchPoints most sample points the fresh starts are seeded and run on; the best of them is then
+     *     refined on the whole sample (a sample no larger than this is searched whole)
+     */
+    public KMeansRefit(int k, int restarts, int searchPoints) {
+        if (k < 1 || restarts < 0 || searchPoints < k) {
+            throw new IllegalArgumentException("k must be >= 1, restarts >= 0 and searchPoints >= k");
         }
         this.k = k;
         this.restarts = restarts;
+        this.searchPoints = searchPoints;
     }
 
     public int k() {
         return k;
     }
 
-    /** A fitted solution: centroids, the number of sample points behind each, and the sample's SSE. */
-    public record Fit(double[][] centroids, double[] counts, double sse) {}
+    /**
+     * A fitted solution: centroids, the number of sample points behind each, the sample's SSE and, when Lloyd
+     * converged, each point's centroid and Hamerly bounds for those centroids (else null).
+     */
+    public record Fit(double[][] centroids, double[] counts, double sse, Bounds bounds) {
+        public Fit(double[][] centroids, double[] counts, double sse) {
+            this(centroids, counts, sse, null);
+        }
+    }
+
+    /**
+     * Per point of a fit, in the sample's order: the index of its nearest centroid (-1: unknown), an upper bound
+     * on the distance to it and a lower bound on the distance to any other. Valid for one set of centroids: a
+     * warm start from exactly those centroids may begin from them instead of a full search of every point, which
+     * changes nothing in the result (a point is skipped only when its bounds prove its centroid strictly nearest).
+     */
+    public record Bounds(int[] assigned, double[] upper, double[] lower) {
+        /** Nothing known about {@code n} points. */
+        public static Bounds unknown(int n) {
+            int[] a = new int[n];
+            Arrays.fill(a, -1);
+            return new Bounds(a, new double[n], new double[n]);
+        }
+    }
+
+    /** The next model and, when it is the converged warm refit, the bounds of its sample for its centroids. */
+    public record Step(KMeansModel model, Bounds bounds) {}
 
     /**
      * The next model version from {@code sample}. Null while the sample holds fewer than {@code k} points and
@@ -59,27 +99,70 @@ public final class KMeansRefit implements Serializable {
      *     sample has grown by half since the last search, and on the first fit)
      */
     public KMeansModel next(KMeansModel current, List<double[]> sample, boolean search, Random random) {
+        return step(current, sample, search, random, null).model();
+    }
+
+    /**
+     * {@link #next}, with what a previous step knew of the sample's points for the current centroids ({@code
+     * hint}, in the sample's order, null or -1 entries for unknown points; see {@link Bounds}), and returning the
+     * same for the model it makes when that model is the converged warm refit. The model is the same with or
+     * without the hint; only the work differs (issue 18: the warm refit's first full pass over the sample was the
+     * trainer's largest cost once the searches were rare).
+     */
+    public Step step(KMeansModel current, List<double[]> sample, boolean search, Random random, Bounds hint) {
         if (sample.isEmpty()) {
-            return current;
+            return new Step(current, null);
         }
         if (current == null && sample.size() < k) {
-            return null;
+            return new Step(null, null);
         }
-        Fit warm = current == null ? null : lloyd(current.centroids(), sample);
+        Flat all = Flat.of(sample, sample.get(0).length);
+        Fit warm = current == null ? null : lloyd(current.centroids(), all, hint);
         Fit best = warm;
         if (current == null || search) {
+            List<double[]> pool = searchPool(sample);
+            Flat flatPool = pool == sample ? all : Flat.of(pool, all.dims());
+            Fit fresh = null;
             for (int r = 0; r < Math.max(1, restarts); r++) {
-                Fit fresh = lloyd(KMeansPlusPlus.seed(sample, k, random), sample);
-                if (best == null || fresh.sse() < best.sse()) {
-                    best = fresh;
+                Fit f = lloyd(KMeansPlusPlus.seed(pool, k, random), flatPool);
+                if (fresh == null || f.sse() < fresh.sse()) {
+                    fresh = f;
                 }
+            }
+            if (pool != sample) {
+                fresh = lloyd(fresh.centroids(), all); // the best start, refined on the whole sample
+            }
+            if (best == null || fresh.sse() < best.sse()) {
+                best = fresh;
             }
         }
         if (warm != null && best != warm) {
             best = best.sse() <= warm.sse() * (1 - SWITCH_GAIN) ? matched(current.centroids(), best) : warm;
         }
         long version = current == null ? 1 : current.version() + 1;
-        return new KMeansModel(version, best.centroids(), best.counts());
+        KMeansModel model = new KMeansModel(version, best.centroids(), best.counts());
+        return new Step(model, best == warm ? warm.bounds() : null);
+    }
+
+    /**
+     * The points a search's fresh starts run on: the whole sample when it holds at most {@code searchPoints},
+     * otherwise every {@code ceil(n / searchPoints)}-th point. The trainer's sample is in the order of a hash of
+     * the user id, so this is a uniform subsample, the same one in every replay. Seeding and Lloyd on it cost a
+     * fraction of the whole sample's (the profile of issue 18: the ten starts were 70 % of the trainer's time),
+     * and a subsample of a few thousand points locates the k-means++ optima of a few clusters well; only the
+     * winner is refined on the whole sample.
+     */
+    List<double[]> searchPool(List<double[]> sample) {
+        int n = sample.size();
+        if (n <= searchPoints) {
+            return sample;
+        }
+        int step = (n + searchPoints - 1) / searchPoints;
+        List<double[]> pool = new java.util.ArrayList<>(n / step + 1);
+        for (int i = 0; i < n; i += step) {
+            pool.add(sample.get(i));
+        }
+        return pool;
     }
 
     /**
@@ -94,8 +177,46 @@ public final class KMeansRefit implements Serializable {
      * more than one pass over the sample (the profile of issue 18: Lloyd was half of the whole job's CPU).
      */
     public Fit lloyd(double[][] start, List<double[]> points) {
-        int n = points.size();
+        return lloyd(start, Flat.of(points, start[0].length));
+    }
+
+    /**
+     * Points copied into one array, row after row: Lloyd's passes then read memory in order instead of chasing
+     * one small array per point (the sums pass was the trainer's hottest line in the profile of issue 18).
+     */
+    record Flat(double[] xs, int n, int dims) {
+        static Flat of(List<double[]> points, int dims) {
+            double[] xs = new double[points.size() * dims];
+            for (int i = 0; i < points.size(); i++) {
+                System.arraycopy(points.get(i), 0, xs, i * dims, dims);
+            }
+            return new Flat(xs, points.size(), dims);
+        }
+
+        double squaredDistance(int i, double[] c) {
+            double sum = 0;
+            int o = i * dims;
+            for (int x = 0; x < dims; x++) {
+                double d = xs[o + x] - c[x];
+                sum += d * d;
+            }
+            return sum;
+        }
+
+        double[] point(int i) {
+            return Arrays.copyOfRange(xs, i * dims, (i + 1) * dims);
+        }
+    }
+
+    Fit lloyd(double[][] start, Flat points) {
+        return lloyd(start, points, null);
+    }
+
+    /** Lloyd from {@code start}, with the bounds of its points for exactly {@code start} when known. */
+    Fit lloyd(double[][] start, Flat points, Bounds hint) {
+        int n = points.n();
         int dims = start[0].length;
+        double[] xs = points.xs();
         double[][] centroids = new double[k][];
         for (int j = 0; j < k; j++) {
             centroids[j] = start[j].clone();
@@ -104,21 +225,31 @@ public final class KMeansRefit implements Serializable {
         Arrays.fill(assigned, -1);
         double[] upper = new double[n];
         double[] lower = new double[n];
+        if (hint != null) {
+            for (int i = 0; i < Math.min(n, hint.assigned().length); i++) {
+                int a = hint.assigned()[i];
+                if (a >= 0 && a < k) {
+                    assigned[i] = a;
+                    upper[i] = hint.upper()[i];
+                    lower[i] = hint.lower()[i];
+                }
+            }
+        }
         double[] half = new double[k];
         double[] moved = new double[k];
         double[] counts = new double[k];
+        boolean converged = false;
         for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
             halfDistances(centroids, half);
             boolean changed = false;
             for (int i = 0; i < n; i++) {
-                double[] p = points.get(i);
                 int a = assigned[i];
                 if (a >= 0) {
                     double bound = Math.max(half[a], lower[i]);
                     if (upper[i] * (1 + BOUND_MARGIN) < bound) {
                         continue;
                     }
-                    upper[i] = Math.sqrt(NearestCentroid.squaredDistance(p, centroids[a]));
+                    upper[i] = Math.sqrt(points.squaredDistance(i, centroids[a]));
                     if (upper[i] * (1 + BOUND_MARGIN) < bound) {
                         continue;
                     }
@@ -127,7 +258,7 @@ public final class KMeansRefit implements Serializable {
                 double min = Double.POSITIVE_INFINITY;
                 double second = Double.POSITIVE_INFINITY;
                 for (int j = 0; j < k; j++) {
-                    double d = NearestCentroid.squaredDistance(p, centroids[j]);
+                    double d = points.squaredDistance(i, centroids[j]);
                     if (d < min) {
                         second = min;
                         min = d;
@@ -144,15 +275,16 @@ public final class KMeansRefit implements Serializable {
                 }
             }
             if (!changed && iteration > 0) {
+                converged = true;
                 break;
             }
             double[][] sums = new double[k][dims];
             Arrays.fill(counts, 0);
             for (int i = 0; i < n; i++) {
-                double[] p = points.get(i);
                 double[] s = sums[assigned[i]];
+                int o = i * dims;
                 for (int x = 0; x < dims; x++) {
-                    s[x] += p[x];
+                    s[x] += xs[o + x];
                 }
                 counts[assigned[i]]++;
             }
@@ -161,7 +293,7 @@ public final class KMeansRefit implements Serializable {
                 if (counts[j] == 0) {
                     d2 = new double[n];
                     for (int i = 0; i < n; i++) {
-                        d2[i] = NearestCentroid.squaredDistance(points.get(i), centroids[assigned[i]]);
+                        d2[i] = points.squaredDistance(i, centroids[assigned[i]]);
                     }
                 }
             }
@@ -179,7 +311,7 @@ public final class KMeansRefit implements Serializable {
                             far = i;
                         }
                     }
-                    centroids[j] = points.get(far).clone();
+                    centroids[j] = points.point(far);
                     d2[far] = 0;
                     assigned[far] = -1;
                 }
@@ -199,12 +331,20 @@ public final class KMeansRefit implements Serializable {
         // the final assignment and SSE for the final centroids
         Arrays.fill(counts, 0);
         double sse = 0;
+        if (converged) {
+            // every point was just confirmed at its nearest centroid (ties to the lowest index, as below), and the
+            // centroids have not moved since: the same sums as the full search, at one distance per point
+            for (int i = 0; i < n; i++) {
+                counts[assigned[i]]++;
+                sse += points.squaredDistance(i, centroids[assigned[i]]);
+            }
+            return new Fit(centroids, counts, sse, new Bounds(assigned, upper, lower));
+        }
         for (int i = 0; i < n; i++) {
-            double[] p = points.get(i);
             int nearest = 0;
             double min = Double.POSITIVE_INFINITY;
             for (int j = 0; j < k; j++) {
-                double d = NearestCentroid.squaredDistance(p, centroids[j]);
+                double d = points.squaredDistance(i, centroids[j]);
                 if (d < min) {
                     min = d;
                     nearest = j;

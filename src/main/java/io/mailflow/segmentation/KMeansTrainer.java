@@ -3,6 +3,7 @@ package io.mailflow.segmentation;
 import io.mailflow.features.UserFeatures;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ import org.apache.flink.util.Collector;
  * bounded sample of users' latest vectors ({@link UserSampling}: at most {@code kmeans.sample-size} users, keyed by
  * a hash of the id, dropped after {@code kmeans.sample-max-age} of event time) and refits k-means on it at every
  * batch ({@link KMeansRefit}), with a search of fresh starts whenever the sample has grown by
- * {@link #SEARCH_GROWTH} or {@link #SEARCH_EVERY} versions have passed; {@code minibatch} applies the decayed
+ * {@link #SEARCH_GROWTH} or {@link #SEARCH_EVERY} versions have passed (or, for a sample of more than
+ * {@code SEARCH_EVERY} batches, as many versions as it takes batches to renew it, see {@link #searchEvery}); {@code minibatch} applies the decayed
  * mini-batch rule of {@link StreamingKMeans} to the batch alone. Random numbers are seeded by the model version.
  */
 public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatures, KMeansModel> {
@@ -51,8 +53,18 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     public static final String VERSION_GAUGE = "kmeansTrainedVersion";
     /** A search of fresh starts runs when the sample has grown by this factor since the last one... */
     static final double SEARCH_GROWTH = 1.2;
-    /** ...or after this many versions without one. */
+    /** ...or after this many versions without one (at least; see {@link #searchEvery}). */
     static final int SEARCH_EVERY = 16;
+
+    /** A sample point in memory, with its place in the last refit's sample order (-1: not in it). */
+    private static final class Held {
+        final SamplePoint point;
+        int lastIndex = -1;
+
+        Held(SamplePoint point) {
+            this.point = point;
+        }
+    }
 
     /** A snapshot of a later interval than the open one, waiting for it to close. */
     public record PendingPoint(long interval, long userHash, long asOf, double[] point) {}
@@ -79,6 +91,22 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
     private transient ValueState<Integer> sampleSize;
     private transient ValueState<Long> lastSearch;
     private transient long publishedVersion;
+    /**
+     * The sample (one key: the trainer's state holds a single global key) in hash order, kept in memory beside
+     * the keyed state and changed with it, so that a batch does not rebuild the order from the state (the
+     * profile of issue 18); built from the state on first use after a start or restore. Null until then.
+     */
+    private transient TreeMap<Long, Held> ordered;
+    /**
+     * The bounds of the last refit's sample ({@link Held#lastIndex} places a point in them) and the centroids they
+     * are valid for, when the last model was the converged warm refit (else null): the next warm refit starts from
+     * them and skips the points the bounds settle.
+     */
+    private transient KMeansRefit.Bounds lastBounds;
+
+    private transient double[][] boundsFor;
+    /** No vector in {@link #ordered} is older than this (event time); expiry scans only when it may drop one. */
+    private transient long orderedOldest;
 
     /** The {@code minibatch} mode: each batch moves the centroids by the decayed mini-batch rule. */
     public KMeansTrainer(StreamingKMeans kmeans, int batchSize, Duration maxWait, Duration lateness, long seed) {
@@ -246,25 +274,50 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         if (!UserSampling.in(p.userHash(), threshold)) {
             return;
         }
+        TreeMap<Long, Held> mirror = ordered();
         int size = sampleSize.value() == null ? 0 : sampleSize.value();
-        if (!sample.contains(p.userHash())) {
+        if (!mirror.containsKey(p.userHash())) {
             size++;
         }
-        sample.put(p.userHash(), new SamplePoint(p.asOf(), p.point().clone()));
+        SamplePoint point = new SamplePoint(p.asOf(), p.point().clone());
+        sample.put(p.userHash(), point);
+        mirror.put(p.userHash(), new Held(point));
+        orderedOldest = Math.min(orderedOldest, p.asOf());
         while (size > sampleCapacity) {
             threshold = UserSampling.halve(threshold);
             size = 0;
-            Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
+            Iterator<Map.Entry<Long, Held>> it = mirror.entrySet().iterator();
             while (it.hasNext()) {
-                if (UserSampling.in(it.next().getKey(), threshold)) {
+                Long key = it.next().getKey();
+                if (UserSampling.in(key, threshold)) {
                     size++;
                 } else {
                     it.remove();
+                    sample.remove(key);
                 }
             }
             sampleThreshold.update(threshold);
         }
         sampleSize.update(size);
+    }
+
+    /** The in-memory copy of the sample in hash order, built from the keyed state when there is none yet. */
+    private TreeMap<Long, Held> ordered() throws Exception {
+        if (ordered == null) {
+            TreeMap<Long, Held> built = new TreeMap<>(Long::compareUnsigned);
+            long oldest = Long.MAX_VALUE;
+            Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
+            while (it.hasNext()) {
+                Map.Entry<Long, SamplePoint> e = it.next();
+                built.put(e.getKey(), new Held(e.getValue()));
+                oldest = Math.min(oldest, e.getValue().asOf());
+            }
+            ordered = built;
+            orderedOldest = oldest;
+            boundsFor = null;
+            lastBounds = null;
+        }
+        return ordered;
     }
 
     private void closeBatch(Context ctx, Collector<KMeansModel> out) throws Exception {
@@ -288,15 +341,24 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
             // a batch restored from a savepoint of the minibatch mode (vectors without users) counts once
             // the sample's clock is the open interval (not the watermark, whose steps depend on timing)
             Long open = openInterval.value();
-            List<double[]> all = sampled(open == null ? ctx.timerService().currentWatermark() : open * intervalMs);
+            boolean hinted = current != null && boundsFor != null && Arrays.deepEquals(boundsFor, current.centroids());
+            KMeansRefit.Bounds hint = null;
+            if (hinted) {
+                hint = KMeansRefit.Bounds.unknown(ordered().size());
+            }
+            List<double[]> all =
+                    sampled(open == null ? ctx.timerService().currentWatermark() : open * intervalMs, hint);
             all.addAll(points);
             long last = lastSearch.value() == null ? 0 : lastSearch.value();
             long lastSize = last >>> 32;
             long lastVersion = last & 0xffffffffL;
             long version = current == null ? 0 : current.version();
-            boolean search =
-                    current == null || all.size() >= SEARCH_GROWTH * lastSize || version - lastVersion >= SEARCH_EVERY;
-            next = refit.next(current, all, search, random);
+            boolean search = current == null
+                    || all.size() >= SEARCH_GROWTH * lastSize
+                    || version - lastVersion >= searchEvery(all.size(), batchSize);
+            KMeansRefit.Step step = refit.step(current, all, search, random, hint);
+            next = step.model();
+            keepBounds(step);
             if (next != null && search) {
                 lastSearch.update(((long) all.size() << 32) | (next.version() & 0xffffffffL));
             }
@@ -321,25 +383,64 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
         out.collect(next);
     }
 
+    /** Keeps the bounds of a converged warm refit (in {@link #sampled} order) for the next version's refit. */
+    private void keepBounds(KMeansRefit.Step step) {
+        KMeansRefit.Bounds b = step.bounds();
+        if (b == null || step.model() == null) {
+            lastBounds = null;
+            boundsFor = null;
+        } else {
+            lastBounds = b;
+            boundsFor = step.model().centroids();
+        }
+    }
+
+    /**
+     * Versions between two searches of a sample that has stopped growing: {@link #SEARCH_EVERY}, or as many as it
+     * takes full batches to bring as many snapshots as the sample holds, whichever is more. A search looks for a
+     * better optimum than the warm refits' own; on a large sample that only moves when a good part of it is new,
+     * and a search every 16 batches of 500 on a sample of 50,000 was a quarter of the whole job's CPU (issue 18).
+     */
+    static long searchEvery(int sampleSize, int batchSize) {
+        return Math.max(SEARCH_EVERY, ((long) sampleSize + batchSize - 1) / Math.max(1, batchSize));
+    }
+
     /**
      * The sample's vectors in hash order (the same order after a restore, whatever the state backend), after
      * dropping those older than the age limit.
      */
-    private List<double[]> sampled(long now) throws Exception {
+    private List<double[]> sampled(long now, KMeansRefit.Bounds hint) throws Exception {
         long oldest = now == Long.MIN_VALUE || sampleMaxAgeMs <= 0 ? Long.MIN_VALUE : now - sampleMaxAgeMs;
-        TreeMap<Long, double[]> ordered = new TreeMap<>(Long::compareUnsigned);
-        Iterator<Map.Entry<Long, SamplePoint>> it = sample.iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, SamplePoint> e = it.next();
-            if (e.getValue().asOf() < oldest) {
-                it.remove();
-            } else {
-                ordered.put(e.getKey(), e.getValue().point());
+        TreeMap<Long, Held> mirror = ordered();
+        if (orderedOldest < oldest) {
+            long left = Long.MAX_VALUE;
+            Iterator<Map.Entry<Long, Held>> it = mirror.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<Long, Held> e = it.next();
+                if (e.getValue().point.asOf() < oldest) {
+                    it.remove();
+                    sample.remove(e.getKey());
+                } else {
+                    left = Math.min(left, e.getValue().point.asOf());
+                }
             }
+            orderedOldest = left;
         }
-        if (sampleSize.value() != null && sampleSize.value() != ordered.size()) {
-            sampleSize.update(ordered.size());
+        if (sampleSize.value() != null && sampleSize.value() != mirror.size()) {
+            sampleSize.update(mirror.size());
         }
-        return new ArrayList<>(ordered.values());
+        List<double[]> points = new ArrayList<>(mirror.size() + batchSize);
+        // one pass: the points in hash order, their bounds from the last refit when valid, and their new places
+        int i = 0;
+        for (Held h : mirror.values()) {
+            points.add(h.point.point());
+            if (hint != null && lastBounds != null && h.lastIndex >= 0 && h.lastIndex < lastBounds.assigned().length) {
+                hint.assigned()[i] = lastBounds.assigned()[h.lastIndex];
+                hint.upper()[i] = lastBounds.upper()[h.lastIndex];
+                hint.lower()[i] = lastBounds.lower()[h.lastIndex];
+            }
+            h.lastIndex = i++;
+        }
+        return points;
     }
 }

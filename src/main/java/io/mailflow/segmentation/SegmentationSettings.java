@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param sampleMaxAge refit: a vector leaves the sample this long after its snapshot (event time)
  * @param restarts refit: fresh k-means++ starts per search
  * @param lateness how long after an interval's end its last snapshots may still arrive (the session gap)
+ * @param restartSampleSize refit: most sample points a search's fresh starts run on
  */
 public record SegmentationSettings(
         int k,
@@ -25,8 +26,35 @@ public record SegmentationSettings(
         int sampleSize,
         Duration sampleMaxAge,
         int restarts,
-        Duration lateness)
+        Duration lateness,
+        int restartSampleSize)
         implements Serializable {
+    /** The refit mode's settings with the default {@code restartSampleSize}. */
+    public SegmentationSettings(
+            int k,
+            double decayHalfLife,
+            int batchSize,
+            Duration batchMaxWait,
+            long seed,
+            boolean refit,
+            int sampleSize,
+            Duration sampleMaxAge,
+            int restarts,
+            Duration lateness) {
+        this(
+                k,
+                decayHalfLife,
+                batchSize,
+                batchMaxWait,
+                seed,
+                refit,
+                sampleSize,
+                sampleMaxAge,
+                restarts,
+                lateness,
+                KMeansRefit.DEFAULT_SEARCH_POINTS);
+    }
+
     /** The mini-batch mode (the job's only mode before the refit). */
     public SegmentationSettings(int k, double decayHalfLife, int batchSize, Duration batchMaxWait, long seed) {
         this(k, decayHalfLife, batchSize, batchMaxWait, seed, false, 0, Duration.ZERO, 0, Duration.ZERO);

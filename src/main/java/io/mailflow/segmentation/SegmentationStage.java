@@ -31,7 +31,10 @@ public final class SegmentationStage {
             SegmentationSettings settings) {
         KMeansTrainer trainer = settings.refit()
                 ? new KMeansTrainer(
-                        new KMeansRefit(settings.k(), settings.restarts()),
+                        new KMeansRefit(
+                                settings.k(),
+                                settings.restarts(),
+                                Math.max(settings.k(), settings.restartSampleSize())),
                         settings.batchSize(),
                         settings.batchMaxWait(),
                         settings.lateness(),

@@ -108,6 +108,91 @@ class KMeansRefitTest {
     }
 
     @Test
+    void aWarmRefitFromTheLastFitsBoundsIsTheSameAsOneWithout() {
+        // a sample that changes between versions: points replaced, added and dropped, as in the trainer
+        List<double[]> pool = blobs(12_000, 17);
+        KMeansRefit refit = new KMeansRefit(5, 3);
+        List<double[]> sample = new java.util.ArrayList<>(pool.subList(0, 4_000));
+        KMeansRefit.Step first = refit.step(null, sample, true, new Random(1), null);
+        KMeansModel model = first.model();
+        KMeansRefit.Bounds bounds =
+                refit.step(model, sample, false, new Random(2), null).bounds();
+        model = refit.step(model, sample, false, new Random(2), null).model();
+        assertThat(bounds).as("a converged warm refit reports its bounds").isNotNull();
+        int next = 4_000;
+        for (int version = 0; version < 8; version++) {
+            // the hint follows the points: replaced points are unknown, new points are unknown, dropped ones go
+            List<double[]> changed = new java.util.ArrayList<>();
+            List<Integer> from = new java.util.ArrayList<>();
+            for (int i = 0; i < sample.size(); i++) {
+                if (i % 37 == version) {
+                    continue; // dropped
+                }
+                if (i % 11 == version) {
+                    changed.add(pool.get(next++)); // the same user's newer vector
+                    from.add(-1);
+                } else {
+                    changed.add(sample.get(i));
+                    from.add(i);
+                }
+            }
+            for (int j = 0; j < 500; j++) {
+                changed.add(pool.get(next++));
+                from.add(-1);
+            }
+            KMeansRefit.Bounds hint = KMeansRefit.Bounds.unknown(changed.size());
+            for (int i = 0; i < changed.size(); i++) {
+                if (from.get(i) >= 0) {
+                    hint.assigned()[i] = bounds.assigned()[from.get(i)];
+                    hint.upper()[i] = bounds.upper()[from.get(i)];
+                    hint.lower()[i] = bounds.lower()[from.get(i)];
+                }
+            }
+            KMeansRefit.Step with = refit.step(model, changed, false, new Random(version), hint);
+            KMeansRefit.Step without = refit.step(model, changed, false, new Random(version), null);
+            assertThat(with.model().centroids()).isDeepEqualTo(without.model().centroids());
+            assertThat(with.model().weights()).containsExactly(without.model().weights());
+            assertThat(with.bounds().assigned())
+                    .containsExactly(without.bounds().assigned());
+            model = with.model();
+            bounds = with.bounds();
+            sample = changed;
+        }
+        // a wrong hint is not harmless, which is why the trainer only passes bounds for the current centroids
+        KMeansRefit.Bounds wrong = KMeansRefit.Bounds.unknown(sample.size());
+        java.util.Arrays.fill(wrong.assigned(), 0);
+        java.util.Arrays.fill(wrong.upper(), 0.0);
+        java.util.Arrays.fill(wrong.lower(), Double.MAX_VALUE);
+        assertThat(refit.step(model, sample, false, new Random(9), wrong)
+                        .model()
+                        .weights())
+                .isNotEqualTo(refit.step(model, sample, false, new Random(9), null)
+                        .model()
+                        .weights());
+    }
+
+    @Test
+    void aSearchOnASubsampleFindsTheWholeSamplesOptimum() {
+        // 20,000 points, searched on 2,000 of them: the winner refined on all points is as good as a search on all
+        List<double[]> points = blobs(20_000, 13);
+        int k = 5;
+        KMeansRefit whole = new KMeansRefit(k, 10, points.size());
+        KMeansRefit sub = new KMeansRefit(k, 10, 2_000);
+        assertThat(sub.searchPool(points)).hasSize(2_000).first().isSameAs(points.get(0));
+        assertThat(whole.searchPool(points)).isSameAs(points);
+        KMeansModel a = whole.next(null, points, true, new Random(3));
+        KMeansModel b = sub.next(null, points, true, new Random(3));
+        double reference = bestOf(points, k, 10, 1);
+        assertThat(sse(points, b.centroids()) / reference).isLessThanOrEqualTo(1.01);
+        assertThat(sse(points, b.centroids())).isLessThanOrEqualTo(1.01 * sse(points, a.centroids()));
+        // the whole sample's Lloyd polished the subsample's winner: its counts are the whole sample's
+        assertThat(b.weights()).containsExactly(countsOf(points, b));
+        assertThat(java.util.Arrays.stream(b.weights()).sum()).isEqualTo(points.size());
+        // deterministic for the same sample and seed
+        assertThat(sub.next(null, points, true, new Random(3)).centroids()).isDeepEqualTo(b.centroids());
+    }
+
+    @Test
     void aFreshSolutionThatIsNotClearlyBetterDoesNotReplaceTheWarmOne() {
         List<double[]> points = blobs(2000, 5);
         KMeansRefit refit = new KMeansRefit(5, 10);

@@ -39,6 +39,15 @@ class KMeansTrainerTest {
     }
 
     @Test
+    void searchesOfALargeSampleWaitForItToBeRenewed() {
+        assertThat(KMeansTrainer.searchEvery(100, 500)).isEqualTo(KMeansTrainer.SEARCH_EVERY);
+        assertThat(KMeansTrainer.searchEvery(8_000, 500)).isEqualTo(16);
+        assertThat(KMeansTrainer.searchEvery(8_001, 500)).isEqualTo(17);
+        assertThat(KMeansTrainer.searchEvery(50_000, 500)).isEqualTo(100);
+        assertThat(KMeansTrainer.searchEvery(50_000, 1)).isEqualTo(50_000);
+    }
+
+    @Test
     void batchClosesOnSizeAndSeedsTheModel() throws Exception {
         try (var h = harness()) {
             h.open();
@@ -216,6 +225,67 @@ class KMeansTrainerTest {
             assertThat(out.get(1).version()).isEqualTo(3);
             assertThat(out.get(1).centroids()).isDeepEqualTo(uninterrupted.centroids());
             assertThat(out.get(1).weights()).containsExactly(uninterrupted.weights());
+        }
+    }
+
+    /**
+     * Refit mode: a run restored from a snapshot (its in-memory sample order and warm-start bounds rebuilt from
+     * the state) gives bit for bit the models of the run that kept them in memory.
+     */
+    @Test
+    void aRestoredRefitGivesTheSameModelsAsTheUninterruptedRun() throws Exception {
+        List<UserFeatures> snapshots = new ArrayList<>();
+        Random r = new Random(5);
+        long clock = T0;
+        for (int i = 0; i < 1_500; i++) {
+            clock += r.nextInt(2_000);
+            // 400 users, so most snapshots replace a user's vector in the sample
+            snapshots.add(Features.of("u" + r.nextInt(400), clock, r.nextGaussian() + (i % 4) * 3, r.nextGaussian()));
+        }
+        java.util.function.Supplier<KMeansTrainer> trainer = () ->
+                new KMeansTrainer(new KMeansRefit(4, 3, 100), 25, MAX_WAIT, Duration.ZERO, 42, 300, Duration.ofDays(1));
+        int cut = 700;
+        List<KMeansModel> uninterrupted;
+        OperatorSubtaskState snapshot;
+        int before;
+        try (var h = harness(trainer.get())) {
+            h.open();
+            for (int i = 0; i < snapshots.size(); i++) {
+                h.processElement(snapshots.get(i), snapshots.get(i).asOf());
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            uninterrupted = h.extractOutputValues();
+        }
+        try (var h = harness(trainer.get())) {
+            h.open();
+            for (int i = 0; i < cut; i++) {
+                h.processElement(snapshots.get(i), snapshots.get(i).asOf());
+            }
+            before = h.extractOutputValues().size();
+            snapshot = h.snapshot(1, 1);
+        }
+        List<KMeansModel> after;
+        try (var h = harness(trainer.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            for (int i = cut; i < snapshots.size(); i++) {
+                h.processElement(snapshots.get(i), snapshots.get(i).asOf());
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            after = h.extractOutputValues();
+        }
+        assertThat(before).as("versions before the cut").isGreaterThan(10);
+        assertThat(after)
+                .as("versions after the cut")
+                .hasSize(uninterrupted.size() - before)
+                .hasSizeGreaterThan(10);
+        for (int v = 0; v < after.size(); v++) {
+            KMeansModel expected = uninterrupted.get(before + v);
+            assertThat(after.get(v).version()).isEqualTo(expected.version());
+            assertThat(after.get(v).centroids())
+                    .as("version %d", expected.version())
+                    .isDeepEqualTo(expected.centroids());
+            assertThat(after.get(v).weights()).containsExactly(expected.weights());
         }
     }
 }

@@ -10,6 +10,7 @@ import io.mailflow.model.EmailRequest;
 import io.mailflow.model.LineItem;
 import io.mailflow.model.Recipient;
 import io.mailflow.model.RenderedEmail;
+import io.mailflow.segmentation.KMeansModel;
 import io.mailflow.segmentation.KMeansPlusPlus;
 import io.mailflow.segmentation.KMeansRefit;
 import io.mailflow.segmentation.PlainLloyd;
@@ -99,6 +100,38 @@ public class DeliveryAndRefitBenchmarks {
         }
         seeds = KMeansPlusPlus.seed(sample, 8, new Random(7));
         converged = refit.lloyd(seeds, sample).centroids();
+        // the trainer's next version: the same sample with 500 users' vectors replaced, from the converged model
+        KMeansRefit.Fit fit = refit.lloyd(converged, sample);
+        model = new KMeansModel(1, fit.centroids(), fit.counts());
+        nextSample = new ArrayList<>(sample);
+        hint = KMeansRefit.Bounds.unknown(nextSample.size());
+        for (int i = 0; i < nextSample.size(); i++) {
+            if (i % 40 == 0) {
+                double[] p = nextSample.get(i).clone();
+                p[0] += r.nextGaussian();
+                nextSample.set(i, p);
+            } else {
+                hint.assigned()[i] = fit.bounds().assigned()[i];
+                hint.upper()[i] = fit.bounds().upper()[i];
+                hint.lower()[i] = fit.bounds().lower()[i];
+            }
+        }
+    }
+
+    private KMeansModel model;
+    private List<double[]> nextSample;
+    private KMeansRefit.Bounds hint;
+
+    /** The trainer's warm refit of the next version, as before (a full first pass). */
+    @Benchmark
+    public Object nextVersionWithoutBounds() {
+        return refit.step(model, nextSample, false, new Random(1), null);
+    }
+
+    /** The same refit from the last fit's bounds (the trainer's way since issue 18); the same model. */
+    @Benchmark
+    public Object nextVersionFromBounds() {
+        return refit.step(model, nextSample, false, new Random(1), hint);
     }
 
     @Benchmark
