@@ -184,7 +184,29 @@ public final class KMeansRefit implements Serializable {
      * Points copied into one array, row after row: Lloyd's passes then read memory in order instead of chasing
      * one small array per point (the sums pass was the trainer's hottest line in the profile of issue 18).
      */
-    record Flat(double[] xs, int n, int dims) {
+    static final class Flat {
+        private final double[] xs;
+        private final int n;
+        private final int dims;
+
+        private Flat(double[] xs, int n, int dims) {
+            this.xs = xs;
+            this.n = n;
+            this.dims = dims;
+        }
+
+        double[] xs() {
+            return xs;
+        }
+
+        int n() {
+            return n;
+        }
+
+        int dims() {
+            return dims;
+        }
+
         static Flat of(List<double[]> points, int dims) {
             double[] xs = new double[points.size() * dims];
             for (int i = 0; i < points.size(); i++) {
