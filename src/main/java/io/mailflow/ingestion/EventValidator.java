@@ -1,12 +1,12 @@
 package io.mailflow.ingestion;
 
-import static io.mailflow.io.FieldValue.optionalId;
-import static io.mailflow.io.FieldValue.optionalInt;
-import static io.mailflow.io.FieldValue.optionalNumber;
-import static io.mailflow.io.FieldValue.optionalText;
-import static io.mailflow.io.FieldValue.requiredId;
-import static io.mailflow.io.FieldValue.requiredText;
-import static io.mailflow.io.FieldValue.requiredTime;
+import static io.mailflow.io.FieldRules.optionalId;
+import static io.mailflow.io.FieldRules.optionalInt;
+import static io.mailflow.io.FieldRules.optionalNumber;
+import static io.mailflow.io.FieldRules.optionalText;
+import static io.mailflow.io.FieldRules.requiredId;
+import static io.mailflow.io.FieldRules.requiredText;
+import static io.mailflow.io.FieldRules.requiredTime;
 
 import io.mailflow.io.FieldValue;
 import io.mailflow.io.InputRules;
