@@ -1,21 +1,23 @@
 package io.mailflow.ingestion;
 
-import static io.mailflow.io.InputRules.optionalId;
-import static io.mailflow.io.InputRules.optionalInt;
-import static io.mailflow.io.InputRules.optionalNumber;
-import static io.mailflow.io.InputRules.optionalText;
-import static io.mailflow.io.InputRules.requiredId;
-import static io.mailflow.io.InputRules.requiredText;
-import static io.mailflow.io.InputRules.requiredTime;
+import static io.mailflow.io.FieldRules.optionalId;
+import static io.mailflow.io.FieldRules.optionalInt;
+import static io.mailflow.io.FieldRules.optionalNumber;
+import static io.mailflow.io.FieldRules.optionalText;
+import static io.mailflow.io.FieldRules.requiredId;
+import static io.mailflow.io.FieldRules.requiredText;
+import static io.mailflow.io.FieldRules.requiredTime;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.mailflow.io.FieldValue;
 import io.mailflow.io.InputRules;
+import io.mailflow.io.JsonFields;
 import io.mailflow.model.Event;
 import io.mailflow.model.EventType;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Parses and validates one JSON event: the one place where the event schema's rules are enforced
@@ -30,6 +32,10 @@ import java.util.Set;
  * bounded length and no control, bidirectional or invisible characters.
  *
  * <p>{@link #validate} never throws: whatever the payload, the result is an event or a reason.
+ *
+ * <p>The payload is read in one pass of Jackson's streaming parser ({@link JsonFields}), keeping only the fields
+ * below; the rules then run in the order the tree-based reading ran them (issue 18), so the first broken rule, and
+ * with it the reason, is the same.
  */
 public final class EventValidator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -48,6 +54,21 @@ public final class EventValidator implements Serializable {
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     private static final Set<EventType> NEEDS_ITEM =
             Set.of(EventType.ADD_TO_CART, EventType.REMOVE_FROM_CART, EventType.FAVORITE, EventType.PURCHASE);
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    // the fields read from the payload, by their index in what JsonFields returns
+    private static final int EVENT_ID = 0;
+    private static final int USER_ID = 1;
+    private static final int SESSION_ID = 2;
+    private static final int TYPE = 3;
+    private static final int ITEM_ID = 4;
+    private static final int CATEGORY_ID = 5;
+    private static final int PRICE = 6;
+    private static final int QUANTITY = 7;
+    private static final int CURRENCY_CODE = 8;
+    private static final int QUERY = 9;
+    private static final int TIMESTAMP = 10;
+    private static final int FIELDS = 11;
 
     private final long maxFutureSkewMs;
     private final long maxAheadMs;
@@ -92,8 +113,8 @@ public final class EventValidator implements Serializable {
      */
     public Result validate(byte[] payload, long nowMillis, long streamTime) {
         try {
-            JsonNode node = InputRules.object(payload, MAX_PAYLOAD_BYTES, "payload");
-            return Result.ok(toEvent(node, nowMillis, streamTime));
+            FieldValue[] fields = JsonFields.read(payload, MAX_PAYLOAD_BYTES, "payload", EventValidator::slot, FIELDS);
+            return Result.ok(toEvent(fields, nowMillis, streamTime));
         } catch (InputRules.Invalid e) {
             return Result.fail(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -102,34 +123,63 @@ public final class EventValidator implements Serializable {
         }
     }
 
-    private Event toEvent(JsonNode n, long now, long streamTime) {
-        String eventId = requiredId(n, "eventId", MAX_ID_LENGTH);
-        String userId = requiredId(n, "userId", MAX_ID_LENGTH);
-        EventType type = type(n);
-        long ts = requiredTime(n, "timestamp");
+    private static int slot(String field) {
+        switch (field) {
+            case "eventId":
+                return EVENT_ID;
+            case "userId":
+                return USER_ID;
+            case "sessionId":
+                return SESSION_ID;
+            case "type":
+                return TYPE;
+            case "itemId":
+                return ITEM_ID;
+            case "categoryId":
+                return CATEGORY_ID;
+            case "price":
+                return PRICE;
+            case "quantity":
+                return QUANTITY;
+            case "currency":
+                return CURRENCY_CODE;
+            case "query":
+                return QUERY;
+            case "timestamp":
+                return TIMESTAMP;
+            default:
+                return -1; // unknown fields are allowed (a newer producer's), and skipped
+        }
+    }
+
+    private Event toEvent(FieldValue[] f, long now, long streamTime) {
+        String eventId = requiredId(f[EVENT_ID], "eventId", MAX_ID_LENGTH);
+        String userId = requiredId(f[USER_ID], "userId", MAX_ID_LENGTH);
+        EventType type = type(f[TYPE]);
+        long ts = requiredTime(f[TIMESTAMP], "timestamp");
         InputRules.checkTime("timestamp", ts, now, maxFutureSkewMs, streamTime, maxAheadMs);
-        String itemId = optionalId(n, "itemId", MAX_ID_LENGTH);
+        String itemId = optionalId(f[ITEM_ID], "itemId", MAX_ID_LENGTH);
         if (itemId == null && NEEDS_ITEM.contains(type)) {
             throw new InputRules.Invalid("missing field 'itemId' (required for " + type + ")");
         }
-        String query = optionalText(n, "query", MAX_TEXT_LENGTH);
+        String query = optionalText(f[QUERY], "query", MAX_TEXT_LENGTH);
         if (query == null && type == EventType.SEARCH) {
             throw new InputRules.Invalid("missing field 'query' (required for SEARCH)");
         }
-        Double price = optionalNumber(n, "price", 0, MAX_PRICE);
-        Integer quantity = optionalInt(n, "quantity", 1, MAX_QUANTITY);
-        String currency = optionalText(n, "currency", 3);
-        if (currency != null && !currency.matches("[A-Z]{3}")) {
+        Double price = optionalNumber(f[PRICE], "price", 0, MAX_PRICE);
+        Integer quantity = optionalInt(f[QUANTITY], "quantity", 1, MAX_QUANTITY);
+        String currency = optionalText(f[CURRENCY_CODE], "currency", 3);
+        if (currency != null && !CURRENCY.matcher(currency).matches()) {
             throw new InputRules.Invalid("field 'currency' must be a three-letter ISO 4217 code, got '"
                     + InputRules.abbreviate(currency) + "'");
         }
         return new Event(
                 eventId,
                 userId,
-                optionalId(n, "sessionId", MAX_ID_LENGTH),
+                optionalId(f[SESSION_ID], "sessionId", MAX_ID_LENGTH),
                 type,
                 itemId,
-                optionalId(n, "categoryId", MAX_ID_LENGTH),
+                optionalId(f[CATEGORY_ID], "categoryId", MAX_ID_LENGTH),
                 price,
                 quantity,
                 currency,
@@ -137,8 +187,8 @@ public final class EventValidator implements Serializable {
                 ts);
     }
 
-    private static EventType type(JsonNode n) {
-        String raw = requiredText(n, "type", 32);
+    private static EventType type(FieldValue v) {
+        String raw = requiredText(v, "type", 32);
         try {
             return EventType.valueOf(raw.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import io.mailflow.email.EmailComposer;
 import io.mailflow.features.FeatureExtractor;
 import io.mailflow.features.UserHistory;
 import io.mailflow.ingestion.EventValidator;
+import io.mailflow.ingestion.TreeEventValidator;
 import io.mailflow.io.Json;
 import io.mailflow.model.AddressedRequest;
 import io.mailflow.model.EmailRequest;
@@ -46,6 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 public class HotPathBenchmarks {
     private final EventValidator validator = new EventValidator(Duration.ofHours(1));
+    private final TreeEventValidator treeValidator = new TreeEventValidator(Duration.ofHours(1));
     private final SessionAggregator aggregator = new SessionAggregator(20);
     private final FeatureExtractor features = new FeatureExtractor(Duration.ofDays(30), 20);
     private final Ftrl ftrl = new Ftrl(0.1, 0.1, 0.001, 0.01);
@@ -128,6 +130,12 @@ public class HotPathBenchmarks {
     @Benchmark
     public Object parseAndValidateEvent() {
         return validator.validate(payload, System.currentTimeMillis());
+    }
+
+    /** The tree-model validator the streaming one replaced (issue 18), kept in test sources: the "before". */
+    @Benchmark
+    public Object parseAndValidateEventTree() {
+        return treeValidator.validate(payload, System.currentTimeMillis());
     }
 
     @Benchmark
