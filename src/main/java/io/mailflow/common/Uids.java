@@ -110,6 +110,7 @@ public final class Uids {
     public static final String ATTRIBUTION = "attribution";
     public static final String ENGAGEMENT_FEATURES = "engagement-features";
     public static final String ENGAGEMENT_FEATURE_SIGNALS = "engagement-feature-signals";
+    public static final String ENGAGEMENT_FEATURE_SIGNALS_UNTIMED = "engagement-feature-signals-untimed";
     public static final String DEDUPLICATE_ENGAGEMENT = "deduplicate-engagement";
     public static final String CAMPAIGN_STATS_WINDOW = "campaign-stats-window";
     public static final String LATE_FUNNEL_EVENTS = "late-funnel-events";

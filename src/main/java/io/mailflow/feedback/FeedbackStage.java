@@ -6,6 +6,7 @@ import io.mailflow.features.FeatureSignal;
 import io.mailflow.io.EndOfInputWatermarks;
 import io.mailflow.io.Json;
 import io.mailflow.io.PartitionWatermarks;
+import io.mailflow.io.Untimed;
 import io.mailflow.model.CampaignCostUpdate;
 import io.mailflow.model.CampaignEvent;
 import io.mailflow.model.DeadLetter;
@@ -120,11 +121,16 @@ public final class FeedbackStage {
 
     /** The engagement that the propensity model's features use (opens by a person, clicks, unsubscribes, ...). */
     public static DataStream<FeatureSignal> featureSignals(Engagement engagement) {
+        // untimed for the features: the engagement topic's event time (quiet, or behind the events' when webhooks
+        // lag) must not hold back the feature operator's, which drives segments, scores and the triggers' timers
         return engagement
                 .engaged()
                 .flatMap(new EngagementSignals())
                 .uid(Uids.ENGAGEMENT_FEATURE_SIGNALS)
-                .name("engagement as feature signals");
+                .name("engagement as feature signals")
+                .assignTimestampsAndWatermarks(Untimed.<FeatureSignal>idle())
+                .uid(Uids.ENGAGEMENT_FEATURE_SIGNALS_UNTIMED)
+                .name("engagement signals without event time");
     }
 
     /** The second half of this stage, over the engagement read by {@link #engagement}. */

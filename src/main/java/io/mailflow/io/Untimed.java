@@ -26,12 +26,22 @@ public final class Untimed {
     private Untimed() {}
 
     public static WatermarkStrategy<RawRecord> watermarks() {
-        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle());
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<>());
     }
 
-    static final class AlwaysIdle implements WatermarkGenerator<RawRecord> {
+    /**
+     * The same for a stream inside the job whose records must not hold back the event time of the operator
+     * they join (e.g. e-mail engagement signals into the per-user feature operator: a quiet or lagging
+     * engagement topic must not stop sessions, models and triggers). Applied with {@code
+     * assignTimestampsAndWatermarks}, it drops the upstream watermarks and keeps each record's timestamp.
+     */
+    public static <T> WatermarkStrategy<T> idle() {
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<T>());
+    }
+
+    static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
         @Override
-        public void onEvent(RawRecord event, long eventTimestamp, WatermarkOutput output) {}
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
