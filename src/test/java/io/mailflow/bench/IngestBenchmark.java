@@ -4,10 +4,14 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.mailflow.config.MailflowConfig;
 import io.mailflow.config.MailflowOptions;
+import io.mailflow.ingestion.IngestionStage;
 import io.mailflow.io.Json;
+import io.mailflow.job.KafkaIO;
 import io.mailflow.job.MailflowJob;
+import io.mailflow.job.PipelineSettings;
 import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
+import io.mailflow.sessions.SessionStage;
 import io.mailflow.testkit.EmbeddedKafka;
 import io.mailflow.tools.backfill.Backfill;
 import io.mailflow.tools.demo.ShoppingTrafficGenerator;
@@ -30,7 +34,9 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -41,7 +47,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Each of {@code --runs} runs measures the tool, then the job at parallelism 1 and 2 on the heap backend; the
  * first {@code --rocksdb-runs} runs add both on RocksDB, the first {@code --backfill-runs} a {@link Backfill} at
- * parallelism 2. A warm-up pass of the tool before the first run reads the whole topic once.
+ * parallelism 2. A warm-up pass of the tool before the first run reads the whole topic once. {@code --floor-runs}
+ * measures partial jobs (the Kafka source alone, the ingestion stage, ingestion and sessions) at parallelism 2: what
+ * any job keyed by user must spend before its later stages.
  *
  * <pre>mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.IngestBenchmark -Ddemo.args="--events 2000000 --runs 3"
  * mvn -q test-compile exec:exec -Drun.main=io.mailflow.bench.IngestBenchmark -Ddemo.args="--replay ../shared/data --copies 6"</pre>
@@ -56,6 +64,7 @@ public final class IngestBenchmark {
         int runs = 3;
         int rocksdbRuns = 1;
         int backfillRuns = 1;
+        int floorRuns = 0;
         Path out = Path.of("target/bench/ingest.md");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -65,6 +74,7 @@ public final class IngestBenchmark {
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--rocksdb-runs" -> rocksdbRuns = Integer.parseInt(args[i + 1]);
                 case "--backfill-runs" -> backfillRuns = Integer.parseInt(args[i + 1]);
+                case "--floor-runs" -> floorRuns = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -108,6 +118,31 @@ public final class IngestBenchmark {
                     Locale.ROOT,
                     "warm-up, not counted: kafka-consumer-perf-test %,.0f events/s",
                     consumerPerfTest(kafka.bootstrapServers(), topic, (int) eventCount)));
+            StringBuilder floors = new StringBuilder();
+            if (floorRuns > 0) {
+                // the first jobs in this JVM run partly interpreted: one pass of each floor, not counted
+                for (Floor f : Floor.values()) {
+                    runFloor(base, 2, "warm-up-" + f.name().toLowerCase(Locale.ROOT), f);
+                }
+            }
+            for (int run = 1; run <= floorRuns; run++) {
+                double tool = consumerPerfTest(kafka.bootstrapServers(), topic, (int) eventCount);
+                say(String.format(Locale.ROOT, "floor run %d: kafka-consumer-perf-test %,.0f events/s", run, tool));
+                double read = runFloor(base, 2, "f" + run + "-read", Floor.READ);
+                double ingest = runFloor(base, 2, "f" + run + "-ingest", Floor.INGEST);
+                double sessions = runFloor(base, 2, "f" + run + "-sessions", Floor.SESSIONS);
+                floors.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %.0f | %.0f | %.3f | %.0f | %.3f | %.0f | %.3f |%n",
+                        run,
+                        tool,
+                        read,
+                        read / tool,
+                        ingest,
+                        ingest / tool,
+                        sessions,
+                        sessions / tool));
+            }
             StringBuilder rows = new StringBuilder();
             List<double[]> ratios = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
@@ -147,7 +182,7 @@ public final class IngestBenchmark {
                     |---|---|---|---|---|---|---|---|---|---|---|
                     %s
                     min / median / max: heap p2 / tool %s; heap p2 / p1 %s; RocksDB p2 / tool %s; RocksDB p2 / p1 %s; backfill / tool %s
-                    """,
+                    %s""",
                     source,
                     Instant.now(),
                     rows,
@@ -155,7 +190,16 @@ public final class IngestBenchmark {
                     spread(ratios, 1),
                     spread(ratios, 2),
                     spread(ratios, 3),
-                    spread(ratios, 4));
+                    spread(ratios, 4),
+                    floors.isEmpty() ? "" : """
+
+                            Floors at parallelism 2 (heap, after one uncounted pass of each): Flink's Kafka source alone, the ingestion stage (source, \
+                            parse, the keyed exchange by user, de-duplication), and the ingestion stage with the \
+                            session windows, each into a discarding sink:
+
+                            | run | consumer tool | source only | / tool | ingestion stage | / tool | + sessions | / tool |
+                            |---|---|---|---|---|---|---|---|
+                            """ + floors);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
             System.out.println();
@@ -312,6 +356,43 @@ public final class IngestBenchmark {
                 rate,
                 r.getNetRuntime(),
                 wall / 1_000_000));
+        return rate;
+    }
+
+    enum Floor {
+        READ,
+        INGEST,
+        SESSIONS
+    }
+
+    /**
+     * A lower bound on any job that keys the events by user: the same Kafka source and topic at the given
+     * parallelism, through {@code floor}'s part of the pipeline into a discarding sink.
+     */
+    static double runFloor(MailflowConfig base, int parallelism, String group, Floor floor) throws Exception {
+        MailflowConfig c =
+                base.toBuilder().set("kafka.group-id", "bench-" + group).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf(false));
+        PipelineSettings settings = PipelineSettings.from(c);
+        org.apache.flink.connector.kafka.source.KafkaSource<io.mailflow.model.RawRecord> source =
+                KafkaIO.rawSource(c, c.get(MailflowOptions.TOPIC_EVENTS), "");
+        if (floor == Floor.READ) {
+            env.fromSource(source, org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "events")
+                    .sinkTo(new DiscardingSink<>());
+        } else {
+            DataStream<String> noErasures = env.fromData(List.of("none"))
+                    .filter(x -> false)
+                    .returns(org.apache.flink.api.common.typeinfo.Types.STRING);
+            IngestionStage.Outputs in = IngestionStage.attach(env, source, noErasures, settings.ingestion());
+            if (floor == Floor.INGEST) {
+                in.events().sinkTo(new DiscardingSink<>());
+            } else {
+                SessionStage.attach(in.byUser(), settings.sessions()).sessions().sinkTo(new DiscardingSink<>());
+            }
+        }
+        JobExecutionResult r = env.execute("ingest-floor-" + group);
+        double rate = eventCount / (r.getNetRuntime() / 1000.0);
+        say(String.format(Locale.ROOT, "%s: %,.0f events/s (net runtime %d ms)", group, rate, r.getNetRuntime()));
         return rate;
     }
 
