@@ -1,6 +1,7 @@
 package io.mailflow.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,17 @@ public final class InputRules {
         }
     }
 
-    /** Decodes strict UTF-8 and parses one JSON object of at most {@code maxBytes}. */
+    /**
+     * The reason for a payload with a second document or other data after its JSON object. Two readers could
+     * disagree about such a payload (one stops at the object, another reads on, a third takes the last document),
+     * so it is refused, as is anything after the object that is not white space.
+     */
+    public static final String TRAILING = "data after the JSON object";
+
+    /**
+     * Decodes strict UTF-8 and parses one JSON object of at most {@code maxBytes}, with nothing but white space
+     * after it.
+     */
     public static JsonNode object(byte[] payload, int maxBytes, String what) {
         if (payload == null || payload.length == 0) {
             throw new Invalid("empty payload");
@@ -91,16 +102,20 @@ public final class InputRules {
         } catch (CharacterCodingException e) {
             throw new Invalid("payload is not valid UTF-8");
         }
-        JsonNode node;
-        try {
-            node = STRICT.readTree(text);
+        try (JsonParser p = STRICT_FACTORY.createParser(text)) {
+            JsonNode node = STRICT.readTree(p);
+            if (node == null || !node.isObject()) {
+                throw new Invalid(what + " is not a JSON object");
+            }
+            if (p.nextToken() != null) {
+                throw new Invalid(TRAILING);
+            }
+            return node;
+        } catch (Invalid e) {
+            throw e;
         } catch (Exception | StackOverflowError e) {
             throw new Invalid("malformed JSON: " + firstLine(e.getMessage()));
         }
-        if (node == null || !node.isObject()) {
-            throw new Invalid(what + " is not a JSON object");
-        }
-        return node;
     }
 
     /** An identifier of 1 to {@code max} characters from {@link #ID}, or null when absent. */

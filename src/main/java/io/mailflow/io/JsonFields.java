@@ -10,7 +10,7 @@ import java.util.function.ToIntFunction;
  * Reads the top-level fields of one JSON object in a single pass of Jackson's streaming parser, with the payload
  * rules of {@link InputRules#object}: the same limits, the same accepted documents and the same reasons, without
  * building a tree. Only the fields a caller names are kept (as {@link FieldValue}s); the others are checked by the
- * parser (syntax, depth, duplicate keys) and skipped. As with the tree, nothing after the object is read.
+ * parser (syntax, depth, duplicate keys) and skipped. As with the tree, anything but white space after the object is refused.
  *
  * <p>The parser reads the bytes directly once they are known to be strict UTF-8. Two things would make the byte
  * parser differ from the tree's, which parsed decoded text: it skips a UTF-8 byte-order mark and guesses UTF-16 or
@@ -79,7 +79,11 @@ public final class JsonFields {
                 consume(p, v, finishAll);
             }
         }
-        return values; // the parser only ends an object at its closing brace
+        // the parser only ends an object at its closing brace; after it, only white space
+        if (p.nextToken() != null) {
+            throw new InputRules.Invalid(InputRules.TRAILING);
+        }
+        return values;
     }
 
     /** Reads past the value at token {@code t}: a scalar, or a container to its end. */

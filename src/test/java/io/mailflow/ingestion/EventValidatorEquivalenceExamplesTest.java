@@ -33,9 +33,11 @@ class EventValidatorEquivalenceExamplesTest {
                 // the byte parser would read UTF-16 (zero bytes among the first four); the reference sees NUL
                 Arguments.of("UTF-16", VALID.getBytes(StandardCharsets.UTF_16BE), "malformed JSON: Illegal character"),
                 Arguments.of("leading NUL", concat(new byte[] {0}, VALID), "malformed JSON: Illegal character"),
-                // nothing after the object is read, as before (the tree did not read on either)
-                Arguments.of("trailing document", utf8(VALID + " {}"), null),
-                Arguments.of("trailing garbage", utf8(VALID + "]x"), null),
+                // after the object only white space: a second document or broken trailing data is refused
+                Arguments.of("trailing document", utf8(VALID + " {}"), "data after the JSON object"),
+                Arguments.of("trailing number", utf8(VALID + " 1"), "data after the JSON object"),
+                Arguments.of("trailing garbage", utf8(VALID + "]x"), "malformed JSON: Unexpected close marker ']'"),
+                Arguments.of("trailing white space", utf8(VALID + " \r\n\t "), null),
                 // a name of 30,000 two-byte characters: over the byte parser's 50,000-byte name limit, within the
                 // text parser's 50,000 characters, so the reference accepts it
                 Arguments.of("long non-ASCII name", utf8("{\"" + "é".repeat(30_000) + "\":1," + EVENT + "}"), null),

@@ -64,6 +64,21 @@ class EventValidatorTest {
     }
 
     @Test
+    void refusesDataAfterTheObjectThatAnotherReaderCouldTakeForTheEvent() {
+        String valid = "{\"eventId\":\"e1\",\"userId\":\"u1\",\"type\":\"VIEW\",\"timestamp\":" + NOW + "}";
+        assertThat(validate(valid + "\n").valid()).isTrue();
+        // a reader that takes the last of several documents would see user u2
+        String second = valid.replace("u1", "u2");
+        assertThat(validate(valid + second).error()).isEqualTo("data after the JSON object");
+        assertThat(validate(valid + " null").error()).isEqualTo("data after the JSON object");
+        assertThat(validate(valid + "}").error()).startsWith("malformed JSON: Unexpected close marker");
+        // and its time moves no watermark: the source's peek refuses the same payload
+        byte[] twice = (valid + second).getBytes(StandardCharsets.UTF_8);
+        assertThat(io.mailflow.io.TimestampPeek.peek(twice, "timestamp", EventValidator.MAX_PAYLOAD_BYTES))
+                .isEqualTo(io.mailflow.io.TimestampPeek.NONE);
+    }
+
+    @Test
     void rejectsInvalidUtf8() {
         byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertThat(validator.validate(bad, NOW).error()).isEqualTo("payload is not valid UTF-8");

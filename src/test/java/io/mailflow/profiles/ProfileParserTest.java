@@ -21,6 +21,16 @@ class ProfileParserTest {
         return "{\"userId\":\"u1\",\"email\":" + emailJson + ",\"consent\":true,\"updatedAt\":1}";
     }
 
+    @Test
+    void refusesASecondProfileAfterTheFirst() {
+        // which address would a reader use? the first document's, the second's: refused, not guessed
+        String first = withEmail("\"a@x.com\"");
+        assertThat(parse(first + " ").profile()).isNotNull();
+        ProfileParser.Result r = parse(first + withEmail("\"b@y.com\""));
+        assertThat(r.profile()).isNull();
+        assertThat(r.error()).isEqualTo("data after the JSON object");
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
