@@ -1,17 +1,11 @@
 package io.mailflow.feedback;
 
+import io.mailflow.io.RememberedIds;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -22,23 +16,21 @@ import org.apache.flink.util.Collector;
  * written, or when a producer retries; without this a retried click is two clicks in the statistics, the features
  * and the attribution. Keyed by userId, like the rest of the feedback state.
  *
- * <p>Ids are forgotten by one event-time timer per user (as in {@code io.mailflow.ingestion.DeduplicateFunction}),
- * not by state TTL, so that a replay de-duplicates as the live run did; and at most {@code maxIdsPerUser} are kept:
- * beyond it the oldest (by event time) go first, down to 90% of the cap, so a flood of distinct ids cannot grow the
- * state. The state is not reached by erasure: it holds event ids only, and every id is gone one {@code ttl} after
+ * <p>The ids are {@link RememberedIds} (state names {@value #STATE}*), as for events: forgotten by one event-time
+ * timer per user, not by state TTL, so that a replay de-duplicates as the live run did; and at most
+ * {@code maxIdsPerUser} are kept: beyond it the oldest (by event time) go first, so a flood of distinct ids cannot
+ * grow the state. The state is not reached by erasure: it holds event ids only, and every id is gone one {@code ttl} after
  * its event (docs/security.md, "Erasure").
  */
 public final class DeduplicateEngagementFunction
         extends KeyedProcessFunction<String, EngagementEvent, EngagementEvent> {
     private static final long serialVersionUID = 1L;
+    static final String STATE = "engagement-ids";
 
     private final long ttlMs;
     private final int maxIdsPerUser;
-    private transient MapState<String, Long> seen;
-    private transient ValueState<Long> sweepAt;
-    private transient ValueState<Integer> count;
+    private transient RememberedIds ids;
     private transient Counter duplicates;
-    private transient Counter evicted;
 
     /**
      * @param ttl how long (event time) an id is remembered
@@ -54,90 +46,41 @@ public final class DeduplicateEngagementFunction
 
     /** The engagement event ids seen per user, with each one's event time. */
     public static MapStateDescriptor<String, Long> seenIdsDescriptor() {
-        return new MapStateDescriptor<>("engagement-ids", Types.STRING, Types.LONG);
+        return RememberedIds.idsDescriptor(STATE);
     }
 
     /** When the user's next sweep of old ids is due (its event-time timer). */
     public static ValueStateDescriptor<Long> sweepDescriptor() {
-        return new ValueStateDescriptor<>("engagement-ids-sweep", Types.LONG);
+        return RememberedIds.sweepDescriptor(STATE);
     }
 
     /** How many ids are remembered for the user (kept so that the cap needs no scan). */
     public static ValueStateDescriptor<Integer> countDescriptor() {
-        return new ValueStateDescriptor<>("engagement-ids-count", Types.INT);
+        return RememberedIds.countDescriptor(STATE);
     }
 
     @Override
     public void open(OpenContext ctx) {
-        seen = getRuntimeContext().getMapState(seenIdsDescriptor());
-        sweepAt = getRuntimeContext().getState(sweepDescriptor());
-        count = getRuntimeContext().getState(countDescriptor());
+        ids = new RememberedIds(
+                getRuntimeContext(),
+                STATE,
+                ttlMs,
+                maxIdsPerUser,
+                getRuntimeContext().getMetricGroup().counter("engagementDedupIdsEvicted"));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEngagementEvents");
-        evicted = getRuntimeContext().getMetricGroup().counter("engagementDedupIdsEvicted");
     }
 
     @Override
     public void processElement(EngagementEvent e, Context ctx, Collector<EngagementEvent> out) throws Exception {
-        if (seen.contains(e.eventId())) {
+        if (ids.firstSighting(e.eventId(), e.timestamp(), ctx.timerService())) {
+            out.collect(e);
+        } else {
             duplicates.inc();
-            return;
         }
-        Integer known = count.value();
-        int n = (known == null ? 0 : known) + 1;
-        seen.put(e.eventId(), e.timestamp());
-        count.update(n > maxIdsPerUser ? evictOldest() : n);
-        if (sweepAt.value() == null) {
-            schedule(ctx.timerService(), e.timestamp() + ttlMs);
-        }
-        out.collect(e);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EngagementEvent> out) throws Exception {
-        long horizon = timestamp - ttlMs;
-        List<String> expired = new ArrayList<>();
-        long oldestKept = Long.MAX_VALUE;
-        for (Map.Entry<String, Long> id : seen.entries()) {
-            if (id.getValue() <= horizon) {
-                expired.add(id.getKey());
-            } else {
-                oldestKept = Math.min(oldestKept, id.getValue());
-            }
-        }
-        for (String id : expired) {
-            seen.remove(id);
-        }
-        Integer known = count.value();
-        int left = (known == null ? 0 : known) - expired.size();
-        if (left > 0 && oldestKept != Long.MAX_VALUE) {
-            count.update(left);
-        } else {
-            count.clear();
-        }
-        sweepAt.clear();
-        if (oldestKept != Long.MAX_VALUE) {
-            schedule(ctx.timerService(), oldestKept + ttlMs);
-        }
-    }
-
-    /** Forgets the oldest ids down to 90% of the cap; returns how many are left. */
-    private int evictOldest() throws Exception {
-        List<Map.Entry<String, Long>> all = new ArrayList<>();
-        for (Map.Entry<String, Long> id : seen.entries()) {
-            all.add(Map.entry(id.getKey(), id.getValue()));
-        }
-        all.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
-        int keep = Math.max(1, maxIdsPerUser - maxIdsPerUser / 10);
-        int drop = all.size() - keep;
-        for (int i = 0; i < drop; i++) {
-            seen.remove(all.get(i).getKey());
-        }
-        evicted.inc(drop);
-        return keep;
-    }
-
-    private void schedule(TimerService timers, long at) throws Exception {
-        sweepAt.update(at);
-        timers.registerEventTimeTimer(at);
+        ids.sweep(timestamp, ctx.timerService());
     }
 }
