@@ -195,19 +195,27 @@ public final class RecommendationTrainer
             return;
         }
         java.util.Collections.sort(changed);
+        // an item's weight, once per publication: neighbour lists of the changed items share most of their
+        // candidates, and on RocksDB every look-up deserializes the whole ItemCounts (its co-occurrence list)
+        Map<String, Double> weights = new java.util.HashMap<>();
+        java.util.function.ToDoubleFunction<String> weightOf = other -> {
+            Double w = weights.get(other);
+            if (w == null) {
+                try {
+                    w = model.weightAt(items.get(other), timestamp);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                weights.put(other, w);
+            }
+            return w;
+        };
         for (String k : changed) {
             if (k.startsWith("segment:")) {
                 int seg = Integer.parseInt(k.substring("segment:".length()));
                 out.collect(segments.get(seg).top(k, topK, v, timestamp));
             } else {
                 String item = k.substring("item:".length());
-                java.util.function.ToDoubleFunction<String> weightOf = other -> {
-                    try {
-                        return model.weightAt(items.get(other), timestamp);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                };
                 out.collect(model.neighbours(items.get(item), weightOf, topK, v, timestamp));
                 RecoList near = knn == null ? null : knn.neighbours(knnStore, item, weightOf, topK, v, timestamp);
                 if (near != null) {
