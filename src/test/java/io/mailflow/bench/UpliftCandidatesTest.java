@@ -7,6 +7,8 @@ import io.mailflow.bench.UpliftCandidates.Candidate;
 import io.mailflow.bench.UpliftEvaluation.Customer;
 import io.mailflow.features.OnlineStandardizer;
 import io.mailflow.features.StandardizerState;
+import io.mailflow.scoring.SecondOrderLogistic;
+import io.mailflow.scoring.SecondOrderState;
 import io.mailflow.scoring.UpliftLearner;
 import io.mailflow.scoring.UpliftModel;
 import io.mailflow.scoring.UpliftState;
@@ -79,6 +81,32 @@ class UpliftCandidatesTest {
         UpliftModel model = learner.model(state);
         for (Customer c : synthetic(200, 0.5, 12)) {
             assertThat(f.applyAsDouble(c.x())).isEqualTo(model.uplift(OnlineStandardizer.standardize(s, c.x())));
+        }
+    }
+
+    @Test
+    void theSecondOrderCandidateIsSecondOrderLogisticPerArmOnStandardizedInputs() {
+        List<Customer> train = synthetic(3_000, 0.8, 13);
+        ToDoubleFunction<double[]> f =
+                UpliftCandidates.train(Candidate.SECOND_ORDER_TWO_MODEL, train, CAMPAIGN, true, 0.8);
+        SecondOrderLogistic learner = new SecondOrderLogistic(100); // the job's ftrl.l2 0.01 as a prior
+        SecondOrderState treated = learner.initial(UpliftEvaluation.FEATURES.size());
+        SecondOrderState control = learner.initial(UpliftEvaluation.FEATURES.size());
+        StandardizerState s = OnlineStandardizer.empty(UpliftEvaluation.FEATURES.size());
+        for (Customer c : train) {
+            s = OnlineStandardizer.update(s, c.x());
+            double[] z = OnlineStandardizer.standardize(s, c.x());
+            if (UpliftEvaluation.treated(c, CAMPAIGN)) {
+                treated = learner.update(treated, z, c.visit(), 1 / (2 * 0.8));
+            } else {
+                control = learner.update(control, z, c.visit(), 1 / (2 * (1 - 0.8)));
+            }
+        }
+        for (Customer c : synthetic(200, 0.5, 14)) {
+            double[] z = OnlineStandardizer.standardize(s, c.x());
+            assertThat(f.applyAsDouble(c.x()))
+                    .isEqualTo(SecondOrderLogistic.predict(SecondOrderLogistic.weights(treated), z)
+                            - SecondOrderLogistic.predict(SecondOrderLogistic.weights(control), z));
         }
     }
 }

@@ -39,7 +39,8 @@ public final class UpliftEvaluation {
         "before: online two-model on unstandardized inputs",
         "candidate: two-model, binned arms",
         "candidate: transformed outcome, linear",
-        "candidate: transformed outcome, binned"
+        "candidate: transformed outcome, binned",
+        "candidate: two-model, second-order arms"
     };
 
     /** The {@link UpliftCandidates.Candidate} of each method row from {@link #FIRST_CANDIDATE} on. */
@@ -478,7 +479,12 @@ public final class UpliftEvaluation {
 
     /** The report (docs/uplift-evaluation.md). */
     public static String report(
-            List<Result> results, List<UpliftCandidates.Cell> validation, int resamples, long seed, String command) {
+            List<Result> results,
+            List<UpliftCandidates.Cell> validation,
+            List<UpliftConvergence.Distance> convergence,
+            int resamples,
+            long seed,
+            String command) {
         StringBuilder b = new StringBuilder();
         b.append("# Uplift targeting on the Hillstrom e-mail experiment (development half)\n\n");
         b.append(
@@ -513,6 +519,7 @@ public final class UpliftEvaluation {
                 .append("setting). The rows *candidate* are the other learners of the validation below, trained the ")
                 .append("same way (one pass, all training rows): shown after the choice, not used to make it.\n\n");
         validationSection(b, validation, resamples, seed);
+        convergenceSection(b, convergence);
 
         b.append("## Uplift at 10 / 30 / 50 % targeted and Qini coefficient\n\n");
         b.append("Uplift at k %: outcome rate of the e-mailed minus that of the held-out customers among the top k % ")
@@ -638,7 +645,12 @@ public final class UpliftEvaluation {
                 .append("features, all pairs crossed. *Transformed outcome* (class transformation): one learner on ")
                 .append("the label Z = 1 for an e-mailed customer who had the outcome or a held-out one who did not, ")
                 .append("weighted 1 / (2e) e-mailed and 1 / (2(1 - e)) held out, uplift = 2 P(Z = 1 | x) - 1 (the ")
-                .append("binned one without the calibration layer, which ignores weights). Folds: only the training ")
+                .append("binned one without the calibration layer, which ignores weights). *Second-order arms*: each ")
+                .append("arm `SecondOrderLogistic` (one-pass Bayesian logistic regression with a full covariance, an ")
+                .append("exact one-dimensional Laplace step per example) with the prior N(0, 100 I), the job's L2 ")
+                .append("penalty `ftrl.l2` 0.01, on the features standardized as for the job's learner, weighted ")
+                .append("1 / (2e) and 1 / (2(1 - e)); added later, with the rule below unchanged and nothing tuned. ")
+                .append("Folds: only the training ")
                 .append("rows (even data rows); rows 0, 4, 8, ... fit and 2, 6, 10, ... validate (fold 0), and the ")
                 .append("reverse (fold 1), about 2,650 customers per arm each; the test rows are not read. Intervals: ")
                 .append(resamples)
@@ -682,6 +694,31 @@ public final class UpliftEvaluation {
                         chosen == UpliftCandidates.Candidate.LINEAR_TWO_MODEL
                                 ? " (no candidate passes the rule: the validation cannot tell them apart).\n\n"
                                 : ".\n\n");
+    }
+
+    /** Distance of the one-pass learners from the batch fit they approximate, on the training rows. */
+    static void convergenceSection(StringBuilder b, List<UpliftConvergence.Distance> rows) {
+        b.append("## Convergence: distance from the batch fit on the training rows\n\n");
+        b.append("Mean absolute difference of each learner's uplift score from that of the batch fit it ")
+                .append("approximates, over the training customers, in percentage points: the maximum a posteriori ")
+                .append("two-model fit of the same prior (N(0, 100 I), the job's `ftrl.l2` 0.01) and weights by ")
+                .append("Newton's method, on the training rows standardized with the end-of-training statistics. ")
+                .append("Only training rows are read. It measures convergence, not ranking quality.\n\n");
+        b.append("| campaign | outcome | job's FTRL, one pass | job's FTRL, ")
+                .append(DIAGNOSTIC_PASSES)
+                .append(" passes (diagnostic) | second-order arms, one pass |\n");
+        b.append("|---|---|---:|---:|---:|\n");
+        for (UpliftConvergence.Distance r : rows) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.2f | %.2f | %.2f |\n",
+                    r.campaign(),
+                    r.outcome(),
+                    r.ftrlOnePass(),
+                    r.ftrlPasses(),
+                    r.secondOrder()));
+        }
+        b.append("\n");
     }
 
     private static String signed(Estimate e) {
