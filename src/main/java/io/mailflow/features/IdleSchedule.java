@@ -68,7 +68,8 @@ public final class IdleSchedule implements Serializable {
         if (!enabled()) {
             return OptionalLong.empty();
         }
-        long k = Math.max(1, Math.floorDiv(watermark - lastSessionEnd, afterMs) + 1);
+        // before any watermark it is Long.MIN_VALUE: no subtraction that could overflow
+        long k = watermark < lastSessionEnd ? 1 : (watermark - lastSessionEnd) / afterMs + 1;
         return k > max ? OptionalLong.empty() : OptionalLong.of(at(lastSessionEnd, (int) k));
     }
 
