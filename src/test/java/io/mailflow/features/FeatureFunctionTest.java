@@ -171,6 +171,26 @@ class FeatureFunctionTest {
         }
     }
 
+    /** Idle snapshots keep no per-user copy of anything: one timer per user, about 19 bytes in a heap snapshot. */
+    @Test
+    void idleSnapshotsAddOnlyATimerPerUserToTheState() throws Exception {
+        int users = 2_000;
+        long[] size = new long[2];
+        for (int on = 0; on < 2; on++) {
+            try (var h = on == 1 ? idleHarness() : harness()) {
+                h.open();
+                for (int u = 0; u < users; u++) {
+                    h.processElement1(Sessions.browse("user-" + u, BEGINNING + u, 3), BEGINNING + u);
+                }
+                assertThat(h.numKeyedStateEntries()).isEqualTo(users);
+                assertThat(h.numEventTimeTimers()).isEqualTo(on * users);
+                size[on] = h.snapshot(1, 1).getStateSize();
+            }
+        }
+        double perUser = (size[1] - size[0]) / (double) users;
+        assertThat(perUser).as("bytes per user added by idle snapshots").isBetween(1.0, 32.0);
+    }
+
     @Test
     void anErasureForgetsTheUsersHistory() throws Exception {
         try (var h = harness()) {
