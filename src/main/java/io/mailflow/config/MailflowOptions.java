@@ -13,6 +13,7 @@ import io.mailflow.delivery.SmtpSecurity;
 import io.mailflow.delivery.SmtpSettings;
 import io.mailflow.email.EmailComposer;
 import io.mailflow.email.EspHeaders;
+import io.mailflow.features.IdleSchedule;
 import io.mailflow.feedback.FeedbackSettings;
 import io.mailflow.io.KafkaSecurity;
 import io.mailflow.model.LimitAction;
@@ -401,6 +402,22 @@ public final class MailflowOptions {
             Duration.ofHours(1),
             Duration.ofDays(3650),
             "Event-time half-life of the decayed counts in the feature vector (recent behaviour weighs more).");
+    public static final Option<Duration> FEATURES_IDLE_SNAPSHOT_AFTER = duration(
+            "features.idle-snapshot-after",
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofDays(3650),
+            "A user who stays away this long after a session is snapshotted and scored again (its decayed counts aged,"
+                    + " its recency grown), so score thresholds and audience filters see a dormant user's score move;"
+                    + " idle snapshots are never labelled, trained on, segmented or counted as sessions. 0 = off."
+                    + " Should exceed session.gap (docs/features.md).");
+    public static final Option<Integer> FEATURES_IDLE_SNAPSHOT_MAX = integer(
+            "features.idle-snapshot-max",
+            3,
+            1,
+            IdleSchedule.MAX_REPEATS,
+            "With features.idle-snapshot-after: idle snapshots at most after one session (at after, 2 x after, ...);"
+                    + " a new session starts the count again.");
     public static final Option<Integer> KMEANS_K =
             integer("kmeans.k", 8, 2, 100, "Number of user segments (clusters of streaming k-means).");
     public static final Option<KMeansMode> KMEANS_MODE = Option.choice(

@@ -167,7 +167,8 @@ final class ExtraSignals {
         return h;
     }
 
-    private static ModelSignals decay(ModelSignals s, double f) {
+    /** {@code s} with every decayed quantity multiplied by {@code f}. */
+    static ModelSignals decay(ModelSignals s, double f) {
         return new ModelSignals(
                 s.previousSessionEnd(),
                 s.lastPurchaseAt(),

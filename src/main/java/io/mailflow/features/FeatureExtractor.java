@@ -81,8 +81,17 @@ public final class FeatureExtractor implements Serializable {
      * Everything decayed is brought forward to the signal's time, so the decay stays exact.
      */
     public UserHistory signal(UserHistory previous, FeatureSignal e) {
-        UserHistory h = previous == null ? empty(e.at()) : previous;
-        long now = Math.max(h.decayedAt(), e.at());
+        UserHistory h = aged(previous == null ? empty(e.at()) : previous, e.at());
+        return withSignals(h, ExtraSignals.email(h.signals(), 1.0, e));
+    }
+
+    /**
+     * History {@code h} as at {@code at} with nothing new in it: every decayed quantity brought forward to {@code at}
+     * (never backwards), everything else as it was. An idle snapshot is made from it; it is not stored, so the
+     * history's TTL keeps counting from the user's last real input.
+     */
+    public UserHistory aged(UserHistory h, long at) {
+        long now = Math.max(h.decayedAt(), at);
         double f = decayFactor(now - h.decayedAt());
         double[] counts = new double[h.eventCounts().length];
         for (int i = 0; i < counts.length; i++) {
@@ -104,7 +113,25 @@ public final class FeatureExtractor implements Serializable {
                 h.cartSessions(),
                 h.abandonedSessions(),
                 categories,
-                ExtraSignals.email(h.signals(), f, e));
+                h.signals() == null ? null : ExtraSignals.decay(h.signals(), f));
+    }
+
+    private static UserHistory withSignals(UserHistory h, ModelSignals signals) {
+        return new UserHistory(
+                h.firstSeen(),
+                h.lastSessionEnd(),
+                h.lastGapMs(),
+                h.decayedAt(),
+                h.sessions(),
+                h.revenue(),
+                h.eventCounts(),
+                h.purchaseSessions(),
+                h.totalSessions(),
+                h.totalDurationMs(),
+                h.cartSessions(),
+                h.abandonedSessions(),
+                h.categories(),
+                signals);
     }
 
     /** The propensity model's extra inputs of a history ({@link ModelExtras}), as of its latest session's end. */

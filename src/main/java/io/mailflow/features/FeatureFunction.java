@@ -3,6 +3,8 @@ package io.mailflow.features;
 import io.mailflow.model.SessionSummary;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -11,6 +13,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -23,6 +26,14 @@ import org.apache.flink.util.Collector;
  * signals (delivered, opened, clicked, unsubscribed) and erasures. A signal only updates the history; the next
  * session's snapshot carries it to the labeller and the scorer, so no extra shuffle or state is needed and segments
  * and labels keep exactly one snapshot per session.
+ *
+ * <p>Idle snapshots ({@link IdleSchedule}, off by default): a user who stays away is snapshotted again at event-time
+ * timers {@code after}, {@code 2 after}, ... up to {@code max} times after their latest session's end, each a
+ * {@link SnapshotKind#IDLE} snapshot of the same history aged to the timer's instant (decayed counts decayed further,
+ * the extras' recency grown), so the scorer serves a score that moves while the user is away. Nothing is stored for
+ * it: the timer's instant says which repeat it is, the history is rebuilt from state, and the standardizer is not
+ * updated by it. A new session replaces the pending timer, an erasure deletes it, and only users with a session get
+ * one. The final watermark of a bounded input fires no idle snapshot: that instant was never reached.
  *
  * <p>The history lives in keyed state with a TTL refreshed on every write, so users who stop coming
  * back disappear by themselves instead of accumulating forever.
@@ -39,14 +50,21 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
 
     private final FeatureExtractor extractor;
     private final Duration ttl;
+    private final IdleSchedule idle;
     private transient ValueState<UserHistory> history;
     private transient ListState<StandardizerState> standardizerState;
     private transient StandardizerState standardizer;
     private transient org.apache.flink.metrics.Counter invalidVectors;
 
+    /** A feature operator without idle snapshots. */
     public FeatureFunction(FeatureExtractor extractor, Duration ttl) {
+        this(extractor, ttl, IdleSchedule.off());
+    }
+
+    public FeatureFunction(FeatureExtractor extractor, Duration ttl, IdleSchedule idle) {
         this.extractor = extractor;
         this.ttl = ttl;
+        this.idle = idle;
     }
 
     /** The standardizer's running mean and variance (operator state, one entry per subtask). */
@@ -77,7 +95,8 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
 
     @Override
     public void processElement1(SessionSummary session, Context ctx, Collector<UserFeatures> out) throws Exception {
-        UserHistory updated = extractor.update(history.value(), session);
+        UserHistory before = history.value();
+        UserHistory updated = extractor.update(before, session);
         double[] vector = extractor.vector(updated);
         if (!FeatureVector.valid(vector)) {
             // Validated input cannot get here; should anything still do, it must not reach the models, and the
@@ -94,6 +113,51 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
                 OnlineStandardizer.standardize(standardizer, vector),
                 FeatureVector.VERSION,
                 extractor.extras(updated)));
+        boolean seen = before != null && before.totalSessions() > 0;
+        if (idle.enabled() && (!seen || before.lastSessionEnd() != updated.lastSessionEnd())) {
+            // a session that ended before the latest one (out of order) leaves the idle clock as it is
+            if (seen) {
+                cancelIdle(before, ctx.timerService());
+            }
+            ctx.timerService().registerEventTimeTimer(idle.at(updated.lastSessionEnd(), 1));
+        }
+    }
+
+    /** An idle timer: the user's history aged to {@code timestamp}, emitted as an idle snapshot. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserFeatures> out) throws Exception {
+        UserHistory h = history.value();
+        if (h == null || h.totalSessions() == 0) {
+            return; // forgotten (erasure, TTL) since the timer was set
+        }
+        OptionalInt k = idle.repeat(h.lastSessionEnd(), timestamp);
+        if (k.isEmpty() || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            return; // stale (a later session moved the clock), or the input ended before this instant was reached
+        }
+        if (idle.hasNext(k.getAsInt())) {
+            ctx.timerService().registerEventTimeTimer(idle.at(h.lastSessionEnd(), k.getAsInt() + 1));
+        }
+        UserHistory aged = extractor.aged(h, timestamp);
+        double[] vector = extractor.vector(aged);
+        if (!FeatureVector.valid(vector)) {
+            invalidVectors.inc();
+            return;
+        }
+        out.collect(new UserFeatures(
+                ctx.getCurrentKey(),
+                timestamp,
+                vector,
+                OnlineStandardizer.standardize(standardizer, vector), // served, never learned: no update
+                FeatureVector.VERSION,
+                extractor.extras(aged),
+                SnapshotKind.IDLE));
+    }
+
+    private void cancelIdle(UserHistory h, TimerService timers) {
+        OptionalLong pending = idle.pending(h.lastSessionEnd(), timers.currentWatermark());
+        if (pending.isPresent()) {
+            timers.deleteEventTimeTimer(pending.getAsLong());
+        }
     }
 
     /**
@@ -102,6 +166,10 @@ public final class FeatureFunction extends KeyedCoProcessFunction<String, Sessio
     @Override
     public void processElement2(FeatureSignal signal, Context ctx, Collector<UserFeatures> out) throws Exception {
         if (signal.kind() == FeatureSignal.Kind.ERASED) {
+            UserHistory h = history.value();
+            if (h != null && h.totalSessions() > 0) {
+                cancelIdle(h, ctx.timerService());
+            }
             history.clear();
             return;
         }

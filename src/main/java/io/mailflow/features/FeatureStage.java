@@ -6,7 +6,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-/** Features: closed sessions (keyed by user) + erasures -> one standardized feature snapshot per session. */
+/**
+ * Features: closed sessions (keyed by user) + erasures -> one standardized feature snapshot per session, plus, with
+ * {@code features.idle-snapshot-after}, idle snapshots of users who stay away ({@link SnapshotKind#IDLE}).
+ */
 public final class FeatureStage {
     private FeatureStage() {}
 
@@ -35,7 +38,9 @@ public final class FeatureStage {
         return sessions.keyBy(SessionSummary::userId)
                 .connect(signals.keyBy(FeatureSignal::userId, Types.STRING))
                 .process(new FeatureFunction(
-                        new FeatureExtractor(settings.decayHalfLife(), settings.maxCategories()), settings.ttl()))
+                        new FeatureExtractor(settings.decayHalfLife(), settings.maxCategories()),
+                        settings.ttl(),
+                        settings.idleSchedule()))
                 .uid(Uids.FEATURES)
                 .name("user features");
     }

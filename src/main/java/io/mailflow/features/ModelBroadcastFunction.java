@@ -48,6 +48,11 @@ public abstract class ModelBroadcastFunction<M, C, OUT>
     /** Turns a model into whatever is fastest to apply (built once per version). */
     protected abstract C compile(M model);
 
+    /** Whether this function serves {@code features} at all (all by default); a refused one is neither buffered. */
+    protected boolean accepts(UserFeatures features) {
+        return true;
+    }
+
     /** The output for one user's features under a compiled model of version {@code version}. */
     protected abstract OUT apply(C compiled, long version, UserFeatures features);
 
@@ -61,6 +66,9 @@ public abstract class ModelBroadcastFunction<M, C, OUT>
 
     @Override
     public void processElement(UserFeatures features, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
+        if (!accepts(features)) {
+            return;
+        }
         M model = ctx.getBroadcastState(modelDescriptor).get(CURRENT);
         if (model == null) {
             UserFeatures previous = buffer.value();

@@ -204,7 +204,11 @@ public record PipelineSettings(
     public static ModelSettings models(MailflowConfig c) {
         return new ModelSettings(
                 new FeatureSettings(
-                        c.get(FEATURES_DECAY_HALF_LIFE), c.get(FEATURES_TTL), FeatureSettings.MAX_CATEGORIES),
+                        c.get(FEATURES_DECAY_HALF_LIFE),
+                        c.get(FEATURES_TTL),
+                        FeatureSettings.MAX_CATEGORIES,
+                        c.get(FEATURES_IDLE_SNAPSHOT_AFTER),
+                        c.get(FEATURES_IDLE_SNAPSHOT_MAX)),
                 new SegmentationSettings(
                         c.get(KMEANS_K),
                         c.get(KMEANS_DECAY_HALF_LIFE),

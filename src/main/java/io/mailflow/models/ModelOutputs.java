@@ -12,12 +12,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * The streams {@link ModelStage#attach} produces, for the caller to sink or join.
  *
- * @param features every user's feature snapshot, one per closed session
+ * @param features every user's feature snapshot, one per closed session, plus the idle snapshots of users who stay
+ *     away (with {@code features.idle-snapshot-after}; {@link UserFeatures#idle()})
  * @param segments segment of every snapshot, stamped with the k-means model version
  * @param kmeansModels every k-means model version
  * @param examples labelled examples (snapshot plus purchased-within-horizon label)
  * @param propensityModels every propensity model version (Flink ML logistic-regression semantics)
- * @param scores purchase propensity of every snapshot, stamped with the model version
+ * @param scores purchase propensity of every snapshot (idle ones included, marked), stamped with the model version
  * @param validation AUC, log loss and calibration error of the served propensity scores
  */
 public record ModelOutputs(

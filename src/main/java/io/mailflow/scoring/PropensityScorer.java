@@ -34,7 +34,9 @@ public final class PropensityScorer extends ModelBroadcastFunction<LogRegModel, 
 
     @Override
     protected PropensityScore apply(PropensityModel model, long version, UserFeatures features) {
-        return new PropensityScore(features.userId(), probability(model.score(features)), version, features.asOf());
+        // an idle snapshot is scored like a session's, and its score says so (it is served, never validated)
+        return new PropensityScore(
+                features.userId(), probability(model.score(features)), version, features.asOf(), features.kind());
     }
 
     /** A score as a probability: always in [0, 1], NaN (which no guarded model produces) as 0.5. */

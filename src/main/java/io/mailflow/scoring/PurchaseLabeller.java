@@ -38,6 +38,9 @@ import org.apache.flink.util.Collector;
  * (the delayed-feedback bias). A held positive is still a positive when a bounded input ends before its horizon:
  * its label is known.
  *
+ * <p>Idle snapshots ({@link io.mailflow.features.SnapshotKind#IDLE}) are not labelled: the model learns from session
+ * ends only, and the served-score validation has no label for them.
+ *
  * <p>Timers are never deleted: each timer looks up what is still pending at its instant and does
  * nothing otherwise, so a snapshot labelled early simply leaves a harmless timer behind. Once every
  * timer has fired, no state is left for the user.
@@ -77,6 +80,9 @@ public final class PurchaseLabeller extends KeyedCoProcessFunction<String, UserF
 
     @Override
     public void processElement1(UserFeatures snapshot, Context ctx, Collector<LabeledExample> out) throws Exception {
+        if (snapshot.idle()) {
+            return; // served only: learning it would weigh dormant users once per repeat and teach a label never served
+        }
         Long purchase = lastPurchase.value();
         if (purchase != null && labels(snapshot.asOf(), purchase) && !releaseAtHorizon) {
             out.collect(example(snapshot, 1.0, purchase));

@@ -27,6 +27,9 @@ import org.apache.flink.util.Collector;
  * event time reaches {@code snapshot + horizon}: every label but a censored one has arrived by then.
  * Censored snapshots (the labeller drops those whose horizon had not passed when the input ended) thus
  * never count as negatives. All state of a user is gone once its timers have fired.
+ *
+ * <p>Idle scores (of a user re-scored while away, {@link PropensityScore#idle()}) are ignored: the labeller makes no
+ * example for their snapshots, so the metrics cover the scores of session-end snapshots only, as before.
  */
 public final class ServedScoreJoin
         extends KeyedCoProcessFunction<String, PropensityScore, LabeledExample, ServedOutcome> {
@@ -56,6 +59,9 @@ public final class ServedScoreJoin
 
     @Override
     public void processElement1(PropensityScore score, Context ctx, Collector<ServedOutcome> out) throws Exception {
+        if (score.idle()) {
+            return; // no label is ever made for an idle snapshot: it is served, not validated (docs/features.md)
+        }
         long t = score.timestamp();
         Long last = lastScored.value();
         if (last != null && t <= last) {

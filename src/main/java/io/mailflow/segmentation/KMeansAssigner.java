@@ -25,6 +25,12 @@ public final class KMeansAssigner extends ModelBroadcastFunction<KMeansModel, Ne
         return model.version();
     }
 
+    /** A user's segment moves with their sessions only, never with an idle snapshot's aged counts. */
+    @Override
+    protected boolean accepts(UserFeatures features) {
+        return !features.idle();
+    }
+
     @Override
     protected NearestCentroid compile(KMeansModel model) {
         return new NearestCentroid(model.centroids());

@@ -186,6 +186,9 @@ public final class KMeansTrainer extends KeyedProcessFunction<Integer, UserFeatu
 
     @Override
     public void processElement(UserFeatures features, Context ctx, Collector<KMeansModel> out) throws Exception {
+        if (features.idle()) {
+            return; // an idle snapshot is no new behaviour: segments are learned from sessions only
+        }
         double[] x = features.standardized();
         if (!StreamingKMeans.usable(x, x == null ? 0 : x.length)) {
             return; // a NaN or infinite point would poison every centroid it touches

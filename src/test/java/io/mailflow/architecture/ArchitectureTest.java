@@ -177,6 +177,8 @@ class ArchitectureTest {
                 .or()
                 .haveFullyQualifiedName("io.mailflow.features.FeatureExtractor")
                 .or()
+                .haveFullyQualifiedName("io.mailflow.features.IdleSchedule")
+                .or()
                 .haveFullyQualifiedName("io.mailflow.features.OnlineStandardizer")
                 .or()
                 .haveFullyQualifiedName("io.mailflow.sessions.SessionAggregator")

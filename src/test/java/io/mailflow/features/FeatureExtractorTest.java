@@ -57,6 +57,40 @@ class FeatureExtractorTest {
     }
 
     @Test
+    void agingDecaysTheCountsToTheInstantAndKeepsEverythingElse() {
+        UserHistory h = extractor.update(null, Sessions.cart("u", BEGINNING, "shoes", true, 50.0));
+        h = extractor.signal(h, new FeatureSignal("u", FeatureSignal.Kind.EMAIL_OPENED, h.lastSessionEnd()));
+        UserHistory aged = extractor.aged(h, h.lastSessionEnd() + 10 * DAY); // one half-life later
+
+        assertThat(aged.sessions()).isCloseTo(h.sessions() / 2, within(1e-12));
+        assertThat(aged.revenue()).isCloseTo(h.revenue() / 2, within(1e-12));
+        assertThat(aged.eventCounts()[EventType.VIEW.ordinal()])
+                .isCloseTo(h.eventCounts()[EventType.VIEW.ordinal()] / 2, within(1e-12));
+        assertThat(aged.signals().emailOpens()).isCloseTo(h.signals().emailOpens() / 2, within(1e-12));
+        assertThat(aged.decayedAt()).isEqualTo(h.lastSessionEnd() + 10 * DAY);
+        assertThat(aged.lastSessionEnd()).as("no session in it").isEqualTo(h.lastSessionEnd());
+        assertThat(aged.lastGapMs()).isEqualTo(h.lastGapMs());
+        assertThat(aged.totalSessions()).isEqualTo(h.totalSessions());
+
+        double[] now = extractor.vector(h);
+        double[] later = extractor.vector(aged);
+        assertThat(later[FeatureVector.FREQUENCY]).isLessThan(now[FeatureVector.FREQUENCY]);
+        assertThat(later[FeatureVector.PURCHASE_FREQUENCY])
+                .as("a ratio of two decayed counts")
+                .isCloseTo(now[FeatureVector.PURCHASE_FREQUENCY], within(1e-12));
+        assertThat(later[FeatureVector.RECENCY_HOURS])
+                .as("the gap before the latest session: no session came")
+                .isEqualTo(now[FeatureVector.RECENCY_HOURS]);
+        // the extras keep their instants: evaluated at the later instant, the recency has grown
+        int visit = ModelExtras.NUMERIC_NAMES.indexOf("hours_since_visit");
+        assertThat(extractor.extras(aged).numeric(h.lastSessionEnd() + 10 * DAY)[visit])
+                .isCloseTo(240.0, within(1e-9));
+        assertThat(extractor.aged(aged, BEGINNING).decayedAt())
+                .as("never backwards")
+                .isEqualTo(aged.decayedAt());
+    }
+
+    @Test
     void outOfOrderSessionNeverDecaysBackwards() {
         UserHistory late = extractor.update(null, Sessions.browse("u", BEGINNING + DAY, 1));
         UserHistory h = extractor.update(late, Sessions.browse("u", BEGINNING, 1));

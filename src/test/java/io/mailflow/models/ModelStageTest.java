@@ -139,6 +139,110 @@ class ModelStageTest {
                 .isCloseTo(expected.calibrationError(), org.assertj.core.api.Assertions.within(1e-12));
     }
 
+    /**
+     * Idle snapshots on a MiniCluster at parallelism 2: users who stay away are snapshotted again at their idle
+     * timers, and the latest of those reaches the scores stream (the trigger stage's input, as wired by {@code
+     * MailflowTopology}) as an idle score stamped with a model version, whichever came first at the scorer, the first
+     * model or the idle snapshots (it buffers each user's latest). Idle snapshots are neither labelled nor
+     * segmented, and the published validation still equals the one recomputed from the session scores served.
+     */
+    @Test
+    void aDormantUsersIdleScoreReachesTheScoresStream() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.setMaxParallelism(16);
+        MailflowConfig config = MailflowConfig.builder()
+                .set(MailflowOptions.KMEANS_K, 2)
+                .set(MailflowOptions.KMEANS_BATCH_SIZE, 4)
+                .set(MailflowOptions.FTRL_PUBLISH_EVERY, 2)
+                .set(MailflowOptions.LABEL_HORIZON, Duration.ofHours(2))
+                .set(MailflowOptions.FEATURES_IDLE_SNAPSHOT_AFTER, Duration.ofHours(4))
+                .set(MailflowOptions.FEATURES_IDLE_SNAPSHOT_MAX, 2)
+                .build();
+        int dormant = 8;
+        List<SessionSummary> sessions = new ArrayList<>();
+        List<Event> purchases = new ArrayList<>();
+        java.util.Map<String, Long> ends = new java.util.HashMap<>();
+        for (int u = 0; u < dormant; u++) {
+            String user = "user-" + u;
+            long start = BEGINNING + u * 60_000L;
+            SessionSummary s =
+                    u % 2 == 0 ? Sessions.cart(user, start, "c" + u % 3, false, 30) : Sessions.browse(user, start, u);
+            sessions.add(s);
+            ends.put(user, s.end());
+            if (u % 2 == 0) {
+                long t = start + HOUR;
+                purchases.add(new Event("p" + u, user, "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR", null, t));
+            }
+        }
+        // someone else's visit and purchase a day later carry event time past every dormant user's idle timers
+        long later = BEGINNING + 30 * HOUR;
+        sessions.add(Sessions.browse("clock", later, 1));
+        purchases.add(new Event("late", "clock", "s", EventType.PURCHASE, "i", "c", 30.0, 1, "EUR", null, later));
+        DataStream<SessionSummary> sessionStream =
+                env.fromData(sessions).assignTimestampsAndWatermarks(everyElement((s, t) -> s.end()));
+        DataStream<Event> purchaseStream =
+                env.fromData(purchases).assignTimestampsAndWatermarks(everyElement((e, t) -> e.timestamp()));
+
+        ModelOutputs outputs =
+                ModelStage.attach(sessionStream, purchaseStream, io.mailflow.job.PipelineSettings.models(config));
+        CloseableIterator<UserFeatures> features = outputs.features().collectAsync();
+        CloseableIterator<SegmentAssignment> segments = outputs.segments().collectAsync();
+        CloseableIterator<LabeledExample> examples = outputs.examples().collectAsync();
+        CloseableIterator<PropensityScore> scores = outputs.scores().collectAsync();
+        CloseableIterator<ValidationMetrics> validation = outputs.validation().collectAsync();
+        env.execute("idle snapshots test");
+
+        List<UserFeatures> snapshots = drain(features);
+        List<UserFeatures> idle = snapshots.stream().filter(UserFeatures::idle).toList();
+        int visit = io.mailflow.features.ModelExtras.NUMERIC_NAMES.indexOf("hours_since_visit");
+        assertThat(idle)
+                .as("two per dormant user; none for the clock user, whose timers the end of the input reached")
+                .hasSize(2 * dormant)
+                .allSatisfy(f -> {
+                    long away = f.asOf() - ends.get(f.userId());
+                    assertThat(away).isIn(4 * HOUR, 8 * HOUR);
+                    assertThat(f.extras().numeric(f.asOf())[visit]).isEqualTo(away / (double) HOUR);
+                });
+        java.util.Set<String> idleAt =
+                idle.stream().map(f -> f.userId() + "@" + f.asOf()).collect(java.util.stream.Collectors.toSet());
+
+        List<PropensityScore> scored = drain(scores);
+        for (int u = 0; u < dormant; u++) {
+            String user = "user-" + u;
+            assertThat(scored).as(user + "'s latest idle snapshot is scored").anySatisfy(p -> {
+                assertThat(p.userId()).isEqualTo(user);
+                assertThat(p.timestamp()).isEqualTo(ends.get(user) + 8 * HOUR);
+                assertThat(p.idle()).isTrue();
+                assertThat(p.modelVersion()).isPositive();
+            });
+        }
+        assertThat(scored)
+                .filteredOn(PropensityScore::idle)
+                .allSatisfy(p -> assertThat(idleAt).contains(p.userId() + "@" + p.timestamp()));
+        List<LabeledExample> labelled = drain(examples);
+        assertThat(labelled)
+                .as("the dormant users' sessions; the clock's is censored; no idle snapshot")
+                .hasSize(dormant)
+                .allSatisfy(e -> assertThat(idleAt).doesNotContain(e.userId() + "@" + e.snapshotTime()));
+        assertThat(drain(segments)).allSatisfy(a -> assertThat(idleAt).doesNotContain(a.userId() + "@" + a.asOf()));
+
+        List<double[]> pairs =
+                servedPairs(labelled, scored.stream().filter(p -> !p.idle()).toList());
+        List<ValidationMetrics> published = drain(validation);
+        if (pairs.isEmpty()) {
+            assertThat(published).isEmpty();
+            return;
+        }
+        ValidationMetrics last = published.get(published.size() - 1);
+        assertThat(last.examples()).isEqualTo(pairs.size());
+        io.mailflow.scoring.ProgressiveValidator expected = new io.mailflow.scoring.ProgressiveValidator(pairs.size());
+        pairs.forEach(p -> expected.add(p[0], p[1]));
+        assertThat(last.auc()).isEqualTo(expected.auc());
+    }
+
     /** (served score, label) of every labelled snapshot, with the first score the scorer emitted for it. */
     private static List<double[]> servedPairs(List<LabeledExample> labelled, List<PropensityScore> scored) {
         java.util.Map<String, Double> first = new java.util.HashMap<>();

@@ -4,29 +4,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailflow.campaigns.TriggerType;
+import io.mailflow.common.Uids;
 import io.mailflow.config.MailflowConfig;
+import io.mailflow.features.SnapshotKind;
+import io.mailflow.features.UserFeatures;
 import io.mailflow.io.Json;
 import io.mailflow.job.MailflowJob;
+import io.mailflow.model.Event;
 import io.mailflow.model.UserProfile;
+import io.mailflow.scoring.LabeledExample;
+import io.mailflow.scoring.PurchaseLabeller;
 import io.mailflow.tools.ops.SavepointContents;
 import io.mailflow.tools.ops.StateReaders.GuardrailRow;
 import io.mailflow.tools.ops.StateReaders.PendingTriggerRow;
 import io.mailflow.tools.ops.StateReaders.SeenIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.OperatorIDPair;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.api.runtime.OperatorIDGenerator;
 import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -218,5 +236,56 @@ class SavepointCompatibilityITCase {
         assertThat(c.propensityServing().version())
                 .isEqualTo(expected.get("propensityServingVersion").asLong());
         assertThat(c.propensityServing().coefficients()).hasSize(featureSize);
+    }
+
+    /**
+     * The labeller's pending snapshots were written before {@link SnapshotKind} existed (issue 15's idle snapshots):
+     * they read as session snapshots, the record's new field defaulting to {@link SnapshotKind#SESSION}, and are
+     * labelled as before (an idle one would be dropped).
+     */
+    @ParameterizedTest(name = "savepoint of {0}")
+    @MethodSource("versions")
+    void theLabellersPendingSnapshotsReadAsSessionSnapshotsAndAreLabelled(String version) throws Exception {
+        CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(
+                SAVEPOINTS.resolve(version).toAbsolutePath().toString());
+        OperatorState labeller = metadata.getOperatorStates().stream()
+                .filter(s -> s.getOperatorID().equals(OperatorIDGenerator.fromUid(Uids.PURCHASE_LABELLER)))
+                .findFirst()
+                .orElseThrow();
+        MapStateDescriptor<Long, UserFeatures> pending =
+                new MapStateDescriptor<>("pending-snapshots", Types.LONG, Types.POJO(UserFeatures.class));
+        List<UserFeatures> restored = new ArrayList<>();
+        List<LabeledExample> examples = new ArrayList<>();
+        for (int subtask = 0; subtask < labeller.getParallelism(); subtask++) {
+            try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                    new KeyedCoProcessOperator<>(new PurchaseLabeller(Duration.ofHours(1), true)),
+                    UserFeatures::userId,
+                    Event::userId,
+                    Types.STRING,
+                    labeller.getMaxParallelism(),
+                    labeller.getParallelism(),
+                    subtask)) {
+                h.setup();
+                h.initializeState(labeller.getState(subtask));
+                h.open();
+                KeyedStateBackend<String> backend =
+                        ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+                List<String> users = backend.getKeys(pending.getName(), VoidNamespace.INSTANCE)
+                        .toList();
+                for (String user : users) {
+                    backend.setCurrentKey(user);
+                    backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, pending)
+                            .values()
+                            .forEach(restored::add);
+                }
+                h.processBothWatermarks(new Watermark(Long.MAX_VALUE - 1));
+                examples.addAll(h.extractOutputValues());
+            }
+        }
+        assertThat(restored)
+                .as("snapshots written before the kind existed")
+                .isNotEmpty()
+                .allSatisfy(f -> assertThat(f.kind()).isEqualTo(SnapshotKind.SESSION));
+        assertThat(examples).as("each labelled as before").hasSameSizeAs(restored);
     }
 }

@@ -34,6 +34,21 @@ class PropensityScorerTest {
     }
 
     @Test
+    void anIdleSnapshotIsScoredAndItsScoreSaysSo() throws Exception {
+        try (var h = harness(new PropensityScorer())) {
+            h.processBroadcastElement(V1, 1);
+            h.processElement(Features.of("ann", 10, 2.0, 7.0), 10);
+            h.processElement(Features.idle("ann", 20, 1.0, 7.0), 20);
+            assertThat(h.extractOutputValues())
+                    .extracting(PropensityScore::timestamp, PropensityScore::idle)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(10L, false),
+                            org.assertj.core.groups.Tuple.tuple(20L, true));
+            assertThat(h.extractOutputValues().get(1).score()).isCloseTo(sigmoid(1.0), within(1e-12));
+        }
+    }
+
+    @Test
     void buffersUntilFirstModelAndStampsEveryScoreWithItsVersion() throws Exception {
         PropensityScorer scorer = new PropensityScorer();
         try (var h = harness(scorer)) {

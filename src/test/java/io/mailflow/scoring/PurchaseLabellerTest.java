@@ -34,6 +34,22 @@ class PurchaseLabellerTest {
     }
 
     @Test
+    void anIdleSnapshotIsNeverLabelled() throws Exception {
+        try (var h = harness(true)) {
+            h.processElement1(Features.of("eve", BEGINNING, 0.5), BEGINNING);
+            h.processElement1(Features.idle("eve", BEGINNING + 10, 0.4), BEGINNING + 10);
+            h.processElement1(Features.idle("ann", BEGINNING + 10, 0.4), BEGINNING + 10);
+            h.processElement2(purchase("eve", ONE_HOUR_LATER), ONE_HOUR_LATER);
+            h.processElement2(purchase("ann", ONE_HOUR_LATER), ONE_HOUR_LATER);
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(BEGINNING + 2 * HORIZON));
+            assertThat(h.extractOutputValues())
+                    .extracting(LabeledExample::userId, LabeledExample::snapshotTime, LabeledExample::label)
+                    .containsExactly(tuple("eve", BEGINNING, 1.0));
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
     void releasedAtTheHorizonAPositiveWaitsLikeANegative() throws Exception {
         try (var h = harness(true)) {
             h.processElement1(Features.of("eve", BEGINNING, 0.5), BEGINNING);

@@ -34,6 +34,29 @@ class ServedScoreJoinTest {
     }
 
     @Test
+    void anIdleScoreIsServedNotValidatedAndLeavesNoTrace() throws Exception {
+        try (var h = harness()) {
+            h.processElement1(served("ann", T0, 0.3, 4), T0);
+            h.processElement1(
+                    new PropensityScore("ann", 0.9, 4, T0 + 60_000, io.mailflow.features.SnapshotKind.IDLE),
+                    T0 + 60_000);
+            h.processElement1(
+                    new PropensityScore("bob", 0.9, 4, T0 + 60_000, io.mailflow.features.SnapshotKind.IDLE),
+                    T0 + 60_000);
+            assertThat(h.numKeyedStateEntries())
+                    .as("ann's served score and last snapshot; nothing for an idle score")
+                    .isEqualTo(2);
+            h.processElement2(label("ann", T0, 1.0, T0 + 120_000), T0 + 120_000);
+            assertThat(h.extractOutputValues())
+                    .extracting(ServedOutcome::snapshotTime, ServedOutcome::score, ServedOutcome::label)
+                    .containsExactly(tuple(T0, 0.3, 1.0));
+            h.processBothWatermarks(new Watermark(T0 + 20 * HORIZON));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
     void theServedScoreIsEvaluatedWhenItsLabelArrivesWhicheverComesFirst() throws Exception {
         try (var h = harness()) {
             h.processElement1(served("ann", T0, 0.3, 4), T0);

@@ -30,6 +30,17 @@ class KMeansAssignerTest {
     }
 
     @Test
+    void anIdleSnapshotGetsNoSegmentNorReplacesABufferedOne() throws Exception {
+        try (var h = harness()) {
+            h.processElement(Features.of("ann", 100, 1, 1), 100);
+            h.processElement(Features.idle("ann", 200, 9, 9), 200);
+            h.processBroadcastElement(V1, 300);
+            h.processElement(Features.idle("bob", 400, 9, 9), 400);
+            assertThat(h.extractOutputValues()).containsExactly(new SegmentAssignment("ann", 0, 1, Math.sqrt(2), 100));
+        }
+    }
+
+    @Test
     void buffersUntilTheFirstModelThenStampsItsVersion() throws Exception {
         try (var h = harness()) {
             h.processElement(Features.of("ann", 100, 1, 1), 100);

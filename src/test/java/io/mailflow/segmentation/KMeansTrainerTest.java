@@ -48,6 +48,20 @@ class KMeansTrainerTest {
     }
 
     @Test
+    void idleSnapshotsNeverMoveTheSegments() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 8; i++) {
+                h.processElement(io.mailflow.features.Features.idle("u" + i, T0 + i, 100.0 * i), T0 + i);
+            }
+            h.processWatermark(T0 + 3 * W);
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
     void batchClosesOnSizeAndSeedsTheModel() throws Exception {
         try (var h = harness()) {
             h.open();

@@ -46,6 +46,19 @@ class ScoreThresholdRuleTest {
         assertThat(score(DOWN, 0.5, 0.4)).as("already below").isEmpty();
     }
 
+    /** A dormant user's idle re-score (issue 15) crosses a threshold like a session's score. */
+    @Test
+    void anIdleScoreCrossesLikeAnyOther() {
+        UserFacts before = Signals.apply(
+                UserFacts.empty(), UserSignal.of(new PropensityScore("u1", 0.7, 5, BEGINNING - ONE_MINUTE)));
+        PropensityScore idle =
+                new PropensityScore("u1", 0.4, 5, BEGINNING + 60 * ONE_MINUTE, io.mailflow.features.SnapshotKind.IDLE);
+        Pending p = rule.onSignal(DOWN, UserSignal.of(idle), before, new RuleFixtures.MapTallies())
+                .orElseThrow();
+        assertThat(p.fact()).isEqualTo("score@" + idle.timestamp());
+        assertThat(Signals.apply(before, UserSignal.of(idle)).score()).isEqualTo(0.4);
+    }
+
     @Test
     void aFirstScoreCrossesNothing() {
         assertThat(score(UP, null, 0.9)).isEmpty();
