@@ -210,6 +210,7 @@ public final class RecommendationTrainer
             }
             return w;
         };
+        SessionKnn.Store knnReads = knn == null ? null : SessionKnn.readingOnce(knnStore);
         for (String k : changed) {
             if (k.startsWith("segment:")) {
                 int seg = Integer.parseInt(k.substring("segment:".length()));
@@ -217,7 +218,7 @@ public final class RecommendationTrainer
             } else {
                 String item = k.substring("item:".length());
                 out.collect(model.neighbours(items.get(item), weightOf, topK, v, timestamp));
-                RecoList near = knn == null ? null : knn.neighbours(knnStore, item, weightOf, topK, v, timestamp);
+                RecoList near = knn == null ? null : knn.neighbours(knnReads, item, weightOf, topK, v, timestamp);
                 if (near != null) {
                     out.collect(near);
                 }

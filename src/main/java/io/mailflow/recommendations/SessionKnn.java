@@ -174,6 +174,64 @@ public final class SessionKnn implements Serializable {
         return new RecoList(RecoList.knnKey(item), items, scores, version, at);
     }
 
+    /**
+     * {@code store} with its sessions read once: for a run of {@link #neighbours} calls with no write in between
+     * (one publication), whose items share most of their sessions. On RocksDB every read deserializes the session.
+     * Writes go through to {@code store} and replace the remembered copy.
+     */
+    public static Store readingOnce(Store store) {
+        return new Store() {
+            private final Map<Long, KnnSession> read = new HashMap<>();
+
+            @Override
+            public KnnSession session(long number) throws Exception {
+                KnnSession s = read.get(number);
+                if (s == null && !read.containsKey(number)) {
+                    s = store.session(number);
+                    read.put(number, s);
+                }
+                return s;
+            }
+
+            @Override
+            public void putSession(long number, KnnSession session) throws Exception {
+                store.putSession(number, session);
+                read.put(number, session);
+            }
+
+            @Override
+            public void removeSession(long number) throws Exception {
+                store.removeSession(number);
+                read.put(number, null);
+            }
+
+            @Override
+            public ItemSessions sessionsOf(String item) throws Exception {
+                return store.sessionsOf(item);
+            }
+
+            @Override
+            public void putSessionsOf(String item, ItemSessions sessions) throws Exception {
+                store.putSessionsOf(item, sessions);
+            }
+
+            @Override
+            public void removeItem(String item) throws Exception {
+                store.removeItem(item);
+            }
+
+            @Override
+            public KnnRange range() throws Exception {
+                return store.range();
+            }
+
+            @Override
+            public void putRange(KnnRange range) throws Exception {
+                store.putRange(range);
+            }
+        };
+    }
+
     /** A store in plain maps: for tests and offline evaluation, which so run the operator's own code. */
     public static MemoryStore inMemory() {
         return new MemoryStore();

@@ -39,6 +39,97 @@ class SessionKnnTest {
     }
 
     @Test
+    void aPublicationReadsEachSessionOnceAndPublishesTheSameLists() throws Exception {
+        SessionKnn k = knn(100, 1000, 30 * DAY);
+        SessionKnn.MemoryStore s = SessionKnn.inMemory();
+        java.util.Random r = new java.util.Random(3);
+        for (int n = 0; n < 200; n++) {
+            List<String> items = new java.util.ArrayList<>();
+            for (int j = 0; j < 2 + r.nextInt(4); j++) {
+                String item = "i" + r.nextInt(12);
+                if (!items.contains(item)) {
+                    items.add(item);
+                }
+            }
+            k.learn(s, items, T0 + n * 60_000L);
+        }
+        int[] reads = {0};
+        SessionKnn.Store counted = new CountingReads(s, reads);
+        SessionKnn.Store once = SessionKnn.readingOnce(counted);
+        java.util.Set<Long> distinct = new java.util.HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            ItemSessions refs = s.sessionsOf("i" + i);
+            if (refs != null) {
+                for (long number : refs.sessions()) {
+                    distinct.add(number);
+                }
+            }
+            RecoList direct = k.neighbours(s, "i" + i, x -> 1.0 + x.length(), 10, 1, T0 + DAY);
+            RecoList cached = k.neighbours(once, "i" + i, x -> 1.0 + x.length(), 10, 1, T0 + DAY);
+            assertThat(direct).as("i%d has neighbours", i).isNotNull();
+            assertThat(cached).as("i%d", i).usingRecursiveComparison().isEqualTo(direct);
+        }
+        assertThat(reads[0]).as("each session read once").isEqualTo(distinct.size());
+        // a write in between replaces the remembered copy
+        long first = distinct.iterator().next();
+        once.removeSession(first);
+        assertThat(once.session(first)).isNull();
+        assertThat(s.session(first)).isNull();
+    }
+
+    /** Counts the sessions read from a store. */
+    private static final class CountingReads implements SessionKnn.Store {
+        private final SessionKnn.Store store;
+        private final int[] reads;
+
+        CountingReads(SessionKnn.Store store, int[] reads) {
+            this.store = store;
+            this.reads = reads;
+        }
+
+        @Override
+        public KnnSession session(long number) throws Exception {
+            reads[0]++;
+            return store.session(number);
+        }
+
+        @Override
+        public void putSession(long number, KnnSession session) throws Exception {
+            store.putSession(number, session);
+        }
+
+        @Override
+        public void removeSession(long number) throws Exception {
+            store.removeSession(number);
+        }
+
+        @Override
+        public ItemSessions sessionsOf(String item) throws Exception {
+            return store.sessionsOf(item);
+        }
+
+        @Override
+        public void putSessionsOf(String item, ItemSessions sessions) throws Exception {
+            store.putSessionsOf(item, sessions);
+        }
+
+        @Override
+        public void removeItem(String item) throws Exception {
+            store.removeItem(item);
+        }
+
+        @Override
+        public KnnRange range() throws Exception {
+            return store.range();
+        }
+
+        @Override
+        public void putRange(KnnRange range) throws Exception {
+            store.putRange(range);
+        }
+    }
+
+    @Test
     void scoresAreDividedByTheItemsSessionCountsSoThatBestSellersAreNotEveryonesNeighbour() throws Exception {
         SessionKnn k = knn(100, 1000, 30 * DAY);
         SessionKnn.MemoryStore s = SessionKnn.inMemory();
