@@ -180,14 +180,14 @@ public final class SessionKnn implements Serializable {
      * Writes go through to {@code store} and replace the remembered copy.
      */
     public static Store readingOnce(Store store) {
-        return new Store() {
+        return new ForwardingStore(store) {
             private final Map<Long, KnnSession> read = new HashMap<>();
 
             @Override
             public KnnSession session(long number) throws Exception {
                 KnnSession s = read.get(number);
                 if (s == null && !read.containsKey(number)) {
-                    s = store.session(number);
+                    s = super.session(number);
                     read.put(number, s);
                 }
                 return s;
@@ -195,41 +195,65 @@ public final class SessionKnn implements Serializable {
 
             @Override
             public void putSession(long number, KnnSession session) throws Exception {
-                store.putSession(number, session);
+                super.putSession(number, session);
                 read.put(number, session);
             }
 
             @Override
             public void removeSession(long number) throws Exception {
-                store.removeSession(number);
+                super.removeSession(number);
                 read.put(number, null);
             }
-
-            @Override
-            public ItemSessions sessionsOf(String item) throws Exception {
-                return store.sessionsOf(item);
-            }
-
-            @Override
-            public void putSessionsOf(String item, ItemSessions sessions) throws Exception {
-                store.putSessionsOf(item, sessions);
-            }
-
-            @Override
-            public void removeItem(String item) throws Exception {
-                store.removeItem(item);
-            }
-
-            @Override
-            public KnnRange range() throws Exception {
-                return store.range();
-            }
-
-            @Override
-            public void putRange(KnnRange range) throws Exception {
-                store.putRange(range);
-            }
         };
+    }
+
+    /** A store that passes every call to another: override what differs. */
+    public abstract static class ForwardingStore implements Store {
+        private final Store store;
+
+        protected ForwardingStore(Store store) {
+            this.store = store;
+        }
+
+        @Override
+        public KnnSession session(long number) throws Exception {
+            return store.session(number);
+        }
+
+        @Override
+        public void putSession(long number, KnnSession session) throws Exception {
+            store.putSession(number, session);
+        }
+
+        @Override
+        public void removeSession(long number) throws Exception {
+            store.removeSession(number);
+        }
+
+        @Override
+        public ItemSessions sessionsOf(String item) throws Exception {
+            return store.sessionsOf(item);
+        }
+
+        @Override
+        public void putSessionsOf(String item, ItemSessions sessions) throws Exception {
+            store.putSessionsOf(item, sessions);
+        }
+
+        @Override
+        public void removeItem(String item) throws Exception {
+            store.removeItem(item);
+        }
+
+        @Override
+        public KnnRange range() throws Exception {
+            return store.range();
+        }
+
+        @Override
+        public void putRange(KnnRange range) throws Exception {
+            store.putRange(range);
+        }
     }
 
     /** A store in plain maps: for tests and offline evaluation, which so run the operator's own code. */

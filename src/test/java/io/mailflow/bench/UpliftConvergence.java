@@ -106,7 +106,7 @@ public final class UpliftConvergence {
         double[] theta = new double[k];
         for (int iteration = 0; iteration < 100; iteration++) {
             double[] gradient = new double[k];
-            double[][] hessian = new double[k][k + 1];
+            double[][] hessian = new double[k][k];
             for (int j = 0; j < k; j++) {
                 gradient[j] = theta[j] / priorVariance;
                 hessian[j][j] = 1 / priorVariance;
@@ -125,10 +125,7 @@ public final class UpliftConvergence {
                     }
                 }
             }
-            for (int j = 0; j < k; j++) {
-                hessian[j][k] = gradient[j];
-            }
-            double[] step = solve(hessian);
+            double[] step = io.mailflow.scoring.DenseSolve.solve(hessian, gradient);
             double size = 0;
             for (int j = 0; j < k; j++) {
                 theta[j] -= step[j];
@@ -139,34 +136,5 @@ public final class UpliftConvergence {
             }
         }
         return theta;
-    }
-
-    /** Solves the augmented k x (k + 1) system in place (Gauss-Jordan, partial pivoting). */
-    static double[] solve(double[][] m) {
-        int k = m.length;
-        for (int c = 0; c < k; c++) {
-            int pivot = c;
-            for (int r = c + 1; r < k; r++) {
-                if (Math.abs(m[r][c]) > Math.abs(m[pivot][c])) {
-                    pivot = r;
-                }
-            }
-            double[] tmp = m[c];
-            m[c] = m[pivot];
-            m[pivot] = tmp;
-            for (int r = 0; r < k; r++) {
-                if (r != c) {
-                    double factor = m[r][c] / m[c][c];
-                    for (int j = c; j <= k; j++) {
-                        m[r][j] -= factor * m[c][j];
-                    }
-                }
-            }
-        }
-        double[] x = new double[k];
-        for (int i = 0; i < k; i++) {
-            x[i] = m[i][k] / m[i][i];
-        }
-        return x;
     }
 }

@@ -78,54 +78,18 @@ class SessionKnnTest {
     }
 
     /** Counts the sessions read from a store. */
-    private static final class CountingReads implements SessionKnn.Store {
-        private final SessionKnn.Store store;
+    private static final class CountingReads extends SessionKnn.ForwardingStore {
         private final int[] reads;
 
         CountingReads(SessionKnn.Store store, int[] reads) {
-            this.store = store;
+            super(store);
             this.reads = reads;
         }
 
         @Override
         public KnnSession session(long number) throws Exception {
             reads[0]++;
-            return store.session(number);
-        }
-
-        @Override
-        public void putSession(long number, KnnSession session) throws Exception {
-            store.putSession(number, session);
-        }
-
-        @Override
-        public void removeSession(long number) throws Exception {
-            store.removeSession(number);
-        }
-
-        @Override
-        public ItemSessions sessionsOf(String item) throws Exception {
-            return store.sessionsOf(item);
-        }
-
-        @Override
-        public void putSessionsOf(String item, ItemSessions sessions) throws Exception {
-            store.putSessionsOf(item, sessions);
-        }
-
-        @Override
-        public void removeItem(String item) throws Exception {
-            store.removeItem(item);
-        }
-
-        @Override
-        public KnnRange range() throws Exception {
-            return store.range();
-        }
-
-        @Override
-        public void putRange(KnnRange range) throws Exception {
-            store.putRange(range);
+            return super.session(number);
         }
     }
 
