@@ -65,6 +65,7 @@ public final class IngestBenchmark {
         int rocksdbRuns = 1;
         int backfillRuns = 1;
         int floorRuns = 0;
+        boolean rocksdbP1 = true;
         Path out = Path.of("target/bench/ingest.md");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -75,6 +76,7 @@ public final class IngestBenchmark {
                 case "--rocksdb-runs" -> rocksdbRuns = Integer.parseInt(args[i + 1]);
                 case "--backfill-runs" -> backfillRuns = Integer.parseInt(args[i + 1]);
                 case "--floor-runs" -> floorRuns = Integer.parseInt(args[i + 1]);
+                case "--rocksdb-p1" -> rocksdbP1 = Boolean.parseBoolean(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -153,7 +155,7 @@ public final class IngestBenchmark {
                 double r1 = Double.NaN;
                 double r2 = Double.NaN;
                 if (run <= rocksdbRuns) {
-                    r1 = runJob(base, 1, "r" + run + "-rocksdb-p1", true);
+                    r1 = rocksdbP1 ? runJob(base, 1, "r" + run + "-rocksdb-p1", true) : Double.NaN;
                     r2 = runJob(base, 2, "r" + run + "-rocksdb-p2", true);
                 }
                 double bf = run <= backfillRuns ? backfill(base, 2, "r" + run, work) : Double.NaN;
